@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+// Byline: a small query language and shell over facts extracted from a news article.
+import PackageDescription
+
+let package = Package(
+    name: "Byline",
+    products: [
+        .library(name: "Byline", targets: ["Byline"]),
+        .executable(name: "byline", targets: ["BylineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The embeddable library: language, engine, dataset, formatters. No readline, no printing.
+        .target(
+            name: "Byline",
+            exclude: ["Dataset/article.json"],
+            plugins: ["EmbedDataPlugin"]
+        ),
+        // Turns Dataset/*.json into Swift source at build time, so the binary needs no resource files.
+        .executableTarget(name: "EmbedData"),
+        .plugin(name: "EmbedDataPlugin", capability: .buildTool(), dependencies: ["EmbedData"]),
+        // Running scripts, dot-commands and the interactive shell.
+        .target(name: "BylineShell", dependencies: ["Byline"]),
+        .executableTarget(
+            name: "BylineCLI",
+            dependencies: [
+                "Byline",
+                "BylineShell",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BylineTests", dependencies: ["Byline"]),
+        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

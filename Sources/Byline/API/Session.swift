@@ -1,0 +1,186 @@
+// The facade: a session holds tables and `let` results, checks scripts, and runs statements.
+
+/// A Byline session: its tables (the article's, and whatever `let` adds) and the entry points
+/// that check and run source text. Both the command line and the shell call the same `check`
+/// then `execute`.
+///
+/// A session is not thread-safe: use it from one thread or task at a time. Sessions share the
+/// article dataset read-only, without copying it.
+public final class Session {
+    private var tables: [String: Table] = [:]
+    /// Table names in the order they were added, for listings.
+    public private(set) var tableNames: [String] = []
+    private var letNames: Set<String> = []
+    private var nameIndexCache: [String: [String: String]] = [:]
+
+    /// Creates a session with the given tables (the article's by default).
+    public init(tables: [Table] = ArticleDataset.tables) {
+        for table in tables { add(table) }
+    }
+
+    /// The schema of a table or `let` result, found case-insensitively.
+    public func schema(of name: String) -> TableSchema? {
+        table(named: name)?.schema
+    }
+
+    /// A table or `let` result by name.
+    public func table(named name: String) -> Table? {
+        tables[name] ?? tables.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+
+    /// Whether a name was defined by `let` (as opposed to a dataset table).
+    public func isBinding(_ name: String) -> Bool { letNames.contains(name) }
+
+    private func add(_ table: Table) {
+        if tables[table.schema.name] == nil { tableNames.append(table.schema.name) }
+        tables[table.schema.name] = table
+        nameIndexCache[table.schema.name] = nil
+    }
+
+    // MARK: - Checking
+
+    /// Parses and checks a whole script against this session's tables, without running anything.
+    /// `let` names defined earlier in the script are visible to later statements.
+    public func check(_ source: SourceFile) -> CheckedScript {
+        let parsed = Parser.parse(source)
+        var binder = Binder(
+            scope: Dictionary(uniqueKeysWithValues: tables.map { ($0.key, .some($0.value.schema)) }),
+            source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
+        var statements: [CheckedStatement] = []
+        var lets = letNames
+        for statement in parsed.script.statements {
+            switch statement.kind {
+            case .command(let text):
+                statements.append(CheckedStatement(kind: .command(text), plan: nil, span: statement.span))
+            case .query(let query):
+                if let plan = try? binder.bind(query) {
+                    statements.append(CheckedStatement(kind: .query, plan: plan, span: statement.span))
+                }
+            case .binding(let name, let query):
+                if binder.isBuiltIn(name.text, lets: lets) {
+                    let diagnostic = Diagnostic(
+                        .duplicateName, "'\(name.text)' is already a table", at: name.span,
+                        help: "choose another name for the 'let'")
+                    binderDiagnostics.append(diagnostic)
+                    continue
+                }
+                lets.insert(name.text)
+                let plan = try? binder.bind(query)
+                binder.define(name.text, as: plan.map { TableSchema(name: name.text, fields: $0.schema.fields) })
+                if let plan {
+                    statements.append(CheckedStatement(kind: .binding(name.text), plan: plan, span: statement.span))
+                }
+            }
+        }
+        let diagnostics = (parsed.diagnostics + binder.diagnostics + binderDiagnostics).sorted {
+            ($0.span?.start.offset ?? 0) < ($1.span?.start.offset ?? 0)
+        }
+        binderDiagnostics = []
+        return CheckedScript(
+            source: source, statements: statements, diagnostics: diagnostics, isIncomplete: parsed.isIncomplete)
+    }
+
+    private var binderDiagnostics: [Diagnostic] = []
+
+    private func nameIndex(of table: String) -> [String: String] {
+        if let cached = nameIndexCache[table] { return cached }
+        let index = tables[table]?.nameIndex() ?? [:]
+        nameIndexCache[table] = index
+        return index
+    }
+
+    // MARK: - Running
+
+    /// Runs one checked statement. Queries return their rows; `let` stores its result.
+    /// Commands are returned untouched for the caller (the shell or the command-line tool) to handle.
+    public func execute(
+        _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag? = nil
+    ) throws(BylineError) -> StatementResult {
+        guard let plan = statement.plan else {
+            if case .command(let text) = statement.kind { return .command(text) }
+            return .command("")
+        }
+        guard let source = tables[plan.source] else {
+            throw BylineError(
+                [Diagnostic(.unknownTable, "table '\(plan.source)' no longer exists", at: statement.span)],
+                source: script.source)
+        }
+        let context = EvaluationContext(cancellation: cancellation)
+        let relation: Relation
+        do {
+            relation = try Executor(context: context).run(plan, source: source)
+        } catch {
+            switch error {
+            case .cancelled:
+                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
+            case .failed(let message):
+                throw BylineError([Diagnostic(.runtimeFailure, message, at: statement.span)], source: script.source)
+            }
+        }
+        let result = ResultSet(relation)
+        if case .binding(let name) = statement.kind {
+            add(result.table(named: name))
+            letNames.insert(name)
+            return .bound(name: name, rowCount: result.rowCount)
+        }
+        return .rows(result)
+    }
+
+    /// Checks and runs a script, returning each query's rows. Stops at the first error.
+    /// Dot-commands are not run here; use the command-line tool or shell for those.
+    public func run(_ text: String, name: String = "<input>") throws(BylineError) -> [ResultSet] {
+        let script = check(SourceFile(name: name, text: text))
+        let errors = script.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw BylineError(errors, source: script.source) }
+        var results: [ResultSet] = []
+        for statement in script.statements {
+            if case .rows(let result) = try execute(statement, in: script) { results.append(result) }
+        }
+        return results
+    }
+}
+
+/// A script after checking: the statements that can run, and every diagnostic found.
+public struct CheckedScript: Sendable {
+    /// The text that was checked.
+    public let source: SourceFile
+    /// Statements that checked cleanly, in source order.
+    public let statements: [CheckedStatement]
+    /// Errors and warnings, in source order.
+    public let diagnostics: [Diagnostic]
+    /// Whether the text stopped in the middle of a statement (the shell then reads another line).
+    public let isIncomplete: Bool
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// One statement that checked cleanly and can be run.
+public struct CheckedStatement: Sendable {
+    /// What the statement does.
+    public enum Kind: Sendable, Equatable {
+        case query
+        case binding(String)
+        /// A dot-command line, for the caller to handle.
+        case command(String)
+    }
+
+    /// What the statement does.
+    public let kind: Kind
+    let plan: QueryPlan?
+    /// Where the statement was written.
+    public let span: SourceSpan
+
+    /// The fields the statement's result will have (empty for commands).
+    public var resultFields: [Field] { plan?.schema.fields ?? [] }
+}
+
+/// What running a statement produced.
+public enum StatementResult: Sendable {
+    /// A query's rows.
+    case rows(ResultSet)
+    /// A `let` stored a result under a name.
+    case bound(name: String, rowCount: Int)
+    /// A dot-command for the caller to handle.
+    case command(String)
+}

@@ -1,0 +1,95 @@
+// Diagnostics are values: what went wrong, where, and what to do about it.
+
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable, Hashable {
+    case error
+    case warning
+    case note
+}
+
+/// One problem found in a script or while running it.
+public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
+    /// Error or warning.
+    public var severity: Severity
+    /// Which kind of problem this is, stable across releases.
+    public var id: DiagnosticID
+    /// A lowercase sentence without a final period, like swiftc's.
+    public var message: String
+    /// What the problem covers; rendered as a caret and tildes.
+    public var span: SourceSpan?
+    /// Extra facts that help, such as where an opening bracket was.
+    public var notes: [String]
+    /// What to do, such as "did you mean 'country'?".
+    public var help: String?
+
+    /// Creates an error.
+    public init(
+        _ id: DiagnosticID, _ message: String, at span: SourceSpan?, notes: [String] = [], help: String? = nil
+    ) {
+        self.init(.error, id, message, at: span, notes: notes, help: help)
+    }
+
+    /// Creates a diagnostic of any severity.
+    public init(
+        _ severity: Severity, _ id: DiagnosticID, _ message: String, at span: SourceSpan?,
+        notes: [String] = [], help: String? = nil
+    ) {
+        self.severity = severity
+        self.id = id
+        self.message = message
+        self.span = span
+        self.notes = notes
+        self.help = help
+    }
+
+    /// `line:col: error: message`, without the source line.
+    public var description: String {
+        let place = span.map { "\($0.start): " } ?? ""
+        return "\(place)\(severity.rawValue): \(message)"
+    }
+}
+
+/// A stable name for each kind of diagnostic, so tests and tools need not match on message text.
+public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
+    // Lexing
+    case unexpectedCharacter
+    case unterminatedString
+    case invalidEscape
+    case invalidNumber
+    case invalidUTF8
+    // Parsing
+    case expectedToken
+    case expectedExpression
+    case unclosedBracket
+    case unexpectedToken
+    case nestingTooDeep
+    // Checking
+    case unknownTable
+    case unknownField
+    case typeMismatch
+    case invalidArgument
+    case duplicateName
+    // Running
+    case runtimeFailure
+    case cancelled
+    case unknownCommand
+}
+
+/// Several diagnostics at once; what the library throws when a script fails to check or run.
+public struct BylineError: Error, Sendable, CustomStringConvertible {
+    /// Every diagnostic found, in source order.
+    public var diagnostics: [Diagnostic]
+    /// The text the diagnostics point into.
+    public var source: SourceFile?
+
+    /// Wraps diagnostics with the source they refer to.
+    public init(_ diagnostics: [Diagnostic], source: SourceFile?) {
+        self.diagnostics = diagnostics
+        self.source = source
+    }
+
+    /// The diagnostics rendered without colour.
+    public var description: String {
+        DiagnosticRenderer(colour: false).render(diagnostics, in: source)
+    }
+}

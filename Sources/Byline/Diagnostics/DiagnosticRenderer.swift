@@ -1,0 +1,72 @@
+// Renders diagnostics as `file:line:col: error: message`, the line, and a caret/tilde underline.
+
+/// Turns diagnostics into the text people read. The library never prints; callers choose the stream.
+public struct DiagnosticRenderer: Sendable {
+    /// Whether to use ANSI colour (only when writing to a terminal and NO_COLOR is unset).
+    public var colour: Bool
+
+    /// Creates a renderer.
+    public init(colour: Bool = false) {
+        self.colour = colour
+    }
+
+    /// Renders several diagnostics, each ending in a newline.
+    public func render(_ diagnostics: [Diagnostic], in source: SourceFile?) -> String {
+        diagnostics.map { render($0, in: source) }.joined()
+    }
+
+    /// Renders one diagnostic, ending in a newline.
+    public func render(_ diagnostic: Diagnostic, in source: SourceFile?) -> String {
+        var out = ""
+        var location = ""
+        if let source { location += source.name }
+        if let span = diagnostic.span {
+            location += location.isEmpty ? "\(span.start)" : ":\(span.start)"
+        }
+        if !location.isEmpty { out += paint(location + ": ", bold) }
+        let label = diagnostic.severity.rawValue + ":"
+        out += paint(label, diagnostic.severity == .error ? red : magenta) + " "
+        out += paint(diagnostic.message, bold) + "\n"
+        if let span = diagnostic.span, let source, span.start.line <= source.lineCount {
+            let text = source.line(span.start.line)
+            out += text + "\n"
+            out += underline(text, span: span) + "\n"
+        }
+        for note in diagnostic.notes {
+            out += paint("note:", cyan) + " " + note + "\n"
+        }
+        if let help = diagnostic.help {
+            out += paint("help:", cyan) + " " + help + "\n"
+        }
+        return out
+    }
+
+    /// A caret under the span's first column and tildes to its end (or the line's end).
+    private func underline(_ line: String, span: SourceSpan) -> String {
+        let scalars = Array(line.unicodeScalars)
+        let startColumn = max(1, span.start.column)
+        let lastColumn: Int
+        if span.end.line == span.start.line {
+            lastColumn = max(startColumn, span.end.column - 1)
+        } else {
+            lastColumn = max(startColumn, scalars.count)
+        }
+        var marks = ""
+        for index in 0..<(startColumn - 1) {
+            // Keep tabs so the caret lines up under tabbed text.
+            marks += index < scalars.count && scalars[index] == "\t" ? "\t" : " "
+        }
+        marks += paint("^" + String(repeating: "~", count: lastColumn - startColumn), green)
+        return marks
+    }
+
+    private let red = "\u{1B}[1;31m"
+    private let green = "\u{1B}[1;32m"
+    private let magenta = "\u{1B}[1;35m"
+    private let cyan = "\u{1B}[1;36m"
+    private let bold = "\u{1B}[1m"
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? code + text + "\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,50 @@
+// Arithmetic on values: integer overflow is an error, division by zero gives null.
+
+enum Arithmetic {
+    /// Applies an arithmetic operator. `type` is the checked result type (`/` is always float).
+    static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, type: DataType, context: EvaluationContext) -> Value {
+        switch (lhs, rhs) {
+        case (.null, _), (_, .null):
+            return .null
+        case (.string(let a), .string(let b)):
+            return .string(a + b)
+        case (.integer(let a), .integer(let b)) where type == .integer:
+            let result: (partialValue: Int, overflow: Bool)
+            switch op {
+            case .add: result = a.addingReportingOverflow(b)
+            case .subtract: result = a.subtractingReportingOverflow(b)
+            case .multiply: result = a.multipliedReportingOverflow(by: b)
+            case .remainder:
+                if b == 0 { return .null }
+                result = a.remainderReportingOverflow(dividingBy: b)
+            default:
+                return b == 0 ? .null : .float(Double(a) / Double(b))
+            }
+            if result.overflow {
+                context.fail("integer overflow in \(a) \(op.rawValue) \(b)")
+                return .null
+            }
+            return .integer(result.partialValue)
+        default:
+            guard let a = lhs.asDouble, let b = rhs.asDouble else { return .null }
+            switch op {
+            case .add: return .float(a + b)
+            case .subtract: return .float(a - b)
+            case .multiply: return .float(a * b)
+            case .divide: return b == 0 ? .null : .float(a / b)
+            default: return b == 0 ? .null : .float(a.truncatingRemainder(dividingBy: b))
+            }
+        }
+    }
+}
+
+extension Value {
+    /// The value as a double, for numbers.
+    var asDouble: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .float(let value): return value
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,159 @@
+// Columns: typed contiguous arrays, strings dictionary-encoded. The engine's storage.
+
+/// Which rows of a column are null; `nil` storage means none are.
+struct NullMask: Sendable {
+    private(set) var flags: [Bool]?
+
+    static let none = NullMask(flags: nil)
+
+    func isNull(_ row: Int) -> Bool { flags?[row] ?? false }
+
+    func gather(_ rows: [Int]) -> NullMask {
+        guard let flags else { return .none }
+        return NullMask(flags: rows.map { flags[$0] })
+    }
+}
+
+/// The distinct strings of a column, each with an integer code; equality on codes is equality on text.
+final class StringDictionary: Sendable {
+    let strings: [String]
+    let codes: [String: Int32]
+
+    init(strings: [String], codes: [String: Int32]) {
+        self.strings = strings
+        self.codes = codes
+    }
+}
+
+/// One column of a table: values of one type, stored unboxed.
+struct Column: Sendable {
+    enum Storage: Sendable {
+        case integers([Int], NullMask)
+        case floats([Double], NullMask)
+        case bools([Bool], NullMask)
+        /// Codes into the dictionary; -1 is null.
+        case strings([Int32], StringDictionary)
+        case dates([PartialDate], NullMask)
+        /// Lists and other values that have no unboxed form.
+        case values([Value])
+    }
+
+    /// The declared type of every value.
+    let type: DataType
+    let storage: Storage
+
+    /// How many rows the column has.
+    var count: Int {
+        switch storage {
+        case .integers(let values, _): return values.count
+        case .floats(let values, _): return values.count
+        case .bools(let values, _): return values.count
+        case .strings(let codes, _): return codes.count
+        case .dates(let values, _): return values.count
+        case .values(let values): return values.count
+        }
+    }
+
+    /// The value at a row, boxed. For results and slow paths; hot paths read the storage directly.
+    func value(at row: Int) -> Value {
+        switch storage {
+        case .integers(let values, let nulls): return nulls.isNull(row) ? .null : .integer(values[row])
+        case .floats(let values, let nulls): return nulls.isNull(row) ? .null : .float(values[row])
+        case .bools(let values, let nulls): return nulls.isNull(row) ? .null : .bool(values[row])
+        case .strings(let codes, let dictionary):
+            let code = codes[row]
+            return code < 0 ? .null : .string(dictionary.strings[Int(code)])
+        case .dates(let values, let nulls): return nulls.isNull(row) ? .null : .date(values[row])
+        case .values(let values): return values[row]
+        }
+    }
+
+    /// The column restricted to the given rows, in their order.
+    func gather(_ rows: [Int]) -> Column {
+        switch storage {
+        case .integers(let values, let nulls):
+            return Column(type: type, storage: .integers(rows.map { values[$0] }, nulls.gather(rows)))
+        case .floats(let values, let nulls):
+            return Column(type: type, storage: .floats(rows.map { values[$0] }, nulls.gather(rows)))
+        case .bools(let values, let nulls):
+            return Column(type: type, storage: .bools(rows.map { values[$0] }, nulls.gather(rows)))
+        case .strings(let codes, let dictionary):
+            return Column(type: type, storage: .strings(rows.map { codes[$0] }, dictionary))
+        case .dates(let values, let nulls):
+            return Column(type: type, storage: .dates(rows.map { values[$0] }, nulls.gather(rows)))
+        case .values(let values):
+            return Column(type: type, storage: .values(rows.map { values[$0] }))
+        }
+    }
+}
+
+/// Builds a column of a known type from boxed values.
+struct ColumnBuilder {
+    let type: DataType
+    private var integers: [Int] = []
+    private var floats: [Double] = []
+    private var bools: [Bool] = []
+    private var codes: [Int32] = []
+    private var strings: [String] = []
+    private var stringCodes: [String: Int32] = [:]
+    private var dates: [PartialDate] = []
+    private var values: [Value] = []
+    private var nulls: [Bool] = []
+    private var hasNull = false
+
+    init(type: DataType, capacity: Int = 0) {
+        self.type = type
+        nulls.reserveCapacity(capacity)
+    }
+
+    /// Appends a value, which must be null or of the builder's type (integers widen to floats).
+    mutating func append(_ value: Value) {
+        let isNull = value.isNull
+        hasNull = hasNull || isNull
+        switch type {
+        case .integer:
+            if case .integer(let v) = value { integers.append(v) } else { integers.append(0) }
+        case .float:
+            switch value {
+            case .float(let v): floats.append(v)
+            case .integer(let v): floats.append(Double(v))
+            default: floats.append(0)
+            }
+        case .bool:
+            if case .bool(let v) = value { bools.append(v) } else { bools.append(false) }
+        case .string:
+            if case .string(let text) = value {
+                codes.append(code(for: text))
+            } else {
+                codes.append(-1)
+            }
+        case .date:
+            if case .date(let v) = value { dates.append(v) } else { dates.append(PartialDate()) }
+        case .list, .null:
+            values.append(value)
+        }
+        if type != .string { nulls.append(isNull) }
+    }
+
+    private mutating func code(for text: String) -> Int32 {
+        if let existing = stringCodes[text] { return existing }
+        let new = Int32(strings.count)
+        strings.append(text)
+        stringCodes[text] = new
+        return new
+    }
+
+    /// The finished column.
+    func build() -> Column {
+        let mask = hasNull ? NullMask(flags: nulls) : .none
+        switch type {
+        case .integer: return Column(type: type, storage: .integers(integers, mask))
+        case .float: return Column(type: type, storage: .floats(floats, mask))
+        case .bool: return Column(type: type, storage: .bools(bools, mask))
+        case .string:
+            return Column(type: type, storage: .strings(codes, StringDictionary(strings: strings, codes: stringCodes)))
+        case .date: return Column(type: type, storage: .dates(dates, mask))
+        case .list, .null: return Column(type: type, storage: .values(values))
+        }
+    }
+}

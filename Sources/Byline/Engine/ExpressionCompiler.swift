@@ -1,0 +1,258 @@
+// Compiles checked expressions into closures over a relation's columns, once per stage, so rows
+// are evaluated without walking the tree. Common predicates get unboxed fast paths.
+
+/// Evaluates an expression at a physical row.
+typealias RowEvaluator = (Int) -> Value
+/// Tests a physical row.
+typealias RowPredicate = (Int) -> Bool
+
+/// Turns `BoundExpression`s into closures bound to specific columns.
+struct ExpressionCompiler {
+    let columns: [Column]
+    let context: EvaluationContext
+
+    // MARK: - Predicates
+
+    /// A closure that is true where the expression is true (null counts as false).
+    func predicate(_ expression: BoundExpression) -> RowPredicate {
+        switch expression {
+        case .literal(let value):
+            let result = value == .bool(true)
+            return { _ in result }
+        case .and(let lhs, let rhs):
+            let left = predicate(lhs)
+            let right = predicate(rhs)
+            return { left($0) && right($0) }
+        case .or(let lhs, let rhs):
+            let left = predicate(lhs)
+            let right = predicate(rhs)
+            return { left($0) || right($0) }
+        case .not(let operand):
+            let inner = predicate(operand)
+            return { !inner($0) }
+        case .isNull(.column(let index)):
+            return nullTest(columns[index])
+        case .compare(let op, .column(let index), .literal(let constant)):
+            if let fast = columnComparison(op, columns[index], constant) { return fast }
+        case .compare(let op, .literal(let constant), .column(let index)):
+            if let fast = columnComparison(op.mirrored, columns[index], constant) { return fast }
+        case .contains(.column(let index), .literal(.string(let needle))):
+            if case .strings(let codes, let dictionary) = columns[index].storage {
+                let lowered = needle.lowercased()
+                let matches = dictionary.strings.map { $0.lowercased().contains(lowered) }
+                return { row in
+                    let code = codes[row]
+                    return code >= 0 && matches[Int(code)]
+                }
+            }
+        case .member(.column(let index), .literal(.list(let choices))):
+            if case .strings(let codes, let dictionary) = columns[index].storage {
+                var matches = [Bool](repeating: false, count: dictionary.strings.count)
+                for case .string(let choice) in choices {
+                    if let code = dictionary.codes[choice] { matches[Int(code)] = true }
+                }
+                return { row in
+                    let code = codes[row]
+                    return code >= 0 && matches[Int(code)]
+                }
+            }
+            let set = Set(choices.filter { !$0.isNull }.map(ExpressionCompiler.normalizedNumber))
+            let element = value(.column(index))
+            return { row in
+                let candidate = element(row)
+                return !candidate.isNull && set.contains(ExpressionCompiler.normalizedNumber(candidate))
+            }
+        default:
+            break
+        }
+        let evaluate = value(expression)
+        return { evaluate($0) == .bool(true) }
+    }
+
+    private func nullTest(_ column: Column) -> RowPredicate {
+        switch column.storage {
+        case .strings(let codes, _):
+            return { codes[$0] < 0 }
+        case .integers(_, let nulls), .floats(_, let nulls), .bools(_, let nulls), .dates(_, let nulls):
+            guard let flags = nulls.flags else { return { _ in false } }
+            return { flags[$0] }
+        case .values(let values):
+            return { values[$0].isNull }
+        }
+    }
+
+    /// Unboxed comparison of a column with a constant, for strings (by code) and numbers.
+    private func columnComparison(_ op: BinaryOperator, _ column: Column, _ constant: Value) -> RowPredicate? {
+        if constant.isNull { return { _ in false } }
+        switch (column.storage, constant) {
+        case (.strings(let codes, let dictionary), .string(let text)) where op == .equal || op == .notEqual:
+            guard let target = dictionary.codes[text] else {
+                return op == .equal ? { _ in false } : { codes[$0] >= 0 }
+            }
+            if op == .equal { return { codes[$0] == target } }
+            return { row in
+                let code = codes[row]
+                return code >= 0 && code != target
+            }
+        case (.strings(let codes, let dictionary), .string(let text)):
+            // Order comparisons: decide once per distinct string.
+            let matches = dictionary.strings.map { op.holds(Value.compare(.string($0), .string(text)) ?? 0) }
+            return { row in
+                let code = codes[row]
+                return code >= 0 && matches[Int(code)]
+            }
+        case (.integers(let values, let nulls), .integer(let target)):
+            let test = op.integerTest(target)
+            guard let flags = nulls.flags else { return { test(values[$0]) } }
+            return { !flags[$0] && test(values[$0]) }
+        case (.integers(let values, let nulls), .float(let target)):
+            let flags = nulls.flags
+            return { row in
+                if flags?[row] ?? false { return false }
+                return op.holds(Value.compare(.integer(values[row]), .float(target)) ?? 1)
+            }
+        case (.floats(let values, let nulls), .float(let target)):
+            let flags = nulls.flags
+            return { row in !(flags?[row] ?? false) && op.doubleTest(values[row], target) }
+        case (.floats(let values, let nulls), .integer(let target)):
+            let flags = nulls.flags
+            let converted = Double(target)
+            return { row in !(flags?[row] ?? false) && op.doubleTest(values[row], converted) }
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Values
+
+    /// A closure that computes the expression's value at a row.
+    func value(_ expression: BoundExpression) -> RowEvaluator {
+        switch expression {
+        case .literal(let constant):
+            return { _ in constant }
+        case .column(let index):
+            let column = columns[index]
+            return { column.value(at: $0) }
+        case .compare, .and, .or, .not, .contains, .member, .isNull:
+            return booleanValue(expression)
+        case .makeList(let elements):
+            let evaluators = elements.map(value)
+            return { row in .list(evaluators.map { $0(row) }) }
+        case .negate(let operand):
+            let inner = value(operand)
+            let context = self.context
+            return { row in
+                switch inner(row) {
+                case .integer(let number):
+                    let (result, overflow) = (0).subtractingReportingOverflow(number)
+                    if overflow {
+                        context.fail("integer overflow in negation of \(number)")
+                        return .null
+                    }
+                    return .integer(result)
+                case .float(let number): return .float(-number)
+                default: return .null
+                }
+            }
+        case .arithmetic(let op, let lhs, let rhs, let type):
+            let left = value(lhs)
+            let right = value(rhs)
+            let context = self.context
+            return { row in Arithmetic.apply(op, left(row), right(row), type: type, context: context) }
+        case .canonical(let operand, let index):
+            let inner = value(operand)
+            return { row in
+                let result = inner(row)
+                guard case .string(let text) = result, let canonical = index[text.lowercased()] else { return result }
+                return .string(canonical)
+            }
+        }
+    }
+
+    /// Boolean expressions as values: null where an operand is null and the answer depends on it.
+    private func booleanValue(_ expression: BoundExpression) -> RowEvaluator {
+        switch expression {
+        case .compare(let op, let lhs, let rhs):
+            let left = value(lhs)
+            let right = value(rhs)
+            return { row in
+                guard let order = Value.compare(left(row), right(row)) else { return .bool(false) }
+                return .bool(op.holds(order))
+            }
+        case .contains(let lhs, let rhs):
+            let left = value(lhs)
+            let right = value(rhs)
+            return { row in
+                guard case .string(let haystack) = left(row), case .string(let needle) = right(row) else {
+                    return .bool(false)
+                }
+                return .bool(haystack.lowercased().contains(needle.lowercased()))
+            }
+        case .member(let lhs, let rhs):
+            let left = value(lhs)
+            let right = value(rhs)
+            return { row in
+                let candidate = left(row)
+                guard !candidate.isNull, case .list(let elements) = right(row) else { return .bool(false) }
+                return .bool(elements.contains { Value.compare($0, candidate) == 0 })
+            }
+        default:
+            let test = predicate(expression)
+            return { .bool(test($0)) }
+        }
+    }
+
+    /// Integers and integral floats hash alike, so `2 in [2.0]` holds.
+    static func normalizedNumber(_ value: Value) -> Value {
+        if case .integer(let number) = value { return .float(Double(number)) }
+        return value
+    }
+}
+
+extension BinaryOperator {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    var mirrored: BinaryOperator {
+        switch self {
+        case .less: return .greater
+        case .lessEqual: return .greaterEqual
+        case .greater: return .less
+        case .greaterEqual: return .lessEqual
+        default: return self
+        }
+    }
+
+    /// Whether a three-way comparison result satisfies the operator.
+    func holds(_ order: Int) -> Bool {
+        switch self {
+        case .equal: return order == 0
+        case .notEqual: return order != 0
+        case .less: return order < 0
+        case .lessEqual: return order <= 0
+        case .greater: return order > 0
+        case .greaterEqual: return order >= 0
+        default: return false
+        }
+    }
+
+    func integerTest(_ target: Int) -> (Int) -> Bool {
+        switch self {
+        case .equal: return { $0 == target }
+        case .notEqual: return { $0 != target }
+        case .less: return { $0 < target }
+        case .lessEqual: return { $0 <= target }
+        case .greater: return { $0 > target }
+        default: return { $0 >= target }
+        }
+    }
+
+    func doubleTest(_ value: Double, _ target: Double) -> Bool {
+        switch self {
+        case .equal: return value == target
+        case .notEqual: return value != target && !value.isNaN
+        case .less: return value < target
+        case .lessEqual: return value <= target
+        case .greater: return value > target
+        default: return value >= target
+        }
+    }
+}

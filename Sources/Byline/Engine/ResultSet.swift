@@ -1,0 +1,37 @@
+// The rows a query returns, with their fields and types.
+
+/// The result of a query: named, typed fields and rows of values, stored column-wise.
+public struct ResultSet: Sendable {
+    /// The fields, in order.
+    public let fields: [Field]
+    let columns: [Column]
+    /// How many rows there are.
+    public let rowCount: Int
+
+    init(_ relation: Relation) {
+        let relation = relation.materialized()
+        fields = relation.schema.fields
+        columns = relation.columns
+        rowCount = relation.physicalCount
+    }
+
+    /// The value at a row and field position.
+    public subscript(row: Int, field: Int) -> Value {
+        columns[field].value(at: row)
+    }
+
+    /// One row's values.
+    public func row(_ index: Int) -> [Value] {
+        columns.map { $0.value(at: index) }
+    }
+
+    /// Every row, boxed. Convenient for tests and small results.
+    public var rows: [[Value]] {
+        (0..<rowCount).map(row)
+    }
+
+    /// The result as a table with the given name (what `let` stores).
+    func table(named name: String) -> Table {
+        Table(schema: TableSchema(name: name, fields: fields), columns: columns, rowCount: rowCount)
+    }
+}

@@ -1,0 +1,43 @@
+// How many terminal columns text takes: wide East Asian characters and emoji take two, marks none.
+
+enum DisplayWidth {
+    /// The number of terminal columns a string occupies.
+    static func of(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars { width += of(scalar) }
+        return width
+    }
+
+    /// Columns for one scalar: 0 for combining marks and joiners, 2 for wide characters.
+    static func of(_ scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value == 0x200D || (0xFE00...0xFE0F).contains(value) { return 0 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        if (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+            || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+            || (0xFFE0...0xFFE6).contains(value) || (0x20000...0x3FFFD).contains(value)
+        {
+            return 2
+        }
+        return 1
+    }
+
+    /// The text cut to at most `width` columns, ending in `…` when cut.
+    static func truncate(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 1 else { return width == 1 ? "…" : "" }
+        var out = ""
+        var used = 0
+        for character in text {
+            let characterWidth = of(String(character))
+            if used + characterWidth > width - 1 { break }
+            out.append(character)
+            used += characterWidth
+        }
+        return out + "…"
+    }
+}

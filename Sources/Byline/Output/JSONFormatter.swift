@@ -1,0 +1,56 @@
+// The JSON format: an array of row objects; numbers as numbers, lists as arrays, null as null.
+
+/// Formats results and values as JSON.
+enum JSONFormatter {
+    /// One JSON array of objects, on one line, without a trailing newline.
+    static func format(_ result: ResultSet) -> String {
+        var out = "["
+        let keys = result.fields.map { quote($0.name) + ":" }
+        for row in 0..<result.rowCount {
+            if row > 0 { out += "," }
+            out += "{"
+            for field in result.fields.indices {
+                if field > 0 { out += "," }
+                out += keys[field]
+                out += encode(result[row, field])
+            }
+            out += "}"
+        }
+        return out + "]"
+    }
+
+    /// A value as JSON text.
+    static func encode(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let number): return String(number)
+        case .float(let number): return number.isFinite ? Value.format(number) : "null"
+        case .string(let text): return quote(text)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .date(let date): return quote(date.description)
+        case .list(let values): return "[" + values.map(encode).joined(separator: ",") + "]"
+        }
+    }
+
+    /// A JSON string literal.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

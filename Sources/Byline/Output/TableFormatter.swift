@@ -1,0 +1,96 @@
+// The table format: a header, a rule, aligned cells (numbers to the right), and a row count.
+
+/// Formats results as aligned text columns, in the style of psql.
+struct TableFormatter {
+    let options: OutputOptions
+
+    func format(_ result: ResultSet) -> String {
+        let fieldCount = result.fields.count
+        var cells: [[String]] = []
+        cells.reserveCapacity(result.rowCount)
+        var widths = result.fields.map { DisplayWidth.of($0.name) }
+        var isNull: [[Bool]] = []
+        for row in 0..<result.rowCount {
+            var line: [String] = []
+            var nulls: [Bool] = []
+            for field in 0..<fieldCount {
+                let value = result[row, field]
+                let text = value.isNull ? options.nullText : TableFormatter.visible(value.description)
+                line.append(text)
+                nulls.append(value.isNull)
+                widths[field] = max(widths[field], DisplayWidth.of(text))
+            }
+            cells.append(line)
+            isNull.append(nulls)
+        }
+        if let maximumWidth = options.maximumWidth { widths = fit(widths, into: maximumWidth) }
+        let rightAligned = result.fields.map { $0.type == .integer || $0.type == .float }
+
+        var out = ""
+        if options.headers {
+            let header = result.fields.enumerated().map { index, field in
+                paint(pad(DisplayWidth.truncate(field.name, to: widths[index]), widths[index], right: false), bold)
+            }
+            out += trimmed(" " + header.joined(separator: " | ")) + "\n"
+            out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
+        }
+        for (rowIndex, line) in cells.enumerated() {
+            let padded = line.enumerated().map { index, text in
+                let cell = pad(DisplayWidth.truncate(text, to: widths[index]), widths[index], right: rightAligned[index])
+                return isNull[rowIndex][index] ? paint(cell, dim) : cell
+            }
+            out += trimmed(" " + padded.joined(separator: " | ")) + "\n"
+        }
+        out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+        return out
+    }
+
+    /// Shrinks the widest columns until the whole line fits, keeping every column at least 3 wide.
+    private func fit(_ widths: [Int], into limit: Int) -> [Int] {
+        var widths = widths
+        let overhead = 1 + 3 * max(0, widths.count - 1) + 1
+        while widths.reduce(0, +) + overhead > limit {
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 3 else { break }
+            widths[widest] -= 1
+        }
+        return widths
+    }
+
+    private func pad(_ text: String, _ width: Int, right: Bool) -> String {
+        let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
+        return right ? padding + text : text + padding
+    }
+
+    private func trimmed(_ line: String) -> String {
+        var line = line
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    /// Control characters shown as escapes, so one cell stays on one line.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    private let bold = "\u{1B}[1m"
+    private let dim = "\u{1B}[2m"
+
+    private func paint(_ text: String, _ code: String) -> String {
+        options.colour ? code + text + "\u{1B}[0m" : text
+    }
+}

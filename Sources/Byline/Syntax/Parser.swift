@@ -1,0 +1,472 @@
+// Parser: tokens to a syntax tree by recursive descent, one method per grammar rule.
+// It recovers at statement boundaries so one run reports every syntax error of a script.
+
+/// Parses a script. Use `Parser.parse(_:)`.
+public struct Parser {
+    /// The result of parsing: the statements that parsed, every error, and whether input ended too soon.
+    public struct Output: Sendable {
+        public var script: Script
+        public var diagnostics: [Diagnostic]
+        /// True when parsing failed only because the input stopped (an open bracket or string, a
+        /// trailing operator). The shell then reads another line instead of reporting an error.
+        public var isIncomplete: Bool
+    }
+
+    /// How deeply expressions may nest before the parser refuses (instead of overflowing the stack).
+    public static let maximumNestingDepth = 128
+
+    private let tokens: [Token]
+    private var position = 0
+    private var bracketDepth = 0
+    private var nestingDepth = 0
+    private var diagnostics: [Diagnostic] = []
+    private var failedAtEnd = false
+
+    private struct Failure: Error {}
+
+    /// Lexes and parses a whole source file.
+    public static func parse(_ source: SourceFile) -> Output {
+        let lexed = Lexer.tokenize(source)
+        var parser = Parser(tokens: lexed.tokens)
+        let script = parser.parseScript()
+        let diagnostics = (lexed.diagnostics + parser.diagnostics).sorted { lhs, rhs in
+            (lhs.span?.start.offset ?? 0) < (rhs.span?.start.offset ?? 0)
+        }
+        let lexIncomplete = lexed.endedInsideString && lexed.diagnostics.count == 1
+        let parseIncomplete = parser.failedAtEnd && lexed.diagnostics.isEmpty
+        return Output(
+            script: script, diagnostics: diagnostics,
+            isIncomplete: lexIncomplete || (parseIncomplete && parser.diagnostics.count == 1))
+    }
+
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    // MARK: - Statements
+
+    // script = { statement ( NEWLINE | ";" ) }
+    private mutating func parseScript() -> Script {
+        var statements: [Statement] = []
+        while true {
+            skipStatementSeparators()
+            if check(.endOfInput) { break }
+            do {
+                statements.append(try parseStatement())
+                try expectStatementEnd()
+            } catch {
+                synchronize()
+            }
+        }
+        return Script(statements: statements)
+    }
+
+    // statement = command | binding | query
+    private mutating func parseStatement() throws(Failure) -> Statement {
+        let token = current
+        if case .dotCommand(let text) = token.kind {
+            advance()
+            return Statement(kind: .command(text), span: token.span)
+        }
+        if match(.let) {
+            return try parseBinding(from: token)
+        }
+        let query = try parseQuery()
+        return Statement(kind: .query(query), span: query.span)
+    }
+
+    // binding = "let" NAME "=" query
+    private mutating func parseBinding(from letToken: Token) throws(Failure) -> Statement {
+        let name = try consumeName(purpose: "a name after 'let'")
+        try consume(.equal, "expected '=' after 'let \(name.text)', found \(current.kind.displayName)")
+        let query = try parseQuery()
+        return Statement(kind: .binding(name, query), span: letToken.span.union(query.span))
+    }
+
+    /// A statement ends at a line break, `;` or the end of input.
+    private mutating func expectStatementEnd() throws(Failure) {
+        switch current.kind {
+        case .newline, .semicolon, .endOfInput:
+            return
+        default:
+            var help = "clauses are 'where', 'select', 'order by', 'limit' and 'count'"
+            if case .identifier(let word) = current.kind,
+                let guess = Suggestion.closest(to: word, among: ["where", "select", "order", "limit", "count"])
+            {
+                help = "did you mean '\(guess)'?"
+            }
+            throw error(
+                .unexpectedToken, "expected a clause or the end of the statement, found \(current.kind.displayName)",
+                at: current.span, help: help)
+        }
+    }
+
+    // MARK: - Queries
+
+    // query = NAME { clause }
+    private mutating func parseQuery() throws(Failure) -> Query {
+        let source = try consumeName(purpose: "a table name")
+        var clauses: [Clause] = []
+        while true {
+            continueOnNextLineIfClauseFollows()
+            guard let clause = try parseClause() else { break }
+            clauses.append(clause)
+        }
+        let end = clauses.last?.span ?? source.span
+        return Query(source: source, clauses: clauses, span: source.span.union(end))
+    }
+
+    // clause = where | select | order_by | limit | "count"
+    private mutating func parseClause() throws(Failure) -> Clause? {
+        let start = current.span
+        guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
+        advance()
+        let kind: Clause.Kind
+        switch keyword {
+        case .where:
+            // where = "where" expr
+            kind = .filter(try parseExpression())
+        case .select:
+            // select = "select" select_item { "," select_item }
+            var items = [try parseSelectItem()]
+            while match(.comma) { items.append(try parseSelectItem()) }
+            kind = .select(items)
+        case .order:
+            // order_by = "order" "by" order_item { "," order_item }
+            try consume(.keyword(.by), "expected 'by' after 'order', found \(current.kind.displayName)")
+            var items = [try parseOrderItem()]
+            while match(.comma) { items.append(try parseOrderItem()) }
+            kind = .orderBy(items)
+        case .limit:
+            // limit = "limit" expr
+            kind = .limit(try parseExpression())
+        default:
+            kind = .count
+        }
+        return Clause(kind: kind, span: start.union(previous.span))
+    }
+
+    // select_item = expr [ "as" NAME ]
+    private mutating func parseSelectItem() throws(Failure) -> SelectItem {
+        let expression = try parseExpression()
+        var alias: Name?
+        if match(.as) {
+            alias = try consumeName(purpose: "a name after 'as'")
+        }
+        return SelectItem(expression: expression, alias: alias)
+    }
+
+    // order_item = expr [ "asc" | "desc" ]
+    private mutating func parseOrderItem() throws(Failure) -> OrderItem {
+        let expression = try parseExpression()
+        if match(.desc) { return OrderItem(expression: expression, descending: true) }
+        _ = match(.asc)
+        return OrderItem(expression: expression, descending: false)
+    }
+
+    // MARK: - Expressions
+
+    // expr = or_expr
+    private mutating func parseExpression() throws(Failure) -> Expression {
+        nestingDepth += 1
+        defer { nestingDepth -= 1 }
+        if nestingDepth > Parser.maximumNestingDepth {
+            throw error(
+                .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
+                at: current.span, help: "split the expression, or remove redundant parentheses")
+        }
+        return try parseOr()
+    }
+
+    // or_expr = and_expr { "or" and_expr }
+    private mutating func parseOr() throws(Failure) -> Expression {
+        var left = try parseAnd()
+        while match(.or) {
+            let right = try parseAnd()
+            left = Expression(kind: .binary(.or, left, right), span: left.span.union(right.span))
+        }
+        return left
+    }
+
+    // and_expr = not_expr { "and" not_expr }
+    private mutating func parseAnd() throws(Failure) -> Expression {
+        var left = try parseNot()
+        while match(.and) {
+            let right = try parseNot()
+            left = Expression(kind: .binary(.and, left, right), span: left.span.union(right.span))
+        }
+        return left
+    }
+
+    // not_expr = "not" not_expr | comparison
+    private mutating func parseNot() throws(Failure) -> Expression {
+        let start = current.span
+        if match(.not) {
+            let operand = try nested { (parser: inout Parser) throws(Failure) in try parser.parseNot() }
+            return Expression(kind: .not(operand), span: start.union(operand.span))
+        }
+        return try parseComparison()
+    }
+
+    // comparison = additive [ compare_op additive | "contains" additive | [ "not" ] "in" additive
+    //                        | "is" [ "not" ] "null" ]
+    private mutating func parseComparison() throws(Failure) -> Expression {
+        let left = try parseAdditive()
+        if let op = comparisonOperator(current.kind) {
+            advance()
+            let right = try parseAdditive()
+            return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
+        }
+        if check(.keyword(.in)) || (check(.keyword(.not)) && peekKind(1) == .keyword(.in)) {
+            let negated = match(.not)
+            advance()
+            let right = try parseAdditive()
+            return Expression(kind: .membership(left, right, negated: negated), span: left.span.union(right.span))
+        }
+        if match(.is) {
+            let negated = match(.not)
+            try consume(.keyword(.null), "expected 'null' after 'is', found \(current.kind.displayName)")
+            return Expression(kind: .isNull(left, negated: negated), span: left.span.union(previous.span))
+        }
+        return left
+    }
+
+    // additive = multiplicative { ( "+" | "-" ) multiplicative }
+    private mutating func parseAdditive() throws(Failure) -> Expression {
+        var left = try parseMultiplicative()
+        while true {
+            let op: BinaryOperator
+            switch current.kind {
+            case .plus: op = .add
+            case .minus: op = .subtract
+            default: return left
+            }
+            advance()
+            let right = try parseMultiplicative()
+            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
+        }
+    }
+
+    // multiplicative = unary { ( "*" | "/" | "%" ) unary }
+    private mutating func parseMultiplicative() throws(Failure) -> Expression {
+        var left = try parseUnary()
+        while true {
+            let op: BinaryOperator
+            switch current.kind {
+            case .star: op = .multiply
+            case .slash: op = .divide
+            case .percent: op = .remainder
+            default: return left
+            }
+            advance()
+            let right = try parseUnary()
+            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
+        }
+    }
+
+    // unary = "-" unary | primary
+    private mutating func parseUnary() throws(Failure) -> Expression {
+        let start = current.span
+        if match(.minus) {
+            let operand = try nested { (parser: inout Parser) throws(Failure) in try parser.parseUnary() }
+            if case .literal(.integer(let value)) = operand.kind {
+                return Expression(kind: .literal(.integer(-value)), span: start.union(operand.span))
+            }
+            if case .literal(.float(let value)) = operand.kind {
+                return Expression(kind: .literal(.float(-value)), span: start.union(operand.span))
+            }
+            return Expression(kind: .negate(operand), span: start.union(operand.span))
+        }
+        return try parsePrimary()
+    }
+
+    // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME | "count"
+    //         | "(" expr ")" | "[" [ expr { "," expr } ] "]"
+    private mutating func parsePrimary() throws(Failure) -> Expression {
+        skipNewlinesBeforeOperand()
+        let token = current
+        switch token.kind {
+        case .string(let value):
+            advance()
+            return Expression(kind: .literal(.string(value)), span: token.span)
+        case .integer(let value):
+            advance()
+            return Expression(kind: .literal(.integer(value)), span: token.span)
+        case .float(let value):
+            advance()
+            return Expression(kind: .literal(.float(value)), span: token.span)
+        case .keyword(.true), .keyword(.false):
+            advance()
+            return Expression(kind: .literal(.bool(token.kind == .keyword(.true))), span: token.span)
+        case .keyword(.null):
+            advance()
+            return Expression(kind: .literal(.null), span: token.span)
+        case .identifier(let name):
+            advance()
+            return Expression(kind: .field(name), span: token.span)
+        case .keyword(.count):
+            // `count` is a clause, but also the name of the field the clause produces.
+            advance()
+            return Expression(kind: .field("count"), span: token.span)
+        case .leftParen:
+            advance()
+            bracketDepth += 1
+            let inner = try parseExpression()
+            try close(.rightParen, "')'", opener: token)
+            return Expression(kind: inner.kind, span: token.span.union(previous.span))
+        case .leftBracket:
+            advance()
+            bracketDepth += 1
+            var elements: [Expression] = []
+            if !check(.rightBracket) {
+                repeat {
+                    if check(.rightBracket) { break }  // allow a trailing comma
+                    elements.append(try parseExpression())
+                } while match(.comma)
+            }
+            try close(.rightBracket, "']'", opener: token)
+            return Expression(kind: .list(elements), span: token.span.union(previous.span))
+        default:
+            var help: String?
+            if case .keyword(let keyword) = token.kind {
+                help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a field name"
+            }
+            throw error(
+                .expectedExpression, "expected an expression, found \(token.kind.displayName)", at: token.span,
+                help: help)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private var current: Token {
+        mutating get {
+            // Inside brackets a line break never ends a statement.
+            while bracketDepth > 0, tokens[position].kind == .newline { position += 1 }
+            return tokens[position]
+        }
+    }
+
+    private var previous: Token {
+        tokens[max(0, position - 1)]
+    }
+
+    private func peekKind(_ distance: Int) -> TokenKind {
+        tokens[min(position + distance, tokens.count - 1)].kind
+    }
+
+    private mutating func advance() {
+        _ = current
+        if position < tokens.count - 1 { position += 1 }
+    }
+
+    private mutating func check(_ kind: TokenKind) -> Bool {
+        current.kind == kind
+    }
+
+    private mutating func match(_ keyword: Keyword) -> Bool {
+        match(.keyword(keyword))
+    }
+
+    private mutating func match(_ kind: TokenKind) -> Bool {
+        guard check(kind) else { return false }
+        advance()
+        return true
+    }
+
+    private mutating func consume(_ kind: TokenKind, _ message: String) throws(Failure) {
+        guard match(kind) else { throw error(.expectedToken, message, at: current.span) }
+    }
+
+    /// Consumes a closing bracket; an error points back at the opener, as Lua's does.
+    private mutating func close(_ kind: TokenKind, _ closer: String, opener: Token) throws(Failure) {
+        guard check(kind) else {
+            throw error(
+                .unclosedBracket,
+                "expected \(closer) to close '\(opener.kind == .leftParen ? "(" : "[")' at \(opener.span.start), found \(current.kind.displayName)",
+                at: current.span)
+        }
+        bracketDepth -= 1
+        advance()
+    }
+
+    private mutating func consumeName(purpose: String) throws(Failure) -> Name {
+        let token = current
+        if case .identifier(let text) = token.kind {
+            advance()
+            return Name(text: text, span: token.span)
+        }
+        var help: String?
+        if case .keyword(let keyword) = token.kind {
+            help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a name"
+        }
+        throw error(.expectedToken, "expected \(purpose), found \(token.kind.displayName)", at: token.span, help: help)
+    }
+
+    /// Runs a rule one level deeper, refusing input that nests beyond the cap.
+    private mutating func nested(_ rule: (inout Parser) throws(Failure) -> Expression) throws(Failure) -> Expression {
+        nestingDepth += 1
+        defer { nestingDepth -= 1 }
+        if nestingDepth > Parser.maximumNestingDepth {
+            throw error(
+                .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
+                at: current.span, help: "split the expression, or remove redundant operators")
+        }
+        return try rule(&self)
+    }
+
+    private func comparisonOperator(_ kind: TokenKind) -> BinaryOperator? {
+        switch kind {
+        case .equal: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        case .keyword(.contains): return .contains
+        default: return nil
+        }
+    }
+
+    /// A line starting with a clause keyword continues the statement on the line above.
+    private mutating func continueOnNextLineIfClauseFollows() {
+        guard tokens[position].kind == .newline,
+            case .keyword(let keyword) = peekKind(1), Keyword.clauseStarters.contains(keyword)
+        else { return }
+        position += 1
+    }
+
+    /// After an operator or keyword that needs an operand, the operand may be on the next line.
+    private mutating func skipNewlinesBeforeOperand() {
+        while tokens[position].kind == .newline { position += 1 }
+    }
+
+    private mutating func skipStatementSeparators() {
+        while tokens[position].kind == .newline || tokens[position].kind == .semicolon { position += 1 }
+    }
+
+    /// Skips to the next statement boundary after an error, so one mistake reports once.
+    private mutating func synchronize() {
+        bracketDepth = 0
+        while true {
+            switch tokens[position].kind {
+            case .semicolon, .endOfInput:
+                return
+            case .newline:
+                // A following line that starts with a clause still belongs to the failed statement.
+                guard case .keyword(let keyword) = peekKind(1), Keyword.clauseStarters.contains(keyword) else { return }
+                position += 1
+            default:
+                position += 1
+            }
+        }
+    }
+
+    private mutating func error(
+        _ id: DiagnosticID, _ message: String, at span: SourceSpan, help: String? = nil
+    ) -> Failure {
+        if tokens[position].kind == .endOfInput { failedAtEnd = true }
+        diagnostics.append(Diagnostic(id, message, at: span, help: help))
+        return Failure()
+    }
+}

@@ -1,0 +1,136 @@
+// The syntax tree: what the parser makes of a script, before any name is resolved.
+
+/// A parsed script: statements in source order.
+public struct Script: Sendable, Equatable {
+    /// Every statement that parsed.
+    public var statements: [Statement]
+}
+
+/// A name as written, with its span.
+public struct Name: Sendable, Equatable {
+    /// The name's text (backquotes removed).
+    public var text: String
+    /// Where it was written.
+    public var span: SourceSpan
+}
+
+/// One statement of a script.
+public struct Statement: Sendable, Equatable {
+    /// The kinds of statement.
+    public enum Kind: Sendable, Equatable {
+        /// A query whose result is shown.
+        case query(Query)
+        /// `let NAME = QUERY`: binds the query's result to a name.
+        case binding(Name, Query)
+        /// A dot-command such as `.tables`, handled by the shell or the command-line tool.
+        case command(String)
+    }
+
+    /// What the statement is.
+    public var kind: Kind
+    /// Where it was written.
+    public var span: SourceSpan
+}
+
+/// `source { clause }`: a pipeline read left to right.
+public struct Query: Sendable, Equatable {
+    /// The table or `let` name rows come from.
+    public var source: Name
+    /// The clauses, applied in order.
+    public var clauses: [Clause]
+    /// The whole query.
+    public var span: SourceSpan
+}
+
+/// One stage of a query's pipeline.
+public struct Clause: Sendable, Equatable {
+    /// The kinds of clause.
+    public enum Kind: Sendable, Equatable {
+        /// `where EXPR`
+        case filter(Expression)
+        /// `select EXPR [as NAME] {, ...}`
+        case select([SelectItem])
+        /// `order by EXPR [asc|desc] {, ...}`
+        case orderBy([OrderItem])
+        /// `limit N`
+        case limit(Expression)
+        /// `count`
+        case count
+    }
+
+    /// What the clause is.
+    public var kind: Kind
+    /// From its keyword to its end.
+    public var span: SourceSpan
+}
+
+/// `EXPR [as NAME]` in a `select`.
+public struct SelectItem: Sendable, Equatable {
+    public var expression: Expression
+    public var alias: Name?
+}
+
+/// `EXPR [asc|desc]` in an `order by`.
+public struct OrderItem: Sendable, Equatable {
+    public var expression: Expression
+    public var descending: Bool
+}
+
+/// Binary operators, lowest precedence last in the grammar.
+public enum BinaryOperator: String, Sendable, Equatable {
+    case and, or
+    case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case contains
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+
+    /// Whether the operator compares two values and yields a bool.
+    var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+        default: return false
+        }
+    }
+
+    /// Whether the operator is arithmetic.
+    var isArithmetic: Bool {
+        switch self {
+        case .add, .subtract, .multiply, .divide, .remainder: return true
+        default: return false
+        }
+    }
+}
+
+/// A literal value as written.
+public enum Literal: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case bool(Bool)
+    case null
+}
+
+/// An expression and its span.
+public struct Expression: Sendable, Equatable {
+    /// The kinds of expression.
+    public indirect enum Kind: Sendable, Equatable {
+        case literal(Literal)
+        /// A field of the current row.
+        case field(String)
+        /// `[a, b, ...]`
+        case list([Expression])
+        /// `not EXPR`
+        case not(Expression)
+        /// `-EXPR`
+        case negate(Expression)
+        case binary(BinaryOperator, Expression, Expression)
+        /// `EXPR [not] in EXPR`
+        case membership(Expression, Expression, negated: Bool)
+        /// `EXPR is [not] null`
+        case isNull(Expression, negated: Bool)
+    }
+
+    /// What the expression is.
+    public var kind: Kind
+    /// Where it was written.
+    public var span: SourceSpan
+}

@@ -1,0 +1,79 @@
+// Tokens: the lexer's output, each with the span of text it came from.
+
+/// Words the language reserves. Case-insensitive in source.
+public enum Keyword: String, Sendable, CaseIterable {
+    case `let`, `where`, select, `as`, order, by, asc, desc, limit, count
+    case and, or, not, `in`, `is`, null, `true`, `false`, contains
+
+    /// Keywords that begin a clause; a line starting with one continues the statement above it.
+    public static let clauseStarters: Set<Keyword> = [.where, .select, .order, .limit, .count]
+}
+
+/// What a token is, with the value it carries.
+public enum TokenKind: Sendable, Equatable {
+    case identifier(String)
+    case keyword(Keyword)
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case leftParen, rightParen, leftBracket, rightBracket
+    case comma, semicolon, dot
+    case equal, notEqual, less, lessEqual, greater, greaterEqual
+    case plus, minus, star, slash, percent
+    /// A line break at the top level, which may end a statement.
+    case newline
+    /// A whole line starting with `.`, such as `.tables` or `.mode json`.
+    case dotCommand(String)
+    case endOfInput
+
+    /// How the token is named in "expected X, found Y" messages.
+    public var displayName: String {
+        switch self {
+        case .identifier(let name): return "'\(name)'"
+        case .keyword(let keyword): return "'\(keyword.rawValue)'"
+        case .string: return "a string"
+        case .integer, .float: return "a number"
+        case .leftParen: return "'('"
+        case .rightParen: return "')'"
+        case .leftBracket: return "'['"
+        case .rightBracket: return "']'"
+        case .comma: return "','"
+        case .semicolon: return "';'"
+        case .dot: return "'.'"
+        case .equal: return "'='"
+        case .notEqual: return "'!='"
+        case .less: return "'<'"
+        case .lessEqual: return "'<='"
+        case .greater: return "'>'"
+        case .greaterEqual: return "'>='"
+        case .plus: return "'+'"
+        case .minus: return "'-'"
+        case .star: return "'*'"
+        case .slash: return "'/'"
+        case .percent: return "'%'"
+        case .newline: return "end of line"
+        case .dotCommand(let text): return "command '\(text)'"
+        case .endOfInput: return "end of input"
+        }
+    }
+}
+
+/// One token and where it stands in the source.
+public struct Token: Sendable, Equatable {
+    /// What the token is.
+    public var kind: TokenKind
+    /// The text it was read from.
+    public var span: SourceSpan
+
+    /// Creates a token.
+    public init(_ kind: TokenKind, _ span: SourceSpan) {
+        self.kind = kind
+        self.span = span
+    }
+
+    /// The keyword this token is, if it is one.
+    var keyword: Keyword? {
+        if case .keyword(let keyword) = kind { return keyword }
+        return nil
+    }
+}

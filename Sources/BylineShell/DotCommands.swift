@@ -1,0 +1,173 @@
+// Dot-commands (`.tables`, `.mode json`, …): dispatched before the query language, as in sqlite3's shell.
+import Byline
+
+/// One dot-command: its name, arguments, and what it does.
+struct DotCommandSpec: Sendable {
+    let name: String
+    let arguments: String
+    let summary: String
+}
+
+/// Runs dot-commands for a script runner.
+struct DotCommands {
+    let runner: ScriptRunner
+
+    /// Every command, in the order `.help` lists them.
+    static let all: [DotCommandSpec] = [
+        DotCommandSpec(name: "exit", arguments: "", summary: "leave byline (same as .quit)"),
+        DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
+        DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
+        DotCommandSpec(name: "mode", arguments: "table|json|csv", summary: "choose the output format"),
+        DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables"),
+        DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
+        DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
+        DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
+        DotCommandSpec(name: "tables", arguments: "", summary: "list the tables"),
+        DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time"),
+    ]
+
+    /// Finds a command by name or unambiguous prefix.
+    static func resolve(_ word: String) -> Result<DotCommandSpec, ResolveError> {
+        let lowered = word.lowercased()
+        if let exact = all.first(where: { $0.name == lowered }) { return .success(exact) }
+        let matches = all.filter { $0.name.hasPrefix(lowered) }
+        if matches.count == 1 { return .success(matches[0]) }
+        if matches.isEmpty { return .failure(.unknown) }
+        return .failure(.ambiguous(matches.map { "." + $0.name }))
+    }
+
+    enum ResolveError: Error {
+        case unknown
+        case ambiguous([String])
+    }
+
+    /// Runs one command line (without its leading dot).
+    func run(_ line: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let word = words.first else { return .success }
+        let argument = line.drop(while: { $0 != " " }).drop(while: { $0 == " " })
+        let spec: DotCommandSpec
+        switch DotCommands.resolve(word) {
+        case .success(let found):
+            spec = found
+        case .failure(.unknown):
+            return fail("unknown command '.\(word)'", span: span, source: source, help: "type .help to list the commands")
+        case .failure(.ambiguous(let names)):
+            return fail(
+                "'.\(word)' could mean \(names.joined(separator: ", "))", span: span, source: source,
+                help: "type more of the name")
+        }
+        switch spec.name {
+        case "quit", "exit":
+            return .quit
+        case "help":
+            return help(String(argument), span: span, source: source)
+        case "tables":
+            runner.output.write(runner.session.tableNames.joined(separator: "  ") + "\n")
+        case "schema":
+            return schema(String(argument), span: span, source: source)
+        case "mode":
+            guard let format = OutputFormat(rawValue: argument.lowercased()) else {
+                if argument.isEmpty {
+                    runner.output.write("current output mode: \(runner.settings.format.rawValue)\n")
+                    return .success
+                }
+                let names = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                return fail("unknown output mode '\(argument)'", span: span, source: source, help: "modes: \(names)")
+            }
+            runner.settings.format = format
+        case "timer", "headers":
+            guard let flag = Self.onOff(String(argument)) else {
+                return fail(".\(spec.name) takes on or off", span: span, source: source)
+            }
+            if spec.name == "timer" { runner.settings.timer = flag } else { runner.settings.options.headers = flag }
+        case "nullvalue":
+            runner.settings.options.nullText = String(argument)
+        case "read":
+            guard !argument.isEmpty else { return fail(".read needs a file name", span: span, source: source) }
+            return runner.runFile(Self.unquote(String(argument)), span: span, from: source)
+        default:
+            break
+        }
+        return .success
+    }
+
+    private func help(_ topic: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        if !topic.isEmpty {
+            let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
+            guard case .success(let spec) = DotCommands.resolve(name) else {
+                return fail("no help for '\(topic)'", span: span, source: source, help: "type .help to list the commands")
+            }
+            runner.output.write(".\(spec.name) \(spec.arguments)".trimmingTrailingSpaces() + "\n    \(spec.summary)\n")
+            return .success
+        }
+        var out = "Queries read left to right: TABLE [where COND] [select EXPR, ...] [order by EXPR [desc]] [limit N] [count]\n"
+        out += "  e.g. leaders where country = \"Congo\" select name, title\n"
+        out += "Tables: \(runner.session.tableNames.joined(separator: ", "))\n\nCommands:\n"
+        let width = DotCommands.all.map { $0.name.count + $0.arguments.count + 2 }.max() ?? 0
+        for spec in DotCommands.all {
+            let usage = ".\(spec.name) \(spec.arguments)"
+            out += "  " + usage + String(repeating: " ", count: width - usage.count + 2) + spec.summary + "\n"
+        }
+        runner.output.write(out)
+        return .success
+    }
+
+    private func schema(_ name: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        let names: [String]
+        if name.isEmpty {
+            names = runner.session.tableNames
+        } else {
+            guard let schema = runner.session.schema(of: name) else {
+                return fail(
+                    "unknown table '\(name)'", span: span, source: source,
+                    help: "available tables: " + runner.session.tableNames.joined(separator: ", "))
+            }
+            names = [schema.name]
+        }
+        var out = ""
+        for tableName in names {
+            guard let table = runner.session.table(named: tableName) else { continue }
+            let schema = table.schema
+            let fields = schema.fields.map { field in
+                var text = "\(field.name) \(field.type)"
+                if let target = field.references, target != schema.name { text += " -> \(target)" }
+                return text
+            }
+            out += "\(schema.name)(\(fields.joined(separator: ", ")))"
+            out += "  -- \(table.rowCount) rows"
+            if let summary = schema.summary { out += "; \(summary)" }
+            out += "\n"
+        }
+        runner.output.write(out)
+        return .success
+    }
+
+    private func fail(_ message: String, span: SourceSpan, source: SourceFile, help: String? = nil) -> RunOutcome {
+        runner.report([Diagnostic(.unknownCommand, message, at: span, help: help)], in: source)
+        return .failure
+    }
+
+    static func onOff(_ word: String) -> Bool? {
+        switch word.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default: return nil
+        }
+    }
+
+    static func unquote(_ text: String) -> String {
+        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+            return String(text.dropFirst().dropLast())
+        }
+        return text
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

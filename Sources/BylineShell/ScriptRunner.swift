@@ -1,0 +1,140 @@
+// Runs checked scripts against a session and writes results and diagnostics: the one path that
+// `-c`, script files, stdin, `.read` and the interactive shell all share.
+import Byline
+
+/// Settings the dot-commands change.
+public struct ShellSettings: Sendable {
+    /// The format results are written in.
+    public var format: OutputFormat = .table
+    /// Options every format shares.
+    public var options = OutputOptions()
+    /// Whether to print each statement's wall time.
+    public var timer = false
+
+    /// Default settings.
+    public init() {}
+}
+
+/// How a run ended.
+public enum RunOutcome: Equatable, Sendable {
+    /// Every statement succeeded.
+    case success
+    /// A statement failed (its diagnostics have been written).
+    case failure
+    /// `.quit` or `.exit` was run.
+    case quit
+}
+
+/// Runs scripts statement by statement, writing results to one sink and diagnostics to another.
+public final class ScriptRunner {
+    /// The session statements run in.
+    public let session: Session
+    /// Output settings, changed by `.mode`, `.timer` and the like.
+    public var settings: ShellSettings
+    /// After a failed statement, whether to go on with the rest (`--keep-going`).
+    public var keepGoing = false
+    /// Set by the interactive shell so a long query can be stopped with Ctrl-C.
+    public var cancellation: CancellationFlag?
+    let output: TextSink
+    let errors: TextSink
+    private var readDepth = 0
+
+    /// How deeply `.read` may nest (a file that reads itself stops here).
+    static let maximumReadDepth = 16
+
+    /// Creates a runner.
+    public init(session: Session, settings: ShellSettings = ShellSettings(), output: TextSink, errors: TextSink) {
+        self.session = session
+        self.settings = settings
+        self.output = output
+        self.errors = errors
+    }
+
+    /// Checks the whole source, then runs its statements in order.
+    ///
+    /// Every syntax and type error of the script is reported before anything runs; with errors,
+    /// nothing runs unless `keepGoing` is set, in which case the statements that checked run.
+    public func run(_ source: SourceFile) -> RunOutcome {
+        let script = session.check(source)
+        report(script.diagnostics, in: source)
+        var failed = script.hasErrors
+        if failed && !keepGoing { return .failure }
+        for statement in script.statements {
+            switch execute(statement, in: script) {
+            case .success: continue
+            case .quit: return .quit
+            case .failure:
+                failed = true
+                if !keepGoing { return .failure }
+            }
+        }
+        return failed ? .failure : .success
+    }
+
+    private func execute(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
+        if case .command(let text) = statement.kind {
+            return DotCommands(runner: self).run(text, span: statement.span, source: script.source)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        cancellation?.reset()
+        do {
+            let result = try session.execute(statement, in: script, cancellation: cancellation)
+            if case .rows(let rows) = result {
+                var options = settings.options
+                options.colour = options.colour && output.isTerminal
+                output.write(ResultFormatter.format(rows, as: settings.format, options: options))
+            }
+            if settings.timer { output.write("time: \(Self.describe(clock.now - start))\n") }
+            return .success
+        } catch {
+            report(error.diagnostics, in: error.source)
+            return .failure
+        }
+    }
+
+    /// Runs a script file (for `.read`), refusing to nest without end.
+    func runFile(_ path: String, span: SourceSpan?, from source: SourceFile) -> RunOutcome {
+        guard readDepth < ScriptRunner.maximumReadDepth else {
+            report(
+                [Diagnostic(.invalidArgument, "'.read' nests more than \(ScriptRunner.maximumReadDepth) files deep", at: span,
+                    help: "does a file read itself?")], in: source)
+            return .failure
+        }
+        let file: SourceFile
+        do {
+            file = try SourceReader.read(path: path)
+        } catch {
+            if error.isUsageError {
+                report([Diagnostic(.invalidArgument, error.description, at: span)], in: source)
+            } else {
+                errors.write(error.description + "\n")
+            }
+            return .failure
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        return run(file)
+    }
+
+    /// Writes diagnostics to the error sink.
+    public func report(_ diagnostics: [Diagnostic], in source: SourceFile?) {
+        guard !diagnostics.isEmpty else { return }
+        let renderer = DiagnosticRenderer(colour: settings.options.colour && errors.isTerminal)
+        errors.write(renderer.render(diagnostics, in: source))
+    }
+
+    /// A duration as people read it: `0.42 ms`, `12.3 ms`, `1.20 s`.
+    static func describe(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        if seconds >= 1 { return String(format2(seconds)) + " s" }
+        return format2(seconds * 1000) + " ms"
+    }
+
+    private static func format2(_ value: Double) -> String {
+        let scaled = (value * 100).rounded() / 100
+        var text = String(scaled)
+        if let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) == 2 { text += "0" }
+        return text
+    }
+}

@@ -1,0 +1,60 @@
+// Where the shell writes: standard output and error, or a buffer in tests.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Something text can be written to.
+public protocol TextSink: AnyObject {
+    /// Writes text as it is (callers add newlines).
+    func write(_ text: String)
+    /// Whether this sink is a terminal (for colour and width).
+    var isTerminal: Bool { get }
+}
+
+/// Standard output or standard error.
+public final class StandardStream: TextSink, Sendable {
+    private let descriptor: Int32
+
+    /// The process's standard output.
+    public static let output = StandardStream(descriptor: 1)
+    /// The process's standard error.
+    public static let error = StandardStream(descriptor: 2)
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+        isTerminal = isatty(descriptor) == 1
+    }
+
+    public let isTerminal: Bool
+
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// Collects text in memory (for tests).
+public final class BufferSink: TextSink {
+    /// Everything written so far.
+    public private(set) var text = ""
+    public let isTerminal = false
+
+    /// Creates an empty buffer.
+    public init() {}
+
+    public func write(_ text: String) {
+        self.text += text
+    }
+}
