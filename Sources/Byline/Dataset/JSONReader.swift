@@ -106,7 +106,7 @@ struct JSONReader {
                 index += 1
                 return .object(members)
             }
-            throw error("expected ',' or '}' in object")
+            throw error(isAtEnd ? "unexpected end of input, expected ',' or '}'" : "expected ',' or '}' in object")
         }
     }
 
@@ -131,7 +131,7 @@ struct JSONReader {
                 index += 1
                 return .array(elements)
             }
-            throw error("expected ',' or ']' in array")
+            throw error(isAtEnd ? "unexpected end of input, expected ',' or ']'" : "expected ',' or ']' in array")
         }
     }
 

@@ -15,6 +15,7 @@ struct Executor {
 
     /// Runs a plan over its source table.
     func run(_ plan: QueryPlan, source: Table) throws(Stop) -> Relation {
+        try checkpoint()
         var relation = Relation(table: source)
         for (stage, output) in plan.stages {
             relation = try run(stage, on: relation, output: output)

@@ -281,7 +281,7 @@ public struct Parser {
     }
 
     // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME | "count"
-    //         | "(" expr ")" | "[" [ expr { "," expr } ] "]"
+    //         | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
         let token = current

@@ -1,0 +1,153 @@
+// The article dataset is evidence: every row cites sentences that exist and state it.
+import Foundation
+import Testing
+
+@testable import Byline
+
+@Suite struct DatasetTests {
+    /// The article as published, from the shared folder beside the repository.
+    private static let articleLines: [String] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let candidates = [root.appendingPathComponent("../shared/article.txt"), root.appendingPathComponent("Tests/BylineTests/article.txt")]
+        for url in candidates {
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        return []
+    }()
+
+    private let session = Session()
+
+    private func table(_ name: String) throws -> Table {
+        try #require(session.table(named: name))
+    }
+
+    private func strings(_ value: Value) -> [String] {
+        switch value {
+        case .string(let text): return [text]
+        case .list(let values): return values.flatMap(strings)
+        default: return []
+        }
+    }
+
+    @Test func theEmbeddedDatasetLoads() {
+        #expect(ArticleDataset.loadError == nil)
+        #expect(session.tableNames == ["sentences", "countries", "organizations", "leaders", "visits", "events"])
+    }
+
+    @Test func sentencesAreTheArticleInOrderWithoutBoilerplate() throws {
+        let lines = Self.articleLines
+        try #require(lines.count >= 12, "article.txt not found")
+        let sentences = try table("sentences")
+        #expect(sentences.value(row: 0, field: 2) == .string(lines[0]))
+        // Joining each paragraph's sentences gives the paragraph back, for every article line.
+        var paragraphs: [Int: [String]] = [:]
+        for row in 0..<sentences.rowCount {
+            #expect(sentences.value(row: row, field: 0) == .integer(row + 1))
+            guard case .integer(let paragraph) = sentences.value(row: row, field: 1),
+                case .string(let text) = sentences.value(row: row, field: 2)
+            else { continue }
+            paragraphs[paragraph, default: []].append(text)
+        }
+        let articleParagraphs = lines.prefix { !$0.hasPrefix("Join Jerusalem Post") }.filter { !$0.isEmpty }
+        #expect(paragraphs.count == articleParagraphs.count)
+        for (index, line) in articleParagraphs.enumerated() {
+            #expect(paragraphs[index + 1]?.joined(separator: " ") == line)
+        }
+    }
+
+    @Test func noTableQuotesTheSitesBoilerplate() throws {
+        for name in session.tableNames {
+            let table = try table(name)
+            for row in 0..<table.rowCount {
+                for field in table.schema.fields.indices {
+                    for text in strings(table.value(row: row, field: field)) {
+                        #expect(!text.contains("Jerusalem Post"))
+                        #expect(!text.contains("Comments are closed"))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyRowCitesSentencesThatExist() throws {
+        let sentenceCount = try table("sentences").rowCount
+        for name in session.tableNames where name != "sentences" {
+            let table = try table(name)
+            let sourceIndex = try #require(table.schema.index(of: "source"), "\(name) has no source field")
+            for row in 0..<table.rowCount {
+                guard case .list(let ids) = table.value(row: row, field: sourceIndex), !ids.isEmpty else {
+                    Issue.record("\(name) row \(row + 1) cites no sentence")
+                    continue
+                }
+                for case .integer(let id) in ids {
+                    #expect((1...sentenceCount).contains(id), "\(name) row \(row + 1) cites sentence \(id)")
+                }
+            }
+        }
+    }
+
+    /// Each leader's surname, each country's name (or an alias), and each visit's visitor must be
+    /// stated in a sentence the row cites.
+    @Test func citedSentencesStateTheRowsNames() throws {
+        let sentences = try table("sentences")
+        func cited(_ table: Table, _ row: Int) -> String {
+            guard let index = table.schema.index(of: "source"), case .list(let ids) = table.value(row: row, field: index)
+            else { return "" }
+            return ids.compactMap { id -> String? in
+                guard case .integer(let number) = id, case .string(let text) = sentences.value(row: number - 1, field: 2)
+                else { return nil }
+                return text
+            }.joined(separator: " ")
+        }
+        let leaders = try table("leaders")
+        for row in 0..<leaders.rowCount {
+            guard case .string(let name) = leaders.value(row: row, field: 0) else { continue }
+            let surname = String(name.split(separator: " ").last ?? "")
+            #expect(cited(leaders, row).contains(surname), "\(name) is not named in its cited sentences")
+            #expect(Self.articleLines.joined().contains(name), "\(name) is not spelt as the article spells it")
+        }
+        let countries = try table("countries")
+        for row in 0..<countries.rowCount {
+            let names = strings(countries.value(row: row, field: 0)) + strings(countries.value(row: row, field: 1))
+            #expect(names.contains { cited(countries, row).contains($0) }, "\(names) not in cited sentences")
+        }
+        let visits = try table("visits")
+        for row in 0..<visits.rowCount {
+            guard case .string(let visitor) = visits.value(row: row, field: 0) else { continue }
+            let surname = String(visitor.split(separator: " ").last ?? "")
+            #expect(cited(visits, row).contains(surname))
+            if case .integer(let year) = visits.value(row: row, field: 3) {
+                #expect(cited(visits, row).contains(String(year)), "visit year \(year) is not in its cited sentences")
+            }
+        }
+    }
+
+    @Test func referencesPointAtRowsThatExist() throws {
+        for name in session.tableNames {
+            let table = try table(name)
+            for (fieldIndex, field) in table.schema.fields.enumerated() {
+                guard let target = field.references, target != name else { continue }
+                let names = Set(try self.table(target).nameIndex().values)
+                for row in 0..<table.rowCount {
+                    for value in strings(table.value(row: row, field: fieldIndex)) {
+                        #expect(names.contains(value), "\(name).\(field.name) names '\(value)', which \(target) lacks")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func statusesUseTheDocumentedWords() throws {
+        #expect(Set(try Session().run("leaders select status").first!.rows.map { $0[0] }) == [.string("current"), .string("former")])
+        #expect(Set(try Session().run("visits select status").first!.rows.map { $0[0] }) == [.string("completed"), .string("planned")])
+    }
+
+    @Test func valuesTheArticleDoesNotStateAreNull() throws {
+        // The article never names Israel's capital, nor gives the year of Mamin's or Tshisekedi's trips.
+        #expect(try Session().run(#"countries where name = "Israel" select capital"#).first?.rows == [[.null]])
+        #expect(try Session().run(#"visits where status = "planned" select year"#).first?.rows == [[.null], [.null]])
+    }
+}

@@ -1,0 +1,94 @@
+// Output formats: table alignment, JSON and CSV escaping, tricky cells.
+import Foundation
+import Testing
+
+@testable import Byline
+
+@Suite struct FormatterTests {
+    private func makeTricky() throws -> ResultSet {
+        let schema = TableSchema(
+            name: "t",
+            fields: [Field(name: "text", type: .string), Field(name: "n", type: .integer), Field(name: "l", type: .list(.string))])
+        let table = Table(
+            schema: schema,
+            rows: [
+                [.string("plain"), .integer(1), .list([.string("a")])],
+                [.string("comma, \"quote\"\nnewline"), .integer(-20), .list([])],
+                [.string("日本語 😀"), .null, .null],
+            ])
+        return try #require(try Session(tables: [table]).run("t").first)
+    }
+
+    @Test func tableAlignsByDisplayWidth() throws {
+        let tricky = try makeTricky()
+        let text = ResultFormatter.format(tricky, as: .table)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6)
+        #expect(lines[0] == " text                    | n    | l")
+        #expect(lines[1] == "-------------------------+------+-------")
+        #expect(lines[2] == " plain                   |    1 | [\"a\"]")
+        #expect(lines[3] == " comma, \"quote\"\\nnewline |  -20 | []")
+        #expect(lines[4] == " 日本語 😀               | null | null")
+        #expect(lines[5] == "(3 rows)")
+    }
+
+    @Test func tableFitsAWidth() throws {
+        let tricky = try makeTricky()
+        var options = OutputOptions()
+        options.maximumWidth = 30
+        let lines = ResultFormatter.format(tricky, as: .table, options: options).split(separator: "\n")
+        for line in lines.dropLast() {
+            #expect(DisplayWidth.of(String(line)) <= 30, "\(line)")
+        }
+        #expect(lines[3].contains("…"))
+    }
+
+    @Test func jsonIsValidAndTyped() throws {
+        let tricky = try makeTricky()
+        let text = ResultFormatter.format(tricky, as: .json)
+        #expect(text.hasSuffix("]\n"))
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 3)
+        #expect(parsed?[1]["text"] as? String == "comma, \"quote\"\nnewline")
+        #expect(parsed?[1]["n"] as? Int == -20)
+        #expect(parsed?[0]["l"] as? [String] == ["a"])
+        #expect(parsed?[2]["n"] is NSNull)
+    }
+
+    @Test func csvQuotesWhatNeedsQuoting() throws {
+        let tricky = try makeTricky()
+        #expect(
+            ResultFormatter.format(tricky, as: .csv) == """
+                text,n,l
+                plain,1,"[""a""]"
+                "comma, ""quote""
+                newline",-20,[]
+                日本語 😀,,
+
+                """)
+    }
+
+    @Test func emptyResults() throws {
+        let empty = try Session().run("leaders where name = \"nobody\" select name").first!
+        #expect(ResultFormatter.format(empty, as: .table) == " name\n------\n(0 rows)\n")
+        #expect(ResultFormatter.format(empty, as: .json) == "[]\n")
+        #expect(ResultFormatter.format(empty, as: .csv) == "name\n")
+    }
+
+    @Test(arguments: [
+        (Value.float(2), "2.0"), (.float(0.1), "0.1"), (.float(-1.5e20), "-1.5e+20"), (.integer(-7), "-7"),
+        (.date(PartialDate(year: 2016, month: 3, day: 9)), "2016-03-09"), (.date(PartialDate(month: 6, day: 9)), "--06-09"),
+        (.list([.string("a\"b"), .null]), #"["a\"b", null]"#), (.bool(true), "true"),
+    ])
+    func valueText(_ value: Value, _ text: String) {
+        #expect(value.description == text)
+    }
+
+    @Test func displayWidths() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("日本") == 4)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("😀") == 2)
+        #expect(DisplayWidth.truncate("abcdef", to: 4) == "abc…")
+    }
+}
