@@ -18,7 +18,7 @@ struct BylineCommand: ParsableCommand {
         commandName: "byline",
         abstract: "Query the facts of a news article, or your own tables, in a small English-like language.",
         discussion: """
-            With no FILE and no -c, byline reads statements from standard input, or starts the
+            With no FILE and no -c, byline reads statements from standard input, or starts the \
             interactive shell when standard input is a terminal.
 
             Exit status: 0 when every statement succeeded, 1 when a statement failed, 2 for bad usage.
@@ -26,7 +26,8 @@ struct BylineCommand: ParsableCommand {
         version: BylineVersion.current
     )
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "STATEMENTS"))
+    // Unconditional, so statements that start with "-" are still statements.
+    @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "STATEMENTS"))
     var command: String?
 
     @Option(name: .long, help: "Output format: table, json or csv.")
@@ -121,7 +122,7 @@ func readStandardInput() -> [UInt8] {
 
 // Usage errors exit 2 (ArgumentParser's default is 64); help and --version exit 0.
 do {
-    let options = try BylineCommand.parseAsRoot() as? BylineCommand ?? BylineCommand()
+    let options = try BylineCommand.parse()
     exit(runByline(options))
 } catch {
     let code = BylineCommand.exitCode(for: error)

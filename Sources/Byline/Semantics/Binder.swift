@@ -182,7 +182,7 @@ struct Binder {
                 throw fail(
                     .typeMismatch,
                     "cannot compare \(describe(left)) (\(lhs.type)) with \(describe(right)) (\(rhs.type))",
-                    at: left.span.union(right.span), help: comparisonHelp(lhs.type, rhs.type))
+                    at: left.span.union(right.span), help: comparisonHelp(lhs, rhs))
             }
             if lhs.type == .null || rhs.type == .null {
                 diagnostics.append(
@@ -296,7 +296,11 @@ struct Binder {
             help: help)
     }
 
-    private func comparisonHelp(_ a: DataType, _ b: DataType) -> String? {
+    private func comparisonHelp(_ lhs: TypedExpression, _ rhs: TypedExpression) -> String? {
+        let (a, b) = (lhs.type, rhs.type)
+        for case .string(let text)? in [lhs.constant, rhs.constant] where Double(text) != nil {
+            return "remove the quotes to compare numbers: \(text)"
+        }
         if (a == .string && b.isNumeric) || (b == .string && a.isNumeric) {
             return "quote the number to compare text, or compare with a numeric field"
         }

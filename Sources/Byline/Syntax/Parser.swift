@@ -331,9 +331,10 @@ public struct Parser {
             if case .keyword(let keyword) = token.kind {
                 help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a field name"
             }
+            // At the end of the input, point just past the last thing written rather than at a blank line.
+            let span = token.kind == .endOfInput ? SourceSpan(at: lastWrittenToken.span.end) : token.span
             throw error(
-                .expectedExpression, "expected an expression, found \(token.kind.displayName)", at: token.span,
-                help: help)
+                .expectedExpression, "expected an expression, found \(token.kind.displayName)", at: span, help: help)
         }
     }
 
@@ -349,6 +350,13 @@ public struct Parser {
 
     private var previous: Token {
         tokens[max(0, position - 1)]
+    }
+
+    /// The last token before the current one that is not a line break.
+    private var lastWrittenToken: Token {
+        var index = position - 1
+        while index > 0, tokens[index].kind == .newline { index -= 1 }
+        return tokens[max(0, index)]
     }
 
     private func peekKind(_ distance: Int) -> TokenKind {

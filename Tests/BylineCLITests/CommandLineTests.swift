@@ -1,0 +1,167 @@
+// The command line: inputs (-c, files, stdin), formats, error locations and exit statuses.
+import Foundation
+import Testing
+
+@Suite struct CommandLineTests {
+    @Test func congoPrintsOneRow() throws {
+        let run = try BylineBinary.run(["-c", #"leaders where country = "Congo" select name, title"#])
+        #expect(run.status == 0)
+        #expect(run.stdout == " name             | title\n------------------+-----------\n Felix Tshisekedi | President\n(1 row)\n")
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func kazakhLeaders() throws {
+        let run = try BylineBinary.run(["-c", #"leaders where country = "Kazakhstan" select name order by name"#])
+        #expect(run.stdout.split(separator: "\n").dropFirst(2).prefix(3) == ["Askar Mamin", "Kassym-Jomart Tokayev", "Nursultan Nazarbayev"].map { " " + $0 }[...])
+    }
+
+    @Test func countPrintsThree() throws {
+        let run = try BylineBinary.run(["-c", #"visits where visitor = "Nursultan Nazarbayev" count"#, "--format", "csv"])
+        #expect(run.stdout == "count\n3\n")
+    }
+
+    @Test func misspeltFieldExitsOneWithLocationAndSuggestion() throws {
+        let run = try BylineBinary.run(["-c", #"leaders where contry = "Congo""#])
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(
+            run.stderr == """
+                <command>:1:15: error: unknown field 'contry' in 'leaders'
+                leaders where contry = "Congo"
+                              ^~~~~~
+                help: did you mean 'country'?
+
+                """)
+    }
+
+    @Test func stdinWithJSONFormatPrintsValidJSON() throws {
+        let run = try BylineBinary.run(["--format", "json"], stdin: "leaders limit 1\nvisits limit 2\n")
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [[String: Any]]
+        #expect(first?.first?["name"] as? String == "Askar Mamin")
+        #expect(first?.first?["source"] as? [Int] == [2, 11])
+        let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [[String: Any]]
+        #expect(second?.count == 2)
+    }
+
+    @Test func stdinErrorsNameStdin() throws {
+        let run = try BylineBinary.run([], stdin: "leaders\nleaders where 1 = \"a\"\n")
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("<stdin>:2:15: error: cannot compare '1' (integer) with '\"a\"' (string)"))
+    }
+
+    @Test func missingFileIsAUsageError() throws {
+        let run = try BylineBinary.run(["missing.byl"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "byline: cannot open 'missing.byl': no such file\n")
+    }
+
+    @Test func directoryIsAUsageError() throws {
+        let run = try BylineBinary.run([NSTemporaryDirectory()])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("it is a directory"))
+    }
+
+    @Test func aMissingLaterFileRunsNothing() throws {
+        let run = try BylineBinary.run(["leaders.byl", "nope.byl"], in: GoldenTests.examples)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test(arguments: [["--bogus"], ["--format", "xml", "-c", "leaders"], ["-c"], ["-c", "leaders", "file.byl"]])
+    func badUsageExitsTwo(_ arguments: [String]) throws {
+        let run = try BylineBinary.run(arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("byline: "))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func helpAndVersionExitZero() throws {
+        let help = try BylineBinary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: byline"))
+        let version = try BylineBinary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == "0.1.0\n")
+    }
+
+    @Test func filesRunInOrderAndStopAtTheFirstFailure() throws {
+        let folder = try temporaryFolder()
+        try "leaders count\n".write(to: folder.appendingPathComponent("a.byl"), atomically: true, encoding: .utf8)
+        try "visits select nope\n".write(to: folder.appendingPathComponent("b.byl"), atomically: true, encoding: .utf8)
+        try "countries count\n".write(to: folder.appendingPathComponent("c.byl"), atomically: true, encoding: .utf8)
+        let run = try BylineBinary.run(["a.byl", "b.byl", "c.byl", "--format", "csv"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.stdout == "count\n6\n")
+        #expect(run.stderr.hasPrefix("b.byl:1:15: error: unknown field 'nope' in 'visits'"))
+        let keepGoing = try BylineBinary.run(["a.byl", "b.byl", "c.byl", "--format", "csv", "--keep-going"], in: folder)
+        #expect(keepGoing.status == 1)
+        #expect(keepGoing.stdout == "count\n6\ncount\n4\n")
+    }
+
+    @Test func keepGoingRunsTheStatementsThatChecked() throws {
+        let script = "leaders count\nleaders where nope = 1\nvisits count\n"
+        let stop = try BylineBinary.run(["--format", "csv"], stdin: script)
+        #expect(stop.status == 1)
+        #expect(stop.stdout.isEmpty)
+        let go = try BylineBinary.run(["--format", "csv", "--keep-going"], stdin: script)
+        #expect(go.status == 1)
+        #expect(go.stdout == "count\n6\ncount\n7\n")
+    }
+
+    @Test func runtimeErrorsStopTheScript() throws {
+        let run = try BylineBinary.run(["--format", "csv"], stdin: "leaders count\nvisits select year * 9223372036854775807\nvisits count\n")
+        #expect(run.status == 1)
+        #expect(run.stdout == "count\n6\n")
+        #expect(run.stderr.hasPrefix("<stdin>:2:1: error: integer overflow in 2016 * 9223372036854775807"))
+    }
+
+    @Test func invalidUTF8AndNULAreRefusedWithTheirLine() throws {
+        let folder = try temporaryFolder()
+        try Data([0x6C, 0x0A, 0x6C, 0xFF, 0x0A]).write(to: folder.appendingPathComponent("bad.byl"))
+        try Data([0x6C, 0x0A, 0x0A, 0x00]).write(to: folder.appendingPathComponent("nul.byl"))
+        let bad = try BylineBinary.run(["bad.byl"], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "bad.byl:2: error: invalid UTF-8; save the script as UTF-8\n")
+        let nul = try BylineBinary.run(["nul.byl"], in: folder)
+        #expect(nul.status == 1)
+        #expect(nul.stderr == "nul.byl:3: error: NUL byte in script; is this a binary file?\n")
+    }
+
+    @Test func emptyInputSucceeds() throws {
+        #expect(try BylineBinary.run([], stdin: "").status == 0)
+        #expect(try BylineBinary.run(["-c", ""]).status == 0)
+    }
+
+    @Test func dotCommandsWorkInBatch() throws {
+        let run = try BylineBinary.run([], stdin: ".tables\n.mode csv\nleaders count\n.schema visits\n.quit\nleaders\n")
+        #expect(run.status == 0)
+        #expect(
+            run.stdout == """
+                sentences  countries  organizations  leaders  visits  events
+                count
+                6
+                visits(visitor string -> leaders, destination string -> countries, city string, year integer, status string, note string, source list<integer>)  -- 7 rows; One row per trip: made (completed) or announced or accepted (planned).
+
+                """)
+        let unknown = try BylineBinary.run([], stdin: ".frobnicate\n")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("<stdin>:1:1: error: unknown command '.frobnicate'"))
+        #expect(unknown.stderr.contains("help: type .help to list the commands"))
+    }
+
+    @Test func warningsDoNotFail() throws {
+        let run = try BylineBinary.run(["-c", "leaders where organization = null count", "--format", "csv"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "count\n0\n")
+        #expect(run.stderr.contains("warning: comparing with null is never true"))
+    }
+
+    private func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}
