@@ -31,7 +31,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "BylineTests", dependencies: ["Byline"]),
+        .testTarget(name: "BylineTests", dependencies: ["Byline"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell"]),
     ],
     swiftLanguageModes: [.v6]

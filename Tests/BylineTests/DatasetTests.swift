@@ -5,18 +5,25 @@ import Testing
 @testable import Byline
 
 @Suite struct DatasetTests {
-    /// The article as published, from the shared folder beside the repository.
+    /// The article as published. A copy is kept beside the tests so any clone can check the dataset;
+    /// `theFixtureIsTheSharedArticle` checks the copy against ../shared/article.txt where it exists.
+    private static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/article.txt")
+    private static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("../shared/article.txt")
+
     private static let articleLines: [String] = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let candidates = [root.appendingPathComponent("../shared/article.txt"), root.appendingPathComponent("Tests/BylineTests/article.txt")]
-        for url in candidates {
-            if let text = try? String(contentsOf: url, encoding: .utf8) {
-                return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            }
-        }
-        return []
+        guard let text = try? String(contentsOf: fixture, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }()
+
+    @Test func theFixtureIsTheSharedArticle() throws {
+        let copy = try String(contentsOf: Self.fixture, encoding: .utf8)
+        #expect(copy.contains("Kassym-Jomart Tokayev"))
+        if let original = try? String(contentsOf: Self.shared, encoding: .utf8) {
+            #expect(copy == original)
+        }
+    }
 
     private let session = Session()
 
