@@ -21,8 +21,13 @@ let package = Package(
         // Turns Dataset/*.json into Swift source at build time, so the binary needs no resource files.
         .executableTarget(name: "EmbedData"),
         .plugin(name: "EmbedDataPlugin", capability: .buildTool(), dependencies: ["EmbedData"]),
+        // GNU readline, wrapped in a module map and a shim of static inline helpers.
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
         // Running scripts, dot-commands and the interactive shell.
-        .target(name: "BylineShell", dependencies: ["Byline"]),
+        .target(name: "BylineShell", dependencies: ["Byline", "CReadline"]),
         .executableTarget(
             name: "BylineCLI",
             dependencies: [

@@ -17,6 +17,7 @@ struct DotCommands {
         DotCommandSpec(name: "exit", arguments: "", summary: "leave byline (same as .quit)"),
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
+        DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
         DotCommandSpec(name: "mode", arguments: "table|json|csv", summary: "choose the output format"),
         DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables"),
         DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
@@ -81,6 +82,11 @@ struct DotCommands {
                 return fail(".\(spec.name) takes on or off", span: span, source: source)
             }
             if spec.name == "timer" { runner.settings.timer = flag } else { runner.settings.options.headers = flag }
+        case "maxrows":
+            guard let count = Int(argument), count >= 0 else {
+                return fail(".maxrows takes a whole number (0 shows every row)", span: span, source: source)
+            }
+            runner.settings.maximumRows = count == 0 ? nil : count
         case "nullvalue":
             runner.settings.options.nullText = String(argument)
         case "read":

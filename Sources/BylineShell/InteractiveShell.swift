@@ -1,26 +1,103 @@
-// The interactive shell (placeholder until the readline shell lands): plain line reading.
+// The interactive shell: prompt, multi-line statements, history, completion, Ctrl-C and Ctrl-D.
 import Byline
 
-/// Reads statements typed at a terminal.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The shell a person types into. Reading a line (readline), deciding whether a statement is
+/// complete (the real parser), and running it (the script runner) are separate steps, as in
+/// sqlite3's shell.
 public struct InteractiveShell {
     let runner: ScriptRunner
+    let history: HistoryStore
 
-    /// Creates a shell around a runner.
-    public init(runner: ScriptRunner) {
+    /// The main prompt and the prompt for a statement's further lines.
+    public static let prompt = "byline> "
+    public static let continuationPrompt = "   ...> "
+
+    /// Creates a shell around a runner, with history at the default path.
+    public init(runner: ScriptRunner, historyPath: String = HistoryStore.defaultPath()) {
         self.runner = runner
+        self.history = HistoryStore(path: historyPath) { message in runner.errors.write(message + "\n") }
     }
 
-    /// Runs until end of input or `.quit`; returns the exit status.
+    /// Runs until Ctrl-D or `.quit`; returns the exit status (0).
     public func run() -> Int32 {
-        var pending = ""
+        let editor = ReadlineEditor(completer: Completer(session: runner.session))
+        for entry in history.load() { editor.addHistory(entry) }
+        runner.cancellation = interruptFlag
+        if runner.settings.maximumRows == nil { runner.settings.maximumRows = 40 }
+        runner.output.write(banner())
+
+        var accumulator = LineAccumulator()
+        var lastEntry: String?
         while true {
-            runner.output.write(pending.isEmpty ? "byline> " : "   ...> ")
-            guard let line = readLine() else { return 0 }
-            pending += pending.isEmpty ? line : "\n" + line
-            let source = SourceFile(name: "<stdin>", text: pending)
-            if runner.session.check(source).isIncomplete { continue }
-            pending = ""
-            if runner.run(source) == .quit { return 0 }
+            let prompt = accumulator.isEmpty ? Self.prompt : Self.continuationPrompt
+            switch editor.readLine(prompt: prompt, context: accumulator.text) {
+            case .endOfInput:
+                if !accumulator.isEmpty { runner.output.write("\n") }
+                return 0
+            case .interrupted:
+                accumulator = LineAccumulator()
+            case .line(let line):
+                guard let statement = accumulator.add(line) else { continue }
+                accumulator = LineAccumulator()
+                // Like bash's ignoredups: an entry repeated straight away is kept once.
+                if LineAccumulator.shouldRecord(statement), statement != lastEntry {
+                    editor.addHistory(statement)
+                    history.append([statement])
+                    lastEntry = statement
+                }
+                let outcome = runner.run(SourceFile(name: "<stdin>", text: statement))
+                interruptFlag.reset()
+                if outcome == .quit { return 0 }
+            }
         }
+    }
+
+    private func banner() -> String {
+        """
+        byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))
+        Type a query such as: leaders where country = "Congo"
+        Enter .help for help, .quit or Ctrl-D to leave.
+
+        """
+    }
+}
+
+/// Gathers typed lines until they make a complete statement, asking the real parser.
+public struct LineAccumulator {
+    private(set) var lines: [String] = []
+
+    /// Creates an empty accumulator.
+    public init() {}
+
+    /// Whether no line has been gathered.
+    public var isEmpty: Bool { lines.isEmpty }
+
+    /// The text gathered so far.
+    public var text: String { lines.joined(separator: "\n") }
+
+    /// Adds a line; returns the whole statement when it is complete, nil when it needs more.
+    /// A blank first line is ignored. The parser decides: input that fails only because it ended
+    /// too soon (an open bracket or string, a trailing operator or keyword) is incomplete.
+    public mutating func add(_ line: String) -> String? {
+        if lines.isEmpty && line.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }
+        lines.append(line)
+        let statement = text
+        if Parser.parse(SourceFile(name: "<stdin>", text: statement)).isIncomplete { return nil }
+        return statement
+    }
+
+    /// Whether a statement belongs in history: not blank, and not a `.read`.
+    public static func shouldRecord(_ statement: String) -> Bool {
+        let trimmed = statement.drop { $0 == " " || $0 == "\t" }
+        if trimmed.isEmpty { return false }
+        if trimmed.hasPrefix(".") {
+            let word = trimmed.dropFirst().prefix { $0 != " " }
+            if !word.isEmpty, "read".hasPrefix(word.lowercased()) { return false }
+        }
+        return true
     }
 }

@@ -10,6 +10,8 @@ public struct ShellSettings: Sendable {
     public var options = OutputOptions()
     /// Whether to print each statement's wall time.
     public var timer = false
+    /// In the table format at a terminal, show at most this many rows (nil for all).
+    public var maximumRows: Int?
 
     /// Default settings.
     public init() {}
@@ -83,12 +85,21 @@ public final class ScriptRunner {
             if case .rows(let rows) = result {
                 var options = settings.options
                 options.colour = options.colour && output.isTerminal
+                if output.isTerminal {
+                    options.maximumWidth = options.maximumWidth ?? output.columns
+                    options.maximumRows = settings.maximumRows
+                }
                 output.write(ResultFormatter.format(rows, as: settings.format, options: options))
             }
             if settings.timer { output.write("time: \(Self.describe(clock.now - start))\n") }
             return .success
         } catch {
-            report(error.diagnostics, in: error.source)
+            if error.diagnostics.first?.id == .cancelled {
+                // At a terminal the driver has echoed ^C on the current line.
+                errors.write(errors.isTerminal ? "\ncancelled\n" : "cancelled\n")
+            } else {
+                report(error.diagnostics, in: error.source)
+            }
             return .failure
         }
     }

@@ -11,6 +11,12 @@ public protocol TextSink: AnyObject {
     func write(_ text: String)
     /// Whether this sink is a terminal (for colour and width).
     var isTerminal: Bool { get }
+    /// The terminal's width in columns, when it is one.
+    var columns: Int? { get }
+}
+
+extension TextSink {
+    public var columns: Int? { nil }
 }
 
 /// Standard output or standard error.
@@ -28,6 +34,13 @@ public final class StandardStream: TextSink, Sendable {
     }
 
     public let isTerminal: Bool
+
+    public var columns: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
 
     public func write(_ text: String) {
         var text = text

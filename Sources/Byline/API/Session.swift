@@ -100,15 +100,10 @@ public final class Session {
             if case .command(let text) = statement.kind { return .command(text) }
             return .command("")
         }
-        guard let source = tables[plan.source] else {
-            throw BylineError(
-                [Diagnostic(.unknownTable, "table '\(plan.source)' no longer exists", at: statement.span)],
-                source: script.source)
-        }
         let context = EvaluationContext(cancellation: cancellation)
         let relation: Relation
         do {
-            relation = try Executor(context: context).run(plan, source: source)
+            relation = try Executor(context: context).run(plan) { self.tables[$0] }
         } catch {
             switch error {
             case .cancelled:

@@ -13,15 +13,38 @@ struct Executor {
         case cancelled
     }
 
-    /// Runs a plan over its source table.
-    func run(_ plan: QueryPlan, source: Table) throws(Stop) -> Relation {
+    /// Runs a plan, reading its source table from `tables`.
+    func run(_ plan: QueryPlan, tables: (String) -> Table?) throws(Stop) -> Relation {
         try checkpoint()
-        var relation = Relation(table: source)
+        var relation: Relation
+        switch plan.source {
+        case .table(let name):
+            guard let table = tables(name) else { throw .failed("table '\(name)' no longer exists") }
+            relation = Relation(table: table)
+        case .range(let start, let stop):
+            relation = try generateRange(start, stop)
+        }
         for (stage, output) in plan.stages {
             relation = try run(stage, on: relation, output: output)
             try checkpoint()
         }
         return relation
+    }
+
+    private func generateRange(_ start: Int, _ stop: Int) throws(Stop) -> Relation {
+        var values: [Int] = []
+        values.reserveCapacity(stop - start)
+        var blockStart = start
+        while blockStart < stop {
+            let blockEnd = min(blockStart + Executor.blockSize, stop)
+            values.append(contentsOf: blockStart..<blockEnd)
+            try checkpoint()
+            blockStart = blockEnd
+        }
+        let field = Field(name: "value", type: .integer)
+        return Relation(
+            schema: TableSchema(name: "range", fields: [field]),
+            columns: [Column(type: .integer, storage: .integers(values, .none))], count: values.count)
     }
 
     private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {

@@ -18,6 +18,8 @@ public struct OutputOptions: Sendable {
     public var headers: Bool = true
     /// Cut table output to this many display columns (cells shortened with `…`); nil for no limit.
     public var maximumWidth: Int?
+    /// Show at most this many rows in the table format, with a note saying how many there were.
+    public var maximumRows: Int?
     /// ANSI colour for headers and nulls.
     public var colour: Bool = false
 

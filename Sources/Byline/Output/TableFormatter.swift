@@ -10,7 +10,8 @@ struct TableFormatter {
         cells.reserveCapacity(result.rowCount)
         var widths = result.fields.map { DisplayWidth.of($0.name) }
         var isNull: [[Bool]] = []
-        for row in 0..<result.rowCount {
+        let shownRows = min(result.rowCount, options.maximumRows.map { max(0, $0) } ?? result.rowCount)
+        for row in 0..<shownRows {
             var line: [String] = []
             var nulls: [Bool] = []
             for field in 0..<fieldCount {
@@ -41,7 +42,11 @@ struct TableFormatter {
             }
             out += trimmed(" " + padded.joined(separator: " | ")) + "\n"
         }
-        out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+        if shownRows < result.rowCount {
+            out += "(\(result.rowCount) rows, \(shownRows) shown; .maxrows 0 shows all)\n"
+        } else {
+            out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+        }
         return out
     }
 

@@ -23,16 +23,63 @@ struct Binder {
 
     /// Checks a query, returning its plan.
     mutating func bind(_ query: Query) throws(Failure) -> QueryPlan {
+        if let arguments = query.arguments {
+            return try bindTableFunction(query, arguments: arguments)
+        }
         guard let entry = scope[query.source.text] ?? caseInsensitiveLookup(query.source.text) else {
             let names = scope.keys.sorted()
             var help = "available tables: " + names.joined(separator: ", ")
             if let guess = Suggestion.closest(to: query.source.text, among: names) { help = "did you mean '\(guess)'?" }
             throw fail(.unknownTable, "unknown table '\(query.source.text)'", at: query.source.span, help: help)
         }
-        guard var schema = entry else { throw Failure() }
-        let sourceName = schema.name
+        guard let schema = entry else { throw Failure() }
+        return try bindClauses(query.clauses, source: .table(schema.name), schema: schema)
+    }
+
+    /// The largest number of rows `range` generates.
+    static let maximumRangeCount = 100_000_000
+
+    /// `range(STOP)` or `range(START, STOP)`: integers in a field named `value`.
+    private mutating func bindTableFunction(_ query: Query, arguments: [Expression]) throws(Failure) -> QueryPlan {
+        let name = query.source
+        guard name.text.lowercased() == "range" else {
+            if scope[name.text] != nil || caseInsensitiveLookup(name.text) != nil {
+                throw fail(
+                    .invalidArgument, "'\(name.text)' is a table, not a function", at: name.span,
+                    help: "write it without parentheses: \(name.text)")
+            }
+            throw fail(.unknownTable, "unknown table function '\(name.text)'", at: name.span, help: "table functions: range")
+        }
+        var bounds: [Int] = []
+        for argument in arguments {
+            guard case .literal(.integer(let value)) = argument.kind else {
+                throw fail(
+                    .invalidArgument, "'range' takes whole numbers, like range(10) or range(5, 10)", at: argument.span)
+            }
+            bounds.append(value)
+        }
+        guard bounds.count == 1 || bounds.count == 2 else {
+            throw fail(
+                .invalidArgument, "'range' takes 1 or 2 arguments, but \(bounds.count) were given",
+                at: arguments.first.map { $0.span.union(arguments[arguments.count - 1].span) } ?? name.span,
+                help: "range(STOP) counts from 0; range(START, STOP) from START")
+        }
+        let start = bounds.count == 2 ? bounds[0] : 0
+        let stop = max(start, bounds[bounds.count - 1])
+        if stop.subtractingReportingOverflow(start).overflow || stop - start > Binder.maximumRangeCount {
+            throw fail(
+                .invalidArgument, "'range' generates at most \(Binder.maximumRangeCount) rows", at: name.span.union(arguments[arguments.count - 1].span))
+        }
+        let schema = TableSchema(name: "range", fields: [Field(name: "value", type: .integer)])
+        return try bindClauses(query.clauses, source: .range(start: start, stop: stop), schema: schema)
+    }
+
+    private mutating func bindClauses(
+        _ clauses: [Clause], source: QueryPlan.Source, schema: TableSchema
+    ) throws(Failure) -> QueryPlan {
+        var schema = schema
         var stages: [(stage: QueryPlan.Stage, output: TableSchema)] = []
-        for clause in query.clauses {
+        for clause in clauses {
             let stage: QueryPlan.Stage
             switch clause.kind {
             case .filter(let condition):
@@ -80,7 +127,7 @@ struct Binder {
             }
             stages.append((stage, schema))
         }
-        return QueryPlan(source: sourceName, stages: stages, schema: schema)
+        return QueryPlan(source: source, stages: stages, schema: schema)
     }
 
     /// Records a `let` name for the statements after it (nil when its query failed).

@@ -45,8 +45,16 @@ struct QueryPlan: Sendable {
         case count
     }
 
-    /// The table or `let` name the query reads.
-    var source: String
+    /// Where rows come from.
+    enum Source: Sendable {
+        /// A table or `let` result, by name.
+        case table(String)
+        /// The integers `start..<stop`, in a field named `value`.
+        case range(start: Int, stop: Int)
+    }
+
+    /// Where the query's rows come from.
+    var source: Source
     /// Stages in order, each with the schema of its output.
     var stages: [(stage: Stage, output: TableSchema)]
     /// The schema of the result.

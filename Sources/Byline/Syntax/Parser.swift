@@ -103,17 +103,33 @@ public struct Parser {
 
     // MARK: - Queries
 
-    // query = NAME { clause }
+    // query = source { clause }
     private mutating func parseQuery() throws(Failure) -> Query {
-        let source = try consumeName(purpose: "a table name")
+        let (source, arguments) = try parseSource()
         var clauses: [Clause] = []
         while true {
             continueOnNextLineIfClauseFollows()
             guard let clause = try parseClause() else { break }
             clauses.append(clause)
         }
-        let end = clauses.last?.span ?? source.span
-        return Query(source: source, clauses: clauses, span: source.span.union(end))
+        let end = clauses.last?.span ?? (arguments == nil ? source.span : previous.span)
+        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end))
+    }
+
+    // source = NAME [ "(" [ expr { "," expr } ] ")" ]
+    private mutating func parseSource() throws(Failure) -> (Name, [Expression]?) {
+        let name = try consumeName(purpose: "a table name")
+        let opener = current
+        guard match(.leftParen) else { return (name, nil) }
+        bracketDepth += 1
+        var arguments: [Expression] = []
+        if !check(.rightParen) {
+            repeat {
+                arguments.append(try parseExpression())
+            } while match(.comma)
+        }
+        try close(.rightParen, "')'", opener: opener)
+        return (name, arguments)
     }
 
     // clause = where | select | order_by | limit | "count"

@@ -36,6 +36,8 @@ public struct Statement: Sendable, Equatable {
 public struct Query: Sendable, Equatable {
     /// The table or `let` name rows come from.
     public var source: Name
+    /// Arguments when the source is a table function such as `range(10)`; nil for a plain name.
+    public var arguments: [Expression]?
     /// The clauses, applied in order.
     public var clauses: [Clause]
     /// The whole query.

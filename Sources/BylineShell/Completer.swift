@@ -1,0 +1,149 @@
+// Tab completion from context: keywords, tables and `let` names, the fields of the table the
+// statement is reading at that point of its pipeline, dot-commands, and file names after `.read`.
+import Byline
+
+/// What completion offers for a word.
+public struct Completion: Equatable, Sendable {
+    /// Candidate words that start with the typed prefix, sorted.
+    public var candidates: [String]
+    /// True when the word is a file name (after `.read`); the shell then uses readline's file completion.
+    public var wantsFileNames: Bool
+
+    static let none = Completion(candidates: [], wantsFileNames: false)
+}
+
+/// Works out what may come next at the cursor, using the real lexer and binder.
+public struct Completer {
+    let session: Session
+
+    /// Creates a completer over a session's tables.
+    public init(session: Session) {
+        self.session = session
+    }
+
+    /// Characters that end a word for completion (the shell gives these to readline).
+    public static let wordBreaks = " \t\n()[],;=<>!+-*%\"'"
+
+    static let clauseKeywords = ["where", "select", "order by", "limit", "count"]
+    static let infixKeywords = ["and", "or", "contains", "in", "not in", "is null", "is not null", "as", "asc", "desc"]
+    static let operandKeywords = ["not", "null", "true", "false"]
+
+    /// Completions for `word`, which ends at the cursor; `before` is the statement's text before
+    /// the word (earlier lines of a multi-line statement included).
+    public func complete(word: String, before: String) -> Completion {
+        let lineStart = before.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        if before.trimmingCharacters(in: " \t").isEmpty && word.hasPrefix(".") || lineStart.trimmingLeadingSpaces().hasPrefix(".") {
+            return completeCommand(word: word, line: lineStart)
+        }
+        let tokens = currentStatementTokens(before)
+        return Completion(candidates: filter(candidates(after: tokens, before: before), by: word), wantsFileNames: false)
+    }
+
+    // MARK: - Dot-commands
+
+    private func completeCommand(word: String, line: String) -> Completion {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        if words.isEmpty {
+            return Completion(candidates: filter(DotCommands.all.map { "." + $0.name }, by: word), wantsFileNames: false)
+        }
+        guard case .success(let spec) = DotCommands.resolve(String(words[0].dropFirst())) else { return .none }
+        let options: [String]
+        switch spec.name {
+        case "read": return Completion(candidates: [], wantsFileNames: true)
+        case "schema": options = session.tableNames
+        case "mode": options = OutputFormat.allCases.map(\.rawValue)
+        case "help": options = DotCommands.all.map(\.name)
+        case "timer", "headers": options = ["on", "off"]
+        default: options = []
+        }
+        return Completion(candidates: filter(options, by: word), wantsFileNames: false)
+    }
+
+    // MARK: - Statements
+
+    /// Tokens of the statement the cursor is in (after the last `;` or statement-ending line break).
+    private func currentStatementTokens(_ text: String) -> [Token] {
+        let tokens = Lexer.tokenize(SourceFile(name: "", text: text)).tokens.filter { $0.kind != .endOfInput }
+        var start = 0
+        for (index, token) in tokens.enumerated() where token.kind == .semicolon {
+            start = index + 1
+        }
+        return Array(tokens[start...]).filter { $0.kind != .newline }
+    }
+
+    private func candidates(after tokens: [Token], before text: String) -> [String] {
+        guard let last = tokens.last else { return sourceNames() + ["let"] }
+        if tokens.count >= 1, tokens[0].kind == .keyword(.let) {
+            if tokens.count == 1 { return [] }  // a new name
+            if tokens.count == 2 { return ["="] }
+            if tokens.count == 3 { return sourceNames() }
+        }
+        switch last.kind {
+        case .identifier, .string, .integer, .float, .rightParen, .rightBracket, .keyword(.count), .keyword(.null),
+            .keyword(.true), .keyword(.false):
+            if tokens.count == 1 || (tokens.count == 4 && tokens[0].kind == .keyword(.let)) {
+                return Self.clauseKeywords  // right after the source
+            }
+            return Self.clauseKeywords + Self.infixKeywords
+        case .keyword(.order):
+            return ["by"]
+        case .keyword(.limit), .keyword(.as):
+            return []
+        case .keyword(.asc), .keyword(.desc):
+            return Self.clauseKeywords
+        default:
+            return fieldNames(tokens: tokens, text: text) + Self.operandKeywords
+        }
+    }
+
+    private func sourceNames() -> [String] {
+        session.tableNames
+    }
+
+    /// The fields available at the cursor: the output of the pipeline before the current clause.
+    private func fieldNames(tokens: [Token], text: String) -> [String] {
+        let queryStart = tokens.first?.kind == .keyword(.let) ? 3 : 0
+        guard queryStart < tokens.count, case .identifier(let sourceName) = tokens[queryStart].kind else { return [] }
+        // Cut the statement at its last clause keyword; what comes before is a complete query.
+        if let clause = tokens.lastIndex(where: { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false }) {
+            let start = tokens[queryStart].span.start.offset
+            let end = tokens[clause].span.start.offset
+            let bytes = Array(text.utf8)
+            if start < end, end <= bytes.count {
+                let prefix = String(decoding: bytes[start..<end], as: UTF8.self)
+                let script = session.check(SourceFile(name: "", text: prefix))
+                if !script.hasErrors, let statement = script.statements.last {
+                    return statement.resultFields.map(\.name)
+                }
+            }
+        }
+        return session.schema(of: sourceName)?.fields.map(\.name) ?? []
+    }
+
+    private func filter(_ candidates: [String], by word: String) -> [String] {
+        let lowered = word.lowercased()
+        var seen = Set<String>()
+        return candidates.filter { $0.lowercased().hasPrefix(lowered) && seen.insert($0).inserted }.sorted()
+    }
+}
+
+extension Token {
+    /// The keyword this token is, if any.
+    var keyword: Keyword? {
+        if case .keyword(let keyword) = kind { return keyword }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingCharacters(in characters: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, characters.contains(first) { text.removeFirst() }
+        while let last = text.last, characters.contains(last) { text.removeLast() }
+        return String(text)
+    }
+
+    func trimmingLeadingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" })
+    }
+}

@@ -1,0 +1,142 @@
+// The shell's history file: merged with what other shells wrote, capped, and replaced atomically.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads and writes the history file. Each save merges this shell's new entries into what the
+/// file holds now (another shell may have added to it), under a lock, and replaces the file by
+/// renaming a complete temporary file, so a crash never leaves half a history.
+public final class HistoryStore {
+    /// Where the history lives.
+    public let path: String
+    /// The most entries kept.
+    public let limit: Int
+    private var warned = false
+    /// Called once with a warning when the file cannot be written.
+    private let warn: (String) -> Void
+
+    /// The history path: `$BYLINE_HISTORY`, else `$XDG_STATE_HOME/byline/history`, else
+    /// `~/.local/state/byline/history`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["BYLINE_HISTORY"], !path.isEmpty { return path }
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/byline/history" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/state/byline/history"
+    }
+
+    /// Creates a store for a path.
+    public init(path: String, limit: Int = 1000, warn: @escaping (String) -> Void) {
+        self.path = path
+        self.limit = limit
+        self.warn = warn
+    }
+
+    /// The entries in the file, oldest first (empty when there is no file).
+    public func load() -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return HistoryStore.decode(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Adds entries to the file, keeping the newest `limit`. Failures warn once and are otherwise ignored.
+    public func append(_ entries: [String]) {
+        guard !entries.isEmpty else { return }
+        do {
+            try withLock {
+                let merged = Array((load() + entries).suffix(limit))
+                try writeAtomically(HistoryStore.encode(merged))
+            }
+        } catch {
+            if !warned {
+                warned = true
+                warn("warning: cannot save history to '\(path)': \(error.localizedDescription); history will not be kept")
+            }
+        }
+    }
+
+    // MARK: - File handling
+
+    private struct WriteError: LocalizedError {
+        let errorDescription: String?
+    }
+
+    private func withLock(_ body: () throws -> Void) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let lockPath = path + ".lock"
+        let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw WriteError(errorDescription: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            if errno != EINTR { throw WriteError(errorDescription: String(cString: strerror(errno))) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        try body()
+    }
+
+    /// Writes a temporary file beside the target, flushes it, then renames it over the target.
+    private func writeAtomically(_ text: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw WriteError(errorDescription: String(cString: strerror(errno))) }
+        var failure: String?
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(errorDescription: failure)
+        }
+    }
+
+    // MARK: - Format
+
+    /// One entry per line; backslashes and line breaks inside an entry are escaped.
+    static func encode(_ entries: [String]) -> String {
+        entries.map { entry in
+            var line = ""
+            for character in entry {
+                switch character {
+                case "\\": line += "\\\\"
+                case "\n": line += "\\n"
+                default: line.append(character)
+                }
+            }
+            return line + "\n"
+        }.joined()
+    }
+
+    static func decode(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { line in
+            var entry = ""
+            var escaped = false
+            for character in line {
+                if escaped {
+                    entry.append(character == "n" ? "\n" : character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else {
+                    entry.append(character)
+                }
+            }
+            return entry
+        }
+    }
+}

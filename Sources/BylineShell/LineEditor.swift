@@ -1,0 +1,132 @@
+// Reading lines at a terminal with GNU readline: editing, history, completion, and Ctrl-C.
+import Byline
+import CReadline
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What one attempt to read a line produced.
+public enum LineEvent: Equatable, Sendable {
+    case line(String)
+    /// Ctrl-C: the line being typed was discarded.
+    case interrupted
+    /// Ctrl-D on an empty line, or the terminal closed.
+    case endOfInput
+}
+
+// MARK: - State that C callbacks and the signal handler reach
+
+/// Set by the SIGINT handler. A global because a signal handler can capture nothing; it only
+/// stores to an atomic, which is safe inside a handler. The engine polls it between row blocks.
+let interruptFlag = CancellationFlag()
+
+/// The line readline's callback delivered. A global because readline's line handler is a C
+/// function pointer with no context argument; only the main thread touches it.
+nonisolated(unsafe) private var deliveredLine: LineEvent?
+
+/// The completer and the statement text typed on earlier lines, for the completion hook (a C
+/// function pointer without context, like the line handler).
+nonisolated(unsafe) private var activeCompleter: Completer?
+nonisolated(unsafe) private var statementSoFar = ""
+
+/// Reads lines with GNU readline's callback interface, so Ctrl-C can interrupt a half-typed line.
+public final class ReadlineEditor {
+    /// Word breaks, kept alive for as long as readline points at them.
+    private let wordBreaks: UnsafeMutablePointer<CChar>?
+
+    /// Sets up readline: the application name for ~/.inputrc, completion, and the SIGINT handler.
+    public init(completer: Completer) {
+        activeCompleter = completer
+        byline_rl_set_name("byline")
+        byline_rl_disable_signal_handlers()
+        wordBreaks = strdup(Completer.wordBreaks)
+        byline_rl_set_word_breaks(wordBreaks)
+        byline_rl_set_completion(completeWord)
+        _ = interruptFlag.isCancelled  // initialise the global before a signal can reach it
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in interruptFlag.cancel() }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: poll() returns EINTR so the loop sees the flag at once
+        sigaction(SIGINT, &action, nil)
+        // A parent may have blocked SIGINT (test runners, some job controls); the mask is inherited.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    /// Adds a recalled entry to readline's in-memory history (Up arrow, Ctrl-R).
+    public func addHistory(_ entry: String) {
+        add_history(entry)
+    }
+
+    /// Reads one line with the given prompt. `context` is the statement typed on earlier lines.
+    public func readLine(prompt: String, context: String) -> LineEvent {
+        statementSoFar = context
+        deliveredLine = nil
+        interruptFlag.reset()
+        rl_callback_handler_install(prompt) { line in
+            if let line {
+                deliveredLine = .line(String(cString: line))
+                free(line)
+            } else {
+                deliveredLine = .endOfInput
+            }
+            rl_callback_handler_remove()
+        }
+        while true {
+            if interruptFlag.isCancelled {
+                interruptFlag.reset()
+                // Leave what was typed on screen, marked as abandoned, and start a clean line.
+                StandardStream.output.write("^C\n")
+                byline_rl_discard_line()
+                rl_callback_handler_remove()
+                return .interrupted
+            }
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                rl_callback_handler_remove()
+                return .endOfInput
+            }
+            rl_callback_read_char()
+            if let line = deliveredLine { return line }
+        }
+    }
+}
+
+/// readline's completion hook: the completer's candidates, or file names after `.read`.
+private func completeWord(
+    _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
+) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    guard let text, let completer = activeCompleter, let buffer = byline_rl_line_buffer() else { return nil }
+    let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
+    let lineBefore = String(decoding: bytes[..<min(Int(start), bytes.count)], as: UTF8.self)
+    let before = statementSoFar.isEmpty ? lineBefore : statementSoFar + "\n" + lineBefore
+    let completion = completer.complete(word: String(cString: text), before: before)
+    if completion.wantsFileNames {
+        byline_rl_set_attempted_completion_over(0)
+        return byline_rl_filename_matches(text)
+    }
+    byline_rl_set_attempted_completion_over(1)
+    guard !completion.candidates.isEmpty else { return nil }
+    return matchArray(completion.candidates)
+}
+
+/// The NULL-terminated array readline expects: the common prefix first, then every candidate.
+/// Readline frees the array and its strings.
+private func matchArray(_ candidates: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    var common = candidates[0]
+    for candidate in candidates.dropFirst() {
+        while !candidate.hasPrefix(common) { common.removeLast() }
+    }
+    let entries = candidates.count == 1 ? [candidates[0]] : [common] + candidates
+    guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1))?
+        .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1)
+    else { return nil }
+    for (index, entry) in entries.enumerated() { array[index] = strdup(entry) }
+    array[entries.count] = nil
+    return array
+}

@@ -1,0 +1,134 @@
+// Drives a program through a real pseudo-terminal (forkpty), as a person at a keyboard would.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process on a pseudo-terminal: type into it and wait for what it shows.
+final class PseudoTerminal {
+    private let master: Int32
+    private let pid: pid_t
+    private var bytes: [UInt8] = []
+    /// Where the next `expect` starts searching in the visible text.
+    private var searchFrom = 0
+    private var exitStatus: Int32?
+
+    struct Timeout: Error, CustomStringConvertible {
+        let waitingFor: String
+        let screen: String
+        var description: String { "timed out waiting for \(waitingFor.debugDescription); output so far:\n\(screen)" }
+    }
+
+    struct SpawnError: Error {}
+
+    /// Starts `executable` with arguments and environment on a new 100×30 terminal.
+    init(executable: String, arguments: [String], environment: [String: String]) throws {
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var descriptor: Int32 = -1
+        let child = forkpty(&descriptor, nil, nil, &size)
+        if child == 0 {
+            // Only async-signal-safe calls between fork and exec.
+            execve(executable, argv, envp)
+            _exit(127)
+        }
+        guard child > 0 else { throw SpawnError() }
+        pid = child
+        master = descriptor
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        close(master)
+    }
+
+    /// Types text (control characters included: "\u{3}" is Ctrl-C, "\u{4}" Ctrl-D, "\t" Tab).
+    func type(_ text: String) {
+        var data = Array(text.utf8)
+        _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Everything shown so far, with escape sequences and carriage returns removed.
+    var screen: String {
+        PseudoTerminal.visible(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Waits until `text` appears after the previous match; returns the visible text up to it.
+    @discardableResult
+    func expect(_ text: String, timeout: Double = 15) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let visible = screen
+            let start = visible.index(visible.startIndex, offsetBy: min(searchFrom, visible.count))
+            if let range = visible[start...].range(of: text) {
+                searchFrom = visible.distance(from: visible.startIndex, to: range.upperBound)
+                return String(visible[start..<range.upperBound])
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { throw Timeout(waitingFor: text, screen: visible) }
+            readAvailable(waitingUpTo: min(remaining, 0.2))
+        }
+    }
+
+    /// Reads whatever arrives within `seconds`, without expecting anything.
+    func drain(for seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while deadline.timeIntervalSinceNow > 0 { readAvailable(waitingUpTo: deadline.timeIntervalSinceNow) }
+    }
+
+    /// Waits for the child to exit and returns its status (nil on timeout).
+    func waitForExit(timeout: Double = 15) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while deadline.timeIntervalSinceNow > 0 {
+            readAvailable(waitingUpTo: 0.05)
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                readAvailable(waitingUpTo: 0.05)
+                let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                exitStatus = code
+                return code
+            }
+        }
+        return nil
+    }
+
+    private func readAvailable(waitingUpTo seconds: Double) {
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(max(1, seconds * 1000))) > 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = read(master, &buffer, buffer.count)
+        if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
+    }
+
+    /// Drops ANSI escape sequences, carriage returns and bells.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        var iterator = text.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            switch scalar {
+            case "\u{1B}":
+                guard let next = iterator.next() else { break }
+                if next == "[" {
+                    while let c = iterator.next(), !(0x40...0x7E).contains(c.value) {}
+                } else if next == "]" {
+                    while let c = iterator.next(), c != "\u{7}" {}
+                }
+            case "\r", "\u{7}":
+                continue
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

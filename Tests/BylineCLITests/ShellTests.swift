@@ -1,0 +1,238 @@
+// The interactive shell, driven through a real pseudo-terminal.
+import Foundation
+import Testing
+
+@Suite(.serialized) struct ShellTests {
+    /// A fresh home and history file for each shell, so tests never see each other's history.
+    struct Workspace {
+        let folder: URL
+        var historyPath: String { folder.appendingPathComponent("state/byline/history").path }
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-shell-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+
+        func environment(_ extra: [String: String] = [:]) -> [String: String] {
+            var environment = [
+                "TERM": "xterm", "HOME": folder.path, "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
+                "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+            ]
+            for (key, value) in extra { environment[key] = value }
+            return environment
+        }
+
+        func shell(_ extra: [String: String] = [:]) throws -> PseudoTerminal {
+            let terminal = try PseudoTerminal(
+                executable: BylineBinary.url.path, arguments: [], environment: environment(extra))
+            try terminal.expect("byline> ")
+            return terminal
+        }
+    }
+
+    @Test func bannerThenAQueryPrintsATable() throws {
+        let workspace = try Workspace()
+        let terminal = try PseudoTerminal(executable: BylineBinary.url.path, arguments: [], environment: workspace.environment())
+        try terminal.expect("byline 0.1.0 — tables: sentences, countries, organizations, leaders, visits, events")
+        try terminal.expect("Enter .help for help")
+        try terminal.expect("byline> ")
+        terminal.type("leaders where country = \"Congo\" select name, title\r")
+        let shown = try terminal.expect("(1 row)")
+        #expect(shown.contains(" Felix Tshisekedi | President"))
+        try terminal.expect("byline> ")
+        terminal.type("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func upArrowRecallsThePreviousStatement() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("visits count\r")
+        try terminal.expect("(1 row)")
+        try terminal.expect("byline> ")
+        terminal.type("\u{1B}[A")  // Up
+        try terminal.expect("visits count")
+        terminal.type("\r")
+        let second = try terminal.expect("(1 row)")
+        #expect(second.contains("7"))
+    }
+
+    @Test func tabCompletesTablesAndFields() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("lea\t")
+        try terminal.expect("leaders ")
+        terminal.type("where cou\t")
+        try terminal.expect("country ")
+        terminal.type("= \"Congo\" select na\t")
+        try terminal.expect("name ")
+        terminal.type("\r")
+        let result = try terminal.expect("(1 row)")
+        #expect(result.contains("Felix Tshisekedi"))
+    }
+
+    @Test func tabCompletesTheFieldsAfterASelect() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("visits select year as y where \t\t")
+        // Two tabs list the choices: the fields after 'select', not the table's.
+        let choices = try terminal.expect("byline> visits select year as y where ")
+        #expect(choices.contains("y"))
+        #expect(!choices.contains("visitor"))
+        terminal.type("y > 2000 count\r")
+        let result = try terminal.expect("(1 row)")
+        #expect(result.contains("2"))
+    }
+
+    @Test func multiLineStatementsContinueUntilComplete() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("leaders where\r")
+        try terminal.expect("   ...> ")
+        terminal.type("country = \"Kazakhstan\" and (\r")
+        try terminal.expect("   ...> ")
+        terminal.type("status = \"former\")\r")
+        let result = try terminal.expect("(1 row)")
+        #expect(result.contains("Nursultan Nazarbayev"))
+        try terminal.expect("byline> ")
+        terminal.type("\u{1B}[A")  // the whole statement is one history entry
+        try terminal.expect("status = \"former\")")
+    }
+
+    @Test func errorsPointAtWhatWasTypedAndTheShellGoesOn() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("leaders\r")
+        try terminal.expect("(6 rows)")
+        terminal.type("visits\r")
+        try terminal.expect("(7 rows)")
+        terminal.type("leaders where\r")
+        try terminal.expect("   ...> ")
+        terminal.type("  contry = 1\r")
+        let error = try terminal.expect("did you mean 'country'?")
+        #expect(error.contains("<stdin>:2:3: error: unknown field 'contry' in 'leaders'"))
+        #expect(error.contains("  contry = 1\n  ^~~~~~"))
+        try terminal.expect("byline> ")
+        terminal.type("countries count\r")
+        try terminal.expect("(1 row)")
+    }
+
+    @Test func ctrlCAtThePromptDiscardsTheLine() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("leaders where nam")
+        try terminal.expect("leaders where nam")
+        terminal.type("\u{3}")
+        try terminal.expect("^C")
+        try terminal.expect("byline> ")
+        terminal.type("visits count\r")
+        let result = try terminal.expect("(1 row)")
+        #expect(!result.contains("error"))
+    }
+
+    @Test func ctrlCStopsALongQueryAndTheShellGoesOn() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("range(100000000) select value * 2 as v order by v desc limit 1\r")
+        try terminal.expect("limit 1")
+        terminal.drain(for: 0.5)
+        let sent = Date()
+        terminal.type("\u{3}")
+        let shown = try terminal.expect("cancelled", timeout: 10)
+        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(!shown.contains("(1 row)"))
+        try terminal.expect("byline> ")
+        terminal.type("visits count\r")
+        try terminal.expect("(1 row)")
+    }
+
+    @Test func quitAndExitLeaveWithStatusZero() throws {
+        for command in [".quit", ".exit", ".q"] {
+            let terminal = try Workspace().shell()
+            terminal.type(command + "\r")
+            #expect(terminal.waitForExit() == 0)
+        }
+    }
+
+    @Test func historyIsSavedAndRestored() throws {
+        let workspace = try Workspace()
+        let first = try workspace.shell()
+        first.type("leaders count\r")
+        try first.expect("(1 row)")
+        first.type("\r")  // empty lines are not recorded
+        first.type(".read /nonexistent.byl\r")
+        try first.expect("no such file")
+        first.type("visits where\r")
+        try first.expect("   ...> ")
+        first.type("  year > 2000 count\r")
+        try first.expect("(1 row)")
+        first.type("\u{4}")
+        #expect(first.waitForExit() == 0)
+        let saved = try String(contentsOfFile: workspace.historyPath, encoding: .utf8)
+        #expect(saved == "leaders count\nvisits where\\n  year > 2000 count\n")
+
+        let second = try workspace.shell()
+        second.type("\u{1B}[A\u{1B}[A")
+        try second.expect("leaders count")
+        second.type("\r")
+        try second.expect("(1 row)")
+        second.type("\u{4}")
+        #expect(second.waitForExit() == 0)
+        #expect(try String(contentsOfFile: workspace.historyPath, encoding: .utf8) == "leaders count\nvisits where\\n  year > 2000 count\nleaders count\n")
+    }
+
+    @Test func twoShellsAtOnceKeepEachOthersHistory() throws {
+        let workspace = try Workspace()
+        let one = try workspace.shell()
+        let two = try workspace.shell()
+        one.type("leaders count\r")
+        try one.expect("(1 row)")
+        two.type("visits count\r")
+        try two.expect("(1 row)")
+        one.type("countries count\r")
+        try one.expect("(1 row)")
+        one.type("\u{4}")
+        two.type("\u{4}")
+        #expect(one.waitForExit() == 0)
+        #expect(two.waitForExit() == 0)
+        let saved = try String(contentsOfFile: workspace.historyPath, encoding: .utf8)
+        #expect(saved == "leaders count\nvisits count\ncountries count\n")
+    }
+
+    @Test func anUnwritableHistoryWarnsOnceAndTheShellWorks() throws {
+        let workspace = try Workspace()
+        let terminal = try workspace.shell(["BYLINE_HISTORY": "/proc/byline-cannot-write/history"])
+        terminal.type("leaders count\r")
+        try terminal.expect("warning: cannot save history to '/proc/byline-cannot-write/history'")
+        try terminal.expect("(1 row)")
+        terminal.type("visits count\r")
+        try terminal.expect("(1 row)")
+        terminal.type("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+        #expect(terminal.screen.components(separatedBy: "warning:").count == 2)
+    }
+
+    @Test func longResultsStopAtARowLimitWithANote() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("range(1000)\r")
+        let shown = try terminal.expect("(1000 rows, 40 shown; .maxrows 0 shows all)")
+        #expect(shown.contains("    39\n"))
+        #expect(!shown.contains("    40\n"))
+        terminal.type(".maxrows 0\rrange(100) where value > 97\r")
+        try terminal.expect("(2 rows)")
+    }
+
+    @Test func wideTablesFitTheTerminal() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("sentences where id = 2\r")
+        let shown = try terminal.expect("(1 row)")
+        for line in shown.split(separator: "\n") where line.contains("|") {
+            #expect(line.count <= 100, "\(line)")
+        }
+        #expect(shown.contains("…"))
+    }
+
+    @Test func inputrcKeepsWorking() throws {
+        let workspace = try Workspace()
+        let inputrc = workspace.folder.appendingPathComponent("inputrc")
+        // A key binding from the user's inputrc: Ctrl-T types a whole query.
+        try "\"\\C-t\": \"visits count\"\n".write(to: inputrc, atomically: true, encoding: .utf8)
+        let terminal = try workspace.shell(["INPUTRC": inputrc.path])
+        terminal.type("\u{14}\r")
+        let shown = try terminal.expect("(1 row)")
+        #expect(shown.contains("7"))
+    }
+}
