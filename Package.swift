@@ -37,6 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BylineTests", dependencies: ["Byline"], exclude: ["Fixtures"]),
+        .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell"]),
     ],
     swiftLanguageModes: [.v6]

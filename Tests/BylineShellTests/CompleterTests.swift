@@ -1,0 +1,59 @@
+// Tab completion from context, without a terminal.
+import Byline
+import Testing
+
+@testable import BylineShell
+
+@Suite struct CompleterTests {
+    private let completer = Completer(session: Session())
+
+    private func complete(_ before: String, _ word: String) -> [String] {
+        completer.complete(word: word, before: before).candidates
+    }
+
+    @Test func tablesAtTheStart() {
+        #expect(complete("", "lea") == ["leaders"])
+        #expect(complete("", "") == ["countries", "events", "leaders", "let", "organizations", "sentences", "visits"])
+        #expect(complete("leaders; ", "vi") == ["visits"])
+    }
+
+    @Test func fieldsOfTheSourceAfterWhere() {
+        #expect(complete("leaders where ", "co") == ["country"])
+        #expect(complete("leaders where country = \"Congo\" and ", "st") == ["status"])
+        #expect(complete("visits order by ", "y") == ["year"])
+        #expect(complete("leaders select name, ", "ti") == ["title"])
+    }
+
+    @Test func fieldsFollowThePipeline() {
+        #expect(complete("visits select year as y where ", "") == ["false", "not", "null", "true", "y"])
+        #expect(complete("visits count where ", "c") == ["count"])
+        #expect(complete("let k = leaders select name as who\nk where ", "w").isEmpty)  // k is not defined yet
+    }
+
+    @Test func clauseKeywordsAfterAnOperand() {
+        #expect(complete("leaders ", "") == ["count", "limit", "order by", "select", "where"])
+        #expect(complete("leaders where status = 'x' ", "o") == ["or", "order by"])
+        #expect(complete("leaders order ", "") == ["by"])
+        #expect(complete("leaders limit ", "").isEmpty)
+    }
+
+    @Test func earlierLinesOfAStatementCount() {
+        #expect(complete("visits\nwhere ", "dest") == ["destination"])
+    }
+
+    @Test func letNeedsANameThenEqualsThenATable() {
+        #expect(complete("let ", "x").isEmpty)
+        #expect(complete("let x ", "") == ["="])
+        #expect(complete("let x = ", "ev") == ["events"])
+        #expect(complete("let x = events where ", "pe") == ["people"])
+    }
+
+    @Test func dotCommandsAndTheirArguments() {
+        #expect(complete("", ".sc") == [".schema"])
+        #expect(complete("", ".") .count == DotCommands.all.count)
+        #expect(complete(".schema ", "vi") == ["visits"])
+        #expect(complete(".mode ", "") == ["csv", "json", "table"])
+        #expect(complete(".timer ", "o") == ["off", "on"])
+        #expect(completer.complete(word: "Exa", before: ".read ").wantsFileNames)
+    }
+}

@@ -1,0 +1,73 @@
+// Dot-commands through the script runner, without a terminal.
+import Byline
+import Foundation
+import Testing
+
+@testable import BylineShell
+
+@Suite struct DotCommandTests {
+    private func run(_ text: String) -> (output: String, errors: String, outcome: RunOutcome) {
+        let output = BufferSink()
+        let errors = BufferSink()
+        let runner = ScriptRunner(session: Session(), output: output, errors: errors)
+        let outcome = runner.run(SourceFile(name: "t", text: text))
+        return (output.text, errors.text, outcome)
+    }
+
+    @Test(arguments: [("sch", "schema"), ("ta", "tables"), ("mo", "mode"), ("q", "quit"), ("READ", "read")])
+    func uniquePrefixesResolve(_ prefix: String, _ name: String) throws {
+        guard case .success(let spec) = DotCommands.resolve(prefix) else {
+            Issue.record("\(prefix) did not resolve")
+            return
+        }
+        #expect(spec.name == name)
+    }
+
+    @Test func ambiguousAndUnknownCommandsSaySo() {
+        let ambiguous = run(".h")
+        #expect(ambiguous.outcome == .failure)
+        #expect(ambiguous.errors.contains("error: '.h' could mean .headers, .help"))
+        let unknown = run(".frob")
+        #expect(unknown.errors == "t:1:1: error: unknown command '.frob'\n.frob\n^~~~~\nhelp: type .help to list the commands\n")
+    }
+
+    @Test func helpListsEveryCommandAndExplainsOne() {
+        let all = run(".help").output
+        for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
+        #expect(run(".help mode").output == ".mode table|json|csv\n    choose the output format\n")
+    }
+
+    @Test func schemaShowsFieldsTypesAndReferences() {
+        #expect(
+            run(".schema leaders").output
+                == "leaders(name string, aliases list<string>, title string, country string -> countries, organization string -> organizations, status string, source list<integer>)  -- 6 rows; Every named person who leads or led a country, government or organization.\n")
+        #expect(run(".schema nope").errors.contains("help: available tables: sentences, countries"))
+    }
+
+    @Test func modeHeadersNullvalueAndTimerChangeOutput() {
+        #expect(run(".mode csv\n.headers off\nvisits where year = 2000 select year").output == "2000\n")
+        #expect(run(".nullvalue -\nleaders where name = 'Mamin' select organization").output.contains(" -\n"))
+        #expect(run(".timer on\nleaders count").output.contains("time: "))
+        #expect(run(".mode xml").errors.contains("help: modes: table, json, csv"))
+        #expect(run(".timer maybe").errors.contains(".timer takes on or off"))
+    }
+
+    @Test func readRunsAFileAndRefusesEndlessNesting() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let script = folder.appendingPathComponent("a.byl")
+        try ".mode csv\nleaders count\n".write(to: script, atomically: true, encoding: .utf8)
+        #expect(run(".read \(script.path)").output == "count\n6\n")
+        let loop = folder.appendingPathComponent("loop.byl")
+        try ".read \(loop.path)\n".write(to: loop, atomically: true, encoding: .utf8)
+        let looped = run(".read \(loop.path)")
+        #expect(looped.outcome == .failure)
+        #expect(looped.errors.contains("'.read' nests more than 16 files deep"))
+    }
+
+    @Test func quitStopsTheScript() {
+        let result = run("leaders count\n.quit\nvisits count")
+        #expect(result.outcome == .quit)
+        #expect(!result.output.contains("7"))
+    }
+}
