@@ -29,7 +29,7 @@ import Testing
         ("leaders limit 1.5", "1:15: 'limit' takes a whole number of rows, 0 or more | for example: limit 10"),
         ("leaders select name, name", "1:22: duplicate field name 'name' in 'select' | rename one with 'as'"),
         ("leaders select name as n where name = \"x\"", "1:32: unknown field 'name' in 'leaders' | available fields: n"),
-        ("visits count select year", "1:21: unknown field 'year' in 'visits' | available fields: count"),
+        ("visits count select year", "1:21: unknown field 'year' in 'visits' | 'year' is a function, called with parentheses: year(...); available fields: count"),
         ("let leaders = visits", "1:5: 'leaders' is already a table | choose another name for the 'let'"),
         ("leaders select [1, \"a\"]", "1:20: list mixes integer and string values | every element of a list must have the same type"),
     ])

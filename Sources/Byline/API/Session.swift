@@ -11,6 +11,8 @@ public final class Session {
     /// Table names in the order they were added, for listings.
     public private(set) var tableNames: [String] = []
     private var letNames: Set<String> = []
+    /// Saved queries defined with `def`, by name.
+    public private(set) var definitions: [String: Definition] = [:]
     private var nameIndexCache: [String: [String: String]] = [:]
 
     /// Creates a session with the given tables (the article's by default).
@@ -45,6 +47,7 @@ public final class Session {
         let parsed = Parser.parse(source)
         var binder = Binder(
             scope: Dictionary(uniqueKeysWithValues: tables.map { ($0.key, .some($0.value.schema)) }),
+            definitions: definitions.mapValues { .some($0) },
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
         var statements: [CheckedStatement] = []
         var lets = letNames
@@ -56,8 +59,17 @@ public final class Session {
                 if let plan = try? binder.bind(query) {
                     statements.append(CheckedStatement(kind: .query, plan: plan, span: statement.span))
                 }
+            case .explain(let query):
+                if let plan = try? binder.bind(query) {
+                    statements.append(CheckedStatement(kind: .explain, plan: plan, span: statement.span))
+                }
+            case .definition(let name, let parameters, let query):
+                if let definition = try? binder.define(name, parameters: parameters, query: query) {
+                    statements.append(
+                        CheckedStatement(kind: .definition(definition.name), plan: nil, span: statement.span, definition: definition))
+                }
             case .binding(let name, let query):
-                if binder.isBuiltIn(name.text, lets: lets) {
+                if binder.isBuiltIn(name.text, lets: lets) || definitions[name.text] != nil {
                     let diagnostic = Diagnostic(
                         .duplicateName, "'\(name.text)' is already a table", at: name.span,
                         help: "choose another name for the 'let'")
@@ -96,14 +108,21 @@ public final class Session {
     public func execute(
         _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag? = nil
     ) throws(BylineError) -> StatementResult {
+        if let definition = statement.definition {
+            definitions[definition.name] = definition
+            return .defined(name: definition.name)
+        }
         guard let plan = statement.plan else {
             if case .command(let text) = statement.kind { return .command(text) }
             return .command("")
         }
+        if statement.kind == .explain {
+            return .rows(PlanDescription.resultSet(for: plan))
+        }
         let context = EvaluationContext(cancellation: cancellation)
         let relation: Relation
         do {
-            relation = try Executor(context: context).run(plan) { self.tables[$0] }
+            relation = try Executor(context: context) { self.tables[$0] }.run(plan)
         } catch {
             switch error {
             case .cancelled:
@@ -156,6 +175,10 @@ public struct CheckedStatement: Sendable {
     public enum Kind: Sendable, Equatable {
         case query
         case binding(String)
+        /// `def NAME(...) = QUERY`
+        case definition(String)
+        /// `explain QUERY`
+        case explain
         /// A dot-command line, for the caller to handle.
         case command(String)
     }
@@ -165,6 +188,15 @@ public struct CheckedStatement: Sendable {
     let plan: QueryPlan?
     /// Where the statement was written.
     public let span: SourceSpan
+    /// The saved query a `def` statement defines.
+    let definition: Definition?
+
+    init(kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil) {
+        self.kind = kind
+        self.plan = plan
+        self.span = span
+        self.definition = definition
+    }
 
     /// The fields the statement's result will have (empty for commands).
     public var resultFields: [Field] { plan?.schema.fields ?? [] }
@@ -176,6 +208,8 @@ public enum StatementResult: Sendable {
     case rows(ResultSet)
     /// A `let` stored a result under a name.
     case bound(name: String, rowCount: Int)
+    /// A `def` saved a query under a name.
+    case defined(name: String)
     /// A dot-command for the caller to handle.
     case command(String)
 }

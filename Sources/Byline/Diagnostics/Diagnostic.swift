@@ -69,6 +69,7 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case typeMismatch
     case invalidArgument
     case duplicateName
+    case unknownFunction
     // Running
     case runtimeFailure
     case cancelled

@@ -68,6 +68,14 @@ struct Column: Sendable {
         }
     }
 
+    /// The column at the given rows, where -1 stands for a null (the unmatched side of a left join).
+    func gather(orNull rows: [Int]) -> Column {
+        guard rows.contains(-1) else { return gather(rows) }
+        var builder = ColumnBuilder(type: type, capacity: rows.count)
+        for row in rows { builder.append(row < 0 ? .null : value(at: row)) }
+        return builder.build()
+    }
+
     /// The column restricted to the given rows, in their order.
     func gather(_ rows: [Int]) -> Column {
         switch storage {

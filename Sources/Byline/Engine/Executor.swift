@@ -4,8 +4,12 @@
 struct Executor {
     /// How many rows are processed between checks of the cancellation flag.
     static let blockSize = 4096
+    /// The most row pairs a join without an equality condition may consider.
+    static let maximumJoinPairs = 50_000_000
 
     let context: EvaluationContext
+    /// Looks up a table or `let` result by name.
+    let tables: (String) -> Table?
 
     /// Why a run stopped early.
     enum Stop: Error {
@@ -13,8 +17,8 @@ struct Executor {
         case cancelled
     }
 
-    /// Runs a plan, reading its source table from `tables`.
-    func run(_ plan: QueryPlan, tables: (String) -> Table?) throws(Stop) -> Relation {
+    /// Runs a plan from its source through every stage.
+    func run(_ plan: QueryPlan) throws(Stop) -> Relation {
         try checkpoint()
         var relation: Relation
         switch plan.source {
@@ -24,8 +28,9 @@ struct Executor {
         case .range(let start, let stop):
             relation = try generateRange(start, stop)
         }
-        for (stage, output) in plan.stages {
-            relation = try run(stage, on: relation, output: output)
+        relation.schema = plan.sourceSchema
+        for step in plan.steps {
+            relation = try run(step.stage, on: relation, output: step.output)
             try checkpoint()
         }
         return relation
@@ -41,9 +46,8 @@ struct Executor {
             try checkpoint()
             blockStart = blockEnd
         }
-        let field = Field(name: "value", type: .integer)
         return Relation(
-            schema: TableSchema(name: "range", fields: [field]),
+            schema: TableSchema(name: "range", fields: [Field(name: "value", type: .integer)]),
             columns: [Column(type: .integer, storage: .integers(values, .none))], count: values.count)
     }
 
@@ -60,32 +64,56 @@ struct Executor {
             result.selection = kept
             return result
         case .project(let expressions):
-            let rows = input.rows
-            var columns: [Column] = []
-            for (expression, field) in zip(expressions, output.fields) {
-                if case .column(let index) = expression {
-                    columns.append(input.selection == nil ? input.columns[index] : input.columns[index].gather(rows))
-                    continue
-                }
-                let evaluate = compiler.value(expression)
-                var builder = ColumnBuilder(type: field.type, capacity: rows.count)
-                try forEachBlock(of: rows) { block in
-                    for row in block { builder.append(evaluate(row)) }
-                }
-                columns.append(builder.build())
-            }
-            return Relation(schema: output, columns: columns, count: rows.count)
+            return try project(input, expressions, output: output, compiler: compiler)
         case .sort(let keys):
             return try sort(input, keys: keys, compiler: compiler)
-        case .limit(let count):
+        case .limit(let count, let offset):
             var result = input
-            result.selection = Array(input.rows.prefix(count))
+            result.selection = Array(input.rows.dropFirst(offset).prefix(count))
             return result
         case .count:
             var builder = ColumnBuilder(type: .integer)
             builder.append(.integer(input.count))
             return Relation(schema: output, columns: [builder.build()], count: 1)
+        case .distinct:
+            let rows = input.rows
+            var seen = Set<[Value]>()
+            var kept: [Int] = []
+            try forEachBlock(of: rows) { block in
+                for row in block where seen.insert(input.columns.map { $0.value(at: row) }).inserted { kept.append(row) }
+            }
+            var result = input
+            result.schema = output
+            result.selection = kept
+            return result
+        case .aggregate(let keys, let aggregates, let outputs, let grouped):
+            let grouped = try Aggregation(context: context).run(
+                input, keys: keys, aggregates: aggregates, grouped: grouped, compiler: compiler)
+            let outputCompiler = ExpressionCompiler(columns: grouped.columns, context: context)
+            return try project(grouped, outputs, output: output, compiler: outputCompiler)
+        case .join(let join):
+            return try self.join(input, join, output: output)
         }
+    }
+
+    private func project(
+        _ input: Relation, _ expressions: [BoundExpression], output: TableSchema, compiler: ExpressionCompiler
+    ) throws(Stop) -> Relation {
+        let rows = input.rows
+        var columns: [Column] = []
+        for (expression, field) in zip(expressions, output.fields) {
+            if case .column(let index) = expression, input.columns[index].type == field.type {
+                columns.append(input.selection == nil ? input.columns[index] : input.columns[index].gather(rows))
+                continue
+            }
+            let evaluate = compiler.value(expression)
+            var builder = ColumnBuilder(type: field.type, capacity: rows.count)
+            try forEachBlock(of: rows) { block in
+                for row in block { builder.append(evaluate(row)) }
+            }
+            columns.append(builder.build())
+        }
+        return Relation(schema: output, columns: columns, count: rows.count)
     }
 
     private func sort(
@@ -117,9 +145,101 @@ struct Executor {
             }
             return a < b
         }
+        try checkpoint()
         var result = input
         result.selection = order.map { rows[$0] }
         return result
+    }
+
+    // MARK: - Joins
+
+    /// Pairs rows by hashing the right side on its equality keys (or, with none, every pair), keeps
+    /// pairs that pass the rest of the condition, and for a left join adds unmatched left rows.
+    private func join(_ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema) throws(Stop) -> Relation {
+        let right = try run(plan.right).materialized()
+        let leftRows = left.rows
+        var leftPairs: [Int] = []
+        var rightPairs: [Int] = []
+        if plan.leftKeys.isEmpty {
+            guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= Executor.maximumJoinPairs,
+                !leftRows.count.multipliedReportingOverflow(by: right.count).overflow
+            else {
+                throw .failed(
+                    "this join would consider \(leftRows.count) × \(right.count) pairs of rows; join on an equality such as 'a = b'")
+            }
+            try forEachBlock(of: leftRows) { block in
+                for row in block {
+                    for other in 0..<right.count {
+                        leftPairs.append(row)
+                        rightPairs.append(other)
+                    }
+                }
+            }
+        } else {
+            let rightCompiler = ExpressionCompiler(columns: right.columns, context: context)
+            let rightKeys = plan.rightKeys.map(rightCompiler.value)
+            var buckets: [[Value]: [Int]] = [:]
+            for row in 0..<right.count {
+                let key = rightKeys.map { ExpressionCompiler.normalizedNumber($0(row)) }
+                if key.contains(where: \.isNull) { continue }  // null never equals anything
+                buckets[key, default: []].append(row)
+            }
+            try checkpoint()
+            let leftCompiler = ExpressionCompiler(columns: left.columns, context: context)
+            let leftKeys = plan.leftKeys.map(leftCompiler.value)
+            try forEachBlock(of: leftRows) { block in
+                for row in block {
+                    let key = leftKeys.map { ExpressionCompiler.normalizedNumber($0(row)) }
+                    guard let matches = buckets[key] else { continue }
+                    for other in matches {
+                        leftPairs.append(row)
+                        rightPairs.append(other)
+                    }
+                }
+            }
+        }
+        if let residual = plan.residual {
+            let candidates = combine(left, leftPairs, right, rightPairs, output: output)
+            let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
+            var keptLeft: [Int] = []
+            var keptRight: [Int] = []
+            try forEachBlock(of: Array(0..<leftPairs.count)) { block in
+                for index in block where test(index) {
+                    keptLeft.append(leftPairs[index])
+                    keptRight.append(rightPairs[index])
+                }
+            }
+            leftPairs = keptLeft
+            rightPairs = keptRight
+        }
+        if plan.isLeft {
+            // Every left row appears: matched ones with their matches, in left order; others with nulls.
+            var matchesByRow: [Int: [Int]] = [:]
+            for (row, other) in zip(leftPairs, rightPairs) { matchesByRow[row, default: []].append(other) }
+            var allLeft: [Int] = []
+            var allRight: [Int] = []
+            for row in leftRows {
+                if let matches = matchesByRow[row] {
+                    for other in matches {
+                        allLeft.append(row)
+                        allRight.append(other)
+                    }
+                } else {
+                    allLeft.append(row)
+                    allRight.append(-1)
+                }
+            }
+            leftPairs = allLeft
+            rightPairs = allRight
+        }
+        try checkpoint()
+        return combine(left, leftPairs, right, rightPairs, output: output)
+    }
+
+    /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).
+    private func combine(_ left: Relation, _ leftRows: [Int], _ right: Relation, _ rightRows: [Int], output: TableSchema) -> Relation {
+        let columns = left.columns.map { $0.gather(leftRows) } + right.columns.map { $0.gather(orNull: rightRows) }
+        return Relation(schema: output, columns: columns, count: leftRows.count)
     }
 
     // MARK: - Blocks
@@ -138,7 +258,7 @@ struct Executor {
         }
     }
 
-    private func forEachBlock(of rows: [Int], _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
+    func forEachBlock(of rows: [Int], _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
         var start = 0
         while start < rows.count {
             let end = min(start + Executor.blockSize, rows.count)
@@ -148,7 +268,7 @@ struct Executor {
         }
     }
 
-    private func checkpoint() throws(Stop) {
+    func checkpoint() throws(Stop) {
         if let failure = context.failure { throw .failed(failure) }
         if context.cancellation?.isCancelled ?? false { throw .cancelled }
     }

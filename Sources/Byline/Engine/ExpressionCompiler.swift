@@ -166,6 +166,21 @@ struct ExpressionCompiler {
                 guard case .string(let text) = result, let canonical = index[text.lowercased()] else { return result }
                 return .string(canonical)
             }
+        case .call(let function, let arguments):
+            let evaluators = arguments.map(value)
+            if evaluators.count == 1 {
+                let only = evaluators[0]
+                return { row in function.apply([only(row)]) }
+            }
+            return { row in function.apply(evaluators.map { $0(row) }) }
+        case .matches(let subject, let pattern):
+            let inner = value(subject)
+            // Checked when the query was; an invalid pattern here would be a bug, so it matches nothing.
+            guard let regex = try? Regex(pattern) else { return { _ in .bool(false) } }
+            return { row in
+                guard case .string(let text) = inner(row) else { return .bool(false) }
+                return .bool(text.wholeMatch(of: regex) != nil)
+            }
         }
     }
 

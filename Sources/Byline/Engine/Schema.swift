@@ -9,12 +9,21 @@ public struct Field: Sendable, Hashable {
     /// The table whose rows this field's values name (for lists, each element does). A string
     /// compared with such a field matches by that table's key or any of its aliases.
     public var references: String?
+    /// The table the field came from, so `leaders.name` finds it after a join.
+    public var qualifier: String?
 
     /// Creates a field.
-    public init(name: String, type: DataType, references: String? = nil) {
+    public init(name: String, type: DataType, references: String? = nil, qualifier: String? = nil) {
         self.name = name
         self.type = type
         self.references = references
+        self.qualifier = qualifier
+    }
+
+    /// The name without a `table.` prefix added to tell apart fields of the same name after a join.
+    var baseName: String {
+        if let qualifier, name.hasPrefix(qualifier + ".") { return String(name.dropFirst(qualifier.count + 1)) }
+        return name
     }
 }
 
@@ -43,5 +52,38 @@ public struct TableSchema: Sendable, Hashable {
     /// The position of a field by exact name, then case-insensitively.
     public func index(of name: String) -> Int? {
         fields.firstIndex { $0.name == name } ?? fields.firstIndex { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// What a name written in a query refers to.
+    enum Resolution: Equatable {
+        case field(Int)
+        /// Several fields answer to the name; their qualified names.
+        case ambiguous([String])
+        case missing
+    }
+
+    /// Finds `name` or `qualifier.name`: exact names first, then ignoring case.
+    func resolve(_ name: String, qualifier: String? = nil) -> Resolution {
+        for matchCase in [true, false] {
+            func same(_ a: String, _ b: String) -> Bool { matchCase ? a == b : a.lowercased() == b.lowercased() }
+            let matches = fields.indices.filter { index in
+                let field = fields[index]
+                if let qualifier {
+                    return field.qualifier.map { same($0, qualifier) } ?? false && same(field.baseName, name)
+                }
+                return same(field.name, name) || same(field.baseName, name)
+            }
+            if matches.count == 1 { return .field(matches[0]) }
+            if matches.count > 1 {
+                // An exact full name wins over base names that merely match.
+                let exact = matches.filter { qualifier == nil && same(fields[$0].name, name) }
+                if exact.count == 1 { return .field(exact[0]) }
+                return .ambiguous(
+                    matches.map { index in
+                        fields[index].qualifier.map { "\($0).\(fields[index].baseName)" } ?? fields[index].name
+                    })
+            }
+        }
+        return .missing
     }
 }

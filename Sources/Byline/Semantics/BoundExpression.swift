@@ -1,7 +1,7 @@
-// Checked expressions: names resolved to column positions, types known, literals folded.
+// Checked expressions and plans: names resolved to column positions, types known, literals folded.
 
 /// An expression after checking. Columns are positions in the stage's input.
-indirect enum BoundExpression: Sendable {
+indirect enum BoundExpression: Sendable, Equatable {
     case literal(Value)
     case column(Int)
     case compare(BinaryOperator, BoundExpression, BoundExpression)
@@ -19,6 +19,46 @@ indirect enum BoundExpression: Sendable {
     case negate(BoundExpression)
     /// Maps any name of an entity (lowercased) to its canonical name; other values pass through.
     case canonical(BoundExpression, [String: String])
+    /// A built-in scalar function.
+    case call(ScalarFunction, [BoundExpression])
+    /// Whole-string regular expression match; the pattern was checked when the query was.
+    case matches(BoundExpression, pattern: String)
+
+    /// The column positions the expression reads.
+    var columnsUsed: Set<Int> {
+        switch self {
+        case .literal: return []
+        case .column(let index): return [index]
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
+            .member(let a, let b), .arithmetic(_, let a, let b, _):
+            return a.columnsUsed.union(b.columnsUsed)
+        case .not(let a), .isNull(let a), .negate(let a), .canonical(let a, _), .matches(let a, _):
+            return a.columnsUsed
+        case .makeList(let items), .call(_, let items):
+            return items.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
+        }
+    }
+
+    /// The same expression with every column position moved by `offset`.
+    func shifted(by offset: Int) -> BoundExpression {
+        switch self {
+        case .literal: return self
+        case .column(let index): return .column(index + offset)
+        case .compare(let op, let a, let b): return .compare(op, a.shifted(by: offset), b.shifted(by: offset))
+        case .and(let a, let b): return .and(a.shifted(by: offset), b.shifted(by: offset))
+        case .or(let a, let b): return .or(a.shifted(by: offset), b.shifted(by: offset))
+        case .contains(let a, let b): return .contains(a.shifted(by: offset), b.shifted(by: offset))
+        case .member(let a, let b): return .member(a.shifted(by: offset), b.shifted(by: offset))
+        case .arithmetic(let op, let a, let b, let type): return .arithmetic(op, a.shifted(by: offset), b.shifted(by: offset), type)
+        case .not(let a): return .not(a.shifted(by: offset))
+        case .isNull(let a): return .isNull(a.shifted(by: offset))
+        case .negate(let a): return .negate(a.shifted(by: offset))
+        case .canonical(let a, let index): return .canonical(a.shifted(by: offset), index)
+        case .matches(let a, let pattern): return .matches(a.shifted(by: offset), pattern: pattern)
+        case .makeList(let items): return .makeList(items.map { $0.shifted(by: offset) })
+        case .call(let function, let items): return .call(function, items.map { $0.shifted(by: offset) })
+        }
+    }
 }
 
 /// A checked expression with its type and, when it holds names of another table's rows, that table.
@@ -34,17 +74,21 @@ struct TypedExpression: Sendable {
     }
 }
 
-/// A checked query: where rows come from and the stages they pass through.
-struct QueryPlan: Sendable {
-    /// One stage of the pipeline.
-    enum Stage: Sendable {
-        case filter(BoundExpression)
-        case project([BoundExpression])
-        case sort([(BoundExpression, descending: Bool)])
-        case limit(Int)
-        case count
+/// An aggregate in a `select` after `group by` (or over all rows).
+struct AggregateCall: Sendable, Equatable {
+    enum Kind: String, Sendable {
+        case countRows = "count()", count, countDistinct = "count distinct", sum, avg, min, max, list
     }
 
+    var kind: Kind
+    /// What is aggregated (nil for `count()`).
+    var argument: BoundExpression?
+    /// The type of the argument.
+    var argumentType: DataType
+}
+
+/// A checked query: where rows come from and the stages they pass through.
+struct QueryPlan: Sendable {
     /// Where rows come from.
     enum Source: Sendable {
         /// A table or `let` result, by name.
@@ -53,10 +97,46 @@ struct QueryPlan: Sendable {
         case range(start: Int, stop: Int)
     }
 
+    /// A join's right side and how rows pair.
+    struct JoinPlan: Sendable {
+        var isLeft: Bool
+        /// The joined side, itself a plan (a table, `range`, or a `def`'s query).
+        var right: QueryPlan
+        /// Equality keys: left expressions over the left input, right ones over the right side.
+        var leftKeys: [BoundExpression]
+        var rightKeys: [BoundExpression]
+        /// Any other part of the condition, over the combined row (left fields first).
+        var residual: BoundExpression?
+    }
+
+    /// One stage of the pipeline.
+    enum Stage: Sendable {
+        case filter(BoundExpression)
+        case project([BoundExpression])
+        case sort([(BoundExpression, descending: Bool)])
+        case limit(Int, offset: Int)
+        case count
+        case distinct
+        /// Groups by the keys, computes the aggregates, then the outputs over (keys ++ aggregates).
+        case aggregate(keys: [BoundExpression], aggregates: [AggregateCall], outputs: [BoundExpression], grouped: Bool)
+        case join(JoinPlan)
+    }
+
+    /// A stage, the schema of its output, and how `explain` describes it.
+    struct Step: Sendable {
+        var stage: Stage
+        var output: TableSchema
+        var description: String
+    }
+
     /// Where the query's rows come from.
     var source: Source
-    /// Stages in order, each with the schema of its output.
-    var stages: [(stage: Stage, output: TableSchema)]
+    /// How `explain` describes the source.
+    var sourceDescription: String
+    /// The schema of the source.
+    var sourceSchema: TableSchema
+    /// Stages in order.
+    var steps: [Step]
     /// The schema of the result.
     var schema: TableSchema
 }

@@ -104,8 +104,13 @@ public struct Lexer {
         case UInt8(ascii: "/"): kind = .slash
         case UInt8(ascii: "%"): kind = .percent
         case UInt8(ascii: "="):
-            if peek(0) == UInt8(ascii: "=") { advance() }
-            kind = .equal
+            if peek(0) == UInt8(ascii: "~") {
+                advance()
+                kind = .tildeEqual
+            } else {
+                if peek(0) == UInt8(ascii: "=") { advance() }
+                kind = .equal
+            }
         case UInt8(ascii: "!") where peek(0) == UInt8(ascii: "="):
             advance()
             kind = .notEqual

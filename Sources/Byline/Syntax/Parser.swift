@@ -61,7 +61,7 @@ public struct Parser {
         return Script(statements: statements)
     }
 
-    // statement = command | binding | query
+    // statement = command | binding | definition | explain | query
     private mutating func parseStatement() throws(Failure) -> Statement {
         let token = current
         if case .dotCommand(let text) = token.kind {
@@ -70,6 +70,14 @@ public struct Parser {
         }
         if match(.let) {
             return try parseBinding(from: token)
+        }
+        if match(.def) {
+            return try parseDefinition(from: token)
+        }
+        if match(.explain) {
+            // explain = "explain" query
+            let query = try parseQuery()
+            return Statement(kind: .explain(query), span: token.span.union(query.span))
         }
         let query = try parseQuery()
         return Statement(kind: .query(query), span: query.span)
@@ -83,15 +91,34 @@ public struct Parser {
         return Statement(kind: .binding(name, query), span: letToken.span.union(query.span))
     }
 
+    // definition = "def" NAME "(" [ NAME { "," NAME } ] ")" "=" query
+    private mutating func parseDefinition(from defToken: Token) throws(Failure) -> Statement {
+        let name = try consumeName(purpose: "a name after 'def'")
+        let opener = current
+        try consume(.leftParen, "expected '(' after 'def \(name.text)', found \(current.kind.displayName)")
+        bracketDepth += 1
+        var parameters: [Name] = []
+        if !check(.rightParen) {
+            repeat {
+                parameters.append(try consumeName(purpose: "a parameter name"))
+            } while match(.comma)
+        }
+        try close(.rightParen, "')'", opener: opener)
+        try consume(.equal, "expected '=' after the parameters of '\(name.text)', found \(current.kind.displayName)")
+        let query = try parseQuery()
+        return Statement(kind: .definition(name, parameters, query), span: defToken.span.union(query.span))
+    }
+
     /// A statement ends at a line break, `;` or the end of input.
     private mutating func expectStatementEnd() throws(Failure) {
         switch current.kind {
         case .newline, .semicolon, .endOfInput:
             return
         default:
-            var help = "clauses are 'where', 'select', 'order by', 'limit' and 'count'"
+            var help = "clauses are 'where', 'select', 'order by', 'group by', 'join', 'distinct', 'limit' and 'count'"
             if case .identifier(let word) = current.kind,
-                let guess = Suggestion.closest(to: word, among: ["where", "select", "order", "limit", "count"])
+                let guess = Suggestion.closest(
+                    to: word, among: ["where", "select", "order", "limit", "count", "group", "distinct", "join"])
             {
                 help = "did you mean '\(guess)'?"
             }
@@ -132,7 +159,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | limit | "count"
+    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -154,12 +181,36 @@ public struct Parser {
             while match(.comma) { items.append(try parseOrderItem()) }
             kind = .orderBy(items)
         case .limit:
-            // limit = "limit" expr
-            kind = .limit(try parseExpression())
+            // limit = "limit" expr [ "offset" expr ]
+            let count = try parseExpression()
+            kind = .limit(count, offset: match(.offset) ? try parseExpression() : nil)
+        case .group:
+            // group_by = "group" "by" expr { "," expr }
+            try consume(.keyword(.by), "expected 'by' after 'group', found \(current.kind.displayName)")
+            var keys = [try parseExpression()]
+            while match(.comma) { keys.append(try parseExpression()) }
+            kind = .groupBy(keys)
+        case .join, .left:
+            kind = .join(try parseJoin(isLeft: keyword == .left))
+        case .distinct:
+            kind = .distinct
         default:
             kind = .count
         }
         return Clause(kind: kind, span: start.union(previous.span))
+    }
+
+    // join = [ "left" ] "join" source [ "as" NAME ] "on" expr
+    private mutating func parseJoin(isLeft: Bool) throws(Failure) -> Join {
+        if isLeft {
+            try consume(.keyword(.join), "expected 'join' after 'left', found \(current.kind.displayName)")
+        }
+        let (source, arguments) = try parseSource()
+        let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
+        try consume(
+            .keyword(.on), "expected 'on' and a condition after 'join \(source.text)', found \(current.kind.displayName)")
+        let condition = try parseExpression()
+        return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition)
     }
 
     // select_item = expr [ "as" NAME ]
@@ -224,10 +275,18 @@ public struct Parser {
         return try parseComparison()
     }
 
-    // comparison = additive [ compare_op additive | "contains" additive | [ "not" ] "in" additive
-    //                        | "is" [ "not" ] "null" ]
+    // comparison = additive [ compare_op additive | "contains" additive | "matches" additive
+    //                        | "starts" "with" additive | "ends" "with" additive
+    //                        | [ "not" ] "in" additive | "is" [ "not" ] "null" ]
     private mutating func parseComparison() throws(Failure) -> Expression {
         let left = try parseAdditive()
+        if check(.keyword(.starts)) || check(.keyword(.ends)) {
+            let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
+            advance()
+            try consume(.keyword(.with), "expected 'with' after '\(op == .startsWith ? "starts" : "ends")', found \(current.kind.displayName)")
+            let right = try parseAdditive()
+            return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
+        }
         if let op = comparisonOperator(current.kind) {
             advance()
             let right = try parseAdditive()
@@ -296,7 +355,7 @@ public struct Parser {
         return try parsePrimary()
     }
 
-    // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME | "count"
+    // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME [ "." NAME ] | call | "count"
     //         | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
@@ -319,10 +378,21 @@ public struct Parser {
             return Expression(kind: .literal(.null), span: token.span)
         case .identifier(let name):
             advance()
+            if tokens[position].kind == .leftParen {
+                return try parseCall(name, from: token)
+            }
+            if tokens[position].kind == .dot {
+                advance()
+                let field = try consumeName(purpose: "a field name after '\(name).'")
+                return Expression(kind: .qualifiedField(name, field.text), span: token.span.union(field.span))
+            }
             return Expression(kind: .field(name), span: token.span)
         case .keyword(.count):
-            // `count` is a clause, but also the name of the field the clause produces.
+            // `count` is a clause, but also an aggregate, count(), and the field the clause produces.
             advance()
+            if tokens[position].kind == .leftParen {
+                return try parseCall("count", from: token)
+            }
             return Expression(kind: .field("count"), span: token.span)
         case .leftParen:
             advance()
@@ -352,6 +422,23 @@ public struct Parser {
             throw error(
                 .expectedExpression, "expected an expression, found \(token.kind.displayName)", at: span, help: help)
         }
+    }
+
+    // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")"
+    private mutating func parseCall(_ name: String, from nameToken: Token) throws(Failure) -> Expression {
+        let opener = current
+        advance()
+        bracketDepth += 1
+        var arguments: [Expression] = []
+        var distinct = false
+        if !check(.rightParen) {
+            distinct = match(.distinct)
+            repeat {
+                arguments.append(try parseExpression())
+            } while match(.comma)
+        }
+        try close(.rightParen, "')'", opener: opener)
+        return Expression(kind: .call(name, arguments, distinct: distinct), span: nameToken.span.union(previous.span))
     }
 
     // MARK: - Helpers
@@ -447,7 +534,9 @@ public struct Parser {
         case .lessEqual: return .lessEqual
         case .greater: return .greater
         case .greaterEqual: return .greaterEqual
+        case .tildeEqual: return .equalIgnoringCase
         case .keyword(.contains): return .contains
+        case .keyword(.matches): return .matches
         default: return nil
         }
     }

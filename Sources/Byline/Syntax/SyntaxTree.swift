@@ -22,6 +22,10 @@ public struct Statement: Sendable, Equatable {
         case query(Query)
         /// `let NAME = QUERY`: binds the query's result to a name.
         case binding(Name, Query)
+        /// `def NAME(PARAMETER, ...) = QUERY`: a saved query that takes arguments.
+        case definition(Name, [Name], Query)
+        /// `explain QUERY`: shows the checked plan instead of running it.
+        case explain(Query)
         /// A dot-command such as `.tables`, handled by the shell or the command-line tool.
         case command(String)
     }
@@ -54,8 +58,14 @@ public struct Clause: Sendable, Equatable {
         case select([SelectItem])
         /// `order by EXPR [asc|desc] {, ...}`
         case orderBy([OrderItem])
-        /// `limit N`
-        case limit(Expression)
+        /// `limit N [offset M]`
+        case limit(Expression, offset: Expression?)
+        /// `group by EXPR {, ...}`
+        case groupBy([Expression])
+        /// `[left] join SOURCE [as NAME] on EXPR`
+        case join(Join)
+        /// `distinct`
+        case distinct
         /// `count`
         case count
     }
@@ -64,6 +74,20 @@ public struct Clause: Sendable, Equatable {
     public var kind: Kind
     /// From its keyword to its end.
     public var span: SourceSpan
+}
+
+/// `[left] join SOURCE [as NAME] on EXPR`.
+public struct Join: Sendable, Equatable {
+    /// Whether rows without a match are kept (with nulls).
+    public var isLeft: Bool
+    /// The table joined.
+    public var source: Name
+    /// Arguments when the joined source is a table function or `def`.
+    public var arguments: [Expression]?
+    /// The name the joined table's fields are qualified by (the table's own name by default).
+    public var alias: Name?
+    /// The condition pairing rows.
+    public var condition: Expression
 }
 
 /// `EXPR [as NAME]` in a `select`.
@@ -83,6 +107,10 @@ public enum BinaryOperator: String, Sendable, Equatable {
     case and, or
     case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case contains
+    case matches
+    case startsWith = "starts with"
+    case endsWith = "ends with"
+    case equalIgnoringCase = "=~"
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
 
     /// Whether the operator compares two values and yields a bool.
@@ -118,6 +146,10 @@ public struct Expression: Sendable, Equatable {
         case literal(Literal)
         /// A field of the current row.
         case field(String)
+        /// `table.field`
+        case qualifiedField(String, String)
+        /// `name(arguments)`, with `distinct` for `count(distinct x)`.
+        case call(String, [Expression], distinct: Bool)
         /// `[a, b, ...]`
         case list([Expression])
         /// `not EXPR`

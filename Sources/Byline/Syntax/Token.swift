@@ -2,11 +2,14 @@
 
 /// Words the language reserves. Case-insensitive in source.
 public enum Keyword: String, Sendable, CaseIterable {
-    case `let`, `where`, select, `as`, order, by, asc, desc, limit, count
-    case and, or, not, `in`, `is`, null, `true`, `false`, contains
+    case `let`, def, explain
+    case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on
+    case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
     /// Keywords that begin a clause; a line starting with one continues the statement above it.
-    public static let clauseStarters: Set<Keyword> = [.where, .select, .order, .limit, .count]
+    public static let clauseStarters: Set<Keyword> = [
+        .where, .select, .order, .limit, .count, .group, .distinct, .join, .left,
+    ]
 }
 
 /// What a token is, with the value it carries.
@@ -19,6 +22,8 @@ public enum TokenKind: Sendable, Equatable {
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, semicolon, dot
     case equal, notEqual, less, lessEqual, greater, greaterEqual
+    /// `=~`: equality ignoring case.
+    case tildeEqual
     case plus, minus, star, slash, percent
     /// A line break at the top level, which may end a statement.
     case newline
@@ -46,6 +51,7 @@ public enum TokenKind: Sendable, Equatable {
         case .lessEqual: return "'<='"
         case .greater: return "'>'"
         case .greaterEqual: return "'>='"
+        case .tildeEqual: return "'=~'"
         case .plus: return "'+'"
         case .minus: return "'-'"
         case .star: return "'*'"

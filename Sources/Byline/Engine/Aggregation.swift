@@ -1,0 +1,147 @@
+// Hash aggregation: rows grouped by key values, each group folding its aggregates as rows arrive.
+
+/// Groups rows and computes aggregates, giving a relation of (keys ++ aggregates).
+struct Aggregation {
+    let context: EvaluationContext
+
+    func run(
+        _ input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool,
+        compiler: ExpressionCompiler
+    ) throws(Executor.Stop) -> Relation {
+        let keyEvaluators = keys.map(compiler.value)
+        let argumentEvaluators = aggregates.map { $0.argument.map(compiler.value) }
+        var groupIndex: [[Value]: Int] = [:]
+        var groupKeys: [[Value]] = []
+        var states: [[Accumulator]] = []
+        if !grouped {
+            // Without `group by`, all rows form one group, even when there are none.
+            groupKeys.append([])
+            states.append(aggregates.map(Accumulator.init))
+        }
+        let executor = Executor(context: context, tables: { _ in nil })
+        try executor.forEachBlock(of: input.rows) { block in
+            for row in block {
+                var group = 0
+                if grouped {
+                    let key = keyEvaluators.map { $0(row) }
+                    if let existing = groupIndex[key] {
+                        group = existing
+                    } else {
+                        group = groupKeys.count
+                        groupIndex[key] = group
+                        groupKeys.append(key)
+                        states.append(aggregates.map(Accumulator.init))
+                    }
+                }
+                for index in aggregates.indices {
+                    states[group][index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                }
+            }
+        }
+        var builders = keys.indices.map { _ in [Value]() }
+        var results = aggregates.indices.map { _ in [Value]() }
+        for (group, key) in groupKeys.enumerated() {
+            for index in key.indices { builders[index].append(key[index]) }
+            for index in aggregates.indices { results[index].append(states[group][index].result) }
+        }
+        var columns: [Column] = []
+        var fields: [Field] = []
+        for (index, values) in builders.enumerated() {
+            let type = Aggregation.type(of: values)
+            columns.append(Aggregation.column(values, type: type))
+            fields.append(Field(name: "key\(index)", type: type))
+        }
+        for (index, values) in results.enumerated() {
+            let type = Aggregation.type(of: values)
+            columns.append(Aggregation.column(values, type: type))
+            fields.append(Field(name: "aggregate\(index)", type: type))
+        }
+        return Relation(schema: TableSchema(name: "groups", fields: fields), columns: columns, count: groupKeys.count)
+    }
+
+    /// The storage type for computed values: the first non-null value's kind.
+    private static func type(of values: [Value]) -> DataType {
+        for value in values {
+            switch value {
+            case .null: continue
+            case .integer: return values.contains { if case .float = $0 { return true } else { return false } } ? .float : .integer
+            case .float: return .float
+            case .string: return .string
+            case .bool: return .bool
+            case .date: return .date
+            case .list: return .list(.null)
+            }
+        }
+        return .null
+    }
+
+    private static func column(_ values: [Value], type: DataType) -> Column {
+        var builder = ColumnBuilder(type: type, capacity: values.count)
+        for value in values { builder.append(value) }
+        return builder.build()
+    }
+}
+
+/// The running state of one aggregate for one group.
+struct Accumulator {
+    let call: AggregateCall
+    private var count = 0
+    private var integerSum = 0
+    private var floatSum = 0.0
+    private var extreme: Value = .null
+    private var distinct = Set<Value>()
+    private var values: [Value] = []
+
+    init(_ call: AggregateCall) {
+        self.call = call
+    }
+
+    /// Folds one row's argument in; nulls are skipped (except by `count()`).
+    mutating func add(_ value: Value, context: EvaluationContext) {
+        if call.kind == .countRows {
+            count += 1
+            return
+        }
+        if value.isNull { return }
+        count += 1
+        switch call.kind {
+        case .sum, .avg:
+            switch value {
+            case .integer(let number):
+                let (sum, overflow) = integerSum.addingReportingOverflow(number)
+                if overflow && call.kind == .sum && call.argumentType == .integer {
+                    context.fail("integer overflow in sum")
+                }
+                integerSum = sum
+                floatSum += Double(number)
+            case .float(let number):
+                floatSum += number
+            default: break
+            }
+        case .min:
+            if extreme.isNull || (Value.compare(value, extreme) ?? 0) < 0 { extreme = value }
+        case .max:
+            if extreme.isNull || (Value.compare(value, extreme) ?? 0) > 0 { extreme = value }
+        case .countDistinct:
+            distinct.insert(ExpressionCompiler.normalizedNumber(value))
+        case .list:
+            values.append(value)
+        case .count, .countRows:
+            break
+        }
+    }
+
+    /// The aggregate's value: null for sum, avg, min and max of no values; 0 for counts; [] for list.
+    var result: Value {
+        switch call.kind {
+        case .countRows, .count: return .integer(count)
+        case .countDistinct: return .integer(distinct.count)
+        case .sum:
+            if count == 0 { return .null }
+            return call.argumentType == .float ? .float(floatSum) : .integer(integerSum)
+        case .avg: return count == 0 ? .null : .float(floatSum / Double(count))
+        case .min, .max: return extreme
+        case .list: return .list(values)
+        }
+    }
+}
