@@ -47,7 +47,9 @@ import Testing
         (#""\q""#, [#"1:2: invalid escape sequence in string"#]),
         (#""\u{zz}""#, ["1:2: invalid unicode escape"]),
         ("a @ b", ["1:3: unexpected character '@'"]),
-        ("a “b”", ["1:3: unexpected character '“'", "1:5: unexpected character '”'"]),
+        ("a “b”", ["1:3: strings need straight quotes, not curly ones"]),
+        ("a “b", ["1:3: unexpected character '“'"]),
+        ("a ”b", ["1:3: unexpected character '”'"]),
         ("2abc", ["1:1: invalid number '2abc'"]),
         ("`open", ["1:1: unterminated quoted name"]),
     ])
@@ -56,8 +58,15 @@ import Testing
     }
 
     @Test func curlyQuotesGetAHelpLine() {
-        let diagnostic = Lexer.tokenize(SourceFile(name: "t", text: "“Congo”")).diagnostics.first
-        #expect(diagnostic?.help == "use a straight double quote '\"' to start a string")
+        let pair = Lexer.tokenize(SourceFile(name: "t", text: "“Congo”")).diagnostics.first
+        #expect(pair?.help == "write it as \"Congo\"")
+        let lone = Lexer.tokenize(SourceFile(name: "t", text: "‘Congo")).diagnostics.first
+        #expect(lone?.help == "use a straight quote to start a string")
+    }
+
+    @Test func unreadableTextBecomesAnInvalidToken() {
+        #expect(kinds("a @ b") == [.identifier("a"), .invalid, .identifier("b"), .endOfInput])
+        #expect(kinds("x = 99999999999999999999") == [.identifier("x"), .equal, .invalid, .endOfInput])
     }
 
     @Test func unterminatedStringAtEndIsReported() {

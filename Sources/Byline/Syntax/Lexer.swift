@@ -135,14 +135,46 @@ public struct Lexer {
             // Step over the whole UTF-8 sequence so the message names the real character.
             while index < bytes.count, bytes[index] & 0xC0 == 0x80 { advance() }
             let character = String(decoding: bytes[start.offset..<index], as: UTF8.self)
+            if character == "\u{201C}" || character == "\u{2018}" {
+                lexCurlyQuotedString(from: start, opening: character)
+                return
+            }
             let help = Lexer.lookalikeHelp[character]
             diagnostics.append(
                 Diagnostic(
                     .unexpectedCharacter, "unexpected character '\(character)'",
                     at: SourceSpan(start: start, end: location), help: help))
+            add(.invalid, from: start)
             return
         }
         add(kind, from: start)
+    }
+
+    /// Text in typographic quotes, as pasted from a word processor: one error for the whole string.
+    private mutating func lexCurlyQuotedString(from start: SourceLocation, opening: String) {
+        let closing = opening == "\u{201C}" ? Array("\u{201D}".utf8) : Array("\u{2019}".utf8)
+        let contentStart = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
+            if bytes[index...].starts(with: closing) {
+                let content = String(decoding: bytes[contentStart..<index], as: UTF8.self)
+                for _ in closing { advance() }
+                let quote = opening == "\u{201C}" ? "\"" : "'"
+                diagnostics.append(
+                    Diagnostic(
+                        .unexpectedCharacter, "strings need straight quotes, not curly ones",
+                        at: SourceSpan(start: start, end: location), help: "write it as \(quote)\(content)\(quote)"))
+                add(.invalid, from: start)
+                return
+            }
+            advance()
+        }
+        // No closing curly quote on this line: report only the opening one.
+        index = contentStart
+        diagnostics.append(
+            Diagnostic(
+                .unexpectedCharacter, "unexpected character '\(opening)'",
+                at: SourceSpan(start: start, end: start.advanced(by: 1)), help: Lexer.lookalikeHelp[opening]))
+        tokens.append(Token(.invalid, SourceSpan(start: start, end: start.advanced(by: 1))))
     }
 
     /// Characters that word processors put in place of the ones the language uses.
@@ -185,6 +217,7 @@ public struct Lexer {
                 Diagnostic(
                     .unterminatedString, "unterminated quoted name", at: SourceSpan(start: start, end: location),
                     help: "end the name with '`' on the same line"))
+            add(.invalid, from: start)
         }
     }
 
@@ -215,6 +248,7 @@ public struct Lexer {
                 Diagnostic(
                     .invalidNumber, "invalid number '\(whole)'", at: SourceSpan(start: start, end: location),
                     help: "names cannot start with a digit; quote it as `\(whole)` if it is a field"))
+            add(.invalid, from: start)
             return
         }
         if isFloat {
@@ -222,6 +256,7 @@ public struct Lexer {
                 tokens.append(Token(.float(value), span))
             } else {
                 diagnostics.append(Diagnostic(.invalidNumber, "number '\(text)' is out of range", at: span))
+                tokens.append(Token(.invalid, span))
             }
         } else if let value = Int(text) {
             tokens.append(Token(.integer(value), span))
@@ -230,6 +265,7 @@ public struct Lexer {
                 Diagnostic(
                     .invalidNumber, "integer '\(text)' is too large", at: span,
                     help: "integers range from \(Int.min) to \(Int.max)"))
+            tokens.append(Token(.invalid, span))
         }
     }
 
@@ -289,6 +325,7 @@ public struct Lexer {
             Diagnostic(
                 .unterminatedString, "unterminated string", at: SourceSpan(start: start, end: start.advanced(by: 1)),
                 help: "close the string with \(quoteText)"))
+        tokens.append(Token(.invalid, SourceSpan(start: start, end: start.advanced(by: 1))))
     }
 
     /// Reads `{hex}` after `\u`; nil when malformed.

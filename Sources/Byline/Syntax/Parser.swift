@@ -579,7 +579,10 @@ public struct Parser {
         _ id: DiagnosticID, _ message: String, at span: SourceSpan, help: String? = nil
     ) -> Failure {
         if tokens[position].kind == .endOfInput { failedAtEnd = true }
-        diagnostics.append(Diagnostic(id, message, at: span, help: help))
+        // The lexer has already said what is wrong with invalid text; a second error would be noise.
+        if tokens[position].kind != .invalid {
+            diagnostics.append(Diagnostic(id, message, at: span, help: help))
+        }
         return Failure()
     }
 }

@@ -29,6 +29,8 @@ public enum TokenKind: Sendable, Equatable {
     case newline
     /// A whole line starting with `.`, such as `.tables` or `.mode json`.
     case dotCommand(String)
+    /// Text the lexer could not read; it has reported why, so the parser stays quiet about it.
+    case invalid
     case endOfInput
 
     /// How the token is named in "expected X, found Y" messages.
@@ -59,6 +61,7 @@ public enum TokenKind: Sendable, Equatable {
         case .percent: return "'%'"
         case .newline: return "end of line"
         case .dotCommand(let text): return "command '\(text)'"
+        case .invalid: return "invalid text"
         case .endOfInput: return "end of input"
         }
     }
