@@ -140,3 +140,65 @@ import Testing
         #expect(output.diagnostics.first?.help == "did you mean 'where'?")
     }
 }
+
+@Suite struct ParserLanguageTests {
+    private func parse(_ text: String) -> Parser.Output {
+        Parser.parse(SourceFile(name: "t", text: text))
+    }
+
+    @Test func newClausesParse() throws {
+        let output = parse("visits left join leaders as l on visitor = l.name group by l.country select count(distinct visitor) distinct limit 2 offset 1")
+        #expect(output.diagnostics.isEmpty)
+        guard case .query(let query) = output.script.statements.first?.kind else {
+            Issue.record("no query")
+            return
+        }
+        guard case .join(let join) = query.clauses[0].kind else {
+            Issue.record("no join")
+            return
+        }
+        #expect(join.isLeft)
+        #expect(join.alias?.text == "l")
+        guard case .binary(.equal, let left, let right) = join.condition.kind else {
+            Issue.record("join condition is not an equality")
+            return
+        }
+        #expect(left.kind == .field("visitor"))
+        #expect(right.kind == .qualifiedField("l", "name"))
+        guard case .groupBy(let keys) = query.clauses[1].kind, case .select(let items) = query.clauses[2].kind else {
+            Issue.record("no group by / select")
+            return
+        }
+        #expect(keys.count == 1)
+        guard case .call("count", let arguments, distinct: true) = items[0].expression.kind else {
+            Issue.record("no count(distinct)")
+            return
+        }
+        #expect(arguments.count == 1)
+        #expect(query.clauses[3].kind == .distinct)
+        guard case .limit(_, let offset) = query.clauses[4].kind else {
+            Issue.record("no limit")
+            return
+        }
+        #expect(offset != nil)
+    }
+
+    @Test func definitionsAndExplain() {
+        let output = parse("def f(a, b) = leaders limit 1\nexplain f(1, 2) count")
+        #expect(output.diagnostics.isEmpty)
+        guard case .definition(let name, let parameters, _) = output.script.statements[0].kind,
+            case .explain(let query) = output.script.statements[1].kind
+        else {
+            Issue.record("wrong statements")
+            return
+        }
+        #expect(name.text == "f")
+        #expect(parameters.map(\.text) == ["a", "b"])
+        #expect(query.arguments?.count == 2)
+    }
+
+    @Test func twoWordOperators() {
+        #expect(parse("t where a starts with 'x' or b ends with 'y' or c matches 'z' or d =~ 'w'").diagnostics.isEmpty)
+        #expect(parse("t where a starts 'x'").diagnostics.first?.message == "expected 'with' after 'starts', found a string")
+    }
+}

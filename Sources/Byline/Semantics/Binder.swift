@@ -308,14 +308,15 @@ struct Binder {
     ) throws(Failure) -> Field {
         var qualifier: String?
         var name = item.alias?.text ?? text(of: item.expression.span)
-        if item.alias == nil, case .column(let index) = bound.expression,
-            case .field = item.expression.kind
-        {
-            name = input.fields[index].baseName
-            qualifier = input.fields[index].qualifier
-        } else if item.alias == nil, case .column(let index) = bound.expression, case .qualifiedField = item.expression.kind {
-            name = input.fields[index].baseName
-            qualifier = input.fields[index].qualifier
+        // A field keeps its name (qualified, as `visits.status`, where a join made it ambiguous).
+        if item.alias == nil, case .column(let index) = bound.expression {
+            switch item.expression.kind {
+            case .field, .qualifiedField:
+                name = input.fields[index].name
+                qualifier = input.fields[index].qualifier
+            default:
+                break
+            }
         }
         if existing.contains(where: { $0.name == name }) {
             throw fail(
@@ -353,8 +354,10 @@ struct Binder {
             let bound = try bind(item.expression, in: input)
             outputs.append(bound.expression)
             var field = try outputField(item, bound, existing: fields, input: input)
-            if case .column(let index) = bound.expression, index < keys.count, item.alias == nil, case .column(let inputIndex) = keyTypes[index].expression {
-                field.name = input.fields[inputIndex].baseName
+            if case .column(let index) = bound.expression, index < keys.count, item.alias == nil,
+                case .column(let inputIndex) = keyTypes[index].expression
+            {
+                field.name = input.fields[inputIndex].name
                 field.qualifier = input.fields[inputIndex].qualifier
             }
             fields.append(field)

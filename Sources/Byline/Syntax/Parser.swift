@@ -356,7 +356,7 @@ public struct Parser {
     }
 
     // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME [ "." NAME ] | call | "count"
-    //         | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
+    //         | "contains" "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
         let token = current
@@ -387,6 +387,10 @@ public struct Parser {
                 return Expression(kind: .qualifiedField(name, field.text), span: token.span.union(field.span))
             }
             return Expression(kind: .field(name), span: token.span)
+        case .keyword(.contains) where tokens[position + 1].kind == .leftParen:
+            // `contains` is an operator, and also a function: contains(text, part).
+            advance()
+            return try parseCall("contains", from: token)
         case .keyword(.count):
             // `count` is a clause, but also an aggregate, count(), and the field the clause produces.
             advance()
