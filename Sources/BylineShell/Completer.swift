@@ -24,9 +24,19 @@ public struct Completer {
     /// Characters that end a word for completion (the shell gives these to readline).
     public static let wordBreaks = " \t\n()[],;=<>!+-*%\"'"
 
-    static let clauseKeywords = ["where", "select", "order by", "limit", "count"]
-    static let infixKeywords = ["and", "or", "contains", "in", "not in", "is null", "is not null", "as", "asc", "desc"]
+    static let clauseKeywords = [
+        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count",
+    ]
+    static let infixKeywords = [
+        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as",
+        "asc", "desc",
+    ]
     static let operandKeywords = ["not", "null", "true", "false"]
+    static let functionNames = [
+        "lower(", "upper(", "trim(", "length(", "substr(", "coalesce(", "abs(", "round(", "year(", "month(", "day(",
+        "starts_with(", "ends_with(",
+    ]
+    static let aggregateNames = ["count(", "sum(", "avg(", "min(", "max(", "list("]
 
     /// Completions for `word`, which ends at the cursor; `before` is the statement's text before
     /// the word (earlier lines of a multi-line statement included).
@@ -72,27 +82,37 @@ public struct Completer {
     }
 
     private func candidates(after tokens: [Token], before text: String) -> [String] {
-        guard let last = tokens.last else { return sourceNames() + ["let"] }
+        guard let last = tokens.last else { return sourceNames() + ["let", "def", "explain", "range("] }
         if tokens.count >= 1, tokens[0].kind == .keyword(.let) {
             if tokens.count == 1 { return [] }  // a new name
             if tokens.count == 2 { return ["="] }
             if tokens.count == 3 { return sourceNames() }
         }
+        let lastClause = tokens.last { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false }?.keyword
         switch last.kind {
         case .identifier, .string, .integer, .float, .rightParen, .rightBracket, .keyword(.count), .keyword(.null),
             .keyword(.true), .keyword(.false):
             if tokens.count == 1 || (tokens.count == 4 && tokens[0].kind == .keyword(.let)) {
                 return Self.clauseKeywords  // right after the source
             }
+            if lastClause == .limit { return ["offset"] + Self.clauseKeywords }
+            if lastClause == .join || lastClause == .left, !tokens.contains(where: { $0.kind == .keyword(.on) }) {
+                return ["as", "on"]
+            }
             return Self.clauseKeywords + Self.infixKeywords
-        case .keyword(.order):
+        case .keyword(.order), .keyword(.group):
             return ["by"]
+        case .keyword(.join):
+            return sourceNames()
+        case .keyword(.left):
+            return ["join"]
         case .keyword(.limit), .keyword(.as):
             return []
         case .keyword(.asc), .keyword(.desc):
             return Self.clauseKeywords
         default:
-            return fieldNames(tokens: tokens, text: text) + Self.operandKeywords
+            let aggregates = lastClause == .select ? Self.aggregateNames : []
+            return fieldNames(tokens: tokens, text: text) + Self.operandKeywords + Self.functionNames + aggregates
         }
     }
 
@@ -104,6 +124,20 @@ public struct Completer {
     private func fieldNames(tokens: [Token], text: String) -> [String] {
         let queryStart = tokens.first?.kind == .keyword(.let) ? 3 : 0
         guard queryStart < tokens.count, case .identifier(let sourceName) = tokens[queryStart].kind else { return [] }
+        // In a join's condition, the joined table's fields count too.
+        var joined: [String] = []
+        if let join = tokens.lastIndex(where: { $0.kind == .keyword(.join) }), join + 1 < tokens.count,
+            case .identifier(let table) = tokens[join + 1].kind, let schema = session.schema(of: table),
+            !tokens[(join + 1)...].contains(where: { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false })
+        {
+            var alias = table
+            if join + 3 < tokens.count, tokens[join + 2].kind == .keyword(.as), case .identifier(let name) = tokens[join + 3].kind {
+                alias = name
+            }
+            joined = schema.fields.map { "\(alias).\($0.name)" }
+            let before = Array(tokens[..<join])
+            return fieldNames(tokens: before, text: text) + joined
+        }
         // Cut the statement at its last clause keyword; what comes before is a complete query.
         if let clause = tokens.lastIndex(where: { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false }) {
             let start = tokens[queryStart].span.start.offset
@@ -122,6 +156,8 @@ public struct Completer {
 
     private func filter(_ candidates: [String], by word: String) -> [String] {
         let lowered = word.lowercased()
+        // Function names only once something is typed, so Tab on nothing lists fields and keywords.
+        let candidates = word.isEmpty ? candidates.filter { !$0.hasSuffix("(") } : candidates
         var seen = Set<String>()
         return candidates.filter { $0.lowercased().hasPrefix(lowered) && seen.insert($0).inserted }.sorted()
     }

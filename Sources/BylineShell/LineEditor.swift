@@ -112,6 +112,9 @@ private func completeWord(
     }
     byline_rl_set_attempted_completion_over(1)
     guard !completion.candidates.isEmpty else { return nil }
+    // After "lower(" the argument follows directly; after a word, a space.
+    let opensCall = completion.candidates.count == 1 && completion.candidates[0].hasSuffix("(")
+    byline_rl_set_completion_append_character(opensCall ? 0 : 32)
     return matchArray(completion.candidates)
 }
 

@@ -13,26 +13,34 @@ import Testing
 
     @Test func tablesAtTheStart() {
         #expect(complete("", "lea") == ["leaders"])
-        #expect(complete("", "") == ["countries", "events", "leaders", "let", "organizations", "sentences", "visits"])
+        #expect(complete("", "") == ["countries", "def", "events", "explain", "leaders", "let", "organizations", "sentences", "visits"])
+        #expect(complete("", "ra") == ["range("])
         #expect(complete("leaders; ", "vi") == ["visits"])
     }
 
     @Test func fieldsOfTheSourceAfterWhere() {
-        #expect(complete("leaders where ", "co") == ["country"])
-        #expect(complete("leaders where country = \"Congo\" and ", "st") == ["status"])
-        #expect(complete("visits order by ", "y") == ["year"])
+        #expect(complete("leaders where ", "co") == ["coalesce(", "country"])
+        #expect(complete("leaders where country = \"Congo\" and ", "st") == ["starts_with(", "status"])
+        #expect(complete("visits order by ", "y") == ["year", "year("])
+        #expect(complete("visits select ", "co") == ["coalesce(", "count("])  // aggregates only in select
         #expect(complete("leaders select name, ", "ti") == ["title"])
     }
 
     @Test func fieldsFollowThePipeline() {
         #expect(complete("visits select year as y where ", "") == ["false", "not", "null", "true", "y"])
-        #expect(complete("visits count where ", "c") == ["count"])
+        #expect(complete("visits count where ", "c") == ["coalesce(", "count"])
         #expect(complete("let k = leaders select name as who\nk where ", "w").isEmpty)  // k is not defined yet
     }
 
     @Test func clauseKeywordsAfterAnOperand() {
-        #expect(complete("leaders ", "") == ["count", "limit", "order by", "select", "where"])
+        #expect(complete("leaders ", "") == ["count", "distinct", "group by", "join", "left join", "limit", "order by", "select", "where"])
         #expect(complete("leaders where status = 'x' ", "o") == ["or", "order by"])
+        #expect(complete("leaders limit 5 ", "o") == ["offset", "order by"])
+        #expect(complete("visits join ", "le") == ["leaders"])
+        #expect(complete("visits join leaders ", "") == ["as", "on"])
+        #expect(complete("visits join leaders on visitor = ", "leaders.n") == ["leaders.name"])
+        #expect(complete("visits join leaders as l on ", "l.ti") == ["l.title"])
+        #expect(complete("visits group ", "") == ["by"])
         #expect(complete("leaders order ", "") == ["by"])
         #expect(complete("leaders limit ", "").isEmpty)
     }
