@@ -42,7 +42,8 @@ public struct Completer {
     /// the word (earlier lines of a multi-line statement included).
     public func complete(word: String, before: String) -> Completion {
         let lineStart = before.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-        if before.trimmingCharacters(in: " \t").isEmpty && word.hasPrefix(".") || lineStart.trimmingLeadingSpaces().hasPrefix(".") {
+        let blank = before.allSatisfy { $0 == " " || $0 == "\t" }
+        if blank && word.hasPrefix(".") || lineStart.trimmingLeadingSpaces().hasPrefix(".") {
             return completeCommand(word: word, line: lineStart)
         }
         let tokens = currentStatementTokens(before)
@@ -163,22 +164,7 @@ public struct Completer {
     }
 }
 
-extension Token {
-    /// The keyword this token is, if any.
-    var keyword: Keyword? {
-        if case .keyword(let keyword) = kind { return keyword }
-        return nil
-    }
-}
-
 extension String {
-    func trimmingCharacters(in characters: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, characters.contains(first) { text.removeFirst() }
-        while let last = text.last, characters.contains(last) { text.removeLast() }
-        return String(text)
-    }
-
     func trimmingLeadingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" })
     }

@@ -81,7 +81,7 @@ public struct Token: Sendable, Equatable {
     }
 
     /// The keyword this token is, if it is one.
-    var keyword: Keyword? {
+    public var keyword: Keyword? {
         if case .keyword(let keyword) = kind { return keyword }
         return nil
     }
