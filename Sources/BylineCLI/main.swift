@@ -30,8 +30,17 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Run STATEMENTS and exit.", valueName: "STATEMENTS"))
     var command: String?
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
+    @Option(name: .long, help: "Output format: table, box, json, jsonl, csv, tsv, markdown or line.")
     var format: OutputFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Load a CSV, TSV, JSON or JSON Lines file as a table named after it (repeatable).", valueName: "FILE"))
+    var data: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Field delimiter for --data files (default: by extension; ',' or tab).", valueName: "CHAR"))
+    var delimiter: String?
+
+    @Flag(name: .long, help: "Forbid statements that read or write files (load, save, .read, .output, .once).")
+    var safe = false
 
     @Flag(name: .long, help: "After a failed statement, run the rest (the exit status is still 1).")
     var keepGoing = false
@@ -43,6 +52,17 @@ struct BylineCommand: ParsableCommand {
         if command != nil && !files.isEmpty {
             throw ValidationError("give either -c STATEMENTS or script files, not both")
         }
+        if let delimiter, delimiterByte == nil {
+            throw ValidationError("--delimiter takes one ASCII character, or \\t for a tab, not '\(delimiter)'")
+        }
+    }
+
+    /// The --delimiter as a byte (`\t` means a tab).
+    var delimiterByte: UInt8? {
+        guard let delimiter else { return nil }
+        if delimiter == "\\t" || delimiter == "\t" { return 9 }
+        guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte >= 32, byte < 127, byte != UInt8(ascii: "\"") else { return nil }
+        return byte
     }
 }
 
@@ -57,10 +77,36 @@ func runByline(_ options: BylineCommand) -> Int32 {
     var settings = ShellSettings()
     settings.format = options.format
     settings.options.colour = environmentAllowsColour()
-    let runner = ScriptRunner(
-        session: Session(), settings: settings, output: StandardStream.output, errors: StandardStream.error)
+    let session = Session()
+    if options.safe { session.fileAccess = .none }
+    if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
+    let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)
     runner.keepGoing = options.keepGoing
+    for path in options.data {
+        let format = options.delimiterByte.map(DataFormat.delimited) ?? DataFormat.forPath(path)
+        do {
+            let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
+            for warning in loaded.warnings { StandardStream.error.write(warning + "\n") }
+            if session.table(named: loaded.table.schema.name) != nil && !options.data.isEmpty
+                && ArticleDataset.tables.contains(where: { $0.schema.name == loaded.table.schema.name })
+            {
+                StandardStream.error.write("byline: '\(path)' would replace the article's table '\(loaded.table.schema.name)'; rename the file\n")
+                return ExitStatus.usage
+            }
+            session.register(loaded.table)
+        } catch {
+            StandardStream.error.write("\(error)\n")
+            return error.line == nil ? ExitStatus.usage : ExitStatus.statementFailed
+        }
+    }
+    let status = run(options, runner)
+    // A `.output` file still open at the end is written now.
+    if !runner.closeRedirection() { return ExitStatus.statementFailed }
+    return status
+}
 
+/// Runs the statements from -c, the files, standard input or the shell.
+func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
     if let command = options.command {
         return status(runner.run(SourceFile(name: "<command>", text: command)))
     }
@@ -88,6 +134,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
         return worst
     }
     if isatty(0) == 1 {
+        runner.verbose = true
         return InteractiveShell(runner: runner).run()
     }
     do {
@@ -95,6 +142,24 @@ func runByline(_ options: BylineCommand) -> Int32 {
     } catch {
         StandardStream.error.write("\(error)\n")
         return ExitStatus.statementFailed
+    }
+}
+
+/// Shows `loading FILE… 42%` on standard error for loads that take more than a second.
+final class LoadProgress: @unchecked Sendable {
+    private var path = ""
+    private var started = ContinuousClock.now
+    private var shown = false
+
+    func report(_ path: String, _ fraction: Double) {
+        if path != self.path {
+            self.path = path
+            started = .now
+            shown = false
+        }
+        guard shown || ContinuousClock.now - started > .seconds(1) else { return }
+        shown = fraction < 1
+        StandardStream.error.write(fraction >= 1 ? "\r\u{1B}[K" : "\rloading \(path)… \(Int(fraction * 100))%")
     }
 }
 

@@ -18,8 +18,10 @@ struct DotCommands {
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
         DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
-        DotCommandSpec(name: "mode", arguments: "table|json|csv", summary: "choose the output format"),
+        DotCommandSpec(name: "mode", arguments: "table|box|json|jsonl|csv|tsv|markdown|line", summary: "choose the output format"),
         DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables"),
+        DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE"),
+        DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen"),
         DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
         DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
         DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
@@ -89,6 +91,19 @@ struct DotCommands {
             runner.settings.maximumRows = count == 0 ? nil : count
         case "nullvalue":
             runner.settings.options.nullText = String(argument)
+        case "output", "once":
+            guard runner.closeRedirection() else { return .failure }
+            if argument.isEmpty {
+                if spec.name == "once" { return fail(".once needs a file name", span: span, source: source) }
+                return .success
+            }
+            let path = Self.unquote(String(argument))
+            if let denial = runner.session.fileAccess.denial(for: path, writing: true) {
+                runner.report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+                return .failure
+            }
+            runner.redirection = FileSink(path: runner.session.fileAccess.resolve(path))
+            runner.redirectionIsOnce = spec.name == "once"
         case "read":
             guard !argument.isEmpty else { return fail(".read needs a file name", span: span, source: source) }
             return runner.runFile(Self.unquote(String(argument)), span: span, from: source)

@@ -37,8 +37,16 @@ public final class ScriptRunner {
     public var keepGoing = false
     /// Set by the interactive shell so a long query can be stopped with Ctrl-C.
     public var cancellation: CancellationFlag?
-    let output: TextSink
+    /// Where results go: standard output, or a file chosen with `.output` / `.once`.
+    var output: TextSink { redirection ?? standardOutput }
+    private let standardOutput: TextSink
     let errors: TextSink
+    /// A file that `.output` or `.once` sends results to until it is closed.
+    var redirection: FileSink?
+    /// Whether `.once` chose the redirection (closed after the next statement).
+    var redirectionIsOnce = false
+    /// Say what load, save, let and def did (the interactive shell does; scripts stay quiet).
+    public var verbose = false
     private var readDepth = 0
 
     /// How deeply `.read` may nest (a file that reads itself stops here).
@@ -48,7 +56,7 @@ public final class ScriptRunner {
     public init(session: Session, settings: ShellSettings = ShellSettings(), output: TextSink, errors: TextSink) {
         self.session = session
         self.settings = settings
-        self.output = output
+        self.standardOutput = output
         self.errors = errors
     }
 
@@ -77,12 +85,36 @@ public final class ScriptRunner {
         if case .command(let text) = statement.kind {
             return DotCommands(runner: self).run(text, span: statement.span, source: script.source)
         }
+        let outcome = executeQuery(statement, in: script)
+        if redirectionIsOnce, redirection != nil {
+            return closeRedirection() && outcome == .success ? .success : .failure
+        }
+        return outcome
+    }
+
+    /// Closes a `.output` / `.once` file, writing it whole; false (with a message) if it could not be written.
+    @discardableResult
+    public func closeRedirection() -> Bool {
+        guard let file = redirection else { return true }
+        redirection = nil
+        redirectionIsOnce = false
+        do {
+            try file.close()
+            return true
+        } catch {
+            errors.write("error: cannot write '\(file.path)': \(error.reason); the file was left as it was\n")
+            return false
+        }
+    }
+
+    private func executeQuery(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         cancellation?.reset()
         do {
             let result = try session.execute(statement, in: script, cancellation: cancellation)
-            if case .rows(let rows) = result {
+            switch result {
+            case .rows(let rows):
                 var options = settings.options
                 options.colour = options.colour && output.isTerminal
                 if output.isTerminal {
@@ -90,6 +122,14 @@ public final class ScriptRunner {
                     options.maximumRows = settings.maximumRows
                 }
                 output.write(ResultFormatter.format(rows, as: settings.format, options: options))
+            case .loaded(let name, let count) where verbose:
+                errors.write("loaded '\(name)': \(count) row\(count == 1 ? "" : "s")\n")
+            case .saved(let path, let count) where verbose:
+                errors.write("saved \(count) row\(count == 1 ? "" : "s") to '\(path)'\n")
+            case .bound(let name, let count) where verbose:
+                errors.write("'\(name)' holds \(count) row\(count == 1 ? "" : "s")\n")
+            default:
+                break
             }
             if settings.timer { output.write("time: \(Self.describe(clock.now - start))\n") }
             return .success
@@ -106,6 +146,11 @@ public final class ScriptRunner {
 
     /// Runs a script file (for `.read`), refusing to nest without end.
     func runFile(_ path: String, span: SourceSpan?, from source: SourceFile) -> RunOutcome {
+        if let denial = session.fileAccess.denial(for: path, writing: false) {
+            report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+            return .failure
+        }
+        let path = session.fileAccess.resolve(path)
         guard readDepth < ScriptRunner.maximumReadDepth else {
             report(
                 [Diagnostic(.invalidArgument, "'.read' nests more than \(ScriptRunner.maximumReadDepth) files deep", at: span,

@@ -1,4 +1,6 @@
 // Where the shell writes: standard output and error, or a buffer in tests.
+import Byline
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -69,5 +71,27 @@ public final class BufferSink: TextSink {
 
     public func write(_ text: String) {
         self.text += text
+    }
+}
+
+/// Collects output for a file and writes it whole when closed (`.output FILE`, `.once FILE`).
+public final class FileSink: TextSink {
+    /// The file written on close.
+    public let path: String
+    private var text = ""
+    public let isTerminal = false
+
+    /// Creates a sink for a file; nothing is written until `close()`.
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func write(_ text: String) {
+        self.text += text
+    }
+
+    /// Writes everything to the file by temporary file and rename.
+    public func close() throws(WriteError) {
+        try ResultWriter.writeAtomically(text, to: path)
     }
 }

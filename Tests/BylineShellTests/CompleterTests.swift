@@ -60,7 +60,7 @@ import Testing
         #expect(complete("", ".sc") == [".schema"])
         #expect(complete("", ".") .count == DotCommands.all.count)
         #expect(complete(".schema ", "vi") == ["visits"])
-        #expect(complete(".mode ", "") == ["csv", "json", "table"])
+        #expect(complete(".mode ", "") == ["box", "csv", "json", "jsonl", "line", "markdown", "table", "tsv"])
         #expect(complete(".timer ", "o") == ["off", "on"])
         #expect(completer.complete(word: "Exa", before: ".read ").wantsFileNames)
     }

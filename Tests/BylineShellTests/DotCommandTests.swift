@@ -34,7 +34,7 @@ import Testing
     @Test func helpListsEveryCommandAndExplainsOne() {
         let all = run(".help").output
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
-        #expect(run(".help mode").output == ".mode table|json|csv\n    choose the output format\n")
+        #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n")
     }
 
     @Test func schemaShowsFieldsTypesAndReferences() {
@@ -48,7 +48,7 @@ import Testing
         #expect(run(".mode csv\n.headers off\nvisits where year = 2000 select year").output == "2000\n")
         #expect(run(".nullvalue -\nleaders where name = 'Mamin' select organization").output.contains(" -\n"))
         #expect(run(".timer on\nleaders count").output.contains("time: "))
-        #expect(run(".mode xml").errors.contains("help: modes: table, json, csv"))
+        #expect(run(".mode xml").errors.contains("help: modes: table, box, json, jsonl, csv, tsv, markdown, line"))
         #expect(run(".timer maybe").errors.contains(".timer takes on or off"))
     }
 

@@ -15,9 +15,22 @@ public final class Session {
     public private(set) var definitions: [String: Definition] = [:]
     private var nameIndexCache: [String: [String: String]] = [:]
 
+    /// Which files statements may read and write (`load`, `save`, and the shell's `.read`, `.output`).
+    public var fileAccess: FileAccess = .unrestricted
+    /// Called while a `load` reads a large file, with the file and the fraction done.
+    public var loadProgress: (@Sendable (String, Double) -> Void)?
+    /// Names of tables loaded from files, which a later `load` may replace.
+    private var loadedNames: Set<String> = []
+
     /// Creates a session with the given tables (the article's by default).
     public init(tables: [Table] = ArticleDataset.tables) {
         for table in tables { add(table) }
+    }
+
+    /// Adds a table (replacing a loaded table or `let` result of the same name).
+    public func register(_ table: Table) {
+        add(table)
+        loadedNames.insert(table.schema.name)
     }
 
     /// The schema of a table or `let` result, found case-insensitively.
@@ -68,6 +81,39 @@ public final class Session {
                     statements.append(
                         CheckedStatement(kind: .definition(definition.name), plan: nil, span: statement.span, definition: definition))
                 }
+            case .load(let path, let pathSpan, let name):
+                let tableName = name?.text ?? TableLoader.tableName(forPath: path)
+                if binder.isBuiltIn(tableName, lets: lets.union(loadedNames)) {
+                    binderDiagnostics.append(
+                        Diagnostic(
+                            .duplicateName, "'\(tableName)' is already a table", at: name?.span ?? pathSpan,
+                            help: "name the loaded table with 'as': load \"\(path)\" as other"))
+                    continue
+                }
+                if let denial = fileAccess.denial(for: path, writing: false) {
+                    binderDiagnostics.append(Diagnostic(.fileAccessDenied, denial, at: pathSpan))
+                    binder.define(tableName, as: nil)
+                    continue
+                }
+                do {
+                    let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
+                    let loaded = try TableLoader.load(path: fileAccess.resolve(path), name: tableName, progress: progress)
+                    for warning in loaded.warnings {
+                        var diagnostic = Diagnostic(.warning, .loadFailure, warning.components(separatedBy: ": warning: ").last ?? warning, at: pathSpan)
+                        diagnostic.location = warning.components(separatedBy: ": warning: ").first
+                        binderDiagnostics.append(diagnostic)
+                    }
+                    lets.insert(tableName)
+                    binder.define(tableName, as: loaded.table.schema)
+                    statements.append(
+                        CheckedStatement(kind: .load(tableName), plan: nil, span: statement.span, loaded: loaded.table))
+                } catch {
+                    var diagnostic = Diagnostic(
+                        .loadFailure, error.message, at: pathSpan, help: "nothing was loaded; fix the file and load it again")
+                    diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")
+                    binderDiagnostics.append(diagnostic)
+                    binder.define(tableName, as: nil)
+                }
             case .binding(let name, let query):
                 if binder.isBuiltIn(name.text, lets: lets) || definitions[name.text] != nil {
                     let diagnostic = Diagnostic(
@@ -112,6 +158,10 @@ public final class Session {
             definitions[definition.name] = definition
             return .defined(name: definition.name)
         }
+        if let table = statement.loaded {
+            register(table)
+            return .loaded(name: table.schema.name, rowCount: table.rowCount)
+        }
         guard let plan = statement.plan else {
             if case .command(let text) = statement.kind { return .command(text) }
             return .command("")
@@ -131,7 +181,26 @@ public final class Session {
                 throw BylineError([Diagnostic(.runtimeFailure, message, at: statement.span)], source: script.source)
             }
         }
-        let result = ResultSet(relation)
+        var result = ResultSet(relation)
+        switch plan.output {
+        case .chart(let kind)?:
+            result.chart = kind
+        case .save(let path)?:
+            if let denial = fileAccess.denial(for: path, writing: true) {
+                throw BylineError([Diagnostic(.fileAccessDenied, denial, at: statement.span)], source: script.source)
+            }
+            do {
+                try ResultWriter.write(result, to: fileAccess.resolve(path))
+            } catch {
+                throw BylineError(
+                    [Diagnostic(.saveFailure, "cannot save to '\(path)': \(error.reason)", at: statement.span,
+                        help: "nothing was written; any earlier file there is unchanged")],
+                    source: script.source)
+            }
+            return .saved(path: path, rowCount: result.rowCount)
+        case nil:
+            break
+        }
         if case .binding(let name) = statement.kind {
             add(result.table(named: name))
             letNames.insert(name)
@@ -179,6 +248,8 @@ public struct CheckedStatement: Sendable {
         case definition(String)
         /// `explain QUERY`
         case explain
+        /// `load "FILE" [as NAME]`, with the table's name
+        case load(String)
         /// A dot-command line, for the caller to handle.
         case command(String)
     }
@@ -190,12 +261,15 @@ public struct CheckedStatement: Sendable {
     public let span: SourceSpan
     /// The saved query a `def` statement defines.
     let definition: Definition?
+    /// The table a `load` statement read (files are read when checked, to know their fields).
+    let loaded: Table?
 
-    init(kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil) {
+    init(kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil, loaded: Table? = nil) {
         self.kind = kind
         self.plan = plan
         self.span = span
         self.definition = definition
+        self.loaded = loaded
     }
 
     /// The fields the statement's result will have (empty for commands).
@@ -210,6 +284,10 @@ public enum StatementResult: Sendable {
     case bound(name: String, rowCount: Int)
     /// A `def` saved a query under a name.
     case defined(name: String)
+    /// A `load` read a file into a table.
+    case loaded(name: String, rowCount: Int)
+    /// A query ending in `save` wrote its rows to a file.
+    case saved(path: String, rowCount: Int)
     /// A dot-command for the caller to handle.
     case command(String)
 }

@@ -42,7 +42,8 @@ struct JSONError: Error, Sendable, Equatable {
 struct JSONReader {
     private let bytes: [UInt8]
     private var index = 0
-    private var line = 1
+    /// The 1-based line the reader has reached.
+    private(set) var line = 1
     private var lineStart = 0
     private var depth = 0
 
@@ -247,6 +248,19 @@ struct JSONReader {
 
     /// Whether every byte has been read.
     var isAtEnd: Bool { index >= bytes.count }
+
+    /// Consumes `byte` if it is next (after white space).
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard peek == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// An error at the current position.
+    func failure(_ message: String) -> JSONError {
+        error(message)
+    }
 
     private var peek: UInt8 { index < bytes.count ? bytes[index] : 0 }
 

@@ -21,6 +21,9 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
     public var notes: [String]
     /// What to do, such as "did you mean 'country'?".
     public var help: String?
+    /// A place outside the script, such as `data.csv:3` for a bad row in a data file; shown
+    /// instead of the script's `file:line:col`.
+    public var location: String?
 
     /// Creates an error.
     public init(
@@ -70,6 +73,10 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case invalidArgument
     case duplicateName
     case unknownFunction
+    // Data files
+    case loadFailure
+    case fileAccessDenied
+    case saveFailure
     // Running
     case runtimeFailure
     case cancelled

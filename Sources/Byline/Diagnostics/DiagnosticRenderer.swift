@@ -19,15 +19,19 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ diagnostic: Diagnostic, in source: SourceFile?) -> String {
         var out = ""
         var location = ""
-        if let source { location += source.name }
-        if let span = diagnostic.span {
-            location += location.isEmpty ? "\(span.start)" : ":\(span.start)"
+        if let place = diagnostic.location {
+            location = place
+        } else {
+            if let source { location += source.name }
+            if let span = diagnostic.span {
+                location += location.isEmpty ? "\(span.start)" : ":\(span.start)"
+            }
         }
         if !location.isEmpty { out += paint(location + ": ", bold) }
         let label = diagnostic.severity.rawValue + ":"
         out += paint(label, diagnostic.severity == .error ? red : magenta) + " "
         out += paint(diagnostic.message, bold) + "\n"
-        if let span = diagnostic.span, let source, span.start.line <= source.lineCount {
+        if diagnostic.location == nil, let span = diagnostic.span, let source, span.start.line <= source.lineCount {
             let text = source.line(span.start.line)
             out += text + "\n"
             out += underline(text, span: span) + "\n"

@@ -59,6 +59,7 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
         if self == .null { return other }
         if other == .null { return self }
         if isNumeric && other.isNumeric { return .float }
+        if case .list(let a) = self, case .list(let b) = other { return a.unified(with: b).map(DataType.list) }
         return nil
     }
 }

@@ -38,8 +38,7 @@ struct ExpressionCompiler {
             if let fast = columnComparison(op.mirrored, columns[index], constant) { return fast }
         case .contains(.column(let index), .literal(.string(let needle))):
             if case .strings(let codes, let dictionary) = columns[index].storage {
-                let lowered = needle.lowercased()
-                let matches = dictionary.strings.map { $0.lowercased().contains(lowered) }
+                let matches = dictionary.strings.map { $0.containsIgnoringCase(needle) }
                 return { row in
                     let code = codes[row]
                     return code >= 0 && matches[Int(code)]
@@ -201,7 +200,7 @@ struct ExpressionCompiler {
                 guard case .string(let haystack) = left(row), case .string(let needle) = right(row) else {
                     return .bool(false)
                 }
-                return .bool(haystack.lowercased().contains(needle.lowercased()))
+                return .bool(haystack.containsIgnoringCase(needle))
             }
         case .member(let lhs, let rhs):
             let left = value(lhs)

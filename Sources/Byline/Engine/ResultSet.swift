@@ -7,12 +7,22 @@ public struct ResultSet: Sendable {
     let columns: [Column]
     /// How many rows there are.
     public let rowCount: Int
+    /// The chart the query asked for with `chart`, if any.
+    public internal(set) var chart: ChartKind?
 
     init(_ relation: Relation) {
         let relation = relation.materialized()
         fields = relation.schema.fields
         columns = relation.columns
         rowCount = relation.physicalCount
+    }
+
+    /// Builds a result from fields and rows of values (each null or of its field's type).
+    public init(fields: [Field], rows: [[Value]]) {
+        let table = Table(schema: TableSchema(name: "result", fields: fields), rows: rows)
+        self.fields = fields
+        self.columns = table.columns
+        self.rowCount = rows.count
     }
 
     /// The value at a row and field position.

@@ -126,7 +126,7 @@ enum ScalarFunction: String, Sendable, CaseIterable {
         case (.day, .date(let date)): return date.day.map(Value.integer) ?? .null
         case (.contains, .string(let text)):
             guard case .string(let part) = arguments[1] else { return .null }
-            return .bool(text.lowercased().contains(part.lowercased()))
+            return .bool(text.containsIgnoringCase(part))
         case (.startsWith, .string(let text)):
             guard case .string(let prefix) = arguments[1] else { return .null }
             return .bool(text.hasPrefix(prefix))
@@ -139,6 +139,14 @@ enum ScalarFunction: String, Sendable, CaseIterable {
         default:
             return .null
         }
+    }
+}
+
+extension String {
+    /// Case-insensitive substring test; every string contains the empty string. (Foundation's
+    /// `contains`, visible once any file imports it, says no for an empty needle.)
+    func containsIgnoringCase(_ part: String) -> Bool {
+        part.isEmpty || lowercased().firstRange(of: part.lowercased()) != nil
     }
 }
 

@@ -3,19 +3,41 @@
 /// Formats results as CSV.
 struct CSVFormatter {
     let headers: Bool
+    /// "," for CSV; a tab for TSV, where cells escape tabs and line breaks instead of quoting.
+    let delimiter: String
 
     func format(_ result: ResultSet) -> String {
         var out = ""
         if headers {
-            out += result.fields.map { CSVFormatter.field($0.name) }.joined(separator: ",") + "\n"
+            out += result.fields.map { cell($0.name) }.joined(separator: delimiter) + "\n"
         }
         for row in 0..<result.rowCount {
             var line: [String] = []
             for field in result.fields.indices {
                 let value = result[row, field]
-                line.append(value.isNull ? "" : CSVFormatter.field(value.description))
+                line.append(value.isNull ? "" : cell(value.description))
             }
-            out += line.joined(separator: ",") + "\n"
+            out += line.joined(separator: delimiter) + "\n"
+        }
+        return out
+    }
+
+    private func cell(_ text: String) -> String {
+        delimiter == "," ? CSVFormatter.field(text) : CSVFormatter.tabField(text)
+    }
+
+    /// A TSV field: backslash, tab, carriage return and line feed written as \\ \t \r \n.
+    static func tabField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var out = ""
+        for character in text {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(character)
+            }
         }
         return out
     }

@@ -19,6 +19,21 @@ enum JSONFormatter {
         return out + "]"
     }
 
+    /// One JSON object per row, each on its own line.
+    static func formatLines(_ result: ResultSet) -> String {
+        let keys = result.fields.map { quote($0.name) + ":" }
+        var out = ""
+        for row in 0..<result.rowCount {
+            out += "{"
+            for field in result.fields.indices {
+                if field > 0 { out += "," }
+                out += keys[field] + encode(result[row, field])
+            }
+            out += "}\n"
+        }
+        return out
+    }
+
     /// A value as JSON text.
     static func encode(_ value: Value) -> String {
         switch value {
@@ -29,6 +44,19 @@ enum JSONFormatter {
         case .bool(let flag): return flag ? "true" : "false"
         case .date(let date): return quote(date.description)
         case .list(let values): return "[" + values.map(encode).joined(separator: ",") + "]"
+        }
+    }
+
+    /// A parsed JSON value written back as compact JSON text.
+    static func encodeJSON(_ json: JSONValue) -> String {
+        switch json {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .integer(let number): return String(number)
+        case .float(let number): return Value.format(number)
+        case .string(let text): return quote(text)
+        case .array(let elements): return "[" + elements.map(encodeJSON).joined(separator: ",") + "]"
+        case .object(let members): return "{" + members.map { quote($0.key) + ":" + encodeJSON($0.value) }.joined(separator: ",") + "}"
         }
     }
 

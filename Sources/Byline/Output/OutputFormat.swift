@@ -4,17 +4,37 @@
 public enum OutputFormat: String, Sendable, CaseIterable {
     /// Aligned columns with a header and a `(N rows)` footer.
     case table
+    /// Aligned columns inside Unicode box-drawing borders.
+    case box
     /// One JSON array of row objects per result, on one line.
     case json
+    /// One JSON object per row, one per line.
+    case jsonl
     /// RFC 4180 CSV with a header row.
     case csv
+    /// Tab-separated values; tabs, line breaks and backslashes in cells are escaped.
+    case tsv
+    /// A GitHub-flavoured Markdown table.
+    case markdown
+    /// One `field = value` line per field, a blank line between rows (for wide rows).
+    case line
+
+    /// The format a file name's extension implies, for `save` and `.output`.
+    public static func forPath(_ path: String) -> OutputFormat? {
+        let lowered = path.lowercased()
+        let pairs: [(String, OutputFormat)] = [
+            (".csv", .csv), (".tsv", .tsv), (".tab", .tsv), (".jsonl", .jsonl), (".ndjson", .jsonl), (".json", .json),
+            (".md", .markdown), (".markdown", .markdown), (".txt", .table),
+        ]
+        return pairs.first { lowered.hasSuffix($0.0) }?.1
+    }
 }
 
 /// Choices that apply to every format.
 public struct OutputOptions: Sendable {
-    /// Text shown for null in the table format.
+    /// Text shown for null in the table, box, markdown and line formats.
     public var nullText: String = "null"
-    /// Whether to print the header row (table and csv).
+    /// Whether to print the header row (table, box, csv, tsv, markdown).
     public var headers: Bool = true
     /// Cut table output to this many display columns (cells shortened with `…`); nil for no limit.
     public var maximumWidth: Int?
@@ -29,12 +49,20 @@ public struct OutputOptions: Sendable {
 
 /// Renders a result set as text in a format.
 public enum ResultFormatter {
-    /// The text for a result, ending with a newline.
+    /// The text for a result, ending with a newline. A result that ends in `chart` is drawn as its chart.
     public static func format(_ result: ResultSet, as format: OutputFormat, options: OutputOptions = OutputOptions()) -> String {
+        if let chart = result.chart {
+            return ChartRenderer.render(result, kind: chart, width: options.maximumWidth ?? 80, colour: options.colour)
+        }
         switch format {
-        case .table: return TableFormatter(options: options).format(result)
+        case .table: return TableFormatter(options: options, box: false).format(result)
+        case .box: return TableFormatter(options: options, box: true).format(result)
         case .json: return JSONFormatter.format(result) + "\n"
-        case .csv: return CSVFormatter(headers: options.headers).format(result)
+        case .jsonl: return JSONFormatter.formatLines(result)
+        case .csv: return CSVFormatter(headers: options.headers, delimiter: ",").format(result)
+        case .tsv: return CSVFormatter(headers: options.headers, delimiter: "\t").format(result)
+        case .markdown: return MarkdownFormatter(options: options).format(result)
+        case .line: return LineFormatter(options: options).format(result)
         }
     }
 }

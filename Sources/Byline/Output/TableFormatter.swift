@@ -3,6 +3,8 @@
 /// Formats results as aligned text columns, in the style of psql.
 struct TableFormatter {
     let options: OutputOptions
+    /// Unicode box-drawing borders instead of psql-style rules.
+    var box = false
 
     func format(_ result: ResultSet) -> String {
         let fieldCount = result.fields.count
@@ -27,6 +29,7 @@ struct TableFormatter {
         if let maximumWidth = options.maximumWidth { widths = fit(widths, into: maximumWidth) }
         let rightAligned = result.fields.map { $0.type == .integer || $0.type == .float }
 
+        if box { return boxed(result, cells: cells, isNull: isNull, widths: widths, rightAligned: rightAligned, shownRows: shownRows) }
         var out = ""
         if options.headers {
             let header = result.fields.enumerated().map { index, field in
@@ -50,10 +53,41 @@ struct TableFormatter {
         return out
     }
 
+    /// The box format: the same cells inside Unicode borders.
+    private func boxed(
+        _ result: ResultSet, cells: [[String]], isNull: [[Bool]], widths: [Int], rightAligned: [Bool], shownRows: Int
+    ) -> String {
+        func rule(_ left: String, _ middle: String, _ right: String) -> String {
+            left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + "\n"
+        }
+        var out = rule("┌", "┬", "┐")
+        if options.headers {
+            let header = result.fields.enumerated().map { index, field in
+                paint(pad(DisplayWidth.truncate(field.name, to: widths[index]), widths[index], right: false), bold)
+            }
+            out += "│ " + header.joined(separator: " │ ") + " │\n"
+            out += rule("├", "┼", "┤")
+        }
+        for (rowIndex, line) in cells.enumerated() {
+            let padded = line.enumerated().map { index, text in
+                let cell = pad(DisplayWidth.truncate(text, to: widths[index]), widths[index], right: rightAligned[index])
+                return isNull[rowIndex][index] ? paint(cell, dim) : cell
+            }
+            out += "│ " + padded.joined(separator: " │ ") + " │\n"
+        }
+        out += rule("└", "┴", "┘")
+        if shownRows < result.rowCount {
+            out += "(\(result.rowCount) rows, \(shownRows) shown; .maxrows 0 shows all)\n"
+        } else {
+            out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+        }
+        return out
+    }
+
     /// Shrinks the widest columns until the whole line fits, keeping every column at least 3 wide.
     private func fit(_ widths: [Int], into limit: Int) -> [Int] {
         var widths = widths
-        let overhead = 1 + 3 * max(0, widths.count - 1) + 1
+        let overhead = box ? 4 + 3 * max(0, widths.count - 1) : 1 + 3 * max(0, widths.count - 1) + 1
         while widths.reduce(0, +) + overhead > limit {
             guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 3 else { break }
             widths[widest] -= 1

@@ -64,6 +64,18 @@ struct Binder {
         var index = 0
         while index < query.clauses.count {
             let clause = query.clauses[index]
+            if case .save(let path) = clause.kind {
+                try requireLast(clause, index: index, of: query.clauses, word: "save")
+                plan.output = .save(path: path)
+                index += 1
+                continue
+            }
+            if case .chart(let kind) = clause.kind {
+                try requireLast(clause, index: index, of: query.clauses, word: "chart")
+                plan.output = .chart(try bindChart(kind, schema: plan.schema, span: clause.span))
+                index += 1
+                continue
+            }
             if case .groupBy(let keys) = clause.kind {
                 // `group by` and the `select` after it form one aggregation step.
                 var select: Clause?
@@ -79,6 +91,38 @@ struct Binder {
             index += 1
         }
         return plan
+    }
+
+    private mutating func requireLast(_ clause: Clause, index: Int, of clauses: [Clause], word: String) throws(Failure) {
+        guard index == clauses.count - 1 else {
+            throw fail(
+                .unexpectedToken, "'\(word)' must be the last clause of a query", at: clauses[index + 1].span,
+                help: "move '\(text(of: clause.span))' to the end")
+        }
+    }
+
+    /// `chart bar` needs a label and a number; `chart timeline` a date or a year.
+    private mutating func bindChart(_ name: Name, schema: TableSchema, span: SourceSpan) throws(Failure) -> ChartKind {
+        guard let kind = ChartKind(rawValue: name.text.lowercased()) else {
+            throw fail(.invalidArgument, "unknown chart '\(name.text)'", at: name.span, help: "charts: bar, timeline")
+        }
+        switch kind {
+        case .bar:
+            let fields = schema.fields
+            guard fields.count == 2, fields[1].type.isNumeric, fields[1].type != .null else {
+                let shape = fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+                throw fail(
+                    .typeMismatch, "'chart bar' needs two fields, a label and a number, but the result has: \(shape)",
+                    at: span, help: "for example: visits group by destination select destination, count() chart bar")
+            }
+        case .timeline:
+            guard ChartRenderer.timeField(in: schema) != nil else {
+                throw fail(
+                    .typeMismatch, "'chart timeline' needs a date field or an integer field named 'year'", at: span,
+                    help: "for example: events chart timeline")
+            }
+        }
+        return kind
     }
 
     /// Records a `let` name for the statements after it (nil when its query failed).
@@ -285,6 +329,9 @@ struct Binder {
                 description: description)
         case .distinct:
             return QueryPlan.Step(stage: .distinct, output: schema, description: description)
+        case .save, .chart:
+            // Handled in bind(_:), as the query's last clause.
+            throw fail(.unexpectedToken, "'\(description)' must be the last clause of a query", at: clause.span)
         case .groupBy:
             // Handled with the select after it, in bind(_:).
             throw fail(.unexpectedToken, "'group by' here has no 'select' to aggregate", at: clause.span)

@@ -129,6 +129,12 @@ struct QueryPlan: Sendable {
         var description: String
     }
 
+    /// What happens to the result instead of showing it as a table.
+    enum Output: Sendable, Equatable {
+        case save(path: String)
+        case chart(ChartKind)
+    }
+
     /// Where the query's rows come from.
     var source: Source
     /// How `explain` describes the source.
@@ -139,4 +145,6 @@ struct QueryPlan: Sendable {
     var steps: [Step]
     /// The schema of the result.
     var schema: TableSchema
+    /// `save` or `chart`, when the query ends with one.
+    var output: Output?
 }

@@ -61,7 +61,7 @@ public struct Parser {
         return Script(statements: statements)
     }
 
-    // statement = command | binding | definition | explain | query
+    // statement = command | binding | definition | explain | load | query
     private mutating func parseStatement() throws(Failure) -> Statement {
         let token = current
         if case .dotCommand(let text) = token.kind {
@@ -73,6 +73,18 @@ public struct Parser {
         }
         if match(.def) {
             return try parseDefinition(from: token)
+        }
+        if match(.load) {
+            // load = "load" STRING [ "as" NAME ]
+            guard case .string(let path) = current.kind else {
+                throw error(
+                    .expectedToken, "expected a file name in quotes after 'load', found \(current.kind.displayName)",
+                    at: current.span, help: "for example: load \"events.csv\" as events")
+            }
+            let pathSpan = current.span
+            advance()
+            let name = match(.as) ? try consumeName(purpose: "a table name after 'as'") : nil
+            return Statement(kind: .load(path: path, pathSpan: pathSpan, name: name), span: token.span.union(previous.span))
         }
         if match(.explain) {
             // explain = "explain" query
@@ -159,7 +171,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count"
+    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count" | save | chart
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -194,6 +206,18 @@ public struct Parser {
             kind = .join(try parseJoin(isLeft: keyword == .left))
         case .distinct:
             kind = .distinct
+        case .save:
+            // save = "save" STRING
+            guard case .string(let path) = current.kind else {
+                throw error(
+                    .expectedToken, "expected a file name in quotes after 'save', found \(current.kind.displayName)",
+                    at: current.span, help: "for example: save \"result.csv\"")
+            }
+            advance()
+            kind = .save(path)
+        case .chart:
+            // chart = "chart" NAME
+            kind = .chart(try consumeName(purpose: "a chart kind (bar or timeline)"))
         default:
             kind = .count
         }

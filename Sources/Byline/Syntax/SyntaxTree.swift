@@ -26,6 +26,8 @@ public struct Statement: Sendable, Equatable {
         case definition(Name, [Name], Query)
         /// `explain QUERY`: shows the checked plan instead of running it.
         case explain(Query)
+        /// `load "FILE" [as NAME]`: reads a data file into a table.
+        case load(path: String, pathSpan: SourceSpan, name: Name?)
         /// A dot-command such as `.tables`, handled by the shell or the command-line tool.
         case command(String)
     }
@@ -66,6 +68,10 @@ public struct Clause: Sendable, Equatable {
         case join(Join)
         /// `distinct`
         case distinct
+        /// `save "FILE"`: writes the result to a file (the last clause).
+        case save(String)
+        /// `chart bar` or `chart timeline`: shows the result as a chart (the last clause).
+        case chart(Name)
         /// `count`
         case count
     }

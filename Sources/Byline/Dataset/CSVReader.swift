@@ -1,0 +1,127 @@
+// RFC 4180 CSV: quoted fields with embedded delimiters, quotes and line breaks, and a header row.
+// Reads bytes in place and hands each record's fields to a callback, so loading allocates per
+// value kept, not per character read.
+
+/// Why a data file could not be read, with the line it went wrong on.
+public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file's name as given.
+    public var file: String
+    /// The 1-based line of the data file, when known.
+    public var line: Int?
+    /// What is wrong, lowercase, without a final period.
+    public var message: String
+
+    /// Creates a load error.
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    /// `file:line: error: message`.
+    public var description: String {
+        "\(file)\(line.map { ":\($0)" } ?? ""): error: \(message)"
+    }
+}
+
+/// Splits CSV bytes into records of fields.
+struct CSVReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let delimiter: UInt8
+
+    /// One field: its bytes, and whether it was quoted (quoted fields are never null).
+    struct FieldSlice {
+        var start: Int
+        var end: Int
+        var quoted: Bool
+        /// The field had doubled quotes inside, which must be undone when it is read as text.
+        var hasEscapedQuotes: Bool
+    }
+
+    /// Calls `record` for each record with its fields and the line it starts on; stops early when
+    /// `record` returns false. Throws for an unclosed quote or text after a closing quote.
+    func forEachRecord(
+        file: String, _ record: (_ fields: [FieldSlice], _ line: Int) throws(LoadError) -> Bool
+    ) throws(LoadError) {
+        var index = 0
+        var line = 1
+        let count = bytes.count
+        var fields: [FieldSlice] = []
+        fields.reserveCapacity(32)
+        // Skip a UTF-8 byte-order mark.
+        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        while index < count {
+            let recordLine = line
+            fields.removeAll(keepingCapacity: true)
+            var endOfRecord = false
+            while !endOfRecord {
+                if index < count, bytes[index] == UInt8(ascii: "\"") {
+                    let openLine = line
+                    index += 1
+                    let start = index
+                    var escaped = false
+                    while true {
+                        guard index < count else {
+                            throw LoadError(file: file, line: openLine, message: "unclosed quote: a field starting on this line never ends")
+                        }
+                        let byte = bytes[index]
+                        if byte == UInt8(ascii: "\"") {
+                            if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\"") {
+                                escaped = true
+                                index += 2
+                                continue
+                            }
+                            break
+                        }
+                        if byte == UInt8(ascii: "\n") { line += 1 }
+                        index += 1
+                    }
+                    fields.append(FieldSlice(start: start, end: index, quoted: true, hasEscapedQuotes: escaped))
+                    index += 1  // the closing quote
+                    if index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") {
+                        throw LoadError(
+                            file: file, line: line,
+                            message: "unexpected text after a closing quote in field \(fields.count); double a quote inside a quoted field (\"\")")
+                    }
+                } else {
+                    let start = index
+                    while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                    var end = index
+                    if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    fields.append(FieldSlice(start: start, end: end, quoted: false, hasEscapedQuotes: false))
+                }
+                if index < count, bytes[index] == delimiter {
+                    index += 1
+                    continue
+                }
+                if index < count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
+                if index < count, bytes[index] == UInt8(ascii: "\n") {
+                    index += 1
+                    line += 1
+                }
+                endOfRecord = true
+            }
+            // A blank line is not a record.
+            if fields.count == 1, !fields[0].quoted, fields[0].start == fields[0].end { continue }
+            if try !record(fields, recordLine) { return }
+        }
+    }
+
+    /// A field's text, with doubled quotes undone.
+    func text(_ field: FieldSlice) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard field.hasEscapedQuotes else { return String(decoding: raw, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            out.append(raw[index])
+            if raw[index] == UInt8(ascii: "\""), index + 1 < raw.endIndex, raw[index + 1] == UInt8(ascii: "\"") {
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,83 @@
+// Charts in the terminal: horizontal bars from (label, number) rows, and a timeline of dated rows.
+
+/// The charts `chart KIND` draws.
+public enum ChartKind: String, Sendable, CaseIterable {
+    case bar, timeline
+}
+
+/// Draws charts with Unicode block characters, fitted to a width.
+enum ChartRenderer {
+    /// The field a timeline orders by: the first date field, else an integer field named `year`.
+    static func timeField(in schema: TableSchema) -> Int? {
+        schema.fields.firstIndex { $0.type == .date }
+            ?? schema.fields.firstIndex { $0.type == .integer && $0.baseName.lowercased() == "year" }
+    }
+
+    static func render(_ result: ResultSet, kind: ChartKind, width: Int, colour: Bool) -> String {
+        switch kind {
+        case .bar: return bar(result, width: max(20, width), colour: colour)
+        case .timeline: return timeline(result, width: max(20, width), colour: colour)
+        }
+    }
+
+    private static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+
+    /// One bar per row: the label, a bar as long as the number (scaled to the largest), the number.
+    private static func bar(_ result: ResultSet, width: Int, colour: Bool) -> String {
+        let labels = (0..<result.rowCount).map { row -> String in
+            let value = result[row, 0]
+            return value.isNull ? "null" : TableFormatter.visible(value.description)
+        }
+        let numbers = (0..<result.rowCount).map { result[$0, 1].asDouble }
+        let texts = (0..<result.rowCount).map { row in result[row, 1].description }
+        let labelWidth = min(max(1, labels.map(DisplayWidth.of).max() ?? 1), width / 3)
+        let numberWidth = texts.map(DisplayWidth.of).max() ?? 1
+        let barWidth = max(1, width - labelWidth - numberWidth - 3)
+        let largest = numbers.compactMap { $0 }.map { Swift.abs($0) }.max() ?? 0
+        var out = ""
+        for row in 0..<result.rowCount {
+            let label = DisplayWidth.truncate(labels[row], to: labelWidth)
+            out += label + String(repeating: " ", count: labelWidth - DisplayWidth.of(label)) + " "
+            var blocks = ""
+            if let number = numbers[row], largest > 0, number > 0 {
+                let eighthsLong = Int((number / largest * Double(barWidth) * 8).rounded())
+                blocks = String(repeating: "█", count: eighthsLong / 8) + eighths[eighthsLong % 8]
+                if blocks.isEmpty { blocks = "▏" }
+            }
+            out += (colour ? "\u{1B}[36m" + blocks + "\u{1B}[0m" : blocks) + " " + texts[row] + "\n"
+        }
+        if result.rowCount == 0 { out += "(no rows to chart)\n" }
+        return out
+    }
+
+    /// Rows in time order, each with its date or year and the rest of its text; undated rows last.
+    private static func timeline(_ result: ResultSet, width: Int, colour: Bool) -> String {
+        let schema = TableSchema(name: "result", fields: result.fields)
+        guard let timeIndex = timeField(in: schema) else { return "" }
+        let textFields = result.fields.indices.filter { $0 != timeIndex && result.fields[$0].type == .string }
+        var entries: [(time: Value, text: String)] = []
+        for row in 0..<result.rowCount {
+            let text = textFields.map { result[row, $0] }.filter { !$0.isNull }.map { TableFormatter.visible($0.description) }
+                .joined(separator: " · ")
+            entries.append((result[row, timeIndex], text))
+        }
+        let order = entries.indices.sorted { a, b in
+            let left = entries[a].time
+            let right = entries[b].time
+            if left.isNull != right.isNull { return right.isNull }
+            let comparison = Value.compare(left, right) ?? 0
+            return comparison != 0 ? comparison < 0 : a < b
+        }
+        let timeWidth = max(7, entries.map { $0.time.isNull ? 7 : DisplayWidth.of($0.time.description) }.max() ?? 7)
+        var out = ""
+        for index in order {
+            let entry = entries[index]
+            let time = entry.time.isNull ? "undated" : entry.time.description
+            let dot = colour ? "\u{1B}[36m●\u{1B}[0m" : "●"
+            let line = DisplayWidth.truncate(entry.text, to: max(10, width - timeWidth - 5))
+            out += time + String(repeating: " ", count: timeWidth - DisplayWidth.of(time)) + "  " + dot + " " + line + "\n"
+        }
+        if result.rowCount == 0 { out += "(no rows to chart)\n" }
+        return out
+    }
+}
