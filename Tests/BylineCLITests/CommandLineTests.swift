@@ -165,3 +165,65 @@ import Testing
         return folder
     }
 }
+
+@Suite struct OutputFileTests {
+    private func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("byline-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func outputAndOnceWriteFiles() throws {
+        let directory = try folder()
+        let run = try BylineBinary.run(
+            [], stdin: ".mode csv\n.output all.csv\nleaders count\nvisits count\n.output\n.once one.csv\ncountries count\nsentences count\n",
+            in: directory)
+        #expect(run.status == 0)
+        #expect(run.stdout == "count\n17\n")
+        #expect(try String(contentsOf: directory.appendingPathComponent("all.csv"), encoding: .utf8) == "count\n6\ncount\n7\n")
+        #expect(try String(contentsOf: directory.appendingPathComponent("one.csv"), encoding: .utf8) == "count\n4\n")
+    }
+
+    @Test func aWriteThatFailsHalfWayLeavesTheOldFileWhole() throws {
+        // A file-size limit makes the write fail part-way (EFBIG), as a full disk would.
+        let directory = try folder()
+        let target = directory.appendingPathComponent("big.csv")
+        try "old\n".write(to: target, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" -c 'range(100000) save \"big.csv\"'", BylineBinary.url.path]
+        process.currentDirectoryURL = directory
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains("error: cannot save to 'big.csv': file too large"))
+        #expect(message.contains("help: nothing was written; any earlier file there is unchanged"))
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["big.csv"])
+    }
+
+    @Test func dataFlagLoadsFilesNamedAfterTheirStem() throws {
+        let directory = try folder()
+        try "name,n\nx,1\ny,2\n".write(to: directory.appendingPathComponent("my-data.csv"), atomically: true, encoding: .utf8)
+        let run = try BylineBinary.run(["--data", "my-data.csv", "-c", "my_data where n > 1 select name", "--format", "csv"], in: directory)
+        #expect(run.stdout == "name\ny\n")
+        let bad = try BylineBinary.run(["--data", "nope.csv", "-c", "leaders"], in: directory)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "nope.csv: error: no such file\n")
+    }
+
+    @Test func safeModeRefusesEveryStatementThatTouchesFiles() throws {
+        let directory = try folder()
+        try "a\n1\n".write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        for statement in ["load \"d.csv\"", "leaders save \"x.csv\"", ".read d.csv", ".output x.txt", ".once x.txt"] {
+            let run = try BylineBinary.run(["--safe"], stdin: statement + "\n", in: directory)
+            #expect(run.status == 1, "\(statement)")
+            #expect(run.stderr.contains("file access is turned off"), "\(statement): \(run.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["d.csv"])
+    }
+}
