@@ -21,6 +21,10 @@ struct BylineCommand: ParsableCommand {
             With no FILE and no -c, byline reads statements from standard input, or starts the \
             interactive shell when standard input is a terminal.
 
+            'byline test FILE...' runs scripts as tests: results are not shown, each \
+            'assert (QUERY) = VALUE' counts as passed or failed, and the last line is \
+            'N passed, N failed' (exit 1 if any failed).
+
             Exit status: 0 when every statement succeeded, 1 when a statement failed, 2 for bad usage.
             """,
         version: BylineVersion.current
@@ -185,7 +189,61 @@ func readStandardInput() -> [UInt8] {
     return bytes
 }
 
+/// `byline test FILE...`: scripts as tests.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "byline test",
+        abstract: "Run Byline scripts as tests: count their assertions, and end with 'N passed, N failed'.")
+
+    @Argument(help: ArgumentHelp("Test scripts to run, each in a fresh session.", valueName: "FILE"))
+    var files: [String]
+
+    mutating func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one test script") }
+    }
+}
+
+/// Runs each test file in a fresh session and prints failures and the tally.
+func runTests(_ options: TestCommand) -> Int32 {
+    var sources: [SourceFile] = []
+    for path in options.files {
+        do {
+            sources.append(try SourceReader.read(path: path))
+        } catch {
+            StandardStream.error.write(error.isUsageError ? "byline: \(error)\n" : "\(error)\n")
+            return error.isUsageError ? ExitStatus.usage : ExitStatus.statementFailed
+        }
+    }
+    var tally = TestTally()
+    for source in sources {
+        var settings = ShellSettings()
+        settings.options.colour = environmentAllowsColour()
+        let runner = ScriptRunner(session: Session(), settings: settings, output: BufferSink(), errors: StandardStream.error)
+        runner.testing = tally
+        let outcome = runner.run(source)
+        tally = runner.testing ?? tally
+        if outcome == .failure { tally.recordBrokenScript(source.name) }
+    }
+    for failure in tally.failures { StandardStream.output.write(failure + "\n") }
+    StandardStream.output.write(tally.summary + "\n")
+    return tally.failed > 0 ? ExitStatus.statementFailed : ExitStatus.success
+}
+
 // Usage errors exit 2 (ArgumentParser's default is 64); help and --version exit 0.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "test" {
+    do {
+        let options = try TestCommand.parse(Array(CommandLine.arguments.dropFirst(2)))
+        exit(runTests(options))
+    } catch {
+        let code = TestCommand.exitCode(for: error)
+        if code == .success {
+            StandardStream.output.write(TestCommand.fullMessage(for: error) + "\n")
+            exit(ExitStatus.success)
+        }
+        StandardStream.error.write("byline: " + TestCommand.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
+        exit(ExitStatus.usage)
+    }
+}
 do {
     let options = try BylineCommand.parse()
     exit(runByline(options))

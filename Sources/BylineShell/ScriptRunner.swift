@@ -47,6 +47,8 @@ public final class ScriptRunner {
     var redirectionIsOnce = false
     /// Say what load, save, let and def did (the interactive shell does; scripts stay quiet).
     public var verbose = false
+    /// Under `byline test`: results are not printed, and assertions are counted, not fatal.
+    public var testing: TestTally?
     private var readDepth = 0
 
     /// How deeply `.read` may nest (a file that reads itself stops here).
@@ -114,6 +116,20 @@ public final class ScriptRunner {
         do {
             let result = try session.execute(statement, in: script, cancellation: cancellation)
             switch result {
+            case .assertion(let outcome):
+                if var tally = testing {
+                    tally.record(outcome, in: script.source)
+                    testing = tally
+                    return .success
+                }
+                if !outcome.passed {
+                    report(
+                        [Diagnostic(.assertionFailed, "assertion failed: \(outcome.message)", at: outcome.span)],
+                        in: script.source)
+                    return .failure
+                }
+            case .rows where testing != nil:
+                break
             case .rows(let rows):
                 var options = settings.options
                 options.colour = options.colour && output.isTerminal

@@ -15,6 +15,8 @@ public final class Session {
     public private(set) var definitions: [String: Definition] = [:]
     private var nameIndexCache: [String: [String: String]] = [:]
 
+    /// Bounds on every query this session runs.
+    public var limits = QueryLimits()
     /// Which files statements may read and write (`load`, `save`, and the shell's `.read`, `.output`).
     public var fileAccess: FileAccess = .unrestricted
     /// Called while a `load` reads a large file, with the file and the fraction done.
@@ -72,6 +74,35 @@ public final class Session {
                 if let plan = try? binder.bind(query) {
                     statements.append(CheckedStatement(kind: .query, plan: plan, span: statement.span))
                 }
+            case .assertion(let query, let op, let expectedSyntax):
+                guard let plan = try? binder.bind(query) else { continue }
+                guard plan.schema.fields.count == 1 else {
+                    binderDiagnostics.append(
+                        Diagnostic(
+                            .typeMismatch,
+                            "an assertion's query must give one field, but this one gives \(plan.schema.fields.count)",
+                            at: query.span, help: "select the one value to check, or end the query with 'count'"))
+                    continue
+                }
+                guard let expected = try? binder.bind(expectedSyntax, in: TableSchema(name: "assert", fields: [])),
+                    let value = expected.constant
+                else {
+                    if !binder.diagnostics.contains(where: { $0.span == expectedSyntax.span }) {
+                        binderDiagnostics.append(
+                            Diagnostic(.invalidArgument, "the expected value of an assertion must be a constant", at: expectedSyntax.span))
+                    }
+                    continue
+                }
+                let field = plan.schema.fields[0]
+                guard field.type.isComparable(with: expected.type) else {
+                    binderDiagnostics.append(
+                        Diagnostic(
+                            .typeMismatch, "cannot compare the query's \(field.type) with \(value.literal) (\(expected.type))",
+                            at: expectedSyntax.span))
+                    continue
+                }
+                let check = AssertionCheck(operator: op, expected: value, text: Self.text(of: statement.span, in: source))
+                statements.append(CheckedStatement(kind: .assertion, plan: plan, span: statement.span, assertion: check))
             case .explain(let query):
                 if let plan = try? binder.bind(query) {
                     statements.append(CheckedStatement(kind: .explain, plan: plan, span: statement.span))
@@ -169,19 +200,11 @@ public final class Session {
         if statement.kind == .explain {
             return .rows(PlanDescription.resultSet(for: plan))
         }
-        let context = EvaluationContext(cancellation: cancellation)
-        let relation: Relation
-        do {
-            relation = try Executor(context: context) { self.tables[$0] }.run(plan)
-        } catch {
-            switch error {
-            case .cancelled:
-                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
-            case .failed(let message):
-                throw BylineError([Diagnostic(.runtimeFailure, message, at: statement.span)], source: script.source)
-            }
+        if let check = statement.assertion {
+            let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
+            return .assertion(check.evaluate(result, span: statement.span))
         }
-        var result = ResultSet(relation)
+        var result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
         switch plan.output {
         case .chart(let kind)?:
             result.chart = kind
@@ -207,6 +230,39 @@ public final class Session {
             return .bound(name: name, rowCount: result.rowCount)
         }
         return .rows(result)
+    }
+
+    /// Runs a plan to its rows, turning a stop into diagnostics.
+    private func rows(
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
+    ) throws(BylineError) -> ResultSet {
+        let context = EvaluationContext(cancellation: cancellation, limits: limits)
+        let relation: Relation
+        do {
+            relation = try Executor(context: context) { self.tables[$0] }.run(plan)
+        } catch {
+            switch error {
+            case .cancelled:
+                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
+            case .failed(let message):
+                throw BylineError([Diagnostic(.runtimeFailure, message, at: statement.span)], source: script.source)
+            }
+        }
+        if let maximum = limits.maximumRows, relation.count > maximum {
+            throw BylineError(
+                [Diagnostic(.limitExceeded, "the result has \(relation.count) rows, more than the limit of \(maximum)", at: statement.span,
+                    help: "narrow the query, or end it with 'limit \(maximum)'")],
+                source: script.source)
+        }
+        return ResultSet(relation)
+    }
+
+    /// The source text of a span, on one line.
+    static func text(of span: SourceSpan, in source: SourceFile) -> String {
+        let bytes = source.bytes
+        let start = min(span.start.offset, bytes.count)
+        let end = min(max(start, span.end.offset), bytes.count)
+        return String(decoding: bytes[start..<end], as: UTF8.self).split(separator: "\n").joined(separator: " ")
     }
 
     /// Checks and runs a script, returning each query's rows. Stops at the first error.
@@ -250,6 +306,8 @@ public struct CheckedStatement: Sendable {
         case explain
         /// `load "FILE" [as NAME]`, with the table's name
         case load(String)
+        /// `assert (QUERY) OP VALUE`
+        case assertion
         /// A dot-command line, for the caller to handle.
         case command(String)
     }
@@ -263,13 +321,19 @@ public struct CheckedStatement: Sendable {
     let definition: Definition?
     /// The table a `load` statement read (files are read when checked, to know their fields).
     let loaded: Table?
+    /// What an `assert` statement checks.
+    let assertion: AssertionCheck?
 
-    init(kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil, loaded: Table? = nil) {
+    init(
+        kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil, loaded: Table? = nil,
+        assertion: AssertionCheck? = nil
+    ) {
         self.kind = kind
         self.plan = plan
         self.span = span
         self.definition = definition
         self.loaded = loaded
+        self.assertion = assertion
     }
 
     /// The fields the statement's result will have (empty for commands).
@@ -288,6 +352,8 @@ public enum StatementResult: Sendable {
     case loaded(name: String, rowCount: Int)
     /// A query ending in `save` wrote its rows to a file.
     case saved(path: String, rowCount: Int)
+    /// An `assert` passed or failed.
+    case assertion(AssertionOutcome)
     /// A dot-command for the caller to handle.
     case command(String)
 }

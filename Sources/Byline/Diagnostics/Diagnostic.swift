@@ -79,6 +79,8 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case saveFailure
     // Running
     case runtimeFailure
+    case assertionFailed
+    case limitExceeded
     case cancelled
     case unknownCommand
 }

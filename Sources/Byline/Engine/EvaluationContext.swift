@@ -5,9 +5,20 @@
 final class EvaluationContext {
     private(set) var failure: String?
     let cancellation: CancellationFlag?
+    /// When the run must stop, from the session's time limit.
+    let deadline: ContinuousClock.Instant?
+    let limits: QueryLimits
 
-    init(cancellation: CancellationFlag?) {
+    init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits()) {
         self.cancellation = cancellation
+        self.limits = limits
+        self.deadline = limits.timeout.map { ContinuousClock.now + $0 }
+    }
+
+    /// Whether the time limit has passed.
+    var isPastDeadline: Bool {
+        guard let deadline else { return false }
+        return ContinuousClock.now >= deadline
     }
 
     /// Records a runtime error (the first one wins).

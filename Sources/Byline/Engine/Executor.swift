@@ -271,5 +271,8 @@ struct Executor {
     func checkpoint() throws(Stop) {
         if let failure = context.failure { throw .failed(failure) }
         if context.cancellation?.isCancelled ?? false { throw .cancelled }
+        if context.isPastDeadline, let timeout = context.limits.timeout {
+            throw .failed("the query ran longer than the limit of \(timeout)")
+        }
     }
 }

@@ -61,7 +61,7 @@ public struct Parser {
         return Script(statements: statements)
     }
 
-    // statement = command | binding | definition | explain | load | query
+    // statement = command | binding | definition | explain | load | assertion | query
     private mutating func parseStatement() throws(Failure) -> Statement {
         let token = current
         if case .dotCommand(let text) = token.kind {
@@ -85,6 +85,9 @@ public struct Parser {
             advance()
             let name = match(.as) ? try consumeName(purpose: "a table name after 'as'") : nil
             return Statement(kind: .load(path: path, pathSpan: pathSpan, name: name), span: token.span.union(previous.span))
+        }
+        if match(.assert) {
+            return try parseAssertion(from: token)
         }
         if match(.explain) {
             // explain = "explain" query
@@ -119,6 +122,24 @@ public struct Parser {
         try consume(.equal, "expected '=' after the parameters of '\(name.text)', found \(current.kind.displayName)")
         let query = try parseQuery()
         return Statement(kind: .definition(name, parameters, query), span: defToken.span.union(query.span))
+    }
+
+    // assertion = "assert" "(" query ")" compare_op expr
+    private mutating func parseAssertion(from assertToken: Token) throws(Failure) -> Statement {
+        let opener = current
+        try consume(
+            .leftParen, "expected '(' and a query after 'assert', found \(current.kind.displayName)")
+        bracketDepth += 1
+        let query = try parseQuery()
+        try close(.rightParen, "')'", opener: opener)
+        guard let op = comparisonOperator(current.kind), op.isComparison || op == .equalIgnoringCase else {
+            throw error(
+                .expectedToken, "expected a comparison such as '=' after the query, found \(current.kind.displayName)",
+                at: current.span, help: "for example: assert (visits count) = 7")
+        }
+        advance()
+        let expected = try parseExpression()
+        return Statement(kind: .assertion(query, op, expected), span: assertToken.span.union(expected.span))
     }
 
     /// A statement ends at a line break, `;` or the end of input.

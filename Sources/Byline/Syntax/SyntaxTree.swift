@@ -26,6 +26,8 @@ public struct Statement: Sendable, Equatable {
         case definition(Name, [Name], Query)
         /// `explain QUERY`: shows the checked plan instead of running it.
         case explain(Query)
+        /// `assert ( QUERY ) OP EXPR`: a test that the query's single value compares as stated.
+        case assertion(Query, BinaryOperator, Expression)
         /// `load "FILE" [as NAME]`: reads a data file into a table.
         case load(path: String, pathSpan: SourceSpan, name: Name?)
         /// A dot-command such as `.tables`, handled by the shell or the command-line tool.

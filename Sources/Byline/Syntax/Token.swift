@@ -2,7 +2,7 @@
 
 /// Words the language reserves. Case-insensitive in source.
 public enum Keyword: String, Sendable, CaseIterable {
-    case `let`, def, explain, load, save, chart
+    case `let`, def, explain, load, save, chart, assert
     case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
