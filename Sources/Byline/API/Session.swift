@@ -29,10 +29,57 @@ public final class Session {
         for table in tables { add(table) }
     }
 
+    /// Functions the host added, by lowercased name.
+    public private(set) var functions: [String: UserFunction] = [:]
+
     /// Adds a table (replacing a loaded table or `let` result of the same name).
     public func register(_ table: Table) {
         add(table)
         loadedNames.insert(table.schema.name)
+    }
+
+    /// Adds a table built from Swift values: one row per element, one field per stored property
+    /// (strings, integers, doubles, booleans, optionals of those, and arrays of them).
+    public func register<Row: Encodable>(table name: String, rows: [Row]) throws(BylineError) {
+        do {
+            register(try RowEncoder.table(named: name, rows: rows))
+        } catch {
+            throw BylineError([Diagnostic(.invalidArgument, "cannot register '\(name)': \(error)", at: nil)], source: nil)
+        }
+    }
+
+    /// Adds a table from named columns of values; each column's type is the first non-null value's.
+    public func register(table name: String, columns: [(name: String, values: [Value])]) throws(BylineError) {
+        let count = columns.first?.values.count ?? 0
+        guard columns.allSatisfy({ $0.values.count == count }) else {
+            throw BylineError([Diagnostic(.invalidArgument, "cannot register '\(name)': columns differ in length", at: nil)], source: nil)
+        }
+        let fields = columns.map { column in
+            Field(name: column.name, type: JSONTableLoader.commonType(column.values))
+        }
+        let rows = (0..<count).map { row in
+            columns.indices.map { JSONTableLoader.widen(columns[$0].values[row], to: fields[$0].type) }
+        }
+        register(Table(schema: TableSchema(name: name, fields: fields), rows: rows))
+    }
+
+    /// Adds a scalar function queries can call; its types are checked like a built-in's.
+    public func register(function: UserFunction) {
+        functions[function.name.lowercased()] = function
+    }
+
+    /// Checks a single query once, so it can be run many times (over tables as they are then).
+    public func prepare(_ query: String) throws(BylineError) -> PreparedQuery {
+        let script = check(SourceFile(name: "<prepared>", text: query))
+        let errors = script.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw BylineError(errors, source: script.source) }
+        guard script.statements.count == 1, let statement = script.statements.first,
+            statement.kind == .query
+        else {
+            throw BylineError(
+                [Diagnostic(.invalidArgument, "prepare takes exactly one query", at: nil)], source: script.source)
+        }
+        return PreparedQuery(session: self, script: script, statement: statement)
     }
 
     /// The schema of a table or `let` result, found case-insensitively.
@@ -64,6 +111,7 @@ public final class Session {
             scope: Dictionary(uniqueKeysWithValues: tables.map { ($0.key, .some($0.value.schema)) }),
             definitions: definitions.mapValues { .some($0) },
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
+        binder.userFunctions = functions
         var statements: [CheckedStatement] = []
         var lets = letNames
         for statement in parsed.script.statements {

@@ -419,6 +419,12 @@ enum JSONTableLoader {
     }
 
     static func commonType(_ values: [Value]) -> DataType {
+        let type = evidenceType(values)
+        return type == .null ? .string : type
+    }
+
+    /// The common type of values, `.null` when none says (so `[]` fits any list).
+    private static func evidenceType(_ values: [Value]) -> DataType {
         var type = DataType.null
         for value in values {
             let next: DataType
@@ -429,11 +435,11 @@ enum JSONTableLoader {
             case .string: next = .string
             case .bool: next = .bool
             case .date: next = .date
-            case .list(let elements): next = .list(commonType(elements))
+            case .list(let elements): next = .list(evidenceType(elements))
             }
             type = type.unified(with: next) ?? .string
         }
-        return type == .null ? .string : type
+        return type
     }
 
     /// A value made to fit a wider column type (numbers to float, anything to text).

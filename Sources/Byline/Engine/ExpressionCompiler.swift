@@ -172,6 +172,9 @@ struct ExpressionCompiler {
                 return { row in function.apply([only(row)]) }
             }
             return { row in function.apply(evaluators.map { $0(row) }) }
+        case .userCall(let function, let arguments):
+            let evaluators = arguments.map(value)
+            return { row in function.call(evaluators.map { $0(row) }) }
         case .matches(let subject, let pattern):
             let inner = value(subject)
             // Checked when the query was; an invalid pattern here would be a bug, so it matches nothing.

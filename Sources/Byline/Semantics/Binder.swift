@@ -27,6 +27,8 @@ struct Binder {
     private var aggregation: AggregationContext?
     /// How many `def` calls deep binding is (a `def` that calls itself stops here).
     private var callDepth = 0
+    /// Functions the host registered, by lowercased name.
+    var userFunctions: [String: UserFunction] = [:]
 
     /// Thrown when a statement has failed; its diagnostic is already recorded.
     struct Failure: Error {}
@@ -260,6 +262,7 @@ struct Binder {
             values[parameter] = bound
         }
         var inner = Binder(scope: scope, definitions: definitions, source: definition.source, nameIndexes: nameIndexes)
+        inner.userFunctions = userFunctions
         inner.parameters = values
         inner.callDepth = callDepth + 1
         do {
@@ -686,8 +689,11 @@ struct Binder {
                 .invalidArgument, "aggregate '\(name.lowercased())' is only allowed in 'select'", at: span,
                 help: "for example: \(schema.name) group by KEY select KEY, \(name.lowercased())(...)")
         }
+        if let function = userFunctions[name.lowercased()] {
+            return try bindUserCall(function, arguments, span: span, in: schema)
+        }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
-            let names = Array(ScalarFunction.callable.keys) + ["count", "sum", "avg", "min", "max", "list"]
+            let names = Array(ScalarFunction.callable.keys) + ["count", "sum", "avg", "min", "max", "list"] + Array(userFunctions.keys)
             var help = "functions: " + names.sorted().joined(separator: ", ")
             if let guess = Suggestion.closest(to: name, among: names) { help = "did you mean '\(guess)'?" }
             throw fail(.unknownFunction, "unknown function '\(name)'", at: span, help: help)
@@ -719,6 +725,30 @@ struct Binder {
                 "argument \(misfit.index + 1) of '\(function.rawValue)' must be \(misfit.expected), but \(describe(argument)) is \(article(bound[misfit.index].type))",
                 at: argument.span, help: "usage: \(function.signature)")
         }
+    }
+
+    private mutating func bindUserCall(
+        _ function: UserFunction, _ arguments: [Expression], span: SourceSpan, in schema: TableSchema
+    ) throws(Failure) -> TypedExpression {
+        guard arguments.count == function.argumentTypes.count else {
+            throw fail(
+                .invalidArgument,
+                "'\(function.name)' takes \(function.argumentTypes.count) argument\(function.argumentTypes.count == 1 ? "" : "s"), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given",
+                at: span, help: "usage: \(function.signature)")
+        }
+        var bound: [BoundExpression] = []
+        for (index, argument) in arguments.enumerated() {
+            let typed = try bind(argument, in: schema)
+            let expected = function.argumentTypes[index]
+            guard typed.type == .null || typed.type == expected || (expected == .float && typed.type == .integer) else {
+                throw fail(
+                    .typeMismatch,
+                    "argument \(index + 1) of '\(function.name)' must be \(article(expected)), but \(describe(argument)) is \(article(typed.type))",
+                    at: argument.span, help: "usage: \(function.signature)")
+            }
+            bound.append(typed.expression)
+        }
+        return TypedExpression(expression: .userCall(function, bound), type: function.returnType)
     }
 
     private mutating func bindBinary(

@@ -21,6 +21,8 @@ indirect enum BoundExpression: Sendable, Equatable {
     case canonical(BoundExpression, [String: String])
     /// A built-in scalar function.
     case call(ScalarFunction, [BoundExpression])
+    /// A function the host registered.
+    case userCall(UserFunction, [BoundExpression])
     /// Whole-string regular expression match; the pattern was checked when the query was.
     case matches(BoundExpression, pattern: String)
 
@@ -34,7 +36,7 @@ indirect enum BoundExpression: Sendable, Equatable {
             return a.columnsUsed.union(b.columnsUsed)
         case .not(let a), .isNull(let a), .negate(let a), .canonical(let a, _), .matches(let a, _):
             return a.columnsUsed
-        case .makeList(let items), .call(_, let items):
+        case .makeList(let items), .call(_, let items), .userCall(_, let items):
             return items.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
         }
     }
@@ -57,6 +59,7 @@ indirect enum BoundExpression: Sendable, Equatable {
         case .matches(let a, let pattern): return .matches(a.shifted(by: offset), pattern: pattern)
         case .makeList(let items): return .makeList(items.map { $0.shifted(by: offset) })
         case .call(let function, let items): return .call(function, items.map { $0.shifted(by: offset) })
+        case .userCall(let function, let items): return .userCall(function, items.map { $0.shifted(by: offset) })
         }
     }
 }
