@@ -227,3 +227,47 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["d.csv"])
     }
 }
+
+@Suite struct TestCommandTests {
+    static let scripts = BylineBinary.packageRoot.appendingPathComponent("Tests/Scripts")
+
+    @Test func theArticleFactsPass() throws {
+        let run = try BylineBinary.run(["test", "article-facts.byl"], in: Self.scripts)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout == "19 passed, 0 failed\n")
+    }
+
+    @Test func failuresAreListedAndCounted() throws {
+        let run = try BylineBinary.run(["test", "article-facts.byl", "failing.byl"], in: Self.scripts)
+        #expect(run.status == 1)
+        #expect(
+            run.stdout == """
+                failing.byl:2:1: FAIL assert (visits count) = 99
+                    expected = 99, but the query gave 7
+                failing.byl:3:1: FAIL assert (leaders where name = "x" select name) = "y"
+                    the query gave 0 rows; an assertion needs exactly one
+                20 passed, 2 failed
+
+                """)
+    }
+
+    @Test func aBrokenScriptCountsAsAFailureAndTheOthersStillRun() throws {
+        let run = try BylineBinary.run(["test", "-"], stdin: "")
+        #expect(run.status == 2)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "leaders where nope = 1\n".write(to: folder.appendingPathComponent("broken.byl"), atomically: true, encoding: .utf8)
+        let copy = folder.appendingPathComponent("facts.byl")
+        try FileManager.default.copyItem(at: Self.scripts.appendingPathComponent("article-facts.byl"), to: copy)
+        let mixed = try BylineBinary.run(["test", "broken.byl", "facts.byl"], in: folder)
+        #expect(mixed.status == 1)
+        #expect(mixed.stdout.hasSuffix("broken.byl: FAIL the script stopped with an error (above)\n19 passed, 1 failed\n"))
+        #expect(mixed.stderr.hasPrefix("broken.byl:1:15: error: unknown field 'nope' in 'leaders'"))
+    }
+
+    @Test func aFailedAssertionOutsideTestModeIsAnError() throws {
+        let run = try BylineBinary.run(["failing.byl"], in: Self.scripts)
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("failing.byl:2:1: error: assertion failed: expected = 99, but the query gave 7"))
+    }
+}

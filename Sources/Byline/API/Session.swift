@@ -132,8 +132,8 @@ public final class Session {
                             at: query.span, help: "select the one value to check, or end the query with 'count'"))
                     continue
                 }
-                guard let expected = try? binder.bind(expectedSyntax, in: TableSchema(name: "assert", fields: [])),
-                    let value = expected.constant
+                guard var expected = try? binder.bind(expectedSyntax, in: TableSchema(name: "assert", fields: [])),
+                    var value = expected.constant
                 else {
                     if !binder.diagnostics.contains(where: { $0.span == expectedSyntax.span }) {
                         binderDiagnostics.append(
@@ -142,6 +142,11 @@ public final class Session {
                     continue
                 }
                 let field = plan.schema.fields[0]
+                // As in comparisons, a string compared with a date is read as a date.
+                if field.type == .date, case .string(let text) = value, let date = PartialDate(text) {
+                    value = .date(date)
+                    expected.type = .date
+                }
                 guard field.type.isComparable(with: expected.type) else {
                     binderDiagnostics.append(
                         Diagnostic(
