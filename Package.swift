@@ -36,6 +36,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes the benchmark's data (see Benchmarks/run).
+        .executableTarget(name: "BenchmarkData"),
         .testTarget(name: "BylineTests", dependencies: ["Byline"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell"]),

@@ -46,6 +46,9 @@ struct BylineCommand: ParsableCommand {
     @Flag(name: .long, help: "Forbid statements that read or write files (load, save, .read, .output, .once).")
     var safe = false
 
+    @Flag(name: .long, help: "Start without the article's tables (only --data and loaded files).")
+    var noArticle = false
+
     @Flag(name: .long, help: "After a failed statement, run the rest (the exit status is still 1).")
     var keepGoing = false
 
@@ -81,7 +84,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
     var settings = ShellSettings()
     settings.format = options.format
     settings.options.colour = environmentAllowsColour()
-    let session = Session()
+    let session = options.noArticle ? Session(tables: []) : Session()
     if options.safe { session.fileAccess = .none }
     if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
     let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)

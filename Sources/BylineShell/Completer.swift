@@ -89,7 +89,8 @@ public struct Completer {
             if tokens.count == 2 { return ["="] }
             if tokens.count == 3 { return sourceNames() }
         }
-        let lastClause = tokens.last { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false }?.keyword
+        var lastClause: Keyword?
+        for token in tokens where Completer.startsClause(token) { lastClause = token.keyword }
         switch last.kind {
         case .identifier, .string, .integer, .float, .rightParen, .rightBracket, .keyword(.count), .keyword(.null),
             .keyword(.true), .keyword(.false):
@@ -123,36 +124,46 @@ public struct Completer {
 
     /// The fields available at the cursor: the output of the pipeline before the current clause.
     private func fieldNames(tokens: [Token], text: String) -> [String] {
+        if let joined = joinedFields(tokens: tokens, text: text) { return joined }
+        return pipelineFields(tokens: tokens, text: text)
+    }
+
+    /// In a join's condition, the left side's fields and the joined table's, qualified.
+    private func joinedFields(tokens: [Token], text: String) -> [String]? {
+        guard let join = tokens.lastIndex(where: { $0.kind == .keyword(.join) }), join + 1 < tokens.count else { return nil }
+        guard case .identifier(let table) = tokens[join + 1].kind, let schema = session.schema(of: table) else { return nil }
+        for token in tokens[(join + 1)...] where Completer.startsClause(token) { return nil }
+        var alias = table
+        if join + 3 < tokens.count, tokens[join + 2].kind == .keyword(.as), case .identifier(let name) = tokens[join + 3].kind {
+            alias = name
+        }
+        let left = pipelineFields(tokens: Array(tokens[..<join]), text: text)
+        return left + schema.fields.map { alias + "." + $0.name }
+    }
+
+    /// The fields after the last complete clause: the statement is cut at its last clause keyword
+    /// and what comes before is checked as a query.
+    private func pipelineFields(tokens: [Token], text: String) -> [String] {
         let queryStart = tokens.first?.kind == .keyword(.let) ? 3 : 0
         guard queryStart < tokens.count, case .identifier(let sourceName) = tokens[queryStart].kind else { return [] }
-        // In a join's condition, the joined table's fields count too.
-        var joined: [String] = []
-        if let join = tokens.lastIndex(where: { $0.kind == .keyword(.join) }), join + 1 < tokens.count,
-            case .identifier(let table) = tokens[join + 1].kind, let schema = session.schema(of: table),
-            !tokens[(join + 1)...].contains(where: { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false })
-        {
-            var alias = table
-            if join + 3 < tokens.count, tokens[join + 2].kind == .keyword(.as), case .identifier(let name) = tokens[join + 3].kind {
-                alias = name
-            }
-            joined = schema.fields.map { "\(alias).\($0.name)" }
-            let before = Array(tokens[..<join])
-            return fieldNames(tokens: before, text: text) + joined
-        }
-        // Cut the statement at its last clause keyword; what comes before is a complete query.
-        if let clause = tokens.lastIndex(where: { $0.keyword.map { Keyword.clauseStarters.contains($0) } ?? false }) {
-            let start = tokens[queryStart].span.start.offset
-            let end = tokens[clause].span.start.offset
-            let bytes = Array(text.utf8)
-            if start < end, end <= bytes.count {
-                let prefix = String(decoding: bytes[start..<end], as: UTF8.self)
-                let script = session.check(SourceFile(name: "", text: prefix))
-                if !script.hasErrors, let statement = script.statements.last {
-                    return statement.resultFields.map(\.name)
-                }
-            }
-        }
-        return session.schema(of: sourceName)?.fields.map(\.name) ?? []
+        let fallback = session.schema(of: sourceName)?.fields.map(\.name) ?? []
+        var clauseIndex: Int?
+        for (index, token) in tokens.enumerated() where Completer.startsClause(token) { clauseIndex = index }
+        guard let clause = clauseIndex else { return fallback }
+        let start = tokens[queryStart].span.start.offset
+        let end = tokens[clause].span.start.offset
+        let bytes = Array(text.utf8)
+        guard start < end, end <= bytes.count else { return fallback }
+        let prefix = String(decoding: bytes[start..<end], as: UTF8.self)
+        let script = session.check(SourceFile(name: "", text: prefix))
+        guard !script.hasErrors, let statement = script.statements.last else { return fallback }
+        return statement.resultFields.map(\.name)
+    }
+
+    /// Whether a token is a keyword that begins a clause.
+    static func startsClause(_ token: Token) -> Bool {
+        guard let keyword = token.keyword else { return false }
+        return Keyword.clauseStarters.contains(keyword)
     }
 
     private func filter(_ candidates: [String], by word: String) -> [String] {
