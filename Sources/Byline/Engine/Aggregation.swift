@@ -19,10 +19,46 @@ struct Aggregation {
             states.append(aggregates.map(Accumulator.init))
         }
         let executor = Executor(context: context, tables: { _ in nil })
+        // One key that is a column of strings or integers: find groups by code or integer, unboxed.
+        var groupOfCode: [Int32]?
+        var codes: [Int32] = []
+        var groupOfInteger: [Int: Int] = [:]
+        var integerKey: ([Int], [Bool]?)?
+        if grouped, keys.count == 1, case .column(let index) = keys[0] {
+            switch input.columns[index].storage {
+            case .strings(let keyCodes, let dictionary):
+                codes = keyCodes
+                groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1)
+            case .integers(let values, let nulls):
+                integerKey = (values, nulls.flags)
+            default:
+                break
+            }
+        }
         try executor.forEachBlock(of: input.rows) { block in
             for row in block {
                 var group = 0
-                if grouped {
+                if groupOfCode != nil {
+                    let slot = Int(codes[row]) + 1  // slot 0 is null
+                    let existing = groupOfCode![slot]
+                    if existing >= 0 {
+                        group = Int(existing)
+                    } else {
+                        group = groupKeys.count
+                        groupOfCode![slot] = Int32(group)
+                        groupKeys.append([keyEvaluators[0](row)])
+                        states.append(aggregates.map(Accumulator.init))
+                    }
+                } else if let (values, nulls) = integerKey, !(nulls?[row] ?? false) {
+                    if let existing = groupOfInteger[values[row]] {
+                        group = existing
+                    } else {
+                        group = groupKeys.count
+                        groupOfInteger[values[row]] = group
+                        groupKeys.append([.integer(values[row])])
+                        states.append(aggregates.map(Accumulator.init))
+                    }
+                } else if grouped {
                     let key = keyEvaluators.map { $0(row) }
                     if let existing = groupIndex[key] {
                         group = existing

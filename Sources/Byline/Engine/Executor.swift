@@ -29,9 +29,20 @@ struct Executor {
             relation = try generateRange(start, stop)
         }
         relation.schema = plan.sourceSchema
-        for step in plan.steps {
-            relation = try run(step.stage, on: relation, output: step.output)
+        var index = 0
+        while index < plan.steps.count {
+            let step = plan.steps[index]
+            // `order by … limit N` keeps N rows with a bounded heap rather than sorting them all.
+            if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
+                case .limit(let count, let offset) = plan.steps[index + 1].stage
+            {
+                let compiler = ExpressionCompiler(columns: relation.columns, context: context)
+                relation = try sort(relation, keys: keys, compiler: compiler, first: count + offset)
+            } else {
+                relation = try run(step.stage, on: relation, output: step.output)
+            }
             try checkpoint()
+            index += 1
         }
         return relation
     }
@@ -75,6 +86,26 @@ struct Executor {
             var builder = ColumnBuilder(type: .integer)
             builder.append(.integer(input.count))
             return Relation(schema: output, columns: [builder.build()], count: 1)
+        case .distinct where input.columns.count == 1:
+            // One column: keep the first row of each distinct value, by code where it has one.
+            let rows = input.rows
+            var kept: [Int] = []
+            if case .strings(let codes, let dictionary) = input.columns[0].storage {
+                var seen = [Bool](repeating: false, count: dictionary.strings.count + 1)
+                for row in rows where !seen[Int(codes[row]) + 1] {
+                    seen[Int(codes[row]) + 1] = true
+                    kept.append(row)
+                }
+            } else {
+                var seen = Set<Value>()
+                try forEachBlock(of: rows) { block in
+                    for row in block where seen.insert(input.columns[0].value(at: row)).inserted { kept.append(row) }
+                }
+            }
+            var result = input
+            result.schema = output
+            result.selection = kept
+            return result
         case .distinct:
             let rows = input.rows
             var seen = Set<[Value]>()
@@ -116,38 +147,17 @@ struct Executor {
         return Relation(schema: output, columns: columns, count: rows.count)
     }
 
+    /// Sorts the relation's rows; with `first`, keeps only that many (a bounded heap).
     private func sort(
-        _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler
+        _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, first: Int? = nil
     ) throws(Stop) -> Relation {
         let rows = input.rows
-        var keyColumns: [[Value]] = []
-        for (expression, _) in keys {
-            let evaluate = compiler.value(expression)
-            var values: [Value] = []
-            values.reserveCapacity(rows.count)
-            try forEachBlock(of: rows) { block in
-                for row in block { values.append(evaluate(row)) }
-            }
-            keyColumns.append(values)
-        }
-        let descending = keys.map(\.descending)
-        // Sort positions; ties keep input order, so sorting is stable.
-        let order = rows.indices.sorted { a, b in
-            for (values, isDescending) in zip(keyColumns, descending) {
-                let left = values[a]
-                let right = values[b]
-                if left.isNull || right.isNull {
-                    if left.isNull != right.isNull { return right.isNull }  // nulls last either way
-                    continue
-                }
-                let comparison = Value.compare(left, right) ?? 0
-                if comparison != 0 { return isDescending ? comparison > 0 : comparison < 0 }
-            }
-            return a < b
-        }
+        let sorter = Sorter(
+            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler) })
         try checkpoint()
         var result = input
-        result.selection = order.map { rows[$0] }
+        result.selection = first.map { sorter.first($0, of: rows) } ?? sorter.sorted(rows)
+        try checkpoint()
         return result
     }
 
@@ -170,6 +180,26 @@ struct Executor {
             try forEachBlock(of: leftRows) { block in
                 for row in block {
                     for other in 0..<right.count {
+                        leftPairs.append(row)
+                        rightPairs.append(other)
+                    }
+                }
+            }
+        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0],
+            case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
+            case .column(let rightIndex) = plan.rightKeys[0], case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
+        {
+            // One key of strings on both sides: match each distinct left string once, then pair by code.
+            var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
+            for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
+            let matches: [[Int]] = leftDictionary.strings.map { text in
+                rightDictionary.codes[text].map { rightRowsOfCode[Int($0)] } ?? []
+            }
+            try forEachBlock(of: leftRows) { block in
+                for row in block {
+                    let code = leftCodes[row]
+                    guard code >= 0 else { continue }
+                    for other in matches[Int(code)] {
                         leftPairs.append(row)
                         rightPairs.append(other)
                     }
