@@ -40,18 +40,25 @@ struct CSVReader {
 
     /// Calls `record` for each record with its fields and the line it starts on; stops early when
     /// `record` returns false. Throws for an unclosed quote or text after a closing quote.
+    ///
+    /// When the bytes are one chunk of a longer file (`isFinal` false), a record is read only if it
+    /// ends with a line break inside the chunk; the offset and line of the first record not read
+    /// are returned so the caller can carry those bytes into the next chunk.
+    @discardableResult
     func forEachRecord(
-        file: String, _ record: (_ fields: [FieldSlice], _ line: Int) throws(LoadError) -> Bool
-    ) throws(LoadError) {
+        file: String, startLine: Int = 1, isFinal: Bool = true, skipByteOrderMark: Bool = true,
+        _ record: (_ fields: [FieldSlice], _ line: Int) throws(LoadError) -> Bool
+    ) throws(LoadError) -> (consumed: Int, line: Int) {
         var index = 0
-        var line = 1
+        var line = startLine
         let count = bytes.count
         var fields: [FieldSlice] = []
         fields.reserveCapacity(32)
         // Skip a UTF-8 byte-order mark.
-        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        if skipByteOrderMark, count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         while index < count {
             let recordLine = line
+            let recordStart = index
             fields.removeAll(keepingCapacity: true)
             var endOfRecord = false
             while !endOfRecord {
@@ -62,6 +69,7 @@ struct CSVReader {
                     var escaped = false
                     while true {
                         guard index < count else {
+                            if !isFinal { return (recordStart, recordLine) }
                             throw LoadError(file: file, line: openLine, message: "unclosed quote: a field starting on this line never ends")
                         }
                         let byte = bytes[index]
@@ -78,6 +86,7 @@ struct CSVReader {
                     }
                     fields.append(FieldSlice(start: start, end: index, quoted: true, hasEscapedQuotes: escaped))
                     index += 1  // the closing quote
+                    if index >= count && !isFinal { return (recordStart, recordLine) }
                     if index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") {
                         throw LoadError(
                             file: file, line: line,
@@ -86,6 +95,7 @@ struct CSVReader {
                 } else {
                     let start = index
                     while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                    if index >= count && !isFinal { return (recordStart, recordLine) }
                     var end = index
                     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                     fields.append(FieldSlice(start: start, end: end, quoted: false, hasEscapedQuotes: false))
@@ -103,8 +113,9 @@ struct CSVReader {
             }
             // A blank line is not a record.
             if fields.count == 1, !fields[0].quoted, fields[0].start == fields[0].end { continue }
-            if try !record(fields, recordLine) { return }
+            if try !record(fields, recordLine) { return (index, line) }
         }
+        return (index, line)
     }
 
     /// A field's text, with doubled quotes undone.

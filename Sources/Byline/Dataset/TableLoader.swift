@@ -53,42 +53,37 @@ public enum TableLoader {
             throw LoadError(file: path, line: nil, message: "no such file")
         }
         if isDirectory.boolValue { throw LoadError(file: path, line: nil, message: "is a directory, not a data file") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw LoadError(file: path, line: nil, message: "cannot read: \(error.localizedDescription)")
-        }
-        if data.count > maximumFileSize {
-            throw LoadError(file: path, line: nil, message: "file is larger than \(maximumFileSize >> 30) GiB")
-        }
         let tableName = name ?? tableName(forPath: path)
         let chosen = format ?? DataFormat.forPath(path)
-        // Data's closure rethrows untyped errors; carry ours out in a Result.
-        let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<LoadedTable, LoadError> in
-            Result { () throws(LoadError) -> LoadedTable in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                try validate(bytes, file: path)
-                switch chosen {
-                case .delimited(let delimiter):
-                    return try DelimitedLoader(
-                        bytes: bytes, file: path, name: tableName, delimiter: delimiter, cancellation: cancellation,
-                        progress: progress
-                    ).load()
-                case .json, .jsonLines:
-                    return try JSONTableLoader.load(Array(bytes), file: path, name: tableName, lines: chosen == .jsonLines)
-                }
+        switch chosen {
+        case .delimited(let delimiter):
+            return try DelimitedLoader(
+                path: path, name: tableName, delimiter: delimiter, cancellation: cancellation, progress: progress
+            ).load()
+        case .json, .jsonLines:
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw LoadError(file: path, line: nil, message: "cannot read: \(error.localizedDescription)")
             }
+            if data.count > maximumFileSize {
+                throw LoadError(file: path, line: nil, message: "file is larger than \(maximumFileSize >> 30) GiB")
+            }
+            let bytes = [UInt8](data)
+            try bytes.withUnsafeBufferPointer { (buffer) throws(LoadError) in
+                if buffer.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
+                    throw LoadError(file: path, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+                }
+                try validate(buffer, file: path)
+            }
+            return try JSONTableLoader.load(bytes, file: path, name: tableName, lines: chosen == .jsonLines)
         }
-        return try result.get()
     }
 
-    /// Refuses empty files, NUL bytes and invalid UTF-8, naming the line.
-    static func validate(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(LoadError) {
-        if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-            throw LoadError(file: file, line: nil, message: "the file is empty; a data file needs a header row or JSON")
-        }
-        var line = 1
+    /// Refuses NUL bytes and invalid UTF-8, naming the line (counted from `startLine`).
+    static func validate(_ bytes: UnsafeBufferPointer<UInt8>, file: String, startLine: Int = 1) throws(LoadError) {
+        var line = startLine
         var index = 0
         let count = bytes.count
         while index < count {
@@ -159,37 +154,92 @@ struct TypeEvidence {
 /// Loads delimited text in two passes over the bytes: the first infers each column's type, the
 /// second builds the typed columns.
 struct DelimitedLoader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let file: String
+    let path: String
     let name: String
     let delimiter: UInt8
     let cancellation: CancellationFlag?
     let progress: ((Double) -> Void)?
 
+    /// How much of the file is read at a time: memory holds one chunk, not the whole text.
+    static let chunkSize = 8 << 20
+
     /// What a raw field looks like.
     enum Kind { case null, integer, float, bool, date, string }
 
+    /// Reads the file chunk by chunk and hands each complete record to `body` with the chunk's bytes.
+    private func forEachRecord(
+        _ body: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        fraction: (Double) -> Void
+    ) throws(LoadError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
+        }
+        defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > TableLoader.maximumFileSize {
+            throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
+        }
+        var carry: [UInt8] = []
+        var line = 1
+        var done = 0
+        var first = true
+        var sawText = false
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+            } catch {
+                throw LoadError(file: path, line: line, message: "cannot read: \(error.localizedDescription)")
+            }
+            let isFinal = chunk.isEmpty
+            var buffer = carry
+            buffer.append(contentsOf: chunk)
+            let position = try buffer.withUnsafeBufferPointer { (bytes) throws(LoadError) -> (consumed: Int, line: Int) in
+                if !sawText { sawText = bytes.contains { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } }
+                // Check whole lines: a multi-byte character never spans a line break.
+                let checked = isFinal ? bytes.count : (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+                try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[..<checked]), file: path, startLine: line)
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                return try reader.forEachRecord(file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: first) {
+                    (fields, recordLine) throws(LoadError) -> Bool in
+                    try body(bytes, fields, recordLine)
+                    return true
+                }
+            }
+            first = false
+            done += chunk.count
+            line = position.line
+            carry = Array(buffer[position.consumed...])
+            if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled") }
+            fraction(Double(done) / Double(max(1, size)))
+            if isFinal { break }
+        }
+        if !sawText {
+            throw LoadError(file: path, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+        }
+    }
+
     func load() throws(LoadError) -> LoadedTable {
-        let reader = CSVReader(bytes: bytes, delimiter: delimiter)
         var header: [String] = []
         var headerLine = 1
         var evidence: [TypeEvidence] = []
         var rowCount = 0
         // Pass 1: the header, field counts and the kinds of values in each column.
-        try reader.forEachRecord(file: file) { (fields, line) throws(LoadError) -> Bool in
+        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
             if header.isEmpty {
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 header = fields.map(reader.text)
                 headerLine = line
                 evidence = Array(repeating: TypeEvidence(), count: fields.count)
-                return true
+                return
             }
             guard fields.count == header.count else {
                 throw LoadError(
-                    file: file, line: line,
+                    file: path, line: line,
                     message: "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(header.count)")
             }
             for (column, field) in fields.enumerated() {
-                switch classify(field) {
+                switch Self.classify(field, in: bytes) {
                 case .null: break
                 case .integer: evidence[column].integers = true
                 case .float: evidence[column].floats = true
@@ -199,41 +249,32 @@ struct DelimitedLoader {
                 }
             }
             rowCount += 1
-            if rowCount % 65536 == 0 {
-                if cancellation?.isCancelled ?? false { throw LoadError(file: file, line: line, message: "cancelled") }
-                progress?(0.5 * Double(fields.last?.end ?? 0) / Double(max(1, bytes.count)))
-            }
-            return true
-        }
-        let (names, warnings) = TableLoader.uniqueNames(header, file: file, line: headerLine)
+        }, fraction: { progress?(0.5 * $0) })
+        let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
         let types = evidence.map(\.type)
-        // Pass 2: typed columns.
+        // Pass 2: typed columns, each sized for the rows counted in pass 1.
         var builders = types.map { ColumnBuilder(type: $0, capacity: rowCount) }
         var seenHeader = false
         var built = 0
-        try reader.forEachRecord(file: file) { (fields, line) throws(LoadError) -> Bool in
+        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
             if !seenHeader {
                 seenHeader = true
-                return true
+                return
             }
+            let reader = CSVReader(bytes: bytes, delimiter: delimiter)
             for (column, field) in fields.enumerated() {
-                builders[column].append(value(field, as: types[column], reader: reader))
+                builders[column].append(Self.value(field, as: types[column], reader: reader))
             }
             built += 1
-            if built % 65536 == 0 {
-                if cancellation?.isCancelled ?? false { throw LoadError(file: file, line: line, message: "cancelled") }
-                progress?(0.5 + 0.5 * Double(fields.last?.end ?? 0) / Double(max(1, bytes.count)))
-            }
-            return true
-        }
+        }, fraction: { progress?(0.5 + 0.5 * $0) })
         let schema = TableSchema(
-            name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(file)")
+            name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
         progress?(1)
         return LoadedTable(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
     }
 
     /// The kind of a raw field. Quoted fields are text unless they read as something else.
-    func classify(_ field: CSVReader.FieldSlice) -> Kind {
+    static func classify(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>) -> Kind {
         let start = field.start
         let end = field.end
         if start == end { return field.quoted ? .string : .null }
@@ -253,7 +294,8 @@ struct DelimitedLoader {
     }
 
     /// A field as a value of its column's type.
-    func value(_ field: CSVReader.FieldSlice, as type: DataType, reader: CSVReader) -> Value {
+    static func value(_ field: CSVReader.FieldSlice, as type: DataType, reader: CSVReader) -> Value {
+        let bytes = reader.bytes
         if field.start == field.end && !field.quoted { return .null }
         switch type {
         case .integer:

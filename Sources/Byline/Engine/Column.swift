@@ -36,6 +36,8 @@ struct Column: Sendable {
         case dates([PartialDate], NullMask)
         /// Lists and other values that have no unboxed form.
         case values([Value])
+        /// A column no later step reads (dropped after a join); every row reads as null.
+        case unread(Int)
     }
 
     /// The declared type of every value.
@@ -51,6 +53,7 @@ struct Column: Sendable {
         case .strings(let codes, _): return codes.count
         case .dates(let values, _): return values.count
         case .values(let values): return values.count
+        case .unread(let count): return count
         }
     }
 
@@ -65,11 +68,13 @@ struct Column: Sendable {
             return code < 0 ? .null : .string(dictionary.strings[Int(code)])
         case .dates(let values, let nulls): return nulls.isNull(row) ? .null : .date(values[row])
         case .values(let values): return values[row]
+        case .unread: return .null
         }
     }
 
     /// The column at the given rows, where -1 stands for a null (the unmatched side of a left join).
     func gather(orNull rows: [Int]) -> Column {
+        if case .unread = storage { return Column(type: type, storage: .unread(rows.count)) }
         guard rows.contains(-1) else { return gather(rows) }
         var builder = ColumnBuilder(type: type, capacity: rows.count)
         for row in rows { builder.append(row < 0 ? .null : value(at: row)) }
@@ -91,6 +96,8 @@ struct Column: Sendable {
             return Column(type: type, storage: .dates(rows.map { values[$0] }, nulls.gather(rows)))
         case .values(let values):
             return Column(type: type, storage: .values(rows.map { values[$0] }))
+        case .unread:
+            return Column(type: type, storage: .unread(rows.count))
         }
     }
 }
@@ -106,18 +113,31 @@ struct ColumnBuilder {
     private var stringCodes: [String: Int32] = [:]
     private var dates: [PartialDate] = []
     private var values: [Value] = []
-    private var nulls: [Bool] = []
-    private var hasNull = false
+    /// Null flags, made only once a null arrives (most columns have none).
+    private var nulls: [Bool]?
+    private var count = 0
+    private let capacity: Int
 
+    /// Creates a builder; `capacity` reserves room for that many rows of the builder's type only.
     init(type: DataType, capacity: Int = 0) {
         self.type = type
-        nulls.reserveCapacity(capacity)
+        self.capacity = capacity
+        switch type {
+        case .integer: integers.reserveCapacity(capacity)
+        case .float: floats.reserveCapacity(capacity)
+        case .bool: bools.reserveCapacity(capacity)
+        case .string: codes.reserveCapacity(capacity)
+        case .date: dates.reserveCapacity(capacity)
+        case .list, .null: values.reserveCapacity(capacity)
+        }
     }
 
     /// Appends a value, which must be null or of the builder's type (integers widen to floats).
     mutating func append(_ value: Value) {
-        let isNull = value.isNull
-        hasNull = hasNull || isNull
+        if value.isNull, type != .string, nulls == nil {
+            nulls = [Bool](repeating: false, count: count)
+            nulls?.reserveCapacity(max(capacity, count + 1))
+        }
         switch type {
         case .integer:
             if case .integer(let v) = value { integers.append(v) } else { integers.append(0) }
@@ -140,7 +160,8 @@ struct ColumnBuilder {
         case .list, .null:
             values.append(value)
         }
-        if type != .string { nulls.append(isNull) }
+        if type != .string { nulls?.append(value.isNull) }
+        count += 1
     }
 
     private mutating func code(for text: String) -> Int32 {
@@ -153,7 +174,7 @@ struct ColumnBuilder {
 
     /// The finished column.
     func build() -> Column {
-        let mask = hasNull ? NullMask(flags: nulls) : .none
+        let mask = nulls.map { NullMask(flags: $0) } ?? .none
         switch type {
         case .integer: return Column(type: type, storage: .integers(integers, mask))
         case .float: return Column(type: type, storage: .floats(floats, mask))

@@ -38,6 +38,8 @@ struct Executor {
             {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
                 relation = try sort(relation, keys: keys, compiler: compiler, first: count + offset)
+            } else if case .join(let join) = step.stage {
+                relation = try self.join(relation, join, output: step.output, keeping: Executor.columnsRead(after: index, in: plan))
             } else {
                 relation = try run(step.stage, on: relation, output: step.output)
             }
@@ -165,7 +167,37 @@ struct Executor {
 
     /// Pairs rows by hashing the right side on its equality keys (or, with none, every pair), keeps
     /// pairs that pass the rest of the condition, and for a left join adds unmatched left rows.
-    private func join(_ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema) throws(Stop) -> Relation {
+    /// The columns of step `index`'s output that later steps read, or nil when all may be read
+    /// (the result itself, `distinct`, another join).
+    static func columnsRead(after index: Int, in plan: QueryPlan) -> Set<Int>? {
+        var read = Set<Int>()
+        for step in plan.steps[(index + 1)...] {
+            switch step.stage {
+            case .filter(let condition):
+                read.formUnion(condition.columnsUsed)
+            case .sort(let keys):
+                for key in keys { read.formUnion(key.0.columnsUsed) }
+            case .limit:
+                continue
+            case .project(let expressions):
+                for expression in expressions { read.formUnion(expression.columnsUsed) }
+                return read
+            case .aggregate(let keys, let aggregates, _, _):
+                for key in keys { read.formUnion(key.columnsUsed) }
+                for aggregate in aggregates { read.formUnion(aggregate.argument?.columnsUsed ?? []) }
+                return read
+            case .count:
+                return read
+            case .distinct, .join:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private func join(
+        _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
+    ) throws(Stop) -> Relation {
         let right = try run(plan.right).materialized()
         let leftRows = left.rows
         var leftPairs: [Int] = []
@@ -263,13 +295,24 @@ struct Executor {
             rightPairs = allRight
         }
         try checkpoint()
-        return combine(left, leftPairs, right, rightPairs, output: output)
+        return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
     }
 
     /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).
-    private func combine(_ left: Relation, _ leftRows: [Int], _ right: Relation, _ rightRows: [Int], output: TableSchema) -> Relation {
-        let columns = left.columns.map { $0.gather(leftRows) } + right.columns.map { $0.gather(orNull: rightRows) }
-        return Relation(schema: output, columns: columns, count: leftRows.count)
+    /// Columns outside `keeping` are not copied, since no later step reads them.
+    private func combine(
+        _ left: Relation, _ leftRows: [Int], _ right: Relation, _ rightRows: [Int], output: TableSchema,
+        keeping: Set<Int>? = nil
+    ) -> Relation {
+        func wanted(_ index: Int) -> Bool { keeping?.contains(index) ?? true }
+        let leftCount = left.columns.count
+        let leftColumns = left.columns.enumerated().map { index, column in
+            wanted(index) ? column.gather(leftRows) : Column(type: column.type, storage: .unread(leftRows.count))
+        }
+        let rightColumns = right.columns.enumerated().map { index, column in
+            wanted(leftCount + index) ? column.gather(orNull: rightRows) : Column(type: column.type, storage: .unread(rightRows.count))
+        }
+        return Relation(schema: output, columns: leftColumns + rightColumns, count: leftRows.count)
     }
 
     // MARK: - Blocks

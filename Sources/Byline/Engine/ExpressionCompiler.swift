@@ -77,6 +77,8 @@ struct ExpressionCompiler {
             return { flags[$0] }
         case .values(let values):
             return { values[$0].isNull }
+        case .unread:
+            return { _ in true }
         }
     }
 
