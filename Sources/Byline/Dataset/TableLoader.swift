@@ -70,14 +70,29 @@ public enum TableLoader {
             if data.count > maximumFileSize {
                 throw LoadError(file: path, line: nil, message: "file is larger than \(maximumFileSize >> 30) GiB")
             }
-            let bytes = [UInt8](data)
+            return try load(bytes: [UInt8](data), file: path, name: tableName, format: chosen)
+        }
+    }
+
+    /// Loads data held in memory; `name` names the table and, in errors, the data.
+    public static func load(bytes: [UInt8], name: String, format: DataFormat) throws(LoadError) -> LoadedTable {
+        try load(bytes: bytes, file: name, name: name, format: format)
+    }
+
+    static func load(bytes: [UInt8], file: String, name: String, format: DataFormat) throws(LoadError) -> LoadedTable {
+        switch format {
+        case .delimited(let delimiter):
+            var loader = DelimitedLoader(path: file, name: name, delimiter: delimiter, cancellation: nil, progress: nil)
+            loader.contents = bytes
+            return try loader.load()
+        case .json, .jsonLines:
             try bytes.withUnsafeBufferPointer { (buffer) throws(LoadError) in
                 if buffer.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-                    throw LoadError(file: path, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+                    throw LoadError(file: file, line: nil, message: "the file is empty; a data file needs a header row or JSON")
                 }
-                try validate(buffer, file: path)
+                try validate(buffer, file: file)
             }
-            return try JSONTableLoader.load(bytes, file: path, name: tableName, lines: chosen == .jsonLines)
+            return try JSONTableLoader.load(bytes, file: file, name: name, lines: format == .jsonLines)
         }
     }
 
@@ -159,6 +174,8 @@ struct DelimitedLoader {
     let delimiter: UInt8
     let cancellation: CancellationFlag?
     let progress: ((Double) -> Void)?
+    /// The data itself, when it does not come from a file (`path` then only names it in errors).
+    var contents: [UInt8]? = nil
 
     /// How much of the file is read at a time: memory holds one chunk, not the whole text.
     static let chunkSize = 8 << 20
@@ -171,11 +188,13 @@ struct DelimitedLoader {
         _ body: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
         fraction: (Double) -> Void
     ) throws(LoadError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        var remaining = contents
+        let handle = contents == nil ? FileHandle(forReadingAtPath: path) : nil
+        if contents == nil && handle == nil {
             throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
         }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        defer { try? handle?.close() }
+        let size = contents?.count ?? (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > TableLoader.maximumFileSize {
             throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
         }
@@ -187,7 +206,12 @@ struct DelimitedLoader {
         while true {
             let chunk: Data
             do {
-                chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+                if let bytes = remaining {
+                    chunk = Data(bytes)
+                    remaining = []
+                } else {
+                    chunk = try handle?.read(upToCount: Self.chunkSize) ?? Data()
+                }
             } catch {
                 throw LoadError(file: path, line: line, message: "cannot read: \(error.localizedDescription)")
             }
