@@ -35,7 +35,7 @@ struct Aggregation {
                 break
             }
         }
-        try executor.forEachBlock(of: input.rows) { block in
+        try executor.forEachBlock(of: input) { block in
             for row in block {
                 var group = 0
                 if groupOfCode != nil {

@@ -90,17 +90,21 @@ struct Executor {
             return Relation(schema: output, columns: [builder.build()], count: 1)
         case .distinct where input.columns.count == 1:
             // One column: keep the first row of each distinct value, by code where it has one.
-            let rows = input.rows
             var kept: [Int] = []
             if case .strings(let codes, let dictionary) = input.columns[0].storage {
                 var seen = [Bool](repeating: false, count: dictionary.strings.count + 1)
-                for row in rows where !seen[Int(codes[row]) + 1] {
-                    seen[Int(codes[row]) + 1] = true
-                    kept.append(row)
+                var remaining = dictionary.strings.count + 1
+                try forEachBlock(of: input) { block in
+                    guard remaining > 0 else { return }  // every value seen: nothing more to keep
+                    for row in block where !seen[Int(codes[row]) + 1] {
+                        seen[Int(codes[row]) + 1] = true
+                        remaining -= 1
+                        kept.append(row)
+                    }
                 }
             } else {
                 var seen = Set<Value>()
-                try forEachBlock(of: rows) { block in
+                try forEachBlock(of: input) { block in
                     for row in block where seen.insert(input.columns[0].value(at: row)).inserted { kept.append(row) }
                 }
             }
@@ -317,7 +321,7 @@ struct Executor {
 
     // MARK: - Blocks
 
-    private func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
+    func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
         if let selection = relation.selection {
             try forEachBlock(of: selection, body)
             return
