@@ -67,7 +67,12 @@ public final class ScriptRunner {
     /// Every syntax and type error of the script is reported before anything runs; with errors,
     /// nothing runs unless `keepGoing` is set, in which case the statements that checked run.
     public func run(_ source: SourceFile) -> RunOutcome {
-        let script = session.check(source)
+        cancellation?.reset()
+        let script = session.check(source, cancellation: cancellation)
+        if script.diagnostics.contains(where: { $0.id == .cancelled }) {
+            errors.write(errors.isTerminal ? "\ncancelled\n" : "cancelled\n")
+            return .failure
+        }
         report(script.diagnostics, in: source)
         var failed = script.hasErrors
         if failed && !keepGoing { return .failure }

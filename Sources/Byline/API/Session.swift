@@ -105,7 +105,8 @@ public final class Session {
 
     /// Parses and checks a whole script against this session's tables, without running anything.
     /// `let` names defined earlier in the script are visible to later statements.
-    public func check(_ source: SourceFile) -> CheckedScript {
+    /// `cancellation` stops a `load` that is reading a large file.
+    public func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
         let parsed = Parser.parse(source)
         var binder = Binder(
             scope: Dictionary(uniqueKeysWithValues: tables.map { ($0.key, .some($0.value.schema)) }),
@@ -181,7 +182,8 @@ public final class Session {
                 }
                 do {
                     let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
-                    let loaded = try TableLoader.load(path: fileAccess.resolve(path), name: tableName, progress: progress)
+                    let loaded = try TableLoader.load(
+                        path: fileAccess.resolve(path), name: tableName, cancellation: cancellation, progress: progress)
                     for warning in loaded.warnings {
                         var diagnostic = Diagnostic(.warning, .loadFailure, warning.components(separatedBy: ": warning: ").last ?? warning, at: pathSpan)
                         diagnostic.location = warning.components(separatedBy: ": warning: ").first
@@ -192,6 +194,11 @@ public final class Session {
                     statements.append(
                         CheckedStatement(kind: .load(tableName), plan: nil, span: statement.span, loaded: loaded.table))
                 } catch {
+                    if error.message == "cancelled" {
+                        binderDiagnostics.append(Diagnostic(.cancelled, "cancelled", at: nil))
+                        binder.define(tableName, as: nil)
+                        continue
+                    }
                     var diagnostic = Diagnostic(
                         .loadFailure, error.message, at: pathSpan, help: "nothing was loaded; fix the file and load it again")
                     diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")

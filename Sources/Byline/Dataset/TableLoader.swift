@@ -201,6 +201,7 @@ struct DelimitedLoader {
         var carry: [UInt8] = []
         var line = 1
         var done = 0
+        var records = 0
         var first = true
         var sawText = false
         while true {
@@ -227,6 +228,10 @@ struct DelimitedLoader {
                 return try reader.forEachRecord(file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: first) {
                     (fields, recordLine) throws(LoadError) -> Bool in
                     try body(bytes, fields, recordLine)
+                    records &+= 1
+                    if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
+                        throw LoadError(file: path, line: recordLine, message: "cancelled")
+                    }
                     return true
                 }
             }

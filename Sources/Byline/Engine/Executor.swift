@@ -158,12 +158,15 @@ struct Executor {
         _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, first: Int? = nil
     ) throws(Stop) -> Relation {
         let rows = input.rows
+        let context = self.context
         let sorter = Sorter(
-            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler) })
+            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler) },
+            shouldStop: { context.shouldStop || context.isPastDeadline })
         try checkpoint()
         var result = input
         result.selection = first.map { sorter.first($0, of: rows) } ?? sorter.sorted(rows)
         try checkpoint()
+        if sorter.stopped { throw .cancelled }
         return result
     }
 
@@ -213,13 +216,33 @@ struct Executor {
                 throw .failed(
                     "this join would consider \(leftRows.count) × \(right.count) pairs of rows; join on an equality such as 'a = b'")
             }
-            try forEachBlock(of: leftRows) { block in
-                for row in block {
+            // Pairs are made and tested a slice of left rows at a time, so only the pairs that pass
+            // are ever held, and cancellation is checked between slices.
+            let slice = max(1, Executor.blockSize / max(1, right.count))
+            var start = 0
+            while start < leftRows.count {
+                let end = min(start + slice, leftRows.count)
+                var candidateLeft: [Int] = []
+                var candidateRight: [Int] = []
+                for row in leftRows[start..<end] {
                     for other in 0..<right.count {
-                        leftPairs.append(row)
-                        rightPairs.append(other)
+                        candidateLeft.append(row)
+                        candidateRight.append(other)
                     }
                 }
+                if let residual = plan.residual {
+                    let candidates = combine(left, candidateLeft, right, candidateRight, output: output)
+                    let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
+                    for index in candidateLeft.indices where test(index) {
+                        leftPairs.append(candidateLeft[index])
+                        rightPairs.append(candidateRight[index])
+                    }
+                } else {
+                    leftPairs += candidateLeft
+                    rightPairs += candidateRight
+                }
+                try checkpoint()
+                start = end
             }
         } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0],
             case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
@@ -246,6 +269,7 @@ struct Executor {
             let rightKeys = plan.rightKeys.map(rightCompiler.value)
             var buckets: [[Value]: [Int]] = [:]
             for row in 0..<right.count {
+                if row % Executor.blockSize == 0 { try checkpoint() }
                 let key = rightKeys.map { ExpressionCompiler.normalizedNumber($0(row)) }
                 if key.contains(where: \.isNull) { continue }  // null never equals anything
                 buckets[key, default: []].append(row)
@@ -264,7 +288,7 @@ struct Executor {
                 }
             }
         }
-        if let residual = plan.residual {
+        if let residual = plan.residual, !plan.leftKeys.isEmpty {
             let candidates = combine(left, leftPairs, right, rightPairs, output: output)
             let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
             var keptLeft: [Int] = []

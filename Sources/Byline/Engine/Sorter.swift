@@ -62,13 +62,27 @@ enum SortKey {
     }
 }
 
-/// Orders rows by keys, stably.
-struct Sorter {
+/// Orders rows by keys, stably. A sort can be stopped part-way: every 16,384 comparisons it asks
+/// `shouldStop`, and once told to stop it finishes at once with a meaningless order, which the
+/// caller throws away.
+final class Sorter {
     let keys: [SortKey]
+    private let shouldStop: () -> Bool
+    private var comparisons = 0
+    /// Whether the sort was stopped (its result must not be used).
+    private(set) var stopped = false
+
+    init(keys: [SortKey], shouldStop: @escaping () -> Bool = { false }) {
+        self.keys = keys
+        self.shouldStop = shouldStop
+    }
 
     /// Whether row `a` comes before row `b`: by the keys, then by input position.
     @inline(__always)
     func precedes(_ a: Int, _ b: Int, positionA: Int, positionB: Int) -> Bool {
+        comparisons &+= 1
+        if comparisons & 0xFFF == 0, !stopped, shouldStop() { stopped = true }
+        if stopped { return false }
         for key in keys {
             let order = key.compare(a, b)
             if order != 0 { return order < 0 }
@@ -76,10 +90,62 @@ struct Sorter {
         return positionA < positionB
     }
 
-    /// All rows in order.
+    /// How many rows are sorted as one run before runs are merged.
+    static let runLength = 8192
+
+    /// All rows in order: runs sorted separately, then merged pairwise, so a stop request is seen
+    /// between runs and merges rather than only at the end.
     func sorted(_ rows: [Int]) -> [Int] {
-        let order = rows.indices.sorted { precedes(rows[$0], rows[$1], positionA: $0, positionB: $1) }
-        return order.map { rows[$0] }
+        var runs: [[Int]] = []
+        var start = 0
+        while start < rows.count {
+            let end = min(start + Self.runLength, rows.count)
+            runs.append(Array(start..<end).sorted { precedes(rows[$0], rows[$1], positionA: $0, positionB: $1) })
+            if stopped || shouldStop() {
+                stopped = true
+                return []
+            }
+            start = end
+        }
+        while runs.count > 1 {
+            var merged: [[Int]] = []
+            var index = 0
+            while index < runs.count {
+                if index + 1 < runs.count {
+                    merged.append(merge(runs[index], runs[index + 1], rows))
+                } else {
+                    merged.append(runs[index])
+                }
+                if stopped || shouldStop() {
+                    stopped = true
+                    return []
+                }
+                index += 2
+            }
+            runs = merged
+        }
+        return (runs.first ?? []).map { rows[$0] }
+    }
+
+    /// Merges two sorted runs of positions; on ties the earlier position (left run) wins.
+    private func merge(_ a: [Int], _ b: [Int], _ rows: [Int]) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if precedes(rows[b[j]], rows[a[i]], positionA: b[j], positionB: a[i]) {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+            }
+            if stopped { return out }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     /// The first `count` rows in order, with a bounded heap: O(n log count) instead of sorting all.

@@ -1,0 +1,87 @@
+// Cancelling from another task stops every long operation — scan, sort, join, load — within 100 ms.
+import Foundation
+import Testing
+
+@testable import Byline
+
+@Suite(.serialized) struct CancellationTests {
+    /// Runs `work` on its own thread (not the shared task pool, which other tests may keep busy),
+    /// cancels after `delay`, and returns how long stopping took and the diagnostic it stopped with.
+    func cancel(after delay: Duration, _ work: @escaping @Sendable (CancellationFlag) -> Diagnostic?) -> (Duration, Diagnostic?) {
+        let flag = CancellationFlag()
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        let thread = Thread {
+            box.diagnostic = work(flag)
+            done.signal()
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds))
+        let cancelled = ContinuousClock.now
+        flag.cancel()
+        done.wait()
+        return (ContinuousClock.now - cancelled, box.diagnostic)
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        var diagnostic: Diagnostic?
+    }
+
+    static func run(_ session: Session, _ text: String, _ flag: CancellationFlag) -> Diagnostic? {
+        let script = session.check(SourceFile(name: "t", text: text), cancellation: flag)
+        if let first = script.diagnostics.first { return first }
+        do {
+            for statement in script.statements { _ = try session.execute(statement, in: script, cancellation: flag) }
+            return nil
+        } catch {
+            return error.diagnostics.first
+        }
+    }
+
+    @Test func aScanStops() throws {
+        let (latency, diagnostic) = cancel(after: .milliseconds(200)) { flag in
+            Self.run(Session(), "range(100000000) where value % 7 = 3 count", flag)
+        }
+        #expect(diagnostic?.id == .cancelled)
+        #expect(latency < .milliseconds(100), "took \(latency)")
+    }
+
+    @Test func aSortStops() throws {
+        let session = Session()
+        _ = try session.run("let big = range(3000000) select value * 7919 % 1000003 as v")
+        let shared = UncheckedSession(session)
+        let (latency, diagnostic) = cancel(after: .milliseconds(150)) { flag in
+            Self.run(shared.session, "big order by v", flag)
+        }
+        #expect(diagnostic?.id == .cancelled)
+        #expect(latency < .milliseconds(100), "took \(latency)")
+    }
+
+    @Test func aJoinStops() throws {
+        let (latency, diagnostic) = cancel(after: .milliseconds(200)) { flag in
+            Self.run(Session(), "range(20000) join range(2000) as r on range.value < r.value count", flag)
+        }
+        #expect(diagnostic?.id == .cancelled)
+        #expect(latency < .milliseconds(100), "took \(latency)")
+    }
+
+    @Test func aLoadStops() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("byline-cancel-\(UUID().uuidString).csv").path
+        var text = "id,name,score\n"
+        text.reserveCapacity(30_000_000)
+        for index in 0..<1_500_000 { text += "\(index),name\(index % 97),\(index % 13).5\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (latency, diagnostic) = cancel(after: .milliseconds(150)) { flag in
+            Self.run(Session(), "load \"\(path)\" as big", flag)
+        }
+        #expect(diagnostic?.id == .cancelled)
+        #expect(latency < .milliseconds(100), "took \(latency)")
+    }
+}
+
+/// Hands a session to one other task at a time (the tests never use it from two at once).
+struct UncheckedSession: @unchecked Sendable {
+    let session: Session
+    init(_ session: Session) { self.session = session }
+}
