@@ -256,6 +256,9 @@ struct DelimitedLoader {
         // Pass 1: the header, field counts and the kinds of values in each column.
         try forEachRecord({ (bytes, fields, line) throws(LoadError) in
             if header.isEmpty {
+                if fields.count > Binder.maximumFields {
+                    throw LoadError(file: path, line: line, message: "the header has \(fields.count) columns; at most \(Binder.maximumFields) are allowed")
+                }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 header = fields.map(reader.text)
                 headerLine = line
@@ -448,6 +451,9 @@ enum JSONTableLoader {
         var position: [String: Int] = [:]
         for object in objects {
             for member in object.members where position[member.key] == nil {
+                if keys.count == Binder.maximumFields {
+                    throw LoadError(file: file, line: object.line, message: "the objects have more than \(Binder.maximumFields) keys in all")
+                }
                 position[member.key] = keys.count
                 keys.append(member.key)
             }

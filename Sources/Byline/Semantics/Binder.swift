@@ -53,6 +53,8 @@ struct Binder {
         self.nameIndexes = nameIndexes
     }
 
+    /// How many fields a result may have.
+    static let maximumFields = 4096
     /// How many rows `range` generates at most.
     static let maximumRangeCount = 100_000_000
     /// How deeply `def`s may call each other.
@@ -301,6 +303,9 @@ struct Binder {
             try require(bound, is: .bool, condition, role: "a 'where' condition")
             return QueryPlan.Step(stage: .filter(bound.expression), output: schema, description: description)
         case .select(let items):
+            if items.count > Binder.maximumFields {
+                throw fail(.invalidArgument, "'select' has \(items.count) fields; at most \(Binder.maximumFields) are allowed", at: clause.span)
+            }
             if items.contains(where: { containsAggregate($0.expression) }) {
                 return try bindAggregation(keys: [], groupClause: nil, select: clause, input: schema)
             }

@@ -14,6 +14,8 @@ public struct Parser {
 
     /// How deeply expressions may nest before the parser refuses (instead of overflowing the stack).
     public static let maximumNestingDepth = 128
+    /// How deep an expression's tree may be, counting chains such as `a or b or c` (each link is a level).
+    public static let maximumTreeDepth = 512
 
     private let tokens: [Token]
     private var position = 0
@@ -287,13 +289,22 @@ public struct Parser {
                 .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
                 at: current.span, help: "split the expression, or remove redundant parentheses")
         }
-        return try parseOr()
+        let expression = try parseOr()
+        // Later stages walk trees recursively; a very long chain of operators is refused here.
+        if nestingDepth == 1, expression.depth > Parser.maximumTreeDepth {
+            throw error(
+                .nestingTooDeep, "expression is more than \(Parser.maximumTreeDepth) operators deep", at: expression.span,
+                help: "use 'in [...]' for many alternatives, or split the query with 'let'")
+        }
+        return expression
     }
 
     // or_expr = and_expr { "or" and_expr }
     private mutating func parseOr() throws(Failure) -> Expression {
         var left = try parseAnd()
+        var links = 0
         while match(.or) {
+            try guardChain(&links, from: left.span)
             let right = try parseAnd()
             left = Expression(kind: .binary(.or, left, right), span: left.span.union(right.span))
         }
@@ -303,7 +314,9 @@ public struct Parser {
     // and_expr = not_expr { "and" not_expr }
     private mutating func parseAnd() throws(Failure) -> Expression {
         var left = try parseNot()
+        var links = 0
         while match(.and) {
+            try guardChain(&links, from: left.span)
             let right = try parseNot()
             left = Expression(kind: .binary(.and, left, right), span: left.span.union(right.span))
         }
@@ -354,6 +367,7 @@ public struct Parser {
     // additive = multiplicative { ( "+" | "-" ) multiplicative }
     private mutating func parseAdditive() throws(Failure) -> Expression {
         var left = try parseMultiplicative()
+        var links = 0
         while true {
             let op: BinaryOperator
             switch current.kind {
@@ -362,6 +376,7 @@ public struct Parser {
             default: return left
             }
             advance()
+            try guardChain(&links, from: left.span)
             let right = try parseMultiplicative()
             left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
@@ -370,6 +385,7 @@ public struct Parser {
     // multiplicative = unary { ( "*" | "/" | "%" ) unary }
     private mutating func parseMultiplicative() throws(Failure) -> Expression {
         var left = try parseUnary()
+        var links = 0
         while true {
             let op: BinaryOperator
             switch current.kind {
@@ -379,6 +395,7 @@ public struct Parser {
             default: return left
             }
             advance()
+            try guardChain(&links, from: left.span)
             let right = try parseUnary()
             left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
@@ -561,6 +578,17 @@ public struct Parser {
             help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a name"
         }
         throw error(.expectedToken, "expected \(purpose), found \(token.kind.displayName)", at: token.span, help: help)
+    }
+
+    /// Refuses a chain of operators longer than the tree may be deep, before the tree is built:
+    /// freeing a very deep tree would itself overflow the stack.
+    private mutating func guardChain(_ links: inout Int, from start: SourceSpan) throws(Failure) {
+        links += 1
+        if links > Parser.maximumTreeDepth {
+            throw error(
+                .nestingTooDeep, "expression is more than \(Parser.maximumTreeDepth) operators deep", at: start.union(current.span),
+                help: "use 'in [...]' for many alternatives, or split the query with 'let'")
+        }
     }
 
     /// Runs a rule one level deeper, refusing input that nests beyond the cap.

@@ -176,3 +176,24 @@ public struct Expression: Sendable, Equatable {
     /// Where it was written.
     public var span: SourceSpan
 }
+
+extension Expression {
+    /// The depth of the tree, computed without recursion so any tree can be measured.
+    var depth: Int {
+        var deepest = 0
+        var stack: [(Expression, Int)] = [(self, 1)]
+        while let (expression, level) = stack.popLast() {
+            deepest = max(deepest, level)
+            switch expression.kind {
+            case .literal, .field, .qualifiedField: break
+            case .not(let inner), .negate(let inner), .isNull(let inner, _): stack.append((inner, level + 1))
+            case .binary(_, let left, let right), .membership(let left, let right, _):
+                stack.append((left, level + 1))
+                stack.append((right, level + 1))
+            case .list(let items), .call(_, let items, _):
+                for item in items { stack.append((item, level + 1)) }
+            }
+        }
+        return deepest
+    }
+}
