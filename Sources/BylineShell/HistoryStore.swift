@@ -1,4 +1,5 @@
 // The shell's history file: merged with what other shells wrote, capped, and replaced atomically.
+import Byline
 import Foundation
 
 #if canImport(Glibc)
@@ -45,7 +46,11 @@ public final class HistoryStore {
         do {
             try withLock {
                 let merged = Array((load() + entries).suffix(limit))
-                try writeAtomically(HistoryStore.encode(merged))
+                do {
+                    try ResultWriter.writeAtomically(HistoryStore.encode(merged), to: path)
+                } catch let failure as Byline.WriteError {
+                    throw HistoryError(errorDescription: failure.reason)
+                }
             }
         } catch {
             if !warned {
@@ -57,7 +62,7 @@ public final class HistoryStore {
 
     // MARK: - File handling
 
-    private struct WriteError: LocalizedError {
+    private struct HistoryError: LocalizedError {
         let errorDescription: String?
     }
 
@@ -68,41 +73,13 @@ public final class HistoryStore {
         }
         let lockPath = path + ".lock"
         let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw WriteError(errorDescription: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw HistoryError(errorDescription: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {
-            if errno != EINTR { throw WriteError(errorDescription: String(cString: strerror(errno))) }
+            if errno != EINTR { throw HistoryError(errorDescription: String(cString: strerror(errno))) }
         }
         defer { flock(descriptor, LOCK_UN) }
         try body()
-    }
-
-    /// Writes a temporary file beside the target, flushes it, then renames it over the target.
-    private func writeAtomically(_ text: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw WriteError(errorDescription: String(cString: strerror(errno))) }
-        var failure: String?
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        close(descriptor)
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw WriteError(errorDescription: failure)
-        }
     }
 
     // MARK: - Format
