@@ -43,7 +43,9 @@ guard let events = OutputStream(toFileAtPath: arguments[2], append: false) else 
 events.open()
 func write(_ text: String) {
     let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBufferPointer { events.write($0.baseAddress!, maxLength: $0.count) }
+    bytes.withUnsafeBufferPointer { buffer in
+        if let base = buffer.baseAddress { _ = events.write(base, maxLength: buffer.count) }
+    }
 }
 write("id,year,month,actor,actor_country,target_country,kind,mentions,tone\n")
 var buffer = ""

@@ -232,33 +232,24 @@ func runTests(_ options: TestCommand) -> Int32 {
     return tally.failed > 0 ? ExitStatus.statementFailed : ExitStatus.success
 }
 
-// Usage errors exit 2 (ArgumentParser's default is 64); help and --version exit 0.
-if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "test" {
+/// Parses arguments; usage errors exit 2 (ArgumentParser's default is 64), help and --version exit 0.
+func parseOrExit<Command: ParsableCommand>(_ command: Command.Type, _ arguments: [String]? = nil) -> Command {
     do {
-        let options = try TestCommand.parse(Array(CommandLine.arguments.dropFirst(2)))
-        exit(runTests(options))
+        return try Command.parse(arguments)
     } catch {
-        let code = TestCommand.exitCode(for: error)
-        if code == .success {
-            StandardStream.output.write(TestCommand.fullMessage(for: error) + "\n")
+        if Command.exitCode(for: error) == .success {
+            StandardStream.output.write(Command.fullMessage(for: error) + "\n")
             exit(ExitStatus.success)
         }
-        StandardStream.error.write("byline: " + TestCommand.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
+        StandardStream.error.write("byline: " + Command.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
         exit(ExitStatus.usage)
     }
 }
-do {
-    let options = try BylineCommand.parse()
-    exit(runByline(options))
-} catch {
-    let code = BylineCommand.exitCode(for: error)
-    if code == .success {
-        StandardStream.output.write(BylineCommand.fullMessage(for: error) + "\n")
-        exit(ExitStatus.success)
-    }
-    StandardStream.error.write("byline: " + BylineCommand.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
-    exit(ExitStatus.usage)
+
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "test" {
+    exit(runTests(parseOrExit(TestCommand.self, Array(CommandLine.arguments.dropFirst(2)))))
 }
+exit(runByline(parseOrExit(BylineCommand.self)))
 
 extension String {
     /// ArgumentParser starts messages with "Error: "; ours say "byline: ".

@@ -45,18 +45,8 @@ public final class StandardStream: TextSink, Sendable {
     }
 
     public func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        // A closed pipe or full disk on standard output is not worth stopping a query for.
+        _ = ResultWriter.writeAll(text, to: descriptor)
     }
 }
 

@@ -39,7 +39,7 @@ public enum TableLoader {
     public static func tableName(forPath path: String) -> String {
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var name = String(stem.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-        if name.isEmpty || name.first!.isNumber { name = "t_" + name }
+        if name.first.map({ $0.isNumber }) ?? true { name = "t_" + name }
         return name
     }
 
@@ -462,7 +462,8 @@ enum JSONTableLoader {
         var columns = Array(repeating: [Value](repeating: .null, count: objects.count), count: keys.count)
         for (row, object) in objects.enumerated() {
             for member in object.members {
-                columns[position[member.key]!][row] = convert(member.value)
+                guard let column = position[member.key] else { continue }  // every key was indexed above
+                columns[column][row] = convert(member.value)
             }
         }
         var fields: [Field] = []

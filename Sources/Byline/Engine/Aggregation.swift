@@ -20,7 +20,8 @@ struct Aggregation {
         }
         let executor = Executor(context: context, tables: { _ in nil })
         // One key that is a column of strings or integers: find groups by code or integer, unboxed.
-        var groupOfCode: [Int32]?
+        var groupOfCode: [Int32] = []
+        var byCode = false
         var codes: [Int32] = []
         var groupOfInteger: [Int: Int] = [:]
         var integerKey: ([Int], [Bool]?)?
@@ -28,6 +29,7 @@ struct Aggregation {
             switch input.columns[index].storage {
             case .strings(let keyCodes, let dictionary):
                 codes = keyCodes
+                byCode = true
                 groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1)
             case .integers(let values, let nulls):
                 integerKey = (values, nulls.flags)
@@ -38,14 +40,14 @@ struct Aggregation {
         try executor.forEachBlock(of: input) { block in
             for row in block {
                 var group = 0
-                if groupOfCode != nil {
+                if byCode {
                     let slot = Int(codes[row]) + 1  // slot 0 is null
-                    let existing = groupOfCode![slot]
+                    let existing = groupOfCode[slot]
                     if existing >= 0 {
                         group = Int(existing)
                     } else {
                         group = groupKeys.count
-                        groupOfCode![slot] = Int32(group)
+                        groupOfCode[slot] = Int32(group)
                         groupKeys.append([keyEvaluators[0](row)])
                         states.append(aggregates.map(Accumulator.init))
                     }

@@ -23,6 +23,25 @@ public enum ResultWriter {
         try writeAtomically(ResultFormatter.format(plain, as: format), to: path)
     }
 
+    /// Writes all of `text` to a file descriptor, retrying after interruptions; returns why it
+    /// failed, or nil.
+    public static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        var text = text
+        return text.withUTF8 { buffer -> String? in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
+
     /// Writes text to a temporary file in the same folder, flushes it, and renames it over `path`,
     /// so a reader sees the old file or the new one, never half of one.
     public static func writeAtomically(_ text: String, to path: String) throws(WriteError) {
@@ -34,20 +53,7 @@ public enum ResultWriter {
         let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).byline-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
-        var failure: String?
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = writeAll(text, to: descriptor)
         if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }

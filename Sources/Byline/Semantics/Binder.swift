@@ -417,7 +417,7 @@ struct Binder {
             }
             fields.append(field)
         }
-        let context = aggregation!
+        guard let context = aggregation else { throw Failure() }
         let description = [groupClause, select].compactMap { $0.map { text(of: $0.span) } }.joined(separator: " ")
         return QueryPlan.Step(
             stage: .aggregate(
