@@ -145,7 +145,12 @@ func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
         return InteractiveShell(runner: runner).run()
     }
     do {
-        return status(runner.run(try SourceReader.decode(readStandardInput(), name: "<stdin>")))
+        let input = readStandardInput()
+        if input.count > SourceReader.maximumSize {
+            StandardStream.error.write("<stdin>: error: script is larger than \(SourceReader.maximumSize >> 20) MiB\n")
+            return ExitStatus.statementFailed
+        }
+        return status(runner.run(try SourceReader.decode(input, name: "<stdin>")))
     } catch {
         StandardStream.error.write("\(error)\n")
         return ExitStatus.statementFailed
@@ -188,6 +193,7 @@ func readStandardInput() -> [UInt8] {
         if count < 0 && errno == EINTR { continue }
         if count <= 0 { break }
         bytes.append(contentsOf: buffer[0..<count])
+        if bytes.count > SourceReader.maximumSize { break }  // decode() below reports it
     }
     return bytes
 }
