@@ -1,0 +1,146 @@
+// Binding `group by` and aggregates: which select items are keys, which are aggregates.
+
+extension Binder {
+    // MARK: - Aggregation
+
+    /// `group by KEYS select ITEMS`, or a `select` whose items aggregate all rows.
+    mutating func bindAggregation(
+        keys: [Expression], groupClause: Clause?, select: Clause?, input: TableSchema
+    ) throws(Failure) -> QueryPlan.Step {
+        var keyTypes: [TypedExpression] = []
+        for key in keys {
+            if containsAggregate(key) {
+                throw fail(.typeMismatch, "cannot group by an aggregate", at: key.span, help: "group by fields, then aggregate in 'select'")
+            }
+            keyTypes.append(try bind(key, in: input))
+        }
+        var items: [SelectItem]
+        if let select, case .select(let selected) = select.kind {
+            items = selected
+        } else {
+            // `group by` alone gives the distinct keys.
+            items = keys.map { SelectItem(expression: $0, alias: nil) }
+        }
+        aggregation = AggregationContext(keys: keys, keyTypes: keyTypes, input: input, grouped: groupClause != nil)
+        defer { aggregation = nil }
+        var outputs: [BoundExpression] = []
+        var fields: [Field] = []
+        for item in items {
+            let bound = try bind(item.expression, in: input)
+            outputs.append(bound.expression)
+            var field = try outputField(item, bound, existing: fields, input: input)
+            if case .column(let index) = bound.expression, index < keys.count, item.alias == nil,
+                case .column(let inputIndex) = keyTypes[index].expression
+            {
+                field.name = input.fields[inputIndex].name
+                field.qualifier = input.fields[inputIndex].qualifier
+            }
+            fields.append(field)
+        }
+        guard let context = aggregation else { throw Failure() }
+        let description = [groupClause, select].compactMap { $0.map { text(of: $0.span) } }.joined(separator: " ")
+        return QueryPlan.Step(
+            stage: .aggregate(
+                keys: keyTypes.map(\.expression), aggregates: context.aggregates, outputs: outputs, grouped: context.grouped),
+            output: TableSchema(name: input.name, fields: fields), description: description)
+    }
+
+    /// Inside an aggregation: a group key, an aggregate call, or an error for a bare field.
+    mutating func bindInAggregation(_ expression: Expression) throws(Failure) -> TypedExpression? {
+        guard let context = aggregation else { return nil }
+        if let index = context.keys.firstIndex(where: { $0.hasSameShape(as: expression) }) {
+            let key = context.keyTypes[index]
+            return TypedExpression(expression: .column(index), type: key.type, references: key.references)
+        }
+        switch expression.kind {
+        case .call(let name, let arguments, let distinct):
+            guard let kind = AggregateCall.Kind.named(name) else { return nil }
+            return try bindAggregate(kind, name: name, arguments: arguments, distinct: distinct, span: expression.span)
+        case .field(let name) where parameters[name] == nil:
+            throw fail(
+                .typeMismatch,
+                context.grouped
+                    ? "'\(name)' is not in 'group by'" : "'\(name)' is not aggregated, but other fields of this 'select' are",
+                at: expression.span,
+                help: context.grouped
+                    ? "add it to 'group by', or use an aggregate such as min(\(name)) or list(\(name))"
+                    : "use an aggregate such as min(\(name)), or add 'group by \(name)' before 'select'")
+        case .qualifiedField(let table, let name):
+            throw fail(
+                .typeMismatch, "'\(table).\(name)' is not in 'group by'", at: expression.span,
+                help: "add it to 'group by', or use an aggregate such as min(\(table).\(name))")
+        default:
+            return nil
+        }
+    }
+
+    mutating func bindAggregate(
+        _ kind: AggregateCall.Kind, name: String, arguments: [Expression], distinct: Bool, span: SourceSpan
+    ) throws(Failure) -> TypedExpression {
+        guard var context = aggregation else { throw Failure() }
+        var call = AggregateCall(kind: kind, argument: nil, argumentType: .null)
+        if kind == .count && arguments.isEmpty {
+            call.kind = .countRows
+        } else {
+            guard arguments.count == 1 else {
+                throw fail(
+                    .invalidArgument, "'\(name)' takes 1 argument, but \(arguments.count) were given", at: span,
+                    help: kind == .count ? "count() counts rows; count(x) counts values that are not null" : nil)
+            }
+            if containsAggregate(arguments[0]) {
+                throw fail(.typeMismatch, "aggregates cannot be nested", at: arguments[0].span)
+            }
+            // The argument reads the input rows, not the groups.
+            let saved = aggregation
+            aggregation = nil
+            let argument = try bind(arguments[0], in: context.input)
+            aggregation = saved
+            call.argument = argument.expression
+            call.argumentType = argument.type
+            if distinct {
+                guard kind == .count else {
+                    throw fail(.invalidArgument, "'distinct' works only in count(distinct x)", at: span)
+                }
+                call.kind = .countDistinct
+            }
+            switch kind {
+            case .sum, .avg:
+                if !argument.type.isNumeric {
+                    throw fail(
+                        .typeMismatch, "'\(name)' needs numbers, but \(describe(arguments[0])) is \(article(argument.type))",
+                        at: arguments[0].span, help: "count(\(text(of: arguments[0].span))) counts values of any type")
+                }
+            case .min, .max:
+                if argument.type.isList {
+                    throw fail(.typeMismatch, "'\(name)' cannot compare lists", at: arguments[0].span)
+                }
+            default:
+                break
+            }
+        }
+        let type: DataType
+        switch call.kind {
+        case .countRows, .count, .countDistinct: type = .integer
+        case .sum: type = call.argumentType == .float ? .float : .integer
+        case .avg: type = .float
+        case .min, .max: type = call.argumentType == .null ? .null : call.argumentType
+        case .list: type = .list(call.argumentType)
+        }
+        let index = context.keys.count + context.aggregates.count
+        context.aggregates.append(call)
+        context.aggregateTypes.append(type)
+        aggregation = context
+        return TypedExpression(expression: .column(index), type: type)
+    }
+
+    func containsAggregate(_ expression: Expression) -> Bool {
+        switch expression.kind {
+        case .call(let name, let arguments, _):
+            return AggregateCall.Kind.named(name) != nil || arguments.contains(where: containsAggregate)
+        case .list(let items): return items.contains(where: containsAggregate)
+        case .not(let inner), .negate(let inner), .isNull(let inner, _): return containsAggregate(inner)
+        case .binary(_, let a, let b), .membership(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
+        case .literal, .field, .qualifiedField: return false
+        }
+    }
+}
