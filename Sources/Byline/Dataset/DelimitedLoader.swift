@@ -1,0 +1,257 @@
+// Delimited text (CSV, TSV) into a table: a first pass over the file infers column types, a second
+// builds typed columns; the file is read in chunks, never held whole.
+import Foundation
+
+/// What values a column has held so far, for choosing its type.
+struct TypeEvidence {
+    var integers = false
+    var floats = false
+    var bools = false
+    var dates = false
+    var strings = false
+
+    /// The narrowest type that holds every value seen: mixing kinds widens, to float or to string.
+    var type: DataType {
+        if strings { return .string }
+        let kinds = [integers || floats, bools, dates].filter { $0 }.count
+        if kinds > 1 { return .string }
+        if dates { return .date }
+        if bools { return .bool }
+        if floats { return .float }
+        if integers { return .integer }
+        return .string  // only nulls
+    }
+}
+
+/// Loads delimited text in two passes over the bytes: the first infers each column's type, the
+/// second builds the typed columns.
+struct DelimitedLoader {
+    let path: String
+    let name: String
+    let delimiter: UInt8
+    let cancellation: CancellationFlag?
+    let progress: ((Double) -> Void)?
+    /// The data itself, when it does not come from a file (`path` then only names it in errors).
+    var contents: [UInt8]? = nil
+
+    /// How much of the file is read at a time: memory holds one chunk, not the whole text.
+    static let chunkSize = 8 << 20
+
+    /// What a raw field looks like.
+    enum Kind { case null, integer, float, bool, date, string }
+
+    /// Reads the file chunk by chunk and hands each complete record to `body` with the chunk's bytes.
+    private func forEachRecord(
+        _ body: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        fraction: (Double) -> Void
+    ) throws(LoadError) {
+        var remaining = contents
+        let handle = contents == nil ? FileHandle(forReadingAtPath: path) : nil
+        if contents == nil && handle == nil {
+            throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
+        }
+        defer { try? handle?.close() }
+        let size = contents?.count ?? (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > TableLoader.maximumFileSize {
+            throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
+        }
+        var carry: [UInt8] = []
+        var line = 1
+        var done = 0
+        var records = 0
+        var first = true
+        var sawText = false
+        while true {
+            let chunk: Data
+            do {
+                if let bytes = remaining {
+                    chunk = Data(bytes)
+                    remaining = []
+                } else {
+                    chunk = try handle?.read(upToCount: Self.chunkSize) ?? Data()
+                }
+            } catch {
+                throw LoadError(file: path, line: line, message: "cannot read: \(error.localizedDescription)")
+            }
+            let isFinal = chunk.isEmpty
+            var buffer = carry
+            buffer.append(contentsOf: chunk)
+            let position = try buffer.withUnsafeBufferPointer { (bytes) throws(LoadError) -> (consumed: Int, line: Int) in
+                if !sawText { sawText = bytes.contains { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } }
+                // Check whole lines: a multi-byte character never spans a line break.
+                let checked = isFinal ? bytes.count : (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+                try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[..<checked]), file: path, startLine: line)
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                return try reader.forEachRecord(file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: first) {
+                    (fields, recordLine) throws(LoadError) -> Bool in
+                    try body(bytes, fields, recordLine)
+                    records &+= 1
+                    if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
+                        throw LoadError(file: path, line: recordLine, message: "cancelled")
+                    }
+                    return true
+                }
+            }
+            first = false
+            done += chunk.count
+            line = position.line
+            carry = Array(buffer[position.consumed...])
+            if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled") }
+            fraction(Double(done) / Double(max(1, size)))
+            if isFinal { break }
+        }
+        if !sawText {
+            throw LoadError(file: path, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+        }
+    }
+
+    func load() throws(LoadError) -> LoadedTable {
+        var header: [String] = []
+        var headerLine = 1
+        var evidence: [TypeEvidence] = []
+        var rowCount = 0
+        // Pass 1: the header, field counts and the kinds of values in each column.
+        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
+            if header.isEmpty {
+                if fields.count > Binder.maximumFields {
+                    throw LoadError(file: path, line: line, message: "the header has \(fields.count) columns; at most \(Binder.maximumFields) are allowed")
+                }
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                header = fields.map(reader.text)
+                headerLine = line
+                evidence = Array(repeating: TypeEvidence(), count: fields.count)
+                return
+            }
+            guard fields.count == header.count else {
+                throw LoadError(
+                    file: path, line: line,
+                    message: "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(header.count)")
+            }
+            for (column, field) in fields.enumerated() {
+                switch Self.classify(field, in: bytes) {
+                case .null: break
+                case .integer: evidence[column].integers = true
+                case .float: evidence[column].floats = true
+                case .bool: evidence[column].bools = true
+                case .date: evidence[column].dates = true
+                case .string: evidence[column].strings = true
+                }
+            }
+            rowCount += 1
+        }, fraction: { progress?(0.5 * $0) })
+        let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
+        let types = evidence.map(\.type)
+        // Pass 2: typed columns, each sized for the rows counted in pass 1.
+        var builders = types.map { ColumnBuilder(type: $0, capacity: rowCount) }
+        var seenHeader = false
+        var built = 0
+        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
+            if !seenHeader {
+                seenHeader = true
+                return
+            }
+            let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+            for (column, field) in fields.enumerated() {
+                builders[column].append(Self.value(field, as: types[column], reader: reader))
+            }
+            built += 1
+        }, fraction: { progress?(0.5 + 0.5 * $0) })
+        let schema = TableSchema(
+            name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
+        progress?(1)
+        return LoadedTable(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
+    }
+
+    /// The kind of a raw field. Quoted fields are text unless they read as something else.
+    static func classify(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>) -> Kind {
+        let start = field.start
+        let end = field.end
+        if start == end { return field.quoted ? .string : .null }
+        if Self.isInteger(bytes, start, end) { return Self.parseInteger(bytes, start, end) == nil ? .float : .integer }
+        if Self.isFloat(bytes, start, end) { return .float }
+        let length = end - start
+        if length == 4 || length == 5 {
+            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
+            if word == "true" || word == "false" { return .bool }
+        }
+        if (length == 7 || length == 10), bytes[start + 4] == UInt8(ascii: "-"),
+            PartialDate(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) != nil
+        {
+            return .date
+        }
+        return .string
+    }
+
+    /// A field as a value of its column's type.
+    static func value(_ field: CSVReader.FieldSlice, as type: DataType, reader: CSVReader) -> Value {
+        let bytes = reader.bytes
+        if field.start == field.end && !field.quoted { return .null }
+        switch type {
+        case .integer:
+            return Self.parseInteger(bytes, field.start, field.end).map(Value.integer) ?? .null
+        case .float:
+            if Self.isInteger(bytes, field.start, field.end), let integer = Self.parseInteger(bytes, field.start, field.end) {
+                return .float(Double(integer))
+            }
+            return Double(reader.text(field)).map(Value.float) ?? .null
+        case .bool:
+            return .bool(reader.text(field).lowercased() == "true")
+        case .date:
+            return PartialDate(reader.text(field)).map(Value.date) ?? .null
+        default:
+            return .string(reader.text(field))
+        }
+    }
+
+    static func isInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        guard index < end else { return false }
+        while index < end {
+            guard bytes[index] >= 48 && bytes[index] <= 57 else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Parses an integer without making a String; nil on overflow.
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var index = start
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var value = 0
+        while index < end {
+            let digit = Int(bytes[index] &- 48)
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
+
+    /// Digits with a point and/or an exponent, optionally signed.
+    static func isFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        var digits = 0
+        while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; digits += 1 }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+            var exponentDigits = 0
+            while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return index == end
+    }
+}

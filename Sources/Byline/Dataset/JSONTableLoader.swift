@@ -1,0 +1,142 @@
+// JSON arrays of objects and JSON Lines into a table.
+
+/// Loads a JSON array of objects, or JSON Lines, into a table: one column per key, in order of
+/// first appearance; a missing key is null.
+enum JSONTableLoader {
+    static func load(_ bytes: [UInt8], file: String, name: String, lines: Bool) throws(LoadError) -> LoadedTable {
+        var objects: [(line: Int, members: [(key: String, value: JSONValue)])] = []
+        var reader = JSONReader(bytes: bytes)
+        func fail(_ error: JSONError) -> LoadError {
+            LoadError(file: file, line: error.line, message: "invalid JSON at column \(error.column): \(error.message)")
+        }
+        do {
+            if lines {
+                while true {
+                    reader.skipWhitespace()
+                    if reader.isAtEnd { break }
+                    let line = reader.line
+                    let value = try reader.parseValue()
+                    guard case .object(let members) = value else {
+                        throw LoadError(file: file, line: line, message: "each line of a JSON Lines file must be an object")
+                    }
+                    objects.append((line, members))
+                }
+            } else {
+                guard reader.consume(UInt8(ascii: "[")) else {
+                    throw LoadError(file: file, line: reader.line, message: "expected a JSON array of objects, like [{\"a\": 1}]")
+                }
+                if !reader.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        reader.skipWhitespace()
+                        let line = reader.line
+                        let value = try reader.parseValue()
+                        guard case .object(let members) = value else {
+                            throw LoadError(file: file, line: line, message: "element \(objects.count + 1) of the array is not an object")
+                        }
+                        objects.append((line, members))
+                    } while reader.consume(UInt8(ascii: ","))
+                    guard reader.consume(UInt8(ascii: "]")) else { throw fail(reader.failure("expected ',' or ']' in array")) }
+                }
+                reader.skipWhitespace()
+                if !reader.isAtEnd { throw fail(reader.failure("unexpected text after the JSON array")) }
+            }
+        } catch let error as JSONError {
+            throw fail(error)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(file: file, line: nil, message: "\(error)")
+        }
+        // Columns in order of first appearance.
+        var keys: [String] = []
+        var position: [String: Int] = [:]
+        for object in objects {
+            for member in object.members where position[member.key] == nil {
+                if keys.count == Binder.maximumFields {
+                    throw LoadError(file: file, line: object.line, message: "the objects have more than \(Binder.maximumFields) keys in all")
+                }
+                position[member.key] = keys.count
+                keys.append(member.key)
+            }
+        }
+        let (names, warnings) = TableLoader.uniqueNames(keys, file: file, line: objects.first?.line ?? 1)
+        var columns = Array(repeating: [Value](repeating: .null, count: objects.count), count: keys.count)
+        for (row, object) in objects.enumerated() {
+            for member in object.members {
+                guard let column = position[member.key] else { continue }  // every key was indexed above
+                columns[column][row] = convert(member.value)
+            }
+        }
+        var fields: [Field] = []
+        var built: [Column] = []
+        for (index, values) in columns.enumerated() {
+            let type = commonType(values)
+            var builder = ColumnBuilder(type: type, capacity: values.count)
+            for value in values { builder.append(widen(value, to: type)) }
+            fields.append(Field(name: names[index], type: type))
+            built.append(builder.build())
+        }
+        let schema = TableSchema(name: name, fields: fields, summary: "loaded from \(file)")
+        return LoadedTable(table: Table(schema: schema, columns: built, rowCount: objects.count), warnings: warnings)
+    }
+
+    /// JSON values as Byline values; objects become their JSON text.
+    static func convert(_ json: JSONValue) -> Value {
+        switch json {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .integer(let number): return .integer(number)
+        case .float(let number): return .float(number)
+        case .string(let text): return .string(text)
+        case .array(let elements):
+            let values = elements.map(convert)
+            let type = commonType(values)
+            return .list(values.map { widen($0, to: type) })
+        case .object:
+            return .string(JSONFormatter.encodeJSON(json))
+        }
+    }
+
+    static func commonType(_ values: [Value]) -> DataType {
+        let type = evidenceType(values)
+        return type == .null ? .string : type
+    }
+
+    /// The common type of values, `.null` when none says (so `[]` fits any list).
+    private static func evidenceType(_ values: [Value]) -> DataType {
+        var type = DataType.null
+        for value in values {
+            let next: DataType
+            switch value {
+            case .null: continue
+            case .integer: next = .integer
+            case .float: next = .float
+            case .string: next = .string
+            case .bool: next = .bool
+            case .date: next = .date
+            case .list(let elements): next = .list(evidenceType(elements))
+            }
+            type = type.unified(with: next) ?? .string
+        }
+        return type
+    }
+
+    /// A value made to fit a wider column type (numbers to float, anything to text).
+    static func widen(_ value: Value, to type: DataType) -> Value {
+        switch (value, type) {
+        case (.null, _): return .null
+        case (.integer(let number), .float): return .float(Double(number))
+        case (.string, .string), (.integer, .integer), (.float, .float), (.bool, .bool), (.date, .date): return value
+        case (.list, .list): return value
+        case (_, .string): return .string(value.isNull ? "" : JSONFormatter.encode(value).trimmingQuotes())
+        default: return value
+        }
+    }
+}
+
+extension String {
+    /// A JSON string literal's content (for numbers and other values the text is unchanged).
+    func trimmingQuotes() -> String {
+        hasPrefix("\"") && hasSuffix("\"") && count >= 2 ? String(dropFirst().dropLast()) : self
+    }
+}
