@@ -48,6 +48,15 @@ import Testing
         #expect(loaded.table.value(row: 1, field: 6) == .string("true"))
     }
 
+    @Test func integersTooBigFor32BitsAreKeptWhole() throws {
+        let loaded = try load(try file("big.csv", "small,big\n1,1\n-2147483648,3000000000\n"))
+        #expect(loaded.table.value(row: 1, field: 0) == .integer(-2_147_483_648))
+        #expect(loaded.table.value(row: 1, field: 1) == .integer(3_000_000_000))
+        let session = Session(tables: [loaded.table])
+        #expect(try session.run("big where big > 2 and small < 0 select big + small as sum").first?.rows == [[.integer(852_516_352)]])
+        #expect(try session.run("big order by small select small limit 1").first?.rows == [[.integer(-2_147_483_648)]])
+    }
+
     @Test func csvFollowsRFC4180() throws {
         let loaded = try load(try file("q.csv", "\u{FEFF}a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",\"\"\r\n\r\n"))
         #expect(loaded.table.rowCount == 2)

@@ -5,6 +5,8 @@ import Foundation
 /// What values a column has held so far, for choosing its type.
 struct TypeEvidence {
     var integers = false
+    /// Every integer seen fits in 32 bits, so the column can be stored at half the size.
+    var integersFit32 = true
     var floats = false
     var bools = false
     var dates = false
@@ -35,7 +37,7 @@ struct DelimitedLoader {
     var contents: [UInt8]? = nil
 
     /// How much of the file is read at a time: memory holds one chunk, not the whole text.
-    static let chunkSize = 8 << 20
+    static let chunkSize = 1 << 20
 
     /// What a raw field looks like.
     enum Kind { case null, integer, float, bool, date, string }
@@ -130,7 +132,13 @@ struct DelimitedLoader {
             for (column, field) in fields.enumerated() {
                 switch Self.classify(field, in: bytes) {
                 case .null: break
-                case .integer: evidence[column].integers = true
+                case .integer:
+                    evidence[column].integers = true
+                    if evidence[column].integersFit32,
+                        let value = Self.parseInteger(bytes, field.start, field.end), Int32(exactly: value) == nil
+                    {
+                        evidence[column].integersFit32 = false
+                    }
                 case .float: evidence[column].floats = true
                 case .bool: evidence[column].bools = true
                 case .date: evidence[column].dates = true
@@ -142,7 +150,9 @@ struct DelimitedLoader {
         let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
         let types = evidence.map(\.type)
         // Pass 2: typed columns, each sized for the rows counted in pass 1.
-        var builders = types.map { ColumnBuilder(type: $0, capacity: rowCount) }
+        var builders = zip(types, evidence).map { type, seen in
+            ColumnBuilder(type: type, capacity: rowCount, narrowIntegers: type == .integer && seen.integersFit32)
+        }
         var seenHeader = false
         var built = 0
         try forEachRecord({ (bytes, fields, line) throws(LoadError) in
@@ -159,7 +169,8 @@ struct DelimitedLoader {
         let schema = TableSchema(
             name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
         progress?(1)
-        return LoadedTable(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
+        return LoadedTable(
+            table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
     }
 
     /// The kind of a raw field. Quoted fields are text unless they read as something else.

@@ -33,6 +33,8 @@ struct Aggregation {
                 groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1)
             case .integers(let values, let nulls):
                 integerKey = (values, nulls.flags)
+            case .integers32(let values, let nulls):
+                integerKey = (values.map(Int.init), nulls.flags)
             default:
                 break
             }

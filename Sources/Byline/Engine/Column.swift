@@ -29,6 +29,8 @@ final class StringDictionary: Sendable {
 struct Column: Sendable {
     enum Storage: Sendable {
         case integers([Int], NullMask)
+        /// Integers that all fit in 32 bits, at half the memory (what loading chooses when it can).
+        case integers32([Int32], NullMask)
         case floats([Double], NullMask)
         case bools([Bool], NullMask)
         /// Codes into the dictionary; -1 is null.
@@ -48,6 +50,7 @@ struct Column: Sendable {
     var count: Int {
         switch storage {
         case .integers(let values, _): return values.count
+        case .integers32(let values, _): return values.count
         case .floats(let values, _): return values.count
         case .bools(let values, _): return values.count
         case .strings(let codes, _): return codes.count
@@ -61,6 +64,7 @@ struct Column: Sendable {
     func value(at row: Int) -> Value {
         switch storage {
         case .integers(let values, let nulls): return nulls.isNull(row) ? .null : .integer(values[row])
+        case .integers32(let values, let nulls): return nulls.isNull(row) ? .null : .integer(Int(values[row]))
         case .floats(let values, let nulls): return nulls.isNull(row) ? .null : .float(values[row])
         case .bools(let values, let nulls): return nulls.isNull(row) ? .null : .bool(values[row])
         case .strings(let codes, let dictionary):
@@ -86,6 +90,8 @@ struct Column: Sendable {
         switch storage {
         case .integers(let values, let nulls):
             return Column(type: type, storage: .integers(rows.map { values[$0] }, nulls.gather(rows)))
+        case .integers32(let values, let nulls):
+            return Column(type: type, storage: .integers32(rows.map { values[$0] }, nulls.gather(rows)))
         case .floats(let values, let nulls):
             return Column(type: type, storage: .floats(rows.map { values[$0] }, nulls.gather(rows)))
         case .bools(let values, let nulls):
@@ -106,6 +112,9 @@ struct Column: Sendable {
 struct ColumnBuilder {
     let type: DataType
     private var integers: [Int] = []
+    private var integers32: [Int32] = []
+    /// Store integers in 32 bits: the caller has checked that every value fits.
+    private let narrowIntegers: Bool
     private var floats: [Double] = []
     private var bools: [Bool] = []
     private var codes: [Int32] = []
@@ -119,10 +128,12 @@ struct ColumnBuilder {
     private let capacity: Int
 
     /// Creates a builder; `capacity` reserves room for that many rows of the builder's type only.
-    init(type: DataType, capacity: Int = 0) {
+    init(type: DataType, capacity: Int = 0, narrowIntegers: Bool = false) {
         self.type = type
         self.capacity = capacity
+        self.narrowIntegers = narrowIntegers
         switch type {
+        case .integer where narrowIntegers: integers32.reserveCapacity(capacity)
         case .integer: integers.reserveCapacity(capacity)
         case .float: floats.reserveCapacity(capacity)
         case .bool: bools.reserveCapacity(capacity)
@@ -139,6 +150,8 @@ struct ColumnBuilder {
             nulls?.reserveCapacity(max(capacity, count + 1))
         }
         switch type {
+        case .integer where narrowIntegers:
+            if case .integer(let v) = value { integers32.append(Int32(truncatingIfNeeded: v)) } else { integers32.append(0) }
         case .integer:
             if case .integer(let v) = value { integers.append(v) } else { integers.append(0) }
         case .float:
@@ -176,7 +189,9 @@ struct ColumnBuilder {
     func build() -> Column {
         let mask = nulls.map { NullMask(flags: $0) } ?? .none
         switch type {
-        case .integer: return Column(type: type, storage: .integers(integers, mask))
+        case .integer:
+            if narrowIntegers { return Column(type: type, storage: .integers32(integers32, mask)) }
+            return Column(type: type, storage: .integers(integers, mask))
         case .float: return Column(type: type, storage: .floats(floats, mask))
         case .bool: return Column(type: type, storage: .bools(bools, mask))
         case .string:

@@ -72,7 +72,8 @@ struct ExpressionCompiler {
         switch column.storage {
         case .strings(let codes, _):
             return { codes[$0] < 0 }
-        case .integers(_, let nulls), .floats(_, let nulls), .bools(_, let nulls), .dates(_, let nulls):
+        case .integers(_, let nulls), .integers32(_, let nulls), .floats(_, let nulls), .bools(_, let nulls),
+            .dates(_, let nulls):
             guard let flags = nulls.flags else { return { _ in false } }
             return { flags[$0] }
         case .values(let values):
@@ -106,6 +107,13 @@ struct ExpressionCompiler {
             let test = op.integerTest(target)
             guard let flags = nulls.flags else { return { test(values[$0]) } }
             return { !flags[$0] && test(values[$0]) }
+        case (.integers32(let values, let nulls), .integer(let target)):
+            let test = op.integerTest(target)
+            guard let flags = nulls.flags else { return { test(Int(values[$0])) } }
+            return { !flags[$0] && test(Int(values[$0])) }
+        case (.integers32(let values, let nulls), .float(let target)):
+            let flags = nulls.flags
+            return { row in !(flags?[row] ?? false) && op.doubleTest(Double(values[row]), target) }
         case (.integers(let values, let nulls), .float(let target)):
             let flags = nulls.flags
             return { row in

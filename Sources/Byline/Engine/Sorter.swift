@@ -4,6 +4,7 @@
 /// One `order by` key, ready to compare two physical rows without boxing where possible.
 enum SortKey {
     case integers([Int], nulls: [Bool]?, descending: Bool)
+    case integers32([Int32], nulls: [Bool]?, descending: Bool)
     case floats([Double], nulls: [Bool]?, descending: Bool)
     /// Dictionary codes and each code's rank in sorted order (-1 codes are null).
     case ranks([Int32], rank: [Int32], descending: Bool)
@@ -17,6 +18,8 @@ enum SortKey {
         if case .column(let index) = expression {
             switch columns[index].storage {
             case .integers(let values, let nulls): return .integers(values, nulls: nulls.flags, descending: descending)
+            case .integers32(let values, let nulls):
+                return .integers32(values, nulls: nulls.flags, descending: descending)
             case .floats(let values, let nulls): return .floats(values, nulls: nulls.flags, descending: descending)
             case .strings(let codes, let dictionary):
                 let order = dictionary.strings.indices.sorted { dictionary.strings[$0] < dictionary.strings[$1] }
@@ -39,6 +42,10 @@ enum SortKey {
     func compare(_ a: Int, _ b: Int) -> Int {
         switch self {
         case .integers(let values, let nulls, let descending):
+            if let nulls, nulls[a] || nulls[b] { return nulls[a] == nulls[b] ? 0 : (nulls[a] ? 1 : -1) }
+            let order = values[a] < values[b] ? -1 : (values[a] == values[b] ? 0 : 1)
+            return descending ? -order : order
+        case .integers32(let values, let nulls, let descending):
             if let nulls, nulls[a] || nulls[b] { return nulls[a] == nulls[b] ? 0 : (nulls[a] ? 1 : -1) }
             let order = values[a] < values[b] ? -1 : (values[a] == values[b] ? 0 : 1)
             return descending ? -order : order
