@@ -118,16 +118,8 @@ func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
         return status(runner.run(SourceFile(name: "<command>", text: command)))
     }
     if !options.files.isEmpty {
-        // Every file must be readable before any runs, so a typo in the last name runs nothing.
-        var sources: [SourceFile] = []
-        for path in options.files {
-            do {
-                sources.append(try SourceReader.read(path: path))
-            } catch {
-                StandardStream.error.write(error.isUsageError ? "byline: \(error)\n" : "\(error)\n")
-                return error.isUsageError ? ExitStatus.usage : ExitStatus.statementFailed
-            }
-        }
+        let read = readScripts(options.files)
+        guard case .success(let sources) = read else { return read.failureStatus }
         var worst = ExitStatus.success
         for source in sources {
             switch runner.run(source) {
@@ -175,6 +167,33 @@ final class LoadProgress: @unchecked Sendable {
     }
 }
 
+/// A script that could not be read, as the exit status to end with (its message is already shown).
+struct UnreadableScript: Error {
+    let status: Int32
+}
+
+/// Reads every script before any runs, so a typo in the last name runs nothing.
+func readScripts(_ paths: [String]) -> Result<[SourceFile], UnreadableScript> {
+    var sources: [SourceFile] = []
+    for path in paths {
+        do {
+            sources.append(try SourceReader.read(path: path))
+        } catch {
+            StandardStream.error.write(error.isUsageError ? "byline: \(error)\n" : "\(error)\n")
+            return .failure(UnreadableScript(status: error.isUsageError ? ExitStatus.usage : ExitStatus.statementFailed))
+        }
+    }
+    return .success(sources)
+}
+
+extension Result where Failure == UnreadableScript {
+    /// The exit status of a failed read (0 when the read succeeded).
+    var failureStatus: Int32 {
+        if case .failure(let failure) = self { return failure.status }
+        return ExitStatus.success
+    }
+}
+
 func status(_ outcome: RunOutcome) -> Int32 {
     outcome == .failure ? ExitStatus.statementFailed : ExitStatus.success
 }
@@ -214,15 +233,8 @@ struct TestCommand: ParsableCommand {
 
 /// Runs each test file in a fresh session and prints failures and the tally.
 func runTests(_ options: TestCommand) -> Int32 {
-    var sources: [SourceFile] = []
-    for path in options.files {
-        do {
-            sources.append(try SourceReader.read(path: path))
-        } catch {
-            StandardStream.error.write(error.isUsageError ? "byline: \(error)\n" : "\(error)\n")
-            return error.isUsageError ? ExitStatus.usage : ExitStatus.statementFailed
-        }
-    }
+    let read = readScripts(options.files)
+    guard case .success(let sources) = read else { return read.failureStatus }
     var tally = TestTally()
     for source in sources {
         var settings = ShellSettings()
