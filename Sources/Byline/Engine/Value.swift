@@ -96,13 +96,4 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         let converted = Double(a)
         return converted < b ? -1 : (converted == b ? 0 : 1)
     }
-
-    /// Sort order for `order by`: nulls after every value.
-    static func sortsBefore(_ lhs: Value, _ rhs: Value) -> Bool {
-        switch (lhs.isNull, rhs.isNull) {
-        case (true, _): return false
-        case (false, true): return true
-        default: return (compare(lhs, rhs) ?? 0) < 0
-        }
-    }
 }
