@@ -9,13 +9,15 @@ let package = Package(
     name: "BylineFuzz",
     dependencies: [.package(name: "Byline", path: "..")],
     targets: [
+        // libFuzzer's entry, shared by the targets.
+        .target(name: "FuzzDriver"),
         // Lexer -> parser -> binder -> engine on arbitrary source text.
         .executableTarget(
-            name: "FuzzQuery", dependencies: [.product(name: "Byline", package: "Byline")],
+            name: "FuzzQuery", dependencies: ["FuzzDriver", .product(name: "Byline", package: "Byline")],
             linkerSettings: fuzzer),
         // The CSV, JSON and JSON Lines loaders on arbitrary bytes.
         .executableTarget(
-            name: "FuzzLoader", dependencies: [.product(name: "Byline", package: "Byline")],
+            name: "FuzzLoader", dependencies: ["FuzzDriver", .product(name: "Byline", package: "Byline")],
             linkerSettings: fuzzer),
     ],
     swiftLanguageModes: [.v6]
