@@ -38,9 +38,11 @@ let package = Package(
         ),
         // Writes the benchmark's data (see Benchmarks/run).
         .executableTarget(name: "BenchmarkData"),
-        .testTarget(name: "BylineTests", dependencies: ["Byline"], exclude: ["Fixtures"]),
+        // Helpers the test targets share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
-        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell"]),
+        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,20 +3,9 @@ import Byline
 import BylineShell
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct RobustnessTests {
-    /// A small deterministic generator, so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds: [String] = {
         var seeds = [
             #"leaders where country = "Congo" select name, title order by name"#,

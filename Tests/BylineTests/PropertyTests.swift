@@ -1,21 +1,12 @@
 // Properties over random inputs: printing a tree and parsing it again gives the same tree, and
 // `where … count` agrees with a plain Swift filter over random rows.
 import Testing
+import TestSupport
 
 @testable import Byline
 
 @Suite struct PropertyTests {
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Random = SplitMix64
 
     static let span = SourceSpan(at: .start)
 
