@@ -115,7 +115,7 @@ import Testing
         let run = try BylineBinary.run(["--format", "csv"], stdin: "leaders count\nvisits select year * 9223372036854775807\nvisits count\n")
         #expect(run.status == 1)
         #expect(run.stdout == "count\n6\n")
-        #expect(run.stderr.hasPrefix("<stdin>:2:1: error: integer overflow in 2016 * 9223372036854775807"))
+        #expect(run.stderr.hasPrefix("<stdin>:2:15: error: integer overflow in 2016 * 9223372036854775807"))
     }
 
     @Test func invalidUTF8AndNULAreRefusedWithTheirLine() throws {

@@ -16,7 +16,11 @@ struct AssertionCheck: Sendable {
         let actual = result[0, 0]
         let passed: Bool
         if `operator` == .equalIgnoringCase {
-            passed = ScalarFunction.equalIgnoringCase.apply([actual, expected]) == .bool(true)
+            if case .string(let a) = actual, case .string(let b) = expected {
+                passed = ExactText.equalIgnoringCase(a, b)
+            } else {
+                passed = false
+            }
         } else if actual.isNull || expected.isNull {
             // Unlike a 'where' condition, `assert (...) = null` asks whether the value is null.
             let bothNull = actual.isNull && expected.isNull

@@ -305,7 +305,16 @@ public final class Session {
             case .cancelled:
                 throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
             case .failed(let message):
-                throw BylineError([Diagnostic(.runtimeFailure, message, at: statement.span)], source: script.source)
+                // Point at the expression that failed when it was written in this statement (a
+                // `def`'s body is elsewhere, so its errors point at the statement that called it).
+                var span = statement.span
+                if let place = context.failurePlace, place.start.offset >= statement.span.start.offset,
+                    place.end.offset <= statement.span.end.offset
+                {
+                    span = place
+                }
+                throw BylineError(
+                    [Diagnostic(.runtimeFailure, message, at: span, help: context.failureHelp)], source: script.source)
             }
         }
         if let maximum = limits.maximumRows, relation.count > maximum {

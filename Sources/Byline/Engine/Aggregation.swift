@@ -150,7 +150,9 @@ struct Accumulator {
             case .integer(let number):
                 let (sum, overflow) = integerSum.addingReportingOverflow(number)
                 if overflow && call.kind == .sum && call.argumentType == .integer {
-                    context.fail("integer overflow in sum")
+                    context.fail(
+                        EvaluationError("integer overflow in sum", help: "integers range from \(Int.min) to \(Int.max); sum(x * 1.0) adds floats"),
+                        at: call.place)
                 }
                 integerSum = sum
                 floatSum += Double(number)
@@ -163,7 +165,7 @@ struct Accumulator {
         case .max:
             if extreme.isNull || (Value.compare(value, extreme) ?? 0) > 0 { extreme = value }
         case .countDistinct:
-            distinct.insert(ExpressionCompiler.normalizedNumber(value))
+            distinct.insert(value)
         case .list:
             values.append(value)
         case .count, .countRows:

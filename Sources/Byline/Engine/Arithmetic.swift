@@ -2,7 +2,8 @@
 
 enum Arithmetic {
     /// Applies an arithmetic operator. `type` is the checked result type (`/` is always float).
-    static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, type: DataType, context: EvaluationContext) -> Value {
+    /// A float result that is not a number (infinity minus infinity) is null, as in SQLite.
+    static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, type: DataType) throws(EvaluationError) -> Value {
         switch (lhs, rhs) {
         case (.null, _), (_, .null):
             return .null
@@ -16,25 +17,45 @@ enum Arithmetic {
             case .multiply: result = a.multipliedReportingOverflow(by: b)
             case .remainder:
                 if b == 0 { return .null }
+                if b == -1 { return .integer(0) }  // Int.min % -1 is 0, not an overflow
                 result = a.remainderReportingOverflow(dividingBy: b)
             default:
-                return b == 0 ? .null : .float(Double(a) / Double(b))
+                return b == 0 ? .null : float(Double(a) / Double(b))
             }
             if result.overflow {
-                context.fail("integer overflow in \(a) \(op.rawValue) \(b)")
-                return .null
+                throw EvaluationError(
+                    "integer overflow in \(a) \(op.rawValue) \(b)",
+                    help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
             }
             return .integer(result.partialValue)
         default:
             guard let a = lhs.asDouble, let b = rhs.asDouble else { return .null }
             switch op {
-            case .add: return .float(a + b)
-            case .subtract: return .float(a - b)
-            case .multiply: return .float(a * b)
-            case .divide: return b == 0 ? .null : .float(a / b)
-            default: return b == 0 ? .null : .float(a.truncatingRemainder(dividingBy: b))
+            case .add: return float(a + b)
+            case .subtract: return float(a - b)
+            case .multiply: return float(a * b)
+            case .divide: return b == 0 ? .null : float(a / b)
+            default: return b == 0 ? .null : float(a.truncatingRemainder(dividingBy: b))
             }
         }
+    }
+
+    /// Negation; the smallest integer has no positive counterpart.
+    static func negate(_ operand: Value) throws(EvaluationError) -> Value {
+        switch operand {
+        case .integer(let number):
+            let (result, overflow) = (0).subtractingReportingOverflow(number)
+            if overflow {
+                throw EvaluationError("integer overflow in negation of \(number)", help: "integers range from \(Int.min) to \(Int.max)")
+            }
+            return .integer(result)
+        case .float(let number): return .float(-number)
+        default: return .null
+        }
+    }
+
+    private static func float(_ value: Double) -> Value {
+        value.isNaN ? .null : .float(value)
     }
 }
 

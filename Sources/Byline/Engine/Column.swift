@@ -14,15 +14,19 @@ struct NullMask: Sendable {
     }
 }
 
-/// The distinct strings of a column, each with an integer code; equality on codes is equality on text.
+/// The distinct strings of a column, each with an integer code; equality on codes is equality on
+/// text, scalar for scalar (see `ExactText`): two spellings of "é" get two codes and keep them.
 final class StringDictionary: Sendable {
     let strings: [String]
-    let codes: [String: Int32]
+    private let codes: [ExactString: Int32]
 
-    init(strings: [String], codes: [String: Int32]) {
+    init(strings: [String], codes: [ExactString: Int32]) {
         self.strings = strings
         self.codes = codes
     }
+
+    /// The code of a string, if the column holds it.
+    func code(of text: String) -> Int32? { codes[ExactString(text)] }
 }
 
 /// One column of a table: values of one type, stored unboxed.
@@ -119,7 +123,7 @@ struct ColumnBuilder {
     private var bools: [Bool] = []
     private var codes: [Int32] = []
     private var strings: [String] = []
-    private var stringCodes: [String: Int32] = [:]
+    private var stringCodes: [ExactString: Int32] = [:]
     private var dates: [PartialDate] = []
     private var values: [Value] = []
     /// Null flags, made only once a null arrives (most columns have none).
@@ -178,10 +182,11 @@ struct ColumnBuilder {
     }
 
     private mutating func code(for text: String) -> Int32 {
-        if let existing = stringCodes[text] { return existing }
+        let key = ExactString(text)
+        if let existing = stringCodes[key] { return existing }
         let new = Int32(strings.count)
         strings.append(text)
-        stringCodes[text] = new
+        stringCodes[key] = new
         return new
     }
 

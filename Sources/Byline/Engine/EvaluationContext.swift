@@ -4,6 +4,10 @@
 /// executor checks between blocks, so the hot path carries no `throws`.
 final class EvaluationContext {
     private(set) var failure: String?
+    /// Where the first runtime error was raised, when the expression that raised it is known.
+    private(set) var failurePlace: SourceSpan?
+    /// What to do about the first runtime error.
+    private(set) var failureHelp: String?
     let cancellation: CancellationFlag?
     /// When the run must stop, from the session's time limit.
     let deadline: ContinuousClock.Instant?
@@ -24,6 +28,14 @@ final class EvaluationContext {
     /// Records a runtime error (the first one wins).
     func fail(_ message: String) {
         if failure == nil { failure = message }
+    }
+
+    /// Records an error raised by the expression written at `place`.
+    func fail(_ error: EvaluationError, at place: Place) {
+        guard failure == nil else { return }
+        failure = error.message
+        failurePlace = place.span
+        failureHelp = error.help
     }
 
     /// Whether the run should stop: an error happened or cancellation was asked for.

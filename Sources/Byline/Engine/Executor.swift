@@ -37,7 +37,9 @@ struct Executor {
                 case .limit(let count, let offset) = plan.steps[index + 1].stage
             {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
-                relation = try sort(relation, keys: keys, compiler: compiler, first: count + offset)
+                // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
+                let (first, overflow) = count.addingReportingOverflow(offset)
+                relation = try sort(relation, keys: keys, compiler: compiler, first: overflow ? Int.max : first)
             } else if case .join(let join) = step.stage {
                 relation = try self.join(relation, join, output: step.output, keeping: Executor.columnsRead(after: index, in: plan))
             } else {
@@ -50,14 +52,17 @@ struct Executor {
     }
 
     private func generateRange(_ start: Int, _ stop: Int) throws(Stop) -> Relation {
+        // The binder checked that stop - start is a small count; blocks are counted from 0 so that
+        // no sum passes `stop` (which may be the largest integer).
+        let total = stop &- start
         var values: [Int] = []
-        values.reserveCapacity(stop - start)
-        var blockStart = start
-        while blockStart < stop {
-            let blockEnd = min(blockStart + Executor.blockSize, stop)
-            values.append(contentsOf: blockStart..<blockEnd)
+        values.reserveCapacity(total)
+        var done = 0
+        while done < total {
+            let block = min(Executor.blockSize, total - done)
+            for offset in done..<(done + block) { values.append(start &+ offset) }
             try checkpoint()
-            blockStart = blockEnd
+            done += block
         }
         return Relation(
             schema: TableSchema(name: "range", fields: [Field(name: "value", type: .integer)]),
@@ -82,7 +87,9 @@ struct Executor {
             return try sort(input, keys: keys, compiler: compiler)
         case .limit(let count, let offset):
             var result = input
-            result.selection = Array(input.rows.dropFirst(offset).prefix(count))
+            let rows = input.rows
+            let start = min(offset, rows.count)
+            result.selection = Array(rows[start..<(start + min(count, rows.count - start))])
             return result
         case .count:
             var builder = ColumnBuilder(type: .integer)
@@ -252,7 +259,7 @@ struct Executor {
             var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
             for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
             let matches: [[Int]] = leftDictionary.strings.map { text in
-                rightDictionary.codes[text].map { rightRowsOfCode[Int($0)] } ?? []
+                rightDictionary.code(of: text).map { rightRowsOfCode[Int($0)] } ?? []
             }
             try forEachBlock(of: leftRows) { block in
                 for row in block {
@@ -270,7 +277,7 @@ struct Executor {
             var buckets: [[Value]: [Int]] = [:]
             for row in 0..<right.count {
                 if row % Executor.blockSize == 0 { try checkpoint() }
-                let key = rightKeys.map { ExpressionCompiler.normalizedNumber($0(row)) }
+                let key = rightKeys.map { $0(row) }
                 if key.contains(where: \.isNull) { continue }  // null never equals anything
                 buckets[key, default: []].append(row)
             }
@@ -279,7 +286,7 @@ struct Executor {
             let leftKeys = plan.leftKeys.map(leftCompiler.value)
             try forEachBlock(of: leftRows) { block in
                 for row in block {
-                    let key = leftKeys.map { ExpressionCompiler.normalizedNumber($0(row)) }
+                    let key = leftKeys.map { $0(row) }
                     guard let matches = buckets[key] else { continue }
                     for other in matches {
                         leftPairs.append(row)

@@ -32,6 +32,9 @@ struct ExpressionCompiler {
             return { !inner($0) }
         case .isNull(.column(let index)):
             return nullTest(columns[index])
+        case .isNull(let operand):
+            let inner = value(operand)
+            return { inner($0).isNull }
         case .compare(let op, .column(let index), .literal(let constant)):
             if let fast = columnComparison(op, columns[index], constant) { return fast }
         case .compare(let op, .literal(let constant), .column(let index)):
@@ -48,18 +51,19 @@ struct ExpressionCompiler {
             if case .strings(let codes, let dictionary) = columns[index].storage {
                 var matches = [Bool](repeating: false, count: dictionary.strings.count)
                 for case .string(let choice) in choices {
-                    if let code = dictionary.codes[choice] { matches[Int(code)] = true }
+                    if let code = dictionary.code(of: choice) { matches[Int(code)] = true }
                 }
                 return { row in
                     let code = codes[row]
                     return code >= 0 && matches[Int(code)]
                 }
             }
-            let set = Set(choices.filter { !$0.isNull }.map(ExpressionCompiler.normalizedNumber))
+            // `Value`'s equality is the language's: 2 is in [2.0], 2^53 + 1 is not in [2^53].
+            let set = Set(choices.filter { !$0.isNull })
             let element = value(.column(index))
             return { row in
                 let candidate = element(row)
-                return !candidate.isNull && set.contains(ExpressionCompiler.normalizedNumber(candidate))
+                return !candidate.isNull && set.contains(candidate)
             }
         default:
             break
@@ -88,7 +92,7 @@ struct ExpressionCompiler {
         if constant.isNull { return { _ in false } }
         switch (column.storage, constant) {
         case (.strings(let codes, let dictionary), .string(let text)) where op == .equal || op == .notEqual:
-            guard let target = dictionary.codes[text] else {
+            guard let target = dictionary.code(of: text) else {
                 return op == .equal ? { _ in false } : { codes[$0] >= 0 }
             }
             if op == .equal { return { codes[$0] == target } }
@@ -125,8 +129,10 @@ struct ExpressionCompiler {
             return { row in !(flags?[row] ?? false) && op.doubleTest(values[row], target) }
         case (.floats(let values, let nulls), .integer(let target)):
             let flags = nulls.flags
-            let converted = Double(target)
-            return { row in !(flags?[row] ?? false) && op.doubleTest(values[row], converted) }
+            return { row in
+                if flags?[row] ?? false { return false }
+                return op.holds(Value.compare(.float(values[row]), .integer(target)) ?? 1)
+            }
         default:
             return nil
         }
@@ -147,27 +153,29 @@ struct ExpressionCompiler {
         case .makeList(let elements):
             let evaluators = elements.map(value)
             return { row in .list(evaluators.map { $0(row) }) }
-        case .negate(let operand):
+        case .negate(let operand, let place):
             let inner = value(operand)
             let context = self.context
             return { row in
-                switch inner(row) {
-                case .integer(let number):
-                    let (result, overflow) = (0).subtractingReportingOverflow(number)
-                    if overflow {
-                        context.fail("integer overflow in negation of \(number)")
-                        return .null
-                    }
-                    return .integer(result)
-                case .float(let number): return .float(-number)
-                default: return .null
+                do throws(EvaluationError) {
+                    return try Arithmetic.negate(inner(row))
+                } catch {
+                    context.fail(error, at: place)
+                    return .null
                 }
             }
-        case .arithmetic(let op, let lhs, let rhs, let type):
+        case .arithmetic(let op, let lhs, let rhs, let type, let place):
             let left = value(lhs)
             let right = value(rhs)
             let context = self.context
-            return { row in Arithmetic.apply(op, left(row), right(row), type: type, context: context) }
+            return { row in
+                do throws(EvaluationError) {
+                    return try Arithmetic.apply(op, left(row), right(row), type: type)
+                } catch {
+                    context.fail(error, at: place)
+                    return .null
+                }
+            }
         case .canonical(let operand, let index):
             let inner = value(operand)
             return { row in
@@ -175,13 +183,39 @@ struct ExpressionCompiler {
                 guard case .string(let text) = result, let canonical = index[text.lowercased()] else { return result }
                 return .string(canonical)
             }
-        case .call(let function, let arguments):
+        case .call(.coalesce, let arguments, _):
+            // Lazily, as SQL does: an argument after the first value that is not null is never
+            // computed, so its overflow cannot fail the query.
             let evaluators = arguments.map(value)
+            return { row in
+                for evaluate in evaluators {
+                    let candidate = evaluate(row)
+                    if !candidate.isNull { return candidate }
+                }
+                return .null
+            }
+        case .call(let function, let arguments, let place):
+            let evaluators = arguments.map(value)
+            let context = self.context
             if evaluators.count == 1 {
                 let only = evaluators[0]
-                return { row in function.apply([only(row)]) }
+                return { row in
+                    do throws(EvaluationError) {
+                        return try function.apply([only(row)])
+                    } catch {
+                        context.fail(error, at: place)
+                        return .null
+                    }
+                }
             }
-            return { row in function.apply(evaluators.map { $0(row) }) }
+            return { row in
+                do throws(EvaluationError) {
+                    return try function.apply(evaluators.map { $0(row) })
+                } catch {
+                    context.fail(error, at: place)
+                    return .null
+                }
+            }
         case .userCall(let function, let arguments):
             let evaluators = arguments.map(value)
             return { row in function.call(evaluators.map { $0(row) }) }
@@ -223,16 +257,13 @@ struct ExpressionCompiler {
                 guard !candidate.isNull, case .list(let elements) = right(row) else { return .bool(false) }
                 return .bool(elements.contains { Value.compare($0, candidate) == 0 })
             }
+        case .isNull(let operand):
+            let inner = value(operand)
+            return { row in .bool(inner(row).isNull) }
         default:
             let test = predicate(expression)
             return { .bool(test($0)) }
         }
-    }
-
-    /// Integers and integral floats hash alike, so `2 in [2.0]` holds.
-    static func normalizedNumber(_ value: Value) -> Value {
-        if case .integer(let number) = value { return .float(Double(number)) }
-        return value
     }
 }
 

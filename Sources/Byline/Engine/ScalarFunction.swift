@@ -89,64 +89,123 @@ enum ScalarFunction: String, Sendable, CaseIterable {
         var expected: String
     }
 
-    /// Applies the function to one row's arguments. Null in, null out (except `coalesce`).
-    func apply(_ arguments: [Value]) -> Value {
+    /// Whether the function is a test (true or false); a test with a null operand is false, like
+    /// every comparison, rather than null.
+    var isTest: Bool {
+        switch self {
+        case .contains, .startsWith, .endsWith, .equalIgnoringCase: return true
+        default: return false
+        }
+    }
+
+    /// Applies the function to one row's arguments. Null in, null out, except `coalesce` (the first
+    /// value that is not null) and the tests (false). Throws where the answer is out of range.
+    func apply(_ arguments: [Value]) throws(EvaluationError) -> Value {
         if self == .coalesce { return arguments.first { !$0.isNull } ?? .null }
-        if arguments.contains(where: \.isNull) { return self == .equalIgnoringCase ? .bool(false) : .null }
+        if arguments.contains(where: \.isNull) { return isTest ? .bool(false) : .null }
         switch (self, arguments[0]) {
         case (.lower, .string(let text)): return .string(text.lowercased())
         case (.upper, .string(let text)): return .string(text.uppercased())
-        case (.trim, .string(let text)):
-            return .string(String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()))
-        case (.length, .string(let text)): return .integer(text.count)
+        case (.trim, .string(let text)): return .string(ScalarFunction.trimmed(text))
+        case (.length, .string(let text)): return .integer(text.unicodeScalars.count)
         case (.length, .list(let values)): return .integer(values.count)
         case (.substr, .string(let text)):
             guard case .integer(let start) = arguments[1] else { return .null }
-            let characters = Array(text)
-            let first = max(0, start - 1)
-            var last = characters.count
-            if arguments.count == 3, case .integer(let length) = arguments[2] {
-                last = min(characters.count, first + max(0, length))
-            }
-            return first >= last ? .string("") : .string(String(characters[first..<last]))
+            var length: Int?
+            if arguments.count == 3, case .integer(let given) = arguments[2] { length = given }
+            return .string(ScalarFunction.substring(text, start: start, length: length))
         case (.abs, .integer(let number)):
-            return number == Int.min ? .null : .integer(Swift.abs(number))
+            guard number != Int.min else {
+                throw EvaluationError("integer overflow in abs(\(number))", help: "integers range from \(Int.min) to \(Int.max)")
+            }
+            return .integer(Swift.abs(number))
         case (.abs, .float(let number)): return .float(Swift.abs(number))
         case (.round, let number):
+            if case .integer = number, arguments.count == 1 { return number }
             guard let value = number.asDouble else { return .null }
             var digits = 0
-            if arguments.count == 2, case .integer(let places) = arguments[1] { digits = Swift.max(-15, Swift.min(15, places)) }
-            if case .integer = number, arguments.count == 1 { return number }
-            var scale = 1.0
-            for _ in 0..<Swift.abs(digits) { scale *= 10 }
-            let rounded = digits >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
-            return .float(rounded)
+            if arguments.count == 2, case .integer(let places) = arguments[1] { digits = places }
+            return .float(ScalarFunction.rounded(value, digits: digits))
         case (.year, .date(let date)): return date.year.map(Value.integer) ?? .null
         case (.month, .date(let date)): return date.month.map(Value.integer) ?? .null
         case (.day, .date(let date)): return date.day.map(Value.integer) ?? .null
         case (.contains, .string(let text)):
-            guard case .string(let part) = arguments[1] else { return .null }
+            guard case .string(let part) = arguments[1] else { return .bool(false) }
             return .bool(text.containsIgnoringCase(part))
         case (.startsWith, .string(let text)):
-            guard case .string(let prefix) = arguments[1] else { return .null }
-            return .bool(text.hasPrefix(prefix))
+            guard case .string(let prefix) = arguments[1] else { return .bool(false) }
+            return .bool(ExactText.hasPrefix(text, prefix))
         case (.endsWith, .string(let text)):
-            guard case .string(let suffix) = arguments[1] else { return .null }
-            return .bool(text.hasSuffix(suffix))
+            guard case .string(let suffix) = arguments[1] else { return .bool(false) }
+            return .bool(ExactText.hasSuffix(text, suffix))
         case (.equalIgnoringCase, .string(let text)):
             guard case .string(let other) = arguments[1] else { return .bool(false) }
-            return .bool(text.lowercased() == other.lowercased())
+            return .bool(ExactText.equalIgnoringCase(text, other))
         default:
             return .null
         }
+    }
+
+    /// `substr`: the scalars at 1-based positions `start ..< start + length` that exist, as SQL's
+    /// SUBSTRING defines it (a start before 1 still counts toward the length). Never traps: the
+    /// end is computed with saturating arithmetic.
+    static func substring(_ text: String, start: Int, length: Int?) -> String {
+        let scalars = text.unicodeScalars
+        let count = scalars.count
+        var end = count + 1  // exclusive, 1-based
+        if let length {
+            if length <= 0 { return "" }
+            let (sum, overflow) = start.addingReportingOverflow(length)
+            end = Swift.min(end, overflow ? Int.max : sum)
+        }
+        let first = Swift.max(start, 1)
+        guard first < end, first <= count else { return "" }
+        let lower = scalars.index(scalars.startIndex, offsetBy: first - 1)
+        let upper = scalars.index(lower, offsetBy: end - first)
+        return String(scalars[lower..<upper])
+    }
+
+    /// `trim`: drops Unicode white-space scalars from both ends (a combining mark after a space
+    /// keeps that space, since the mark needs it).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    /// `round(x, digits)`: half away from zero at the given decimal place. A value too large to
+    /// have a fraction, or a scale that would overflow, leaves the value as it is; digits past 30
+    /// are taken as 30, as SQLite does.
+    static func rounded(_ value: Double, digits: Int) -> Double {
+        guard value.isFinite else { return value }
+        let places = Swift.max(-30, Swift.min(30, digits))
+        if places >= 0 && Swift.abs(value) >= 4_503_599_627_370_496 { return value }  // 2^52: already whole
+        var scale = 1.0
+        for _ in 0..<Swift.abs(places) { scale *= 10 }
+        let result = places >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
+        return result.isFinite ? result : value
+    }
+}
+
+/// A value a function or operator cannot compute (an overflow, a bad argument).
+struct EvaluationError: Error, Sendable {
+    var message: String
+    var help: String?
+
+    init(_ message: String, help: String? = nil) {
+        self.message = message
+        self.help = help
     }
 }
 
 extension String {
     /// Case-insensitive substring test; every string contains the empty string. (Foundation's
     /// `contains`, visible once any file imports it, says no for an empty needle.)
+    /// Compares scalars after Unicode lower-casing, without normalisation (see `ExactText`).
     func containsIgnoringCase(_ part: String) -> Bool {
-        part.isEmpty || lowercased().firstRange(of: part.lowercased()) != nil
+        part.isEmpty || ExactText.contains(lowercased(), part.lowercased())
     }
 }
 

@@ -22,7 +22,8 @@ enum SortKey {
                 return .integers32(values, nulls: nulls.flags, descending: descending)
             case .floats(let values, let nulls): return .floats(values, nulls: nulls.flags, descending: descending)
             case .strings(let codes, let dictionary):
-                let order = dictionary.strings.indices.sorted { dictionary.strings[$0] < dictionary.strings[$1] }
+                let strings = dictionary.strings
+                let order = strings.indices.sorted { ExactText.compare(strings[$0], strings[$1]) < 0 }
                 var rank = [Int32](repeating: 0, count: dictionary.strings.count)
                 for (position, code) in order.enumerated() { rank[code] = Int32(position) }
                 return .ranks(codes, rank: rank, descending: descending)
@@ -69,7 +70,7 @@ enum SortKey {
     }
 }
 
-/// Orders rows by keys, stably. A sort can be stopped part-way: every 16,384 comparisons it asks
+/// Orders rows by keys, stably. A sort can be stopped part-way: every 4,096 comparisons it asks
 /// `shouldStop`, and once told to stop it finishes at once with a meaningless order, which the
 /// caller throws away.
 final class Sorter {

@@ -1,6 +1,13 @@
 // One value of any type: what results hand out a cell at a time.
 
 /// A single value. Tables store columns of unboxed values; `Value` is for results and literals.
+///
+/// Equality is Byline's one rule for `=`, `in`, `distinct`, `group by` and joins: numbers are equal
+/// when they are the same number (an integer and a float compare exactly, never by rounding the
+/// integer to a float), strings when they are the same sequence of Unicode scalars (no
+/// normalisation: "é" written as one scalar differs from "e" with a combining accent, as in SQL
+/// engines), and `null` equals only `null` here (grouping keeps nulls together; the `=` operator
+/// itself is false for null, see `compare`).
 public enum Value: Sendable, Hashable, CustomStringConvertible {
     case null
     case integer(Int)
@@ -69,6 +76,53 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         return out + "\""
     }
 
+    // MARK: - Equality
+
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.float(let a), .float(let b)): return a == b || (a.isNaN && b.isNaN)
+        case (.integer(let a), .float(let b)), (.float(let b), .integer(let a)): return compareExactly(a, b) == 0
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.date(let a), .date(let b)): return a == b
+        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0 as UInt8)
+        case .integer(let value):
+            hasher.combine(1 as UInt8)
+            hasher.combine(value)
+        case .float(let value):
+            // A float that is a whole number in integer range hashes as that integer, since they are equal.
+            if let whole = Int(exactly: value) {
+                hasher.combine(1 as UInt8)
+                hasher.combine(whole)
+            } else {
+                hasher.combine(2 as UInt8)
+                hasher.combine(value.isNaN ? .nan : value)
+            }
+        case .string(let value):
+            hasher.combine(3 as UInt8)
+            ExactText.hash(value, into: &hasher)
+        case .bool(let value):
+            hasher.combine(4 as UInt8)
+            hasher.combine(value)
+        case .date(let value):
+            hasher.combine(5 as UInt8)
+            hasher.combine(value)
+        case .list(let values):
+            hasher.combine(6 as UInt8)
+            hasher.combine(values.count)
+            for value in values { hasher.combine(value) }
+        }
+    }
+
     // MARK: - Comparison
 
     /// Three-way comparison for values of comparable types; nil when either is null or they don't compare.
@@ -78,7 +132,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case (.float(let a), .float(let b)): return a < b ? -1 : (a == b ? 0 : 1)
         case (.integer(let a), .float(let b)): return compareMixed(a, b)
         case (.float(let a), .integer(let b)): return compareMixed(b, a).map { -$0 }
-        case (.string(let a), .string(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case (.string(let a), .string(let b)): return ExactText.compare(a, b)
         case (.bool(let a), .bool(let b)): return a == b ? 0 : (!a ? -1 : 1)
         case (.date(let a), .date(let b)): return a < b ? -1 : (a == b ? 0 : 1)
         case (.list(let a), .list(let b)):
@@ -93,7 +147,19 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     private static func compareMixed(_ a: Int, _ b: Double) -> Int? {
         if b.isNaN { return nil }
-        let converted = Double(a)
-        return converted < b ? -1 : (converted == b ? 0 : 1)
+        return compareExactly(a, b)
+    }
+
+    /// Compares an integer with a (non-NaN) float by their exact values, as SQLite does: converting
+    /// the integer to a float would make 2^53 + 1 equal 2^53.
+    static func compareExactly(_ a: Int, _ b: Double) -> Int {
+        if b.isNaN { return 1 }
+        if b >= 9_223_372_036_854_775_808.0 { return -1 }
+        if b < -9_223_372_036_854_775_808.0 { return 1 }
+        let whole = b.rounded(.towardZero)
+        let integer = Int(whole)  // in range: checked above
+        if a != integer { return a < integer ? -1 : 1 }
+        let fraction = b - whole
+        return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0)
     }
 }

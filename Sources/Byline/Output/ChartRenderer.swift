@@ -28,7 +28,12 @@ enum ChartRenderer {
             let value = result[row, 0]
             return value.isNull ? "null" : TableFormatter.visible(value.description)
         }
-        let numbers = (0..<result.rowCount).map { result[$0, 1].asDouble }
+        // Infinite and NaN values get no bar and do not set the scale (they would make every other
+        // bar empty, or an infinite one).
+        let numbers = (0..<result.rowCount).map { row -> Double? in
+            guard let number = result[row, 1].asDouble, number.isFinite else { return nil }
+            return number
+        }
         let texts = (0..<result.rowCount).map { row in result[row, 1].description }
         let labelWidth = min(max(1, labels.map(DisplayWidth.of).max() ?? 1), width / 3)
         let numberWidth = texts.map(DisplayWidth.of).max() ?? 1
@@ -39,8 +44,8 @@ enum ChartRenderer {
             let label = DisplayWidth.truncate(labels[row], to: labelWidth)
             out += label + String(repeating: " ", count: labelWidth - DisplayWidth.of(label)) + " "
             var blocks = ""
-            if let number = numbers[row], largest > 0, number > 0 {
-                let eighthsLong = Int((number / largest * Double(barWidth) * 8).rounded())
+            if let number = numbers[row], largest > 0, largest.isFinite, number > 0 {
+                let eighthsLong = Int((min(1, number / largest) * Double(barWidth) * 8).rounded())
                 blocks = String(repeating: "█", count: eighthsLong / 8) + eighths[eighthsLong % 8]
                 if blocks.isEmpty { blocks = "▏" }
             }

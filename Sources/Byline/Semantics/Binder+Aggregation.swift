@@ -28,12 +28,13 @@ extension Binder {
         for item in items {
             let bound = try bind(item.expression, in: input)
             outputs.append(bound.expression)
-            var field = try outputField(item, bound, existing: fields, input: input)
-            if case .column(let index) = bound.expression, index < keys.count, item.alias == nil,
-                case .column(let inputIndex) = keyTypes[index].expression
-            {
-                field.name = input.fields[inputIndex].name
-                field.qualifier = input.fields[inputIndex].qualifier
+            // Here a column is a position among (keys ++ aggregates): a key that is an input field
+            // keeps that field's name.
+            let field = try outputField(item, bound, existing: fields, input: input) { expression in
+                guard case .column(let index) = expression, index < keyTypes.count,
+                    case .column(let inputIndex) = keyTypes[index].expression
+                else { return nil }
+                return inputIndex
             }
             fields.append(field)
         }
@@ -48,7 +49,7 @@ extension Binder {
     /// Inside an aggregation: a group key, an aggregate call, or an error for a bare field.
     mutating func bindInAggregation(_ expression: Expression) throws(Failure) -> TypedExpression? {
         guard let context = aggregation else { return nil }
-        if let index = context.keys.firstIndex(where: { $0.hasSameShape(as: expression) }) {
+        if let index = try keyIndex(of: expression, in: context) {
             let key = context.keyTypes[index]
             return TypedExpression(expression: .column(index), type: key.type, references: key.references)
         }
@@ -74,11 +75,28 @@ extension Binder {
         }
     }
 
+    /// Which `group by` key an expression is: written the same way, or naming the same thing
+    /// (`a` for the key `t.a`, or the other way round).
+    mutating func keyIndex(of expression: Expression, in context: AggregationContext) throws(Failure) -> Int? {
+        if let index = context.keys.firstIndex(where: { $0.hasSameShape(as: expression) }) { return index }
+        if containsAggregate(expression) { return nil }
+        // Bind it against the input quietly; a failure here is reported by the normal path.
+        let savedDiagnostics = diagnostics
+        let savedAggregation = aggregation
+        aggregation = nil
+        defer {
+            diagnostics = savedDiagnostics
+            aggregation = savedAggregation
+        }
+        guard let bound = try? bind(expression, in: context.input) else { return nil }
+        return context.keyTypes.firstIndex { $0.expression == bound.expression }
+    }
+
     mutating func bindAggregate(
         _ kind: AggregateCall.Kind, name: String, arguments: [Expression], distinct: Bool, span: SourceSpan
     ) throws(Failure) -> TypedExpression {
         guard var context = aggregation else { throw Failure() }
-        var call = AggregateCall(kind: kind, argument: nil, argumentType: .null)
+        var call = AggregateCall(kind: kind, argument: nil, argumentType: .null, place: Place(span: span))
         if kind == .count && arguments.isEmpty {
             call.kind = .countRows
         } else {

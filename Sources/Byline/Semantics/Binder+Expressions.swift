@@ -44,9 +44,16 @@ extension Binder {
                     .typeMismatch, "cannot negate \(describe(operand)) of type \(bound.type)", at: operand.span,
                     help: "'-' applies to integers and floats")
             }
-            if case .integer(let value)? = bound.constant, value != Int.min { return literalExpression(.integer(-value)) }
+            if case .integer(let value)? = bound.constant {
+                let (negated, overflow) = (0).subtractingReportingOverflow(value)
+                if overflow {
+                    throw fail(.invalidNumber, "integer overflow in negation of \(value)", at: expression.span,
+                        help: "integers range from \(Int.min) to \(Int.max)")
+                }
+                return literalExpression(.integer(negated))
+            }
             if case .float(let value)? = bound.constant { return literalExpression(.float(-value)) }
-            return TypedExpression(expression: .negate(bound.expression), type: bound.type)
+            return TypedExpression(expression: .negate(bound.expression, Place(span: expression.span)), type: bound.type)
         case .isNull(let operand, let negated):
             let bound = try bind(operand, in: schema)
             let test = BoundExpression.isNull(bound.expression)
@@ -122,10 +129,14 @@ extension Binder {
         case .success(let type):
             let expressions = bound.map(\.expression)
             if bound.allSatisfy({ $0.constant != nil }) {
-                return TypedExpression(expression: .literal(function.apply(bound.compactMap(\.constant))), type: type)
+                do {
+                    return TypedExpression(expression: .literal(try function.apply(bound.compactMap(\.constant))), type: type)
+                } catch {
+                    throw fail(.runtimeFailure, error.message, at: span, help: error.help)
+                }
             }
             let references = function == .coalesce ? bound.first?.references : nil
-            return TypedExpression(expression: .call(function, expressions), type: type, references: references)
+            return TypedExpression(expression: .call(function, expressions, Place(span: span)), type: type, references: references)
         case .failure(let misfit):
             let argument = arguments[misfit.index]
             throw fail(
@@ -181,12 +192,14 @@ extension Binder {
             switch op {
             case .contains: return TypedExpression(expression: .contains(lhs.expression, rhs.expression), type: .bool)
             case .matches: return try bindMatches(lhs, right, rhs)
-            case .startsWith: return TypedExpression(expression: .call(.startsWith, [lhs.expression, rhs.expression]), type: .bool)
-            case .endsWith: return TypedExpression(expression: .call(.endsWith, [lhs.expression, rhs.expression]), type: .bool)
+            case .startsWith:
+                return TypedExpression(expression: .call(.startsWith, [lhs.expression, rhs.expression], Place()), type: .bool)
+            case .endsWith:
+                return TypedExpression(expression: .call(.endsWith, [lhs.expression, rhs.expression], Place()), type: .bool)
             default:
                 canonicalize(&rhs, against: lhs)
                 canonicalize(&lhs, against: rhs)
-                return TypedExpression(expression: .call(.equalIgnoringCase, [lhs.expression, rhs.expression]), type: .bool)
+                return TypedExpression(expression: .call(.equalIgnoringCase, [lhs.expression, rhs.expression], Place()), type: .bool)
             }
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             coerceDateLiteral(&rhs, toMatch: lhs)
@@ -209,7 +222,9 @@ extension Binder {
             return TypedExpression(expression: .compare(op, lhs.expression, rhs.expression), type: .bool)
         case .add, .subtract, .multiply, .divide, .remainder:
             if op == .add, lhs.type == .string, rhs.type == .string {
-                return TypedExpression(expression: .arithmetic(.add, lhs.expression, rhs.expression, .string), type: .string)
+                return TypedExpression(
+                    expression: .arithmetic(.add, lhs.expression, rhs.expression, .string, Place(span: left.span.union(right.span))),
+                    type: .string)
             }
             for (bound, syntax) in [(lhs, left), (rhs, right)] where !bound.type.isNumeric {
                 throw fail(
@@ -218,7 +233,8 @@ extension Binder {
             }
             let type: DataType =
                 (op == .divide || lhs.type == .float || rhs.type == .float) ? .float : (lhs.type == .null ? rhs.type : lhs.type)
-            return TypedExpression(expression: .arithmetic(op, lhs.expression, rhs.expression, type), type: type)
+            return TypedExpression(
+                expression: .arithmetic(op, lhs.expression, rhs.expression, type, Place(span: left.span.union(right.span))), type: type)
         }
     }
 

@@ -358,13 +358,18 @@ struct Binder {
     }
 
     /// The field a `select` item produces: its alias, else a field's own name, else its text.
+    /// `inputIndex` says which input field a bound expression reads, when it is one.
     mutating func outputField(
-        _ item: SelectItem, _ bound: TypedExpression, existing: [Field], input: TableSchema
+        _ item: SelectItem, _ bound: TypedExpression, existing: [Field], input: TableSchema,
+        inputIndex: (BoundExpression) -> Int? = { expression in
+            if case .column(let index) = expression { return index }
+            return nil
+        }
     ) throws(Failure) -> Field {
         var qualifier: String?
         var name = item.alias?.text ?? text(of: item.expression.span)
         // A field keeps its name (qualified, as `visits.status`, where a join made it ambiguous).
-        if item.alias == nil, case .column(let index) = bound.expression {
+        if item.alias == nil, let index = inputIndex(bound.expression), input.fields.indices.contains(index) {
             switch item.expression.kind {
             case .field, .qualifiedField:
                 name = input.fields[index].name

@@ -15,12 +15,12 @@ indirect enum BoundExpression: Sendable, Equatable {
     case isNull(BoundExpression)
     /// Builds a list from element expressions.
     case makeList([BoundExpression])
-    case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType)
-    case negate(BoundExpression)
+    case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType, Place)
+    case negate(BoundExpression, Place)
     /// Maps any name of an entity (lowercased) to its canonical name; other values pass through.
     case canonical(BoundExpression, [String: String])
     /// A built-in scalar function.
-    case call(ScalarFunction, [BoundExpression])
+    case call(ScalarFunction, [BoundExpression], Place)
     /// A function the host registered.
     case userCall(UserFunction, [BoundExpression])
     /// Whole-string regular expression match; the pattern was checked when the query was.
@@ -32,11 +32,11 @@ indirect enum BoundExpression: Sendable, Equatable {
         case .literal: return []
         case .column(let index): return [index]
         case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
-            .member(let a, let b), .arithmetic(_, let a, let b, _):
+            .member(let a, let b), .arithmetic(_, let a, let b, _, _):
             return a.columnsUsed.union(b.columnsUsed)
-        case .not(let a), .isNull(let a), .negate(let a), .canonical(let a, _), .matches(let a, _):
+        case .not(let a), .isNull(let a), .negate(let a, _), .canonical(let a, _), .matches(let a, _):
             return a.columnsUsed
-        case .makeList(let items), .call(_, let items), .userCall(_, let items):
+        case .makeList(let items), .call(_, let items, _), .userCall(_, let items):
             return items.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
         }
     }
@@ -51,17 +51,27 @@ indirect enum BoundExpression: Sendable, Equatable {
         case .or(let a, let b): return .or(a.shifted(by: offset), b.shifted(by: offset))
         case .contains(let a, let b): return .contains(a.shifted(by: offset), b.shifted(by: offset))
         case .member(let a, let b): return .member(a.shifted(by: offset), b.shifted(by: offset))
-        case .arithmetic(let op, let a, let b, let type): return .arithmetic(op, a.shifted(by: offset), b.shifted(by: offset), type)
+        case .arithmetic(let op, let a, let b, let type, let place):
+            return .arithmetic(op, a.shifted(by: offset), b.shifted(by: offset), type, place)
         case .not(let a): return .not(a.shifted(by: offset))
         case .isNull(let a): return .isNull(a.shifted(by: offset))
-        case .negate(let a): return .negate(a.shifted(by: offset))
+        case .negate(let a, let place): return .negate(a.shifted(by: offset), place)
         case .canonical(let a, let index): return .canonical(a.shifted(by: offset), index)
         case .matches(let a, let pattern): return .matches(a.shifted(by: offset), pattern: pattern)
         case .makeList(let items): return .makeList(items.map { $0.shifted(by: offset) })
-        case .call(let function, let items): return .call(function, items.map { $0.shifted(by: offset) })
+        case .call(let function, let items, let place): return .call(function, items.map { $0.shifted(by: offset) }, place)
         case .userCall(let function, let items): return .userCall(function, items.map { $0.shifted(by: offset) })
         }
     }
+}
+
+/// Where an expression that can fail while running (overflow, a bad argument) was written, so the
+/// error points at it. It takes no part in equality: the same expression written twice is still the
+/// same expression (what matching `group by` keys relies on).
+struct Place: Sendable, Equatable {
+    var span: SourceSpan?
+
+    static func == (lhs: Place, rhs: Place) -> Bool { true }
 }
 
 /// A checked expression with its type and, when it holds names of another table's rows, that table.
@@ -88,6 +98,8 @@ struct AggregateCall: Sendable, Equatable {
     var argument: BoundExpression?
     /// The type of the argument.
     var argumentType: DataType
+    /// Where the call was written (for `sum`'s overflow).
+    var place = Place()
 }
 
 /// A checked query: where rows come from and the stages they pass through.

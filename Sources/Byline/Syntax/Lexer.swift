@@ -261,11 +261,7 @@ public struct Lexer {
         } else if let value = Int(text) {
             tokens.append(Token(.integer(value), span))
         } else {
-            diagnostics.append(
-                Diagnostic(
-                    .invalidNumber, "integer '\(text)' is too large", at: span,
-                    help: "integers range from \(Int.min) to \(Int.max)"))
-            tokens.append(Token(.invalid, span))
+            tokens.append(Token(.oversizedInteger(text), span))
         }
     }
 

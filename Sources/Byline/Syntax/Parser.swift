@@ -405,8 +405,14 @@ public struct Parser {
     private mutating func parseUnary() throws(Failure) -> Expression {
         let start = current.span
         if match(.minus) {
+            // The smallest integer is written as a negated literal whose digits alone do not fit.
+            if case .oversizedInteger(let digits) = current.kind, Int("-" + digits) != nil {
+                let literal = current
+                advance()
+                return Expression(kind: .literal(.integer(Int.min)), span: start.union(literal.span))
+            }
             let operand = try nested { (parser: inout Parser) throws(Failure) in try parser.parseUnary() }
-            if case .literal(.integer(let value)) = operand.kind {
+            if case .literal(.integer(let value)) = operand.kind, value != Int.min {
                 return Expression(kind: .literal(.integer(-value)), span: start.union(operand.span))
             }
             if case .literal(.float(let value)) = operand.kind {
@@ -432,6 +438,10 @@ public struct Parser {
         case .float(let value):
             advance()
             return Expression(kind: .literal(.float(value)), span: token.span)
+        case .oversizedInteger(let digits):
+            throw error(
+                .invalidNumber, "integer '\(digits)' is too large", at: token.span,
+                help: "integers range from \(Int.min) to \(Int.max); write \(digits).0 for a float")
         case .keyword(.true), .keyword(.false):
             advance()
             return Expression(kind: .literal(.bool(token.kind == .keyword(.true))), span: token.span)

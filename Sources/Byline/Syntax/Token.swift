@@ -18,6 +18,9 @@ public enum TokenKind: Sendable, Equatable {
     case keyword(Keyword)
     case string(String)
     case integer(Int)
+    /// Digits too large for an integer. Only `-9223372036854775808` (the smallest integer, whose
+    /// digits alone do not fit) is a valid use; the parser reports every other.
+    case oversizedInteger(String)
     case float(Double)
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, semicolon, dot
@@ -39,7 +42,7 @@ public enum TokenKind: Sendable, Equatable {
         case .identifier(let name): return "'\(name)'"
         case .keyword(let keyword): return "'\(keyword.rawValue)'"
         case .string: return "a string"
-        case .integer, .float: return "a number"
+        case .integer, .float, .oversizedInteger: return "a number"
         case .leftParen: return "'('"
         case .rightParen: return "')'"
         case .leftBracket: return "'['"

@@ -1,0 +1,88 @@
+// Byline's one rule for comparing text: by Unicode scalars, with no normalisation.
+//
+// Swift's `String` equality and ordering treat canonically equivalent strings as equal ("é" as
+// one scalar or as "e" plus a combining accent; the Kelvin sign and "K" are not, but NFC folds
+// others). SQL engines compare the stored scalars, and a table must give back exactly what was
+// loaded, so every comparison, hash and dictionary of strings in the engine goes through here.
+// UTF-8 byte order is Unicode scalar order, so comparing bytes is comparing scalars.
+
+/// Scalar-exact comparison and hashing of strings.
+enum ExactText {
+    /// -1, 0 or 1 as `a` sorts before, with or after `b` by Unicode scalars.
+    static func compare(_ a: String, _ b: String) -> Int {
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let x?, let y?) where x != y: return x < y ? -1 : 1
+            default: continue
+            }
+        }
+    }
+
+    /// Whether `a` and `b` hold the same scalars.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Feeds the string's UTF-8 bytes to a hasher.
+    static func hash(_ text: String, into hasher: inout Hasher) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
+            hasher.combine(bytes: UnsafeRawBufferPointer(buffer))
+        }
+        if done == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+        hasher.combine(0xFF as UInt8)  // never a UTF-8 byte: ends the string
+    }
+
+    /// Whether `text` holds `part` as a run of scalars (the empty string is in every string).
+    static func contains(_ text: String, _ part: String) -> Bool {
+        let needle = Array(part.utf8)
+        if needle.isEmpty { return true }
+        let haystack = Array(text.utf8)
+        if needle.count > haystack.count { return false }
+        let first = needle[0]
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first {
+                var matched = 1
+                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
+    /// Whether `text` begins with the scalars of `prefix`.
+    static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// Whether `text` ends with the scalars of `suffix`.
+    static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        text.utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// Equal after Unicode lower-casing, scalar by scalar (what `=~` and name matching mean).
+    static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        equal(a.lowercased(), b.lowercased())
+    }
+}
+
+/// A string that is equal to, and hashes like, another only when their scalars are the same:
+/// the key of string dictionaries (dictionary encoding, entity names).
+struct ExactString: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool { ExactText.equal(lhs.text, rhs.text) }
+
+    func hash(into hasher: inout Hasher) { ExactText.hash(text, into: &hasher) }
+}
