@@ -26,6 +26,11 @@ let package = Package(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
         ),
+        // The system SQLite: the oracle of the differential tests.
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Running scripts, dot-commands and the interactive shell.
         .target(name: "BylineShell", dependencies: ["Byline", "CReadline"]),
         .executableTarget(
@@ -43,6 +48,8 @@ let package = Package(
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
+        // Random queries through Byline and through SQLite, answers compared.
+        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

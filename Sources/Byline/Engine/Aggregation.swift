@@ -180,8 +180,12 @@ struct Accumulator {
         case .countDistinct: return .integer(distinct.count)
         case .sum:
             if count == 0 { return .null }
-            return call.argumentType == .float ? .float(floatSum) : .integer(integerSum)
-        case .avg: return count == 0 ? .null : .float(floatSum / Double(count))
+            if call.argumentType == .float { return floatSum.isNaN ? .null : .float(floatSum) }
+            return .integer(integerSum)
+        case .avg:
+            // Infinity minus infinity is not a number: null, as in arithmetic.
+            let average = floatSum / Double(count)
+            return count == 0 || average.isNaN ? .null : .float(average)
         case .min, .max: return extreme
         case .list: return .list(values)
         }

@@ -6,10 +6,12 @@ enum ScalarFunction: String, Sendable, CaseIterable {
     case contains, startsWith = "starts_with", endsWith = "ends_with"
     /// `=~`: equality ignoring case (an operator, not callable by name).
     case equalIgnoringCase = "=~"
+    /// An integer as a float, where a float is expected (`coalesce(f, i)` is a float); not callable.
+    case widenToFloat = "float"
 
     /// Functions callable by name.
     static let callable: [String: ScalarFunction] = Dictionary(
-        uniqueKeysWithValues: allCases.filter { $0 != .equalIgnoringCase }.map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: allCases.filter { $0 != .equalIgnoringCase && $0 != .widenToFloat }.map { ($0.rawValue, $0) })
 
     /// How many arguments the function takes.
     var arity: ClosedRange<Int> {
@@ -34,6 +36,7 @@ enum ScalarFunction: String, Sendable, CaseIterable {
         case .year, .month, .day: return "\(rawValue)(date)"
         case .contains, .startsWith, .endsWith: return "\(rawValue)(string, string)"
         case .equalIgnoringCase: return "string =~ string"
+        case .widenToFloat: return "float(number)"
         }
     }
 
@@ -75,6 +78,8 @@ enum ScalarFunction: String, Sendable, CaseIterable {
         case .year, .month, .day:
             if let misfit = require(0, { $0 == .date }, "a date") { return .failure(misfit) }
             return .success(.integer)
+        case .widenToFloat:
+            return .success(.float)
         case .contains, .startsWith, .endsWith, .equalIgnoringCase:
             for index in 0..<2 {
                 if let misfit = require(index, isString, "a string") { return .failure(misfit) }
@@ -120,6 +125,8 @@ enum ScalarFunction: String, Sendable, CaseIterable {
             }
             return .integer(Swift.abs(number))
         case (.abs, .float(let number)): return .float(Swift.abs(number))
+        case (.widenToFloat, .integer(let number)): return .float(Double(number))
+        case (.widenToFloat, .float): return arguments[0]
         case (.round, let number):
             if case .integer = number, arguments.count == 1 { return number }
             guard let value = number.asDouble else { return .null }

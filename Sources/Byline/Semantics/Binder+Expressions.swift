@@ -130,13 +130,23 @@ extension Binder {
             let expressions = bound.map(\.expression)
             if bound.allSatisfy({ $0.constant != nil }) {
                 do {
-                    return TypedExpression(expression: .literal(try function.apply(bound.compactMap(\.constant))), type: type)
+                    var folded = try function.apply(bound.compactMap(\.constant))
+                    if type == .float, case .integer(let number) = folded { folded = .float(Double(number)) }
+                    return TypedExpression(expression: .literal(folded), type: type)
                 } catch {
                     throw fail(.runtimeFailure, error.message, at: span, help: error.help)
                 }
             }
             let references = function == .coalesce ? bound.first?.references : nil
-            return TypedExpression(expression: .call(function, expressions, Place(span: span)), type: type, references: references)
+            var arguments = expressions
+            if function == .coalesce, type == .float {
+                // A float result holds floats: an integer argument is widened, so 1 and 1.0 never
+                // reach a column (or a group) as different values.
+                for index in arguments.indices where bound[index].type == .integer {
+                    arguments[index] = .call(.widenToFloat, [arguments[index]], Place())
+                }
+            }
+            return TypedExpression(expression: .call(function, arguments, Place(span: span)), type: type, references: references)
         case .failure(let misfit):
             let argument = arguments[misfit.index]
             throw fail(

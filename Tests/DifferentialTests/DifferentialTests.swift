@@ -1,0 +1,150 @@
+// The differential test: random tables and random queries, run through Byline and through SQLite,
+// the answers compared. SQLite is the oracle; every documented difference is in QueryGenerator.
+//
+// CI runs a fixed set of seeds. For a longer run with any seeds:
+//   Tests/differential --seeds 1000 --first 5000 --queries 400
+// (which sets BYLINE_DIFF_FIRST_SEED, BYLINE_DIFF_SEEDS and BYLINE_DIFF_QUERIES).
+
+import Byline
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct DifferentialTests {
+    /// How one engine answered.
+    enum Outcome {
+        case rows([[String]])
+        case overflow(String)
+        case failure(String)
+    }
+
+    struct Settings {
+        var firstSeed: UInt64 = 1
+        var seeds = 15
+        var queries = 200
+
+        static func fromEnvironment() -> Settings {
+            var settings = Settings()
+            if let text = getenv("BYLINE_DIFF_FIRST_SEED").map({ String(cString: $0) }), let value = UInt64(text) {
+                settings.firstSeed = value
+            }
+            if let text = getenv("BYLINE_DIFF_SEEDS").map({ String(cString: $0) }), let value = Int(text) { settings.seeds = value }
+            if let text = getenv("BYLINE_DIFF_QUERIES").map({ String(cString: $0) }), let value = Int(text) {
+                settings.queries = value
+            }
+            return settings
+        }
+    }
+
+    @Test func bylineAgreesWithSQLite() throws {
+        let settings = Settings.fromEnvironment()
+        var compared = 0
+        var overflows = 0
+        var mismatches: [String] = []
+        for seed in settings.firstSeed..<(settings.firstSeed + UInt64(settings.seeds)) {
+            var random = SplitMix64(state: seed)
+            let tables = RandomTables(random: &random)
+            let session = Session(tables: [])
+            tables.register(in: session)
+            let database = try SQLiteDatabase()
+            try tables.create(in: database)
+            var generator = QueryGenerator(seed: seed &* 7919)
+            for number in 0..<settings.queries {
+                let query = generator.query()
+                let byline = DifferentialTests.run(query.byline, in: session)
+                let sqlite = DifferentialTests.run(query.sql, in: database)
+                compared += 1
+                if case .overflow = byline {
+                    overflows += 1
+                    continue
+                }
+                if let difference = DifferentialTests.difference(byline, sqlite, ordered: query.ordered) {
+                    mismatches.append(
+                        "seed \(seed), query \(number):\n  byline: \(query.byline)\n  sql:    \(query.sql)\n  \(difference)")
+                }
+            }
+        }
+        let report = "\(mismatches.count) of \(compared) queries differ:\n" + mismatches.prefix(20).joined(separator: "\n")
+        #expect(mismatches.isEmpty, Comment(rawValue: report))
+        // The generator must mostly make queries that both engines answer.
+        #expect(overflows * 5 < compared, "\(overflows) of \(compared) queries overflowed")
+        print("differential: \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(mismatches.count) differ")
+    }
+
+    static func run(_ text: String, in session: Session) -> Outcome {
+        do {
+            let results = try session.run(text)
+            guard let result = results.last else { return .failure("no result") }
+            return .rows(result.rows.map { $0.map(canonical) })
+        } catch {
+            let messages = error.diagnostics.map(\.message).joined(separator: "; ")
+            return messages.contains("integer overflow") ? .overflow(messages) : .failure(messages)
+        }
+    }
+
+    static func run(_ sql: String, in database: SQLiteDatabase) -> Outcome {
+        do {
+            return .rows(try database.query(sql).map { $0.map(canonical) })
+        } catch {
+            return .failure("\(error)")
+        }
+    }
+
+    /// Why two outcomes differ, or nil when they agree.
+    static func difference(_ byline: Outcome, _ sqlite: Outcome, ordered: Bool) -> String? {
+        switch (byline, sqlite) {
+        case (.rows(var a), .rows(var b)):
+            if !ordered {
+                a.sort { $0.lexicographicallyPrecedes($1) }
+                b.sort { $0.lexicographicallyPrecedes($1) }
+            }
+            if a == b { return nil }
+            return "byline rows: \(a.prefix(12))\n  sqlite rows: \(b.prefix(12))"
+        case (.failure(let message), _):
+            return "byline failed: \(message)\n  sqlite: \(sqlite)"
+        case (_, .failure(let message)):
+            return "sqlite failed: \(message)\n  byline: \(byline)"
+        default:
+            return nil
+        }
+    }
+
+    /// A value as text that is equal for equal answers: numbers by value (floats to 12 significant
+    /// digits, so summing in another order does not matter; -0.0 as 0), booleans as 0 and 1.
+    static func canonical(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let number): return "n:\(number)"
+        case .float(let number): return canonicalNumber(number)
+        case .bool(let flag): return flag ? "n:1" : "n:0"
+        case .string(let text): return "s:" + text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ".")
+        default: return "other:\(value)"
+        }
+    }
+
+    static func canonical(_ value: SQLiteValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let number): return "n:\(number)"
+        case .real(let number): return canonicalNumber(number)
+        case .text(let text): return "s:" + text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ".")
+        }
+    }
+
+    static func canonicalNumber(_ number: Double) -> String {
+        if number == 0 { return "n:0" }
+        if !number.isFinite { return number.isNaN ? "n:nan" : (number > 0 ? "n:inf" : "n:-inf") }
+        if number == number.rounded(), Swift.abs(number) < 1e12 { return "n:\(Int(number))" }
+        return "n:" + formatted(number)
+    }
+
+    /// `%.12g`, without Foundation.
+    static func formatted(_ number: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = withVaList([number]) { vsnprintf(&buffer, buffer.count, "%.12g", $0) }
+        return String(decoding: buffer.prefix(Int(max(0, count))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,517 @@
+// Random queries, each written twice: in Byline and in SQL for SQLite, with the same meaning.
+//
+// Byline's documented differences from SQL are written here, once, where the SQL is made:
+// - Comparisons and tests with null are false, not null, and and/or/not treat null as false
+//   (README, "The language": "Comparisons with null are false"): every test is wrapped in
+//   coalesce(…, 0), so SQL's three-valued logic never shows.
+// - `/` always gives a float (README: "integers stay integers except for `/`"): CAST(a AS REAL) / b.
+// - `order by` puts nulls last in both directions (README: "sort (stable; nulls last)"): each key
+//   becomes `k IS NULL, k`; and the sort is stable, so every generated order ends with the ids.
+// - Integer overflow is an error (README: "overflow is an error"), where SQLite widens to a
+//   float: a query Byline stops with "integer overflow" is counted, not compared.
+// - `contains` and `=~` ignore case by Unicode case mapping, SQLite's lower() only ASCII's
+//   (README: "contains (case-insensitive substring)"): they, lower and upper are generated only
+//   over ASCII text.
+// - `trim` removes Unicode white space (README, Functions), SQLite's trim() only spaces: the
+//   SQL names the same set of characters.
+// - `substr(s, start, length)` follows SQL's SUBSTRING (a start before 1 still counts toward the
+//   length), which SQLite's substr does not for negative starts: the SQL is given the clipped
+//   start and length.
+// - `round(x, digits)` with negative digits rounds to tens in Byline, and is not generated.
+// - `coalesce` of a float and an integer is a float (README, Types): the integer is CAST.
+
+import TestSupport
+
+/// One query in both languages, and how to compare the answers.
+struct GeneratedQuery {
+    var byline: String
+    var sql: String
+    /// Whether the rows come in a defined order (else they are compared as a multiset).
+    var ordered: Bool
+}
+
+/// An expression in both languages.
+struct GeneratedExpression {
+    var byline: String
+    var sql: String
+    var kind: ValueKind
+    /// For strings: every value is ASCII.
+    var ascii = true
+    /// For bools: the value is never null (tests and logic are wrapped already).
+    var neverNull = false
+
+    /// The SQL for use as a condition: never null, false where Byline's would be.
+    var sqlTest: String { kind == .bool && !neverNull ? "coalesce(\(sql), 0)" : sql }
+}
+
+/// Draws queries over `RandomTables`.
+struct QueryGenerator {
+    var random: SplitMix64
+
+    init(seed: UInt64) {
+        random = SplitMix64(state: seed)
+    }
+
+    mutating func chance(_ percent: Int) -> Bool { random.below(100) < percent }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[random.below(items.count)] }
+
+    // MARK: - Queries
+
+    mutating func query() -> GeneratedQuery {
+        switch random.below(7) {
+        case 0, 1: return filterAndProject()
+        case 2, 3: return aggregation()
+        case 4: return join()
+        case 5: return distinct()
+        default: return projectThenFilter()
+        }
+    }
+
+    /// `t [where P] [order by K…, id] select E… [limit N offset M]`, or `t where P count`.
+    mutating func filterAndProject() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        var byline = "t"
+        var sqlWhere = ""
+        if chance(80) {
+            let condition = boolean(scope, depth: 2)
+            byline += " where \(condition.byline)"
+            sqlWhere = " WHERE \(condition.sqlTest)"
+        }
+        if chance(15) {
+            return GeneratedQuery(byline: byline + " count", sql: "SELECT count(*) FROM t\(sqlWhere)", ordered: true)
+        }
+        var ordered = false
+        var sqlOrder = ""
+        if chance(60) {
+            ordered = true
+            var bylineKeys: [String] = []
+            var sqlKeys: [String] = []
+            for _ in 0..<(1 + random.below(2)) {
+                let key = expression(of: pick([.integer, .float, .string, .bool]), scope, depth: 1)
+                let descending = chance(50)
+                bylineKeys.append(key.byline + (descending ? " desc" : ""))
+                // coalesce(…, NULL): a bare integer in ORDER BY or GROUP BY is a column number in SQL.
+                sqlKeys.append("(\(key.sql)) IS NULL, coalesce(\(key.sql), NULL)" + (descending ? " DESC" : ""))
+            }
+            bylineKeys.append("id")
+            sqlKeys.append("t.id")
+            byline += " order by " + bylineKeys.joined(separator: ", ")
+            sqlOrder = " ORDER BY " + sqlKeys.joined(separator: ", ")
+        }
+        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 2) }
+        byline += " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
+        var sql = "SELECT " + items.map(\.sql).joined(separator: ", ") + " FROM t" + sqlWhere + sqlOrder
+        if ordered, chance(50) {
+            let (count, offset) = (random.below(8), random.below(6))
+            byline += " limit \(count) offset \(offset)"
+            sql += " LIMIT \(count) OFFSET \(offset)"
+        }
+        return GeneratedQuery(byline: byline, sql: sql, ordered: ordered)
+    }
+
+    /// `t [where P] group by K… [select K…, AGG…] [where Q]`, or aggregates over every row.
+    mutating func aggregation() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        var byline = "t"
+        var sqlWhere = ""
+        if chance(50) {
+            let condition = boolean(scope, depth: 1)
+            byline += " where \(condition.byline)"
+            sqlWhere = " WHERE \(condition.sqlTest)"
+        }
+        let grouped = chance(80)
+        let keys = grouped ? (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) } : []
+        if grouped, chance(15), Set(keys.map(\.byline)).count == keys.count {
+            // `group by KEYS` alone gives the distinct keys (named after them, so no key twice:
+            // a result's field names are unique, where SQL allows repeats).
+            byline += " group by " + keys.map(\.byline).joined(separator: ", ")
+            let list = keys.map(\.sql).joined(separator: ", ")
+            let groups = keys.map { "coalesce(\($0.sql), NULL)" }.joined(separator: ", ")
+            return GeneratedQuery(byline: byline, sql: "SELECT \(list) FROM t\(sqlWhere) GROUP BY \(groups)", ordered: false)
+        }
+        var bylineItems: [String] = []
+        var sqlItems: [String] = []
+        var outputs: [GeneratedColumn] = []
+        for (index, key) in keys.enumerated() {
+            bylineItems.append("\(key.byline) as g\(index + 1)")
+            sqlItems.append("\(key.sql) AS g\(index + 1)")
+            outputs.append(GeneratedColumn(byline: "g\(index + 1)", sql: "g\(index + 1)", kind: key.kind, ascii: key.ascii))
+        }
+        for index in 0..<(1 + random.below(3)) {
+            let (bylineCall, sqlCall, kind) = aggregate(scope)
+            bylineItems.append("\(bylineCall) as a\(index + 1)")
+            sqlItems.append("\(sqlCall) AS a\(index + 1)")
+            outputs.append(GeneratedColumn(byline: "a\(index + 1)", sql: "a\(index + 1)", kind: kind, ascii: true))
+        }
+        if grouped { byline += " group by " + keys.map(\.byline).joined(separator: ", ") }
+        byline += " select " + bylineItems.joined(separator: ", ")
+        var sql = "SELECT " + sqlItems.joined(separator: ", ") + " FROM t" + sqlWhere
+        if grouped { sql += " GROUP BY " + keys.map { "coalesce(\($0.sql), NULL)" }.joined(separator: ", ") }
+        if chance(40) {
+            let condition = boolean(outputs, depth: 1)
+            byline += " where \(condition.byline)"
+            sql = "SELECT * FROM (\(sql)) AS q WHERE \(condition.sqlTest)"
+        }
+        return GeneratedQuery(byline: byline, sql: sql, ordered: !grouped)
+    }
+
+    mutating func aggregate(_ scope: [GeneratedColumn]) -> (String, String, ValueKind) {
+        switch random.below(7) {
+        case 0: return ("count()", "count(*)", .integer)
+        case 1:
+            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            return ("count(\(argument.byline))", "count(\(argument.sql))", .integer)
+        case 2:
+            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            return ("count(distinct \(argument.byline))", "count(DISTINCT \(argument.sql))", .integer)
+        case 3:
+            let argument = expression(of: pick([.integer, .float]), scope, depth: 1)
+            return ("sum(\(argument.byline))", "sum(\(argument.sql))", argument.kind)
+        case 4:
+            let argument = expression(of: pick([.integer, .float]), scope, depth: 1)
+            return ("avg(\(argument.byline))", "avg(\(argument.sql))", .float)
+        default:
+            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            let name = chance(50) ? "min" : "max"
+            return ("\(name)(\(argument.byline))", "\(name)(\(argument.sql))", argument.kind)
+        }
+    }
+
+    /// `t [left] join v on t.X = v.Y [and R] [where P] select …`
+    mutating func join() -> GeneratedQuery {
+        let left = RandomTables.columns(of: "t", qualified: true)
+        let right = RandomTables.columns(of: "v", qualified: true)
+        let both = left + right
+        let isLeft = chance(40)
+        var bylineOn: [String] = []
+        var sqlOn: [String] = []
+        if chance(85) {
+            let kind = pick([ValueKind.integer, .float, .string, .bool])
+            let compatible: (GeneratedColumn) -> Bool = { column in
+                kind == .integer || kind == .float ? column.kind == .integer || column.kind == .float : column.kind == kind
+            }
+            let a = pick(left.filter(compatible))
+            let b = pick(right.filter(compatible))
+            bylineOn.append("\(a.byline) = \(b.byline)")
+            sqlOn.append("\(a.sql) = \(b.sql)")
+        }
+        if bylineOn.isEmpty || chance(30) {
+            let residual = boolean(both, depth: 1)
+            bylineOn.append(residual.byline)
+            sqlOn.append(residual.sqlTest)
+        }
+        var byline = "t \(isLeft ? "left join" : "join") v on " + bylineOn.joined(separator: " and ")
+        var sql = " FROM t \(isLeft ? "LEFT JOIN" : "JOIN") v ON " + sqlOn.map { "(\($0))" }.joined(separator: " AND ")
+        if chance(50) {
+            let condition = boolean(both, depth: 1)
+            byline += " where \(condition.byline)"
+            sql += " WHERE \(condition.sqlTest)"
+        }
+        let items = [GeneratedExpression(byline: "t.id", sql: "t.id", kind: .integer),
+                     GeneratedExpression(byline: "v.id", sql: "v.id", kind: .integer)]
+            + (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), both, depth: 1) }
+        byline += " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
+        return GeneratedQuery(byline: byline, sql: "SELECT " + items.map(\.sql).joined(separator: ", ") + sql, ordered: false)
+    }
+
+    /// `t [where P] select E… distinct [order by c… limit N]`
+    mutating func distinct() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        var byline = "t"
+        var sqlWhere = ""
+        if chance(50) {
+            let condition = boolean(scope, depth: 1)
+            byline += " where \(condition.byline)"
+            sqlWhere = " WHERE \(condition.sqlTest)"
+        }
+        let items = (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) }
+        let names = items.indices.map { "c\($0 + 1)" }
+        byline += " select " + zip(items, names).map { "\($0.byline) as \($1)" }.joined(separator: ", ") + " distinct"
+        var sql = "SELECT DISTINCT " + zip(items, names).map { "\($0.sql) AS \($1)" }.joined(separator: ", ") + " FROM t" + sqlWhere
+        if chance(40) {
+            let count = random.below(6)
+            byline += " order by " + names.joined(separator: ", ") + " limit \(count)"
+            sql = "SELECT * FROM (\(sql)) AS q ORDER BY " + names.map { "\($0) IS NULL, \($0)" }.joined(separator: ", ") + " LIMIT \(count)"
+            return GeneratedQuery(byline: byline, sql: sql, ordered: true)
+        }
+        return GeneratedQuery(byline: byline, sql: sql, ordered: false)
+    }
+
+    /// `t select E… as c… where Q(c…)`: a condition over computed fields.
+    mutating func projectThenFilter() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 2) }
+        let outputs = items.enumerated().map { index, item in
+            GeneratedColumn(byline: "c\(index + 1)", sql: "c\(index + 1)", kind: item.kind, ascii: item.ascii)
+        }
+        let condition = boolean(outputs, depth: 2)
+        let byline = "t select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
+            + " where \(condition.byline)"
+        let inner = "SELECT " + items.enumerated().map { "\($1.sql) AS c\($0 + 1)" }.joined(separator: ", ") + " FROM t"
+        return GeneratedQuery(byline: byline, sql: "SELECT * FROM (\(inner)) AS q WHERE \(condition.sqlTest)", ordered: false)
+    }
+
+    // MARK: - Expressions
+
+    mutating func expression(of kind: ValueKind, _ scope: [GeneratedColumn], depth: Int, asciiOnly: Bool = false) -> GeneratedExpression {
+        switch kind {
+        case .integer: return integer(scope, depth: depth)
+        case .float: return float(scope, depth: depth)
+        case .string: return string(scope, depth: depth, asciiOnly: asciiOnly)
+        case .bool: return boolean(scope, depth: depth)
+        }
+    }
+
+    mutating func column(_ kind: ValueKind, _ scope: [GeneratedColumn], asciiOnly: Bool = false) -> GeneratedExpression? {
+        let candidates = scope.filter { $0.kind == kind && (!asciiOnly || $0.ascii) }
+        guard !candidates.isEmpty else { return nil }
+        let column = pick(candidates)
+        return GeneratedExpression(byline: column.byline, sql: column.sql, kind: kind, ascii: column.ascii)
+    }
+
+    mutating func integerLiteral() -> GeneratedExpression {
+        let number = chance(50) ? pick(Pools.integers) : random.below(9) - 4
+        let text = number < 0 ? "(\(number))" : "\(number)"
+        return GeneratedExpression(byline: text, sql: text, kind: .integer)
+    }
+
+    mutating func floatLiteral() -> GeneratedExpression {
+        let number = pick(Pools.floats)
+        var text = "\(number)"
+        if !text.contains(".") && !text.contains("e") { text += ".0" }
+        if number.sign == .minus { text = "(\(text))" }
+        return GeneratedExpression(byline: text, sql: text, kind: .float)
+    }
+
+    mutating func stringLiteral(asciiOnly: Bool) -> GeneratedExpression {
+        let ascii = asciiOnly || chance(50)
+        let text = ascii ? pick(Pools.asciiStrings) : pick(Pools.unicodeStrings)
+        return GeneratedExpression(
+            byline: QueryGenerator.bylineQuote(text), sql: "'" + text.replacingAll("'", with: "''") + "'", kind: .string,
+            ascii: text.unicodeScalars.allSatisfy(\.isASCII))
+    }
+
+    mutating func integer(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        if depth <= 0 || chance(35) {
+            if chance(65), let column = column(.integer, scope) { return column }
+            return integerLiteral()
+        }
+        switch random.below(7) {
+        case 0, 1:
+            let a = integer(scope, depth: depth - 1)
+            let b = integer(scope, depth: depth - 1)
+            let op = pick(["+", "-", "*", "%"])
+            return GeneratedExpression(byline: "(\(a.byline) \(op) \(b.byline))", sql: "(\(a.sql) \(op) \(b.sql))", kind: .integer)
+        case 2:
+            let a = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "(-\(a.byline))", sql: "(-\(a.sql))", kind: .integer)
+        case 3:
+            let a = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "abs(\(a.byline))", sql: "abs(\(a.sql))", kind: .integer)
+        case 4:
+            let a = string(scope, depth: depth - 1, asciiOnly: false)
+            return GeneratedExpression(byline: "length(\(a.byline))", sql: "length(\(a.sql))", kind: .integer)
+        case 5:
+            let a = integer(scope, depth: depth - 1)
+            let b = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "coalesce(\(a.byline), \(b.byline))", sql: "coalesce(\(a.sql), \(b.sql))", kind: .integer)
+        default:
+            // round(x) of an integer is that integer in Byline (SQLite's gives a float).
+            let a = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "round(\(a.byline))", sql: "(\(a.sql))", kind: .integer)
+        }
+    }
+
+    mutating func float(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        if depth <= 0 || chance(35) {
+            if chance(60), let column = column(.float, scope) { return column }
+            return floatLiteral()
+        }
+        switch random.below(7) {
+        case 0, 1:
+            let a = float(scope, depth: depth - 1)
+            let b = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            let op = pick(["+", "-", "*"])
+            let (x, y) = chance(50) ? (a, b) : (b, a)
+            return GeneratedExpression(byline: "(\(x.byline) \(op) \(y.byline))", sql: "(\(x.sql) \(op) \(y.sql))", kind: .float)
+        case 2:
+            let a = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            let b = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            return GeneratedExpression(
+                byline: "(\(a.byline) / \(b.byline))", sql: "(CAST(\(a.sql) AS REAL) / \(b.sql))", kind: .float)
+        case 3:
+            let a = float(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "abs(\(a.byline))", sql: "abs(\(a.sql))", kind: .float)
+        case 4:
+            let a = float(scope, depth: depth - 1)
+            if chance(30) { return GeneratedExpression(byline: "round(\(a.byline))", sql: "round(\(a.sql))", kind: .float) }
+            let digits = random.below(4)
+            return GeneratedExpression(byline: "round(\(a.byline), \(digits))", sql: "round(\(a.sql), \(digits))", kind: .float)
+        case 5:
+            let a = float(scope, depth: depth - 1)
+            let b = integer(scope, depth: depth - 1)
+            return GeneratedExpression(
+                byline: "coalesce(\(a.byline), \(b.byline))", sql: "coalesce(\(a.sql), CAST(\(b.sql) AS REAL))", kind: .float)
+        default:
+            let a = float(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "(-\(a.byline))", sql: "(-\(a.sql))", kind: .float)
+        }
+    }
+
+    /// Unicode White_Space, the set Byline's `trim` removes.
+    static let whiteSpace = "char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288)"
+
+    mutating func string(_ scope: [GeneratedColumn], depth: Int, asciiOnly: Bool) -> GeneratedExpression {
+        if depth <= 0 || chance(35) {
+            if chance(65), let column = column(.string, scope, asciiOnly: asciiOnly) { return column }
+            return stringLiteral(asciiOnly: asciiOnly)
+        }
+        switch random.below(6) {
+        case 0, 1:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let b = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            return GeneratedExpression(
+                byline: "(\(a.byline) + \(b.byline))", sql: "(\(a.sql) || \(b.sql))", kind: .string, ascii: a.ascii && b.ascii)
+        case 2:
+            let a = string(scope, depth: depth - 1, asciiOnly: true)
+            let name = chance(50) ? "lower" : "upper"
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .string)
+        case 3:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            return GeneratedExpression(
+                byline: "trim(\(a.byline))", sql: "trim(\(a.sql), \(QueryGenerator.whiteSpace))", kind: .string, ascii: a.ascii)
+        case 4:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let start = random.below(8) - 2
+            let first = max(start, 1)
+            if chance(30) {
+                return GeneratedExpression(
+                    byline: "substr(\(a.byline), \(start < 0 ? "(\(start))" : "\(start)"))", sql: "substr(\(a.sql), \(first))",
+                    kind: .string, ascii: a.ascii)
+            }
+            let length = random.below(5)
+            return GeneratedExpression(
+                byline: "substr(\(a.byline), \(start < 0 ? "(\(start))" : "\(start)"), \(length))",
+                sql: "substr(\(a.sql), \(first), \(max(0, start + length - first)))", kind: .string, ascii: a.ascii)
+        default:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let b = stringLiteral(asciiOnly: asciiOnly)
+            return GeneratedExpression(
+                byline: "coalesce(\(a.byline), \(b.byline))", sql: "coalesce(\(a.sql), \(b.sql))", kind: .string,
+                ascii: a.ascii && b.ascii)
+        }
+    }
+
+    mutating func boolean(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        if depth <= 0 || chance(15) {
+            if chance(40), let column = column(.bool, scope) { return column }
+            if chance(15) {
+                let value = chance(50)
+                return GeneratedExpression(byline: value ? "true" : "false", sql: value ? "1" : "0", kind: .bool, neverNull: true)
+            }
+            return comparison(scope, depth: 0)
+        }
+        switch random.below(9) {
+        case 0, 1, 2: return comparison(scope, depth: depth - 1)
+        case 3:
+            let a = boolean(scope, depth: depth - 1)
+            let b = boolean(scope, depth: depth - 1)
+            let and = chance(50)
+            return GeneratedExpression(
+                byline: "(\(a.byline) \(and ? "and" : "or") \(b.byline))",
+                sql: "(\(a.sqlTest) \(and ? "AND" : "OR") \(b.sqlTest))", kind: .bool, neverNull: true)
+        case 4:
+            let a = boolean(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "(not \(a.byline))", sql: "(NOT \(a.sqlTest))", kind: .bool, neverNull: true)
+        case 5:
+            let a = expression(of: pick(ValueKind.allCases), scope, depth: depth - 1)
+            let negated = chance(50)
+            return GeneratedExpression(
+                byline: "(\(a.byline) is \(negated ? "not " : "")null)", sql: "((\(a.sql)) IS \(negated ? "NOT " : "")NULL)",
+                kind: .bool, neverNull: true)
+        case 6:
+            return stringTest(scope, depth: depth - 1)
+        default:
+            return membership(scope, depth: depth - 1)
+        }
+    }
+
+    mutating func comparison(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        let kind = pick(ValueKind.allCases)
+        let a = expression(of: kind, scope, depth: depth)
+        let otherKind: ValueKind = kind == .integer || kind == .float ? pick([.integer, .float]) : kind
+        let b = expression(of: otherKind, scope, depth: depth)
+        let (bylineOp, sqlOp) = pick([("=", "="), ("!=", "<>"), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">=")])
+        return GeneratedExpression(
+            byline: "(\(a.byline) \(bylineOp) \(b.byline))", sql: "coalesce((\(a.sql)) \(sqlOp) (\(b.sql)), 0)", kind: .bool,
+            neverNull: true)
+    }
+
+    mutating func stringTest(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        let ascii = chance(50)
+        let a = string(scope, depth: depth, asciiOnly: ascii)
+        let b = string(scope, depth: depth, asciiOnly: ascii)
+        let test: (String, String)
+        switch random.below(4) {
+        case 0 where ascii:
+            test = ("(\(a.byline) contains \(b.byline))", "instr(lower(\(a.sql)), lower(\(b.sql))) > 0")
+        case 1 where ascii:
+            test = ("(\(a.byline) =~ \(b.byline))", "lower(\(a.sql)) = lower(\(b.sql))")
+        case 2:
+            test = ("(\(a.byline) ends with \(b.byline))", "(length(\(b.sql)) = 0 OR substr(\(a.sql), -length(\(b.sql))) = \(b.sql))")
+        default:
+            test = ("(\(a.byline) starts with \(b.byline))", "instr(\(a.sql), \(b.sql)) = 1")
+        }
+        return GeneratedExpression(
+            byline: test.0, sql: "(CASE WHEN (\(a.sql)) IS NULL OR (\(b.sql)) IS NULL THEN 0 ELSE coalesce(\(test.1), 0) END)",
+            kind: .bool, neverNull: true)
+    }
+
+    mutating func membership(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        let kind = pick([ValueKind.integer, .float, .string])
+        let a = expression(of: kind, scope, depth: depth)
+        var elements: [GeneratedExpression] = (0..<(1 + random.below(3))).map { _ in
+            switch kind {
+            case .integer: return integerLiteral()
+            case .float: return chance(50) ? floatLiteral() : integerLiteral()
+            default: return stringLiteral(asciiOnly: false)
+            }
+        }
+        if chance(10) { elements.append(GeneratedExpression(byline: "null", sql: "NULL", kind: kind)) }
+        let negated = chance(40)
+        let test = "coalesce((\(a.sql)) IN (\(elements.map(\.sql).joined(separator: ", "))), 0)"
+        return GeneratedExpression(
+            byline: "(\(a.byline) \(negated ? "not in" : "in") [\(elements.map(\.byline).joined(separator: ", "))])",
+            sql: negated ? "(NOT \(test))" : test, kind: .bool, neverNull: true)
+    }
+
+    /// A Byline string literal: escapes for quotes, backslashes and controls; everything else as is.
+    static func bylineQuote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    /// The string with every occurrence of the scalar `target` replaced (without Foundation).
+    func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar == target { out += replacement } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+}

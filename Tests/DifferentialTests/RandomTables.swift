@@ -1,0 +1,124 @@
+// Random tables for the differential test: the same rows in Byline and in SQLite, drawn from
+// pools that hold the values where engines disagree (the integer extremes, 2^53 and its
+// neighbours, -0.0, huge floats, strings that are canonically equivalent but not equal, nulls).
+
+import Byline
+import TestSupport
+
+/// The kinds of value a column or expression of the generated queries has.
+enum ValueKind: CaseIterable {
+    case integer, float, string, bool
+}
+
+/// A column the generator may name, in Byline and in SQL.
+struct GeneratedColumn {
+    var byline: String
+    var sql: String
+    var kind: ValueKind
+    /// Whether every string in it is ASCII (case-insensitive operations are compared only there).
+    var ascii: Bool
+}
+
+/// Literal and data pools.
+enum Pools {
+    static let integers: [Int] = [
+        0, 1, -1, 2, 3, 7, 10, -5, 100, 2_147_483_647, -2_147_483_648,
+        9_007_199_254_740_992, 9_007_199_254_740_993, -9_007_199_254_740_993, Int.max, Int.min, Int.max - 1,
+    ]
+    static let floats: [Double] = [
+        0.0, -0.0, 0.5, 1.0, -1.5, 2.5, 3.25, 0.1, 1e300, -1e300, 1e-300, 9_007_199_254_740_992.0,
+        9_007_199_254_740_994.0, 1e15, 123.456, -7.0, 0.125,
+    ]
+    static let asciiStrings = ["", "a", "A", "ab", "abc", "Abc", "b", "zz", " a ", "a b", "x1", "B", "aa"]
+    /// Canonically equivalent pairs (é / e + U+0301, K / Kelvin sign, Ω / Ohm sign), case pairs,
+    /// a wide character, Unicode white space, and repeats.
+    static let unicodeStrings = [
+        "\u{E9}", "e\u{301}", "K", "\u{212A}", "\u{3A9}", "\u{2126}", "\u{DF}", "\u{65E5}\u{672C}", "a\u{301}",
+        "\u{E9}e", "\u{A0}x\u{2003}", "caf\u{E9}", "cafe\u{301}", "", "a",
+    ]
+}
+
+/// Two related tables, `t` (the main one) and `v` (for joins), with the same fields.
+struct RandomTables {
+    /// Fields of both tables: id, i, f, s (ASCII text), u (any text), b.
+    static let fields: [(name: String, kind: ValueKind, ascii: Bool)] = [
+        ("id", .integer, true), ("i", .integer, true), ("f", .float, true), ("s", .string, true),
+        ("u", .string, false), ("b", .bool, true),
+    ]
+
+    var t: [[Value]]
+    var v: [[Value]]
+
+    init(random: inout SplitMix64) {
+        t = RandomTables.rows(count: 20 + random.below(30), random: &random)
+        v = RandomTables.rows(count: 5 + random.below(15), random: &random)
+    }
+
+    static func rows(count: Int, random: inout SplitMix64) -> [[Value]] {
+        (0..<count).map { index in
+            [.integer(index + 1)] + fields.dropFirst().map { field in
+                random.below(100) < 15 ? .null : value(of: field.kind, ascii: field.ascii, random: &random)
+            }
+        }
+    }
+
+    static func value(of kind: ValueKind, ascii: Bool, random: inout SplitMix64) -> Value {
+        switch kind {
+        case .integer:
+            return .integer(random.below(3) == 0 ? Pools.integers[random.below(Pools.integers.count)] : random.below(7) - 3)
+        case .float:
+            return .float(random.below(3) == 0 ? Pools.floats[random.below(Pools.floats.count)] : Double(random.below(13) - 6) / 4)
+        case .string:
+            let pool = ascii || random.below(2) == 0 ? Pools.asciiStrings : Pools.unicodeStrings
+            return .string(pool[random.below(pool.count)])
+        case .bool:
+            return .bool(random.below(2) == 0)
+        }
+    }
+
+    /// Registers both tables in a Byline session.
+    func register(in session: Session) {
+        for (name, rows) in [("t", t), ("v", v)] {
+            let schema = TableSchema(name: name, fields: RandomTables.fields.map { Field(name: $0.name, type: $0.kind.dataType) })
+            session.register(Table(schema: schema, rows: rows))
+        }
+    }
+
+    /// Creates and fills both tables in SQLite.
+    func create(in database: SQLiteDatabase) throws {
+        for (name, rows) in [("t", t), ("v", v)] {
+            try database.execute("CREATE TABLE \(name) (id INTEGER, i INTEGER, f REAL, s TEXT, u TEXT, b INTEGER)")
+            try database.insert(into: name, columns: RandomTables.fields.count, rows: rows.map { $0.map(RandomTables.sqlite) })
+        }
+    }
+
+    static func sqlite(_ value: Value) -> SQLiteValue {
+        switch value {
+        case .integer(let number): return .integer(number)
+        case .float(let number): return .real(number)
+        case .string(let text): return .text(text)
+        case .bool(let flag): return .integer(flag ? 1 : 0)
+        default: return .null
+        }
+    }
+
+    /// The columns of one table as the generator names them (qualified after a join).
+    static func columns(of table: String, qualified: Bool) -> [GeneratedColumn] {
+        fields.map { field in
+            GeneratedColumn(
+                byline: qualified ? "\(table).\(field.name)" : field.name, sql: "\(table).\(field.name)", kind: field.kind,
+                ascii: field.ascii)
+        }
+    }
+}
+
+extension ValueKind {
+    var dataType: DataType {
+        switch self {
+        case .integer: return .integer
+        case .float: return .float
+        case .string: return .string
+        case .bool: return .bool
+        }
+    }
+}
