@@ -44,7 +44,9 @@ let package = Package(
         // Writes the benchmark's data (see Benchmarks/run).
         .executableTarget(name: "BenchmarkData"),
         // Helpers the test targets share.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Byline"], path: "Tests/TestSupport"),
+        // The grammar-aware fuzzer's long runs (see Fuzz/README or README's Robustness).
+        .executableTarget(name: "GrammarFuzz", dependencies: ["Byline", "TestSupport"]),
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
