@@ -264,6 +264,28 @@ func parseOrExit<Command: ParsableCommand>(_ command: Command.Type, _ arguments:
     }
 }
 
+/// Writes fail with a clear error past `ulimit -f` instead of killing the process, and a
+/// terminating signal removes any half-written temporary file before the process ends.
+func installSignalHandlers() {
+    signal(SIGXFSZ, SIG_IGN)
+    TemporaryFiles.prepare()
+    for terminating in [SIGTERM, SIGHUP, SIGINT] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { number in
+            TemporaryFiles.removeAll()
+            signal(number, SIG_DFL)
+            raise(number)
+        }
+        sigaction(terminating, &action, nil)
+    }
+    // A parent may have blocked these (some test runners do); the mask is inherited.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for terminating in [SIGTERM, SIGHUP, SIGINT] { sigaddset(&unblock, terminating) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+}
+
+installSignalHandlers()
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "test" {
     exit(runTests(parseOrExit(TestCommand.self, Array(CommandLine.arguments.dropFirst(2)))))
 }

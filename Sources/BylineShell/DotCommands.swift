@@ -102,7 +102,12 @@ struct DotCommands {
                 runner.report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
                 return .failure
             }
-            runner.redirection = FileSink(path: runner.session.fileAccess.resolve(path))
+            do {
+                runner.redirection = try FileSink(path: runner.session.fileAccess.resolve(path))
+            } catch {
+                return fail("cannot write '\(path)': \(error.reason)", span: span, source: source,
+                    help: "nothing was written; choose a folder that exists and that you may write")
+            }
             runner.redirectionIsOnce = spec.name == "once"
         case "read":
             guard !argument.isEmpty else { return fail(".read needs a file name", span: span, source: source) }

@@ -47,7 +47,8 @@ public final class HistoryStore {
             try withLock {
                 let merged = Array((load() + entries).suffix(limit))
                 do {
-                    try ResultWriter.writeAtomically(HistoryStore.encode(merged), to: path)
+                    // History is private: a new file is readable by its owner only.
+                    try ResultWriter.writeAtomically(HistoryStore.encode(merged), to: path, newFileMode: 0o600)
                 } catch let failure as Byline.WriteError {
                     throw HistoryError(errorDescription: failure.reason)
                 }

@@ -94,19 +94,21 @@ public final class ScriptRunner {
         }
         let outcome = executeQuery(statement, in: script)
         if redirectionIsOnce, redirection != nil {
-            return closeRedirection() && outcome == .success ? .success : .failure
+            // `.once FILE` then a failed statement leaves FILE as it was.
+            return closeRedirection(keep: outcome == .success) && outcome == .success ? .success : .failure
         }
         return outcome
     }
 
-    /// Closes a `.output` / `.once` file, writing it whole; false (with a message) if it could not be written.
+    /// Closes a `.output` / `.once` file, putting it in place when `keep` and output was produced;
+    /// false (with a message) if it could not be written.
     @discardableResult
-    public func closeRedirection() -> Bool {
+    public func closeRedirection(keep: Bool = true) -> Bool {
         guard let file = redirection else { return true }
         redirection = nil
         redirectionIsOnce = false
         do {
-            try file.close()
+            try file.close(keep: keep)
             return true
         } catch {
             errors.write("error: cannot write '\(file.path)': \(error.reason); the file was left as it was\n")

@@ -64,24 +64,34 @@ public final class BufferSink: TextSink {
     }
 }
 
-/// Collects output for a file and writes it whole when closed (`.output FILE`, `.once FILE`).
+/// Streams output for a file (`.output FILE`, `.once FILE`) into a temporary file beside it, as
+/// results come; the file is replaced only when output was produced and the caller commits.
 public final class FileSink: TextSink {
-    /// The file written on close.
+    /// The file named.
     public let path: String
-    private var text = ""
+    private let file: AtomicFile
     public let isTerminal = false
 
-    /// Creates a sink for a file; nothing is written until `close()`.
-    public init(path: String) {
+    /// Opens the temporary file now, so a bad path fails at once.
+    public init(path: String) throws(WriteError) {
         self.path = path
+        file = try AtomicFile(path: path)
     }
 
     public func write(_ text: String) {
-        self.text += text
+        file.write(text)
     }
 
-    /// Writes everything to the file by temporary file and rename.
-    public func close() throws(WriteError) {
-        try ResultWriter.writeAtomically(text, to: path)
+    /// Whether anything was written.
+    public var isEmpty: Bool { file.byteCount == 0 }
+
+    /// Puts the file in place when `keep` and something was written; otherwise leaves the old
+    /// file as it was and removes the temporary one.
+    public func close(keep: Bool = true) throws(WriteError) {
+        guard keep, !isEmpty else {
+            file.abort()
+            return
+        }
+        try file.commit()
     }
 }

@@ -1,16 +1,14 @@
 // Limits and hostile input through the binary: every one a clear error, never a crash.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct LimitTests {
-    private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("byline-limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 
     @Test func aTenMegabyteLineIsAClearError() throws {
-        let directory = try folder()
+        let temporary = try TemporaryFolder("limits")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let script = "leaders where name = \"" + String(repeating: "x", count: 10_000_000) + "\"\n"
         try script.write(to: directory.appendingPathComponent("long.byl"), atomically: true, encoding: .utf8)
         let run = try BylineBinary.run(["long.byl"], in: directory)
@@ -37,7 +35,9 @@ import Testing
         let run = try BylineBinary.run([], stdin: select)
         #expect(run.status == 1)
         #expect(run.stderr.contains("error: 'select' has 5000 fields; at most 4096 are allowed"))
-        let directory = try folder()
+        let temporary = try TemporaryFolder("limits")
+        defer { temporary.remove() }
+        let directory = temporary.url
         try ((0..<5000).map { "c\($0)" }.joined(separator: ",") + "\n").write(
             to: directory.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
         let wide = try BylineBinary.run(["--data", "wide.csv", "-c", "wide"], in: directory)
@@ -54,7 +54,9 @@ import Testing
 
     @Test func aKilledSaveLeavesTheOldFileWhole() throws {
         // Kill byline with SIGKILL while it writes its temporary file; the target must keep its old contents.
-        let directory = try folder()
+        let temporary = try TemporaryFolder("limits")
+        defer { temporary.remove() }
+        let directory = temporary.url
         let target = directory.appendingPathComponent("big.csv")
         try "old\n".write(to: target, atomically: true, encoding: .utf8)
         var caught = false

@@ -26,15 +26,20 @@ public enum ResultWriter {
     /// Writes all of `text` to a file descriptor, retrying after interruptions; returns why it
     /// failed, or nil.
     public static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        writeAllReportingCode(text, to: descriptor).map { AtomicFile.describe($0) }
+    }
+
+    /// As `writeAll`, returning the `errno` of a failure.
+    static func writeAllReportingCode(_ text: String, to descriptor: Int32) -> Int32? {
         var text = text
-        return text.withUTF8 { buffer -> String? in
+        return text.withUTF8 { buffer -> Int32? in
             guard let base = buffer.baseAddress else { return nil }
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
+                    return errno
                 }
                 offset += written
             }
@@ -42,24 +47,12 @@ public enum ResultWriter {
         }
     }
 
-    /// Writes text to a temporary file in the same folder, flushes it, and renames it over `path`,
-    /// so a reader sees the old file or the new one, never half of one.
-    public static func writeAtomically(_ text: String, to path: String) throws(WriteError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw WriteError(reason: "it is a directory")
-        }
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).byline-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
-        var failure = writeAll(text, to: descriptor)
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw WriteError(reason: failure.lowercased())
-        }
+    /// Writes text to a temporary file in the target's folder, flushes it, and renames it over
+    /// `path`, so a reader sees the old file or the new one, never half of one (see `AtomicFile`:
+    /// links are written through, special files in place, the old file's mode is kept).
+    public static func writeAtomically(_ text: String, to path: String, newFileMode: mode_t? = nil) throws(WriteError) {
+        let file = try AtomicFile(path: path, newFileMode: newFileMode)
+        file.write(text)
+        try file.commit()
     }
 }
