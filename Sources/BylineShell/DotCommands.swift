@@ -66,7 +66,7 @@ struct DotCommands {
         case "help":
             return help(String(argument), span: span, source: source)
         case "tables":
-            runner.output.write(runner.session.tableNames.joined(separator: "  ") + "\n")
+            runner.output.write(TerminalText.escaped(runner.session.tableNames.joined(separator: "  ")) + "\n")
         case "schema":
             return schema(String(argument), span: span, source: source)
         case "mode":
@@ -160,7 +160,8 @@ struct DotCommands {
                 if let target = field.references, target != schema.name { text += " -> \(target)" }
                 return text
             }
-            out += "\(schema.name)(\(fields.joined(separator: ", ")))"
+            // Names come from data files: escaped, so a header cannot act on the terminal.
+            out += TerminalText.escaped("\(schema.name)(\(fields.joined(separator: ", ")))")
             out += "  -- \(table.rowCount) rows"
             if let summary = schema.summary { out += "; \(summary)" }
             out += "\n"

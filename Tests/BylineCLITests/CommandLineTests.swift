@@ -184,28 +184,6 @@ import Testing
         #expect(try String(contentsOf: directory.appendingPathComponent("one.csv"), encoding: .utf8) == "count\n4\n")
     }
 
-    @Test func aWriteThatFailsHalfWayLeavesTheOldFileWhole() throws {
-        // A file-size limit makes the write fail part-way (EFBIG), as a full disk would.
-        let directory = try folder()
-        let target = directory.appendingPathComponent("big.csv")
-        try "old\n".write(to: target, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" -c 'range(100000) save \"big.csv\"'", BylineBinary.url.path]
-        process.currentDirectoryURL = directory
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
-        #expect(message.contains("error: cannot save to 'big.csv': file too large"))
-        #expect(message.contains("help: nothing was written; any earlier file there is unchanged"))
-        #expect(try String(contentsOf: target, encoding: .utf8) == "old\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["big.csv"])
-    }
-
     @Test func dataFlagLoadsFilesNamedAfterTheirStem() throws {
         let directory = try folder()
         try "name,n\nx,1\ny,2\n".write(to: directory.appendingPathComponent("my-data.csv"), atomically: true, encoding: .utf8)

@@ -30,17 +30,18 @@ public struct DiagnosticRenderer: Sendable {
         if !location.isEmpty { out += paint(location + ": ", bold) }
         let label = diagnostic.severity.rawValue + ":"
         out += paint(label, diagnostic.severity == .error ? red : magenta) + " "
-        out += paint(diagnostic.message, bold) + "\n"
+        // Messages quote names and values from data files: escaped, so they cannot act on the terminal.
+        out += paint(TerminalText.escaped(diagnostic.message), bold) + "\n"
         if diagnostic.location == nil, let span = diagnostic.span, let source, span.start.line <= source.lineCount {
             let text = source.line(span.start.line)
-            out += text + "\n"
+            out += TerminalText.escaped(text, keepingTabs: true) + "\n"
             out += underline(text, span: span) + "\n"
         }
         for note in diagnostic.notes {
-            out += paint("note:", cyan) + " " + note + "\n"
+            out += paint("note:", cyan) + " " + TerminalText.escaped(note) + "\n"
         }
         if let help = diagnostic.help {
-            out += paint("help:", cyan) + " " + help + "\n"
+            out += paint("help:", cyan) + " " + TerminalText.escaped(help) + "\n"
         }
         return out
     }
@@ -57,11 +58,25 @@ public struct DiagnosticRenderer: Sendable {
         }
         var marks = ""
         for index in 0..<(startColumn - 1) {
-            // Keep tabs so the caret lines up under tabbed text.
-            marks += index < scalars.count && scalars[index] == "\t" ? "\t" : " "
+            // Keep tabs so the caret lines up under tabbed text; an escaped scalar takes the width
+            // of its escape.
+            if index < scalars.count, scalars[index] == "\t" {
+                marks += "\t"
+            } else {
+                marks += String(repeating: " ", count: index < scalars.count ? shownLength(scalars[index]) : 1)
+            }
         }
-        marks += paint("^" + String(repeating: "~", count: lastColumn - startColumn), green)
+        var tildes = lastColumn - startColumn
+        for index in startColumn..<max(startColumn, lastColumn) where index < scalars.count {
+            tildes += shownLength(scalars[index]) - 1
+        }
+        marks += paint("^" + String(repeating: "~", count: tildes), green)
         return marks
+    }
+
+    /// How many columns a scalar of the source line takes once escaped (1 unless it is escaped).
+    private func shownLength(_ scalar: Unicode.Scalar) -> Int {
+        TerminalText.needsEscape(scalar) && scalar != "\t" ? TerminalText.escaped(scalar).unicodeScalars.count : 1
     }
 
     private let red = "\u{1B}[1;31m"

@@ -4,14 +4,15 @@ struct LineFormatter {
     let options: OutputOptions
 
     func format(_ result: ResultSet) -> String {
-        let width = result.fields.map { DisplayWidth.of($0.name) }.max() ?? 0
+        let names = result.fields.map { TerminalText.escaped($0.name) }
+        let width = names.map(DisplayWidth.of).max() ?? 0
         var out = ""
         for row in 0..<result.rowCount {
             if row > 0 { out += "\n" }
-            for (index, field) in result.fields.enumerated() {
+            for (index, name) in names.enumerated() {
                 let value = result[row, index]
-                let padding = String(repeating: " ", count: width - DisplayWidth.of(field.name))
-                out += padding + field.name + " = " + (value.isNull ? options.nullText : value.description) + "\n"
+                let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(name)))
+                out += padding + name + " = " + TerminalText.escaped(value.isNull ? options.nullText : value.description) + "\n"
             }
         }
         return out

@@ -5,8 +5,9 @@ struct MarkdownFormatter {
 
     func format(_ result: ResultSet) -> String {
         func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-                .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
+            TerminalText.escaped(
+                text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+                    .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>"))
         }
         var out = ""
         out += "| " + result.fields.map { cell($0.name) }.joined(separator: " | ") + " |\n"

@@ -10,7 +10,8 @@ struct TableFormatter {
         let fieldCount = result.fields.count
         var cells: [[String]] = []
         cells.reserveCapacity(result.rowCount)
-        var widths = result.fields.map { DisplayWidth.of($0.name) }
+        let names = result.fields.map { TerminalText.escaped($0.name) }
+        var widths = names.map(DisplayWidth.of)
         var isNull: [[Bool]] = []
         let shownRows = min(result.rowCount, options.maximumRows.map { max(0, $0) } ?? result.rowCount)
         for row in 0..<shownRows {
@@ -18,7 +19,7 @@ struct TableFormatter {
             var nulls: [Bool] = []
             for field in 0..<fieldCount {
                 let value = result[row, field]
-                let text = value.isNull ? options.nullText : TableFormatter.visible(value.description)
+                let text = TableFormatter.visible(value.isNull ? options.nullText : value.description)
                 line.append(text)
                 nulls.append(value.isNull)
                 widths[field] = max(widths[field], DisplayWidth.of(text))
@@ -33,7 +34,7 @@ struct TableFormatter {
         var out = ""
         if options.headers {
             let header = result.fields.enumerated().map { index, field in
-                paint(pad(DisplayWidth.truncate(field.name, to: widths[index]), widths[index], right: false), bold)
+                paint(pad(DisplayWidth.truncate(names[index], to: widths[index]), widths[index], right: false), bold)
             }
             out += trimmed(" " + header.joined(separator: " | ")) + "\n"
             out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
@@ -57,13 +58,14 @@ struct TableFormatter {
     private func boxed(
         _ result: ResultSet, cells: [[String]], isNull: [[Bool]], widths: [Int], rightAligned: [Bool], shownRows: Int
     ) -> String {
+        let names = result.fields.map { TerminalText.escaped($0.name) }
         func rule(_ left: String, _ middle: String, _ right: String) -> String {
             left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + "\n"
         }
         var out = rule("┌", "┬", "┐")
         if options.headers {
             let header = result.fields.enumerated().map { index, field in
-                paint(pad(DisplayWidth.truncate(field.name, to: widths[index]), widths[index], right: false), bold)
+                paint(pad(DisplayWidth.truncate(names[index], to: widths[index]), widths[index], right: false), bold)
             }
             out += "│ " + header.joined(separator: " │ ") + " │\n"
             out += rule("├", "┼", "┤")
@@ -106,24 +108,10 @@ struct TableFormatter {
         return line
     }
 
-    /// Control characters shown as escapes, so one cell stays on one line.
+    /// Controls and direction overrides shown as escapes, so one cell stays on one line and data
+    /// cannot act on the terminal (see `TerminalText`).
     static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        TerminalText.escaped(text)
     }
 
     private let bold = "\u{1B}[1m"
