@@ -90,7 +90,9 @@ func runByline(_ options: BylineCommand) -> Int32 {
     let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)
     runner.keepGoing = options.keepGoing
     for path in options.data {
-        let format = options.delimiterByte.map(DataFormat.delimited) ?? DataFormat.forPath(path)
+        // --delimiter is for delimited files; a .json or .jsonl file keeps its own format.
+        var format = DataFormat.forPath(path)
+        if case .delimited = format, let delimiter = options.delimiterByte { format = .delimited(delimiter) }
         do {
             let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
             for warning in loaded.warnings { StandardStream.error.write(warning + "\n") }

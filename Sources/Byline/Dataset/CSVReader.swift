@@ -24,10 +24,14 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Splits CSV bytes into records of fields.
+/// Splits CSV bytes into records of fields. With a tab delimiter it reads TSV as Byline writes it
+/// (and as the IANA format defines it): no quoting, and `\\`, `\t`, `\n`, `\r` escapes.
 struct CSVReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let delimiter: UInt8
+
+    /// Whether quotes delimit fields (CSV) or are ordinary characters (TSV).
+    var quoting: Bool { delimiter != UInt8(ascii: "\t") }
 
     /// One field: its bytes, and whether it was quoted (quoted fields are never null).
     struct FieldSlice {
@@ -62,7 +66,7 @@ struct CSVReader {
             fields.removeAll(keepingCapacity: true)
             var endOfRecord = false
             while !endOfRecord {
-                if index < count, bytes[index] == UInt8(ascii: "\"") {
+                if quoting, index < count, bytes[index] == UInt8(ascii: "\"") {
                     let openLine = line
                     index += 1
                     let start = index
@@ -94,11 +98,16 @@ struct CSVReader {
                     }
                 } else {
                     let start = index
-                    while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                    var backslash = false
+                    while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") {
+                        if bytes[index] == UInt8(ascii: "\\") { backslash = true }
+                        index += 1
+                    }
                     if index >= count && !isFinal { return (recordStart, recordLine) }
                     var end = index
                     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    fields.append(FieldSlice(start: start, end: end, quoted: false, hasEscapedQuotes: false))
+                    // In TSV a backslash starts an escape, undone when the field is read as text.
+                    fields.append(FieldSlice(start: start, end: end, quoted: false, hasEscapedQuotes: !quoting && backslash))
                 }
                 if index < count, bytes[index] == delimiter {
                     index += 1
@@ -118,10 +127,11 @@ struct CSVReader {
         return (index, line)
     }
 
-    /// A field's text, with doubled quotes undone.
+    /// A field's text, with doubled quotes (CSV) or backslash escapes (TSV) undone.
     func text(_ field: FieldSlice) -> String {
         let raw = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
         guard field.hasEscapedQuotes else { return String(decoding: raw, as: UTF8.self) }
+        if !quoting { return CSVReader.unescapeTab(raw) }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var index = raw.startIndex
@@ -132,6 +142,33 @@ struct CSVReader {
             } else {
                 index += 1
             }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Undoes TSV's escapes; a backslash before any other character stays as written.
+    static func unescapeTab(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < raw.endIndex {
+                switch raw[index + 1] {
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "t"): out.append(9)
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "r"): out.append(13)
+                default:
+                    out.append(byte)
+                    index += 1
+                    continue
+                }
+                index += 2
+                continue
+            }
+            out.append(byte)
+            index += 1
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -11,10 +11,15 @@ struct TypeEvidence {
     var bools = false
     var dates = false
     var strings = false
+    /// Every integer seen is exact as a float (|n| <= 2^53), so a column mixing integers and floats
+    /// can be a float column without rounding any of them.
+    var integersExactAsFloats = true
 
     /// The narrowest type that holds every value seen: mixing kinds widens, to float or to string.
     var type: DataType {
         if strings { return .string }
+        // Integers too large to be exact as floats, mixed with floats: kept as text, never rounded.
+        if integers && floats && !integersExactAsFloats { return .string }
         let kinds = [integers || floats, bools, dates].filter { $0 }.count
         if kinds > 1 { return .string }
         if dates { return .date }
@@ -63,25 +68,39 @@ struct DelimitedLoader {
         var records = 0
         var first = true
         var sawText = false
+        /// Old Mac files end lines with CR alone; they are read as if each CR were a line feed.
+        var carriageReturnsEndLines = false
+        /// Grows while a record is longer than what was read, so a huge field is read in a few
+        /// passes, not re-parsed once per megabyte.
+        var readSize = Self.chunkSize
         while true {
-            let chunk: Data
+            var chunk: Data
             do {
                 if let bytes = remaining {
                     chunk = Data(bytes)
                     remaining = []
                 } else {
-                    chunk = try handle?.read(upToCount: Self.chunkSize) ?? Data()
+                    chunk = try handle?.read(upToCount: readSize) ?? Data()
                 }
             } catch {
-                throw LoadError(file: path, line: line, message: "cannot read: \(error.localizedDescription)")
+                throw LoadError(file: path, line: line, message: "cannot read: \(TableLoader.describe(error))")
+            }
+            if done + chunk.count > TableLoader.maximumFileSize {
+                // Also what stops a device that never ends, such as /dev/zero.
+                throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
+            }
+            if first, !chunk.contains(10), chunk.contains(13) { carriageReturnsEndLines = true }
+            if carriageReturnsEndLines {
+                for index in chunk.indices where chunk[index] == 13 { chunk[index] = 10 }
             }
             let isFinal = chunk.isEmpty
             var buffer = carry
             buffer.append(contentsOf: chunk)
             let position = try buffer.withUnsafeBufferPointer { (bytes) throws(LoadError) -> (consumed: Int, line: Int) in
                 if !sawText { sawText = bytes.contains { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } }
-                // Check whole lines: a multi-byte character never spans a line break.
-                let checked = isFinal ? bytes.count : (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+                // Check everything read but a character cut off at the end of the chunk (checked
+                // again with the next chunk), so a NUL or bad byte is found however long the line.
+                let checked = isFinal ? bytes.count : TableLoader.completePrefix(bytes)
                 try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[..<checked]), file: path, startLine: line)
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 return try reader.forEachRecord(file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: first) {
@@ -98,6 +117,7 @@ struct DelimitedLoader {
             done += chunk.count
             line = position.line
             carry = Array(buffer[position.consumed...])
+            readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : Self.chunkSize
             if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled") }
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
@@ -134,10 +154,9 @@ struct DelimitedLoader {
                 case .null: break
                 case .integer:
                     evidence[column].integers = true
-                    if evidence[column].integersFit32,
-                        let value = Self.parseInteger(bytes, field.start, field.end), Int32(exactly: value) == nil
-                    {
-                        evidence[column].integersFit32 = false
+                    if let value = Self.parseInteger(bytes, field.start, field.end) {
+                        if Int32(exactly: value) == nil { evidence[column].integersFit32 = false }
+                        if value.magnitude > 9_007_199_254_740_992 { evidence[column].integersExactAsFloats = false }
                     }
                 case .float: evidence[column].floats = true
                 case .bool: evidence[column].bools = true
@@ -173,13 +192,24 @@ struct DelimitedLoader {
             table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
     }
 
-    /// The kind of a raw field. Quoted fields are text unless they read as something else.
+    /// The kind of a raw field. A quoted field is text (a ZIP code written "02134" stays one), and
+    /// so is a number that would not come back as written: digits with a leading zero, an integer
+    /// wider than 64 bits, a float beyond the largest double. Nothing is rounded or widened silently.
     static func classify(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>) -> Kind {
         let start = field.start
         let end = field.end
-        if start == end { return field.quoted ? .string : .null }
-        if Self.isInteger(bytes, start, end) { return Self.parseInteger(bytes, start, end) == nil ? .float : .integer }
-        if Self.isFloat(bytes, start, end) { return .float }
+        if field.quoted { return .string }
+        if start == end { return .null }
+        if Self.isInteger(bytes, start, end) {
+            if Self.hasLeadingZero(bytes, start, end) { return .string }
+            return Self.parseInteger(bytes, start, end) == nil ? .string : .integer
+        }
+        if Self.isFloat(bytes, start, end) {
+            if Self.hasLeadingZero(bytes, start, end) { return .string }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            guard let value = Double(text), value.isFinite else { return .string }
+            return .float
+        }
         let length = end - start
         if length == 4 || length == 5 {
             let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
@@ -191,6 +221,14 @@ struct DelimitedLoader {
             return .date
         }
         return .string
+    }
+
+    /// How an unquoted field holding `text` would be read.
+    static func kind(of text: String) -> Kind {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            classify(CSVReader.FieldSlice(start: 0, end: bytes.count, quoted: false, hasEscapedQuotes: false), in: bytes)
+        }
     }
 
     /// A field as a value of its column's type.
@@ -212,6 +250,13 @@ struct DelimitedLoader {
         default:
             return .string(reader.text(field))
         }
+    }
+
+    /// Digits that start with a 0 followed by another digit ("007", "-01.5"): an identifier, not a number.
+    static func hasLeadingZero(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        return index + 1 < end && bytes[index] == UInt8(ascii: "0") && bytes[index + 1] >= 48 && bytes[index + 1] <= 57
     }
 
     static func isInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -210,6 +210,9 @@ struct JSONReader {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if !isFloat, let value = Int(text) { return .integer(value) }
+        // An integer wider than 64 bits keeps its digits as text: rounding it to a float would
+        // change the value silently.
+        if !isFloat, !text.isEmpty, text != "-" { return .string(text) }
         guard let value = Double(text), value.isFinite, text != "-" else {
             index = start
             throw error("invalid number '\(text)'")

@@ -69,8 +69,13 @@ enum JSONTableLoader {
         }
         var fields: [Field] = []
         var built: [Column] = []
-        for (index, values) in columns.enumerated() {
-            let type = commonType(values)
+        for (index, var values) in columns.enumerated() {
+            var type = commonType(values)
+            // Dates are JSON strings; a column of them is a date column, as in CSV.
+            if type == .string, let dates = JSONTableLoader.dates(values) {
+                values = dates
+                type = .date
+            }
             var builder = ColumnBuilder(type: type, capacity: values.count)
             for value in values { builder.append(widen(value, to: type)) }
             fields.append(Field(name: names[index], type: type))
@@ -78,6 +83,25 @@ enum JSONTableLoader {
         }
         let schema = TableSchema(name: name, fields: fields, summary: "loaded from \(file)")
         return LoadedTable(table: Table(schema: schema, columns: built, rowCount: objects.count), warnings: warnings)
+    }
+
+    /// The values as dates, when every one that is not null is a string in the form CSV loading
+    /// reads as a date (`2016-03` or `2016-03-09`).
+    static func dates(_ values: [Value]) -> [Value]? {
+        var dates: [Value] = []
+        var any = false
+        for value in values {
+            switch value {
+            case .null: dates.append(.null)
+            case .string(let text):
+                let bytes = Array(text.utf8)
+                guard bytes.count == 7 || bytes.count == 10, bytes[4] == UInt8(ascii: "-"), let date = PartialDate(text) else { return nil }
+                dates.append(.date(date))
+                any = true
+            default: return nil
+            }
+        }
+        return any ? dates : nil
     }
 
     /// JSON values as Byline values; objects become their JSON text.
@@ -99,6 +123,10 @@ enum JSONTableLoader {
 
     static func commonType(_ values: [Value]) -> DataType {
         let type = evidenceType(values)
+        // Integers beyond 2^53 mixed with floats would be rounded in a float column: text instead.
+        if type == .float, values.contains(where: { if case .integer(let n) = $0 { return n.magnitude > 9_007_199_254_740_992 } else { return false } }) {
+            return .string
+        }
         return type == .null ? .string : type
     }
 

@@ -61,16 +61,30 @@ public enum TableLoader {
                 path: path, name: tableName, delimiter: delimiter, cancellation: cancellation, progress: progress
             ).load()
         case .json, .jsonLines:
-            let data: Data
+            return try load(bytes: readWhole(path), file: path, name: tableName, format: chosen)
+        }
+    }
+
+    /// Reads a whole file (or pipe) in chunks, refusing more than `maximumFileSize` bytes, so a
+    /// device that never ends (/dev/zero) stops with an error.
+    static func readWhole(_ path: String) throws(LoadError) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
+        }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             } catch {
-                throw LoadError(file: path, line: nil, message: "cannot read: \(error.localizedDescription)")
+                throw LoadError(file: path, line: nil, message: "cannot read: \(describe(error))")
             }
-            if data.count > maximumFileSize {
+            if chunk.isEmpty { return bytes }
+            if bytes.count + chunk.count > maximumFileSize {
                 throw LoadError(file: path, line: nil, message: "file is larger than \(maximumFileSize >> 30) GiB")
             }
-            return try load(bytes: [UInt8](data), file: path, name: tableName, format: chosen)
+            bytes.append(contentsOf: chunk)
         }
     }
 
@@ -93,6 +107,36 @@ public enum TableLoader {
                 try validate(buffer, file: file)
             }
             return try JSONTableLoader.load(bytes, file: file, name: name, lines: format == .jsonLines)
+        }
+    }
+
+    /// How many leading bytes hold whole UTF-8 characters (the rest may be a character cut off
+    /// at the end of a chunk).
+    static func completePrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var start = bytes.count
+        var looked = 0
+        while start > 0, looked < 4 {
+            start -= 1
+            looked += 1
+            let byte = bytes[start]
+            if byte & 0xC0 != 0x80 {
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                return start + length > bytes.count ? start : bytes.count
+            }
+        }
+        return bytes.count
+    }
+
+    /// A system error in Byline's words (not "NSCocoaErrorDomain error 256").
+    static func describe(_ error: Error) -> String {
+        let code = (error as NSError).code
+        let underlying = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code
+        switch Int32(truncatingIfNeeded: underlying ?? code) {
+        case EACCES, EPERM: return "permission denied"
+        case EIO: return "input/output error"
+        case EISDIR: return "is a directory, not a data file"
+        case ENOENT: return "no such file"
+        default: return "the file could not be read"
         }
     }
 

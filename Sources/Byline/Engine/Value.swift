@@ -49,6 +49,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     static func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
         if value == value.rounded(), abs(value) < 1e15 {
             return String(Int(value)) + ".0"
         }

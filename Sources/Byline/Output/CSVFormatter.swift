@@ -9,46 +9,60 @@ struct CSVFormatter {
     func format(_ result: ResultSet) -> String {
         var out = ""
         if headers {
-            out += result.fields.map { cell($0.name) }.joined(separator: delimiter) + "\n"
+            out += result.fields.map { cell($0.name, isText: false) }.joined(separator: delimiter) + "\n"
         }
         for row in 0..<result.rowCount {
             var line: [String] = []
             for field in result.fields.indices {
                 let value = result[row, field]
-                line.append(value.isNull ? "" : cell(value.description))
+                switch value {
+                case .null: line.append("")
+                case .string(let text): line.append(cell(text, isText: true))
+                default: line.append(cell(value.description, isText: false))
+                }
             }
             out += line.joined(separator: delimiter) + "\n"
         }
         return out
     }
 
-    private func cell(_ text: String) -> String {
-        delimiter == "," ? CSVFormatter.field(text) : CSVFormatter.tabField(text)
+    private func cell(_ text: String, isText: Bool) -> String {
+        delimiter == "," ? CSVFormatter.field(text, isText: isText) : CSVFormatter.tabField(text)
     }
 
-    /// A TSV field: backslash, tab, carriage return and line feed written as \\ \t \r \n.
+    /// A TSV field: backslash, tab, carriage return and line feed written as \\ \t \r \n (by
+    /// scalars, so "\r\n" and a control followed by a combining mark are escaped too).
     static func tabField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
         var out = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\t": out += "\\t"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
     }
 
-    /// One field, quoted when it holds a comma, quote, line break or edge space.
-    static func field(_ text: String) -> String {
-        let needsQuotes =
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || text.first == " " || text.last == " "
+    /// One field, quoted when it holds a comma, quote, line break or edge space (looked for by
+    /// scalars, as RFC 4180 readers do: a quote followed by a combining mark is still a quote).
+    /// Text that would read back as something else (empty, a number, a bool, a date) is quoted
+    /// too, since loading reads a quoted field as text: what is saved loads back the same.
+    static func field(_ text: String, isText: Bool = false) -> String {
+        let scalars = text.unicodeScalars
+        var needsQuotes =
+            scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            || scalars.first == " " || scalars.last == " "
+        if isText, !needsQuotes { needsQuotes = text.isEmpty || DelimitedLoader.kind(of: text) != .string }
         guard needsQuotes else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out = "\""
+        for scalar in scalars {
+            if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out + "\""
     }
 }
 
