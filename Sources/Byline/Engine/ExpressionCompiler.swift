@@ -222,10 +222,13 @@ struct ExpressionCompiler {
         case .matches(let subject, let pattern):
             let inner = value(subject)
             // Checked when the query was; an invalid pattern here would be a bug, so it matches nothing.
-            guard let regex = try? Regex(pattern) else { return { _ in .bool(false) } }
+            guard let compiled = try? Pattern(pattern) else { return { _ in .bool(false) } }
+            let context = self.context
+            // Linear in the text; a long text still stops when the query is cancelled or times out.
+            let shouldStop = { context.shouldStop || context.isPastDeadline }
             return { row in
                 guard case .string(let text) = inner(row) else { return .bool(false) }
-                return .bool(text.wholeMatch(of: regex) != nil)
+                return .bool(compiled.matches(text, shouldStop: shouldStop))
             }
         }
     }

@@ -254,11 +254,11 @@ extension Binder {
             throw fail(.invalidArgument, "the pattern after 'matches' must be a string literal", at: patternSyntax.span)
         }
         do {
-            _ = try Regex(text)
+            _ = try Pattern(text)
         } catch {
             throw fail(
-                .invalidArgument, "invalid regular expression: \(error)", at: patternSyntax.span,
-                help: "'matches' uses Swift Regex syntax and must match the whole string, e.g. \"Nur.*\"")
+                .invalidArgument, "invalid regular expression: \(error.message)", at: patternSyntax.span,
+                help: "'matches' must match the whole string, e.g. \"Nur.*\"; it supports . [ ] | ( ) * + ? {m,n} \\d \\w \\s and a leading (?i)")
         }
         return TypedExpression(expression: .matches(subject.expression, pattern: text), type: .bool)
     }
