@@ -115,7 +115,27 @@ public final class Session {
         binder.userFunctions = functions
         var statements: [CheckedStatement] = []
         var lets = letNames
+        /// Files that queries earlier in the script save, with the line that saves each.
+        var savedFiles: [String: Int] = [:]
         for statement in parsed.script.statements {
+            let statementsBefore = statements.count
+            let errorsBefore = binder.diagnostics.count + binderDiagnostics.count
+            defer {
+                // Every statement that did not check has said why; a silent failure would be a bug
+                // that runs nothing and exits 0, so it is reported rather than passed over. (After
+                // another error, quiet follow-on failures are on purpose: no cascades.)
+                let errorsSoFar = (parsed.diagnostics + binder.diagnostics + binderDiagnostics).contains { $0.severity == .error }
+                if statements.count == statementsBefore, binder.diagnostics.count + binderDiagnostics.count == errorsBefore,
+                    !errorsSoFar
+                {
+                    binderDiagnostics.append(
+                        Diagnostic(.invalidArgument, "this statement could not be checked", at: statement.span,
+                            help: "please report this statement: it failed without a message"))
+                }
+                if let plan = statements.last?.plan, statements.count > statementsBefore, case .save(let path)? = plan.output {
+                    savedFiles[fileAccess.resolve(path)] = statement.span.start.line
+                }
+            }
             switch statement.kind {
             case .command(let text):
                 statements.append(CheckedStatement(kind: .command(text), plan: nil, span: statement.span))
@@ -199,8 +219,11 @@ public final class Session {
                         binder.define(tableName, as: nil)
                         continue
                     }
-                    var diagnostic = Diagnostic(
-                        .loadFailure, error.message, at: pathSpan, help: "nothing was loaded; fix the file and load it again")
+                    var help = "nothing was loaded; fix the file and load it again"
+                    if error.message == "no such file", let line = savedFiles[fileAccess.resolve(path)] {
+                        help = "line \(line) saves this file, but files are loaded when the script is checked, before anything runs; load it in a later script (or with .read)"
+                    }
+                    var diagnostic = Diagnostic(.loadFailure, error.message, at: pathSpan, help: help)
                     diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")
                     binderDiagnostics.append(diagnostic)
                     binder.define(tableName, as: nil)

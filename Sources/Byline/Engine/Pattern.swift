@@ -285,7 +285,7 @@ private struct PatternParser {
                 }
             }
             let inner = try parseAlternation()
-            guard current == ")" else { throw Pattern.Failure(message: "missing ')' to close '(' ") }
+            guard current == ")" else { throw Pattern.Failure(message: "missing ')' to close '('") }
             index += 1
             depth -= 1
             return inner

@@ -25,8 +25,10 @@ struct Binder {
     var parameters: [String: TypedExpression] = [:]
     /// Set while binding the `select` of an aggregation.
     var aggregation: AggregationContext?
-    /// How many `def` calls deep binding is (a `def` that calls itself stops here).
+    /// How many `def` calls deep binding is.
     var callDepth = 0
+    /// The `def` whose body is being checked, so a call to itself is an error, not a silent failure.
+    var defining: String?
     /// Functions the host registered, by lowercased name.
     var userFunctions: [String: UserFunction] = [:]
 
@@ -146,7 +148,12 @@ struct Binder {
         let definition = Definition(name: name.text, parameters: parameters.map(\.text), query: query, source: source)
         definitions[name.text] = .some(nil)  // while checking, a call to itself is not yet known
         let saved = self.parameters
-        defer { self.parameters = saved }
+        let savedDefining = defining
+        defining = name.text
+        defer {
+            self.parameters = saved
+            defining = savedDefining
+        }
         for parameter in parameters {
             self.parameters[parameter.text] = TypedExpression(expression: .literal(.null), type: .null)
         }
@@ -181,7 +188,12 @@ struct Binder {
             let key = definitions[name.text] != nil
                 ? name.text : definitions.keys.first { $0.lowercased() == name.text.lowercased() }
             if let key, let entry = definitions[key] {
-                guard let definition = entry else { throw Failure() }
+                if key == defining {
+                    throw fail(
+                        .invalidArgument, "'\(key)' calls itself; a 'def' cannot be recursive", at: name.span,
+                        help: "a 'def' can use tables, 'let' results and the 'def's defined before it")
+                }
+                guard let definition = entry else { throw Failure() }  // its own error was reported
                 return try bindCall(definition, name: name, arguments: arguments)
             }
             if scope[name.text] != nil || caseInsensitiveLookup(name.text) != nil {
