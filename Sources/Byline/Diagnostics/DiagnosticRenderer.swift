@@ -33,9 +33,9 @@ public struct DiagnosticRenderer: Sendable {
         // Messages quote names and values from data files: escaped, so they cannot act on the terminal.
         out += paint(TerminalText.escaped(diagnostic.message), bold) + "\n"
         if diagnostic.location == nil, let span = diagnostic.span, let source, span.start.line <= source.lineCount {
-            let text = source.line(span.start.line)
+            let (text, first, last) = window(source.line(span.start.line), span: span)
             out += TerminalText.escaped(text, keepingTabs: true) + "\n"
-            out += underline(text, span: span) + "\n"
+            out += underline(text, startColumn: first, lastColumn: last) + "\n"
         }
         for note in diagnostic.notes {
             out += paint("note:", cyan) + " " + TerminalText.escaped(note) + "\n"
@@ -47,15 +47,28 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// A caret under the span's first column and tildes to its end (or the line's end).
-    private func underline(_ line: String, span: SourceSpan) -> String {
+    /// How much of a long line is shown: the part around the caret, as rustc and clang do.
+    static let windowWidth = 120
+
+    /// The line to show, and the first and last columns to mark in it. A line longer than
+    /// `windowWidth` is cut to a window around the span's start, with "…" where it was cut.
+    private func window(_ line: String, span: SourceSpan) -> (text: String, first: Int, last: Int) {
         let scalars = Array(line.unicodeScalars)
         let startColumn = max(1, span.start.column)
-        let lastColumn: Int
-        if span.end.line == span.start.line {
-            lastColumn = max(startColumn, span.end.column - 1)
-        } else {
-            lastColumn = max(startColumn, scalars.count)
-        }
+        var lastColumn = span.end.line == span.start.line ? max(startColumn, span.end.column - 1) : max(startColumn, scalars.count)
+        guard scalars.count > Self.windowWidth else { return (line, startColumn, lastColumn) }
+        let from = max(0, min(startColumn - 1 - Self.windowWidth / 3, scalars.count - Self.windowWidth))
+        let to = min(scalars.count, from + Self.windowWidth)
+        var text = from > 0 ? "…" : ""
+        text.unicodeScalars.append(contentsOf: scalars[from..<to])
+        if to < scalars.count { text += "…" }
+        let shift = from - (from > 0 ? 1 : 0)
+        lastColumn = min(lastColumn, to)
+        return (text, startColumn - shift, max(startColumn, lastColumn) - shift)
+    }
+
+    private func underline(_ line: String, startColumn: Int, lastColumn: Int) -> String {
+        let scalars = Array(line.unicodeScalars)
         var marks = ""
         for index in 0..<(startColumn - 1) {
             // Keep tabs so the caret lines up under tabbed text; an escaped scalar takes the width

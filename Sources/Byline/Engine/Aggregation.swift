@@ -124,6 +124,8 @@ struct Aggregation {
 
 /// The running state of one aggregate for one group.
 struct Accumulator {
+    /// The most values one `list()` may collect.
+    static let maximumListLength = 10_000_000
     let call: AggregateCall
     private var count = 0
     private var integerSum = 0
@@ -168,6 +170,12 @@ struct Accumulator {
             distinct.insert(value)
         case .list:
             values.append(value)
+            // All of one list's values are held at once; tens of millions would exhaust memory.
+            if values.count > Accumulator.maximumListLength {
+                context.fail(
+                    EvaluationError("list() collected more than \(Accumulator.maximumListLength) values", help: "group more finely, or count them with count()"),
+                    at: call.place)
+            }
         case .count, .countRows:
             break
         }

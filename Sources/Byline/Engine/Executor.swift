@@ -4,8 +4,10 @@
 struct Executor {
     /// How many rows are processed between checks of the cancellation flag.
     static let blockSize = 4096
-    /// The most row pairs a join without an equality condition may consider.
+    /// The most row pairs a join may consider (without an equality condition) or produce (with one).
     static let maximumJoinPairs = 50_000_000
+    static let joinTooLarge =
+        "this join gives more than \(maximumJoinPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first"
 
     let context: EvaluationContext
     /// Looks up a table or `let` result by name.
@@ -269,6 +271,10 @@ struct Executor {
                         leftPairs.append(row)
                         rightPairs.append(other)
                     }
+                    if leftPairs.count > Executor.maximumJoinPairs {
+                        context.fail(Executor.joinTooLarge)
+                        return
+                    }
                 }
             }
         } else {
@@ -291,6 +297,10 @@ struct Executor {
                     for other in matches {
                         leftPairs.append(row)
                         rightPairs.append(other)
+                    }
+                    if leftPairs.count > Executor.maximumJoinPairs {
+                        context.fail(Executor.joinTooLarge)
+                        return
                     }
                 }
             }

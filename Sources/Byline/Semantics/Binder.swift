@@ -446,7 +446,12 @@ struct Binder {
     /// How a message names an expression: 'field', or its text in quotes.
     func describe(_ expression: Expression) -> String {
         if case .field(let name) = expression.kind { return "'\(name)'" }
-        return "'\(text(of: expression.span))'"
+        // A message quotes at most 80 characters of an expression; the caret shows the rest.
+        let written = text(of: expression.span)
+        guard written.unicodeScalars.count > 80 else { return "'\(written)'" }
+        var short = ""
+        short.unicodeScalars.append(contentsOf: written.unicodeScalars.prefix(79))
+        return "'\(short)…'"
     }
 
     func article(_ type: DataType) -> String {
