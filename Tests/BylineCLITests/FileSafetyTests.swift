@@ -106,6 +106,16 @@ import TestSupport
         }
     }
 
+    @Test func theDelimiterOptionLeavesJSONAlone() throws {
+        try TemporaryFolder.with("delimiter") { folder in
+            try folder.write("d.json", #"[{"a": 1}, {"a": 2}]"#)
+            try folder.write("e.csv", "a;b\n1;2\n")
+            let run = try BylineBinary.run(["--delimiter", ";", "--data", "d.json", "--data", "e.csv", "-c", "d count; e select b"], in: folder.url)
+            #expect(run.stdout.contains("2"))
+            #expect(run.status == 0, Comment(rawValue: run.stderr))
+        }
+    }
+
     @Test func aLongFileNameCanBeSaved() throws {
         try TemporaryFolder.with("name") { folder in
             let name = String(repeating: "n", count: 244) + ".csv"

@@ -52,6 +52,8 @@ public struct QueryLimits: Sendable, Equatable {
     public var maximumRows: Int?
     /// The longest a query may run before it stops with an error.
     public var timeout: Duration?
+    /// The most pairs of rows a join may consider (without an equality) or produce (with one).
+    public var maximumJoinPairs = 50_000_000
 
     /// No limits.
     public init(maximumRows: Int? = nil, timeout: Duration? = nil) {

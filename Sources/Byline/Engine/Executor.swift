@@ -4,10 +4,10 @@
 struct Executor {
     /// How many rows are processed between checks of the cancellation flag.
     static let blockSize = 4096
-    /// The most row pairs a join may consider (without an equality condition) or produce (with one).
-    static let maximumJoinPairs = 50_000_000
-    static let joinTooLarge =
-        "this join gives more than \(maximumJoinPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first"
+    /// Why a join stopped: it would hold more pairs of rows than the limits allow.
+    var joinTooLarge: String {
+        "this join gives more than \(context.limits.maximumJoinPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first"
+    }
 
     let context: EvaluationContext
     /// Looks up a table or `let` result by name.
@@ -219,7 +219,7 @@ struct Executor {
         var leftPairs: [Int] = []
         var rightPairs: [Int] = []
         if plan.leftKeys.isEmpty {
-            guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= Executor.maximumJoinPairs,
+            guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= context.limits.maximumJoinPairs,
                 !leftRows.count.multipliedReportingOverflow(by: right.count).overflow
             else {
                 throw .failed(
@@ -271,8 +271,8 @@ struct Executor {
                         leftPairs.append(row)
                         rightPairs.append(other)
                     }
-                    if leftPairs.count > Executor.maximumJoinPairs {
-                        context.fail(Executor.joinTooLarge)
+                    if leftPairs.count > context.limits.maximumJoinPairs {
+                        context.fail(joinTooLarge)
                         return
                     }
                 }
@@ -298,8 +298,8 @@ struct Executor {
                         leftPairs.append(row)
                         rightPairs.append(other)
                     }
-                    if leftPairs.count > Executor.maximumJoinPairs {
-                        context.fail(Executor.joinTooLarge)
+                    if leftPairs.count > context.limits.maximumJoinPairs {
+                        context.fail(joinTooLarge)
                         return
                     }
                 }
