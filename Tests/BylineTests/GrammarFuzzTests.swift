@@ -1,6 +1,7 @@
 // The grammar-aware fuzzer with fixed seeds: generated statements with boundary values through the
 // library, limits on. A trap ends the test run; an error without a place fails here. Long runs:
 // `swift run -c release GrammarFuzz SECONDS [SEED]`.
+import Foundation
 import Testing
 import TestSupport
 
@@ -24,5 +25,19 @@ import TestSupport
         #expect(findings.isEmpty, Comment(rawValue: findings.prefix(5).joined(separator: "\n")))
         // Most generated scripts must reach the engine, or the fuzzer tests only the checker.
         #expect(checked > 100)
+    }
+
+    /// What the fuzzer found, kept as scripts: each must now run without a finding.
+    static let findings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")
+
+    @Test func earlierFindingsStayFixed() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.findings.path).filter { $0.hasSuffix(".byl") }
+        #expect(!names.isEmpty)
+        for name in names {
+            let script = try String(contentsOf: Self.findings.appendingPathComponent(name), encoding: .utf8)
+            let outcome = GrammarFuzzer.run(script, session: GrammarFuzzer.session())
+            #expect(outcome.finding == nil, "\(name)")
+            #expect(outcome.checked, "\(name)")
+        }
     }
 }

@@ -3,6 +3,8 @@
 enum DisplayWidth {
     /// The number of terminal columns a string occupies.
     static func of(_ text: String) -> Int {
+        // Most text is ASCII: one column a byte, without looking up Unicode properties.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var width = 0
         for scalar in text.unicodeScalars { width += of(scalar) }
         return width
@@ -11,6 +13,9 @@ enum DisplayWidth {
     /// Columns for one scalar: 0 for combining marks and joiners, 2 for wide characters.
     static func of(_ scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
+        // Latin text before the combining marks (U+0300) is one column, but for the soft hyphen.
+        if value >= 0x20 && value < 0x300 && value != 0xAD && !(0x7F...0x9F).contains(value) { return 1 }
+        if value >= 0x300 && value < 0x370 { return 0 }  // combining diacritical marks
         if value == 0x200D || (0xFE00...0xFE0F).contains(value) { return 0 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
