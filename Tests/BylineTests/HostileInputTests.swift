@@ -35,6 +35,16 @@ import TestSupport
         #expect(failure("def f(x) = leaders join f(1) as g on name = g.name; f(1)")?.hasPrefix("'f' calls itself") ?? false)
     }
 
+    @Test func checkingWorkIsBounded() {
+        var lines = ["def d0(x) = leaders where name != x select name"]
+        for index in 1..<30 {
+            lines.append("def d\(index)(x) = d\(index - 1)(x) select name as n join d\(index - 1)(x) as a on n = a.name join d\(index - 1)(x) as b on n = b.name select n as name")
+        }
+        lines.append("d29(\"a\") count")
+        let script = Session().check(SourceFile(name: "chain", text: lines.joined(separator: "\n")))
+        #expect(script.diagnostics.contains { $0.message.hasSuffix("this statement expands 'def's more than 10000 times") })
+    }
+
     @Test func valuesThatWouldChangeStayText() throws {
         try TemporaryFolder.with("values") { folder in
             let table = try load(folder, "v.csv", "zip,wide,huge,quoted,mixed\n02134,9223372036854775808,1e400,\"5\",9007199254740993\n10001,1,2.5,\"6\",1.5\n")

@@ -118,6 +118,7 @@ public final class Session {
         /// Files that queries earlier in the script save, with the line that saves each.
         var savedFiles: [String: Int] = [:]
         for statement in parsed.script.statements {
+            binder.expansions = Binder.ExpansionCounter()
             let statementsBefore = statements.count
             let errorsBefore = binder.diagnostics.count + binderDiagnostics.count
             defer {

@@ -29,6 +29,18 @@ struct Binder {
     var callDepth = 0
     /// The `def` whose body is being checked, so a call to itself is an error, not a silent failure.
     var defining: String?
+    /// How many `def` bodies checking a statement has expanded, shared with the binders of the
+    /// calls inside it: each call checks its body again, so a chain of `def`s that each call the
+    /// one before several times grows exponentially, and is stopped here.
+    var expansions = ExpansionCounter()
+
+    /// A count shared by a binder and those it makes for `def` calls (a class for the sharing).
+    final class ExpansionCounter {
+        var count = 0
+    }
+
+    /// How many `def` bodies one statement may expand.
+    static let maximumExpansions = 10_000
     /// Functions the host registered, by lowercased name.
     var userFunctions: [String: UserFunction] = [:]
 
@@ -275,7 +287,14 @@ struct Binder {
             }
             values[parameter] = bound
         }
+        expansions.count += 1
+        guard expansions.count <= Binder.maximumExpansions else {
+            throw fail(
+                .nestingTooDeep, "this statement expands 'def's more than \(Binder.maximumExpansions) times",
+                at: name.span, help: "a 'def' that uses another several times multiplies the work; use 'let' to compute it once")
+        }
         var inner = Binder(scope: scope, definitions: definitions, source: definition.source, nameIndexes: nameIndexes)
+        inner.expansions = expansions
         inner.userFunctions = userFunctions
         inner.parameters = values
         inner.callDepth = callDepth + 1
