@@ -41,7 +41,7 @@ import Testing
         #expect(lines.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [[String: Any]]
         #expect(first?.first?["name"] as? String == "Askar Mamin")
-        #expect(first?.first?["source"] as? [Int] == [2, 11])
+        #expect(first?.first?["source"] as? [Int] == [2, 11, 12])
         let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [[String: Any]]
         #expect(second?.count == 2)
     }
@@ -140,7 +140,7 @@ import Testing
         #expect(run.status == 0)
         #expect(
             run.stdout == """
-                sentences  countries  organizations  leaders  visits  events
+                sentences  countries  organizations  leaders  visits  events  relations  figures  places  mentions
                 count
                 6
                 visits(visitor string -> leaders, destination string -> countries, city string, year integer, status string, note string, source list<integer>)  -- 7 rows; One row per trip: made (completed) or announced or accepted (planned).

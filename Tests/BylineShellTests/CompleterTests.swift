@@ -13,7 +13,11 @@ import Testing
 
     @Test func tablesAtTheStart() {
         #expect(complete("", "lea") == ["leaders"])
-        #expect(complete("", "") == ["countries", "def", "events", "explain", "leaders", "let", "organizations", "sentences", "visits"])
+        #expect(
+            complete("", "") == [
+                "countries", "def", "events", "explain", "figures", "leaders", "let", "mentions", "organizations", "places",
+                "relations", "sentences", "visits",
+            ])
         #expect(complete("", "ra") == ["range("])
         #expect(complete("leaders; ", "vi") == ["visits"])
     }

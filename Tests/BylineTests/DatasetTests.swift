@@ -41,7 +41,9 @@ import Testing
 
     @Test func theEmbeddedDatasetLoads() {
         #expect(ArticleDataset.loadError == nil)
-        #expect(session.tableNames == ["sentences", "countries", "organizations", "leaders", "visits", "events"])
+        #expect(
+            session.tableNames
+                == ["sentences", "countries", "organizations", "leaders", "visits", "events", "relations", "figures", "places", "mentions"])
     }
 
     @Test func sentencesAreTheArticleInOrderWithoutBoilerplate() throws {
@@ -81,7 +83,8 @@ import Testing
 
     @Test func everyRowCitesSentencesThatExist() throws {
         let sentenceCount = try table("sentences").rowCount
-        for name in session.tableNames where name != "sentences" {
+        // `mentions` is derived from the sentences themselves; every other table cites them.
+        for name in session.tableNames where name != "sentences" && name != "mentions" {
             let table = try table(name)
             let sourceIndex = try #require(table.schema.index(of: "source"), "\(name) has no source field")
             for row in 0..<table.rowCount {
@@ -128,6 +131,26 @@ import Testing
             #expect(cited(visits, row).contains(surname))
             if case .integer(let year) = visits.value(row: row, field: 3) {
                 #expect(cited(visits, row).contains(String(year)), "visit year \(year) is not in its cited sentences")
+            }
+        }
+    }
+
+    /// The citation rule: a row cites every sentence that states or refers to it. Mechanically, every
+    /// sentence that names an entity (by name or alias, as `mentions` finds them) is cited by it.
+    @Test func everySentenceThatNamesAnEntityIsCitedByIt() throws {
+        let mentions = try table("mentions")
+        #expect(mentions.rowCount > 20)
+        for (tableName, _) in ArticleDataset.entityKinds {
+            let entities = try table(tableName)
+            guard let sourceIndex = entities.schema.index(of: "source") else { continue }
+            for row in 0..<entities.rowCount {
+                guard case .string(let name) = entities.value(row: row, field: 0),
+                    case .list(let cited) = entities.value(row: row, field: sourceIndex)
+                else { continue }
+                for mention in 0..<mentions.rowCount where mentions.value(row: mention, field: 1) == .string(name) {
+                    let sentence = mentions.value(row: mention, field: 0)
+                    #expect(cited.contains(sentence), "\(name) is named in sentence \(sentence) but does not cite it")
+                }
             }
         }
     }

@@ -70,7 +70,64 @@ public enum ArticleDataset {
             }
             tables.append(Table(schema: schema, rows: rows))
         }
+        tables.append(mentions(in: tables))
         return tables
+    }
+
+    /// The entity tables whose rows `mentions` looks for, with the kind each row is.
+    static let entityKinds = [("countries", "country"), ("organizations", "organization"), ("leaders", "leader"), ("places", "place")]
+
+    /// `mentions(sentence, entity, kind)`: every sentence that names an entity by its name or an
+    /// alias (ignoring case, as whole words), derived from the other tables when they are loaded,
+    /// so "which sentences mention Tokayev" is a query and `sentences` joins to any entity.
+    static func mentions(in tables: [Table]) -> Table {
+        let schema = TableSchema(
+            name: "mentions",
+            fields: [
+                Field(name: "sentence", type: .integer), Field(name: "entity", type: .string),
+                Field(name: "kind", type: .string),
+            ],
+            summary: "Which sentences name which entity, by name or alias; derived from the other tables.")
+        guard let sentences = tables.first(where: { $0.schema.name == "sentences" }) else { return Table(schema: schema, rows: []) }
+        var rows: [[Value]] = []
+        for row in 0..<sentences.rowCount {
+            guard case .integer(let id) = sentences.value(row: row, field: 0), case .string(let text) = sentences.value(row: row, field: 2)
+            else { continue }
+            let lowered = Array(text.lowercased().unicodeScalars)
+            for (tableName, kind) in entityKinds {
+                guard let table = tables.first(where: { $0.schema.name == tableName }),
+                    let keyIndex = table.schema.key.flatMap(table.schema.index(of:))
+                else { continue }
+                let aliasIndex = table.schema.aliases.flatMap(table.schema.index(of:))
+                for entity in 0..<table.rowCount {
+                    guard case .string(let name) = table.value(row: entity, field: keyIndex) else { continue }
+                    var names = [name]
+                    if let aliasIndex {
+                        switch table.value(row: entity, field: aliasIndex) {
+                        case .string(let alias): names.append(alias)
+                        case .list(let aliases): for case .string(let alias) in aliases { names.append(alias) }
+                        default: break
+                        }
+                    }
+                    if names.contains(where: { containsWord(lowered, Array($0.lowercased().unicodeScalars)) }) {
+                        rows.append([.integer(id), .string(name), .string(kind)])
+                    }
+                }
+            }
+        }
+        return Table(schema: schema, rows: rows)
+    }
+
+    /// Whether `word` occurs in `text` with no letter or digit just before or after it.
+    static func containsWord(_ text: [Unicode.Scalar], _ word: [Unicode.Scalar]) -> Bool {
+        guard !word.isEmpty, word.count <= text.count else { return false }
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
+        for start in 0...(text.count - word.count) where text[start..<(start + word.count)].elementsEqual(word) {
+            let before = start == 0 || !isWordScalar(text[start - 1])
+            let after = start + word.count == text.count || !isWordScalar(text[start + word.count])
+            if before && after { return true }
+        }
+        return false
     }
 
     private static func convert(_ json: JSONValue, to type: DataType) -> Value? {

@@ -66,7 +66,16 @@ enum ChartRenderer {
                 .joined(separator: " · ")
             entries.append((result[row, timeIndex], text))
         }
+        // A `sequence` field (the article's events have one) is the order the source implies, which
+        // dates without a year cannot give (December 30 came before January there): it goes first.
+        let sequenceIndex = result.fields.firstIndex { $0.baseName.lowercased() == "sequence" && $0.type == .integer }
         let order = entries.indices.sorted { a, b in
+            if let sequenceIndex {
+                let first = result[a, sequenceIndex]
+                let second = result[b, sequenceIndex]
+                if first.isNull != second.isNull { return second.isNull }
+                if let comparison = Value.compare(first, second), comparison != 0 { return comparison < 0 }
+            }
             let left = entries[a].time
             let right = entries[b].time
             if left.isNull != right.isNull { return right.isNull }
