@@ -14,6 +14,7 @@ struct DotCommands {
 
     /// Every command, in the order `.help` lists them.
     static let all: [DotCommandSpec] = [
+        DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)"),
         DotCommandSpec(name: "exit", arguments: "", summary: "leave byline (same as .quit)"),
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
@@ -79,11 +80,15 @@ struct DotCommands {
                 return fail("unknown output mode '\(argument)'", span: span, source: source, help: "modes: \(names)")
             }
             runner.settings.format = format
-        case "timer", "headers":
+        case "timer", "headers", "cite":
             guard let flag = Self.onOff(String(argument)) else {
                 return fail(".\(spec.name) takes on or off", span: span, source: source)
             }
-            if spec.name == "timer" { runner.settings.timer = flag } else { runner.settings.options.headers = flag }
+            switch spec.name {
+            case "timer": runner.settings.timer = flag
+            case "cite": runner.session.citesEveryQuery = flag
+            default: runner.settings.options.headers = flag
+            }
         case "maxrows":
             guard let count = Int(argument), count >= 0 else {
                 return fail(".maxrows takes a whole number (0 shows every row)", span: span, source: source)

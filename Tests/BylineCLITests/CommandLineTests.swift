@@ -1,6 +1,7 @@
 // The command line: inputs (-c, files, stdin), formats, error locations and exit statuses.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CommandLineTests {
     @Test func congoPrintsOneRow() throws {
@@ -212,7 +213,7 @@ import Testing
     @Test func theArticleFactsPass() throws {
         let run = try BylineBinary.run(["test", "article-facts.byl"], in: Self.scripts)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout == "19 passed, 0 failed\n")
+        #expect(run.stdout == "34 passed, 0 failed\n")
     }
 
     @Test func failuresAreListedAndCounted() throws {
@@ -224,7 +225,7 @@ import Testing
                     expected = 99, but the query gave 7
                 failing.byl:3:1: FAIL assert (leaders where name = "x" select name) = "y"
                     the query gave 0 rows; an assertion needs exactly one
-                20 passed, 2 failed
+                35 passed, 2 failed
 
                 """)
     }
@@ -232,14 +233,15 @@ import Testing
     @Test func aBrokenScriptCountsAsAFailureAndTheOthersStillRun() throws {
         let run = try BylineBinary.run(["test", "-"], stdin: "")
         #expect(run.status == 2)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryFolder("test")
+        defer { temporary.remove() }
+        let folder = temporary.url
         try "leaders where nope = 1\n".write(to: folder.appendingPathComponent("broken.byl"), atomically: true, encoding: .utf8)
         let copy = folder.appendingPathComponent("facts.byl")
         try FileManager.default.copyItem(at: Self.scripts.appendingPathComponent("article-facts.byl"), to: copy)
         let mixed = try BylineBinary.run(["test", "broken.byl", "facts.byl"], in: folder)
         #expect(mixed.status == 1)
-        #expect(mixed.stdout.hasSuffix("broken.byl: FAIL the script stopped with an error (above)\n19 passed, 1 failed\n"))
+        #expect(mixed.stdout.hasSuffix("broken.byl: FAIL the script stopped with an error (above)\n34 passed, 1 failed\n"))
         #expect(mixed.stderr.hasPrefix("broken.byl:1:15: error: unknown field 'nope' in 'leaders'"))
     }
 

@@ -21,6 +21,9 @@ public final class Session {
     public var fileAccess: FileAccess = .unrestricted
     /// Called while a `load` reads a large file, with the file and the fraction done.
     public var loadProgress: (@Sendable (String, Double) -> Void)?
+    /// Whether every query shows the sentences its rows come from, as if it ended in `cite` (the
+    /// shell's `.cite on`); queries whose rows have no `source` are shown as they are.
+    public var citesEveryQuery = false
     /// Names of tables loaded from files, which a later `load` may replace.
     private var loadedNames: Set<String> = []
 
@@ -113,6 +116,7 @@ public final class Session {
             definitions: definitions.mapValues { .some($0) },
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
         binder.userFunctions = functions
+        binder.citesEveryQuery = citesEveryQuery
         var statements: [CheckedStatement] = []
         var lets = letNames
         /// Files that queries earlier in the script save, with the line that saves each.
@@ -139,6 +143,13 @@ public final class Session {
             }
             switch statement.kind {
             case .command(let text):
+                // `.cite on|off` changes how the queries after it are checked (they carry their
+                // sources), so a script that turns it on cites from that line on.
+                let words = text.split(separator: " ", omittingEmptySubsequences: true).map { $0.lowercased() }
+                if words.count == 2, words[0].count >= 2, "cite".hasPrefix(words[0]) {
+                    if words[1] == "on" { binder.citesEveryQuery = true }
+                    if words[1] == "off" { binder.citesEveryQuery = false }
+                }
                 statements.append(CheckedStatement(kind: .command(text), plan: nil, span: statement.span))
             case .query(let query):
                 if let plan = try? binder.bind(query) {
@@ -289,6 +300,7 @@ public final class Session {
             return .assertion(check.evaluate(result, span: statement.span))
         }
         var result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
+        if plan.cites { result.citations = citations(of: result) }
         switch plan.output {
         case .chart(let kind)?:
             result.chart = kind
@@ -314,6 +326,24 @@ public final class Session {
             return .bound(name: name, rowCount: result.rowCount)
         }
         return .rows(result)
+    }
+
+    /// The sentences each row of a result cites, from the session's `sentences` table.
+    private func citations(of result: ResultSet) -> [[Citation]] {
+        var texts: [Int: String] = [:]
+        if let sentences = table(named: "sentences"), let id = sentences.schema.index(of: "id"),
+            let text = sentences.schema.index(of: "text")
+        {
+            for row in 0..<sentences.rowCount {
+                if case .integer(let number) = sentences.value(row: row, field: id), case .string(let words) = sentences.value(row: row, field: text) {
+                    texts[number] = words
+                }
+            }
+        }
+        let fields = Binder.sourceFields(of: TableSchema(name: "result", fields: result.fields))
+        return result.citedIDs(sourceFields: fields).map { ids in
+            ids.map { Citation(id: $0, text: texts[$0] ?? "(no sentence \($0))") }
+        }
     }
 
     /// Runs a plan to its rows, turning a stop into diagnostics.

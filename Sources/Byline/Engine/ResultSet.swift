@@ -9,6 +9,8 @@ public struct ResultSet: Sendable {
     public let rowCount: Int
     /// The chart the query asked for with `chart`, if any.
     public internal(set) var chart: ChartKind?
+    /// With `cite`: for each row, the sentences its sources cite, in order.
+    public internal(set) var citations: [[Citation]]?
 
     init(_ relation: Relation) {
         let relation = relation.materialized()
@@ -43,5 +45,50 @@ public struct ResultSet: Sendable {
     /// The result as a table with the given name (what `let` stores).
     func table(named name: String) -> Table {
         Table(schema: TableSchema(name: name, fields: fields), columns: columns, rowCount: rowCount)
+    }
+}
+
+/// A sentence a row cites: its id and its text.
+public struct Citation: Sendable, Equatable {
+    /// The sentence's id (1 is the headline).
+    public var id: Int
+    /// The sentence.
+    public var text: String
+
+    /// Creates a citation.
+    public init(id: Int, text: String) {
+        self.id = id
+        self.text = text
+    }
+}
+
+extension ResultSet {
+    /// Each row's cited sentence ids: the union of its source fields (lists of ids, or lists of
+    /// them after `group by`), in order.
+    func citedIDs(sourceFields: [Int]) -> [[Int]] {
+        func collect(_ value: Value, into ids: inout Set<Int>) {
+            switch value {
+            case .integer(let id): ids.insert(id)
+            case .list(let values): for value in values { collect(value, into: &ids) }
+            default: break
+            }
+        }
+        return (0..<rowCount).map { row in
+            var ids = Set<Int>()
+            for field in sourceFields { collect(self[row, field], into: &ids) }
+            return ids.sorted()
+        }
+    }
+
+    /// The result with a text field `cited` holding each row's citations, for the formats that
+    /// have no other place for them (CSV, TSV, markdown, line): "[13] text" joined by newlines.
+    func withCitationField() -> ResultSet {
+        guard let citations else { return self }
+        let texts: [Value] = citations.map { row in .string(row.map { "[\($0.id)] \($0.text)" }.joined(separator: "\n")) }
+        var rows = self.rows
+        for index in rows.indices { rows[index].append(texts[index]) }
+        var result = ResultSet(fields: fields + [Field(name: "cited", type: .string)], rows: rows)
+        result.chart = chart
+        return result
     }
 }

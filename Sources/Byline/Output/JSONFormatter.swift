@@ -14,7 +14,7 @@ enum JSONFormatter {
                 out += keys[field]
                 out += encode(result[row, field])
             }
-            out += "}"
+            out += cited(result, row: row) + "}"
         }
         return out + "]"
     }
@@ -29,9 +29,17 @@ enum JSONFormatter {
                 if field > 0 { out += "," }
                 out += keys[field] + encode(result[row, field])
             }
+            out += cited(result, row: row)
             out += "}\n"
         }
         return out
+    }
+
+    /// With `cite`, the row's sentences as `,"cited":[{"id":13,"text":"…"}]`.
+    static func cited(_ result: ResultSet, row: Int) -> String {
+        guard let citations = result.citations, row < citations.count else { return "" }
+        let items = citations[row].map { "{\"id\":\($0.id),\"text\":\(quote($0.text))}" }
+        return (result.fields.isEmpty ? "" : ",") + "\"cited\":[" + items.joined(separator: ",") + "]"
     }
 
     /// A value as JSON text.

@@ -59,10 +59,11 @@ public enum ResultFormatter {
         case .box: return TableFormatter(options: options, box: true).format(result)
         case .json: return JSONFormatter.format(result) + "\n"
         case .jsonl: return JSONFormatter.formatLines(result)
-        case .csv: return CSVFormatter(headers: options.headers, delimiter: ",").format(result)
-        case .tsv: return CSVFormatter(headers: options.headers, delimiter: "\t").format(result)
-        case .markdown: return MarkdownFormatter(options: options).format(result)
-        case .line: return LineFormatter(options: options).format(result)
+        // These formats have no place beside a row, so citations become a field `cited`.
+        case .csv: return CSVFormatter(headers: options.headers, delimiter: ",").format(result.withCitationField())
+        case .tsv: return CSVFormatter(headers: options.headers, delimiter: "\t").format(result.withCitationField())
+        case .markdown: return MarkdownFormatter(options: options).format(result.withCitationField())
+        case .line: return LineFormatter(options: options).format(result.withCitationField())
         }
     }
 }

@@ -45,6 +45,7 @@ struct TableFormatter {
                 return isNull[rowIndex][index] ? paint(cell, dim) : cell
             }
             out += trimmed(" " + padded.joined(separator: " | ")) + "\n"
+            out += citationLines(result, row: rowIndex)
         }
         if shownRows < result.rowCount {
             out += "(\(result.rowCount) rows, \(shownRows) shown; .maxrows 0 shows all)\n"
@@ -76,6 +77,7 @@ struct TableFormatter {
                 return isNull[rowIndex][index] ? paint(cell, dim) : cell
             }
             out += "│ " + padded.joined(separator: " │ ") + " │\n"
+            out += citationLines(result, row: rowIndex)
         }
         out += rule("└", "┴", "┘")
         if shownRows < result.rowCount {
@@ -112,6 +114,18 @@ struct TableFormatter {
     /// cannot act on the terminal (see `TerminalText`).
     static func visible(_ text: String) -> String {
         TerminalText.escaped(text)
+    }
+
+    /// With `cite`, the row's sentences under it, indented, each on one line.
+    private func citationLines(_ result: ResultSet, row: Int) -> String {
+        guard let citations = result.citations, row < citations.count else { return "" }
+        var out = ""
+        for citation in citations[row] {
+            var line = "     [\(citation.id)] " + TerminalText.escaped(citation.text)
+            if let maximumWidth = options.maximumWidth { line = DisplayWidth.truncate(line, to: max(20, maximumWidth)) }
+            out += paint(line, dim) + "\n"
+        }
+        return out
     }
 
     private let bold = "\u{1B}[1m"

@@ -39,6 +39,9 @@ struct Binder {
         var count = 0
     }
 
+    /// Whether every query carries its sources and cites them (the shell's `.cite on`).
+    var citesEveryQuery = false
+
     /// How many `def` bodies one statement may expand.
     static let maximumExpansions = 10_000
     /// Functions the host registered, by lowercased name.
@@ -79,9 +82,30 @@ struct Binder {
     /// Checks a query, returning its plan.
     mutating func bind(_ query: Query) throws(Failure) -> QueryPlan {
         var plan = try bindSource(query.source, arguments: query.arguments)
+        // With `cite` (or the shell's `.cite on`), each row's `source` is carried through `select`
+        // and `group by`, so the rows at the end still know the sentences they came from.
+        let citing = citesEveryQuery || query.clauses.contains { $0.kind == .cite }
         var index = 0
         while index < query.clauses.count {
-            let clause = query.clauses[index]
+            var clause = query.clauses[index]
+            if case .cite = clause.kind {
+                if index + 1 < query.clauses.count, case .save = query.clauses[index + 1].kind {} else {
+                    try requireLast(clause, index: index, of: query.clauses, word: "cite")
+                }
+                guard !Binder.sourceFields(of: plan.schema).isEmpty else {
+                    throw fail(
+                        .invalidArgument, "nothing to cite: these rows have no 'source' field", at: clause.span,
+                        help: "cite works on rows of the article's tables and what select and group by make of them; count and other fields drop it")
+                }
+                plan.cites = true
+                index += 1
+                continue
+            }
+            if citing, case .select(let items) = clause.kind {
+                let aggregating = items.contains { containsAggregate($0.expression) }
+                    || (index > 0 && { if case .groupBy = query.clauses[index - 1].kind { return true } else { return false } }())
+                clause.kind = .select(Binder.carryingSources(items, from: plan.schema, aggregating: aggregating, at: clause.span))
+            }
             if case .save(let path) = clause.kind {
                 try requireLast(clause, index: index, of: query.clauses, word: "save")
                 plan.output = .save(path: path)
@@ -97,9 +121,16 @@ struct Binder {
             if case .groupBy(let keys) = clause.kind {
                 // `group by` and the `select` after it form one aggregation step.
                 var select: Clause?
-                if index + 1 < query.clauses.count, case .select = query.clauses[index + 1].kind {
+                if index + 1 < query.clauses.count, case .select(let items) = query.clauses[index + 1].kind {
                     select = query.clauses[index + 1]
+                    if citing {
+                        select?.kind = .select(Binder.carryingSources(items, from: plan.schema, aggregating: true, at: clause.span))
+                    }
                     index += 1
+                } else if citing, !Binder.sourceFields(of: plan.schema).isEmpty {
+                    // `group by KEYS` alone: the keys, and the sources of each group.
+                    let items = keys.map { SelectItem(expression: $0, alias: nil) }
+                    select = Clause(kind: .select(Binder.carryingSources(items, from: plan.schema, aggregating: true, at: clause.span)), span: clause.span)
                 }
                 plan.steps.append(try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema))
             } else {
@@ -108,7 +139,49 @@ struct Binder {
             plan.schema = plan.steps[plan.steps.count - 1].output
             index += 1
         }
+        if citesEveryQuery, !query.clauses.contains(where: { $0.kind == .cite }), !Binder.sourceFields(of: plan.schema).isEmpty {
+            plan.cites = true
+        }
         return plan
+    }
+
+    /// The fields that hold sentence ids: `source` fields of a list type (`list<integer>`, or
+    /// `list<list<integer>>` after `group by`), from any table of a join.
+    static func sourceFields(of schema: TableSchema) -> [Int] {
+        schema.fields.indices.filter { index in
+            let field = schema.fields[index]
+            guard field.baseName.lowercased().hasPrefix("source"), case .list(let element) = field.type else { return false }
+            return element == .integer || element == .list(.integer)
+        }
+    }
+
+    /// The select items, plus each source field of the input not already selected: as it is, or,
+    /// when aggregating, as `list(source)` (the union of the group's sources).
+    static func carryingSources(_ items: [SelectItem], from schema: TableSchema, aggregating: Bool, at span: SourceSpan) -> [SelectItem] {
+        var result = items
+        var taken = Set(items.compactMap { item -> String? in
+            if let alias = item.alias { return alias.text.lowercased() }
+            if case .field(let name) = item.expression.kind { return name.lowercased() }
+            return nil
+        })
+        for index in sourceFields(of: schema) {
+            let field = schema.fields[index]
+            let read = Expression(
+                kind: field.qualifier.map { .qualifiedField($0, field.baseName) } ?? .field(field.name), span: span)
+            if !aggregating, items.contains(where: { $0.expression.hasSameShape(as: read) || $0.expression.kind == .field(field.baseName) }) {
+                continue
+            }
+            var name = "source"
+            var suffix = 2
+            while taken.contains(name) {
+                name = "source_\(suffix)"
+                suffix += 1
+            }
+            taken.insert(name)
+            let expression = aggregating ? Expression(kind: .call("list", [read], distinct: false), span: span) : read
+            result.append(SelectItem(expression: expression, alias: Name(text: name, span: span)))
+        }
+        return result
     }
 
     mutating func requireLast(_ clause: Clause, index: Int, of clauses: [Clause], word: String) throws(Failure) {
@@ -368,7 +441,7 @@ struct Binder {
                 description: description)
         case .distinct:
             return QueryPlan.Step(stage: .distinct, output: schema, description: description)
-        case .save, .chart:
+        case .save, .chart, .cite:
             // Handled in bind(_:), as the query's last clause.
             throw fail(.unexpectedToken, "'\(description)' must be the last clause of a query", at: clause.span)
         case .groupBy:

@@ -162,4 +162,6 @@ struct QueryPlan: Sendable {
     var schema: TableSchema
     /// `save` or `chart`, when the query ends with one.
     var output: Output?
+    /// Whether each row's sentences are shown beside it (`cite`).
+    var cites = false
 }

@@ -194,7 +194,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count" | save | chart
+    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count" | save | chart | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -241,6 +241,8 @@ public struct Parser {
         case .chart:
             // chart = "chart" NAME
             kind = .chart(try consumeName(purpose: "a chart kind (bar or timeline)"))
+        case .cite:
+            kind = .cite
         default:
             kind = .count
         }

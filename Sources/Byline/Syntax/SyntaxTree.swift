@@ -76,6 +76,8 @@ public struct Clause: Sendable, Equatable {
         case chart(Name)
         /// `count`
         case count
+        /// `cite`: shows the sentences each row's `source` cites beside it.
+        case cite
     }
 
     /// What the clause is.

@@ -2,13 +2,13 @@
 
 /// Words the language reserves. Case-insensitive in source.
 public enum Keyword: String, Sendable, CaseIterable {
-    case `let`, def, explain, load, save, chart, assert
+    case `let`, def, explain, load, save, chart, assert, cite
     case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
     /// Keywords that begin a clause; a line starting with one continues the statement above it.
     public static let clauseStarters: Set<Keyword> = [
-        .where, .select, .order, .limit, .count, .group, .distinct, .join, .left, .save, .chart,
+        .where, .select, .order, .limit, .count, .group, .distinct, .join, .left, .save, .chart, .cite,
     ]
 }
 

@@ -1,0 +1,45 @@
+// `cite`: each row with the sentences its sources name, through select, group by and every format.
+import Testing
+
+@testable import Byline
+
+@Suite struct CiteTests {
+    private func cited(_ text: String, session: Session = Session()) throws -> [[Int]] {
+        try session.run(text).last?.citations?.map { $0.map(\.id) } ?? []
+    }
+
+    @Test func rowsCiteTheirSources() throws {
+        #expect(try cited(#"leaders where country = "Congo" cite"#) == [[13, 14, 15, 16]])
+        #expect(try cited(#"leaders where country = "Congo" select name cite"#) == [[13, 14, 15, 16]])
+    }
+
+    @Test func groupsCiteTheUnionOfTheirRows() throws {
+        #expect(try cited(#"visits where visitor = "Netanyahu" group by visitor select visitor, count() as trips cite"#) == [[2, 3]])
+        #expect(try cited(#"visits where visitor = "Nazarbayev" group by visitor cite"#) == [[5]])
+        #expect(try cited("visits select count() as n cite") == [[2, 3, 5, 11, 12, 13, 15]])
+    }
+
+    @Test func everyFormatShowsTheSentences() throws {
+        let result = try #require(try Session().run(#"organizations where acronym = "UN" cite"#).last)
+        let sentence = "Despite the close economic, diplomatic and security ties, Kazakhstan almost always votes against Israel in UN forums."
+        #expect(ResultFormatter.format(result, as: .json).contains(#""cited":[{"id":10,"text":"\#(sentence)"}]"#))
+        #expect(ResultFormatter.format(result, as: .jsonl).contains(#""cited":[{"id":10,"#))
+        for format in [OutputFormat.table, .box, .csv, .tsv, .markdown, .line] {
+            #expect(ResultFormatter.format(result, as: format).contains("[10] Despite the close"), "\(format)")
+        }
+    }
+
+    @Test func rowsWithoutSourcesCannotCite() {
+        let script = Session().check(SourceFile(name: "t", text: "leaders count cite"))
+        #expect(script.diagnostics.first?.message == "nothing to cite: these rows have no 'source' field")
+        let misplaced = Session().check(SourceFile(name: "t", text: "leaders cite where name = \"x\""))
+        #expect(misplaced.diagnostics.first?.message == "'cite' must be the last clause of a query")
+    }
+
+    @Test func theSwitchCitesEveryQueryThatCan() throws {
+        let session = Session()
+        session.citesEveryQuery = true
+        #expect(try cited(#"leaders where name = "Mamin" select name"#, session: session) == [[2, 11, 12]])
+        #expect(try session.run("leaders count").last?.citations == nil)
+    }
+}
