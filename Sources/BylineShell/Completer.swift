@@ -6,8 +6,11 @@ import Byline
 public struct Completion: Equatable, Sendable {
     /// Candidate words that start with the typed prefix, sorted.
     public var candidates: [String]
-    /// True when the word is a file name (after `.read`); the shell then uses readline's file completion.
+    /// True when the word is a file name (after `.read`, `load "`, `save "`); the shell then uses
+    /// readline's file completion.
     public var wantsFileNames: Bool
+    /// Inside a string literal, the quote that closes it (added after a single candidate).
+    public var closingQuote: Character? = nil
 
     static let none = Completion(candidates: [], wantsFileNames: false)
 }
@@ -25,7 +28,8 @@ public struct Completer {
     public static let wordBreaks = " \t\n()[],;=<>!+-*%\"'"
 
     static let clauseKeywords = [
-        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count",
+        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count", "save", "chart",
+        "cite",
     ]
     static let infixKeywords = [
         "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as",
@@ -46,8 +50,107 @@ public struct Completer {
         if blank && word.hasPrefix(".") || lineStart.trimmingLeadingSpaces().hasPrefix(".") {
             return completeCommand(word: word, line: lineStart)
         }
+        if let quote = Completer.openString(in: before) {
+            return completeInString(word: word, before: String(before[..<quote.index]), quote: quote.character)
+        }
         let tokens = currentStatementTokens(before)
         return Completion(candidates: filter(candidates(after: tokens, before: before), by: word), wantsFileNames: false)
+    }
+
+    // MARK: - Inside a string
+
+    /// Where the string literal the cursor is in opens, if it is in one. Follows the lexer's rules:
+    /// `"` and `'` strings with backslash escapes, backquoted names, `#` comments.
+    static func openString(in text: String) -> (index: String.Index, character: Character)? {
+        var open: (index: String.Index, character: Character)?
+        var inName = false
+        var inComment = false
+        var escaped = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if inComment {
+                if character == "\n" { inComment = false }
+            } else if let current = open {
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == current.character || character == "\n" {
+                    open = nil
+                }
+            } else if inName {
+                if character == "`" || character == "\n" { inName = false }
+            } else if character == "\"" || character == "'" {
+                open = (index, character)
+            } else if character == "`" {
+                inName = true
+            } else if character == "#" {
+                inComment = true
+            }
+            index = text.index(after: index)
+        }
+        return open
+    }
+
+    /// Inside a string, Tab offers only what fits there, and never changes what was typed: file
+    /// names after `load` and `save`; after `FIELD =` (or `!=`, `=~`, `contains`, `starts with`,
+    /// `ends with`, `in [`), the values of that field that start with exactly the typed text
+    /// (with the names and aliases of the rows a reference field names); else nothing.
+    private func completeInString(word: String, before: String, quote: Character) -> Completion {
+        let tokens = currentStatementTokens(before)
+        guard let last = tokens.last else { return .none }
+        if last.kind == .keyword(.load) || last.kind == .keyword(.save) {
+            return Completion(candidates: [], wantsFileNames: true)
+        }
+        var position = tokens.count - 1
+        // `in [ "a", "b", "` : step back over the list to the `in`.
+        if last.kind == .comma || last.kind == .leftBracket {
+            while position > 0, tokens[position].kind != .leftBracket { position -= 1 }
+            guard position > 0, tokens[position - 1].kind == .keyword(.in) else { return .none }
+            position -= 1
+        }
+        switch tokens[position].kind {
+        case .equal, .notEqual, .tildeEqual, .keyword(.contains), .keyword(.with), .keyword(.in): break
+        default: return .none
+        }
+        var fieldPosition = position - 1
+        if tokens[position].kind == .keyword(.with) { fieldPosition -= 1 }  // starts with / ends with
+        guard fieldPosition >= 0, case .identifier(let field) = tokens[fieldPosition].kind else { return .none }
+        let values = fieldValues(field, tokens: tokens)
+        // Exact prefixes only: offering "Kazakhstan" for "kaz" would change the letters typed.
+        let matching = Set(values.filter { $0.hasPrefix(word) && $0 != word }).sorted()
+        return Completion(candidates: matching, wantsFileNames: false, closingQuote: quote)
+    }
+
+    /// The distinct text values of a field of the statement's source table (list elements too),
+    /// plus, for a field that names rows of another table, those rows' names and aliases.
+    private func fieldValues(_ field: String, tokens: [Token]) -> [String] {
+        let queryStart = tokens.first?.kind == .keyword(.let) ? 3 : 0
+        guard queryStart < tokens.count, case .identifier(let sourceName) = tokens[queryStart].kind,
+            let table = session.table(named: sourceName), let index = table.schema.index(of: field)
+        else { return [] }
+        var values = Set<String>()
+        Completer.collectStrings(from: table, field: index, into: &values, limit: 10_000)
+        if let target = table.schema.fields[index].references, let named = session.table(named: target) {
+            for name in [named.schema.key, named.schema.aliases].compactMap({ $0 }) {
+                if let position = named.schema.index(of: name) {
+                    Completer.collectStrings(from: named, field: position, into: &values, limit: 10_000)
+                }
+            }
+        }
+        return Array(values)
+    }
+
+    static func collectStrings(from table: Table, field: Int, into values: inout Set<String>, limit: Int) {
+        func add(_ value: Value) {
+            switch value {
+            case .string(let text): values.insert(text)
+            case .list(let items): for item in items { add(item) }
+            default: break
+            }
+        }
+        for row in 0..<table.rowCount where values.count < limit { add(table.value(row: row, field: field)) }
     }
 
     // MARK: - Dot-commands
@@ -60,11 +163,11 @@ public struct Completer {
         guard case .success(let spec) = DotCommands.resolve(String(words[0].dropFirst())) else { return .none }
         let options: [String]
         switch spec.name {
-        case "read": return Completion(candidates: [], wantsFileNames: true)
+        case "read", "output", "once": return Completion(candidates: [], wantsFileNames: true)
         case "schema": options = session.tableNames
         case "mode": options = OutputFormat.allCases.map(\.rawValue)
         case "help": options = DotCommands.all.map(\.name)
-        case "timer", "headers": options = ["on", "off"]
+        case "timer", "headers", "cite": options = ["on", "off"]
         default: options = []
         }
         return Completion(candidates: filter(options, by: word), wantsFileNames: false)
@@ -83,7 +186,7 @@ public struct Completer {
     }
 
     private func candidates(after tokens: [Token], before text: String) -> [String] {
-        guard let last = tokens.last else { return sourceNames() + ["let", "def", "explain", "range("] }
+        guard let last = tokens.last else { return sourceNames() + ["let", "def", "explain", "load", "assert", "range("] }
         if tokens.count >= 1, tokens[0].kind == .keyword(.let) {
             if tokens.count == 1 { return [] }  // a new name
             if tokens.count == 2 { return ["="] }
@@ -104,6 +207,16 @@ public struct Completer {
             return Self.clauseKeywords + Self.infixKeywords
         case .keyword(.order), .keyword(.group):
             return ["by"]
+        case .keyword(.chart):
+            return ChartKind.allCases.map(\.rawValue)
+        case .keyword(.starts), .keyword(.ends):
+            return ["with"]
+        case .keyword(.is):
+            return ["null", "not null"]
+        case .keyword(.not) where tokens.count >= 2 && tokens[tokens.count - 2].kind == .keyword(.is):
+            return ["null"]
+        case .keyword(.load), .keyword(.save):
+            return []  // a file name in quotes follows
         case .keyword(.join):
             return sourceNames()
         case .keyword(.left):

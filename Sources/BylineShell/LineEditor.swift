@@ -114,7 +114,9 @@ private func completeWord(
     guard !completion.candidates.isEmpty else { return nil }
     // After "lower(" the argument follows directly; after a word, a space.
     let opensCall = completion.candidates.count == 1 && completion.candidates[0].hasSuffix("(")
-    byline_rl_set_completion_append_character(opensCall ? 0 : 32)
+    // Inside a string, a single value is followed by the closing quote.
+    let closing = completion.closingQuote.flatMap { $0.asciiValue }.map(Int32.init)
+    byline_rl_set_completion_append_character(closing ?? (opensCall ? 0 : 32))
     return matchArray(completion.candidates)
 }
 

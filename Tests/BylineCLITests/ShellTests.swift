@@ -69,6 +69,21 @@ import Testing
         #expect(result.contains("Felix Tshisekedi"))
     }
 
+    @Test func tabInsideAStringCompletesValuesAndNeverRewritesTheString() throws {
+        let terminal = try Workspace().shell()
+        // A value of the compared field, closed with its quote.
+        terminal.type("visits where city = \"A\t")
+        try terminal.expect("\"Astana\"")
+        terminal.type(" count\r")
+        let result = try terminal.expect("(1 row)")
+        #expect(result.contains("1"))
+        // Nothing fits: the typed text stays exactly as it was (it once became "name").
+        terminal.type("leaders where title = \"Na\t\t\" count\r")
+        let second = try terminal.expect("(1 row)")
+        #expect(second.contains("title = \"Na\" count"))
+        #expect(!second.contains("\"name"))
+    }
+
     @Test func tabCompletesTheFieldsAfterASelect() throws {
         let terminal = try Workspace().shell()
         terminal.type("visits select year as y where \t\t")

@@ -15,8 +15,8 @@ import Testing
         #expect(complete("", "lea") == ["leaders"])
         #expect(
             complete("", "") == [
-                "countries", "def", "events", "explain", "figures", "leaders", "let", "mentions", "organizations", "places",
-                "relations", "sentences", "visits",
+                "assert", "countries", "def", "events", "explain", "figures", "leaders", "let", "load", "mentions",
+                "organizations", "places", "relations", "sentences", "visits",
             ])
         #expect(complete("", "ra") == ["range("])
         #expect(complete("leaders; ", "vi") == ["visits"])
@@ -37,7 +37,10 @@ import Testing
     }
 
     @Test func clauseKeywordsAfterAnOperand() {
-        #expect(complete("leaders ", "") == ["count", "distinct", "group by", "join", "left join", "limit", "order by", "select", "where"])
+        #expect(
+            complete("leaders ", "") == [
+                "chart", "cite", "count", "distinct", "group by", "join", "left join", "limit", "order by", "save", "select", "where",
+            ])
         #expect(complete("leaders where status = 'x' ", "o") == ["or", "order by"])
         #expect(complete("leaders limit 5 ", "o") == ["offset", "order by"])
         #expect(complete("visits join ", "le") == ["leaders"])
@@ -67,5 +70,47 @@ import Testing
         #expect(complete(".mode ", "") == ["box", "csv", "json", "jsonl", "line", "markdown", "table", "tsv"])
         #expect(complete(".timer ", "o") == ["off", "on"])
         #expect(completer.complete(word: "Exa", before: ".read ").wantsFileNames)
+    }
+}
+
+/// Inside a string, Tab completes only values (or file names), and never changes what was typed.
+@Suite struct StringCompletionTests {
+    private let completer = Completer(session: Session())
+
+    @Test func tabInsideAStringNeverRewritesIt() {
+        // Found in review: these became "name", "abs(" and a lower-cased "co".
+        #expect(completer.complete(word: "Na", before: #"leaders where title = ""#).candidates == [])
+        #expect(completer.complete(word: "A", before: #"visits where city = ""#).candidates == ["Astana"])
+        #expect(completer.complete(word: "Co", before: #"leaders where country = ""#).candidates == ["Congo"])
+        #expect(completer.complete(word: "co", before: #"leaders where country = ""#).candidates == [])
+        #expect(completer.complete(word: "x", before: #"leaders select ""#).candidates == [])
+    }
+
+    @Test func valuesOfTheComparedFieldWithAliases() {
+        let kaz = completer.complete(word: "Kaz", before: #"leaders where country = ""#)
+        #expect(kaz.candidates == ["Kazakhstan"])
+        #expect(kaz.closingQuote == "\"")
+        #expect(completer.complete(word: "Naz", before: #"visits where visitor = '"#).candidates == ["Nazarbayev"])
+        #expect(completer.complete(word: "P", before: #"leaders where title in ["President", ""#).candidates == ["President", "Prime Minister"])
+        #expect(completer.complete(word: "Pr", before: #"leaders where name starts with ""#).candidates == [])
+    }
+
+    @Test func fileNamesAfterLoadSaveAndRedirections() {
+        #expect(completer.complete(word: "", before: #"load ""#).wantsFileNames)
+        #expect(completer.complete(word: "da", before: #"leaders save ""#).wantsFileNames)
+        #expect(completer.complete(word: "o", before: ".output ").wantsFileNames)
+        #expect(completer.complete(word: "o", before: ".once ").wantsFileNames)
+    }
+
+    @Test func keywordsAndTheirNextWords() {
+        #expect(completer.complete(word: "lo", before: "").candidates == ["load"])
+        #expect(completer.complete(word: "sa", before: "leaders ").candidates == ["save"])
+        #expect(completer.complete(word: "ch", before: "leaders ").candidates == ["chart"])
+        #expect(completer.complete(word: "", before: "visits chart ").candidates == ["bar", "timeline"])
+        #expect(completer.complete(word: "", before: "leaders where name starts ").candidates == ["with"])
+        #expect(completer.complete(word: "", before: "leaders where name ends ").candidates == ["with"])
+        #expect(completer.complete(word: "", before: "leaders where name is ").candidates == ["not null", "null"])
+        #expect(completer.complete(word: "", before: "leaders order ").candidates == ["by"])
+        #expect(completer.complete(word: "", before: "leaders left ").candidates == ["join"])
     }
 }
