@@ -52,6 +52,15 @@ struct BylineCommand: ParsableCommand {
     @Flag(name: .long, help: "After a failed statement, run the rest (the exit status is still 1).")
     var keepGoing = false
 
+    @Flag(name: .customShort("i"), help: "After -c or the script files, stay in the interactive shell.")
+    var interactive = false
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Run FILE before the first prompt (default: $XDG_CONFIG_HOME/byline/init.byl).", valueName: "FILE"))
+    var initFile: String?
+
+    @Flag(name: .long, help: "Do not run the start-up file.")
+    var noInit = false
+
     @Argument(help: ArgumentHelp("Script files to run in order.", valueName: "FILE"))
     var files: [String] = []
 
@@ -114,10 +123,41 @@ func runByline(_ options: BylineCommand) -> Int32 {
     return status
 }
 
-/// Runs the statements from -c, the files, standard input or the shell.
+/// The start-up file: --init FILE, else $XDG_CONFIG_HOME/byline/init.byl (~/.config/byline/init.byl).
+func initFilePath(_ options: BylineCommand) -> String? {
+    if options.noInit { return nil }
+    if let path = options.initFile { return path }
+    func variable(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+    guard let folder = variable("XDG_CONFIG_HOME") ?? variable("HOME").map({ $0 + "/.config" }) else { return nil }
+    let path = folder + "/byline/init.byl"
+    return access(path, F_OK) == 0 ? path : nil
+}
+
+/// Runs the statements from -c, the files, standard input or the shell. The start-up file runs
+/// before the first prompt (interactive use only: scripts and -c stay reproducible).
 func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
+    let shellFollows = isatty(0) == 1 && (options.interactive || (options.command == nil && options.files.isEmpty))
+    if shellFollows, let path = initFilePath(options) {
+        let outcome = runner.runFile(path)
+        if outcome == .quit { return runner.requestedExitStatus }
+    }
+    if options.interactive, options.command != nil || !options.files.isEmpty {
+        // Run what was given, then stay: -i as sqlite3 and python have it.
+        if let command = options.command {
+            _ = runner.run(SourceFile(name: "<command>", text: command))
+        } else if case .success(let sources) = readScripts(options.files) {
+            for source in sources where runner.run(source) == .quit { return runner.requestedExitStatus }
+        }
+        guard isatty(0) == 1 else { return ExitStatus.success }
+        runner.verbose = true
+        return InteractiveShell(runner: runner).run()
+    }
     if let command = options.command {
-        return status(runner.run(SourceFile(name: "<command>", text: command)))
+        return status(runner.run(SourceFile(name: "<command>", text: command)), runner)
     }
     if !options.files.isEmpty {
         let read = readScripts(options.files)
@@ -126,7 +166,7 @@ func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
         for source in sources {
             switch runner.run(source) {
             case .success: continue
-            case .quit: return worst
+            case .quit: return max(worst, runner.requestedExitStatus)
             case .failure:
                 worst = ExitStatus.statementFailed
                 if !options.keepGoing { return worst }
@@ -144,7 +184,7 @@ func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
             StandardStream.error.write("<stdin>: error: script is larger than \(SourceReader.maximumSize >> 20) MiB\n")
             return ExitStatus.statementFailed
         }
-        return status(runner.run(try SourceReader.decode(input, name: "<stdin>")))
+        return status(runner.run(try SourceReader.decode(input, name: "<stdin>")), runner)
     } catch {
         StandardStream.error.write("\(error)\n")
         return ExitStatus.statementFailed
@@ -196,8 +236,12 @@ extension Result where Failure == UnreadableScript {
     }
 }
 
-func status(_ outcome: RunOutcome) -> Int32 {
-    outcome == .failure ? ExitStatus.statementFailed : ExitStatus.success
+func status(_ outcome: RunOutcome, _ runner: ScriptRunner) -> Int32 {
+    switch outcome {
+    case .failure: return ExitStatus.statementFailed
+    case .quit: return runner.requestedExitStatus  // `.exit N`
+    case .success: return ExitStatus.success
+    }
 }
 
 /// Colour only when NO_COLOR is unset (each sink also checks it is a terminal).

@@ -15,7 +15,7 @@ struct DotCommands {
     /// Every command, in the order `.help` lists them.
     static let all: [DotCommandSpec] = [
         DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)"),
-        DotCommandSpec(name: "exit", arguments: "", summary: "leave byline (same as .quit)"),
+        DotCommandSpec(name: "exit", arguments: "[STATUS]", summary: "leave byline with STATUS (0 by default)"),
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
         DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
@@ -63,6 +63,14 @@ struct DotCommands {
         }
         switch spec.name {
         case "quit", "exit":
+            if !argument.isEmpty {
+                guard spec.name == "exit", let status = Int32(argument), (0...255).contains(status) else {
+                    return fail(
+                        ".\(spec.name) takes \(spec.name == "exit" ? "an exit status from 0 to 255" : "no argument")", span: span,
+                        source: source, help: "for example: .exit 1")
+                }
+                runner.requestedExitStatus = status
+            }
             return .quit
         case "help":
             return help(String(argument), span: span, source: source)
@@ -95,7 +103,12 @@ struct DotCommands {
             }
             runner.settings.maximumRows = count == 0 ? nil : count
         case "nullvalue":
-            runner.settings.options.nullText = String(argument)
+            guard !argument.isEmpty else {
+                return fail(
+                    ".nullvalue needs the text to show for null", span: span, source: source,
+                    help: "for example: .nullvalue NULL, or .nullvalue \"\" for nothing (now: \(runner.settings.options.nullText))")
+            }
+            runner.settings.options.nullText = Self.unquote(String(argument))
         case "output", "once":
             guard runner.closeRedirection() else { return .failure }
             if argument.isEmpty {

@@ -22,13 +22,17 @@ public struct InteractiveShell {
         self.history = HistoryStore(path: historyPath) { message in runner.errors.write(message + "\n") }
     }
 
-    /// Runs until Ctrl-D or `.quit`; returns the exit status (0).
+    /// Words that, typed alone, mean a dot-command (as psql takes `help` and `quit`).
+    static let bareCommands = ["help": ".help", "quit": ".quit", "exit": ".quit", "\\q": ".quit"]
+
+    /// Runs until Ctrl-D or `.quit`; returns the exit status (0, or what `.exit N` asked for).
     public func run() -> Int32 {
         let editor = ReadlineEditor(completer: Completer(session: runner.session))
         for entry in history.load() { editor.addHistory(entry) }
         runner.cancellation = interruptFlag
         if runner.settings.maximumRows == nil { runner.settings.maximumRows = 40 }
-        runner.output.write(banner())
+        // The banner is for the person at the terminal, not for a file standard output goes to.
+        (runner.output.isTerminal ? runner.output : runner.errors).write(banner())
 
         var accumulator = LineAccumulator()
         var lastEntry: String?
@@ -36,11 +40,20 @@ public struct InteractiveShell {
             let prompt = accumulator.isEmpty ? Self.prompt : Self.continuationPrompt
             switch editor.readLine(prompt: prompt, context: accumulator.text) {
             case .endOfInput:
-                if !accumulator.isEmpty { runner.output.write("\n") }
-                return 0
-            case .interrupted:
+                guard !accumulator.isEmpty else { return 0 }
+                // Ctrl-D in the middle of a statement drops that statement, not the shell.
+                keepAbandoned(accumulator.text, editor: editor, lastEntry: &lastEntry)
+                runner.errors.write("\n(the unfinished statement was discarded; Up recalls it; Ctrl-D again to leave)\n")
                 accumulator = LineAccumulator()
-            case .line(let line):
+            case .interrupted(let typed):
+                let abandoned = accumulator.isEmpty ? typed : accumulator.text + "\n" + typed
+                // A statement of several lines is kept in history; one line abandoned is just dropped.
+                if !accumulator.isEmpty { keepAbandoned(abandoned, editor: editor, lastEntry: &lastEntry) }
+                accumulator = LineAccumulator()
+            case .line(var line):
+                if accumulator.isEmpty, let command = Self.bareCommands[line.trimmingLeadingSpaces().lowercased().trimmingTrailingSpaces()] {
+                    line = command
+                }
                 guard let statement = accumulator.add(line) else { continue }
                 accumulator = LineAccumulator()
                 // Like bash's ignoredups: an entry repeated straight away is kept once.
@@ -51,9 +64,18 @@ public struct InteractiveShell {
                 }
                 let outcome = runner.run(SourceFile(name: "<stdin>", text: statement))
                 interruptFlag.reset()
-                if outcome == .quit { return 0 }
+                if outcome == .quit { return runner.requestedExitStatus }
             }
         }
+    }
+
+    /// A statement left unfinished (Ctrl-C or Ctrl-D on a continuation line) stays in history,
+    /// so Up brings it back to finish.
+    private func keepAbandoned(_ text: String, editor: ReadlineEditor, lastEntry: inout String?) {
+        guard LineAccumulator.shouldRecord(text), text != lastEntry else { return }
+        editor.addHistory(text)
+        history.append([text])
+        lastEntry = text
     }
 
     private func banner() -> String {

@@ -9,8 +9,8 @@ import CReadline
 /// What one attempt to read a line produced.
 public enum LineEvent: Equatable, Sendable {
     case line(String)
-    /// Ctrl-C: the line being typed was discarded.
-    case interrupted
+    /// Ctrl-C: the line being typed (given) was discarded.
+    case interrupted(String)
     /// Ctrl-D on an empty line, or the terminal closed.
     case endOfInput
 }
@@ -38,6 +38,7 @@ public final class ReadlineEditor {
     /// Sets up readline: the application name for ~/.inputrc, completion, and the SIGINT handler.
     public init(completer: Completer) {
         activeCompleter = completer
+        if isatty(1) != 1 { byline_rl_prompts_to_stderr() }
         byline_rl_set_name("byline")
         byline_rl_disable_signal_handlers()
         wordBreaks = strdup(Completer.wordBreaks)
@@ -78,11 +79,12 @@ public final class ReadlineEditor {
         while true {
             if interruptFlag.isCancelled {
                 interruptFlag.reset()
+                let typed = byline_rl_line_buffer().map { String(cString: $0) } ?? ""
                 // Leave what was typed on screen, marked as abandoned, and start a clean line.
-                StandardStream.output.write("^C\n")
+                promptStream.write("^C\n")
                 byline_rl_discard_line()
                 rl_callback_handler_remove()
-                return .interrupted
+                return .interrupted(typed)
             }
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, -1)
@@ -96,6 +98,10 @@ public final class ReadlineEditor {
         }
     }
 }
+
+/// Where prompts and their echo go: the terminal on standard output, or standard error when
+/// standard output is redirected (so a file of results holds no prompts or escape codes).
+let promptStream: StandardStream = isatty(1) == 1 ? .output : .error
 
 /// readline's completion hook: the completer's candidates, or file names after `.read`.
 private func completeWord(

@@ -45,6 +45,8 @@ public final class ScriptRunner {
     var redirection: FileSink?
     /// Whether `.once` chose the redirection (closed after the next statement).
     var redirectionIsOnce = false
+    /// The status `.exit N` asked for (`.quit` and `.exit` alone ask for 0).
+    public var requestedExitStatus: Int32 = 0
     /// Say what load, save, let and def did (the interactive shell does; scripts stay quiet).
     public var verbose = false
     /// Under `byline test`: results are not printed, and assertions are counted, not fatal.
@@ -165,6 +167,11 @@ public final class ScriptRunner {
             }
             return .failure
         }
+    }
+
+    /// Runs a script file named on its own (the start-up file); its errors name the file.
+    public func runFile(_ path: String) -> RunOutcome {
+        runFile(path, span: nil, from: SourceFile(name: path, text: ""))
     }
 
     /// Runs a script file (for `.read`), refusing to nest without end.

@@ -56,6 +56,10 @@ static inline void byline_rl_discard_line(void) {
     rl_mark = 0;
 }
 
+/// Prompts and echo go to standard error (when standard output is redirected to a file, the
+/// file gets results only).
+static inline void byline_rl_prompts_to_stderr(void) { rl_outstream = stderr; }
+
 /// Number of entries in readline's in-memory history.
 static inline int byline_history_length(void) { return history_length; }
 

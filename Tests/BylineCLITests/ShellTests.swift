@@ -1,16 +1,18 @@
 // The interactive shell, driven through a real pseudo-terminal.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct ShellTests {
     /// A fresh home and history file for each shell, so tests never see each other's history.
+    /// The folder is removed when the last copy of the workspace goes.
     struct Workspace {
-        let folder: URL
+        let temporary: TemporaryFolder
+        var folder: URL { temporary.url }
         var historyPath: String { folder.appendingPathComponent("state/byline/history").path }
 
         init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-shell-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            temporary = try TemporaryFolder("shell")
         }
 
         func environment(_ extra: [String: String] = [:]) -> [String: String] {
@@ -22,9 +24,9 @@ import Testing
             return environment
         }
 
-        func shell(_ extra: [String: String] = [:]) throws -> PseudoTerminal {
+        func shell(_ extra: [String: String] = [:], arguments: [String] = []) throws -> PseudoTerminal {
             let terminal = try PseudoTerminal(
-                executable: BylineBinary.url.path, arguments: [], environment: environment(extra))
+                executable: BylineBinary.url.path, arguments: arguments, environment: environment(extra))
             try terminal.expect("byline> ")
             return terminal
         }
@@ -254,5 +256,64 @@ import Testing
         terminal.type("\u{14}\r")
         let shown = try terminal.expect("(1 row)")
         #expect(shown.contains("7"))
+    }
+
+    // MARK: - Second round: small things a user of psql or sqlite3 expects
+
+    @Test func bareHelpAndQuitWorkAsInPsql() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("help\r")
+        try terminal.expect(".tables")
+        terminal.type("quit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func exitTakesAStatus() throws {
+        let terminal = try Workspace().shell()
+        terminal.type(".exit 2\r")
+        #expect(terminal.waitForExit() == 2)
+        let batch = try BylineBinary.run([], stdin: "leaders count\n.exit 3\nleaders count\n")
+        #expect(batch.status == 3)
+        let nullvalue = try BylineBinary.run([], stdin: ".nullvalue\n")
+        #expect(nullvalue.status == 1)
+        #expect(nullvalue.stderr.contains("error: .nullvalue needs the text to show for null"))
+    }
+
+    @Test func ctrlDInsideAStatementDiscardsItAndTheShellStays() throws {
+        let workspace = try Workspace()
+        let terminal = try workspace.shell()
+        terminal.type("leaders where\r")
+        try terminal.expect("...> ")
+        terminal.type("\u{4}")
+        try terminal.expect("the unfinished statement was discarded")
+        try terminal.expect("byline> ")
+        terminal.type("leaders count\r")
+        try terminal.expect("(1 row)")
+        terminal.type(".quit\r")
+        #expect(terminal.waitForExit() == 0)
+        // It is in history, so Up brings it back to finish.
+        let history = try String(contentsOfFile: workspace.historyPath, encoding: .utf8)
+        #expect(history.contains("leaders where"))
+    }
+
+    @Test func theStartUpFileRunsBeforeTheFirstPrompt() throws {
+        let workspace = try Workspace()
+        let config = workspace.folder.appendingPathComponent("config/byline")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try ".mode csv\nlet congo = leaders where country = \"Congo\" select name\n".write(
+            to: config.appendingPathComponent("init.byl"), atomically: true, encoding: .utf8)
+        let extra = ["XDG_CONFIG_HOME": workspace.folder.appendingPathComponent("config").path]
+        let terminal = try workspace.shell(extra)
+        terminal.type("congo\r")
+        try terminal.expect("Felix Tshisekedi")
+        terminal.type(".quit\r")
+        _ = terminal.waitForExit()
+        // --no-init skips it; -i runs -c and stays.
+        let bare = try workspace.shell(extra, arguments: ["--no-init", "-i", "-c", "range(1) select 41 + 1 as answer"])
+        _ = bare
+        bare.type("congo\r")
+        try bare.expect("unknown table 'congo'")
+        bare.type(".quit\r")
+        #expect(bare.waitForExit() == 0)
     }
 }
