@@ -89,7 +89,7 @@ struct Executor {
             return try sort(input, keys: keys, compiler: compiler)
         case .limit(let count, let offset):
             var result = input
-            let rows = input.rows
+            let rows = try rowNumbers(of: input)
             let start = min(offset, rows.count)
             result.selection = Array(rows[start..<(start + min(count, rows.count - start))])
             return result
@@ -122,7 +122,7 @@ struct Executor {
             result.selection = kept
             return result
         case .distinct:
-            let rows = input.rows
+            let rows = try rowNumbers(of: input)
             var seen = Set<[Value]>()
             var kept: [Int] = []
             try forEachBlock(of: rows) { block in
@@ -145,7 +145,7 @@ struct Executor {
     private func project(
         _ input: Relation, _ expressions: [BoundExpression], output: TableSchema, compiler: ExpressionCompiler
     ) throws(Stop) -> Relation {
-        let rows = input.rows
+        let rows = try rowNumbers(of: input)
         var columns: [Column] = []
         for (expression, field) in zip(expressions, output.fields) {
             if case .column(let index) = expression, input.columns[index].type == field.type {
@@ -166,7 +166,7 @@ struct Executor {
     private func sort(
         _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, first: Int? = nil
     ) throws(Stop) -> Relation {
-        let rows = input.rows
+        let rows = try rowNumbers(of: input)
         let context = self.context
         let sorter = Sorter(
             keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler) },
@@ -215,7 +215,7 @@ struct Executor {
         _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
     ) throws(Stop) -> Relation {
         let right = try run(plan.right).materialized()
-        let leftRows = left.rows
+        let leftRows = try rowNumbers(of: left)
         var leftPairs: [Int] = []
         var rightPairs: [Int] = []
         if plan.leftKeys.isEmpty {
@@ -384,6 +384,23 @@ struct Executor {
             try checkpoint()
             start = end
         }
+    }
+
+    /// The relation's physical row numbers, filled a block at a time so that a stop request is
+    /// seen within a block even for a hundred million rows.
+    func rowNumbers(of relation: Relation) throws(Stop) -> [Int] {
+        if let selection = relation.selection { return selection }
+        let count = relation.physicalCount
+        var rows = [Int]()
+        rows.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            let end = min(start + Executor.blockSize * 16, count)
+            rows.append(contentsOf: start..<end)
+            try checkpoint()
+            start = end
+        }
+        return rows
     }
 
     func checkpoint() throws(Stop) {
