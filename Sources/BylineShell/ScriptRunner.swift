@@ -146,7 +146,17 @@ public final class ScriptRunner {
                     options.maximumWidth = options.maximumWidth ?? output.columns
                     options.maximumRows = settings.maximumRows
                 }
-                output.write(ResultFormatter.format(rows, as: settings.format, options: options))
+                // Written as it is formatted; Ctrl-C (the cancellation flag) stops the printing.
+                let cancellation = self.cancellation
+                let finished = ResultFormatter.write(rows, as: settings.format, options: options) { text in
+                    if cancellation?.isCancelled ?? false { return false }
+                    output.write(text)
+                    return true
+                }
+                if !finished {
+                    errors.write(errors.isTerminal ? "\ninterrupted\n" : "interrupted\n")
+                    return .failure
+                }
             case .loaded(let name, let count) where verbose:
                 errors.write("loaded '\(name)': \(count) row\(count == 1 ? "" : "s")\n")
             case .saved(let path, let count) where verbose:

@@ -23,14 +23,14 @@ final class PseudoTerminal {
     struct SpawnError: Error {}
 
     /// Starts `executable` with arguments and environment on a new 100×30 terminal.
-    init(executable: String, arguments: [String], environment: [String: String]) throws {
+    init(executable: String, arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
-        var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         var descriptor: Int32 = -1
         let child = forkpty(&descriptor, nil, nil, &size)
         if child == 0 {

@@ -24,9 +24,9 @@ import TestSupport
             return environment
         }
 
-        func shell(_ extra: [String: String] = [:], arguments: [String] = []) throws -> PseudoTerminal {
+        func shell(_ extra: [String: String] = [:], arguments: [String] = [], columns: UInt16 = 100) throws -> PseudoTerminal {
             let terminal = try PseudoTerminal(
-                executable: BylineBinary.url.path, arguments: arguments, environment: environment(extra))
+                executable: BylineBinary.url.path, arguments: arguments, environment: environment(extra), columns: columns)
             try terminal.expect("byline> ")
             return terminal
         }
@@ -231,8 +231,12 @@ import TestSupport
         let terminal = try Workspace().shell()
         terminal.type("range(1000)\r")
         let shown = try terminal.expect("(1000 rows, 40 shown; .maxrows 0 shows all)")
-        #expect(shown.contains("    39\n"))
-        #expect(!shown.contains("    40\n"))
+        // The first and the last rows, as DuckDB's shell shows them, with a marker between.
+        #expect(shown.contains("    19\n"))
+        #expect(shown.contains(" ·"))
+        #expect(shown.contains("   980\n"))
+        #expect(shown.contains("   999\n"))
+        #expect(!shown.contains("    20\n"))
         terminal.type(".maxrows 0\rrange(100) where value > 97\r")
         try terminal.expect("(2 rows)")
     }
@@ -245,6 +249,30 @@ import TestSupport
             #expect(line.count <= 100, "\(line)")
         }
         #expect(shown.contains("…"))
+    }
+
+    @Test func narrowTerminalsKeepWholeColumnsAndSayWhatIsHidden() throws {
+        for columns: UInt16 in [60, 25] {
+            let terminal = try Workspace().shell(columns: columns)
+            terminal.type("leaders select name, title, country, status\r")
+            let shown = try terminal.expect("rows)")
+            let table = shown.split(separator: "\n").filter { $0.contains("|") || $0.hasPrefix("--") }
+            for line in table { #expect(line.count <= Int(columns), "\(columns): \(line)") }
+            // The first column whole, never cut to a few letters.
+            #expect(shown.contains("Kassym-Jomart Tokayev"), "\(columns)")
+            try terminal.expect("hidden; .mode line shows all)")
+        }
+    }
+
+    @Test func ctrlCStopsALongPrintAtOnce() throws {
+        let terminal = try Workspace().shell()
+        terminal.type(".maxrows 0\r")
+        terminal.type("range(3000000)\r")
+        try terminal.expect("9999")
+        terminal.type("\u{3}")
+        try terminal.expect("interrupted", timeout: 5)
+        terminal.type("visits count\r")
+        try terminal.expect("(1 row)")
     }
 
     @Test func inputrcKeepsWorking() throws {

@@ -42,6 +42,19 @@ public struct ResultSet: Sendable {
         (0..<rowCount).map(row)
     }
 
+    /// The rows in `range`, with the same fields (and their citations).
+    func slice(_ range: Range<Int>) -> ResultSet {
+        var part = ResultSet(fields: fields, columns: columns.map { $0.gather(Array(range)) }, rowCount: range.count)
+        part.citations = citations.map { Array($0[range]) }
+        return part
+    }
+
+    init(fields: [Field], columns: [Column], rowCount: Int) {
+        self.fields = fields
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
     /// The result as a table with the given name (what `let` stores).
     func table(named name: String) -> Table {
         Table(schema: TableSchema(name: name, fields: fields), columns: columns, rowCount: rowCount)

@@ -4,10 +4,15 @@
 enum JSONFormatter {
     /// One JSON array of objects, on one line, without a trailing newline.
     static func format(_ result: ResultSet) -> String {
-        var out = "["
+        "[" + objects(result, rows: 0..<result.rowCount) + "]"
+    }
+
+    /// The rows' objects, separated by commas (the inside of the array, a block at a time).
+    static func objects(_ result: ResultSet, rows: Range<Int>) -> String {
+        var out = ""
         let keys = result.fields.map { quote($0.name) + ":" }
-        for row in 0..<result.rowCount {
-            if row > 0 { out += "," }
+        for row in rows {
+            if row > rows.lowerBound { out += "," }
             out += "{"
             for field in result.fields.indices {
                 if field > 0 { out += "," }
@@ -16,14 +21,14 @@ enum JSONFormatter {
             }
             out += cited(result, row: row) + "}"
         }
-        return out + "]"
+        return out
     }
 
     /// One JSON object per row, each on its own line.
-    static func formatLines(_ result: ResultSet) -> String {
+    static func formatLines(_ result: ResultSet, rows: Range<Int>? = nil) -> String {
         let keys = result.fields.map { quote($0.name) + ":" }
         var out = ""
-        for row in 0..<result.rowCount {
+        for row in rows ?? 0..<result.rowCount {
             out += "{"
             for field in result.fields.indices {
                 if field > 0 { out += "," }

@@ -42,6 +42,8 @@ public struct OutputOptions: Sendable {
     public var maximumRows: Int?
     /// ANSI colour for headers and nulls.
     public var colour: Bool = false
+    /// Fixed widths for the table's columns, in order (`.width`); 0 or a missing one is automatic.
+    public var columnWidths: [Int] = []
 
     /// Default options.
     public init() {}
@@ -49,6 +51,51 @@ public struct OutputOptions: Sendable {
 
 /// Renders a result set as text in a format.
 public enum ResultFormatter {
+    /// Writes a result a block of rows at a time, so output starts at once and can be stopped:
+    /// `sink` returns false to stop, and then so does this.
+    public static func write(
+        _ result: ResultSet, as format: OutputFormat, options: OutputOptions = OutputOptions(), to sink: (String) -> Bool
+    ) -> Bool {
+        if result.chart != nil { return sink(self.format(result, as: format, options: options)) }
+        let blockSize = TableFormatter.blockSize
+        switch format {
+        case .table, .box:
+            return TableFormatter(options: options, box: format == .box).write(result, to: sink)
+        case .json:
+            guard sink("[") else { return false }
+            var start = 0
+            while start < result.rowCount {
+                let end = min(start + blockSize, result.rowCount)
+                guard sink((start > 0 ? "," : "") + JSONFormatter.objects(result, rows: start..<end)) else { return false }
+                start = end
+            }
+            return sink("]\n")
+        case .jsonl:
+            var start = 0
+            while start < result.rowCount {
+                let end = min(start + blockSize, result.rowCount)
+                guard sink(JSONFormatter.formatLines(result, rows: start..<end)) else { return false }
+                start = end
+            }
+            return true
+        default:
+            // Formats with a header and no cross-row layout: whole blocks of rows, the header once.
+            let whole = result.withCitationField()
+            guard whole.rowCount > blockSize, format != .markdown else { return sink(self.format(result, as: format, options: options)) }
+            var start = 0
+            var blockOptions = options
+            while start < whole.rowCount {
+                let end = min(start + blockSize, whole.rowCount)
+                var text = self.format(whole.slice(start..<end), as: format, options: blockOptions)
+                if format == .line, start > 0 { text = "\n" + text }
+                guard sink(text) else { return false }
+                blockOptions.headers = false
+                start = end
+            }
+            return true
+        }
+    }
+
     /// The text for a result, ending with a newline. A result that ends in `chart` is drawn as its chart.
     public static func format(_ result: ResultSet, as format: OutputFormat, options: OutputOptions = OutputOptions()) -> String {
         if let chart = result.chart {

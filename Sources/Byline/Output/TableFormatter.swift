@@ -1,4 +1,8 @@
 // The table format: a header, a rule, aligned cells (numbers to the right), and a row count.
+// Written a block of rows at a time, with column widths taken from a sample of rows, so a long
+// result starts printing at once and can be stopped part-way. On a narrow terminal whole columns
+// are kept and the middle ones left out (as DuckDB's shell does); when rows are left out, the
+// first and the last are shown.
 
 /// Formats results as aligned text columns, in the style of psql.
 struct TableFormatter {
@@ -6,97 +10,162 @@ struct TableFormatter {
     /// Unicode box-drawing borders instead of psql-style rules.
     var box = false
 
+    /// How many rows decide the column widths; later rows wider than that are cut with `…`.
+    static let widthSample = 10_000
+    /// How many rows are formatted before the text is handed on.
+    static let blockSize = 1_000
+
     func format(_ result: ResultSet) -> String {
-        let fieldCount = result.fields.count
-        var cells: [[String]] = []
-        cells.reserveCapacity(result.rowCount)
-        let names = result.fields.map { TerminalText.escaped($0.name) }
-        var widths = names.map(DisplayWidth.of)
-        var isNull: [[Bool]] = []
-        let shownRows = min(result.rowCount, options.maximumRows.map { max(0, $0) } ?? result.rowCount)
-        for row in 0..<shownRows {
-            var line: [String] = []
-            var nulls: [Bool] = []
-            for field in 0..<fieldCount {
-                let value = result[row, field]
-                let text = TableFormatter.visible(value.isNull ? options.nullText : value.description)
-                line.append(text)
-                nulls.append(value.isNull)
-                widths[field] = max(widths[field], DisplayWidth.of(text))
-            }
-            cells.append(line)
-            isNull.append(nulls)
-        }
-        if let maximumWidth = options.maximumWidth { widths = fit(widths, into: maximumWidth) }
-        let rightAligned = result.fields.map { $0.type == .integer || $0.type == .float }
-
-        if box { return boxed(result, cells: cells, isNull: isNull, widths: widths, rightAligned: rightAligned, shownRows: shownRows) }
         var out = ""
-        if options.headers {
-            let header = result.fields.enumerated().map { index, field in
-                paint(pad(DisplayWidth.truncate(names[index], to: widths[index]), widths[index], right: false), bold)
-            }
-            out += trimmed(" " + header.joined(separator: " | ")) + "\n"
-            out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
-        }
-        for (rowIndex, line) in cells.enumerated() {
-            let padded = line.enumerated().map { index, text in
-                let cell = pad(DisplayWidth.truncate(text, to: widths[index]), widths[index], right: rightAligned[index])
-                return isNull[rowIndex][index] ? paint(cell, dim) : cell
-            }
-            out += trimmed(" " + padded.joined(separator: " | ")) + "\n"
-            out += citationLines(result, row: rowIndex)
-        }
-        if shownRows < result.rowCount {
-            out += "(\(result.rowCount) rows, \(shownRows) shown; .maxrows 0 shows all)\n"
-        } else {
-            out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+        _ = write(result) { text in
+            out += text
+            return true
         }
         return out
     }
 
-    /// The box format: the same cells inside Unicode borders.
-    private func boxed(
-        _ result: ResultSet, cells: [[String]], isNull: [[Bool]], widths: [Int], rightAligned: [Bool], shownRows: Int
-    ) -> String {
+    /// The layout of one result: which columns are shown, how wide, and which rows.
+    private struct Layout {
+        /// Input field positions shown, in order; nil marks the column of hidden ones (`…`).
+        var columns: [Int?]
+        var widths: [Int]
+        var hiddenColumns: Int
+        /// Row numbers shown; nil marks where hidden rows are (`·`).
+        var rows: [Int?]
+    }
+
+    /// Writes the table a block at a time; stops (returning false) when `sink` returns false.
+    func write(_ result: ResultSet, to sink: (String) -> Bool) -> Bool {
+        let layout = self.layout(result)
         let names = result.fields.map { TerminalText.escaped($0.name) }
+        let rightAligned = result.fields.map { $0.type == .integer || $0.type == .float }
         func rule(_ left: String, _ middle: String, _ right: String) -> String {
-            left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + "\n"
+            left + layout.widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right + "\n"
         }
-        var out = rule("┌", "┬", "┐")
+        func line(_ cells: [String]) -> String {
+            box ? "│ " + cells.joined(separator: " │ ") + " │\n" : trimmed(" " + cells.joined(separator: " | ")) + "\n"
+        }
+        var head = box ? rule("┌", "┬", "┐") : ""
         if options.headers {
-            let header = result.fields.enumerated().map { index, field in
-                paint(pad(DisplayWidth.truncate(names[index], to: widths[index]), widths[index], right: false), bold)
+            let header = layout.columns.enumerated().map { index, column -> String in
+                let text = column.map { names[$0] } ?? "…"
+                return paint(pad(DisplayWidth.truncate(text, to: layout.widths[index]), layout.widths[index], right: false), bold)
             }
-            out += "│ " + header.joined(separator: " │ ") + " │\n"
-            out += rule("├", "┼", "┤")
+            head += line(header)
+            head += box ? rule("├", "┼", "┤") : layout.widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
         }
-        for (rowIndex, line) in cells.enumerated() {
-            let padded = line.enumerated().map { index, text in
-                let cell = pad(DisplayWidth.truncate(text, to: widths[index]), widths[index], right: rightAligned[index])
-                return isNull[rowIndex][index] ? paint(cell, dim) : cell
+        guard sink(head) else { return false }
+        var block = ""
+        var inBlock = 0
+        for row in layout.rows {
+            guard let row else {
+                block += line(layout.widths.map { pad("·", $0, right: false) })
+                continue
             }
-            out += "│ " + padded.joined(separator: " │ ") + " │\n"
-            out += citationLines(result, row: rowIndex)
+            let cells = layout.columns.enumerated().map { index, column -> String in
+                guard let column else { return pad("…", layout.widths[index], right: false) }
+                let value = result[row, column]
+                let text = TableFormatter.visible(value.isNull ? options.nullText : value.description)
+                let cell = pad(DisplayWidth.truncate(text, to: layout.widths[index]), layout.widths[index], right: rightAligned[column])
+                return value.isNull ? paint(cell, dim) : cell
+            }
+            block += line(cells)
+            block += citationLines(result, row: row)
+            inBlock += 1
+            if inBlock == TableFormatter.blockSize {
+                guard sink(block) else { return false }
+                block = ""
+                inBlock = 0
+            }
         }
-        out += rule("└", "┴", "┘")
-        if shownRows < result.rowCount {
-            out += "(\(result.rowCount) rows, \(shownRows) shown; .maxrows 0 shows all)\n"
+        if box { block += rule("└", "┴", "┘") }
+        let shown = layout.rows.count { $0 != nil }
+        if shown < result.rowCount {
+            block += "(\(result.rowCount) rows, \(shown) shown; .maxrows 0 shows all)\n"
         } else {
-            out += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
+            block += result.rowCount == 1 ? "(1 row)\n" : "(\(result.rowCount) rows)\n"
         }
-        return out
+        if layout.hiddenColumns > 0 {
+            let columns = layout.hiddenColumns == 1 ? "1 column" : "\(layout.hiddenColumns) columns"
+            block += "(\(columns) hidden; .mode line shows all)\n"
+        }
+        return sink(block)
     }
 
-    /// Shrinks the widest columns until the whole line fits, keeping every column at least 3 wide.
-    private func fit(_ widths: [Int], into limit: Int) -> [Int] {
-        var widths = widths
-        let overhead = box ? 4 + 3 * max(0, widths.count - 1) : 1 + 3 * max(0, widths.count - 1) + 1
-        while widths.reduce(0, +) + overhead > limit {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 3 else { break }
-            widths[widest] -= 1
+    /// Chooses rows, columns and widths.
+    private func layout(_ result: ResultSet) -> Layout {
+        let count = result.rowCount
+        // Rows: all, or the first and last halves of the limit with a marker between.
+        var rows: [Int?] = Array(0..<count)
+        if let limit = options.maximumRows.map({ max(0, $0) }), count > limit {
+            let head = (limit + 1) / 2
+            let tail = limit - head
+            rows = Array(0..<head) + (limit > 1 ? [nil] : []) + Array((count - tail)..<count)
         }
-        return widths
+        // Natural widths: the header and a sample of the rows shown.
+        var widths = result.fields.map { DisplayWidth.of(TerminalText.escaped($0.name)) }
+        var sampled = 0
+        for case let row? in rows {
+            if sampled == TableFormatter.widthSample { break }
+            sampled += 1
+            for field in result.fields.indices {
+                let value = result[row, field]
+                widths[field] = max(widths[field], DisplayWidth.of(TableFormatter.visible(value.isNull ? options.nullText : value.description)))
+            }
+        }
+        // `.width`: fixed widths where given (0 keeps the natural one).
+        for (index, fixed) in options.columnWidths.enumerated() where index < widths.count && fixed > 0 {
+            widths[index] = fixed
+        }
+        var columns: [Int?] = Array(result.fields.indices)
+        guard let limit = options.maximumWidth, total(widths) > limit else {
+            return Layout(columns: columns, widths: widths, hiddenColumns: 0, rows: rows)
+        }
+        // Whole columns, from the left and the right in turn, each at most half the screen, until
+        // the next would not fit; the ones in the middle are left out behind a `…` column.
+        // The first column may take the whole screen; the others at most half of it.
+        var capped = widths.map { min($0, max(8, limit / 2)) }
+        if let first = widths.first { capped[0] = min(first, max(1, limit - total([0]))) }
+        var left: [Int] = []
+        var right: [Int] = []
+        var nextLeft = 0
+        var nextRight = capped.count - 1
+        var takeLeft = true
+        while nextLeft <= nextRight {
+            let candidate = takeLeft ? nextLeft : nextRight
+            let chosen = (left + right + [candidate]).map { capped[$0] }
+            guard total(chosen) <= limit else { break }
+            if takeLeft {
+                left.append(nextLeft)
+                nextLeft += 1
+            } else {
+                right.insert(nextRight, at: 0)
+                nextRight -= 1
+            }
+            takeLeft.toggle()
+        }
+        if left.isEmpty {
+            // Not even one whole column fits: show the first, cut to the screen.
+            left = [0]
+            nextLeft = 1
+        }
+        let hidden = capped.count - left.count - right.count
+        // The `…` column marks where columns are missing, when there is room for it (the note
+        // under the table says so either way).
+        let marker = hidden > 0 && total((left + right).map { capped[$0] } + [1]) <= limit
+        columns = left.map(Optional.some) + (marker ? [nil] : []) + right.map(Optional.some)
+        var shownWidths = columns.map { $0.map { capped[$0] } ?? 1 }
+        while total(shownWidths) > limit, let widest = shownWidths.indices.max(by: { shownWidths[$0] < shownWidths[$1] }),
+            shownWidths[widest] > 1
+        {
+            shownWidths[widest] -= 1
+        }
+        return Layout(columns: columns, widths: shownWidths, hiddenColumns: hidden, rows: rows)
+    }
+
+    /// The display width of a line with columns of these widths.
+    private func total(_ widths: [Int]) -> Int {
+        widths.reduce(0, +) + (box ? 4 + 3 * max(0, widths.count - 1) : 2 + 3 * max(0, widths.count - 1))
     }
 
     private func pad(_ text: String, _ width: Int, right: Bool) -> String {
