@@ -36,10 +36,32 @@ public struct InteractiveShell {
 
         var accumulator = LineAccumulator()
         var lastEntry: String?
+        /// The last query that ran, which a line starting with a clause keyword refines.
+        var lastQuery: String?
+        /// A complete statement held back because more pasted input follows, which may continue it.
+        var held: String?
+        /// Runs a statement and records it; false when the shell should stop.
+        func execute(_ statement: String) -> Int32? {
+            // Like bash's ignoredups: an entry repeated straight away is kept once.
+            if LineAccumulator.shouldRecord(statement), statement != lastEntry {
+                editor.addHistory(statement)
+                history.append([statement])
+                lastEntry = statement
+            }
+            let outcome = runner.run(SourceFile(name: "<stdin>", text: statement))
+            interruptFlag.reset()
+            if outcome == .quit { return runner.requestedExitStatus }
+            if outcome == .success, !statement.trimmingLeadingSpaces().hasPrefix(".") { lastQuery = statement }
+            return nil
+        }
         while true {
             let prompt = accumulator.isEmpty ? Self.prompt : Self.continuationPrompt
             switch editor.readLine(prompt: prompt, context: accumulator.text) {
             case .endOfInput:
+                if let statement = held {
+                    held = nil
+                    if let status = execute(statement) { return status }
+                }
                 guard !accumulator.isEmpty else { return 0 }
                 // Ctrl-D in the middle of a statement drops that statement, not the shell.
                 keepAbandoned(accumulator.text, editor: editor, lastEntry: &lastEntry)
@@ -51,22 +73,42 @@ public struct InteractiveShell {
                 if !accumulator.isEmpty { keepAbandoned(abandoned, editor: editor, lastEntry: &lastEntry) }
                 accumulator = LineAccumulator()
             case .line(var line):
+                if let statement = held {
+                    held = nil
+                    if accumulator.isEmpty, Self.startsWithClause(line) {
+                        // A pasted block: this line continues the statement above, as in a script.
+                        held = statement + "\n" + line
+                        if editor.hasPendingInput() { continue }
+                        if let status = execute(held ?? statement) { return status }
+                        held = nil
+                        continue
+                    }
+                    if let status = execute(statement) { return status }
+                }
                 if accumulator.isEmpty, let command = Self.bareCommands[line.trimmingLeadingSpaces().lowercased().trimmingTrailingSpaces()] {
                     line = command
                 }
+                if accumulator.isEmpty, Self.startsWithClause(line), let previous = lastQuery {
+                    // Typed on its own, a clause refines the last query, which is shown whole.
+                    line = previous + " " + line.trimmingLeadingSpaces()
+                    runner.errors.write("refining: \(line)\n")
+                }
                 guard let statement = accumulator.add(line) else { continue }
                 accumulator = LineAccumulator()
-                // Like bash's ignoredups: an entry repeated straight away is kept once.
-                if LineAccumulator.shouldRecord(statement), statement != lastEntry {
-                    editor.addHistory(statement)
-                    history.append([statement])
-                    lastEntry = statement
+                if editor.hasPendingInput() {
+                    held = statement  // more is pasted: it may continue this statement
+                    continue
                 }
-                let outcome = runner.run(SourceFile(name: "<stdin>", text: statement))
-                interruptFlag.reset()
-                if outcome == .quit { return runner.requestedExitStatus }
+                if let status = execute(statement) { return status }
             }
         }
+    }
+
+    /// Whether a line begins with a clause keyword (`where`, `select`, `order`, …).
+    static func startsWithClause(_ line: String) -> Bool {
+        let word = line.trimmingLeadingSpaces().prefix { $0.isLetter }.lowercased()
+        guard let keyword = Keyword(rawValue: word) else { return false }
+        return Keyword.clauseStarters.contains(keyword)
     }
 
     /// A statement left unfinished (Ctrl-C or Ctrl-D on a continuation line) stays in history,

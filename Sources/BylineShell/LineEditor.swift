@@ -57,6 +57,12 @@ public final class ReadlineEditor {
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
+    /// Whether more input is already waiting (a pasted block arrives faster than anyone types).
+    public func hasPendingInput() -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 20) > 0
+    }
+
     /// Adds a recalled entry to readline's in-memory history (Up arrow, Ctrl-R).
     public func addHistory(_ entry: String) {
         add_history(entry)

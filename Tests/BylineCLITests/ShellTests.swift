@@ -260,7 +260,7 @@ import TestSupport
             for line in table { #expect(line.count <= Int(columns), "\(columns): \(line)") }
             // The first column whole, never cut to a few letters.
             #expect(shown.contains("Kassym-Jomart Tokayev"), "\(columns)")
-            try terminal.expect("hidden; .mode line shows all)")
+            try terminal.expect(columns > 40 ? "hidden; .mode line shows all)" : "columns hidden)")
         }
     }
 
@@ -273,6 +273,27 @@ import TestSupport
         try terminal.expect("interrupted", timeout: 5)
         terminal.type("visits count\r")
         try terminal.expect("(1 row)")
+    }
+
+    @Test func aClauseOnItsOwnLineRefinesTheLastQuery() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("visits\r")
+        try terminal.expect("(7 rows)")
+        terminal.type("where year > 2000\r")
+        try terminal.expect("refining: visits where year > 2000")
+        try terminal.expect("(2 rows)")
+        terminal.type("select visitor\r")
+        try terminal.expect("refining: visits where year > 2000 select visitor")
+        try terminal.expect("(2 rows)")
+    }
+
+    @Test func aPastedBlockRunsAsTheSameLinesInAScript() throws {
+        let terminal = try Workspace().shell()
+        // Without bracketed paste the lines arrive at once; as in a script they are one statement.
+        terminal.type("visits\rwhere year > 2000\rcount\r")
+        let shown = try terminal.expect("(1 row)")
+        #expect(shown.contains("     2"))
+        #expect(!shown.contains("(7 rows)"))
     }
 
     @Test func inputrcKeepsWorking() throws {

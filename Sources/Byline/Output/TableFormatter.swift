@@ -87,7 +87,8 @@ struct TableFormatter {
         }
         if layout.hiddenColumns > 0 {
             let columns = layout.hiddenColumns == 1 ? "1 column" : "\(layout.hiddenColumns) columns"
-            block += "(\(columns) hidden; .mode line shows all)\n"
+            let note = "(\(columns) hidden; .mode line shows all)"
+            block += (options.maximumWidth ?? 80) < note.count ? "(\(columns) hidden)\n" : note + "\n"
         }
         return sink(block)
     }
@@ -121,7 +122,19 @@ struct TableFormatter {
         guard let limit = options.maximumWidth, total(widths) > limit else {
             return Layout(columns: columns, widths: widths, hiddenColumns: 0, rows: rows)
         }
-        // Whole columns, from the left and the right in turn, each at most half the screen, until
+        // When every column fits at a readable width (its whole text, or 16 columns), the widest are
+        // shortened with `…` and all are shown.
+        let floors = widths.map { min($0, 16) }
+        if total(floors) <= limit {
+            var shrunk = widths
+            while total(shrunk) > limit, let widest = shrunk.indices.max(by: { shrunk[$0] - floors[$0] < shrunk[$1] - floors[$1] }),
+                shrunk[widest] > floors[widest]
+            {
+                shrunk[widest] -= 1
+            }
+            return Layout(columns: columns, widths: shrunk, hiddenColumns: 0, rows: rows)
+        }
+        // Otherwise whole columns, from the left and the right in turn, each at most half the screen, until
         // the next would not fit; the ones in the middle are left out behind a `…` column.
         // The first column may take the whole screen; the others at most half of it.
         var capped = widths.map { min($0, max(8, limit / 2)) }
