@@ -167,7 +167,8 @@ public struct Completer {
         case "schema": options = session.tableNames
         case "mode": options = OutputFormat.allCases.map(\.rawValue)
         case "help": options = DotCommands.all.map(\.name)
-        case "timer", "headers", "cite": options = ["on", "off"]
+        case "timer", "headers", "cite", "pager": options = ["on", "off"]
+        case "expanded": options = ["on", "off", "auto"]
         default: options = []
         }
         return Completion(candidates: filter(options, by: word), wantsFileNames: false)

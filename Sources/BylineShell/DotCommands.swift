@@ -16,6 +16,7 @@ struct DotCommands {
     static let all: [DotCommandSpec] = [
         DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)"),
         DotCommandSpec(name: "exit", arguments: "[STATUS]", summary: "leave byline with STATUS (0 by default)"),
+        DotCommandSpec(name: "expanded", arguments: "on|off|auto", summary: "one field per line: always, never, or when a table is too wide"),
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
         DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
@@ -24,10 +25,12 @@ struct DotCommands {
         DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE"),
         DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen"),
         DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
+        DotCommandSpec(name: "pager", arguments: "on|off", summary: "show results taller than the screen through $PAGER (or less)"),
         DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
         DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
         DotCommandSpec(name: "tables", arguments: "", summary: "list the tables"),
         DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time"),
+        DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)"),
     ]
 
     /// Finds a command by name or unambiguous prefix.
@@ -88,15 +91,30 @@ struct DotCommands {
                 return fail("unknown output mode '\(argument)'", span: span, source: source, help: "modes: \(names)")
             }
             runner.settings.format = format
-        case "timer", "headers", "cite":
+        case "timer", "headers", "cite", "pager":
             guard let flag = Self.onOff(String(argument)) else {
                 return fail(".\(spec.name) takes on or off", span: span, source: source)
             }
             switch spec.name {
             case "timer": runner.settings.timer = flag
             case "cite": runner.session.citesEveryQuery = flag
+            case "pager": runner.settings.pager = flag
             default: runner.settings.options.headers = flag
             }
+        case "expanded":
+            guard let choice = ShellSettings.Expanded(rawValue: String(argument).lowercased()) else {
+                return fail(".expanded takes on, off or auto", span: span, source: source)
+            }
+            runner.settings.expanded = choice
+        case "width":
+            var widths: [Int] = []
+            for word in argument.split(separator: " ") {
+                guard let width = Int(word), (0...10_000).contains(width) else {
+                    return fail(".width takes whole numbers of columns, such as .width 20 0 8", span: span, source: source)
+                }
+                widths.append(width)
+            }
+            runner.settings.options.columnWidths = widths
         case "maxrows":
             guard let count = Int(argument), count >= 0 else {
                 return fail(".maxrows takes a whole number (0 shows every row)", span: span, source: source)

@@ -31,6 +31,7 @@ public struct InteractiveShell {
         for entry in history.load() { editor.addHistory(entry) }
         runner.cancellation = interruptFlag
         if runner.settings.maximumRows == nil { runner.settings.maximumRows = 40 }
+        runner.settings.pager = true
         // The banner is for the person at the terminal, not for a file standard output goes to.
         (runner.output.isTerminal ? runner.output : runner.errors).write(banner())
 

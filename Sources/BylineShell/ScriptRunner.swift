@@ -12,6 +12,17 @@ public struct ShellSettings: Sendable {
     public var timer = false
     /// In the table format at a terminal, show at most this many rows (nil for all).
     public var maximumRows: Int?
+    /// One field per line instead of a table: always (`on`), never, or when a table would not fit
+    /// the terminal (`auto`), as psql's `\x`.
+    public var expanded: Expanded = .off
+    /// Long results at a terminal go through a pager (`$PAGER`, else `less -SRFX`); the
+    /// interactive shell turns this on.
+    public var pager = false
+
+    /// The choices of `.expanded`.
+    public enum Expanded: String, Sendable {
+        case on, off, auto
+    }
 
     /// Default settings.
     public init() {}
@@ -146,14 +157,27 @@ public final class ScriptRunner {
                     options.maximumWidth = options.maximumWidth ?? output.columns
                     options.maximumRows = settings.maximumRows
                 }
+                var format = settings.format
+                if format == .table || format == .box {
+                    switch settings.expanded {
+                    case .on: format = .line
+                    case .auto where !ResultFormatter.fits(rows, as: format, options: options): format = .line
+                    default: break
+                    }
+                }
                 // Written as it is formatted; Ctrl-C (the cancellation flag) stops the printing.
+                // Taller than the screen, at a terminal, it goes through the pager.
                 let cancellation = self.cancellation
-                let finished = ResultFormatter.write(rows, as: settings.format, options: options) { text in
+                let pager = redirection == nil ? PagerSink.make(for: output, enabled: settings.pager) : nil
+                let finished = ResultFormatter.write(rows, as: format, options: options) { text in
                     if cancellation?.isCancelled ?? false { return false }
+                    if let pager { return pager.write(text) }
                     output.write(text)
                     return true
                 }
-                if !finished {
+                pager?.finish()
+                // Quitting the pager stops the printing quietly; Ctrl-C says so.
+                if !finished, (cancellation?.isCancelled ?? false) || !(pager?.closed ?? false) {
                     errors.write(errors.isTerminal ? "\ninterrupted\n" : "interrupted\n")
                     return .failure
                 }

@@ -15,10 +15,13 @@ public protocol TextSink: AnyObject {
     var isTerminal: Bool { get }
     /// The terminal's width in columns, when it is one.
     var columns: Int? { get }
+    /// The terminal's height in lines, when it is one.
+    var rows: Int? { get }
 }
 
 extension TextSink {
     public var columns: Int? { nil }
+    public var rows: Int? { nil }
 }
 
 /// Standard output or standard error.
@@ -42,6 +45,13 @@ public final class StandardStream: TextSink, Sendable {
         var size = winsize()
         guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
+    }
+
+    public var rows: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
     }
 
     public func write(_ text: String) {

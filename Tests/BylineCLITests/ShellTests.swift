@@ -19,6 +19,8 @@ import TestSupport
             var environment = [
                 "TERM": "xterm", "HOME": folder.path, "XDG_STATE_HOME": folder.appendingPathComponent("state").path,
                 "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                // Long results go through the pager; cat passes them straight on.
+                "PAGER": "cat",
             ]
             for (key, value) in extra { environment[key] = value }
             return environment
@@ -294,6 +296,32 @@ import TestSupport
         let shown = try terminal.expect("(1 row)")
         #expect(shown.contains("     2"))
         #expect(!shown.contains("(7 rows)"))
+    }
+
+    @Test func longResultsGoThroughThePager() throws {
+        let workspace = try Workspace()
+        let paged = workspace.folder.appendingPathComponent("paged.txt").path
+        let terminal = try workspace.shell(["PAGER": "cat > '\(paged)'"])
+        terminal.type("visits count\r")
+        try terminal.expect("(1 row)")  // short: straight to the screen
+        terminal.type(".maxrows 0\rrange(100)\r")
+        try terminal.expect("byline> ")
+        terminal.type(".pager off\rrange(50)\r")
+        try terminal.expect("(50 rows)")
+        terminal.type(".quit\r")
+        _ = terminal.waitForExit()
+        let text = try String(contentsOfFile: paged, encoding: .utf8)
+        #expect(text.contains("(100 rows)"))
+        #expect(!text.contains("(50 rows)"))
+        #expect(!text.contains("(1 row)"))
+    }
+
+    @Test func expandedAndWidthSettings() throws {
+        let terminal = try Workspace().shell(columns: 60)
+        terminal.type(".expanded auto\rvisits where year = 2016\r")
+        try terminal.expect("visitor = Benjamin Netanyahu")
+        terminal.type(".expanded off\r.width 8\rleaders select name limit 1\r")
+        try terminal.expect("Askar M…")
     }
 
     @Test func inputrcKeepsWorking() throws {

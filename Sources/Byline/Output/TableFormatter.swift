@@ -93,6 +93,11 @@ struct TableFormatter {
         return sink(block)
     }
 
+    /// How many columns the layout leaves out.
+    func hiddenColumns(_ result: ResultSet) -> Int {
+        layout(result).hiddenColumns
+    }
+
     /// Chooses rows, columns and widths.
     private func layout(_ result: ResultSet) -> Layout {
         let count = result.rowCount
