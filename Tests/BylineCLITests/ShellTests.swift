@@ -298,6 +298,14 @@ import TestSupport
         #expect(!shown.contains("(7 rows)"))
     }
 
+    @Test func aBracketedPasteRunsAsTheSameLinesInAScript() throws {
+        let terminal = try Workspace().shell()
+        terminal.type("\u{1B}[200~visits\nwhere year > 2000\ncount\u{1B}[201~\r")
+        let shown = try terminal.expect("(1 row)")
+        #expect(shown.contains("     2"))
+        #expect(!shown.contains("(7 rows)"))
+    }
+
     @Test func longResultsGoThroughThePager() throws {
         let workspace = try Workspace()
         let paged = workspace.folder.appendingPathComponent("paged.txt").path
