@@ -52,6 +52,12 @@ struct BylineCommand: ParsableCommand {
     @Flag(name: .long, help: "After a failed statement, run the rest (the exit status is still 1).")
     var keepGoing = false
 
+    @Option(name: .customLong("arg"), help: ArgumentHelp("Give the parameter $NAME a string value (repeatable).", valueName: "NAME=VALUE"))
+    var stringParameters: [String] = []
+
+    @Option(name: .customLong("argjson"), help: ArgumentHelp("Give the parameter $NAME a typed value written in JSON (repeatable).", valueName: "NAME=JSON"))
+    var jsonParameters: [String] = []
+
     @Flag(name: .customShort("i"), help: "After -c or the script files, stay in the interactive shell.")
     var interactive = false
 
@@ -64,7 +70,32 @@ struct BylineCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Script files to run in order.", valueName: "FILE"))
     var files: [String] = []
 
+    /// The parameters --arg and --argjson give, by name.
+    func parameters() throws -> [String: Value] {
+        var values: [String: Value] = [:]
+        for (item, typed) in stringParameters.map({ ($0, false) }) + jsonParameters.map({ ($0, true) }) {
+            guard let equals = item.firstIndex(of: "="), item.startIndex != equals else {
+                throw ValidationError("\(typed ? "--argjson" : "--arg") takes NAME=VALUE, not '\(item)'")
+            }
+            let name = String(item[..<equals])
+            let text = String(item[item.index(after: equals)...])
+            guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ValidationError("'\(name)' is not a parameter name: use letters, digits and _")
+            }
+            if typed {
+                guard let value = Value(json: text) else {
+                    throw ValidationError("--argjson \(name): '\(text)' is not a JSON number, string, boolean, null or array")
+                }
+                values[name] = value
+            } else {
+                values[name] = .string(text)
+            }
+        }
+        return values
+    }
+
     mutating func validate() throws {
+        _ = try parameters()
         if command != nil && !files.isEmpty {
             throw ValidationError("give either -c STATEMENTS or script files, not both")
         }
@@ -95,6 +126,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
     settings.options.colour = environmentAllowsColour()
     let session = options.noArticle ? Session(tables: []) : Session()
     if options.safe { session.fileAccess = .none }
+    session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
     if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
     let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)
     runner.keepGoing = options.keepGoing

@@ -25,6 +25,7 @@ struct DotCommands {
         DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE"),
         DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen"),
         DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
+        DotCommandSpec(name: "param", arguments: "set NAME VALUE|unset NAME|list|clear", summary: "values of $NAME parameters (VALUE in JSON, else text)"),
         DotCommandSpec(name: "pager", arguments: "on|off", summary: "show results taller than the screen through $PAGER (or less)"),
         DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
         DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
@@ -101,6 +102,8 @@ struct DotCommands {
             case "pager": runner.settings.pager = flag
             default: runner.settings.options.headers = flag
             }
+        case "param":
+            return param(String(argument), span: span, source: source)
         case "expanded":
             guard let choice = ShellSettings.Expanded(rawValue: String(argument).lowercased()) else {
                 return fail(".expanded takes on, off or auto", span: span, source: source)
@@ -150,6 +153,30 @@ struct DotCommands {
             return runner.runFile(Self.unquote(String(argument)), span: span, from: source)
         default:
             break
+        }
+        return .success
+    }
+
+    /// `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`, as sqlite3 has.
+    private func param(_ argument: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        let words = argument.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+        func name(_ word: String) -> String { word.hasPrefix("$") ? String(word.dropFirst()) : word }
+        switch words.first ?? "list" {
+        case "set" where words.count == 3:
+            let text = words[2]
+            runner.session.parameters[name(words[1])] = Value(json: text) ?? .string(Self.unquote(text))
+        case "unset" where words.count == 2:
+            runner.session.parameters[name(words[1])] = nil
+        case "clear" where words.count == 1:
+            runner.session.parameters = [:]
+        case "list" where words.count <= 1:
+            for key in runner.session.parameters.keys.sorted() {
+                runner.output.write(TerminalText.escaped("$\(key) = \(runner.session.parameters[key]?.literal ?? "null")") + "\n")
+            }
+        default:
+            return fail(
+                "usage: .param set NAME VALUE, .param unset NAME, .param list or .param clear", span: span, source: source,
+                help: "VALUE is read as JSON (5, true, \"text\", [1, 2]) or else taken as text")
         }
         return .success
     }

@@ -251,3 +251,26 @@ import TestSupport
         #expect(run.stderr.hasPrefix("failing.byl:2:1: error: assertion failed: expected = 99, but the query gave 7"))
     }
 }
+
+@Suite struct ParameterCommandLineTests {
+    @Test func argAndArgjsonBindParameters() throws {
+        let run = try BylineBinary.run(
+            ["--arg", "c=Congo", "--argjson", "n=1", "--format", "csv", "-c", "leaders where country = $c select name limit $n"])
+        #expect(run.status == 0, Comment(rawValue: run.stderr))
+        #expect(run.stdout == "name\nFelix Tshisekedi\n")
+        let bad = try BylineBinary.run(["--argjson", "n=nope", "-c", "leaders"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--argjson n: 'nope' is not a JSON number, string, boolean, null or array"))
+        let unbound = try BylineBinary.run(["-c", "leaders where name = $who"])
+        #expect(unbound.status == 1)
+        #expect(unbound.stderr.hasPrefix("<command>:1:22: error: parameter '$who' has no value"))
+    }
+
+    @Test func paramCommandsInAScript() throws {
+        let run = try BylineBinary.run(
+            ["--format", "csv"], stdin: ".param set d \"Israel\"\n.param set y 2000\n.param list\nvisits where destination = $d and year > $y select year\n.param clear\n.param list\n")
+        #expect(run.status == 0, Comment(rawValue: run.stderr))
+        #expect(run.stdout == "$d = \"Israel\"\n$y = 2000\nyear\n2013\n")
+    }
+}
+

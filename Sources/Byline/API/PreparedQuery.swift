@@ -11,6 +11,18 @@ public struct PreparedQuery {
     /// The fields every run's result has.
     public var fields: [Field] { statement.resultFields }
 
+    /// The query's text, to check again with other parameters.
+    var text: String { script.source.text }
+
+    /// Runs the query with `$name` parameters bound to these values; each run is checked with
+    /// its values, so a value of the wrong type is an error with its place.
+    public func run(parameters: [String: Value], cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
+        let saved = session.parameters
+        defer { session.parameters = saved }
+        session.parameters.merge(parameters) { $1 }
+        return try session.prepare(text).run(cancellation: cancellation)
+    }
+
     /// Runs the query over the session's tables as they are now.
     public func run(cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
         switch try session.execute(statement, in: script, cancellation: cancellation) {

@@ -21,6 +21,10 @@ public final class Session {
     public var fileAccess: FileAccess = .unrestricted
     /// Called while a `load` reads a large file, with the file and the fraction done.
     public var loadProgress: (@Sendable (String, Double) -> Void)?
+    /// Values of the `$name` parameters queries use (`--arg`, `.param set`); a value is bound as a
+    /// literal of its own type, never spliced into the text.
+    public var parameters: [String: Value] = [:]
+
     /// Whether every query shows the sentences its rows come from, as if it ended in `cite` (the
     /// shell's `.cite on`); queries whose rows have no `source` are shown as they are.
     public var citesEveryQuery = false
@@ -71,6 +75,15 @@ public final class Session {
         functions[function.name.lowercased()] = function
     }
 
+    /// Checks a single query with these `$name` parameters, to run many times (each run may give
+    /// other values of the same types).
+    public func prepare(_ query: String, parameters: [String: Value]) throws(BylineError) -> PreparedQuery {
+        let saved = self.parameters
+        defer { self.parameters = saved }
+        self.parameters.merge(parameters) { $1 }
+        return try prepare(query)
+    }
+
     /// Checks a single query once, so it can be run many times (over tables as they are then).
     public func prepare(_ query: String) throws(BylineError) -> PreparedQuery {
         let script = check(SourceFile(name: "<prepared>", text: query))
@@ -117,6 +130,7 @@ public final class Session {
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
         binder.userFunctions = functions
         binder.citesEveryQuery = citesEveryQuery
+        binder.parameterValues = parameters
         var statements: [CheckedStatement] = []
         var lets = letNames
         /// Files that queries earlier in the script save, with the line that saves each.
@@ -143,13 +157,7 @@ public final class Session {
             }
             switch statement.kind {
             case .command(let text):
-                // `.cite on|off` changes how the queries after it are checked (they carry their
-                // sources), so a script that turns it on cites from that line on.
-                let words = text.split(separator: " ", omittingEmptySubsequences: true).map { $0.lowercased() }
-                if words.count == 2, words[0].count >= 2, "cite".hasPrefix(words[0]) {
-                    if words[1] == "on" { binder.citesEveryQuery = true }
-                    if words[1] == "off" { binder.citesEveryQuery = false }
-                }
+                Session.applyAtCheckTime(text, to: &binder)
                 statements.append(CheckedStatement(kind: .command(text), plan: nil, span: statement.span))
             case .query(let query):
                 if let plan = try? binder.bind(query) {
@@ -265,6 +273,31 @@ public final class Session {
     }
 
     private var binderDiagnostics: [Diagnostic] = []
+
+    /// `.cite on|off` and `.param set|unset|clear` change how the statements after them are
+    /// checked (queries carry their sources; `$name` has a value), so a script that uses them is
+    /// checked as it will run. The shell runs the command itself when its turn comes.
+    static func applyAtCheckTime(_ command: String, to binder: inout Binder) {
+        let words = command.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true).map(String.init)
+        guard let word = words.first?.lowercased(), word.count >= 2 else { return }
+        if "cite".hasPrefix(word), words.count == 2 {
+            if words[1].lowercased() == "on" { binder.citesEveryQuery = true }
+            if words[1].lowercased() == "off" { binder.citesEveryQuery = false }
+        } else if "param".hasPrefix(word), word.count >= 3, words.count >= 2 {
+            let name = { (text: String) in text.hasPrefix("$") ? String(text.dropFirst()) : text }
+            switch words[1].lowercased() {
+            case "set" where words.count == 4:
+                var text = words[3]
+                if text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first, Value(json: text) == nil {
+                    text = String(text.dropFirst().dropLast())
+                }
+                binder.parameterValues[name(words[2])] = Value(json: words[3]) ?? .string(text)
+            case "unset" where words.count == 3: binder.parameterValues[name(words[2])] = nil
+            case "clear": binder.parameterValues = [:]
+            default: break
+            }
+        }
+    }
 
     private func nameIndex(of table: String) -> [String: String] {
         if let cached = nameIndexCache[table] { return cached }
@@ -386,6 +419,16 @@ public final class Session {
         let start = min(span.start.offset, bytes.count)
         let end = min(max(start, span.end.offset), bytes.count)
         return String(decoding: bytes[start..<end], as: UTF8.self).split(separator: "\n").joined(separator: " ")
+    }
+
+    /// Checks and runs a script with `$name` parameters bound to these values (and the session's
+    /// own for the rest), returning each query's rows:
+    /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
+    public func run(_ text: String, parameters: [String: Value], name: String = "<input>") throws(BylineError) -> [ResultSet] {
+        let saved = self.parameters
+        defer { self.parameters = saved }
+        self.parameters.merge(parameters) { $1 }
+        return try run(text, name: name)
     }
 
     /// Checks and runs a script, returning each query's rows. Stops at the first error.

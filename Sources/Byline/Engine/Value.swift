@@ -164,3 +164,25 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0)
     }
 }
+
+extension Value {
+    /// A value from JSON text, for typed parameters (`--argjson`, `.param set`): numbers, strings,
+    /// booleans, null and arrays of them; nil for anything else (an object, or text that is not JSON).
+    public init?(json text: String) {
+        guard let parsed = try? JSONReader.parse(Array(text.utf8)) else { return nil }
+        if case .object = parsed { return nil }
+        self = JSONTableLoader.convert(parsed)
+    }
+}
+
+// Values written as Swift literals, for parameters and tests: `["c": "Congo", "y": 2000]`.
+extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+}

@@ -158,7 +158,7 @@ extension Binder {
         case .list(let items): return items.contains(where: containsAggregate)
         case .not(let inner), .negate(let inner), .isNull(let inner, _): return containsAggregate(inner)
         case .binary(_, let a, let b), .membership(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
-        case .literal, .field, .qualifiedField: return false
+        case .literal, .field, .qualifiedField, .parameter: return false
         }
     }
 }

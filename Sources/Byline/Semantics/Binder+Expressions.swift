@@ -62,7 +62,32 @@ extension Binder {
             return try bindMembership(element, list, negated: negated, span: expression.span, in: schema)
         case .binary(let op, let left, let right):
             return try bindBinary(op, left, right, in: schema)
+        case .parameter(let name):
+            return try bindParameter(name, span: expression.span)
         }
+    }
+
+    /// `$name`: the value given for it, as a literal of its type. A parameter is a value, never
+    /// text put into the query, so no value can change what the query means.
+    mutating func bindParameter(_ name: String, span: SourceSpan) throws(Failure) -> TypedExpression {
+        guard let value = parameterValues[name] else {
+            let known = parameterValues.keys.sorted().map { "$" + $0 }
+            throw fail(
+                .unknownField, "parameter '$\(name)' has no value", at: span,
+                help: "give it with --arg \(name)=VALUE, --argjson \(name)=JSON, .param set \(name) VALUE, or run(_:parameters:)"
+                    + (known.isEmpty ? "" : "; given: " + known.joined(separator: ", ")))
+        }
+        let type: DataType
+        switch value {
+        case .null: type = .null
+        case .integer: type = .integer
+        case .float: type = .float
+        case .string: type = .string
+        case .bool: type = .bool
+        case .date: type = .date
+        case .list(let items): type = .list(JSONTableLoader.commonType(items))
+        }
+        return TypedExpression(expression: .literal(value), type: type)
     }
 
     mutating func resolveField(

@@ -39,6 +39,9 @@ struct Binder {
         var count = 0
     }
 
+    /// Values of `$name` parameters.
+    var parameterValues: [String: Value] = [:]
+
     /// Whether every query carries its sources and cites them (the shell's `.cite on`).
     var citesEveryQuery = false
 
@@ -315,7 +318,13 @@ struct Binder {
     mutating func bindRange(_ name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
         var bounds: [Int] = []
         for argument in arguments {
-            guard case .literal(.integer(let value)) = argument.kind else {
+            var given = argument.kind
+            if case .parameter(let name) = argument.kind, let constant = try bindParameter(name, span: argument.span).constant,
+                case .integer(let number) = constant
+            {
+                given = .literal(.integer(number))
+            }
+            guard case .literal(.integer(let value)) = given else {
                 throw fail(
                     .invalidArgument, "'range' takes whole numbers, like range(10) or range(5, 10)", at: argument.span)
             }
@@ -368,6 +377,7 @@ struct Binder {
         }
         var inner = Binder(scope: scope, definitions: definitions, source: definition.source, nameIndexes: nameIndexes)
         inner.expansions = expansions
+        inner.parameterValues = parameterValues
         inner.userFunctions = userFunctions
         inner.parameters = values
         inner.callDepth = callDepth + 1
@@ -453,7 +463,12 @@ struct Binder {
     }
 
     mutating func wholeNumber(_ expression: Expression, clause: String) throws(Failure) -> Int {
-        guard case .literal(.integer(let count)) = expression.kind, count >= 0 else {
+        var number: Int?
+        if case .literal(.integer(let count)) = expression.kind { number = count }
+        if case .parameter(let name) = expression.kind, case .integer(let count)? = try bindParameter(name, span: expression.span).constant {
+            number = count
+        }
+        guard let count = number, count >= 0 else {
             throw fail(
                 .invalidArgument, "'\(clause)' takes a whole number of rows, 0 or more", at: expression.span,
                 help: "for example: \(clause) 10")
@@ -591,6 +606,7 @@ extension Expression {
         case (.binary(let o1, let a1, let b1), .binary(let o2, let a2, let b2)): return o1 == o2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2)
         case (.membership(let a1, let b1, let n1), .membership(let a2, let b2, let n2)): return n1 == n2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2)
         case (.isNull(let a, let n1), .isNull(let b, let n2)): return n1 == n2 && a.hasSameShape(as: b)
+        case (.parameter(let a), .parameter(let b)): return a == b
         default: return false
         }
     }

@@ -111,6 +111,10 @@ public struct Lexer {
                 if peek(0) == UInt8(ascii: "=") { advance() }
                 kind = .equal
             }
+        case UInt8(ascii: "$") where index < bytes.count && isIdentifierStart(at: index):
+            let nameStart = index
+            while index < bytes.count, isIdentifierContinue(at: index) { advanceScalar() }
+            kind = .parameter(String(decoding: bytes[nameStart..<index], as: UTF8.self))
         case UInt8(ascii: "!") where peek(0) == UInt8(ascii: "="):
             advance()
             kind = .notEqual

@@ -425,7 +425,7 @@ public struct Parser {
         return try parsePrimary()
     }
 
-    // primary = STRING | INTEGER | FLOAT | "true" | "false" | "null" | NAME [ "." NAME ] | call | "count"
+    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | NAME [ "." NAME ] | call | "count"
     //         | "contains" "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
@@ -440,6 +440,9 @@ public struct Parser {
         case .float(let value):
             advance()
             return Expression(kind: .literal(.float(value)), span: token.span)
+        case .parameter(let name):
+            advance()
+            return Expression(kind: .parameter(name), span: token.span)
         case .oversizedInteger(let digits):
             throw error(
                 .invalidNumber, "integer '\(digits)' is too large", at: token.span,

@@ -58,6 +58,7 @@ public enum SyntaxPrinter {
         case .membership(let element, let list, let negated):
             return "(" + print(element) + (negated ? " not in " : " in ") + print(list) + ")"
         case .isNull(let operand, let negated): return "(" + print(operand) + (negated ? " is not null)" : " is null)")
+        case .parameter(let name): return "$" + name
         }
     }
 

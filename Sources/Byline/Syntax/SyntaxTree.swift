@@ -171,6 +171,8 @@ public struct Expression: Sendable, Equatable {
         case membership(Expression, Expression, negated: Bool)
         /// `EXPR is [not] null`
         case isNull(Expression, negated: Bool)
+        /// `$name`: a parameter, bound to a value before the query is checked.
+        case parameter(String)
     }
 
     /// What the expression is.
@@ -187,7 +189,7 @@ extension Expression {
         while let (expression, level) = stack.popLast() {
             deepest = max(deepest, level)
             switch expression.kind {
-            case .literal, .field, .qualifiedField: break
+            case .literal, .field, .qualifiedField, .parameter: break
             case .not(let inner), .negate(let inner), .isNull(let inner, _): stack.append((inner, level + 1))
             case .binary(_, let left, let right), .membership(let left, let right, _):
                 stack.append((left, level + 1))

@@ -21,6 +21,8 @@ public enum TokenKind: Sendable, Equatable {
     /// Digits too large for an integer. Only `-9223372036854775808` (the smallest integer, whose
     /// digits alone do not fit) is a valid use; the parser reports every other.
     case oversizedInteger(String)
+    /// `$name`: a value given from outside the query (`--arg`, `.param set`, the library).
+    case parameter(String)
     case float(Double)
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, semicolon, dot
@@ -43,6 +45,7 @@ public enum TokenKind: Sendable, Equatable {
         case .keyword(let keyword): return "'\(keyword.rawValue)'"
         case .string: return "a string"
         case .integer, .float, .oversizedInteger: return "a number"
+        case .parameter(let name): return "'$\(name)'"
         case .leftParen: return "'('"
         case .rightParen: return "')'"
         case .leftBracket: return "'['"
