@@ -40,6 +40,9 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Load a CSV, TSV, JSON or JSON Lines file as a table named after it (repeatable).", valueName: "FILE"))
     var data: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The format of --data files: csv, tsv, json or jsonl (default: by extension, or for - by content).", valueName: "FORMAT"))
+    var dataFormat: DataFileFormat?
+
     @Option(name: .long, help: ArgumentHelp("Field delimiter for --data files (default: by extension; ',' or tab).", valueName: "CHAR"))
     var delimiter: String?
 
@@ -115,6 +118,20 @@ struct BylineCommand: ParsableCommand {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// The formats `--data-format` names.
+enum DataFileFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv, tsv, json, jsonl
+
+    var format: DataFormat {
+        switch self {
+        case .csv: return .delimited(UInt8(ascii: ","))
+        case .tsv: return .delimited(UInt8(ascii: "\t"))
+        case .json: return .json
+        case .jsonl: return .jsonLines
+        }
+    }
+}
+
 /// Runs byline and returns its exit status.
 func runByline(_ options: BylineCommand) -> Int32 {
     if let error = ArticleDataset.loadError {
@@ -131,9 +148,10 @@ func runByline(_ options: BylineCommand) -> Int32 {
     let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)
     runner.keepGoing = options.keepGoing
     for path in options.data {
-        // --delimiter is for delimited files; a .json or .jsonl file keeps its own format.
-        var format = DataFormat.forPath(path)
-        if case .delimited = format, let delimiter = options.delimiterByte { format = .delimited(delimiter) }
+        // --delimiter is for delimited files; a .json or .jsonl file keeps its own format. Standard
+        // input ("-") is read by its content unless --data-format says.
+        var format: DataFormat? = options.dataFormat?.format ?? (path == "-" ? nil : DataFormat.forPath(path))
+        if case .delimited? = format ?? .delimited(44), let delimiter = options.delimiterByte { format = .delimited(delimiter) }
         do {
             let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
             for warning in loaded.warnings { StandardStream.error.write(warning + "\n") }
@@ -251,6 +269,16 @@ func readScripts(_ paths: [String]) -> Result<[SourceFile], UnreadableScript> {
     var sources: [SourceFile] = []
     for path in paths {
         do {
+            if path == "-" {
+                // `byline -`: the script is standard input, as the named file.
+                let input = readStandardInput()
+                guard input.count <= SourceReader.maximumSize else {
+                    StandardStream.error.write("<stdin>: error: script is larger than \(SourceReader.maximumSize >> 20) MiB\n")
+                    return .failure(UnreadableScript(status: ExitStatus.statementFailed))
+                }
+                sources.append(try SourceReader.decode(input, name: "<stdin>"))
+                continue
+            }
             sources.append(try SourceReader.read(path: path))
         } catch {
             StandardStream.error.write(error.isUsageError ? "byline: \(error)\n" : "\(error)\n")

@@ -274,3 +274,25 @@ import TestSupport
     }
 }
 
+
+@Suite struct StandardInputDataTests {
+    @Test func dataFromStandardInputAndPipes() throws {
+        let tsv = try BylineBinary.run(["--data", "-", "--format", "csv", "-c", "stdin select b"], stdin: "a\tb\n1\t2\n")
+        #expect(tsv.status == 0, Comment(rawValue: tsv.stderr))
+        #expect(tsv.stdout == "b\n2\n")
+        let json = try BylineBinary.run(["--data", "-", "--data-format", "json", "--format", "csv", "-c", "stdin"], stdin: #"[{"q": 1}]"#)
+        #expect(json.stdout == "q\n1\n")
+        let load = try BylineBinary.run(["--format", "csv", "-c", #"load "-" as piped; piped count"#], stdin: "x\n1\n2\n")
+        #expect(load.stdout == "count\n2\n")
+        let pipe = try BylineBinary.run(["--format", "csv", "-c", #"load "/dev/stdin" as piped; piped count"#], stdin: "x\n1\n")
+        #expect(pipe.stdout == "count\n1\n", Comment(rawValue: pipe.stderr))
+    }
+
+    @Test func theScriptFromStandardInput() throws {
+        let dash = try BylineBinary.run(["-", "--format", "csv"], stdin: "leaders count\n")
+        #expect(dash.stdout == "count\n6\n")
+        let conflict = try BylineBinary.run([], stdin: #"load "-" as x"# + "\n")
+        #expect(conflict.status == 1)
+        #expect(conflict.stderr.contains("error: standard input holds this script, so it cannot also hold the data"))
+    }
+}

@@ -215,6 +215,14 @@ public final class Session {
                             help: "name the loaded table with 'as': load \"\(path)\" as other"))
                     continue
                 }
+                if path == "-", source.name == "<stdin>" {
+                    binderDiagnostics.append(
+                        Diagnostic(
+                            .loadFailure, "standard input holds this script, so it cannot also hold the data", at: pathSpan,
+                            help: "give the data with --data - and the script with -c or a file"))
+                    binder.define(tableName, as: nil)
+                    continue
+                }
                 if let denial = fileAccess.denial(for: path, writing: false) {
                     binderDiagnostics.append(Diagnostic(.fileAccessDenied, denial, at: pathSpan))
                     binder.define(tableName, as: nil)

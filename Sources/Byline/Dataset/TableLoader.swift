@@ -11,6 +11,15 @@ public enum DataFormat: Sendable, Equatable {
     /// One JSON object per line.
     case jsonLines
 
+    /// The format data looks like: a JSON array, JSON Lines, TSV (a tab in the first line), else CSV.
+    public static func detect(_ bytes: [UInt8]) -> DataFormat {
+        let first = bytes.first { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        if first == UInt8(ascii: "[") { return .json }
+        if first == UInt8(ascii: "{") { return .jsonLines }
+        let firstLine = bytes.prefix { $0 != 10 }
+        return firstLine.contains(9) ? .delimited(9) : .delimited(UInt8(ascii: ","))
+    }
+
     /// The format a file name's extension implies: `.tsv`/`.tab`, `.json`, `.jsonl`/`.ndjson`, else CSV.
     public static func forPath(_ path: String) -> DataFormat {
         switch (path as NSString).pathExtension.lowercased() {
@@ -37,6 +46,7 @@ public enum TableLoader {
 
     /// A table name from a file name: its stem, with characters a name cannot hold replaced by `_`.
     public static func tableName(forPath path: String) -> String {
+        if path == "-" { return "stdin" }
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var name = String(stem.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
         if name.first.map({ $0.isNumber }) ?? true { name = "t_" + name }
@@ -48,12 +58,22 @@ public enum TableLoader {
         path: String, name: String? = nil, format: DataFormat? = nil, cancellation: CancellationFlag? = nil,
         progress: ((Double) -> Void)? = nil
     ) throws(LoadError) -> LoadedTable {
+        // "-" is standard input.
+        let path = path == "-" ? "/dev/stdin" : path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LoadError(file: path, line: nil, message: "no such file")
         }
         if isDirectory.boolValue { throw LoadError(file: path, line: nil, message: "is a directory, not a data file") }
         let tableName = name ?? tableName(forPath: path)
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            // A pipe (standard input, `<(…)`) can be read only once, and loading reads twice: it
+            // is read whole first, within the size limit. Its format is its name's, else its content's.
+            let bytes = try readWhole(path)
+            let chosen = format ?? (DataFormat.forPath(path) == .delimited(UInt8(ascii: ",")) ? DataFormat.detect(bytes) : DataFormat.forPath(path))
+            return try load(bytes: bytes, file: path, name: tableName, format: chosen)
+        }
         let chosen = format ?? DataFormat.forPath(path)
         switch chosen {
         case .delimited(let delimiter):
