@@ -118,6 +118,11 @@ struct BylineCommand: ParsableCommand {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// How `byline test` reports.
+enum TestReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, tap
+}
+
 /// The formats `--data-format` names.
 enum DataFileFormat: String, ExpressibleByArgument, CaseIterable {
     case csv, tsv, json, jsonl
@@ -329,6 +334,12 @@ struct TestCommand: ParsableCommand {
         commandName: "byline test",
         abstract: "Run Byline scripts as tests: count their assertions, and end with 'N passed, N failed'.")
 
+    @Option(name: .long, help: "How to report: 'text' (failures, then 'N passed, N failed') or 'tap' (the Test Anything Protocol).")
+    var format: TestReportFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report to FILE, for CI systems.", valueName: "FILE"))
+    var junit: String?
+
     @Argument(help: ArgumentHelp("Test scripts to run, each in a fresh session.", valueName: "FILE"))
     var files: [String]
 
@@ -351,8 +362,21 @@ func runTests(_ options: TestCommand) -> Int32 {
         tally = runner.testing ?? tally
         if outcome == .failure { tally.recordBrokenScript(source.name) }
     }
-    for failure in tally.failures { StandardStream.output.write(failure + "\n") }
-    StandardStream.output.write(tally.summary + "\n")
+    switch options.format {
+    case .text:
+        for failure in tally.failures { StandardStream.output.write(failure + "\n") }
+        StandardStream.output.write(tally.summary + "\n")
+    case .tap:
+        StandardStream.output.write(tally.tap)
+    }
+    if let path = options.junit {
+        do {
+            try ResultWriter.writeAtomically(tally.junit, to: path)
+        } catch {
+            StandardStream.error.write("byline: cannot write '\(path)': \(error.reason)\n")
+            return ExitStatus.statementFailed
+        }
+    }
     return tally.failed > 0 ? ExitStatus.statementFailed : ExitStatus.success
 }
 

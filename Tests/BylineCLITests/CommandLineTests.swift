@@ -1,5 +1,8 @@
 // The command line: inputs (-c, files, stdin), formats, error locations and exit statuses.
 import Foundation
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 import Testing
 import TestSupport
 
@@ -294,5 +297,33 @@ import TestSupport
         let conflict = try BylineBinary.run([], stdin: #"load "-" as x"# + "\n")
         #expect(conflict.status == 1)
         #expect(conflict.stderr.contains("error: standard input holds this script, so it cannot also hold the data"))
+    }
+}
+
+@Suite struct TestReportTests {
+    static let scripts = BylineBinary.packageRoot.appendingPathComponent("Tests/Scripts")
+
+    @Test func tapForCI() throws {
+        let run = try BylineBinary.run(["test", "--format", "tap", "failing.byl"], in: Self.scripts)
+        #expect(run.status == 1)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.prefix(3) == ["TAP version 13", "1..3", "ok 1 - failing.byl:1:1 assert (leaders count) = 6"])
+        #expect(lines.contains("not ok 2 - failing.byl:2:1 assert (visits count) = 99"))
+        #expect(lines.contains(#"  message: "expected = 99, but the query gave 7""#))
+    }
+
+    @Test func junitXMLForCI() throws {
+        try TemporaryFolder.with("junit") { folder in
+            let report = folder.path("report.xml")
+            let run = try BylineBinary.run(["test", "--junit", report, "failing.byl"], in: Self.scripts)
+            #expect(run.status == 1)
+            let xml = try String(contentsOfFile: report, encoding: .utf8)
+            #expect(xml.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
+            #expect(xml.contains(#"<testsuite name="failing.byl" tests="3" failures="2">"#))
+            #expect(xml.contains(#"<failure message="expected = 99, but the query gave 7"/>"#))
+            #expect(xml.contains("&quot;x&quot;"))
+            // Well-formed: the system's XML parser reads it.
+            #expect(XMLParser(data: Data(xml.utf8)).parse())
+        }
     }
 }
