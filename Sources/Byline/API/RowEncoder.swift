@@ -1,4 +1,5 @@
 // Turns arrays of Encodable Swift values into tables: one row per value, one field per property.
+import Foundation
 
 /// Why a Swift value could not become a row.
 struct RowEncodingError: Error, CustomStringConvertible {
@@ -17,7 +18,10 @@ enum RowEncoder {
         }
         let names = collector.names
         let columns = names.map { field in encoded.map { $0[field] ?? .null } }
-        let fields = zip(names, columns).map { Field(name: $0, type: JSONTableLoader.commonType($1)) }
+        // A property that is nil in every row keeps its column, typed by its Swift type.
+        let fields = zip(names, columns).map { name, values in
+            Field(name: name, type: values.allSatisfy(\.isNull) ? collector.types[name] ?? .string : JSONTableLoader.commonType(values))
+        }
         let tableRows = (0..<rows.count).map { row in
             fields.indices.map { JSONTableLoader.widen(columns[$0][row], to: fields[$0].type) }
         }
@@ -29,6 +33,8 @@ enum RowEncoder {
 final class FieldCollector {
     private(set) var names: [String] = []
     private var seen = Set<String>()
+    /// The type an optional property declares, for a column whose every value is nil.
+    var types: [String: DataType] = [:]
 
     func note(_ name: String) {
         if seen.insert(name).inserted { names.append(name) }
@@ -93,7 +99,64 @@ struct RowContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return .integer(number)
     }
 
+    // Optionals: a nil is a null in the row (the synthesized code would leave the key out, and a
+    // property nil in every row would lose its column).
+    private func null<T>(_ type: T.Type, _ key: Key) {
+        collector.types[key.stringValue] = RowContainer.dataType(of: type)
+        set(.null, key)
+    }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Bool.self, key) } }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(String.self, key) } }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Double.self, key) } }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Float.self, key) } }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { if let value { try encode(value, forKey: key) } else { null(Int.self, key) } }
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { null(T.self, key) }
+    }
+
+    /// The Byline type of a Swift property type, where there is one.
+    static func dataType<T>(of type: T.Type) -> DataType? {
+        switch type {
+        case is String.Type, is URL.Type: return .string
+        case is Int.Type: return .integer
+        case is Double.Type, is Float.Type: return .float
+        case is Bool.Type: return .bool
+        case is Date.Type: return .date
+        case is [String].Type: return .list(.string)
+        case is [Int].Type: return .list(.integer)
+        case is [Double].Type: return .list(.float)
+        default: return nil
+        }
+    }
+
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        // Dates are calendar days (in UTC), URLs their text, raw-value enums their raw value.
+        if let date = value as? Date {
+            let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC") ?? .current, from: date)
+            set(.date(PartialDate(year: parts.year, month: parts.month, day: parts.day)), key)
+            return
+        }
+        if let url = value as? URL {
+            set(.string(url.absoluteString), key)
+            return
+        }
+        if let representable = value as? any RawRepresentable {
+            switch representable.rawValue {
+            case let text as String: set(.string(text), key); return
+            case let number as Int: set(.integer(number), key); return
+            case let number as Double: set(.float(number), key); return
+            default: break
+            }
+        }
         // Arrays of scalars become lists; anything else nested is not a table cell.
         switch value {
         case let values as [String]: set(.list(values.map(Value.string)), key)
@@ -102,7 +165,7 @@ struct RowContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         case let values as [Bool]: set(.list(values.map(Value.bool)), key)
         default:
             throw RowEncodingError(
-                description: "'\(key.stringValue)' is a \(T.self); fields may be strings, numbers, booleans, optionals or arrays of those")
+                description: "'\(key.stringValue)' is a \(T.self); fields may be strings, numbers, booleans, dates, URLs, raw-value enums, optionals or arrays of those")
         }
     }
 

@@ -1,4 +1,5 @@
 // The facade: a session holds tables and `let` results, checks scripts, and runs statements.
+import Foundation
 
 /// A Byline session: its tables (the article's, and whatever `let` adds) and the entry points
 /// that check and run source text. Both the command line and the shell call the same `check`
@@ -429,6 +430,68 @@ public final class Session {
         return String(decoding: bytes[start..<end], as: UTF8.self).split(separator: "\n").joined(separator: " ")
     }
 
+    /// Runs a query and decodes its rows into `Row` values, field by field (by name, as
+    /// `JSONDecoder` reads keys): `let leaders = try session.rows(Leader.self, "leaders")`.
+    public func rows<Row: Decodable>(
+        _ type: Row.Type, _ query: String, parameters: [String: Value] = [:]
+    ) throws(BylineError) -> [Row] {
+        guard let result = try run(query, parameters: parameters).last else { return [] }
+        let json = Data(("[" + JSONFormatter.objects(result, rows: 0..<result.rowCount) + "]").utf8)
+        let decoder = JSONDecoder()
+        // A date field decodes into `Date` (midnight UTC) when it has a year, month and day.
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = PartialDate(text), let year = date.year, let month = date.month, let day = date.day,
+                let value = Calendar(identifier: .gregorian).date(
+                    from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: year, month: month, day: day))
+            else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a whole date"))
+            }
+            return value
+        }
+        do {
+            return try decoder.decode([Row].self, from: json)
+        } catch {
+            throw BylineError(
+                [Diagnostic(.typeMismatch, "cannot decode the rows as \(Row.self): \(Session.describe(error))", at: nil,
+                    help: "the fields are: " + result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))],
+                source: nil)
+        }
+    }
+
+    /// A decoding error as one line: what was missing or mistyped, and where.
+    static func describe(_ error: Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.filter { $0.intValue == nil }.map(\.stringValue).joined(separator: ".")
+        }
+        switch decoding {
+        case .keyNotFound(let key, _): return "no field '\(key.stringValue)'"
+        case .typeMismatch(let type, let context): return "'\(path(context))' is not a \(type)"
+        case .valueNotFound(let type, let context): return "'\(path(context))' is null, but \(type) is not optional"
+        case .dataCorrupted(let context): return context.debugDescription
+        @unknown default: return "\(decoding)"
+        }
+    }
+
+    /// Checks and runs a script in a task: cancelling the task stops the query (within one block
+    /// of rows), with the diagnostic `cancelled`.
+    public func run(_ text: String, parameters: [String: Value] = [:], name: String = "<input>") async throws(BylineError) -> [ResultSet] {
+        let flag = CancellationFlag()
+        let outcome: Result<[ResultSet], BylineError> = await withTaskCancellationHandler {
+            Result { () throws(BylineError) -> [ResultSet] in
+                if Task.isCancelled { throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil) }
+                let saved = self.parameters
+                defer { self.parameters = saved }
+                self.parameters.merge(parameters) { $1 }
+                return try self.run(text, name: name, cancellation: flag)
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+        return try outcome.get()
+    }
+
     /// Checks and runs a script with `$name` parameters bound to these values (and the session's
     /// own for the rest), returning each query's rows:
     /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
@@ -442,12 +505,16 @@ public final class Session {
     /// Checks and runs a script, returning each query's rows. Stops at the first error.
     /// Dot-commands are not run here; use the command-line tool or shell for those.
     public func run(_ text: String, name: String = "<input>") throws(BylineError) -> [ResultSet] {
-        let script = check(SourceFile(name: name, text: text))
+        try run(text, name: name, cancellation: nil)
+    }
+
+    func run(_ text: String, name: String, cancellation: CancellationFlag?) throws(BylineError) -> [ResultSet] {
+        let script = check(SourceFile(name: name, text: text), cancellation: cancellation)
         let errors = script.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw BylineError(errors, source: script.source) }
         var results: [ResultSet] = []
         for statement in script.statements {
-            if case .rows(let result) = try execute(statement, in: script) { results.append(result) }
+            if case .rows(let result) = try execute(statement, in: script, cancellation: cancellation) { results.append(result) }
         }
         return results
     }

@@ -103,3 +103,12 @@ public struct BylineError: Error, Sendable, CustomStringConvertible {
         DiagnosticRenderer(colour: false).render(diagnostics, in: source)
     }
 }
+
+#if canImport(Foundation)
+    import Foundation
+
+    extension BylineError: LocalizedError {
+        /// The rendered diagnostics, as `localizedDescription` shows them.
+        public var errorDescription: String? { description }
+    }
+#endif

@@ -32,6 +32,20 @@ public struct ResultSet: Sendable {
         columns[field].value(at: row)
     }
 
+    /// The value at a row in the field of that name (case-insensitive; `leaders.name` or `name`),
+    /// or nil when there is no such field.
+    public subscript(row: Int, field: String) -> Value? {
+        guard let index = fieldIndex(field) else { return nil }
+        return self[row, index]
+    }
+
+    /// The position of a field by name: exact, then ignoring case, then by its unqualified name.
+    public func fieldIndex(_ name: String) -> Int? {
+        fields.firstIndex { $0.name == name }
+            ?? fields.firstIndex { $0.name.lowercased() == name.lowercased() }
+            ?? fields.firstIndex { $0.baseName.lowercased() == name.lowercased() }
+    }
+
     /// One row's values.
     public func row(_ index: Int) -> [Value] {
         columns.map { $0.value(at: index) }
