@@ -234,8 +234,10 @@ import TestSupport
     }
 
     @Test func aBrokenScriptCountsAsAFailureAndTheOthersStillRun() throws {
-        let run = try BylineBinary.run(["test", "-"], stdin: "")
-        #expect(run.status == 2)
+        let missing = try BylineBinary.run(["test", "no-such-script.byl"])
+        #expect(missing.status == 2)
+        let stdin = try BylineBinary.run(["test", "-"], stdin: "assert (leaders count) = 6\n")
+        #expect(stdin.stdout == "1 passed, 0 failed\n")
         let temporary = try TemporaryFolder("test")
         defer { temporary.remove() }
         let folder = temporary.url
