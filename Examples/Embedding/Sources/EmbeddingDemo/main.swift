@@ -28,7 +28,15 @@ session.register(function: UserFunction(name: "percent", arguments: [.float], re
 let percent = try session.prepare("polls select country, percent(support) as support")
 print(ResultFormatter.format(try percent.run(), as: .csv), terminator: "")
 
-// 4. Errors are values with every diagnostic.
+// 4. Typed rows and parameters: a parameter is a value, never text in the query.
+struct Leader: Decodable {
+    var name: String
+    var title: String
+}
+let congo = try session.rows(Leader.self, "leaders where country = $c select name, title", parameters: ["c": "Congo"])
+print("typed:", congo.map { "\($0.name), \($0.title)" }.joined(separator: "; "))
+
+// 5. Errors are values with every diagnostic.
 do {
     _ = try session.run("leaders where contry = 'Congo'")
 } catch {
@@ -37,7 +45,7 @@ do {
 }
 
 // The demo is a check too: it fails loudly if the answers change.
-guard leaders.rowCount == 3, joined.rowCount == 2 else {
+guard leaders.rowCount == 3, joined.rowCount == 2, congo.first?.name == "Felix Tshisekedi" else {
     print("unexpected results")
     exit(1)
 }
