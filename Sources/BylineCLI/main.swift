@@ -13,10 +13,27 @@ enum ExitStatus {
     static let usage: Int32 = 2
 }
 
-struct BylineCommand: ParsableCommand {
+/// `byline`: the command tree. Running statements is the default; `byline test` runs tests.
+struct BylineRoot: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "byline",
         abstract: "Query the facts of a news article, or your own tables, in a small English-like language.",
+        discussion: """
+            'byline [run] [OPTIONS] [FILE...]' runs statements from -c, script files or standard input, \
+            or starts the interactive shell at a terminal. 'byline test FILE...' runs scripts as tests.
+
+            Exit status: 0 when every statement succeeded, 1 when a statement failed, 2 for bad usage.
+            """,
+        version: BylineVersion.current,
+        subcommands: [BylineCommand.self, TestCommand.self],
+        defaultSubcommand: BylineCommand.self
+    )
+}
+
+struct BylineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run statements, or start the interactive shell (the default).",
         discussion: """
             With no FILE and no -c, byline reads statements from standard input, or starts the \
             interactive shell when standard input is a terminal.
@@ -37,7 +54,7 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table, box, json, jsonl, csv, tsv, markdown or line.")
     var format: OutputFormat = .table
 
-    @Option(name: .long, help: ArgumentHelp("Load a CSV, TSV, JSON or JSON Lines file as a table named after it (repeatable).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Load a CSV, TSV, JSON or JSON Lines file as a table named after it (repeatable).", valueName: "FILE"), completion: .file(extensions: ["csv", "tsv", "json", "jsonl", "ndjson"]))
     var data: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The format of --data files: csv, tsv, json or jsonl (default: by extension, or for - by content).", valueName: "FORMAT"))
@@ -64,13 +81,13 @@ struct BylineCommand: ParsableCommand {
     @Flag(name: .customShort("i"), help: "After -c or the script files, stay in the interactive shell.")
     var interactive = false
 
-    @Option(name: .customLong("init"), help: ArgumentHelp("Run FILE before the first prompt (default: $XDG_CONFIG_HOME/byline/init.byl).", valueName: "FILE"))
+    @Option(name: .customLong("init"), help: ArgumentHelp("Run FILE before the first prompt (default: $XDG_CONFIG_HOME/byline/init.byl).", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var initFile: String?
 
     @Flag(name: .long, help: "Do not run the start-up file.")
     var noInit = false
 
-    @Argument(help: ArgumentHelp("Script files to run in order.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("Script files to run in order ('-' for standard input).", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var files: [String] = []
 
     /// The parameters --arg and --argjson give, by name.
@@ -331,7 +348,7 @@ func readStandardInput() -> [UInt8] {
 /// `byline test FILE...`: scripts as tests.
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "byline test",
+        commandName: "test",
         abstract: "Run Byline scripts as tests: count their assertions, and end with 'N passed, N failed'.")
 
     @Option(name: .long, help: "How to report: 'text' (failures, then 'N passed, N failed') or 'tap' (the Test Anything Protocol).")
@@ -340,7 +357,7 @@ struct TestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report to FILE, for CI systems.", valueName: "FILE"))
     var junit: String?
 
-    @Argument(help: ArgumentHelp("Test scripts to run, each in a fresh session.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("Test scripts to run, each in a fresh session.", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var files: [String]
 
     mutating func validate() throws {
@@ -380,16 +397,17 @@ func runTests(_ options: TestCommand) -> Int32 {
     return tally.failed > 0 ? ExitStatus.statementFailed : ExitStatus.success
 }
 
-/// Parses arguments; usage errors exit 2 (ArgumentParser's default is 64), help and --version exit 0.
-func parseOrExit<Command: ParsableCommand>(_ command: Command.Type, _ arguments: [String]? = nil) -> Command {
+/// Parses the command line into `run` or `test`; usage errors exit 2 (ArgumentParser's default
+/// is 64), help, --version and --generate-completion-script exit 0.
+func parseOrExit() -> ParsableCommand {
     do {
-        return try Command.parse(arguments)
+        return try BylineRoot.parseAsRoot()
     } catch {
-        if Command.exitCode(for: error) == .success {
-            StandardStream.output.write(Command.fullMessage(for: error) + "\n")
+        if BylineRoot.exitCode(for: error) == .success {
+            StandardStream.output.write(BylineRoot.fullMessage(for: error) + "\n")
             exit(ExitStatus.success)
         }
-        StandardStream.error.write("byline: " + Command.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
+        StandardStream.error.write("byline: " + BylineRoot.fullMessage(for: error).replacingFirstErrorPrefix() + "\n")
         exit(ExitStatus.usage)
     }
 }
@@ -416,10 +434,18 @@ func installSignalHandlers() {
 }
 
 installSignalHandlers()
-if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "test" {
-    exit(runTests(parseOrExit(TestCommand.self, Array(CommandLine.arguments.dropFirst(2)))))
+switch parseOrExit() {
+case let test as TestCommand: exit(runTests(test))
+case let run as BylineCommand: exit(runByline(run))
+case var other:
+    // ArgumentParser's own commands (`byline help test`) print and exit.
+    do {
+        try other.run()
+        exit(ExitStatus.success)
+    } catch {
+        BylineRoot.exit(withError: error)
+    }
 }
-exit(runByline(parseOrExit(BylineCommand.self)))
 
 extension String {
     /// ArgumentParser starts messages with "Error: "; ours say "byline: ".

@@ -329,3 +329,25 @@ import TestSupport
         }
     }
 }
+
+@Suite struct CommandTreeTests {
+    @Test func runIsTheDefaultAndTestIsASubcommand() throws {
+        #expect(try BylineBinary.run(["-c", "leaders count", "--format", "csv"]).stdout == "count\n6\n")
+        #expect(try BylineBinary.run(["run", "-c", "leaders count", "--format", "csv"]).stdout == "count\n6\n")
+        let help = try BylineBinary.run(["help", "test"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: byline test"))
+        let root = try BylineBinary.run(["--help"])
+        #expect(root.stdout.contains("run (default)"))
+        #expect(root.stdout.contains("test"))
+    }
+
+    @Test func completionScriptsKnowTheSubcommandsAndFiles() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try BylineBinary.run(["--generate-completion-script", shell])
+            #expect(script.status == 0)
+            #expect(script.stdout.contains("test"), "\(shell)")
+            #expect(script.stdout.contains("--data"), "\(shell)")
+        }
+    }
+}
