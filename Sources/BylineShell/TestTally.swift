@@ -94,19 +94,16 @@ public struct TestTally: Sendable {
     }
 
     static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
+        TextEscaping.map(text) { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 cannot hold most controls, even escaped.
-                if scalar.value < 0x20 && scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&apos;"
+            // XML 1.0 cannot hold most controls, even escaped.
+            default: return scalar.value < 0x20 && scalar != "\t" ? " " : nil
             }
         }
-        return out
     }
 }

@@ -20,6 +20,7 @@
 // - `round(x, digits)` with negative digits rounds to tens in Byline, and is not generated.
 // - `coalesce` of a float and an integer is a float (README, Types): the integer is CAST.
 
+import Byline
 import TestSupport
 
 /// One query in both languages, and how to compare the answers.
@@ -71,13 +72,8 @@ struct QueryGenerator {
     /// `t [where P] [order by K…, id] select E… [limit N offset M]`, or `t where P count`.
     mutating func filterAndProject() -> GeneratedQuery {
         let scope = RandomTables.columns(of: "t", qualified: false)
-        var byline = "t"
-        var sqlWhere = ""
-        if chance(80) {
-            let condition = boolean(scope, depth: 2)
-            byline += " where \(condition.byline)"
-            sqlWhere = " WHERE \(condition.sqlTest)"
-        }
+        let (start, sqlWhere) = whereClause(scope, percent: 80, depth: 2)
+        var byline = start
         if chance(15) {
             return GeneratedQuery(byline: byline + " count", sql: "SELECT count(*) FROM t\(sqlWhere)", ordered: true)
         }
@@ -113,13 +109,8 @@ struct QueryGenerator {
     /// `t [where P] group by K… [select K…, AGG…] [where Q]`, or aggregates over every row.
     mutating func aggregation() -> GeneratedQuery {
         let scope = RandomTables.columns(of: "t", qualified: false)
-        var byline = "t"
-        var sqlWhere = ""
-        if chance(50) {
-            let condition = boolean(scope, depth: 1)
-            byline += " where \(condition.byline)"
-            sqlWhere = " WHERE \(condition.sqlTest)"
-        }
+        let (start, sqlWhere) = whereClause(scope, percent: 50, depth: 1)
+        var byline = start
         let grouped = chance(80)
         let keys = grouped ? (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) } : []
         if grouped, chance(15), Set(keys.map(\.byline)).count == keys.count {
@@ -218,13 +209,8 @@ struct QueryGenerator {
     /// `t [where P] select E… distinct [order by c… limit N]`
     mutating func distinct() -> GeneratedQuery {
         let scope = RandomTables.columns(of: "t", qualified: false)
-        var byline = "t"
-        var sqlWhere = ""
-        if chance(50) {
-            let condition = boolean(scope, depth: 1)
-            byline += " where \(condition.byline)"
-            sqlWhere = " WHERE \(condition.sqlTest)"
-        }
+        let (start, sqlWhere) = whereClause(scope, percent: 50, depth: 1)
+        var byline = start
         let items = (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) }
         let names = items.indices.map { "c\($0 + 1)" }
         byline += " select " + zip(items, names).map { "\($0.byline) as \($1)" }.joined(separator: ", ") + " distinct"
@@ -250,6 +236,13 @@ struct QueryGenerator {
             + " where \(condition.byline)"
         let inner = "SELECT " + items.enumerated().map { "\($1.sql) AS c\($0 + 1)" }.joined(separator: ", ") + " FROM t"
         return GeneratedQuery(byline: byline, sql: "SELECT * FROM (\(inner)) AS q WHERE \(condition.sqlTest)", ordered: false)
+    }
+
+    /// `t` with, sometimes, a `where` condition: the Byline text so far and the SQL `WHERE` part.
+    mutating func whereClause(_ scope: [GeneratedColumn], percent: Int, depth: Int) -> (String, String) {
+        guard chance(percent) else { return ("t", "") }
+        let condition = boolean(scope, depth: depth)
+        return ("t where \(condition.byline)", " WHERE \(condition.sqlTest)")
     }
 
     // MARK: - Expressions
@@ -288,7 +281,7 @@ struct QueryGenerator {
         let ascii = asciiOnly || chance(50)
         let text = ascii ? pick(Pools.asciiStrings) : pick(Pools.unicodeStrings)
         return GeneratedExpression(
-            byline: QueryGenerator.bylineQuote(text), sql: "'" + text.replacingAll("'", with: "''") + "'", kind: .string,
+            byline: Value.string(text).literal, sql: "'" + text.replacingAll("'", with: "''") + "'", kind: .string,
             ascii: text.unicodeScalars.allSatisfy(\.isASCII))
     }
 
@@ -484,24 +477,6 @@ struct QueryGenerator {
         return GeneratedExpression(
             byline: "(\(a.byline) \(negated ? "not in" : "in") [\(elements.map(\.byline).joined(separator: ", "))])",
             sql: negated ? "(NOT \(test))" : test, kind: .bool, neverNull: true)
-    }
-
-    /// A Byline string literal: escapes for quotes, backslashes and controls; everything else as is.
-    static func bylineQuote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -58,23 +58,16 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     /// A double-quoted string literal with escapes.
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
+        "\"" + TextEscaping.map(text) { scalar in
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\n": return "\\n"
+            case "\t": return "\\t"
+            case "\r": return "\\r"
+            default: return scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : nil
             }
-        }
-        return out + "\""
+        } + "\""
     }
 
     // MARK: - Equality

@@ -33,18 +33,15 @@ struct CSVFormatter {
     /// A TSV field: backslash, tab, carriage return and line feed written as \\ \t \r \n (by
     /// scalars, so "\r\n" and a control followed by a combining mark are escaped too).
     static func tabField(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
+        TextEscaping.map(text) { scalar in
             switch scalar {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
+            case "\\": return "\\\\"
+            case "\t": return "\\t"
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            default: return nil
             }
         }
-        return out
     }
 
     /// One field, quoted when it holds a comma, quote, line break or edge space (looked for by

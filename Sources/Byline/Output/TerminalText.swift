@@ -19,11 +19,7 @@ public enum TerminalText {
     /// when `keepingTabs` (source lines, where the caret lines up under them).
     public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            out += escaped(scalar, keepingTabs: keepingTabs)
-        }
-        return out
+        return TextEscaping.map(text) { needsEscape($0) ? escaped($0, keepingTabs: keepingTabs) : nil }
     }
 
     /// One scalar as it is shown.
@@ -35,5 +31,19 @@ public enum TerminalText {
         case "\r": return "\\r"
         default: return "\\u{\(String(scalar.value, radix: 16))}"
         }
+    }
+}
+
+/// The one loop that escapes text, scalar by scalar, for every format's own rules (Byline
+/// literals, JSON, TSV, XML, the terminal).
+public enum TextEscaping {
+    /// The text with each scalar that `replacement` maps replaced by what it returns.
+    public static func map(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if let replaced = replacement(scalar) { out += replaced } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
     }
 }
