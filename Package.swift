@@ -48,7 +48,7 @@ let package = Package(
         // The grammar-aware fuzzer's long runs (see Fuzz/README or README's Robustness).
         .executableTarget(name: "GrammarFuzz", dependencies: ["Byline", "TestSupport"]),
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell"]),
+        .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
         .testTarget(name: "DifferentialTests", dependencies: ["Byline", "CSQLite", "TestSupport"]),

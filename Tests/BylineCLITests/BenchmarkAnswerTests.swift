@@ -2,6 +2,7 @@
 // to every benchmark query (Benchmarks/queries.tsv). Timings stay out of tests.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct BenchmarkAnswerTests {
     static let queriesFile = BylineBinary.packageRoot.appendingPathComponent("Benchmarks/queries.tsv")
@@ -57,8 +58,7 @@ import Testing
     @Test func bylineAndSqliteAgreeOnEveryBenchmarkQuery() throws {
         let sqlite = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let sqlitePath = try #require(sqlite, "sqlite3 is needed (.ci/run installs it)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFolder.forProcess("bench")
         let generator = BylineBinary.url.deletingLastPathComponent().appendingPathComponent("BenchmarkData").path
         _ = try Self.shell(generator, arguments: ["20000", "events.csv", "countries.csv"], in: folder)
         let queries = try Self.queries()

@@ -2,6 +2,7 @@
 // Set BYLINE_UPDATE_GOLDEN=1 to rewrite the .out files after a deliberate change.
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct GoldenTests {
     static let examples = BylineBinary.packageRoot.appendingPathComponent("Examples")
@@ -27,7 +28,13 @@ import Testing
 
     @Test(arguments: scripts)
     func exampleMatchesItsOutput(_ script: String) throws {
-        let run = try BylineBinary.run([script], in: Self.examples)
+        // In a copy of the folder, so what an example saves goes away with the copy.
+        let copy = try TemporaryFolder("example")
+        defer { copy.remove() }
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.examples.path) where name != "Embedding" {
+            try FileManager.default.copyItem(at: Self.examples.appendingPathComponent(name), to: copy.url.appendingPathComponent(name))
+        }
+        let run = try BylineBinary.run([script], in: copy.url)
         let actual = Self.transcript(run)
         let expectedURL = Self.examples.appendingPathComponent(script.replacingOccurrences(of: ".byl", with: ".out"))
         if ProcessInfo.processInfo.environment["BYLINE_UPDATE_GOLDEN"] == "1" {

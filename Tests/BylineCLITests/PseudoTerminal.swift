@@ -43,6 +43,9 @@ final class PseudoTerminal {
         master = descriptor
     }
 
+    /// Kept alive as long as the terminal (its workspace folder), released after the shell is gone.
+    var keepAlive: AnyObject?
+
     deinit {
         if exitStatus == nil {
             kill(pid, SIGKILL)

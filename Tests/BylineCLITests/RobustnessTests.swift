@@ -57,7 +57,10 @@ import TestSupport
     }
 
     /// Runs in-process: every outcome is success or failure, and a failure always says something.
-    @Test func thousandsOfInputsInProcess() {
+    @Test func thousandsOfInputsInProcess() throws {
+        // Mutated examples save and load files: only inside a folder removed afterwards.
+        let folder = try TemporaryFolder("robust")
+        defer { folder.remove() }
         var random = SplitMix64(state: 42)
         for index in 0..<4000 {
             let text =
@@ -66,7 +69,9 @@ import TestSupport
                 : Self.randomStatement(using: &random)
             let output = BufferSink()
             let errors = BufferSink()
-            let runner = ScriptRunner(session: Session(), output: output, errors: errors)
+            let session = Session()
+            session.fileAccess = .confined(to: folder.url.path)
+            let runner = ScriptRunner(session: session, output: output, errors: errors)
             let outcome = runner.run(SourceFile(name: "<command>", text: text.replacingOccurrences(of: ".read", with: ".mode")))
             if outcome == .failure {
                 #expect(!errors.text.isEmpty, "no message for failing input \(text.debugDescription)")
@@ -76,6 +81,8 @@ import TestSupport
 
     /// Through the real binary with -c: exit 0 or 1, and a message whenever it is 1.
     @Test func hundredsOfInputsThroughTheBinary() throws {
+        let folder = try TemporaryFolder("robust")
+        defer { folder.remove() }
         var random = SplitMix64(state: 7)
         for index in 0..<250 {
             var text =
@@ -83,7 +90,7 @@ import TestSupport
                 ? Self.mutate(Self.seeds.randomElement(using: &random)!, using: &random)
                 : Self.randomStatement(using: &random)
             text = text.replacingOccurrences(of: "\u{0}", with: "")  // argv cannot carry NUL
-            let run = try BylineBinary.run(["-c", text])
+            let run = try BylineBinary.run(["-c", text], in: folder.url)
             #expect(run.status == 0 || run.status == 1, "exit \(run.status) for \(text.debugDescription)")
             if run.status == 1 {
                 #expect(!run.stderr.isEmpty, "no message for \(text.debugDescription)")

@@ -29,6 +29,8 @@ import TestSupport
         func shell(_ extra: [String: String] = [:], arguments: [String] = [], columns: UInt16 = 100) throws -> PseudoTerminal {
             let terminal = try PseudoTerminal(
                 executable: BylineBinary.url.path, arguments: arguments, environment: environment(extra), columns: columns)
+            // The folder goes when the terminal does, after its shell has stopped writing history.
+            terminal.keepAlive = temporary
             try terminal.expect("byline> ")
             return terminal
         }

@@ -2,6 +2,7 @@
 import Byline
 import Foundation
 import Testing
+import TestSupport
 
 @testable import BylineShell
 
@@ -53,8 +54,7 @@ import Testing
     }
 
     @Test func readRunsAFileAndRefusesEndlessNesting() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("byline-read-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFolder.forProcess("read")
         let script = folder.appendingPathComponent("a.byl")
         try ".mode csv\nleaders count\n".write(to: script, atomically: true, encoding: .utf8)
         #expect(run(".read \(script.path)").output == "count\n6\n")

@@ -1,12 +1,14 @@
 // The history file: path rules, escaping, merging, the cap, and failures that only warn.
 import Foundation
 import Testing
+import TestSupport
 
 @testable import BylineShell
 
 @Suite struct HistoryStoreTests {
     private func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("byline-history-\(UUID().uuidString)/history").path
+        // A folder removed when the tests end; the history file itself is made by the store.
+        ((try? TemporaryFolder.forProcess("history")) ?? FileManager.default.temporaryDirectory).appendingPathComponent("sub/history").path
     }
 
     @Test func pathFollowsTheEnvironment() {

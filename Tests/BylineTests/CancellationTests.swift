@@ -2,6 +2,7 @@
 // block of rows (the bound below allows for a busy machine).
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Byline
 
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func aLoadStops() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("byline-cancel-\(UUID().uuidString).csv").path
+        let path = try TemporaryFolder.forProcess("cancel").appendingPathComponent("big.csv").path
         var text = "id,name,score\n"
         text.reserveCapacity(30_000_000)
         for index in 0..<1_500_000 { text += "\(index),name\(index % 97),\(index % 13).5\n" }

@@ -94,7 +94,6 @@ import Byline
 
     @Test func aQueryIsCancelledFromAnotherTask() async throws {
         let flag = CancellationFlag()
-        let started = ContinuousClock.now
         // When the query stopped, measured where it stopped (the awaiting task may resume later).
         let stoppedAt = Mutex<ContinuousClock.Instant?>(nil)
         // The task may start late when other tests keep the cooperative pool busy.
@@ -127,7 +126,6 @@ import Byline
         let stopped = try #require(stoppedAt.withLock { $0 })
         let began = try #require(startedAt.withLock { $0 })
         #expect(stopped - max(cancelled, began) < .milliseconds(500))
-        #expect(stopped - started > .milliseconds(100))
     }
 
     @Test func sessionsRunSideBySide() async throws {

@@ -2,14 +2,13 @@
 // round trips through save.
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Byline
 
 @Suite struct LoaderTests {
     private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("byline-load-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFolder.forProcess("test")
     }
 
     private func file(_ name: String, _ bytes: [UInt8]) throws -> String {

@@ -33,10 +33,43 @@ public final class TemporaryFolder: @unchecked Sendable {
 
     deinit { remove() }
 
+    /// A folder that lasts until the test process ends, then is removed with everything in it
+    /// (for helpers that hand out paths and cannot know when a test is done with them).
+    public static func forProcess(_ purpose: String) throws -> URL {
+        let folder = try TemporaryFolder(purpose)
+        ProcessFolders.shared.keep(folder)
+        return folder.url
+    }
+
     /// Runs `body` with a new folder, removed afterwards whatever happens.
     public static func with<T>(_ purpose: String = "test", _ body: (TemporaryFolder) throws -> T) throws -> T {
         let folder = try TemporaryFolder(purpose)
         defer { folder.remove() }
         return try body(folder)
+    }
+}
+
+/// The folders `forProcess` made, removed when the process exits.
+final class ProcessFolders: @unchecked Sendable {
+    // @unchecked: `folders` is only touched under `lock`.
+    static let shared = ProcessFolders()
+    private let lock = NSLock()
+    private var folders: [TemporaryFolder] = []
+
+    private init() {
+        atexit { ProcessFolders.shared.removeAll() }
+    }
+
+    func keep(_ folder: TemporaryFolder) {
+        lock.lock()
+        folders.append(folder)
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        for folder in folders { folder.remove() }
+        folders = []
+        lock.unlock()
     }
 }
