@@ -36,11 +36,8 @@ public struct Completer {
         "asc", "desc",
     ]
     static let operandKeywords = ["not", "null", "true", "false"]
-    static let functionNames = [
-        "lower(", "upper(", "trim(", "length(", "substr(", "coalesce(", "abs(", "round(", "year(", "month(", "day(",
-        "starts_with(", "ends_with(",
-    ]
-    static let aggregateNames = ["count(", "sum(", "avg(", "min(", "max(", "list("]
+    static let functionNames = BuiltinFunctions.scalar.map { $0 + "(" }
+    static let aggregateNames = BuiltinFunctions.aggregates.map { $0 + "(" }
 
     /// Completions for `word`, which ends at the cursor; `before` is the statement's text before
     /// the word (earlier lines of a multi-line statement included).

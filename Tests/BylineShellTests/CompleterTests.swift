@@ -23,16 +23,16 @@ import Testing
     }
 
     @Test func fieldsOfTheSourceAfterWhere() {
-        #expect(complete("leaders where ", "co") == ["coalesce(", "country"])
+        #expect(complete("leaders where ", "co") == ["coalesce(", "contains(", "country"])
         #expect(complete("leaders where country = \"Congo\" and ", "st") == ["starts_with(", "status"])
         #expect(complete("visits order by ", "y") == ["year", "year("])
-        #expect(complete("visits select ", "co") == ["coalesce(", "count("])  // aggregates only in select
+        #expect(complete("visits select ", "co") == ["coalesce(", "contains(", "count("])  // aggregates only in select
         #expect(complete("leaders select name, ", "ti") == ["title"])
     }
 
     @Test func fieldsFollowThePipeline() {
         #expect(complete("visits select year as y where ", "") == ["false", "not", "null", "true", "y"])
-        #expect(complete("visits count where ", "c") == ["coalesce(", "count"])
+        #expect(complete("visits count where ", "c") == ["coalesce(", "contains(", "count"])
         #expect(complete("let k = leaders select name as who\nk where ", "w").isEmpty)  // k is not defined yet
     }
 

@@ -230,3 +230,11 @@ extension AggregateCall.Kind {
         }
     }
 }
+
+/// The names of the built-in functions, for completion and help: one list, from the enums.
+public enum BuiltinFunctions {
+    /// Scalar functions callable by name, sorted.
+    public static let scalar: [String] = ScalarFunction.callable.keys.sorted()
+    /// Aggregates, in the order the language documents them.
+    public static let aggregates = ["count", "sum", "avg", "min", "max", "list"]
+}

@@ -133,7 +133,7 @@ extension Binder {
             return try bindUserCall(function, arguments, span: span, in: schema)
         }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
-            let names = Array(ScalarFunction.callable.keys) + ["count", "sum", "avg", "min", "max", "list"] + Array(userFunctions.keys)
+            let names = BuiltinFunctions.scalar + BuiltinFunctions.aggregates + Array(userFunctions.keys)
             var help = "functions: " + names.sorted().joined(separator: ", ")
             if let guess = Suggestion.closest(to: name, among: names) { help = "did you mean '\(guess)'?" }
             throw fail(.unknownFunction, "unknown function '\(name)'", at: span, help: help)
