@@ -42,6 +42,14 @@ struct Binder {
     /// Values of `$name` parameters.
     var parameterValues: [String: Value] = [:]
 
+    /// Source schemas with their fields qualified, shared between plans (a class, so the binders
+    /// of `def` calls share it too).
+    var qualifiedSchemas = SchemaCache()
+
+    final class SchemaCache {
+        var schemas: [String: TableSchema] = [:]
+    }
+
     /// Whether every query carries its sources and cites them (the shell's `.cite on`).
     var citesEveryQuery = false
 
@@ -222,6 +230,7 @@ struct Binder {
     /// Records a `let` name for the statements after it (nil when its query failed).
     mutating func define(_ name: String, as schema: TableSchema?) {
         scope[name] = .some(schema)
+        qualifiedSchemas.schemas[name] = nil
     }
 
     /// Checks a `def`'s body with its parameters standing for values of any type, and records it.
@@ -308,8 +317,15 @@ struct Binder {
             throw fail(.unknownTable, "unknown table '\(name.text)'", at: name.span, help: help)
         }
         guard var schema = entry else { throw Failure() }
-        for index in schema.fields.indices where schema.fields[index].qualifier == nil {
-            schema.fields[index].qualifier = schema.name
+        // One qualified schema per table, shared by every plan that reads it: a script of a
+        // million small statements keeps one copy, not a million.
+        if let shared = qualifiedSchemas.schemas[schema.name], shared.fields.count == schema.fields.count {
+            schema = shared
+        } else {
+            for index in schema.fields.indices where schema.fields[index].qualifier == nil {
+                schema.fields[index].qualifier = schema.name
+            }
+            qualifiedSchemas.schemas[schema.name] = schema
         }
         return QueryPlan(source: .table(schema.name), sourceDescription: schema.name, sourceSchema: schema, steps: [], schema: schema)
     }
