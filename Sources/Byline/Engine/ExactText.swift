@@ -41,9 +41,20 @@ enum ExactText {
 
     /// Whether `text` holds `part` as a run of scalars (the empty string is in every string).
     static func contains(_ text: String, _ part: String) -> Bool {
-        let needle = Array(part.utf8)
+        if part.isEmpty { return true }
+        // Native strings are contiguous UTF-8: search them in place, without copying.
+        let found = text.utf8.withContiguousStorageIfAvailable { haystack in
+            part.utf8.withContiguousStorageIfAvailable { needle in search(haystack, needle) }
+        }
+        if let found, let result = found { return result }
+        return Array(text.utf8).withUnsafeBufferPointer { haystack in
+            Array(part.utf8).withUnsafeBufferPointer { needle in search(haystack, needle) }
+        }
+    }
+
+    /// Whether `needle` occurs in `haystack` (bytes).
+    private static func search(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         if needle.isEmpty { return true }
-        let haystack = Array(text.utf8)
         if needle.count > haystack.count { return false }
         let first = needle[0]
         var start = 0
