@@ -206,8 +206,11 @@ struct DelimitedLoader {
         }
         if Self.isFloat(bytes, start, end) {
             if Self.hasLeadingZero(bytes, start, end) { return .string }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-            guard let value = Double(text), value.isFinite else { return .string }
+            // Only a long number or a large exponent can pass the largest double: check those.
+            if end - start > 20 || bytes[start..<end].contains(UInt8(ascii: "e")) || bytes[start..<end].contains(UInt8(ascii: "E")) {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                guard let value = Double(text), value.isFinite else { return .string }
+            }
             return .float
         }
         let length = end - start
