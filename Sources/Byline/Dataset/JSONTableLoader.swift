@@ -4,7 +4,37 @@
 /// first appearance; a missing key is null.
 enum JSONTableLoader {
     static func load(_ bytes: [UInt8], file: String, name: String, lines: Bool) throws(LoadError) -> LoadedTable {
-        var objects: [(line: Int, members: [(key: String, value: JSONValue)])] = []
+        // Each object goes into the columns as soon as it is read, so the parsed objects are never
+        // all held at once (they took several times the file's size).
+        var keys: [String] = []
+        var position: [String: Int] = [:]
+        var columns: [[Value]] = []
+        var rowCount = 0
+        var firstLine: Int?
+        func add(_ members: [(key: String, value: JSONValue)], line: Int) throws(LoadError) {
+            if firstLine == nil { firstLine = line }
+            for member in members {
+                var column = position[member.key]
+                if column == nil {
+                    if keys.count == Binder.maximumFields {
+                        throw LoadError(file: file, line: line, message: "the objects have more than \(Binder.maximumFields) keys in all")
+                    }
+                    column = keys.count
+                    position[member.key] = keys.count
+                    keys.append(member.key)
+                    columns.append(Array(repeating: .null, count: rowCount))
+                }
+                guard let column else { continue }
+                // A key given twice in one object: the last one counts.
+                if columns[column].count == rowCount {
+                    columns[column].append(convert(member.value))
+                } else {
+                    columns[column][rowCount] = convert(member.value)
+                }
+            }
+            for index in columns.indices where columns[index].count == rowCount { columns[index].append(.null) }
+            rowCount += 1
+        }
         var reader = JSONReader(bytes: bytes)
         func fail(_ error: JSONError) -> LoadError {
             LoadError(file: file, line: error.line, message: "invalid JSON at column \(error.column): \(error.message)")
@@ -19,7 +49,7 @@ enum JSONTableLoader {
                     guard case .object(let members) = value else {
                         throw LoadError(file: file, line: line, message: "each line of a JSON Lines file must be an object")
                     }
-                    objects.append((line, members))
+                    try add(members, line: line)
                 }
             } else {
                 guard reader.consume(UInt8(ascii: "[")) else {
@@ -31,9 +61,9 @@ enum JSONTableLoader {
                         let line = reader.line
                         let value = try reader.parseValue()
                         guard case .object(let members) = value else {
-                            throw LoadError(file: file, line: line, message: "element \(objects.count + 1) of the array is not an object")
+                            throw LoadError(file: file, line: line, message: "element \(rowCount + 1) of the array is not an object")
                         }
-                        objects.append((line, members))
+                        try add(members, line: line)
                     } while reader.consume(UInt8(ascii: ","))
                     guard reader.consume(UInt8(ascii: "]")) else { throw fail(reader.failure("expected ',' or ']' in array")) }
                 }
@@ -47,26 +77,7 @@ enum JSONTableLoader {
         } catch {
             throw LoadError(file: file, line: nil, message: "\(error)")
         }
-        // Columns in order of first appearance.
-        var keys: [String] = []
-        var position: [String: Int] = [:]
-        for object in objects {
-            for member in object.members where position[member.key] == nil {
-                if keys.count == Binder.maximumFields {
-                    throw LoadError(file: file, line: object.line, message: "the objects have more than \(Binder.maximumFields) keys in all")
-                }
-                position[member.key] = keys.count
-                keys.append(member.key)
-            }
-        }
-        let (names, warnings) = TableLoader.uniqueNames(keys, file: file, line: objects.first?.line ?? 1)
-        var columns = Array(repeating: [Value](repeating: .null, count: objects.count), count: keys.count)
-        for (row, object) in objects.enumerated() {
-            for member in object.members {
-                guard let column = position[member.key] else { continue }  // every key was indexed above
-                columns[column][row] = convert(member.value)
-            }
-        }
+        let (names, warnings) = TableLoader.uniqueNames(keys, file: file, line: firstLine ?? 1)
         var fields: [Field] = []
         var built: [Column] = []
         for (index, var values) in columns.enumerated() {
@@ -82,7 +93,7 @@ enum JSONTableLoader {
             built.append(builder.build())
         }
         let schema = TableSchema(name: name, fields: fields, summary: "loaded from \(file)")
-        return LoadedTable(table: Table(schema: schema, columns: built, rowCount: objects.count), warnings: warnings)
+        return LoadedTable(table: Table(schema: schema, columns: built, rowCount: rowCount), warnings: warnings)
     }
 
     /// The values as dates, when every one that is not null is a string in the form CSV loading
