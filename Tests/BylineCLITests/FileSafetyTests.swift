@@ -106,6 +106,53 @@ import TestSupport
         }
     }
 
+    /// The same guarantees for a user who is not root (run as `nobody` through setpriv when the
+    /// tests run as root, as CI's do; as the user itself otherwise).
+    @Test func anUnprivilegedUserKeepsModesAndLinks() throws {
+        try TemporaryFolder.with("nobody") { folder in
+            chmod(folder.url.path, 0o777)
+            let asRoot = getuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0
+            func byline(_ arguments: [String]) throws -> Int32 {
+                let process = Process()
+                if asRoot {
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                    process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", BylineBinary.url.path] + arguments
+                } else {
+                    process.executableURL = BylineBinary.url
+                    process.arguments = arguments
+                }
+                process.currentDirectoryURL = folder.url
+                process.environment = ["HOME": folder.url.path, "BYLINE_HISTORY": folder.path("history")]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+            try folder.write("private.csv", "old\n")
+            try folder.write("real.csv", "old\n")
+            try FileManager.default.createSymbolicLink(atPath: folder.path("link.csv"), withDestinationPath: "real.csv")
+            for name in ["private.csv", "real.csv"] where asRoot {
+                chown(folder.path(name), 65534, 65534)
+            }
+            chmod(folder.path("private.csv"), 0o600)
+            #expect(try byline(["-c", "range(2) save \"private.csv\""]) == 0)
+            #expect(try mode(folder.path("private.csv")) == 0o600)
+            #expect(try String(contentsOfFile: folder.path("private.csv"), encoding: .utf8) == "value\n0\n1\n")
+            #expect(try byline(["-c", "range(1) save \"link.csv\""]) == 0)
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path("link.csv")) == "real.csv")
+            #expect(try String(contentsOfFile: folder.path("real.csv"), encoding: .utf8) == "value\n0\n")
+            // A file the user may not write is left as it was, with a message and no temporary file.
+            try folder.write("root.csv", "old\n")
+            if asRoot {
+                chmod(folder.path("root.csv"), 0o644)
+                #expect(try byline(["-c", "range(1) save \"root.csv\""]) == 1)
+                #expect(try String(contentsOfFile: folder.path("root.csv"), encoding: .utf8) == "old\n")
+            }
+            #expect(!names(in: folder).contains { $0.contains(".byline-") })
+        }
+    }
+
     @Test func theDelimiterOptionLeavesJSONAlone() throws {
         try TemporaryFolder.with("delimiter") { folder in
             try folder.write("d.json", #"[{"a": 1}, {"a": 2}]"#)

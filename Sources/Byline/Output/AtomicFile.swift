@@ -38,6 +38,9 @@ public final class AtomicFile {
             case S_IFDIR:
                 throw WriteError(reason: "it is a directory")
             case S_IFREG:
+                // Renaming over a file needs only the folder's permission; a file the user may
+                // not write is not theirs to replace.
+                guard access(target, W_OK) == 0 else { throw WriteError(reason: "permission denied") }
                 mode = status.st_mode & 0o7777
                 owner = (status.st_uid, status.st_gid)
             default:
