@@ -558,12 +558,28 @@ public struct CheckedStatement: Sendable {
     let plan: QueryPlan?
     /// Where the statement was written.
     public let span: SourceSpan
+    /// What only some statements carry, kept out of line: a script of a million queries should
+    /// not pay for the room a `def`, a `load` or an `assert` needs.
+    private final class Extras: Sendable {
+        let definition: Definition?
+        let loaded: Table?
+        let assertion: AssertionCheck?
+
+        init(definition: Definition?, loaded: Table?, assertion: AssertionCheck?) {
+            self.definition = definition
+            self.loaded = loaded
+            self.assertion = assertion
+        }
+    }
+
+    private let extras: Extras?
+
     /// The saved query a `def` statement defines.
-    let definition: Definition?
+    var definition: Definition? { extras?.definition }
     /// The table a `load` statement read (files are read when checked, to know their fields).
-    let loaded: Table?
+    var loaded: Table? { extras?.loaded }
     /// What an `assert` statement checks.
-    let assertion: AssertionCheck?
+    var assertion: AssertionCheck? { extras?.assertion }
 
     init(
         kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil, loaded: Table? = nil,
@@ -572,9 +588,8 @@ public struct CheckedStatement: Sendable {
         self.kind = kind
         self.plan = plan
         self.span = span
-        self.definition = definition
-        self.loaded = loaded
-        self.assertion = assertion
+        extras = definition == nil && loaded == nil && assertion == nil
+            ? nil : Extras(definition: definition, loaded: loaded, assertion: assertion)
     }
 
     /// The fields the statement's result will have (empty for commands).

@@ -125,7 +125,7 @@ struct QueryPlan: Sendable {
     }
 
     /// One stage of the pipeline.
-    enum Stage: Sendable {
+    indirect enum Stage: Sendable {
         case filter(BoundExpression)
         case project([BoundExpression])
         case sort([(BoundExpression, descending: Bool)])
