@@ -181,6 +181,11 @@ public struct GrammarFuzzer {
                     text += " chart bar"
                     return (text, fields)
                 }
+                if chance(30) {
+                    // Evidence: rows that still have a `source` cite it; others are an error.
+                    text += " cite"
+                    return (text, fields)
+                }
                 text += " where " + expression(.bool, fields, depth: 2)
             }
         }
@@ -262,6 +267,16 @@ public struct GrammarFuzzer {
         let matching = fields.filter { $0.1 == type }
         if !matching.isEmpty, chance(55) { return pick(matching).0 }
         if chance(3) { return "null" }
+        if chance(4) {
+            // Parameters: bound ones of each type, and one that is never bound.
+            switch type {
+            case .integer: return pick(["$n", "$big", "$missing"])
+            case .float: return "$x"
+            case .string: return pick(["$s", "$empty"])
+            case .bool: return "$flag"
+            default: break
+            }
+        }
         switch type {
         case .integer: return integerLiteral()
         case .float: return floatLiteral()
@@ -303,6 +318,7 @@ extension GrammarFuzzer {
         registerBoundaryTable(in: session)
         session.fileAccess = .none
         session.limits = QueryLimits(maximumRows: 200_000, timeout: .seconds(2))
+        session.parameters = ["n": 3, "big": .integer(Int.max), "x": -0.0, "s": "e\u{301}", "empty": "", "flag": true]
         return session
     }
 
