@@ -14,6 +14,12 @@ import Testing
         var expected: String
     }
 
+    /// A case without exactly one `---` line: it would otherwise be skipped without a word.
+    struct MalformedCase: Error, CustomStringConvertible {
+        var title: String
+        var description: String { "diagnostics.txt: case '\(title)' needs its input, one '---' line, then the expected output" }
+    }
+
     /// Parses the catalogue: a header, then cases of '### title', input, '---', expected output.
     static func cases() throws -> (header: String, cases: [Case]) {
         let text = try String(contentsOf: file, encoding: .utf8)
@@ -21,7 +27,9 @@ import Testing
         var cases: [Case] = []
         for chunk in chunks.dropFirst() {
             let parts = chunk.components(separatedBy: "\n---\n")
-            guard parts.count == 2 else { continue }
+            guard parts.count == 2 else {
+                throw MalformedCase(title: String(chunk.prefix { $0 != "\n" }))
+            }
             var lines = parts[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let title = lines.removeFirst()
             cases.append(Case(title: title, input: lines.joined(separator: "\n"), expected: parts[1]))
