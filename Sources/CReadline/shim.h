@@ -37,9 +37,8 @@ static inline void byline_rl_set_completion_append_character(int character) {
     rl_completion_append_character = character;
 }
 
-/// The whole line being edited, and the cursor's byte offset in it.
+/// The whole line being edited.
 static inline const char *byline_rl_line_buffer(void) { return rl_line_buffer; }
-static inline int byline_rl_point(void) { return rl_point; }
 
 /// Readline's own file-name completer, for `.read FILE`.
 static inline char **byline_rl_filename_matches(const char *text) {
@@ -59,8 +58,5 @@ static inline void byline_rl_discard_line(void) {
 /// Prompts and echo go to standard error (when standard output is redirected to a file, the
 /// file gets results only).
 static inline void byline_rl_prompts_to_stderr(void) { rl_outstream = stderr; }
-
-/// Number of entries in readline's in-memory history.
-static inline int byline_history_length(void) { return history_length; }
 
 #endif

@@ -146,7 +146,6 @@ extension Binder {
         }
         let index = context.keys.count + context.aggregates.count
         context.aggregates.append(call)
-        context.aggregateTypes.append(type)
         aggregation = context
         return TypedExpression(expression: .column(index), type: type)
     }

@@ -67,7 +67,6 @@ struct Binder {
         var keyTypes: [TypedExpression]
         var input: TableSchema
         var aggregates: [AggregateCall] = []
-        var aggregateTypes: [DataType] = []
         var grouped: Bool
     }
 
