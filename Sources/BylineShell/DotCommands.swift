@@ -159,25 +159,17 @@ struct DotCommands {
 
     /// `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`, as sqlite3 has.
     private func param(_ argument: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
-        let words = argument.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
-        func name(_ word: String) -> String { word.hasPrefix("$") ? String(word.dropFirst()) : word }
-        switch words.first ?? "list" {
-        case "set" where words.count == 3:
-            let text = words[2]
-            runner.session.parameters[name(words[1])] = Value(json: text) ?? .string(Self.unquote(text))
-        case "unset" where words.count == 2:
-            runner.session.parameters[name(words[1])] = nil
-        case "clear" where words.count == 1:
-            runner.session.parameters = [:]
-        case "list" where words.count <= 1:
-            for key in runner.session.parameters.keys.sorted() {
-                runner.output.write(TerminalText.escaped("$\(key) = \(runner.session.parameters[key]?.literal ?? "null")") + "\n")
-            }
-        default:
+        guard let command = ParameterCommand(argument) else {
             return fail(
                 "usage: .param set NAME VALUE, .param unset NAME, .param list or .param clear", span: span, source: source,
                 help: "VALUE is read as JSON (5, true, \"text\", [1, 2]) or else taken as text")
         }
+        if command == .list {
+            for key in runner.session.parameters.keys.sorted() {
+                runner.output.write(TerminalText.escaped("$\(key) = \(runner.session.parameters[key]?.literal ?? "null")") + "\n")
+            }
+        }
+        runner.session.parameters = command.applied(to: runner.session.parameters)
         return .success
     }
 

@@ -17,10 +17,9 @@ public struct PreparedQuery {
     /// Runs the query with `$name` parameters bound to these values; each run is checked with
     /// its values, so a value of the wrong type is an error with its place.
     public func run(parameters: [String: Value], cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
-        let saved = session.parameters
-        defer { session.parameters = saved }
-        session.parameters.merge(parameters) { $1 }
-        return try session.prepare(text).run(cancellation: cancellation)
+        try session.withParameters(parameters) { () throws(BylineError) in
+            try session.prepare(text).run(cancellation: cancellation)
+        }
     }
 
     /// Runs the query over the session's tables as they are now.

@@ -79,10 +79,15 @@ public final class Session {
     /// Checks a single query with these `$name` parameters, to run many times (each run may give
     /// other values of the same types).
     public func prepare(_ query: String, parameters: [String: Value]) throws(BylineError) -> PreparedQuery {
-        let saved = self.parameters
-        defer { self.parameters = saved }
-        self.parameters.merge(parameters) { $1 }
-        return try prepare(query)
+        try withParameters(parameters) { () throws(BylineError) in try prepare(query) }
+    }
+
+    /// Runs `body` with these parameters over the session's own, which are restored afterwards.
+    func withParameters<T>(_ values: [String: Value], _ body: () throws(BylineError) -> T) throws(BylineError) -> T {
+        let saved = parameters
+        defer { parameters = saved }
+        parameters.merge(values) { $1 }
+        return try body()
     }
 
     /// Checks a single query once, so it can be run many times (over tables as they are then).
@@ -144,9 +149,8 @@ public final class Session {
                 // Every statement that did not check has said why; a silent failure would be a bug
                 // that runs nothing and exits 0, so it is reported rather than passed over. (After
                 // another error, quiet follow-on failures are on purpose: no cascades.)
-                let errorsSoFar = (parsed.diagnostics + binder.diagnostics + binderDiagnostics).contains { $0.severity == .error }
                 if statements.count == statementsBefore, binder.diagnostics.count + binderDiagnostics.count == errorsBefore,
-                    !errorsSoFar
+                    ![parsed.diagnostics, binder.diagnostics, binderDiagnostics].contains(where: { $0.contains { $0.severity == .error } })
                 {
                     binderDiagnostics.append(
                         Diagnostic(.invalidArgument, "this statement could not be checked", at: statement.span,
@@ -287,24 +291,14 @@ public final class Session {
     /// checked (queries carry their sources; `$name` has a value), so a script that uses them is
     /// checked as it will run. The shell runs the command itself when its turn comes.
     static func applyAtCheckTime(_ command: String, to binder: inout Binder) {
-        let words = command.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true).map(String.init)
-        guard let word = words.first?.lowercased(), word.count >= 2 else { return }
-        if "cite".hasPrefix(word), words.count == 2 {
-            if words[1].lowercased() == "on" { binder.citesEveryQuery = true }
-            if words[1].lowercased() == "off" { binder.citesEveryQuery = false }
-        } else if "param".hasPrefix(word), word.count >= 3, words.count >= 2 {
-            let name = { (text: String) in text.hasPrefix("$") ? String(text.dropFirst()) : text }
-            switch words[1].lowercased() {
-            case "set" where words.count == 4:
-                var text = words[3]
-                if text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first, Value(json: text) == nil {
-                    text = String(text.dropFirst().dropLast())
-                }
-                binder.parameterValues[name(words[2])] = Value(json: words[3]) ?? .string(text)
-            case "unset" where words.count == 3: binder.parameterValues[name(words[2])] = nil
-            case "clear": binder.parameterValues = [:]
-            default: break
-            }
+        let parts = command.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).map(String.init)
+        guard let word = parts.first?.lowercased(), word.count >= 2 else { return }
+        let argument = parts.count > 1 ? parts[1] : ""
+        if "cite".hasPrefix(word) {
+            if argument.lowercased() == "on" { binder.citesEveryQuery = true }
+            if argument.lowercased() == "off" { binder.citesEveryQuery = false }
+        } else if word.count >= 3, "param".hasPrefix(word), let parameter = ParameterCommand(argument) {
+            binder.parameterValues = parameter.applied(to: binder.parameterValues)
         }
     }
 
@@ -481,10 +475,9 @@ public final class Session {
         let outcome: Result<[ResultSet], BylineError> = await withTaskCancellationHandler {
             Result { () throws(BylineError) -> [ResultSet] in
                 if Task.isCancelled { throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil) }
-                let saved = self.parameters
-                defer { self.parameters = saved }
-                self.parameters.merge(parameters) { $1 }
-                return try self.run(text, name: name, cancellation: flag)
+                return try self.withParameters(parameters) { () throws(BylineError) in
+                    try self.run(text, name: name, cancellation: flag)
+                }
             }
         } onCancel: {
             flag.cancel()
@@ -496,10 +489,7 @@ public final class Session {
     /// own for the rest), returning each query's rows:
     /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
     public func run(_ text: String, parameters: [String: Value], name: String = "<input>") throws(BylineError) -> [ResultSet] {
-        let saved = self.parameters
-        defer { self.parameters = saved }
-        self.parameters.merge(parameters) { $1 }
-        return try run(text, name: name)
+        try withParameters(parameters) { () throws(BylineError) in try run(text, name: name) }
     }
 
     /// Checks and runs a script, returning each query's rows. Stops at the first error.

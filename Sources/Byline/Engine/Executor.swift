@@ -62,7 +62,8 @@ struct Executor {
         var done = 0
         while done < total {
             let block = min(Executor.blockSize, total - done)
-            for offset in done..<(done + block) { values.append(start &+ offset) }
+            let low = start &+ done  // low + block <= stop: no sum passes the largest integer
+            values.append(contentsOf: low..<(low + block))
             try checkpoint()
             done += block
         }

@@ -26,18 +26,6 @@ struct Relation: Sendable {
     /// How many rows the relation holds.
     var count: Int { selection?.count ?? physicalCount }
 
-    /// The physical row numbers, in order.
-    var rows: [Int] {
-        if let selection { return selection }
-        // Filled through a buffer: Array(0..<n) is many times slower in unoptimised builds.
-        let count = physicalCount
-        return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            for index in 0..<count { base[index] = index }
-            initialized = count
-        }
-    }
-
     /// The relation with its selection applied to every column.
     func materialized() -> Relation {
         guard let selection else { return self }
