@@ -347,3 +347,28 @@ import TestSupport
         }
     }
 }
+
+@Suite struct NewUsageErrorTests {
+    @Test(arguments: [
+        (".exit 300", "<stdin>:1:1: error: .exit takes an exit status from 0 to 255"),
+        (".expanded maybe", "<stdin>:1:1: error: .expanded takes on, off or auto"),
+        (".width a", "<stdin>:1:1: error: .width takes whole numbers of columns, such as .width 20 0 8"),
+        (".param bogus", "<stdin>:1:1: error: usage: .param set NAME VALUE, .param unset NAME, .param list or .param clear"),
+        (".cite maybe", "<stdin>:1:1: error: .cite takes on or off"),
+        (".pager x", "<stdin>:1:1: error: .pager takes on or off"),
+    ])
+    func dotCommandUsageErrors(_ command: String, _ message: String) throws {
+        let run = try BylineBinary.run([], stdin: command + "\n")
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix(message + "\n"), Comment(rawValue: run.stderr))
+    }
+
+    @Test func malformedParameterFlagsAreUsageErrors() throws {
+        let run = try BylineBinary.run(["--arg", "x", "-c", "leaders"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("byline: --arg takes NAME=VALUE, not 'x'\n"))
+        let name = try BylineBinary.run(["--arg", "1x=2", "-c", "leaders"])
+        #expect(name.status == 2)
+        #expect(name.stderr.hasPrefix("byline: '1x' is not a parameter name: use letters, digits and _\n"))
+    }
+}
