@@ -31,12 +31,20 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libpq, PostgreSQL's C client (Debian's libpq-dev): the PostgreSQL backend.
+        .systemLibrary(
+            name: "CPostgreSQL",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Database drivers for the SQL backends: PostgreSQL through libpq, SQLite through the system library.
+        .target(name: "BylineDatabases", dependencies: ["Byline", "CPostgreSQL", "CSQLite"]),
         // Running scripts, dot-commands and the interactive shell.
-        .target(name: "BylineShell", dependencies: ["Byline", "CReadline"]),
+        .target(name: "BylineShell", dependencies: ["Byline", "BylineDatabases", "CReadline"]),
         .executableTarget(
             name: "BylineCLI",
             dependencies: [
                 "Byline",
+                "BylineDatabases",
                 "BylineShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,6 +1,7 @@
 // byline: the command-line entry point. Parses arguments, picks the input, maps outcomes to exit codes.
 import ArgumentParser
 import Byline
+import BylineDatabases
 import BylineShell
 #if canImport(Glibc)
     import Glibc
@@ -25,7 +26,7 @@ struct BylineRoot: ParsableCommand {
             Exit status: 0 when every statement succeeded, 1 when a statement failed, 2 for bad usage.
             """,
         version: BylineVersion.current,
-        subcommands: [BylineCommand.self, TestCommand.self],
+        subcommands: [BylineCommand.self, TestCommand.self, CompileCommand.self],
         defaultSubcommand: BylineCommand.self
     )
 }
@@ -86,6 +87,9 @@ struct BylineCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not run the start-up file.")
     var noInit = false
+
+    @Option(name: .long, help: ArgumentHelp("Open a database: postgresql://USER@HOST/DB, postgres:///DB?host=/socket/dir (PG* variables fill in the rest), or an SQLite FILE. Queries over its tables run there.", valueName: "DATABASE"))
+    var db: String?
 
     @Argument(help: ArgumentHelp("Script files to run in order ('-' for standard input).", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var files: [String] = []
@@ -167,6 +171,17 @@ func runByline(_ options: BylineCommand) -> Int32 {
     if options.safe { session.fileAccess = .none }
     session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
     if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
+    if let location = options.db {
+        do {
+            try session.open(try openDatabase(location))
+        } catch let error as DatabaseError {
+            StandardStream.error.write("byline: \(error.message)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
+            return ExitStatus.usage
+        } catch {
+            StandardStream.error.write("\(error)\n")
+            return ExitStatus.usage
+        }
+    }
     let runner = ScriptRunner(session: session, settings: settings, output: StandardStream.output, errors: StandardStream.error)
     runner.keepGoing = options.keepGoing
     for path in options.data {
@@ -453,3 +468,51 @@ extension String {
         hasPrefix("Error: ") ? String(dropFirst(7)) : self
     }
 }
+
+/// `byline compile QUERY`: the SQL a query compiles to, without running it.
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Print the SQL a query compiles to, without running it.",
+        discussion: """
+            The query is checked against the article's tables (and --db's, when given) and compiled \
+            for --dialect (default: the database's, else postgresql), as if every table it reads \
+            were in such a database (after '.push article'). Values are bind parameters, listed \
+            after the statement.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The query.", valueName: "QUERY"))
+    var query: String
+
+    @Option(name: .long, help: "postgresql or sqlite.")
+    var dialect: SQLDialect?
+
+    @Option(name: .long, help: ArgumentHelp("Compile against this database's tables.", valueName: "DATABASE"))
+    var db: String?
+
+    func run() throws {
+        let session = Session()
+        if let db {
+            do {
+                try session.open(try openDatabase(db))
+            } catch let error as DatabaseError {
+                throw ValidationError(error.message)
+            }
+        }
+        do {
+            let compiled = try session.compile(query, dialect: dialect)
+            var out = compiled.text + ";\n"
+            let mark = (dialect ?? session.database?.dialect ?? .postgresql) == .postgresql ? "$" : "?"
+            for (index, value) in compiled.bindings.enumerated() {
+                out += "-- \(mark)\(index + 1) = \(value.literal)\n"
+            }
+            StandardStream.output.write(out)
+        } catch {
+            StandardStream.error.write(error.description)
+            throw ExitCode(ExitStatus.statementFailed)
+        }
+    }
+}
+
+extension SQLDialect: ExpressibleByArgument {}

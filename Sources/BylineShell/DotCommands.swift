@@ -1,5 +1,6 @@
 // Dot-commands (`.tables`, `.mode json`, …): dispatched before the query language, as in sqlite3's shell.
 import Byline
+import BylineDatabases
 
 /// One dot-command: its name, arguments, and what it does.
 struct DotCommandSpec: Sendable {
@@ -14,16 +15,20 @@ struct DotCommands {
 
     /// Every command, in the order `.help` lists them.
     static let all: [DotCommandSpec] = [
+        DotCommandSpec(name: "close", arguments: "", summary: "close the open database"),
         DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)"),
         DotCommandSpec(name: "exit", arguments: "[STATUS]", summary: "leave byline with STATUS (0 by default)"),
         DotCommandSpec(name: "expanded", arguments: "on|off|auto", summary: "one field per line: always, never, or when a table is too wide"),
         DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
+        DotCommandSpec(name: "import", arguments: "FILE [TABLE]", summary: "read a CSV, TSV or JSON file into a table of the open database (PostgreSQL: COPY)"),
         DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
         DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
         DotCommandSpec(name: "mode", arguments: "table|box|json|jsonl|csv|tsv|markdown|line", summary: "choose the output format"),
         DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables"),
+        DotCommandSpec(name: "open", arguments: "postgresql://…|FILE.sqlite", summary: "open a database: its tables join these, and queries over them run there"),
         DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE"),
         DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen"),
+        DotCommandSpec(name: "push", arguments: "article|TABLE ...", summary: "store tables of this session (the article's, loaded, let) in the open database"),
         DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
         DotCommandSpec(name: "param", arguments: "set NAME VALUE|unset NAME|list|clear", summary: "values of $NAME parameters (VALUE in JSON, else text)"),
         DotCommandSpec(name: "pager", arguments: "on|off", summary: "show results taller than the screen through $PAGER (or less)"),
@@ -148,6 +153,33 @@ struct DotCommands {
                     help: "nothing was written; choose a folder that exists and that you may write")
             }
             runner.redirectionIsOnce = spec.name == "once"
+        case "open":
+            guard !argument.isEmpty else {
+                return fail(".open needs a database: a postgresql:// address or an SQLite file", span: span, source: source,
+                    id: .databaseFailure, help: "for example: .open postgres:///mydb or .open data.sqlite")
+            }
+            return open(Self.unquote(String(argument)), span: span, source: source)
+        case "close":
+            guard runner.session.database != nil else {
+                return fail("no database is open", span: span, source: source, id: .databaseFailure)
+            }
+            runner.session.closeDatabase()
+        case "push":
+            var names = argument.split(separator: " ").map { Self.unquote(String($0)) }
+            if names.isEmpty || names == ["article"] { names = ArticleDataset.tables.map(\.schema.name) }
+            return database(span: span, source: source) { (session) throws(BylineError) in
+                try session.push(names)
+                if runner.verbose {
+                    runner.errors.write("pushed \(names.joined(separator: ", ")) to the \(session.database?.location ?? "database")\n")
+                }
+            }
+        case "import":
+            let words = argument.split(separator: " ").map { Self.unquote(String($0)) }
+            guard (1...2).contains(words.count) else {
+                return fail(".import takes a file and, if you like, a table name", span: span, source: source,
+                    id: .databaseFailure, help: "for example: .import events.csv events")
+            }
+            return importFile(words[0], as: words.count == 2 ? words[1] : nil, span: span, source: source)
         case "read":
             guard !argument.isEmpty else { return fail(".read needs a file name", span: span, source: source) }
             return runner.runFile(Self.unquote(String(argument)), span: span, from: source)
@@ -155,6 +187,63 @@ struct DotCommands {
             break
         }
         return .success
+    }
+
+    /// `.open LOCATION`: a PostgreSQL address or an SQLite file.
+    private func open(_ location: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        do {
+            let connection = try openDatabase(location)
+            return database(span: span, source: source) { (session) throws(BylineError) in
+                try session.open(connection)
+                if runner.verbose {
+                    let count = session.tableNames.filter(session.isDatabaseTable).count
+                    runner.errors.write("opened the \(connection.location): \(count) table\(count == 1 ? "" : "s")\n")
+                }
+            }
+        } catch {
+            return fail(error.message, span: span, source: source, id: .databaseFailure, help: error.help)
+        }
+    }
+
+    /// `.import FILE [TABLE]`: reads a file as `load` does, then stores it in the database.
+    private func importFile(_ path: String, as name: String?, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        guard runner.session.database != nil else {
+            return fail("no database is open to import into", span: span, source: source, id: .databaseFailure,
+                help: "open one first: .open postgresql://… or .open FILE.sqlite")
+        }
+        if let denial = runner.session.fileAccess.denial(for: path, writing: false) {
+            runner.report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+            return .failure
+        }
+        let tableName = name ?? TableLoader.tableName(forPath: path)
+        let loaded: LoadedTable
+        do {
+            loaded = try TableLoader.load(path: runner.session.fileAccess.resolve(path), name: tableName, cancellation: runner.cancellation)
+        } catch {
+            return fail("cannot import '\(path)': \(error.message)", span: span, source: source, id: .loadFailure,
+                help: "nothing was imported")
+        }
+        return database(span: span, source: source) { (session) throws(BylineError) in
+            try session.store(loaded.table, as: tableName)
+            if runner.verbose {
+                runner.errors.write("imported \(loaded.table.rowCount) rows into '\(tableName)' in the \(session.database?.location ?? "database")\n")
+            }
+        }
+    }
+
+    /// Runs a database action, reporting its error.
+    private func database(span: SourceSpan, source: SourceFile, _ action: (Session) throws(BylineError) -> Void) -> RunOutcome {
+        do {
+            try action(runner.session)
+            return .success
+        } catch {
+            runner.report(error.diagnostics.map { diagnostic in
+                var placed = diagnostic
+                if placed.span == nil { placed.span = span }
+                return placed
+            }, in: source)
+            return .failure
+        }
     }
 
     /// `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`, as sqlite3 has.
@@ -208,8 +297,9 @@ struct DotCommands {
         }
         var out = ""
         for tableName in names {
-            guard let table = runner.session.table(named: tableName) else { continue }
-            let schema = table.schema
+            let inDatabase = runner.session.isDatabaseTable(tableName)
+            let table = runner.session.table(named: tableName)
+            guard let schema = inDatabase ? runner.session.schema(of: tableName) : table?.schema else { continue }
             let fields = schema.fields.map { field in
                 var text = "\(field.name) \(field.type)"
                 if let target = field.references, target != schema.name { text += " -> \(target)" }
@@ -217,7 +307,7 @@ struct DotCommands {
             }
             // Names come from data files: escaped, so a header cannot act on the terminal.
             out += TerminalText.escaped("\(schema.name)(\(fields.joined(separator: ", ")))")
-            out += "  -- \(table.rowCount) rows"
+            out += inDatabase ? "  -- in the database" : "  -- \(table?.rowCount ?? 0) rows"
             if let summary = schema.summary { out += "; \(summary)" }
             out += "\n"
         }
@@ -225,8 +315,10 @@ struct DotCommands {
         return .success
     }
 
-    private func fail(_ message: String, span: SourceSpan, source: SourceFile, help: String? = nil) -> RunOutcome {
-        runner.report([Diagnostic(.unknownCommand, message, at: span, help: help)], in: source)
+    private func fail(
+        _ message: String, span: SourceSpan, source: SourceFile, id: DiagnosticID = .unknownCommand, help: String? = nil
+    ) -> RunOutcome {
+        runner.report([Diagnostic(id, message, at: span, help: help)], in: source)
         return .failure
     }
 

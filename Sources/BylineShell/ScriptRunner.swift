@@ -185,6 +185,8 @@ public final class ScriptRunner {
                 errors.write("loaded '\(name)': \(count) row\(count == 1 ? "" : "s")\n")
             case .saved(let path, let count) where verbose:
                 errors.write("saved \(count) row\(count == 1 ? "" : "s") to '\(path)'\n")
+            case .storedTable(let name, let count) where verbose:
+                errors.write("stored \(count) row\(count == 1 ? "" : "s") in the table '\(name)' of the \(session.database?.location ?? "database")\n")
             case .bound(let name, let count) where verbose:
                 errors.write("'\(name)' holds \(count) row\(count == 1 ? "" : "s")\n")
             default:

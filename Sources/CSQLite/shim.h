@@ -10,4 +10,9 @@ static inline int byline_sqlite3_bind_text(sqlite3_stmt *statement, int index, c
     return sqlite3_bind_text(statement, index, text, length, SQLITE_TRANSIENT);
 }
 
+/// sqlite3_result_text with SQLITE_TRANSIENT.
+static inline void byline_sqlite3_result_text(sqlite3_context *context, const char *text, int length) {
+    sqlite3_result_text(context, text, length, SQLITE_TRANSIENT);
+}
+
 #endif

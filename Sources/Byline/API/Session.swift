@@ -8,10 +8,10 @@ import Foundation
 /// A session is not thread-safe: use it from one thread or task at a time. Sessions share the
 /// article dataset read-only, without copying it.
 public final class Session {
-    private var tables: [String: Table] = [:]
+    private(set) var tables: [String: Table] = [:]
     /// Table names in the order they were added, for listings.
-    public private(set) var tableNames: [String] = []
-    private var letNames: Set<String> = []
+    private(set) var localNames: [String] = []
+    private(set) var letNames: Set<String> = []
     /// Saved queries defined with `def`, by name.
     public private(set) var definitions: [String: Definition] = [:]
     private var nameIndexCache: [String: [String: String]] = [:]
@@ -30,7 +30,11 @@ public final class Session {
     /// shell's `.cite on`); queries whose rows have no `source` are shown as they are.
     public var citesEveryQuery = false
     /// Names of tables loaded from files, which a later `load` may replace.
-    private var loadedNames: Set<String> = []
+    private(set) var loadedNames: Set<String> = []
+    /// The open database, whose tables queries can read (see Session+Database.swift).
+    public internal(set) var database: DatabaseConnection?
+    /// The open database's tables, by name.
+    var databaseTables: [String: DatabaseTable] = [:]
 
     /// Creates a session with the given tables (the article's by default).
     public init(tables: [Table] = ArticleDataset.tables) {
@@ -106,7 +110,8 @@ public final class Session {
 
     /// The schema of a table or `let` result, found case-insensitively.
     public func schema(of name: String) -> TableSchema? {
-        table(named: name)?.schema
+        if let table = databaseTable(named: name) { return table.schema }
+        return table(named: name)?.schema
     }
 
     /// A table or `let` result by name.
@@ -118,7 +123,7 @@ public final class Session {
     public func isBinding(_ name: String) -> Bool { letNames.contains(name) }
 
     private func add(_ table: Table) {
-        if tables[table.schema.name] == nil { tableNames.append(table.schema.name) }
+        if tables[table.schema.name] == nil { localNames.append(table.schema.name) }
         tables[table.schema.name] = table
         nameIndexCache[table.schema.name] = nil
     }
@@ -131,7 +136,7 @@ public final class Session {
     public func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
         let parsed = Parser.parse(source)
         var binder = Binder(
-            scope: Dictionary(uniqueKeysWithValues: tables.map { ($0.key, .some($0.value.schema)) }),
+            scope: scope,
             definitions: definitions.mapValues { .some($0) },
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
         binder.userFunctions = functions
@@ -302,9 +307,11 @@ public final class Session {
         }
     }
 
+    func clearNameIndexes() { nameIndexCache = [:] }
+
     private func nameIndex(of table: String) -> [String: String] {
         if let cached = nameIndexCache[table] { return cached }
-        let index = tables[table]?.nameIndex() ?? [:]
+        let index = (databaseTable(named: table) != nil ? databaseNameIndex(of: table) : tables[table]?.nameIndex()) ?? [:]
         nameIndexCache[table] = index
         return index
     }
@@ -329,7 +336,7 @@ public final class Session {
             return .command("")
         }
         if statement.kind == .explain {
-            return .rows(PlanDescription.resultSet(for: plan))
+            return .rows(PlanDescription.resultSet(for: plan, sql: sqlDescription(of: plan)))
         }
         if let check = statement.assertion {
             let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
@@ -353,6 +360,9 @@ public final class Session {
                     source: script.source)
             }
             return .saved(path: path, rowCount: result.rowCount)
+        case .saveTable(let name)?:
+            try store(result, as: name, statement: statement, script: script)
+            return .storedTable(name: name, rowCount: result.rowCount)
         case nil:
             break
         }
@@ -386,6 +396,9 @@ public final class Session {
     private func rows(
         of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
     ) throws(BylineError) -> ResultSet {
+        if runsInDatabase(plan) {
+            return try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation)
+        }
         let context = EvaluationContext(cancellation: cancellation, limits: limits)
         let relation: Relation
         do {
@@ -598,6 +611,8 @@ public enum StatementResult: Sendable {
     case loaded(name: String, rowCount: Int)
     /// A query ending in `save` wrote its rows to a file.
     case saved(path: String, rowCount: Int)
+    /// A query ending in `save table` stored its rows as a table of the open database.
+    case storedTable(name: String, rowCount: Int)
     /// An `assert` passed or failed.
     case assertion(AssertionOutcome)
     /// A dot-command for the caller to handle.

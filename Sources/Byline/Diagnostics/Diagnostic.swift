@@ -77,6 +77,9 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case loadFailure
     case fileAccessDenied
     case saveFailure
+    // Databases
+    case databaseFailure
+    case unsupportedInDatabase
     // Running
     case runtimeFailure
     case assertionFailed

@@ -99,7 +99,7 @@ struct Binder {
         while index < query.clauses.count {
             var clause = query.clauses[index]
             if case .cite = clause.kind {
-                if index + 1 < query.clauses.count, case .save = query.clauses[index + 1].kind {} else {
+                if index + 1 < query.clauses.count, query.clauses[index + 1].kind.isSave {} else {
                     try requireLast(clause, index: index, of: query.clauses, word: "cite")
                 }
                 guard !Binder.sourceFields(of: plan.schema).isEmpty else {
@@ -119,6 +119,12 @@ struct Binder {
             if case .save(let path) = clause.kind {
                 try requireLast(clause, index: index, of: query.clauses, word: "save")
                 plan.output = .save(path: path)
+                index += 1
+                continue
+            }
+            if case .saveTable(let name) = clause.kind {
+                try requireLast(clause, index: index, of: query.clauses, word: "save")
+                plan.output = .saveTable(name.text)
                 index += 1
                 continue
             }
@@ -466,7 +472,7 @@ struct Binder {
                 description: description)
         case .distinct:
             return QueryPlan.Step(stage: .distinct, output: schema, description: description)
-        case .save, .chart, .cite:
+        case .save, .saveTable, .chart, .cite:
             // Handled in bind(_:), as the query's last clause.
             throw fail(.unexpectedToken, "'\(description)' must be the last clause of a query", at: clause.span)
         case .groupBy:

@@ -147,6 +147,8 @@ struct QueryPlan: Sendable {
     /// What happens to the result instead of showing it as a table.
     enum Output: Sendable, Equatable {
         case save(path: String)
+        /// `save table NAME`: into the open database.
+        case saveTable(String)
         case chart(ChartKind)
     }
 

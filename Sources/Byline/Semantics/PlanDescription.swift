@@ -2,7 +2,8 @@
 
 /// Describes a checked plan as rows, so `explain` works in every output format.
 enum PlanDescription {
-    static func resultSet(for plan: QueryPlan) -> ResultSet {
+    /// `sql`: the lines of SQL that run the plan in a database, when it runs in one.
+    static func resultSet(for plan: QueryPlan, sql: [String]? = nil) -> ResultSet {
         let schema = TableSchema(
             name: "explain",
             fields: [
@@ -12,6 +13,9 @@ enum PlanDescription {
         var rows: [[Value]] = [[.integer(1), .string("read " + plan.sourceDescription), .string(fields(plan.sourceSchema))]]
         for (index, step) in plan.steps.enumerated() {
             rows.append([.integer(index + 2), .string(operation(step)), .string(fields(step.output))])
+        }
+        for line in sql ?? [] {
+            rows.append([.null, .string(line), .string("")])
         }
         let table = Table(schema: schema, rows: rows)
         return ResultSet(Relation(table: table))

@@ -230,11 +230,16 @@ public struct Parser {
         case .distinct:
             kind = .distinct
         case .save:
-            // save = "save" STRING
+            // save = "save" ( STRING | "table" NAME )
+            if case .identifier(let word) = current.kind, word.lowercased() == "table" {
+                advance()
+                kind = .saveTable(try consumeName(purpose: "the name of a database table"))
+                return Clause(kind: kind, span: start.union(previous.span))
+            }
             guard case .string(let path) = current.kind else {
                 throw error(
                     .expectedToken, "expected a file name in quotes after 'save', found \(current.kind.displayName)",
-                    at: current.span, help: "for example: save \"result.csv\"")
+                    at: current.span, help: "for example: save \"result.csv\", or save table NAME into the open database")
             }
             advance()
             kind = .save(path)

@@ -29,6 +29,7 @@ public enum SyntaxPrinter {
         case .distinct: return "distinct"
         case .count: return "count"
         case .save(let path): return "save " + Value.quote(path)
+        case .saveTable(let name): return "save table " + name.text
         case .cite: return "cite"
         case .chart(let kind): return "chart " + name(kind.text)
         }

@@ -72,6 +72,8 @@ public struct Clause: Sendable, Equatable {
         case distinct
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
+        /// `save table NAME`: stores the result as a table of the open database (the last clause).
+        case saveTable(Name)
         /// `chart bar` or `chart timeline`: shows the result as a chart (the last clause).
         case chart(Name)
         /// `count`
@@ -84,6 +86,16 @@ public struct Clause: Sendable, Equatable {
     public var kind: Kind
     /// From its keyword to its end.
     public var span: SourceSpan
+}
+
+extension Clause.Kind {
+    /// Whether the clause is `save "FILE"` or `save table NAME`.
+    var isSave: Bool {
+        switch self {
+        case .save, .saveTable: return true
+        default: return false
+        }
+    }
 }
 
 /// `[left] join SOURCE [as NAME] on EXPR`.

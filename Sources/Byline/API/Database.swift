@@ -1,0 +1,240 @@
+// The seam between a session and a database engine: what a driver must do (run a statement with
+// bound values, stream rows back, copy rows in fast), and what Byline does above any driver
+// (reading the catalog, creating tables, keeping each table's Byline schema beside it).
+
+/// A connection to a database that queries can be compiled for and run in. The drivers
+/// (PostgreSQL through libpq, SQLite through the system library) are in the `BylineDatabases` module.
+public protocol DatabaseConnection: AnyObject {
+    /// The SQL the engine speaks.
+    var dialect: SQLDialect { get }
+    /// Where the connection goes, for messages (never a password).
+    var location: String { get }
+    /// Runs a statement with bound values, passing each row, its values decoded as `types`, to `row`.
+    func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void
+    ) throws(DatabaseError)
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, bindings: [Value]) throws(DatabaseError)
+    /// Appends every row of a table to a database table whose columns match it, the fastest way the
+    /// engine has (PostgreSQL's COPY; one prepared statement in one transaction on SQLite).
+    func copy(_ table: Table, into name: String) throws(DatabaseError)
+    /// Ends the connection.
+    func close()
+}
+
+/// What went wrong in the database, in its own words, with what to do.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var help: String?
+
+    public init(_ message: String, help: String? = nil) {
+        self.message = message
+        self.help = help
+    }
+
+    public var description: String { message }
+}
+
+/// Reading and writing tables of a database, for any driver.
+public enum DatabaseCatalog {
+    /// The table where Byline keeps the schema of each table it stored (types SQL does not have,
+    /// such as partial dates and lists, a table's key, aliases and references).
+    public static let schemaTable = "byline_schemas"
+
+    /// Every table and view of the database, with its fields' Byline types.
+    public static func tables(in database: DatabaseConnection) throws(DatabaseError) -> [DatabaseTable] {
+        let sql: String
+        switch database.dialect {
+        case .postgresql:
+            sql = """
+                SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+                WHERE c.table_schema = current_schema() ORDER BY c.table_name, c.ordinal_position
+                """
+        case .sqlite:
+            sql = """
+                SELECT m.name, p.name, p.type FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+                WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
+                """
+        }
+        var columns: [(table: String, column: String, type: String)] = []
+        try database.query(sql, bindings: [], types: [.string, .string, .string], cancellation: nil) { (row) throws(DatabaseError) in
+            if case .string(let table) = row[0], case .string(let column) = row[1] {
+                var type = ""
+                if case .string(let declared) = row[2] { type = declared }
+                columns.append((table, column, type))
+            }
+        }
+        var recorded: [String: TableSchema] = [:]
+        if columns.contains(where: { $0.table == schemaTable }) {
+            try database.query(
+                "SELECT name, definition FROM \(database.dialect.identifier(schemaTable))", bindings: [], types: [.string, .string],
+                cancellation: nil
+            ) { (row) throws(DatabaseError) in
+                if case .string(let name) = row[0], case .string(let text) = row[1], let schema = SchemaRecord.decode(text) {
+                    recorded[name] = schema
+                }
+            }
+        }
+        var tables: [DatabaseTable] = []
+        var index = 0
+        while index < columns.count {
+            let name = columns[index].table
+            var end = index
+            while end < columns.count, columns[end].table == name { end += 1 }
+            let own = columns[index..<end]
+            defer { index = end }
+            if name == schemaTable { continue }
+            let names = own.map(\.column)
+            let declared = own.map(\.type)
+            var schema = TableSchema(
+                name: name, fields: own.map { Field(name: $0.column, type: database.dialect.bylineType(ofDeclared: $0.type)) })
+            if let record = recorded[name], record.fields.map(\.name) == names {
+                schema = record
+                schema.name = name
+            }
+            tables.append(DatabaseTable(schema: schema, sqlName: name, columnNames: names, declaredTypes: declared))
+        }
+        return tables
+    }
+
+    /// Creates a table holding `table`'s rows (replacing one of that name when `replacing`), and
+    /// records its Byline schema. Temporary tables last as long as the connection and are not recorded.
+    public static func store(
+        _ table: Table, as name: String, in database: DatabaseConnection, temporary: Bool = false, replacing: Bool = true
+    ) throws(DatabaseError) {
+        let dialect = database.dialect
+        let names = table.schema.fields.map { dialect.identifier($0.name) }
+        if Set(table.schema.fields.map { $0.name.lowercased() }).count != names.count {
+            throw DatabaseError(
+                "the table has two fields whose names differ only in case, which SQL cannot tell apart",
+                help: "rename one with 'select … as …' first")
+        }
+        let definitions = zip(names, table.schema.fields).map { name, field in name + " " + dialect.columnType(field.type) }
+        if replacing { try database.execute("DROP TABLE IF EXISTS \(dialect.identifier(name))", bindings: []) }
+        try database.execute(
+            "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(dialect.identifier(name)) (\(definitions.joined(separator: ", ")))",
+            bindings: [])
+        try database.copy(table, into: name)
+        guard !temporary else { return }
+        try database.execute(
+            "CREATE TABLE IF NOT EXISTS \(dialect.identifier(schemaTable)) (name text PRIMARY KEY, definition text NOT NULL)",
+            bindings: [])
+        try database.execute("DELETE FROM \(dialect.identifier(schemaTable)) WHERE name = \(dialect.placeholder(1, type: .string))", bindings: [.string(name)])
+        var schema = table.schema
+        schema.name = name
+        try database.execute(
+            "INSERT INTO \(dialect.identifier(schemaTable)) (name, definition) VALUES (\(dialect.placeholder(1, type: .string)), \(dialect.placeholder(2, type: .string)))",
+            bindings: [.string(name), .string(SchemaRecord.encode(schema))])
+    }
+
+    /// A value read from a database as text (PostgreSQL's text format), as the Byline type.
+    public static func decode(text: String, as type: DataType) -> Value? {
+        switch type {
+        case .null: return .null
+        case .integer: return Int(text).map(Value.integer)
+        case .float:
+            switch text {
+            case "Infinity": return .float(.infinity)
+            case "-Infinity": return .float(-.infinity)
+            case "NaN": return .null  // not a number is null, as in Byline's arithmetic
+            default: return Double(text).map(Value.float)
+            }
+        case .string: return .string(text)
+        case .bool:
+            switch text {
+            case "t", "true", "1": return .bool(true)
+            case "f", "false", "0": return .bool(false)
+            default: return nil
+            }
+        case .date: return PartialDate(text).map(Value.date)
+        case .list(let element):
+            guard let parsed = try? JSONReader.parse(Array(text.utf8)), case .list(let items) = JSONTableLoader.convert(parsed) else {
+                return nil
+            }
+            var values: [Value] = []
+            for item in items {
+                guard let value = coerce(item, to: element) else { return nil }
+                values.append(value)
+            }
+            return .list(values)
+        }
+    }
+
+    /// A value from JSON or an engine's own types, made the Byline type (integers widen to floats,
+    /// text becomes dates, 0 and 1 become bools); nil when it cannot be.
+    public static func coerce(_ value: Value, to type: DataType) -> Value? {
+        switch (value, type) {
+        case (.null, _), (_, .null): return value
+        case (.integer, .integer), (.float, .float), (.string, .string), (.bool, .bool), (.date, .date): return value
+        case (.integer(let number), .float): return .float(Double(number))
+        case (.float(let number), .integer):
+            guard number.rounded() == number, let whole = Int(exactly: number) else { return nil }
+            return .integer(whole)
+        case (.integer(let number), .bool) where number == 0 || number == 1: return .bool(number == 1)
+        case (.string(let text), _): return decode(text: text, as: type)
+        case (.list(let items), .list(let element)):
+            var values: [Value] = []
+            for item in items {
+                guard let coerced = coerce(item, to: element) else { return nil }
+                values.append(coerced)
+            }
+            return .list(values)
+        default: return nil
+        }
+    }
+
+    /// A value as text a database reads back as the same value (PostgreSQL's text format, COPY).
+    public static func text(of value: Value) -> String? {
+        switch value {
+        case .null: return nil
+        case .integer(let number): return String(number)
+        case .float(let number):
+            if number.isNaN { return nil }
+            if number.isInfinite { return number > 0 ? "Infinity" : "-Infinity" }
+            return "\(number)"
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .date(let date): return date.description
+        case .list: return JSONFormatter.encode(value)
+        }
+    }
+}
+
+/// A table's Byline schema as JSON, kept in the database beside the table.
+enum SchemaRecord {
+    static func encode(_ schema: TableSchema) -> String {
+        var parts: [String] = []
+        for field in schema.fields {
+            var item = "{\"name\": \(JSONFormatter.quote(field.name)), \"type\": \(JSONFormatter.quote(field.type.description))"
+            if let references = field.references { item += ", \"references\": \(JSONFormatter.quote(references))" }
+            parts.append(item + "}")
+        }
+        var text = "{\"fields\": [" + parts.joined(separator: ", ") + "]"
+        if let key = schema.key { text += ", \"key\": \(JSONFormatter.quote(key))" }
+        if let aliases = schema.aliases { text += ", \"aliases\": \(JSONFormatter.quote(aliases))" }
+        if let summary = schema.summary { text += ", \"summary\": \(JSONFormatter.quote(summary))" }
+        return text + "}"
+    }
+
+    static func decode(_ text: String) -> TableSchema? {
+        guard let parsed = try? JSONReader.parse(Array(text.utf8)), case .object(let members) = parsed else { return nil }
+        func string(_ value: JSONValue?) -> String? {
+            if case .string(let text)? = value { return text }
+            return nil
+        }
+        let object = Dictionary(members, uniquingKeysWith: { first, _ in first })
+        guard case .array(let items)? = object["fields"] else { return nil }
+        var fields: [Field] = []
+        for item in items {
+            guard case .object(let pairs) = item else { return nil }
+            let field = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+            guard let name = string(field["name"]), let typeName = string(field["type"]), let type = DataType(name: typeName) else {
+                return nil
+            }
+            fields.append(Field(name: name, type: type, references: string(field["references"])))
+        }
+        return TableSchema(
+            name: "", fields: fields, key: string(object["key"]), aliases: string(object["aliases"]), summary: string(object["summary"]))
+    }
+}

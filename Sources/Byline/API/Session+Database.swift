@@ -1,0 +1,285 @@
+// A session with a database open: its tables join the session's names, and a query that reads
+// one runs in the database as the SQL the generator makes, its rows streamed back.
+//
+// Names: a `let` result or a loaded file shadows a database table of the same name; a database
+// table shadows one of the article's tables (so after `.push article`, `leaders` is read where
+// it was pushed).
+
+extension Session {
+    /// Every table name: the session's, then the open database's that the session does not shadow.
+    public var tableNames: [String] {
+        let shadowing = localNames.filter { letNames.contains($0) || loadedNames.contains($0) }
+        let fromDatabase = databaseTables.keys.sorted().filter { name in !shadowing.contains { $0.lowercased() == name.lowercased() } }
+        return localNames.filter { name in !fromDatabase.contains { $0.lowercased() == name.lowercased() } } + fromDatabase
+    }
+
+    /// Whether a name is one of the open database's tables (and not shadowed by a session's).
+    public func isDatabaseTable(_ name: String) -> Bool { databaseTable(named: name) != nil }
+
+    /// The database table a name reads, when it reads one.
+    func databaseTable(named name: String) -> DatabaseTable? {
+        guard !databaseTables.isEmpty else { return nil }
+        let table = databaseTables[name] ?? databaseTables.first { $0.key.lowercased() == name.lowercased() }?.value
+        guard let table else { return nil }
+        let local = tables[name] != nil ? name : tables.keys.first { $0.lowercased() == name.lowercased() }
+        if let local, letNames.contains(local) || loadedNames.contains(local) { return nil }
+        return table
+    }
+
+    /// What the binder sees: the session's tables, with database tables where they win.
+    var scope: [String: TableSchema?] {
+        var scope = Dictionary(uniqueKeysWithValues: tables.map { ($0.key, Optional.some($0.value.schema)) })
+        for (name, table) in databaseTables where databaseTable(named: name) != nil {
+            if let local = scope.keys.first(where: { $0.lowercased() == name.lowercased() }) { scope[local] = nil }
+            scope[name] = .some(table.schema)
+        }
+        return scope
+    }
+
+    /// Opens a database for this session's queries, closing any open before; its tables appear
+    /// beside the session's.
+    public func open(_ connection: DatabaseConnection) throws(BylineError) {
+        closeDatabase()
+        database = connection
+        do {
+            try refreshDatabaseTables()
+        } catch {
+            database = nil
+            throw error
+        }
+    }
+
+    /// Closes the open database, if any; its tables disappear from the session.
+    public func closeDatabase() {
+        database?.close()
+        database = nil
+        databaseTables = [:]
+        clearNameIndexes()
+    }
+
+    /// Reads the database's catalog again (after tables were created there).
+    public func refreshDatabaseTables() throws(BylineError) {
+        guard let database else { return }
+        do {
+            let found = try DatabaseCatalog.tables(in: database)
+            databaseTables = Dictionary(found.map { ($0.schema.name, $0) }, uniquingKeysWith: { first, _ in first })
+            clearNameIndexes()
+        } catch {
+            throw Session.failure(error, in: database, at: nil, source: nil)
+        }
+    }
+
+    /// Stores session tables (the article's, loaded files, `let` results) in the open database under
+    /// their own names, with their schemas, replacing tables of those names.
+    public func push(_ names: [String]) throws(BylineError) {
+        guard let database else { throw Session.noDatabase(at: nil, source: nil) }
+        for name in names {
+            guard let table = table(named: name) else {
+                throw BylineError(
+                    [Diagnostic(.unknownTable, "no table '\(name)' in this session to push", at: nil,
+                        help: "tables: " + localNames.joined(separator: ", "))], source: nil)
+            }
+            do {
+                try DatabaseCatalog.store(table, as: table.schema.name, in: database)
+            } catch {
+                throw Session.failure(error, in: database, at: nil, source: nil)
+            }
+        }
+        try refreshDatabaseTables()
+    }
+
+    /// Stores a table (a file just read, say) in the open database under a name.
+    public func store(_ table: Table, as name: String) throws(BylineError) {
+        guard let database else { throw Session.noDatabase(at: nil, source: nil) }
+        do {
+            try DatabaseCatalog.store(table, as: name, in: database)
+        } catch {
+            throw Session.failure(error, in: database, at: nil, source: nil)
+        }
+        try refreshDatabaseTables()
+    }
+
+    /// The SQL a query compiles to, for the open database's dialect, or for `dialect` as if every
+    /// table of the session were in such a database (what `byline compile` prints).
+    public func compile(_ text: String, dialect: SQLDialect? = nil) throws(BylineError) -> SQLQuery {
+        let script = check(SourceFile(name: "<query>", text: text))
+        if script.diagnostics.contains(where: { $0.severity == .error }) {
+            throw BylineError(script.diagnostics, source: script.source)
+        }
+        guard script.statements.count == 1, let statement = script.statements.first, let plan = statement.plan else {
+            throw BylineError([Diagnostic(.invalidArgument, "compile takes exactly one query", at: nil)], source: script.source)
+        }
+        let target = dialect ?? database?.dialect ?? .postgresql
+        var generator = SQLGenerator(dialect: target, tables: { [self] name in
+            if target == database?.dialect, let table = databaseTable(named: name) { return table }
+            guard let schema = schema(of: name) else { return nil }
+            return DatabaseTable(
+                schema: schema, sqlName: schema.name, columnNames: schema.fields.map(\.name),
+                declaredTypes: schema.fields.map { target.columnType($0.type) })
+        })
+        do {
+            return try generator.generate(plan)
+        } catch {
+            throw BylineError(
+                [Diagnostic(.unsupportedInDatabase, "this query cannot run in \(target.displayName): \(error.reason)", at: statement.span)],
+                source: script.source)
+        }
+    }
+
+    // MARK: - Running in the database
+
+    /// The names of the tables a plan reads, its joins' included.
+    static func sources(of plan: QueryPlan) -> [String] {
+        var names: [String] = []
+        if case .table(let name) = plan.source { names.append(name) }
+        for step in plan.steps {
+            if case .join(let join) = step.stage { names += sources(of: join.right) }
+        }
+        return names
+    }
+
+    /// Whether a plan reads a database table, and so runs in the database.
+    func runsInDatabase(_ plan: QueryPlan) -> Bool {
+        database != nil && Session.sources(of: plan).contains { databaseTable(named: $0) != nil }
+    }
+
+    /// The most rows of a session table a query sends to the database beside its tables.
+    static let maximumSentRows = 1_000_000
+
+    /// The generator for the open database, with session tables the plan reads named as the
+    /// temporary tables they are sent as.
+    private func generator(for plan: QueryPlan, sending: inout [(Table, String)]) -> SQLGenerator? {
+        guard let database else { return nil }
+        var sent: [String: String] = [:]
+        for name in Session.sources(of: plan) where databaseTable(named: name) == nil {
+            if let table = table(named: name), sent[name] == nil {
+                let temporary = "byline_session_" + name
+                sent[name] = temporary
+                sending.append((table, temporary))
+            }
+        }
+        return SQLGenerator(
+            dialect: database.dialect, tables: { [self] in databaseTable(named: $0) }, temporaryName: { sent[$0] })
+    }
+
+    /// What `explain` adds for a plan that runs in the database: the SQL, line by line, and its values.
+    func sqlDescription(of plan: QueryPlan) -> [String]? {
+        guard let database, runsInDatabase(plan) else { return nil }
+        var sending: [(Table, String)] = []
+        guard var generator = generator(for: plan, sending: &sending) else { return nil }
+        var lines = ["runs in the \(database.location) as this SQL:"]
+        for (table, temporary) in sending {
+            lines.append("(after sending '\(table.schema.name)', \(table.rowCount) rows, as the temporary table \(temporary))")
+        }
+        do {
+            let query = try generator.generate(plan)
+            lines += query.text.split(separator: "\n").map(String.init)
+            for (index, value) in query.bindings.enumerated() {
+                lines.append("-- \(database.dialect == .postgresql ? "$" : "?")\(index + 1) = \(value.literal)")
+            }
+        } catch {
+            lines = ["cannot run in the \(database.location): \(error.reason)"]
+        }
+        return lines
+    }
+
+    /// Runs a plan in the database: sends the session tables it reads, then streams the rows back.
+    func databaseRows(
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
+    ) throws(BylineError) -> ResultSet {
+        guard let database else { throw Session.noDatabase(at: statement.span, source: script.source) }
+        var sending: [(Table, String)] = []
+        guard var generator = generator(for: plan, sending: &sending) else { throw Session.noDatabase(at: statement.span, source: script.source) }
+        let query: SQLQuery
+        do {
+            query = try generator.generate(plan)
+        } catch {
+            throw BylineError(
+                [Diagnostic(.unsupportedInDatabase, "this query reads tables of the \(database.location), but \(error.reason)",
+                    at: statement.span, help: "copy what it needs into the session first, e.g. let t = TABLE where …")],
+                source: script.source)
+        }
+        for (table, temporary) in sending {
+            guard table.rowCount <= Session.maximumSentRows else {
+                throw BylineError(
+                    [Diagnostic(.unsupportedInDatabase,
+                        "this query reads '\(table.schema.name)' (\(table.rowCount) rows, in this session) with tables of the \(database.location); at most \(Session.maximumSentRows) rows are sent with a query",
+                        at: statement.span, help: "store it in the database once with .push \(table.schema.name)")],
+                    source: script.source)
+            }
+            do {
+                try DatabaseCatalog.store(table, as: temporary, in: database, temporary: true)
+            } catch {
+                throw Session.failure(error, in: database, at: statement.span, source: script.source)
+            }
+        }
+        let types = query.fields.map(\.type)
+        var builders = types.map { ColumnBuilder(type: $0, capacity: 0) }
+        var count = 0
+        let maximum = limits.maximumRows
+        do {
+            try database.query(query.text, bindings: query.bindings, types: types, cancellation: cancellation) { (row) throws(DatabaseError) in
+                count += 1
+                if let maximum, count > maximum {
+                    throw DatabaseError(
+                        "the result has more than \(maximum) rows, the limit", help: "narrow the query, or end it with 'limit \(maximum)'")
+                }
+                for index in builders.indices { builders[index].append(row[index]) }
+            }
+        } catch {
+            if error.message == "cancelled" {
+                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
+            }
+            throw Session.failure(error, in: database, at: statement.span, source: script.source)
+        }
+        let schema = TableSchema(name: plan.schema.name, fields: plan.schema.fields)
+        return ResultSet(Relation(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: count)))
+    }
+
+    /// Stores a result as a database table (`save table NAME`).
+    func store(_ result: ResultSet, as name: String, statement: CheckedStatement, script: CheckedScript) throws(BylineError) {
+        guard let database else {
+            throw Session.noDatabase(at: statement.span, source: script.source)
+        }
+        let fields = result.fields.map { field in Field(name: field.baseName, type: field.type, references: field.references) }
+        let table = Table(schema: TableSchema(name: name, fields: fields), columns: result.columns, rowCount: result.rowCount)
+        do {
+            try DatabaseCatalog.store(table, as: name, in: database)
+        } catch {
+            throw Session.failure(error, in: database, at: statement.span, source: script.source)
+        }
+        try refreshDatabaseTables()
+    }
+
+    /// Every name of each row of a database table with a key, read from the database.
+    func databaseNameIndex(of name: String) -> [String: String] {
+        guard let database, let table = databaseTable(named: name), table.schema.key != nil else { return [:] }
+        var generator = SQLGenerator(dialect: database.dialect, tables: { [self] in databaseTable(named: $0) })
+        let plan = QueryPlan(source: .table(name), sourceDescription: name, sourceSchema: table.schema, steps: [], schema: table.schema)
+        guard let query = try? generator.generate(plan) else { return [:] }
+        var rows: [[Value]] = []
+        do {
+            try database.query(query.text, bindings: query.bindings, types: query.fields.map(\.type), cancellation: nil) { (row) throws(DatabaseError) in
+                rows.append(row)
+            }
+        } catch {
+            return [:]
+        }
+        return Table(schema: table.schema, rows: rows).nameIndex()
+    }
+
+    static func noDatabase(at span: SourceSpan?, source: SourceFile?) -> BylineError {
+        BylineError(
+            [Diagnostic(.databaseFailure, "no database is open", at: span,
+                help: "open one with .open postgresql://… or .open FILE.sqlite (or start byline with --db)")],
+            source: source)
+    }
+
+    static func failure(_ error: DatabaseError, in database: DatabaseConnection, at span: SourceSpan?, source: SourceFile?) -> BylineError {
+        let overflow = error.message.hasPrefix("integer overflow")
+        return BylineError(
+            [Diagnostic(overflow ? .runtimeFailure : .databaseFailure, error.message, at: span,
+                help: error.help ?? "in the \(database.location)")],
+            source: source)
+    }
+}

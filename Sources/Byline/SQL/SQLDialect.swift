@@ -1,0 +1,118 @@
+// The SQL engines a query can be compiled for, and how each spells what Byline means.
+
+/// A database engine Byline compiles queries for.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case postgresql
+    case sqlite
+
+    /// The engine's name in messages.
+    public var displayName: String {
+        switch self {
+        case .postgresql: return "PostgreSQL"
+        case .sqlite: return "SQLite"
+        }
+    }
+
+    /// A bind parameter's placeholder, with the cast PostgreSQL needs to know its type.
+    func placeholder(_ number: Int, type: DataType) -> String {
+        switch self {
+        case .postgresql: return "CAST($\(number) AS \(columnType(type)))"
+        case .sqlite: return "?\(number)"
+        }
+    }
+
+    /// The column type a Byline type is stored as. Dates are their ISO-like text (whose byte order
+    /// is their order); lists are JSON arrays.
+    public func columnType(_ type: DataType) -> String {
+        switch (self, type) {
+        case (.postgresql, .integer): return "bigint"
+        case (.postgresql, .float): return "double precision"
+        case (.postgresql, .bool): return "boolean"
+        case (.postgresql, .list): return "jsonb"
+        case (.postgresql, _): return "text"
+        case (.sqlite, .integer), (.sqlite, .bool): return "INTEGER"
+        case (.sqlite, .float): return "REAL"
+        case (.sqlite, _): return "TEXT"
+        }
+    }
+
+    /// Quotes a name as an SQL identifier.
+    public func identifier(_ name: String) -> String {
+        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// The Byline type of a column declared with an SQL type, and the expression that reads it as
+    /// that type (a type Byline has no counterpart for is read as its text).
+    public func bylineType(ofDeclared declared: String) -> DataType {
+        let type = declared.lowercased()
+        switch self {
+        case .postgresql:
+            switch type {
+            case "bigint", "integer", "smallint", "int8", "int4", "int2": return .integer
+            case "double precision", "real", "float8", "float4", "numeric": return .float
+            case "boolean", "bool": return .bool
+            case "date": return .date
+            default: return .string
+            }
+        case .sqlite:
+            // SQLite's affinity rules (https://sqlite.org/datatype3.html#determination_of_column_affinity).
+            if type.contains("int") { return .integer }
+            if type.contains("bool") { return .bool }
+            if type == "date" { return .date }
+            if type.contains("char") || type.contains("clob") || type.contains("text") { return .string }
+            if type.contains("real") || type.contains("floa") || type.contains("doub") { return .float }
+            return .string
+        }
+    }
+
+    /// How a column of a database table is read so its values have the Byline type: PostgreSQL's
+    /// narrower numbers are widened (so arithmetic overflows at 64 bits, as Byline's does) and
+    /// text compares by code points (`COLLATE "C"`, Byline's order); anything else is read as text.
+    func readExpression(column: String, declared: String, as type: DataType) -> String {
+        let name = identifier(column)
+        switch (self, type) {
+        case (.postgresql, .integer): return "CAST(\(name) AS bigint)"
+        case (.postgresql, .float): return "CAST(\(name) AS double precision)"
+        case (.postgresql, .bool): return name
+        case (.postgresql, .list): return declared.lowercased() == "jsonb" ? name : "CAST(\(name) AS jsonb)"
+        case (.postgresql, _): return "CAST(\(name) AS text) COLLATE \"C\""
+        case (.sqlite, .string):
+            // A column of another declared type (or none) may hold numbers: read as text.
+            let lowered = declared.lowercased()
+            let isText = lowered.contains("char") || lowered.contains("clob") || lowered.contains("text")
+            return isText ? name : "CAST(\(name) AS TEXT)"
+        case (.sqlite, _): return name
+        }
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (without Foundation, which the library avoids here).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}
+
+/// A table in a database, as a query reads it.
+public struct DatabaseTable: Sendable {
+    /// The table's Byline schema (from Byline's own record of it, or mapped from its SQL types).
+    public var schema: TableSchema
+    /// The table's name in the database.
+    public var sqlName: String
+    /// Each field's SQL type as declared, in the order of the schema's fields.
+    public var declaredTypes: [String]
+    /// Each field's name in the database.
+    public var columnNames: [String]
+
+    public init(schema: TableSchema, sqlName: String, columnNames: [String], declaredTypes: [String]) {
+        self.schema = schema
+        self.sqlName = sqlName
+        self.columnNames = columnNames
+        self.declaredTypes = declaredTypes
+    }
+}

@@ -1,0 +1,563 @@
+// SQLGenerator: a checked query plan as one SQL statement, a chain of CTEs, one per pipeline step
+// (as PRQL compiles a pipeline). Values travel as bind parameters, never in the text.
+//
+// Every CTE names its fields c0, c1, … by position, so a Byline name never has to survive SQL's
+// rules for identifiers until the last SELECT. Byline's meaning is kept exactly:
+// - comparisons with null are false, not null: each test is `COALESCE(test, FALSE)`, so NOT, AND
+//   and OR see two values, as Byline's do;
+// - text compares by code points (PostgreSQL: `COLLATE "C"`, SQLite: its binary collation);
+// - nulls sort last, ascending or descending (`NULLS LAST`);
+// - integer overflow is an error (PostgreSQL's bigint operators raise one; on SQLite, whose
+//   operators turn to floats, Byline's own arithmetic runs as functions it registers);
+// - `/` gives a float, and null when dividing by zero;
+// - an order made by `order by` is carried to the end: the sort keys ride along as hidden
+//   columns k0, k1, … through later steps, and the last SELECT orders by them.
+// Row order without `order by`, and the order of a `list()`, are the database's.
+
+/// One SQL statement and the values of its parameters.
+public struct SQLQuery: Sendable {
+    /// The statement's text.
+    public var text: String
+    /// Values for `$1…` (PostgreSQL) or `?1…` (SQLite), in order.
+    public var bindings: [Value]
+    /// The fields the statement returns, in order, with their Byline types.
+    public var fields: [Field]
+}
+
+/// Why a query cannot run in a database.
+public struct SQLUnsupported: Error, Sendable {
+    /// What cannot be expressed, and where it should run instead.
+    public var reason: String
+}
+
+/// Turns query plans into SQL for one dialect.
+struct SQLGenerator {
+    let dialect: SQLDialect
+    /// A database table by its Byline name; nil for a table that lives in the session.
+    let tables: (String) -> DatabaseTable?
+    /// The SQL name of a session table sent to the database for this query.
+    let temporaryName: (String) -> String?
+
+    private var ctes: [String] = []
+    private var bindings: [Value] = []
+    private var counter = 0
+    /// Whether a CTE refers to itself (SQLite's `range`), which needs `WITH RECURSIVE`.
+    private var recursive = false
+
+    init(dialect: SQLDialect, tables: @escaping (String) -> DatabaseTable?, temporaryName: @escaping (String) -> String? = { _ in nil }) {
+        self.dialect = dialect
+        self.tables = tables
+        self.temporaryName = temporaryName
+    }
+
+    /// The most bind parameters a statement may have (SQLite's default limit is 32,766;
+    /// PostgreSQL's protocol allows 65,535).
+    static let maximumBindings = 32_000
+
+    /// How an expression's columns are written, and their types.
+    struct Scope {
+        var name: (Int) -> String
+        var types: [DataType]
+
+        func type(_ column: Int) -> DataType { types.indices.contains(column) ? types[column] : .null }
+    }
+
+    /// A relation in the making: a CTE's name, its field count and the hidden sort keys it carries.
+    private struct Relation {
+        var name: String
+        var width: Int
+        /// Hidden sort-key columns and their direction, in order of precedence.
+        var order: [(column: String, descending: Bool)] = []
+    }
+
+    /// Compiles a plan into one statement.
+    mutating func generate(_ plan: QueryPlan) throws(SQLUnsupported) -> SQLQuery {
+        let relation = try relation(for: plan)
+        let columns = plan.schema.fields.indices.map { index in
+            "\(relation.name).c\(index) AS \(dialect.identifier(plan.schema.fields[index].name))"
+        }
+        var text = (recursive ? "WITH RECURSIVE " : "WITH ") + ctes.joined(separator: ",\n     ")
+        text += "\nSELECT " + (columns.isEmpty ? "1" : columns.joined(separator: ", ")) + " FROM " + relation.name
+        if !relation.order.isEmpty {
+            text += " ORDER BY " + orderTerms(relation.order, prefix: relation.name + ".")
+        }
+        if bindings.count > SQLGenerator.maximumBindings {
+            throw SQLUnsupported(reason: "the query has \(bindings.count) values, more than \(SQLGenerator.maximumBindings) a statement may carry")
+        }
+        return SQLQuery(text: text, bindings: bindings, fields: plan.schema.fields)
+    }
+
+    private func orderTerms(_ order: [(column: String, descending: Bool)], prefix: String = "") -> String {
+        order.map { "\(prefix)\($0.column) \($0.descending ? "DESC" : "ASC") NULLS LAST" }.joined(separator: ", ")
+    }
+
+    private mutating func add(_ body: String) -> String {
+        let name = "s\(counter)"
+        counter += 1
+        ctes.append("\(name) AS (\(body))")
+        return name
+    }
+
+    private func columnList(_ width: Int, prefix: String = "") -> String {
+        (0..<width).map { "\(prefix)c\($0)" }.joined(separator: ", ")
+    }
+
+    private func hidden(_ order: [(column: String, descending: Bool)], prefix: String = "") -> String {
+        order.map { ", \(prefix)\($0.column)" }.joined()
+    }
+
+    // MARK: - Steps
+
+    private mutating func relation(for plan: QueryPlan) throws(SQLUnsupported) -> Relation {
+        var current = try source(plan)
+        var input = plan.sourceSchema
+        var index = 0
+        while index < plan.steps.count {
+            let step = plan.steps[index]
+            defer { input = step.output }
+            let columns = Scope(name: { "c\($0)" }, types: input.fields.map(\.type))
+            switch step.stage {
+            case .filter(let condition):
+                let test = try predicate(condition, columns)
+                current.name = add("SELECT * FROM \(current.name) WHERE \(test)")
+            case .project(let expressions):
+                var items: [String] = []
+                for (position, expression) in expressions.enumerated() {
+                    items.append("\(try value(expression, columns)) AS c\(position)")
+                }
+                let list = items.isEmpty ? "" : items.joined(separator: ", ")
+                let carried = current.order.map(\.column).joined(separator: ", ")
+                let all = [list, carried].filter { !$0.isEmpty }.joined(separator: ", ")
+                current.name = add("SELECT \(all.isEmpty ? "NULL AS c0" : all) FROM \(current.name)")
+                current.width = expressions.count
+            case .sort(let keys):
+                // Later keys break ties of earlier sorts: `order by a order by b` sorts by b, then a
+                // (a stable sort keeps the earlier order among equal b).
+                var items: [String] = []
+                var order: [(column: String, descending: Bool)] = []
+                for (position, key) in keys.enumerated() {
+                    let column = "k\(counter)_\(position)"
+                    items.append("\(try value(key.0, columns)) AS \(column)")
+                    order.append((column, key.descending))
+                }
+                let previous = current.order
+                current.name = add("SELECT \(columnList(current.width))\(hidden(previous)), \(items.joined(separator: ", ")) FROM \(current.name)")
+                current.order = order + previous
+            case .limit(let count, let offset):
+                let orderBy = current.order.isEmpty ? "" : " ORDER BY " + orderTerms(current.order)
+                let limit = bind(.integer(count), type: .integer)
+                let skip = bind(.integer(offset), type: .integer)
+                current.name = add("SELECT * FROM \(current.name)\(orderBy) LIMIT \(limit) OFFSET \(skip)")
+            case .count:
+                current.name = add("SELECT COUNT(*) AS c0 FROM \(current.name)")
+                current.width = 1
+                current.order = []
+            case .distinct:
+                if current.order.isEmpty {
+                    current.name = add("SELECT DISTINCT * FROM \(current.name)")
+                } else {
+                    // The first of equal rows keeps its place: number the rows in order, keep the
+                    // smallest number of each distinct row, and order by it.
+                    let numbered = add(
+                        "SELECT \(columnList(current.width)), ROW_NUMBER() OVER (ORDER BY \(orderTerms(current.order))) AS r FROM \(current.name)")
+                    let groups = current.width == 0 ? "" : " GROUP BY " + columnList(current.width)
+                    let column = "k\(counter)_0"
+                    current.name = add("SELECT \(columnList(current.width))\(current.width == 0 ? "" : ", ")MIN(r) AS \(column) FROM \(numbered)\(groups)")
+                    current.order = [(column, false)]
+                }
+            case .aggregate(let keys, let aggregates, let outputs, let grouped):
+                var items: [String] = []
+                for (position, key) in keys.enumerated() {
+                    items.append("\(try value(key, columns)) AS g\(position)")
+                }
+                for (position, call) in aggregates.enumerated() {
+                    items.append("\(try aggregate(call, columns)) AS a\(position)")
+                }
+                let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
+                let inner = add("SELECT \(items.isEmpty ? "COUNT(*) AS a_" : items.joined(separator: ", ")) FROM \(current.name)\(groupBy)")
+                var keyTypes: [DataType] = []
+                for key in keys { keyTypes.append(type(of: key, in: columns)) }
+                let names = Scope(
+                    name: { $0 < keys.count ? "g\($0)" : "a\($0 - keys.count)" },
+                    types: keyTypes + aggregates.map { SQLGenerator.resultType(of: $0) })
+                var projected: [String] = []
+                for (position, output) in outputs.enumerated() {
+                    projected.append("\(try value(output, names)) AS c\(position)")
+                }
+                current.name = add("SELECT \(projected.isEmpty ? "NULL AS c0" : projected.joined(separator: ", ")) FROM \(inner)")
+                current.width = outputs.count
+                current.order = []
+            case .join(let join):
+                current = try self.join(current, join, leftTypes: input.fields.map(\.type))
+            }
+            index += 1
+        }
+        return current
+    }
+
+    /// The CTE that reads a plan's source, with each field as c0, c1, ….
+    private mutating func source(_ plan: QueryPlan) throws(SQLUnsupported) -> Relation {
+        switch plan.source {
+        case .table(let name):
+            if let table = tables(name) {
+                let items = table.columnNames.indices.map { index in
+                    dialect.readExpression(column: table.columnNames[index], declared: table.declaredTypes[index], as: table.schema.fields[index].type) + " AS c\(index)"
+                }
+                let body = "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")) FROM \(dialect.identifier(table.sqlName))"
+                return Relation(name: add(body), width: plan.sourceSchema.fields.count)
+            }
+            guard let temporary = temporaryName(name) else {
+                throw SQLUnsupported(reason: "'\(name)' is not in the database")
+            }
+            let items = plan.sourceSchema.fields.indices.map { index in
+                dialect.readExpression(column: "c\(index)", declared: dialect.columnType(plan.sourceSchema.fields[index].type), as: plan.sourceSchema.fields[index].type) + " AS c\(index)"
+            }
+            let body = "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")) FROM \(dialect.identifier(temporary))"
+            return Relation(name: add(body), width: plan.sourceSchema.fields.count)
+        case .range(let start, let stop):
+            let low = bind(.integer(start), type: .integer)
+            guard stop > start else {
+                return Relation(name: add("SELECT \(low) AS c0 WHERE 1 = 0"), width: 1)
+            }
+            let high = bind(.integer(stop - 1), type: .integer)
+            switch dialect {
+            case .postgresql:
+                return Relation(name: add("SELECT value AS c0 FROM generate_series(\(low), \(high)) AS value"), width: 1)
+            case .sqlite:
+                // A recursive CTE counts up; `c0 < high` stops before the largest integer overflows.
+                let name = "s\(counter)"
+                counter += 1
+                ctes.append("\(name)(c0) AS (SELECT \(low) UNION ALL SELECT c0 + 1 FROM \(name) WHERE c0 < \(high))")
+                recursive = true
+                return Relation(name: name, width: 1)
+            }
+        }
+    }
+
+    private mutating func join(_ left: Relation, _ join: QueryPlan.JoinPlan, leftTypes: [DataType]) throws(SQLUnsupported) -> Relation {
+        let right = try relation(for: join.right)
+        let width = left.width
+        let rightTypes = join.right.schema.fields.map(\.type)
+        let leftColumns = Scope(name: { "l.c\($0)" }, types: leftTypes)
+        let rightColumns = Scope(name: { "r.c\($0)" }, types: rightTypes)
+        let combined = Scope(name: { $0 < width ? "l.c\($0)" : "r.c\($0 - width)" }, types: leftTypes + rightTypes)
+        var conditions: [String] = []
+        for (leftKey, rightKey) in zip(join.leftKeys, join.rightKeys) {
+            conditions.append(try comparison(.equal, leftKey, rightKey, leftColumns, rightColumns))
+        }
+        if let residual = join.residual {
+            conditions.append(try predicate(residual, combined))
+        }
+        let on = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
+        let items = (0..<left.width).map { "l.c\($0) AS c\($0)" } + (0..<right.width).map { "r.c\($0) AS c\(width + $0)" }
+        let carried = left.order.map { ", l.\($0.column) AS \($0.column)" }.joined()
+        let name = add(
+            "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(carried) FROM \(left.name) AS l \(join.isLeft ? "LEFT JOIN" : "JOIN") \(right.name) AS r ON \(on)")
+        return Relation(name: name, width: left.width + right.width, order: left.order)
+    }
+
+    // MARK: - Expressions
+
+    /// A placeholder for a value.
+    private mutating func bind(_ value: Value, type: DataType) -> String {
+        bindings.append(value)
+        return dialect.placeholder(bindings.count, type: type)
+    }
+
+    /// The Byline type of a bound value, for its placeholder's cast.
+    private func type(of value: Value) -> DataType {
+        switch value {
+        case .null: return .null
+        case .integer: return .integer
+        case .float: return .float
+        case .string: return .string
+        case .bool: return .bool
+        case .date: return .date
+        case .list: return .list(.null)
+        }
+    }
+
+    /// A test that is true or false, never null.
+    private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        switch expression {
+        case .and(let a, let b): return "(\(try predicate(a, columns)) AND \(try predicate(b, columns)))"
+        case .or(let a, let b): return "(\(try predicate(a, columns)) OR \(try predicate(b, columns)))"
+        case .not(let a): return "(NOT \(try predicate(a, columns)))"
+        case .literal(let value): return value == .bool(true) ? "(1 = 1)" : "(1 = 0)"
+        case .compare, .contains, .member, .isNull, .matches:
+            return try value(expression, columns)  // never null already
+        case .call(let function, _, _) where function.isTest:
+            return try value(expression, columns)
+        default:
+            let test = try value(expression, columns)
+            switch dialect {
+            case .postgresql: return "COALESCE(\(test), FALSE)"
+            case .sqlite: return "COALESCE(\(test), 0)"
+            }
+        }
+    }
+
+    /// `a op b` with null operands false; integers and floats compare by exact value.
+    private mutating func comparison(
+        _ op: BinaryOperator, _ lhs: BoundExpression, _ rhs: BoundExpression, _ left: Scope, _ right: Scope
+    ) throws(SQLUnsupported) -> String {
+        var a = try value(lhs, left)
+        var b = try value(rhs, right)
+        let types = (type(of: lhs, in: left), type(of: rhs, in: right))
+        if dialect == .postgresql, (types == (.integer, .float) || types == (.float, .integer)) {
+            // bigint against double precision compares as doubles in PostgreSQL (2^53 + 1 equal to
+            // 2^53); numeric compares exactly, as Byline does.
+            a = "CAST(\(a) AS numeric)"
+            b = "CAST(\(b) AS numeric)"
+        }
+        let false_ = dialect == .postgresql ? "FALSE" : "0"
+        return "COALESCE(\(a) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(b), \(false_))"
+    }
+
+    private var falseLiteral: String { dialect == .postgresql ? "FALSE" : "0" }
+
+    /// An expression's value (null where Byline's is null).
+    private mutating func value(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        switch expression {
+        case .literal(let constant):
+            if constant.isNull { return "NULL" }
+            return bind(constant, type: type(of: constant))
+        case .column(let index):
+            return columns.name(index)
+        case .compare(let op, let a, let b):
+            if case .list = type(of: a, in: columns), op != .equal, op != .notEqual {
+                throw SQLUnsupported(reason: "lists are ordered only in Byline's own engine")
+            }
+            return try comparison(op, a, b, columns, columns)
+        case .and, .or, .not:
+            return try predicate(expression, columns)
+        case .contains(let a, let b):
+            return try call(.contains, [a, b], columns)
+        case .member(let a, let list):
+            let needle = try value(a, columns)
+            if case .literal(.list(let choices)) = list {
+                let present = choices.filter { !$0.isNull }
+                if present.isEmpty { return "(1 = 0)" }
+                var marks: [String] = []
+                for choice in present { marks.append(bind(choice, type: type(of: choice))) }
+                return "COALESCE(\(needle) IN (\(marks.joined(separator: ", "))), \(falseLiteral))"
+            }
+            if case .makeList(let items) = list {
+                if items.isEmpty { return "(1 = 0)" }
+                var parts: [String] = []
+                for item in items { parts.append(try value(item, columns)) }
+                return "COALESCE(\(needle) IN (\(parts.joined(separator: ", "))), \(falseLiteral))"
+            }
+            let elements = try value(list, columns)
+            switch dialect {
+            case .postgresql:
+                return "COALESCE(EXISTS (SELECT 1 FROM jsonb_array_elements(\(elements)) AS e(v) WHERE e.v = to_jsonb(\(needle))), FALSE)"
+            case .sqlite:
+                return "COALESCE(EXISTS (SELECT 1 FROM json_each(\(elements)) AS e WHERE e.value = \(needle)), 0)"
+            }
+        case .isNull(let a):
+            return "(\(try value(a, columns)) IS NULL)"
+        case .makeList(let items):
+            var parts: [String] = []
+            for item in items { parts.append(try value(item, columns)) }
+            return dialect == .postgresql ? "jsonb_build_array(\(parts.joined(separator: ", ")))" : "json_array(\(parts.joined(separator: ", ")))"
+        case .arithmetic(let op, let a, let b, let type, _):
+            return try arithmetic(op, a, b, type: type, columns)
+        case .negate(let a, _):
+            let operand = try value(a, columns)
+            return dialect == .postgresql ? "(- \(operand))" : "byline_negate(\(operand))"
+        case .canonical(let a, let index):
+            let operand = try value(a, columns)
+            guard !index.isEmpty else { return operand }
+            guard index.count <= 2_000 else {
+                throw SQLUnsupported(reason: "matching names by their aliases needs \(index.count) names, too many to send with a query")
+            }
+            var cases = ""
+            for (name, canonical) in index.sorted(by: { $0.key < $1.key }) {
+                cases += " WHEN \(bind(.string(name), type: .string)) THEN \(bind(.string(canonical), type: .string))"
+            }
+            let lowered = dialect == .postgresql ? "lower(\(operand) COLLATE \"default\")" : "byline_lower(\(operand))"
+            return "(CASE \(lowered)\(cases) ELSE \(operand) END)"
+        case .call(let function, let arguments, _):
+            return try call(function, arguments, columns)
+        case .userCall(let function, _):
+            throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
+        case .matches(let a, let pattern):
+            let operand = try value(a, columns)
+            let regex = bind(.string(pattern), type: .string)
+            switch dialect {
+            case .postgresql: return "COALESCE(\(operand) ~ ('^(?:' || \(regex) || ')$'), FALSE)"
+            case .sqlite: return "byline_matches(\(operand), \(regex))"
+            }
+        }
+    }
+
+    /// The Byline type of an expression over columns of the given types.
+    private func type(of expression: BoundExpression, in scope: Scope) -> DataType {
+        switch expression {
+        case .literal(let value): return type(of: value)
+        case .column(let index): return scope.type(index)
+        case .compare, .and, .or, .not, .contains, .member, .isNull, .matches: return .bool
+        case .makeList(let items):
+            return .list(items.reduce(DataType.null) { $0.unified(with: type(of: $1, in: scope)) ?? $0 })
+        case .arithmetic(_, _, _, let type, _): return type
+        case .negate(let operand, _), .canonical(let operand, _): return type(of: operand, in: scope)
+        case .call(let function, let arguments, _):
+            let types = arguments.map { type(of: $0, in: scope) }
+            if case .success(let result) = function.resultType(for: types) { return result }
+            return .null
+        case .userCall: return .null
+        }
+    }
+
+    /// The type of an aggregate's result.
+    static func resultType(of call: AggregateCall) -> DataType {
+        switch call.kind {
+        case .countRows, .count, .countDistinct: return .integer
+        case .sum: return call.argumentType == .float ? .float : .integer
+        case .avg: return .float
+        case .min, .max: return call.argumentType
+        case .list: return .list(call.argumentType)
+        }
+    }
+
+    private mutating func arithmetic(
+        _ op: BinaryOperator, _ lhs: BoundExpression, _ rhs: BoundExpression, type: DataType, _ columns: Scope
+    ) throws(SQLUnsupported) -> String {
+        let a = try value(lhs, columns)
+        let b = try value(rhs, columns)
+        if type == .string { return "(\(a) || \(b))" }
+        switch dialect {
+        case .sqlite:
+            // SQLite's own operators turn an overflowing integer into a float; Byline's functions
+            // (registered on the connection) raise the error Byline's engine does.
+            let name: String
+            switch op {
+            case .add: name = "byline_add"
+            case .subtract: name = "byline_subtract"
+            case .multiply: name = "byline_multiply"
+            case .divide: name = "byline_divide"
+            default: name = "byline_remainder"
+            }
+            return "\(name)(\(a), \(b))"
+        case .postgresql:
+            if op == .divide {
+                return "(CAST(\(a) AS double precision) / NULLIF(CAST(\(b) AS double precision), 0))"
+            }
+            if type == .integer {
+                return op == .remainder ? "(\(a) % NULLIF(\(b), 0))" : "(\(a) \(op.rawValue) \(b))"
+            }
+            if op == .remainder {
+                throw SQLUnsupported(reason: "PostgreSQL has no exact remainder of floats ('%' of floats runs only in Byline's own engine)")
+            }
+            return "(CAST(\(a) AS double precision) \(op.rawValue) CAST(\(b) AS double precision))"
+        }
+    }
+
+    private mutating func call(_ function: ScalarFunction, _ arguments: [BoundExpression], _ columns: Scope) throws(SQLUnsupported) -> String {
+        var values: [String] = []
+        for argument in arguments { values.append(try value(argument, columns)) }
+        if dialect == .sqlite {
+            switch function {
+            case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
+            case .widenToFloat: return "CAST(\(values[0]) AS REAL)"
+            case .abs: return "abs(\(values[0]))"  // SQLite's abs raises "integer overflow" for the smallest integer
+            case .length:
+                if case .list = type(of: arguments[0], in: columns) { return "json_array_length(\(values[0]))" }
+                return "byline_length(\(values[0]))"
+            default:
+                // Byline's own functions, registered on the connection (see HostFunction).
+                let name = function == .equalIgnoringCase ? "equal_ignoring_case" : function.rawValue
+                let call = "byline_\(name)(\(values.joined(separator: ", ")))"
+                return function.isTest ? "COALESCE(\(call), 0)" : call
+            }
+        }
+        let x = values[0]
+        switch function {
+        case .lower: return "lower(\(x) COLLATE \"default\") COLLATE \"C\""
+        case .upper: return "upper(\(x) COLLATE \"default\") COLLATE \"C\""
+        case .length:
+            return "CAST(char_length(\(x)) AS bigint)"
+        case .trim:
+            let spaces = bind(.string(SQLGenerator.whiteSpace), type: .string)
+            return "btrim(\(x), \(spaces))"
+        case .substr:
+            let start = values[1]
+            let first = "GREATEST(\(start), 1)"
+            guard values.count == 3 else {
+                return "substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer))"
+            }
+            let length = values[2]
+            // Byline's substr is SQL's SUBSTRING on scalars: characters from start to start + length,
+            // counted without overflow (in numeric) and clamped to what a string can hold.
+            let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
+            return "(CASE WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
+        case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
+        case .abs: return "abs(\(x))"
+        case .round:
+            if values.count == 1 {
+                if type(of: arguments[0], in: columns) == .integer { return x }
+                return "CAST(round(CAST(\(x) AS numeric)) AS double precision)"
+            }
+            // Digits past 30 either way are taken as 30, as Byline's round does.
+            let digits = "CAST(LEAST(GREATEST(\(values[1]), -30), 30) AS integer)"
+            return "(CASE WHEN \(x) IN ('Infinity', '-Infinity') THEN CAST(\(x) AS double precision) ELSE CAST(round(CAST(\(x) AS numeric), \(digits)) AS double precision) END)"
+        case .year:
+            return "(CASE WHEN left(\(x), 1) = '-' THEN NULL ELSE CAST(substr(\(x), 1, 4) AS bigint) END)"
+        case .month:
+            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
+        case .day:
+            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
+        case .contains:
+            return "COALESCE(strpos(lower(\(x) COLLATE \"default\"), lower(\(values[1]) COLLATE \"default\")) > 0, FALSE)"
+        case .startsWith:
+            return "COALESCE(starts_with(\(x), \(values[1])), FALSE)"
+        case .endsWith:
+            return "COALESCE(right(\(x), char_length(\(values[1]))) = \(values[1]), FALSE)"
+        case .equalIgnoringCase:
+            return "COALESCE(lower(\(x) COLLATE \"default\") = lower(\(values[1]) COLLATE \"default\"), FALSE)"
+        case .widenToFloat:
+            return "CAST(\(x) AS double precision)"
+        }
+    }
+
+    /// The white space Byline's `trim` removes (Unicode's White_Space property).
+    static let whiteSpace: String = {
+        var text = ""
+        for value in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+            0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] as [UInt32]
+        {
+            if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
+        }
+        return text
+    }()
+
+    private mutating func aggregate(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
+        guard let argument = call.argument else { return "COUNT(*)" }
+        let x = try value(argument, columns)
+        switch call.kind {
+        case .countRows: return "COUNT(*)"
+        case .count: return "COUNT(\(x))"
+        case .countDistinct: return "COUNT(DISTINCT \(x))"
+        case .sum:
+            if call.argumentType == .float {
+                return dialect == .postgresql ? "SUM(CAST(\(x) AS double precision))" : "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)"
+            }
+            // PostgreSQL sums bigints into numeric, which never overflows: cast back, so a sum past
+            // the largest integer is an error, as in Byline. SQLite's SUM raises it itself.
+            return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
+        case .avg:
+            return dialect == .postgresql ? "CAST(AVG(\(x)) AS double precision)" : "AVG(\(x))"
+        case .min: return "MIN(\(x))"
+        case .max: return "MAX(\(x))"
+        case .list:
+            switch dialect {
+            case .postgresql: return "COALESCE(jsonb_agg(\(x)), '[]'::jsonb)"
+            case .sqlite:
+                if case .list = call.argumentType { return "json_group_array(json(\(x)))" }
+                return "json_group_array(\(x))"
+            }
+        }
+    }
+}
+

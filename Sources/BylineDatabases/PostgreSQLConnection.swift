@@ -1,0 +1,193 @@
+// PostgreSQL through libpq, the server's own C client: connection strings and URIs, the PG*
+// environment variables, rows streamed one at a time (single-row mode) and COPY for loading.
+
+import Byline
+import CPostgreSQL
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A connection to a PostgreSQL server.
+///
+/// Not thread-safe: one session uses it from one thread at a time, as libpq requires.
+public final class PostgreSQLConnection: DatabaseConnection {
+    public let dialect = SQLDialect.postgresql
+    public let location: String
+    private var connection: OpaquePointer?
+
+    /// Connects with a libpq connection string or URI (`postgresql://user@host/db`,
+    /// `postgres:///db?host=/socket/dir`, `dbname=x host=y`); what it leaves out comes from the
+    /// PG* environment variables, as for psql.
+    public init(_ conninfo: String) throws(DatabaseError) {
+        connection = PQconnectdb(conninfo)
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            let reason = connection.map { PostgreSQLConnection.firstLine(String(cString: PQerrorMessage($0))) } ?? "out of memory"
+            PQfinish(connection)
+            self.connection = nil
+            throw DatabaseError(
+                "cannot connect to PostgreSQL: \(reason)",
+                help: "check the address (postgresql://USER@HOST:PORT/DATABASE or postgres:///DATABASE?host=/socket/dir) and that the server is running")
+        }
+        let database = String(cString: PQdb(connection))
+        let host = String(cString: PQhost(connection))
+        location = "PostgreSQL database \(database) on \(host.hasPrefix("/") ? "the socket in \(host)" : host)"
+        PQsetClientEncoding(connection, "UTF8")
+        // Dates in ISO form, floats printed so they read back exactly.
+        try execute("SET DateStyle TO ISO; SET extra_float_digits TO 1; SET client_min_messages TO warning", bindings: [])
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let connection { PQfinish(connection) }
+        connection = nil
+    }
+
+    private func handle() throws(DatabaseError) -> OpaquePointer {
+        guard let connection else { throw DatabaseError("the connection to PostgreSQL is closed", help: "open it again with .open") }
+        return connection
+    }
+
+    /// Runs `body` with the values as C strings (null for SQL null), as libpq's text format takes them.
+    private func withParameters<T>(_ values: [Value], _ body: ([UnsafePointer<CChar>?]) throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+        let copies: [UnsafeMutablePointer<CChar>?] = values.map { value in DatabaseCatalog.text(of: value).flatMap { strdup($0) } }
+        defer { copies.forEach { free($0) } }
+        return try body(copies.map { $0.map { UnsafePointer($0) } })
+    }
+
+    public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
+        let connection = try handle()
+        // Without values, PQexec (which takes several statements at once); with them, PQexecParams.
+        let result = bindings.isEmpty ? PQexec(connection, sql) : try withParameters(bindings) { (parameters) throws(DatabaseError) -> OpaquePointer? in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(of: result) }
+    }
+
+    public func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        let connection = try handle()
+        let sent = try withParameters(bindings) { (parameters) throws(DatabaseError) -> Int32 in
+            PQsendQueryParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
+        }
+        guard sent == 1 else { throw DatabaseError("PostgreSQL: " + PostgreSQLConnection.firstLine(String(cString: PQerrorMessage(connection)))) }
+        PQsetSingleRowMode(connection)
+        var failure: DatabaseError?
+        var values: [Value] = []
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }  // drain what is left, so the connection is ready again
+            let status = PQresultStatus(result)
+            if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK { continue }
+            guard status == PGRES_SINGLE_TUPLE else {
+                failure = error(of: result)
+                continue
+            }
+            if cancellation?.isCancelled == true {
+                failure = DatabaseError("cancelled")
+                if let cancel = PQgetCancel(connection) {
+                    var buffer = [CChar](repeating: 0, count: 256)
+                    PQcancel(cancel, &buffer, 256)
+                    PQfreeCancel(cancel)
+                }
+                continue
+            }
+            values.removeAll(keepingCapacity: true)
+            for (column, type) in types.enumerated() {
+                if PQgetisnull(result, 0, Int32(column)) == 1 {
+                    values.append(.null)
+                    continue
+                }
+                let text = String(cString: PQgetvalue(result, 0, Int32(column)))
+                guard let value = DatabaseCatalog.decode(text: text, as: type) else {
+                    failure = DatabaseError(
+                        "PostgreSQL returned \(Value.string(text).literal) for field \(column + 1), which is not \(type == .integer ? "an" : "a") \(type)")
+                    break
+                }
+                values.append(value)
+            }
+            if failure == nil {
+                do {
+                    try row(values)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    public func copy(_ table: Table, into name: String) throws(DatabaseError) {
+        let connection = try handle()
+        let start = PQexec(connection, "COPY \(dialect.identifier(name)) FROM STDIN")
+        let status = PQresultStatus(start)
+        defer { PQclear(start) }
+        guard status == PGRES_COPY_IN else { throw error(of: start) }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        var failed = false
+        func flush() {
+            guard !buffer.isEmpty, !failed else { return }
+            let sent = buffer.withUnsafeBufferPointer { bytes in
+                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    PQputCopyData(connection, $0, Int32(bytes.count))
+                }
+            }
+            if sent != 1 { failed = true }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        let fields = table.schema.fields.count
+        for row in 0..<table.rowCount {
+            for field in 0..<fields {
+                if field > 0 { buffer.append(0x09) }
+                guard let text = DatabaseCatalog.text(of: table.value(row: row, field: field)) else {
+                    buffer.append(contentsOf: [0x5C, 0x4E])  // \N
+                    continue
+                }
+                // COPY's text format: backslash, tab, newline and carriage return escaped.
+                for byte in text.utf8 {
+                    switch byte {
+                    case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
+                    case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
+                    case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
+                    case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
+                    default: buffer.append(byte)
+                    }
+                }
+            }
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 { flush() }
+        }
+        flush()
+        PQputCopyEnd(connection, failed ? "the copy was interrupted" : nil)
+        var failure: DatabaseError?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result) }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+    }
+
+    /// The server's message for a failed result; an integer overflow is said in Byline's words.
+    private func error(of result: OpaquePointer?) -> DatabaseError {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? PostgreSQLConnection.firstLine(String(cString: PQresultErrorMessage(result)))
+        if state == "22003", primary.contains("bigint") || primary.contains("integer") {
+            return DatabaseError(
+                "integer overflow (PostgreSQL: \(primary))",
+                help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
+        }
+        if state == "57014" { return DatabaseError("cancelled") }
+        return DatabaseError("PostgreSQL: \(primary)")
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.split(whereSeparator: \.isNewline).first ?? "")
+    }
+}

@@ -1,0 +1,211 @@
+// SQLite through the system library: a database file (or memory), with Byline's own functions
+// registered so generated SQL keeps Byline's meaning (see HostFunction).
+
+import Byline
+import CSQLite
+
+/// A connection to an SQLite database file.
+///
+/// Not thread-safe: one session uses it from one thread at a time.
+public final class SQLiteConnection: DatabaseConnection {
+    public let dialect = SQLDialect.sqlite
+    public let location: String
+    private var database: OpaquePointer?
+
+    /// Opens (or creates) a database file; ":memory:" for one in memory.
+    public init(path: String) throws(DatabaseError) {
+        var handle: OpaquePointer?
+        let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        guard status == SQLITE_OK, let handle else {
+            let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw DatabaseError("cannot open SQLite database '\(path)': \(reason)", help: "check the path and that you may write to its folder")
+        }
+        database = handle
+        location = path == ":memory:" ? "SQLite database in memory" : "SQLite database \(path)"
+        for function in HostFunction.sqlite {
+            let box = Unmanaged.passRetained(FunctionBox(function)).toOpaque()
+            sqlite3_create_function_v2(
+                handle, function.name, Int32(function.arity), SQLITE_UTF8 | SQLITE_DETERMINISTIC, box,
+                { context, count, arguments in
+                    guard let context, let data = sqlite3_user_data(context) else { return }
+                    let function = Unmanaged<FunctionBox>.fromOpaque(data).takeUnretainedValue().function
+                    var values: [Value] = []
+                    for index in 0..<Int(count) {
+                        values.append(SQLiteConnection.value(of: arguments?[index]))
+                    }
+                    switch function.apply(values) {
+                    case .success(let result): SQLiteConnection.setResult(result, in: context)
+                    case .failure(let error): sqlite3_result_error(context, error.message, -1)
+                    }
+                }, nil, nil,
+                { data in
+                    if let data { Unmanaged<FunctionBox>.fromOpaque(data).release() }
+                })
+        }
+        // Verify the file is a database now, with a clear message, rather than at the first query.
+        do {
+            try query("SELECT count(*) FROM sqlite_schema", bindings: [], types: [.integer], cancellation: nil) { _ in }
+        } catch {
+            sqlite3_close(handle)
+            database = nil
+            throw DatabaseError("cannot open SQLite database '\(path)': \(error.message)", help: "is it an SQLite database file?")
+        }
+    }
+
+    private final class FunctionBox {
+        let function: HostFunction
+        init(_ function: HostFunction) { self.function = function }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let database { sqlite3_close_v2(database) }
+        database = nil
+    }
+
+    private func handle() throws(DatabaseError) -> OpaquePointer {
+        guard let database else { throw DatabaseError("the SQLite database is closed", help: "open it again with .open") }
+        return database
+    }
+
+    private var lastError: DatabaseError {
+        let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
+        if message.contains("integer overflow") {
+            return DatabaseError(message, help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
+        }
+        return DatabaseError("SQLite: \(message)")
+    }
+
+    private func prepare(_ sql: String) throws(DatabaseError) -> OpaquePointer {
+        let database = try handle()
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            let failure = lastError
+            sqlite3_finalize(statement)
+            throw failure
+        }
+        return statement
+    }
+
+    private func bind(_ values: [Value], to statement: OpaquePointer) {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(statement, index)
+            case .integer(let number): sqlite3_bind_int64(statement, index, Int64(number))
+            case .float(let number): sqlite3_bind_double(statement, index, number)
+            case .bool(let flag): sqlite3_bind_int64(statement, index, flag ? 1 : 0)
+            default:
+                let text = DatabaseCatalog.text(of: value) ?? ""
+                _ = text.withCString { byline_sqlite3_bind_text(statement, index, $0, Int32(text.utf8.count)) }
+            }
+        }
+    }
+
+    public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
+        let database = try handle()
+        if bindings.isEmpty {
+            var message: UnsafeMutablePointer<CChar>?
+            guard sqlite3_exec(database, sql, nil, nil, &message) == SQLITE_OK else {
+                let text = message.map { String(cString: $0) } ?? "unknown error"
+                sqlite3_free(message)
+                throw DatabaseError("SQLite: \(text)")
+            }
+            return
+        }
+        let statement = try prepare(sql)
+        defer { sqlite3_finalize(statement) }
+        bind(bindings, to: statement)
+        var status = sqlite3_step(statement)
+        while status == SQLITE_ROW { status = sqlite3_step(statement) }
+        guard status == SQLITE_DONE else { throw lastError }
+    }
+
+    public func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        let statement = try prepare(sql)
+        defer { sqlite3_finalize(statement) }
+        bind(bindings, to: statement)
+        var values: [Value] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw lastError }
+            if cancellation?.isCancelled == true { throw DatabaseError("cancelled") }
+            values.removeAll(keepingCapacity: true)
+            for (column, type) in types.enumerated() {
+                let raw = SQLiteConnection.value(of: sqlite3_column_value(statement, Int32(column)))
+                guard let value = DatabaseCatalog.coerce(raw, to: type) else {
+                    throw DatabaseError("SQLite returned \(raw.literal) for field \(column + 1), which is not \(type == .integer ? "an" : "a") \(type)")
+                }
+                values.append(value)
+            }
+            try row(values)
+        }
+    }
+
+    public func copy(_ table: Table, into name: String) throws(DatabaseError) {
+        let fields = table.schema.fields.count
+        let marks = (1...max(fields, 1)).map { "?\($0)" }.joined(separator: ", ")
+        try execute("BEGIN", bindings: [])
+        do throws(DatabaseError) {
+            let statement = try prepare("INSERT INTO \(dialect.identifier(name)) VALUES (\(marks))")
+            defer { sqlite3_finalize(statement) }
+            var values: [Value] = []
+            for row in 0..<table.rowCount {
+                values.removeAll(keepingCapacity: true)
+                for field in 0..<fields { values.append(table.value(row: row, field: field)) }
+                sqlite3_reset(statement)
+                bind(values, to: statement)
+                guard sqlite3_step(statement) == SQLITE_DONE else { throw lastError }
+            }
+            try execute("COMMIT", bindings: [])
+        } catch {
+            try? execute("ROLLBACK", bindings: [])
+            throw error
+        }
+    }
+
+    /// A value as SQLite holds it.
+    static func value(of handle: OpaquePointer?) -> Value {
+        switch sqlite3_value_type(handle) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite3_value_int64(handle)))
+        case SQLITE_FLOAT:
+            let number = sqlite3_value_double(handle)
+            return number.isNaN ? .null : .float(number)
+        case SQLITE_NULL: return .null
+        default:
+            let length = Int(sqlite3_value_bytes(handle))
+            guard let text = sqlite3_value_text(handle) else { return .string("") }
+            return .string(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        }
+    }
+
+    static func setResult(_ value: Value, in context: OpaquePointer) {
+        switch value {
+        case .null: sqlite3_result_null(context)
+        case .integer(let number): sqlite3_result_int64(context, Int64(number))
+        case .float(let number): sqlite3_result_double(context, number)
+        case .bool(let flag): sqlite3_result_int64(context, flag ? 1 : 0)
+        default:
+            let text = DatabaseCatalog.text(of: value) ?? ""
+            text.withCString { byline_sqlite3_result_text(context, $0, Int32(text.utf8.count)) }
+        }
+    }
+}
+
+/// Opens a database by how it is written: a `postgresql://` or `postgres://` URI or a libpq
+/// connection string (`dbname=…`) for PostgreSQL, anything else a path of an SQLite file.
+public func openDatabase(_ location: String) throws(DatabaseError) -> DatabaseConnection {
+    let lowered = location.lowercased()
+    if lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:") || lowered.contains("dbname=") || lowered.contains("host=") {
+        return try PostgreSQLConnection(location)
+    }
+    var path = location
+    if lowered.hasPrefix("sqlite:") { path = String(location.dropFirst("sqlite:".count)) }
+    return try SQLiteConnection(path: path)
+}
