@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
-        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "CSQLite", "TestSupport"]),
+        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

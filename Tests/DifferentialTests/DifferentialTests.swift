@@ -6,6 +6,7 @@
 // (which sets BYLINE_DIFF_FIRST_SEED, BYLINE_DIFF_SEEDS and BYLINE_DIFF_QUERIES).
 
 import Byline
+import BylineDatabases
 import Testing
 import TestSupport
 
@@ -72,6 +73,58 @@ import TestSupport
         // The generator must mostly make queries that both engines answer.
         #expect(overflows * 5 < compared, "\(overflows) of \(compared) queries overflowed")
         print("differential: \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(mismatches.count) differ")
+    }
+
+    /// The same random queries through Byline's engine, and compiled to SQL and run in SQLite and
+    /// in PostgreSQL (BYLINE_POSTGRES, which `Scripts/with-postgres` sets): one answer required.
+    @Test func databasesGiveBylinesAnswers() throws {
+        let settings = Settings.fromEnvironment()
+        let postgres = try PostgresForTests.connect(schema: "differential") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        var compared = 0
+        var skipped = 0
+        var floatRange = 0
+        var mismatches: [String] = []
+        for seed in settings.firstSeed..<(settings.firstSeed + UInt64(settings.seeds)) {
+            var random = SplitMix64(state: seed)
+            let tables = RandomTables(random: &random)
+            let native = Session(tables: [])
+            tables.register(in: native)
+            var engines: [(String, Session)] = [("native", native)]
+            for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+                let session = Session(tables: [])
+                try session.open(connection)
+                for table in tables.tables { try session.store(table, as: table.schema.name) }
+                engines.append((name, session))
+            }
+            var generator = QueryGenerator(seed: seed &* 7919)
+            for number in 0..<settings.queries {
+                let query = generator.query()
+                let expected = DifferentialTests.run(query.byline, in: native)
+                if case .overflow = expected {
+                    skipped += 1
+                    continue
+                }
+                compared += 1
+                for (name, session) in engines.dropFirst() {
+                    let answer = DifferentialTests.run(query.byline, in: session)
+                    // PostgreSQL stops a float result past ±1.8e308 (or below the smallest double)
+                    // with an error, where Byline gives infinity or 0 (README, "SQL backends").
+                    if name == "postgresql", case .failure(let message) = answer, message.contains("value out of range: overflow") || message.contains("value out of range: underflow") {
+                        floatRange += 1
+                        continue
+                    }
+                    if let difference = DifferentialTests.difference(expected, answer, ordered: query.ordered) {
+                        mismatches.append("seed \(seed), query \(number), \(name):\n  byline: \(query.byline)\n  \(difference)")
+                    }
+                }
+            }
+            engines[1].1.closeDatabase()  // SQLite's, in memory; PostgreSQL's tables are replaced by the next seed's
+        }
+        let report = "\(mismatches.count) answers differ:\n" + mismatches.prefix(20).joined(separator: "\n")
+        #expect(mismatches.isEmpty, Comment(rawValue: report))
+        print("databases: \(compared) queries answered alike natively, in SQLite and in PostgreSQL (\(skipped) overflowed natively, \(floatRange) stopped by PostgreSQL's float range), \(mismatches.count) differ")
+        #expect(floatRange * 10 < compared, "\(floatRange) of \(compared) queries stopped by PostgreSQL's float range")
     }
 
     static func run(_ text: String, in session: Session) -> Outcome {

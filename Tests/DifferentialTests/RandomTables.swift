@@ -76,12 +76,16 @@ struct RandomTables {
         }
     }
 
+    /// Both tables, as Byline tables.
+    var tables: [Table] {
+        [("t", t), ("v", v)].map { name, rows in
+            Table(schema: TableSchema(name: name, fields: RandomTables.fields.map { Field(name: $0.name, type: $0.kind.dataType) }), rows: rows)
+        }
+    }
+
     /// Registers both tables in a Byline session.
     func register(in session: Session) {
-        for (name, rows) in [("t", t), ("v", v)] {
-            let schema = TableSchema(name: name, fields: RandomTables.fields.map { Field(name: $0.name, type: $0.kind.dataType) })
-            session.register(Table(schema: schema, rows: rows))
-        }
+        for table in tables { session.register(table) }
     }
 
     /// Creates and fills both tables in SQLite.

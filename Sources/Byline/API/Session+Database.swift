@@ -150,16 +150,17 @@ extension Session {
     /// temporary tables they are sent as.
     private func generator(for plan: QueryPlan, sending: inout [(Table, String)]) -> SQLGenerator? {
         guard let database else { return nil }
-        var sent: [String: String] = [:]
+        var sent: [String: DatabaseTable] = [:]
         for name in Session.sources(of: plan) where databaseTable(named: name) == nil {
             if let table = table(named: name), sent[name] == nil {
                 let temporary = "byline_session_" + name
-                sent[name] = temporary
+                sent[name] = DatabaseTable(
+                    schema: table.schema, sqlName: temporary, columnNames: table.schema.fields.map(\.name),
+                    declaredTypes: table.schema.fields.map { database.dialect.columnType($0.type) })
                 sending.append((table, temporary))
             }
         }
-        return SQLGenerator(
-            dialect: database.dialect, tables: { [self] in databaseTable(named: $0) }, temporaryName: { sent[$0] })
+        return SQLGenerator(dialect: database.dialect, tables: { [self] in databaseTable(named: $0) ?? sent[$0] })
     }
 
     /// What `explain` adds for a plan that runs in the database: the SQL, line by line, and its values.

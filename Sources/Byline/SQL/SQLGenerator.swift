@@ -33,10 +33,8 @@ public struct SQLUnsupported: Error, Sendable {
 /// Turns query plans into SQL for one dialect.
 struct SQLGenerator {
     let dialect: SQLDialect
-    /// A database table by its Byline name; nil for a table that lives in the session.
+    /// A database table by its Byline name (or the temporary table a session's table is sent as).
     let tables: (String) -> DatabaseTable?
-    /// The SQL name of a session table sent to the database for this query.
-    let temporaryName: (String) -> String?
 
     private var ctes: [String] = []
     private var bindings: [Value] = []
@@ -44,10 +42,9 @@ struct SQLGenerator {
     /// Whether a CTE refers to itself (SQLite's `range`), which needs `WITH RECURSIVE`.
     private var recursive = false
 
-    init(dialect: SQLDialect, tables: @escaping (String) -> DatabaseTable?, temporaryName: @escaping (String) -> String? = { _ in nil }) {
+    init(dialect: SQLDialect, tables: @escaping (String) -> DatabaseTable?) {
         self.dialect = dialect
         self.tables = tables
-        self.temporaryName = temporaryName
     }
 
     /// The most bind parameters a statement may have (SQLite's default limit is 32,766;
@@ -206,14 +203,7 @@ struct SQLGenerator {
                 let body = "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")) FROM \(dialect.identifier(table.sqlName))"
                 return Relation(name: add(body), width: plan.sourceSchema.fields.count)
             }
-            guard let temporary = temporaryName(name) else {
-                throw SQLUnsupported(reason: "'\(name)' is not in the database")
-            }
-            let items = plan.sourceSchema.fields.indices.map { index in
-                dialect.readExpression(column: "c\(index)", declared: dialect.columnType(plan.sourceSchema.fields[index].type), as: plan.sourceSchema.fields[index].type) + " AS c\(index)"
-            }
-            let body = "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")) FROM \(dialect.identifier(temporary))"
-            return Relation(name: add(body), width: plan.sourceSchema.fields.count)
+            throw SQLUnsupported(reason: "'\(name)' is not in the database")
         case .range(let start, let stop):
             let low = bind(.integer(start), type: .integer)
             guard stop > start else {
@@ -301,17 +291,28 @@ struct SQLGenerator {
     private mutating func comparison(
         _ op: BinaryOperator, _ lhs: BoundExpression, _ rhs: BoundExpression, _ left: Scope, _ right: Scope
     ) throws(SQLUnsupported) -> String {
-        var a = try value(lhs, left)
-        var b = try value(rhs, right)
+        let a = try value(lhs, left)
+        let b = try value(rhs, right)
         let types = (type(of: lhs, in: left), type(of: rhs, in: right))
-        if dialect == .postgresql, (types == (.integer, .float) || types == (.float, .integer)) {
-            // bigint against double precision compares as doubles in PostgreSQL (2^53 + 1 equal to
-            // 2^53); numeric compares exactly, as Byline does.
-            a = "CAST(\(a) AS numeric)"
-            b = "CAST(\(b) AS numeric)"
+        if dialect == .postgresql, types == (.integer, .float) {
+            return "COALESCE(\(SQLGenerator.exactOrder(integer: a, float: b)) \(op.rawValue == "!=" ? "<>" : op.rawValue) 0, FALSE)"
+        }
+        if dialect == .postgresql, types == (.float, .integer) {
+            return "COALESCE(0 \(op.rawValue == "!=" ? "<>" : op.rawValue) \(SQLGenerator.exactOrder(integer: b, float: a)), FALSE)"
         }
         let false_ = dialect == .postgresql ? "FALSE" : "0"
         return "COALESCE(\(a) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(b), \(false_))"
+    }
+
+    /// -1, 0 or 1 as an integer is below, equal to or above a float, by exact value (null when
+    /// either is null). PostgreSQL compares bigint with double precision as doubles (2^53 + 1
+    /// equals 2^53) and turns a double into numeric with 15 digits, so neither is exact: as
+    /// doubles, a difference is real (rounding keeps order); when they are equal as doubles, the
+    /// float is a whole number, and the integers compare.
+    static func exactOrder(integer a: String, float b: String) -> String {
+        "(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL WHEN CAST(\(a) AS double precision) < \(b) THEN -1 "
+            + "WHEN CAST(\(a) AS double precision) > \(b) THEN 1 WHEN \(b) >= 9223372036854775807 THEN -1 "
+            + "ELSE sign(\(a) - CAST(\(b) AS bigint)) END)"
     }
 
     private var falseLiteral: String { dialect == .postgresql ? "FALSE" : "0" }
@@ -338,8 +339,22 @@ struct SQLGenerator {
             if case .literal(.list(let choices)) = list {
                 let present = choices.filter { !$0.isNull }
                 if present.isEmpty { return "(1 = 0)" }
+                // Integers and floats compare by exact value (PostgreSQL would compare as doubles).
+                let needleType = type(of: a, in: columns)
+                let mixed = dialect == .postgresql && (needleType == .integer || needleType == .float)
+                    && present.contains { type(of: $0) != needleType }
                 var marks: [String] = []
-                for choice in present { marks.append(bind(choice, type: type(of: choice))) }
+                for choice in present {
+                    let mark = bind(choice, type: type(of: choice))
+                    if mixed, type(of: choice) != needleType {
+                        let order = needleType == .integer
+                            ? SQLGenerator.exactOrder(integer: needle, float: mark) : SQLGenerator.exactOrder(integer: mark, float: needle)
+                        marks.append("COALESCE(\(order) = 0, FALSE)")
+                    } else {
+                        marks.append(mixed ? "COALESCE(\(needle) = \(mark), FALSE)" : mark)
+                    }
+                }
+                if mixed { return "(" + marks.joined(separator: " OR ") + ")" }
                 return "COALESCE(\(needle) IN (\(marks.joined(separator: ", "))), \(falseLiteral))"
             }
             if case .makeList(let items) = list {
@@ -482,26 +497,25 @@ struct SQLGenerator {
             let spaces = bind(.string(SQLGenerator.whiteSpace), type: .string)
             return "btrim(\(x), \(spaces))"
         case .substr:
+            // Null in, null out (GREATEST and LEAST would pass over a null).
             let start = values[1]
             let first = "GREATEST(\(start), 1)"
             guard values.count == 3 else {
-                return "substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer))"
+                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer)) END)"
             }
             let length = values[2]
             // Byline's substr is SQL's SUBSTRING on scalars: characters from start to start + length,
             // counted without overflow (in numeric) and clamped to what a string can hold.
             let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
-            return "(CASE WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
+            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
         case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
         case .abs: return "abs(\(x))"
         case .round:
             if values.count == 1 {
                 if type(of: arguments[0], in: columns) == .integer { return x }
-                return "CAST(round(CAST(\(x) AS numeric)) AS double precision)"
+                return SQLGenerator.rounded(x, digits: "0")
             }
-            // Digits past 30 either way are taken as 30, as Byline's round does.
-            let digits = "CAST(LEAST(GREATEST(\(values[1]), -30), 30) AS integer)"
-            return "(CASE WHEN \(x) IN ('Infinity', '-Infinity') THEN CAST(\(x) AS double precision) ELSE CAST(round(CAST(\(x) AS numeric), \(digits)) AS double precision) END)"
+            return "(CASE WHEN \(values[1]) IS NULL THEN NULL ELSE \(SQLGenerator.rounded(x, digits: "LEAST(GREATEST(\(values[1]), -30), 30)")) END)"
         case .year:
             return "(CASE WHEN left(\(x), 1) = '-' THEN NULL ELSE CAST(substr(\(x), 1, 4) AS bigint) END)"
         case .month:
@@ -519,6 +533,22 @@ struct SQLGenerator {
         case .widenToFloat:
             return "CAST(\(x) AS double precision)"
         }
+    }
+
+    /// Byline's `round(x, digits)` in PostgreSQL's doubles, step for step: half away from zero
+    /// (PostgreSQL's round of a double goes to even, and its numeric keeps only 15 digits of a
+    /// double); a value of 2^52 or more is already whole; an infinite result keeps the value.
+    static func rounded(_ x: String, digits: String) -> String {
+        let value = "CAST(\(x) AS double precision)"
+        let scale = "power(CAST(10 AS double precision), abs(\(digits)))"
+        func half(_ y: String) -> String {
+            "(sign(\(y)) * (CASE WHEN abs(\(y)) - floor(abs(\(y))) >= 0.5 THEN ceil(abs(\(y))) ELSE floor(abs(\(y))) END))"
+        }
+        let up = "(\(half("\(value) * \(scale)")) / \(scale))"
+        let down = "(\(half("\(value) / \(scale)")) * \(scale))"
+        return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
+            + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
+            + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
     }
 
     /// The white space Byline's `trim` removes (Unicode's White_Space property).
@@ -548,14 +578,15 @@ struct SQLGenerator {
             return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
         case .avg:
             return dialect == .postgresql ? "CAST(AVG(\(x)) AS double precision)" : "AVG(\(x))"
-        case .min: return "MIN(\(x))"
-        case .max: return "MAX(\(x))"
+        case .min: return dialect == .postgresql && call.argumentType == .bool ? "bool_and(\(x))" : "MIN(\(x))"
+        case .max: return dialect == .postgresql && call.argumentType == .bool ? "bool_or(\(x))" : "MAX(\(x))"
         case .list:
             switch dialect {
-            case .postgresql: return "COALESCE(jsonb_agg(\(x)), '[]'::jsonb)"
+            // Byline's list() leaves out nulls.
+            case .postgresql: return "COALESCE(jsonb_agg(\(x)) FILTER (WHERE \(x) IS NOT NULL), '[]'::jsonb)"
             case .sqlite:
-                if case .list = call.argumentType { return "json_group_array(json(\(x)))" }
-                return "json_group_array(\(x))"
+                if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
+                return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             }
         }
     }
