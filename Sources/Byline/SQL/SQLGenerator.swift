@@ -577,7 +577,8 @@ struct SQLGenerator {
             // the largest integer is an error, as in Byline. SQLite's SUM raises it itself.
             return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
         case .avg:
-            return dialect == .postgresql ? "CAST(AVG(\(x)) AS double precision)" : "AVG(\(x))"
+            // In doubles, as Byline adds (PostgreSQL's avg of bigints would be exact numeric).
+            return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision))" : "AVG(\(x))"
         case .min: return dialect == .postgresql && call.argumentType == .bool ? "bool_and(\(x))" : "MIN(\(x))"
         case .max: return dialect == .postgresql && call.argumentType == .bool ? "bool_or(\(x))" : "MAX(\(x))"
         case .list:
