@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "GrammarFuzz", dependencies: ["Byline", "TestSupport"]),
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
-        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
+        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
         .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "CSQLite", "TestSupport"]),
     ],

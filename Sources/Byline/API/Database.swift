@@ -85,15 +85,23 @@ public enum DatabaseCatalog {
             let own = columns[index..<end]
             defer { index = end }
             if name == schemaTable { continue }
-            let names = own.map(\.column)
-            let declared = own.map(\.type)
+            var visible = Array(own)
+            var ordinal: String?
+            if recorded[name] != nil, visible.last?.column == DatabaseTable.ordinalName {
+                ordinal = DatabaseTable.ordinalName
+                visible.removeLast()
+            }
+            let names = visible.map(\.column)
+            let declared = visible.map(\.type)
             var schema = TableSchema(
-                name: name, fields: own.map { Field(name: $0.column, type: database.dialect.bylineType(ofDeclared: $0.type)) })
+                name: name, fields: visible.map { Field(name: $0.column, type: database.dialect.bylineType(ofDeclared: $0.type)) })
             if let record = recorded[name], record.fields.map(\.name) == names {
                 schema = record
                 schema.name = name
+            } else {
+                ordinal = nil
             }
-            tables.append(DatabaseTable(schema: schema, sqlName: name, columnNames: names, declaredTypes: declared))
+            tables.append(DatabaseTable(schema: schema, sqlName: name, columnNames: names, declaredTypes: declared, ordinalColumn: ordinal))
         }
         return tables
     }
@@ -110,12 +118,21 @@ public enum DatabaseCatalog {
                 "the table has two fields whose names differ only in case, which SQL cannot tell apart",
                 help: "rename one with 'select … as …' first")
         }
+        if table.schema.fields.contains(where: { $0.name == DatabaseTable.ordinalName }) {
+            throw DatabaseError("'\(DatabaseTable.ordinalName)' is the name of the column where Byline keeps row order", help: "rename the field with 'select … as …'")
+        }
+        // The last column numbers the rows, so queries read them in this order.
         let definitions = zip(names, table.schema.fields).map { name, field in name + " " + dialect.columnType(field.type) }
+            + [dialect.identifier(DatabaseTable.ordinalName) + " " + dialect.columnType(.integer)]
         if replacing { try database.execute("DROP TABLE IF EXISTS \(dialect.identifier(name))", bindings: []) }
         try database.execute(
             "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(dialect.identifier(name)) (\(definitions.joined(separator: ", ")))",
             bindings: [])
-        try database.copy(table, into: name)
+        let numbered = Table(
+            schema: TableSchema(name: name, fields: table.schema.fields + [Field(name: DatabaseTable.ordinalName, type: .integer)]),
+            columns: table.columns + [Column(type: .integer, storage: .integers(Array(0..<table.rowCount), .none))],
+            rowCount: table.rowCount)
+        try database.copy(numbered, into: name)
         guard !temporary else { return }
         try database.execute(
             "CREATE TABLE IF NOT EXISTS \(dialect.identifier(schemaTable)) (name text PRIMARY KEY, definition text NOT NULL)",

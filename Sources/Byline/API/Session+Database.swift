@@ -115,7 +115,7 @@ extension Session {
             guard let schema = schema(of: name) else { return nil }
             return DatabaseTable(
                 schema: schema, sqlName: schema.name, columnNames: schema.fields.map(\.name),
-                declaredTypes: schema.fields.map { target.columnType($0.type) })
+                declaredTypes: schema.fields.map { target.columnType($0.type) }, ordinalColumn: DatabaseTable.ordinalName)
         })
         do {
             return try generator.generate(plan)
@@ -156,7 +156,8 @@ extension Session {
                 let temporary = "byline_session_" + name
                 sent[name] = DatabaseTable(
                     schema: table.schema, sqlName: temporary, columnNames: table.schema.fields.map(\.name),
-                    declaredTypes: table.schema.fields.map { database.dialect.columnType($0.type) })
+                    declaredTypes: table.schema.fields.map { database.dialect.columnType($0.type) },
+                    ordinalColumn: DatabaseTable.ordinalName)
                 sending.append((table, temporary))
             }
         }

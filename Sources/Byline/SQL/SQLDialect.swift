@@ -108,11 +108,18 @@ public struct DatabaseTable: Sendable {
     public var declaredTypes: [String]
     /// Each field's name in the database.
     public var columnNames: [String]
+    /// The hidden column of row numbers a table Byline stored has (`byline_row`), which keeps
+    /// Byline's row order; nil for a table the database already had.
+    public var ordinalColumn: String?
 
-    public init(schema: TableSchema, sqlName: String, columnNames: [String], declaredTypes: [String]) {
+    public init(schema: TableSchema, sqlName: String, columnNames: [String], declaredTypes: [String], ordinalColumn: String? = nil) {
         self.schema = schema
         self.sqlName = sqlName
         self.columnNames = columnNames
         self.declaredTypes = declaredTypes
+        self.ordinalColumn = ordinalColumn
     }
+
+    /// The name of the hidden row-number column of tables Byline stores.
+    public static let ordinalName = "byline_row"
 }

@@ -10,9 +10,13 @@
 // - integer overflow is an error (PostgreSQL's bigint operators raise one; on SQLite, whose
 //   operators turn to floats, Byline's own arithmetic runs as functions it registers);
 // - `/` gives a float, and null when dividing by zero;
-// - an order made by `order by` is carried to the end: the sort keys ride along as hidden
-//   columns k0, k1, … through later steps, and the last SELECT orders by them.
-// Row order without `order by`, and the order of a `list()`, are the database's.
+// - rows keep Byline's order: a table Byline stored has a hidden `byline_row` column (its row
+//   numbers), `order by` keys ride along as hidden columns, and the last SELECT orders by them,
+//   the sort keys first, then the row numbers, so sorts are stable; a group or a distinct row
+//   comes where its first row came (the least row number), a join's rows in the left side's order,
+//   then the right's, as in Byline's engine.
+// Row order in a table Byline did not store (one the database already had), and the order of a
+// `list()`, are the database's.
 
 /// One SQL statement and the values of its parameters.
 public struct SQLQuery: Sendable {
@@ -84,6 +88,15 @@ struct SQLGenerator {
         return SQLQuery(text: text, bindings: bindings, fields: plan.schema.fields)
     }
 
+    /// A relation whose order is one ascending column (the column), or else the relation numbered
+    /// in its order (a window over the order), for taking each group's least.
+    private mutating func firstPlace(_ relation: Relation) -> (source: String, column: String) {
+        if relation.order.count == 1, !relation.order[0].descending { return (relation.name, relation.order[0].column) }
+        let column = "r\(counter)"
+        let numbered = add("SELECT *, ROW_NUMBER() OVER (ORDER BY \(orderTerms(relation.order))) AS \(column) FROM \(relation.name)")
+        return (numbered, column)
+    }
+
     private func orderTerms(_ order: [(column: String, descending: Bool)], prefix: String = "") -> String {
         order.map { "\(prefix)\($0.column) \($0.descending ? "DESC" : "ASC") NULLS LAST" }.joined(separator: ", ")
     }
@@ -153,13 +166,11 @@ struct SQLGenerator {
                 if current.order.isEmpty {
                     current.name = add("SELECT DISTINCT * FROM \(current.name)")
                 } else {
-                    // The first of equal rows keeps its place: number the rows in order, keep the
-                    // smallest number of each distinct row, and order by it.
-                    let numbered = add(
-                        "SELECT \(columnList(current.width)), ROW_NUMBER() OVER (ORDER BY \(orderTerms(current.order))) AS r FROM \(current.name)")
+                    // The first of equal rows keeps its place: the least row number of each.
+                    let (source, first) = firstPlace(current)
                     let groups = current.width == 0 ? "" : " GROUP BY " + columnList(current.width)
-                    let column = "k\(counter)_0"
-                    current.name = add("SELECT \(columnList(current.width))\(current.width == 0 ? "" : ", ")MIN(r) AS \(column) FROM \(numbered)\(groups)")
+                    let column = "o\(counter)"
+                    current.name = add("SELECT \(columnList(current.width))\(current.width == 0 ? "" : ", ")MIN(\(first)) AS \(column) FROM \(source)\(groups)")
                     current.order = [(column, false)]
                 }
             case .aggregate(let keys, let aggregates, let outputs, let grouped):
@@ -171,7 +182,16 @@ struct SQLGenerator {
                     items.append("\(try aggregate(call, columns)) AS a\(position)")
                 }
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
-                let inner = add("SELECT \(items.isEmpty ? "COUNT(*) AS a_" : items.joined(separator: ", ")) FROM \(current.name)\(groupBy)")
+                // Each group comes where its first row came.
+                var from = current.name
+                var ordinal: String?
+                if grouped, !current.order.isEmpty {
+                    let (source, first) = firstPlace(current)
+                    from = source
+                    ordinal = "o\(counter)"
+                    items.append("MIN(\(first)) AS \(ordinal!)")
+                }
+                let inner = add("SELECT \(items.isEmpty ? "COUNT(*) AS a_" : items.joined(separator: ", ")) FROM \(from)\(groupBy)")
                 var keyTypes: [DataType] = []
                 for key in keys { keyTypes.append(type(of: key, in: columns)) }
                 let names = Scope(
@@ -181,9 +201,10 @@ struct SQLGenerator {
                 for (position, output) in outputs.enumerated() {
                     projected.append("\(try value(output, names)) AS c\(position)")
                 }
+                if let ordinal { projected.append(ordinal) }
                 current.name = add("SELECT \(projected.isEmpty ? "NULL AS c0" : projected.joined(separator: ", ")) FROM \(inner)")
                 current.width = outputs.count
-                current.order = []
+                current.order = ordinal.map { [($0, false)] } ?? []
             case .join(let join):
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
             }
@@ -200,8 +221,15 @@ struct SQLGenerator {
                 let items = table.columnNames.indices.map { index in
                     dialect.readExpression(column: table.columnNames[index], declared: table.declaredTypes[index], as: table.schema.fields[index].type) + " AS c\(index)"
                 }
-                let body = "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")) FROM \(dialect.identifier(table.sqlName))"
-                return Relation(name: add(body), width: plan.sourceSchema.fields.count)
+                var columns = items.isEmpty ? "NULL AS c0" : items.joined(separator: ", ")
+                var order: [(column: String, descending: Bool)] = []
+                if let ordinal = table.ordinalColumn {
+                    let column = "o\(counter)"
+                    columns += ", \(dialect.identifier(ordinal)) AS \(column)"
+                    order = [(column, false)]
+                }
+                let body = "SELECT \(columns) FROM \(dialect.identifier(table.sqlName))"
+                return Relation(name: add(body), width: plan.sourceSchema.fields.count, order: order)
             }
             throw SQLUnsupported(reason: "'\(name)' is not in the database")
         case .range(let start, let stop):
@@ -209,17 +237,22 @@ struct SQLGenerator {
             guard stop > start else {
                 return Relation(name: add("SELECT \(low) AS c0 WHERE 1 = 0"), width: 1)
             }
+            // The values are in order: the value is its own row number.
             let high = bind(.integer(stop - 1), type: .integer)
             switch dialect {
             case .postgresql:
-                return Relation(name: add("SELECT value AS c0 FROM generate_series(\(low), \(high)) AS value"), width: 1)
+                let ordinal = "o\(counter)"
+                return Relation(
+                    name: add("SELECT value AS c0, value AS \(ordinal) FROM generate_series(\(low), \(high)) AS value"), width: 1,
+                    order: [(ordinal, false)])
             case .sqlite:
                 // A recursive CTE counts up; `c0 < high` stops before the largest integer overflows.
                 let name = "s\(counter)"
                 counter += 1
                 ctes.append("\(name)(c0) AS (SELECT \(low) UNION ALL SELECT c0 + 1 FROM \(name) WHERE c0 < \(high))")
                 recursive = true
-                return Relation(name: name, width: 1)
+                let ordinal = "o\(counter)"
+                return Relation(name: add("SELECT c0, c0 AS \(ordinal) FROM \(name)"), width: 1, order: [(ordinal, false)])
             }
         }
     }
@@ -241,9 +274,11 @@ struct SQLGenerator {
         let on = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let items = (0..<left.width).map { "l.c\($0) AS c\($0)" } + (0..<right.width).map { "r.c\($0) AS c\(width + $0)" }
         let carried = left.order.map { ", l.\($0.column) AS \($0.column)" }.joined()
+            + right.order.map { ", r.\($0.column) AS \($0.column)" }.joined()
         let name = add(
             "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(carried) FROM \(left.name) AS l \(join.isLeft ? "LEFT JOIN" : "JOIN") \(right.name) AS r ON \(on)")
-        return Relation(name: name, width: left.width + right.width, order: left.order)
+        // A left row's matches follow one another in the right side's order.
+        return Relation(name: name, width: left.width + right.width, order: left.order + right.order)
     }
 
     // MARK: - Expressions
@@ -492,6 +527,7 @@ struct SQLGenerator {
         case .lower: return "lower(\(x) COLLATE \"default\") COLLATE \"C\""
         case .upper: return "upper(\(x) COLLATE \"default\") COLLATE \"C\""
         case .length:
+            if case .list = type(of: arguments[0], in: columns) { return "CAST(jsonb_array_length(\(x)) AS bigint)" }
             return "CAST(char_length(\(x)) AS bigint)"
         case .trim:
             let spaces = bind(.string(SQLGenerator.whiteSpace), type: .string)
