@@ -1,5 +1,6 @@
 // Documentation that is tested: every `$ byline …` example in README.md and the DocC articles is
 // run through the built binary, and what it prints must be what the page shows.
+import BylineDatabases
 import Foundation
 import Testing
 import TestSupport
@@ -59,6 +60,27 @@ import TestSupport
 
     @Test(arguments: all)
     func exampleShowsWhatItPrints(_ example: Example) throws {
+        try check(example)
+    }
+
+    /// The README's queries again, with the article's tables pushed into SQLite and into
+    /// PostgreSQL: the same rows, printed the same (`explain`, which also shows the SQL, and
+    /// commands other than running statements are left out).
+    @Test(arguments: all.filter { ($0.command.hasPrefix("byline -c") || $0.command.hasPrefix("byline --")) && !$0.command.contains("explain") })
+    func exampleShowsTheSameInDatabases(_ example: Example) throws {
+        try TemporaryFolder.with("docs-db") { folder in
+            let sqlite = folder.path("article.sqlite")
+            let postgres = try PostgresForTests.connect(schema: "docs") { try PostgreSQLConnection($0) }
+            defer { postgres.drop() }
+            for location in [sqlite, postgres.uri] {
+                let push = try BylineBinary.run(["--db", location, "-c", ".push article"])
+                try #require(push.status == 0, "pushing the article failed: \(push.stderr)")
+                try check(example, database: location)
+            }
+        }
+    }
+
+    func check(_ example: Example, database: String? = nil) throws {
         try TemporaryFolder.with("docs") { folder in
             for (name, text) in Self.fixtures { try folder.write(name, text) }
             try FileManager.default.createSymbolicLink(
@@ -66,8 +88,10 @@ import TestSupport
             let shell = Process()
             shell.executableURL = URL(fileURLWithPath: "/bin/sh")
             // `byline` in the command is the built binary.
-            shell.arguments = ["-c", "byline() { \"$BYLINE\" \"$@\"; }; " + example.command + " 2>&1"]
+            let open = database == nil ? "" : "--db \"$BYLINE_DB\" "
+            shell.arguments = ["-c", "byline() { \"$BYLINE\" \(open)\"$@\"; }; " + example.command + " 2>&1"]
             var environment = ProcessInfo.processInfo.environment
+            environment["BYLINE_DB"] = database
             environment["BYLINE"] = BylineBinary.url.path
             environment["NO_COLOR"] = "1"
             shell.environment = environment
@@ -79,7 +103,7 @@ import TestSupport
             let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             shell.waitUntilExit()
             let shown = example.output.trimmingCharacters(in: .newlines)
-            #expect(printed.trimmingCharacters(in: .newlines) == shown, "\(example)")
+            #expect(printed.trimmingCharacters(in: .newlines) == shown, "\(example)\(database.map { " in \($0)" } ?? "")")
         }
     }
 }
