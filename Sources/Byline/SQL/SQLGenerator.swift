@@ -88,10 +88,35 @@ struct SQLGenerator {
         return SQLQuery(text: text, bindings: bindings, fields: plan.schema.fields)
     }
 
+    /// Whether the order groups come in can show: not when the next step counts them, or sorts
+    /// by every key (groups are unique by their keys, so such a sort leaves no ties to break).
+    static func groupOrderMatters(after index: Int, in steps: [QueryPlan.Step], keys: Int, outputs: [BoundExpression]) -> Bool {
+        guard index + 1 < steps.count else { return true }
+        switch steps[index + 1].stage {
+        case .count:
+            return false
+        case .sort(let sortKeys):
+            let sorted = Set(sortKeys.compactMap { key -> Int? in
+                if case .column(let position) = key.0, outputs.indices.contains(position), case .column(let input) = outputs[position] {
+                    return input
+                }
+                return nil
+            })
+            return !(0..<keys).allSatisfy { sorted.contains($0) }
+        default:
+            return true
+        }
+    }
+
     /// A relation whose order is one ascending column (the column), or else the relation numbered
     /// in its order (a window over the order), for taking each group's least.
     private mutating func firstPlace(_ relation: Relation) -> (source: String, column: String) {
         if relation.order.count == 1, !relation.order[0].descending { return (relation.name, relation.order[0].column) }
+        // Row numbers alone (after a join), ascending: PostgreSQL orders arrays element by element,
+        // so the least array is the first row, without numbering every row in a window.
+        if dialect == .postgresql, relation.order.allSatisfy({ !$0.descending && $0.column.hasPrefix("o") }) {
+            return (relation.name, "ARRAY[" + relation.order.map(\.column).joined(separator: ", ") + "]")
+        }
         let column = "r\(counter)"
         let numbered = add("SELECT *, ROW_NUMBER() OVER (ORDER BY \(orderTerms(relation.order))) AS \(column) FROM \(relation.name)")
         return (numbered, column)
@@ -128,7 +153,7 @@ struct SQLGenerator {
             let columns = Scope(name: { "c\($0)" }, types: input.fields.map(\.type))
             switch step.stage {
             case .filter(let condition):
-                let test = try predicate(condition, columns)
+                let test = try self.condition(condition, columns)
                 current.name = add("SELECT * FROM \(current.name) WHERE \(test)")
             case .project(let expressions):
                 var items: [String] = []
@@ -185,7 +210,7 @@ struct SQLGenerator {
                 // Each group comes where its first row came.
                 var from = current.name
                 var ordinal: String?
-                if grouped, !current.order.isEmpty {
+                if grouped, !current.order.isEmpty, SQLGenerator.groupOrderMatters(after: index, in: plan.steps, keys: keys.count, outputs: outputs) {
                     let (source, first) = firstPlace(current)
                     from = source
                     ordinal = "o\(counter)"
@@ -266,10 +291,16 @@ struct SQLGenerator {
         let combined = Scope(name: { $0 < width ? "l.c\($0)" : "r.c\($0 - width)" }, types: leftTypes + rightTypes)
         var conditions: [String] = []
         for (leftKey, rightKey) in zip(join.leftKeys, join.rightKeys) {
-            conditions.append(try comparison(.equal, leftKey, rightKey, leftColumns, rightColumns))
+            let types = (type(of: leftKey, in: leftColumns), type(of: rightKey, in: rightColumns))
+            if types == (.integer, .float) || types == (.float, .integer) {
+                conditions.append(try comparison(.equal, leftKey, rightKey, leftColumns, rightColumns))
+            } else {
+                // Plain equality, so the database can hash or merge on it (null matches nothing either way).
+                conditions.append("\(try value(leftKey, leftColumns)) = \(try value(rightKey, rightColumns))")
+            }
         }
         if let residual = join.residual {
-            conditions.append(try predicate(residual, combined))
+            conditions.append(try condition(residual, combined))
         }
         let on = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let items = (0..<left.width).map { "l.c\($0) AS c\($0)" } + (0..<right.width).map { "r.c\($0) AS c\(width + $0)" }
@@ -303,6 +334,24 @@ struct SQLGenerator {
     }
 
     /// A test that is true or false, never null.
+    /// A condition where only "true" matters (WHERE, a join's ON): SQL's null and false both
+    /// drop the row, so comparisons, AND and OR need no COALESCE here, which leaves them plain
+    /// for the database's indexes and hash joins. Under NOT, Byline's two values are needed again.
+    private mutating func condition(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        switch expression {
+        case .and(let a, let b): return "(\(try condition(a, columns)) AND \(try condition(b, columns)))"
+        case .or(let a, let b): return "(\(try condition(a, columns)) OR \(try condition(b, columns)))"
+        case .compare(let op, let a, let b):
+            let types = (type(of: a, in: columns), type(of: b, in: columns))
+            if types == (.integer, .float) || types == (.float, .integer) { break }
+            if case .list = types.0, op != .equal, op != .notEqual { break }
+            return "(\(try value(a, columns)) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(try value(b, columns)))"
+        default:
+            break
+        }
+        return try predicate(expression, columns)
+    }
+
     private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
         switch expression {
         case .and(let a, let b): return "(\(try predicate(a, columns)) AND \(try predicate(b, columns)))"
