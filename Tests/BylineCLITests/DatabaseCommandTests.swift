@@ -1,0 +1,115 @@
+// The database commands through the built binary, as a user types them: --db, .open, .close,
+// .push, .import (COPY on PostgreSQL), `save table`, `explain`, `byline compile`, and their errors.
+import BylineDatabases
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct DatabaseCommandTests {
+    /// Each test runs against a new SQLite file and a new PostgreSQL schema.
+    static func withDatabases(_ body: (String, TemporaryFolder) throws -> Void) throws {
+        try TemporaryFolder.with("db-commands") { folder in
+            try body(folder.path("test.sqlite"), folder)
+            let postgres = try PostgresForTests.connect(schema: "commands") { try PostgreSQLConnection($0) }
+            defer { postgres.drop() }
+            try body(postgres.uri, folder)
+        }
+    }
+
+    @Test func importSaveTableAndQueryBack() throws {
+        try Self.withDatabases { location, folder in
+            _ = try folder.write("trips.csv", "country,trips,note\nIsrael,5,\"first, of \"\"three\"\"\"\nKazakhstan,1,\nCongo,,tab\there\n")
+            let load = try BylineBinary.run(["--db", location, "--no-article", "-c", ".import trips.csv trips"], in: folder.url)
+            #expect(load.status == 0, "\(load.stderr)")
+            // The values come back as they were in the file: quotes, a comma, a tab, an empty field.
+            let back = try BylineBinary.run(["--db", location, "--no-article", "--format", "json", "-c", "trips"], in: folder.url)
+            #expect(back.stdout == """
+                [
+                  {"country": "Israel", "trips": 5, "note": "first, of \\"three\\""},
+                  {"country": "Kazakhstan", "trips": 1, "note": null},
+                  {"country": "Congo", "trips": null, "note": "tab\\there"}
+                ]
+
+                """, "\(location): \(back.stdout)\(back.stderr)")
+            // save table: a result stored with its types, then read by a later process.
+            let save = try BylineBinary.run(
+                ["--db", location, "-c", "trips join countries on trips.country = countries.name select countries.name, trips, capital save table joined"],
+                in: folder.url)
+            #expect(save.status == 0, "\(save.stderr)")
+            let joined = try BylineBinary.run(["--db", location, "--no-article", "--format", "csv", "-c", ".schema joined\njoined"], in: folder.url)
+            #expect(joined.stdout.contains("joined(name string, trips integer, capital string)  -- in the database"), "\(joined.stdout)")
+            #expect(joined.stdout.hasSuffix("name,trips,capital\nIsrael,5,Jerusalem\nKazakhstan,1,Astana\nDemocratic Republic of the Congo,,Kinshasa\n"), "\(location): \(joined.stdout)")
+        }
+    }
+
+    @Test func pushedArticleRunsInTheDatabaseAndExplainShowsTheSQL() throws {
+        try Self.withDatabases { location, folder in
+            let run = try BylineBinary.run(
+                ["--db", location, "--format", "line", "-c", ".push article\nexplain leaders where country = \"Congo\" select name"], in: folder.url)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("runs in the"))
+            #expect(run.stdout.contains("FROM \"leaders\""))
+            // The value travels as a bind parameter, not in the text.
+            #expect(run.stdout.contains("= \"Democratic Republic of the Congo\""))
+            #expect(!run.stdout.contains("'Democratic Republic of the Congo'"))
+            // .tables lists them once; .close takes them away again, and the article's are back.
+            let tables = try BylineBinary.run(["--db", location, "-c", ".tables\n.close\nleaders count"], in: folder.url)
+            #expect(tables.stdout.components(separatedBy: "leaders").count == 2, "\(tables.stdout)")
+            #expect(tables.stdout.contains("6"))
+        }
+    }
+
+    @Test func aQueryThatCannotRunInTheDatabaseSaysSoBeforeRunning() throws {
+        try Self.withDatabases { location, folder in
+            _ = try BylineBinary.run(["--db", location, "-c", ".push visits"], in: folder.url)
+            let run = try BylineBinary.run(["--db", location, "-c", "visits select year % 2.5 as r"], in: folder.url)
+            if location.hasSuffix(".sqlite") {
+                #expect(run.status == 0, "SQLite computes % of floats with Byline's own function: \(run.stderr)")
+            } else {
+                #expect(run.status == 1)
+                #expect(run.stderr.contains("cannot run") || run.stderr.contains("runs only in Byline's own engine"), "\(run.stderr)")
+            }
+        }
+    }
+
+    @Test func overflowIsAnErrorInBothDatabases() throws {
+        try Self.withDatabases { location, folder in
+            let run = try BylineBinary.run(
+                ["--db", location, "--no-article", "-c", "range(1) select 9223372036854775807 as big save table t\nt select big + 1"], in: folder.url)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("integer overflow"), "\(location): \(run.stderr)")
+        }
+    }
+
+    @Test func errorsSayWhatToDo() throws {
+        try TemporaryFolder.with("db-errors") { folder in
+            let noFolder = try BylineBinary.run(["--db", folder.path("missing/x.sqlite"), "-c", "leaders count"])
+            #expect(noFolder.status == 2)
+            #expect(noFolder.stderr.contains("cannot open SQLite database"), "\(noFolder.stderr)")
+            _ = try folder.write("not.sqlite", String(repeating: "not a database\n", count: 100))
+            let notDatabase = try BylineBinary.run(["--db", folder.path("not.sqlite"), "-c", "leaders count"])
+            #expect(notDatabase.status == 2)
+            #expect(notDatabase.stderr.contains("is it an SQLite database file?"), "\(notDatabase.stderr)")
+            let noServer = try BylineBinary.run(["--db", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", "-c", "leaders count"])
+            #expect(noServer.status == 2)
+            #expect(noServer.stderr.contains("cannot connect to PostgreSQL"), "\(noServer.stderr)")
+            let noDatabase = try BylineBinary.run(["-c", "leaders save table copy"])
+            #expect(noDatabase.status == 1)
+            #expect(noDatabase.stderr.contains("no database is open"), "\(noDatabase.stderr)")
+            let push = try BylineBinary.run(["-c", ".push article"])
+            #expect(push.status == 1)
+            #expect(push.stderr.contains("no database is open"), "\(push.stderr)")
+        }
+    }
+
+    @Test func compilePrintsSQLWithoutRunning() throws {
+        let postgres = try BylineBinary.run(["compile", "leaders where name contains $n select name"])
+        // A parameter with no value is an error; with one, the SQL and its bound values.
+        #expect(postgres.status != 0)
+        let run = try BylineBinary.run(["compile", "--dialect", "sqlite", "visits where year > 2000 count"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("COUNT(*)"))
+        #expect(run.stdout.contains("?1"))
+        #expect(run.stdout.hasSuffix("-- ?1 = 2000\n"), "\(run.stdout)")
+    }
+}
