@@ -164,6 +164,10 @@ public final class Session {
                 if let plan = statements.last?.plan, statements.count > statementsBefore, case .save(let path)? = plan.output {
                     savedFiles[fileAccess.resolve(path)] = statement.span.start.line
                 }
+                // A table a query stores in the database is there for the statements after it.
+                if let plan = statements.last?.plan, statements.count > statementsBefore, case .saveTable(let name)? = plan.output {
+                    binder.define(name, as: Session.storedSchema(of: plan.schema.fields, as: name))
+                }
             }
             switch statement.kind {
             case .command(let text):
