@@ -122,9 +122,10 @@ public struct InteractiveShell {
     }
 
     private func banner() -> String {
-        """
+        let database = runner.session.database.map { "Connected to the \($0.location); queries over its tables run there.\n" } ?? ""
+        return """
         byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))
-        Type a query such as: leaders where country = "Congo"
+        \(database)Type a query such as: leaders where country = "Congo"
         Enter .help for help, .quit or Ctrl-D to leave.
 
         """
