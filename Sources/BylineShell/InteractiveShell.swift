@@ -122,7 +122,7 @@ public struct InteractiveShell {
     }
 
     private func banner() -> String {
-        let database = runner.session.database.map { "Connected to the \($0.location); queries over its tables run there.\n" } ?? ""
+        let database = runner.session.database.map { TerminalText.escaped("Connected to the \($0.location); queries over its tables run there.") + "\n" } ?? ""
         return """
         byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))
         \(database)Type a query such as: leaders where country = "Congo"
