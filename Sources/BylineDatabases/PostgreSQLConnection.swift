@@ -79,7 +79,16 @@ public final class PostgreSQLConnection: DatabaseConnection {
         PQsetSingleRowMode(connection)
         var failure: DatabaseError?
         var values: [Value] = []
-        while let result = PQgetResult(connection) {
+        var cancelled = false
+        while true {
+            // Wait for the server without blocking in libpq, so Ctrl-C (the flag) can cancel a
+            // query that is still computing before its first row.
+            if !cancelled, let cancellation, !waitForResult(connection, cancellation: cancellation) {
+                cancelled = true
+                failure = DatabaseError("cancelled")
+                cancel(connection)
+            }
+            guard let result = PQgetResult(connection) else { break }
             defer { PQclear(result) }
             guard failure == nil else { continue }  // drain what is left, so the connection is ready again
             let status = PQresultStatus(result)
@@ -90,11 +99,8 @@ public final class PostgreSQLConnection: DatabaseConnection {
             }
             if cancellation?.isCancelled == true {
                 failure = DatabaseError("cancelled")
-                if let cancel = PQgetCancel(connection) {
-                    var buffer = [CChar](repeating: 0, count: 256)
-                    PQcancel(cancel, &buffer, 256)
-                    PQfreeCancel(cancel)
-                }
+                cancelled = true
+                cancel(connection)
                 continue
             }
             values.removeAll(keepingCapacity: true)
@@ -120,6 +126,26 @@ public final class PostgreSQLConnection: DatabaseConnection {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Waits until libpq has a result to give without blocking, checking the flag every 50 ms;
+    /// false when the flag was set first.
+    private func waitForResult(_ connection: OpaquePointer, cancellation: CancellationFlag) -> Bool {
+        while PQisBusy(connection) == 1 {
+            if cancellation.isCancelled { return false }
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 50) < 0, errno != EINTR { return true }
+            if PQconsumeInput(connection) == 0 { return true }  // the error shows in PQgetResult
+        }
+        return true
+    }
+
+    /// Asks the server to stop the running statement.
+    private func cancel(_ connection: OpaquePointer) {
+        guard let cancel = PQgetCancel(connection) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        PQcancel(cancel, &buffer, 256)
+        PQfreeCancel(cancel)
     }
 
     public func copy(_ table: Table, into name: String) throws(DatabaseError) {

@@ -1,5 +1,6 @@
 // The database commands through the built binary, as a user types them: --db, .open, .close,
 // .push, .import (COPY on PostgreSQL), `save table`, `explain`, `byline compile`, and their errors.
+import Byline
 import BylineDatabases
 import Foundation
 import Testing
@@ -105,5 +106,31 @@ import TestSupport
         #expect(run.stdout.contains("COUNT(*)"))
         #expect(run.stdout.contains("?1"))
         #expect(run.stdout.hasSuffix("-- ?1 = 2000\n"), "\(run.stdout)")
+    }
+}
+
+/// Ctrl-C (the cancellation flag) stops a query that is still computing in PostgreSQL, before any
+/// row has come back, and the connection is usable after.
+@Suite struct DatabaseCancellationTests {
+    @Test func cancellingStopsAQueryInPostgreSQL() throws {
+        let postgres = try PostgresForTests.connect(schema: "cancel") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        let session = Session()
+        try session.open(postgres.connection)
+        try session.push(["countries"])
+        let flag = CancellationFlag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
+        let started = ContinuousClock.now
+        let script = session.check(SourceFile(name: "<test>", text: "countries join range(90000000) on true count"))
+        #expect(!script.hasErrors)
+        do {
+            _ = try session.execute(script.statements[0], in: script, cancellation: flag)
+            Issue.record("the query ran to its end")
+        } catch {
+            #expect(error.diagnostics.first?.id == .cancelled, "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        // The same connection answers the next query.
+        #expect(try session.run("countries count").last?[0, 0] == .integer(ArticleDataset.tables.first { $0.schema.name == "countries" }?.rowCount ?? -1))
     }
 }
