@@ -154,42 +154,12 @@ public final class PostgreSQLConnection: DatabaseConnection {
         let status = PQresultStatus(start)
         defer { PQclear(start) }
         guard status == PGRES_COPY_IN else { throw error(of: start) }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20)
-        var failed = false
-        func flush() {
-            guard !buffer.isEmpty, !failed else { return }
-            let sent = buffer.withUnsafeBufferPointer { bytes in
-                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    PQputCopyData(connection, $0, Int32(bytes.count))
-                }
+        let sent = DatabaseCatalog.copyText(of: table) { chunk in
+            chunk.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32(bytes.count)) == 1 }
             }
-            if sent != 1 { failed = true }
-            buffer.removeAll(keepingCapacity: true)
         }
-        let fields = table.schema.fields.count
-        for row in 0..<table.rowCount {
-            for field in 0..<fields {
-                if field > 0 { buffer.append(0x09) }
-                guard let text = DatabaseCatalog.text(of: table.value(row: row, field: field)) else {
-                    buffer.append(contentsOf: [0x5C, 0x4E])  // \N
-                    continue
-                }
-                // COPY's text format: backslash, tab, newline and carriage return escaped.
-                for byte in text.utf8 {
-                    switch byte {
-                    case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-                    case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
-                    case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
-                    case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
-                    default: buffer.append(byte)
-                    }
-                }
-            }
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 20 { flush() }
-        }
-        flush()
+        let failed = !sent
         PQputCopyEnd(connection, failed ? "the copy was interrupted" : nil)
         var failure: DatabaseError?
         while let result = PQgetResult(connection) {

@@ -145,6 +145,84 @@ public enum DatabaseCatalog {
             bindings: [.string(name), .string(SchemaRecord.encode(schema))])
     }
 
+    /// A table's rows in the text format of PostgreSQL's COPY (tab between fields, `\N` for null,
+    /// backslash escapes), handed to `send` about a megabyte at a time; false when `send` said stop.
+    /// Written from the columns as they are stored: each distinct string is escaped once.
+    public static func copyText(of table: Table, send: ([UInt8]) -> Bool) -> Bool {
+        func escaped(_ text: String, into buffer: inout [UInt8]) {
+            for byte in text.utf8 {
+                switch byte {
+                case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
+                case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
+                case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
+                default: buffer.append(byte)
+                }
+            }
+        }
+        let null: [UInt8] = [0x5C, 0x4E]
+        func integer(_ number: Int, into buffer: inout [UInt8]) {
+            if number == 0 { buffer.append(0x30); return }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            var magnitude = number.magnitude
+            withUnsafeMutableBytes(of: &digits) { bytes in
+                while magnitude > 0 {
+                    bytes[count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                    magnitude /= 10
+                    count += 1
+                }
+            }
+            if number < 0 { buffer.append(0x2D) }
+            withUnsafeBytes(of: &digits) { bytes in
+                for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(bytes[index]) }
+            }
+        }
+        // One writer per column, chosen once from how the column is stored.
+        var writers: [(Int, inout [UInt8]) -> Void] = []
+        for column in table.columns {
+            switch column.storage {
+            case .strings(let codes, let dictionary):
+                let texts = dictionary.strings.map { text -> [UInt8] in
+                    var bytes: [UInt8] = []
+                    escaped(text, into: &bytes)
+                    return bytes
+                }
+                writers.append { row, buffer in
+                    let code = codes[row]
+                    buffer.append(contentsOf: code < 0 ? null : texts[Int(code)])
+                }
+            case .integers(let values, let nulls):
+                writers.append { row, buffer in
+                    if nulls.isNull(row) { buffer.append(contentsOf: null) } else { integer(values[row], into: &buffer) }
+                }
+            case .integers32(let values, let nulls):
+                writers.append { row, buffer in
+                    if nulls.isNull(row) { buffer.append(contentsOf: null) } else { integer(Int(values[row]), into: &buffer) }
+                }
+            default:
+                writers.append { row, buffer in
+                    if let text = DatabaseCatalog.text(of: column.value(at: row)) { escaped(text, into: &buffer) } else { buffer.append(contentsOf: null) }
+                }
+            }
+        }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20 + 4096)
+        for row in 0..<table.rowCount {
+            for (index, write) in writers.enumerated() {
+                if index > 0 { buffer.append(0x09) }
+                write(row, &buffer)
+            }
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 {
+                guard send(buffer) else { return false }
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        return buffer.isEmpty || send(buffer)
+    }
+
     /// A value read from a database as text (PostgreSQL's text format), as the Byline type.
     public static func decode(text: String, as type: DataType) -> Value? {
         switch type {
