@@ -296,7 +296,7 @@ public struct Parser {
                 .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
                 at: current.span, help: "split the expression, or remove redundant parentheses")
         }
-        let expression = try parseOr()
+        let expression = try parseBinary(level: 0)
         // Later stages walk trees recursively; a very long chain of operators is refused here.
         if nestingDepth == 1, expression.depth > Parser.maximumTreeDepth {
             throw error(
@@ -306,26 +306,36 @@ public struct Parser {
         return expression
     }
 
+    // Binary operators by a precedence table (clox's rules[], a Pratt parser's binding powers):
+    // each level is left-associative and binds tighter than the one before; adding an operator
+    // is one entry. Between `and_expr` and `additive` sit `not_expr` and `comparison`, which are
+    // not chains (`not` is prefix, a comparison takes one operator).
+    //
     // or_expr = and_expr { "or" and_expr }
-    private mutating func parseOr() throws(Failure) -> Expression {
-        var left = try parseAnd()
-        var links = 0
-        while match(.or) {
-            try guardChain(&links, from: left.span)
-            let right = try parseAnd()
-            left = Expression(kind: .binary(.or, left, right), span: left.span.union(right.span))
-        }
-        return left
-    }
-
     // and_expr = not_expr { "and" not_expr }
-    private mutating func parseAnd() throws(Failure) -> Expression {
-        var left = try parseNot()
+    // additive = multiplicative { ( "+" | "-" ) multiplicative }
+    // multiplicative = unary { ( "*" | "/" | "%" ) unary }
+    static let binaryLevels: [[(token: TokenKind, op: BinaryOperator)]] = [
+        [(.keyword(.or), .or)],
+        [(.keyword(.and), .and)],
+        [],  // not_expr and comparison
+        [(.plus, .add), (.minus, .subtract)],
+        [(.star, .multiply), (.slash, .divide), (.percent, .remainder)],
+    ]
+    /// The level of `not_expr`, whose operand parsing starts the arithmetic levels again.
+    static let notLevel = 2
+
+    /// Parses the operators of `level` and every tighter level.
+    private mutating func parseBinary(level: Int) throws(Failure) -> Expression {
+        if level == Parser.notLevel { return try parseNot() }
+        if level == Parser.binaryLevels.count { return try parseUnary() }
+        var left = try parseBinary(level: level + 1)
         var links = 0
-        while match(.and) {
+        while let op = Parser.binaryLevels[level].first(where: { $0.token == current.kind })?.op {
+            advance()
             try guardChain(&links, from: left.span)
-            let right = try parseNot()
-            left = Expression(kind: .binary(.and, left, right), span: left.span.union(right.span))
+            let right = try parseBinary(level: level + 1)
+            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
         return left
     }
@@ -344,23 +354,23 @@ public struct Parser {
     //                        | "starts" "with" additive | "ends" "with" additive
     //                        | [ "not" ] "in" additive | "is" [ "not" ] "null" ]
     private mutating func parseComparison() throws(Failure) -> Expression {
-        let left = try parseAdditive()
+        let left = try parseBinary(level: Parser.notLevel + 1)
         if check(.keyword(.starts)) || check(.keyword(.ends)) {
             let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
             advance()
             try consume(.keyword(.with), "expected 'with' after '\(op == .startsWith ? "starts" : "ends")', found \(current.kind.displayName)")
-            let right = try parseAdditive()
+            let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
         if let op = comparisonOperator(current.kind) {
             advance()
-            let right = try parseAdditive()
+            let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
         if check(.keyword(.in)) || (check(.keyword(.not)) && peekKind(1) == .keyword(.in)) {
             let negated = match(.not)
             advance()
-            let right = try parseAdditive()
+            let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .membership(left, right, negated: negated), span: left.span.union(right.span))
         }
         if match(.is) {
@@ -369,43 +379,6 @@ public struct Parser {
             return Expression(kind: .isNull(left, negated: negated), span: left.span.union(previous.span))
         }
         return left
-    }
-
-    // additive = multiplicative { ( "+" | "-" ) multiplicative }
-    private mutating func parseAdditive() throws(Failure) -> Expression {
-        var left = try parseMultiplicative()
-        var links = 0
-        while true {
-            let op: BinaryOperator
-            switch current.kind {
-            case .plus: op = .add
-            case .minus: op = .subtract
-            default: return left
-            }
-            advance()
-            try guardChain(&links, from: left.span)
-            let right = try parseMultiplicative()
-            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
-        }
-    }
-
-    // multiplicative = unary { ( "*" | "/" | "%" ) unary }
-    private mutating func parseMultiplicative() throws(Failure) -> Expression {
-        var left = try parseUnary()
-        var links = 0
-        while true {
-            let op: BinaryOperator
-            switch current.kind {
-            case .star: op = .multiply
-            case .slash: op = .divide
-            case .percent: op = .remainder
-            default: return left
-            }
-            advance()
-            try guardChain(&links, from: left.span)
-            let right = try parseUnary()
-            left = Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
-        }
     }
 
     // unary = "-" unary | primary
