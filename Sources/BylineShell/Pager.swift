@@ -72,7 +72,7 @@ final class PagerSink {
     }
 
     private func send(_ text: String) -> Bool {
-        if ResultWriter.writeAll(text, to: pipe) != nil {
+        if AtomicFile.writeAll(text, to: pipe) != nil {
             closed = true  // the pager was quit (EPIPE): stop quietly
             return false
         }

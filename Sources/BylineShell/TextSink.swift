@@ -56,7 +56,7 @@ public final class StandardStream: TextSink, Sendable {
 
     public func write(_ text: String) {
         // A closed pipe or full disk on standard output is not worth stopping a query for.
-        _ = ResultWriter.writeAll(text, to: descriptor)
+        _ = AtomicFile.writeAll(text, to: descriptor)
     }
 }
 

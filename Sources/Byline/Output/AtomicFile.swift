@@ -8,6 +8,8 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// A file being written. Call `commit()` to put it in place, or `abort()` to leave the old one.
@@ -81,7 +83,7 @@ public final class AtomicFile {
     /// Appends text; a failure is kept and reported by `commit()`.
     public func write(_ text: String) {
         guard failure == nil, descriptor >= 0 else { return }
-        if let reason = ResultWriter.writeAll(text, to: descriptor) {
+        if let reason = AtomicFile.writeAll(text, to: descriptor) {
             failure = reason
         } else {
             byteCount += text.utf8.count
@@ -149,6 +151,29 @@ public final class AtomicFile {
     }
 
     static func lastError() -> String { describe(errno) }
+
+    /// Writes all of `text` to a file descriptor, retrying after interruptions; returns why it
+    /// failed, or nil. (The shell writes to its own descriptors; this is only the file's.)
+    public static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        var text = text
+        return text.withUTF8 { buffer -> String? in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                #if canImport(Glibc)
+                    let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                #else
+                    let written = Darwin.write(descriptor, base + offset, buffer.count - offset)
+                #endif
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return describe(errno)
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
 
     /// A system error as Byline's own words.
     static func describe(_ code: Int32) -> String {

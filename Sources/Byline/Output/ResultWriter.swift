@@ -1,10 +1,6 @@
 // Writes results to files whole or not at all: a temporary file beside the target, then a rename.
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Why a file could not be written.
 public struct WriteError: Error, Sendable {
     /// What went wrong, lowercase.
@@ -21,30 +17,6 @@ public enum ResultWriter {
         var plain = result
         plain.chart = nil
         try writeAtomically(ResultFormatter.format(plain, as: format), to: path)
-    }
-
-    /// Writes all of `text` to a file descriptor, retrying after interruptions; returns why it
-    /// failed, or nil.
-    public static func writeAll(_ text: String, to descriptor: Int32) -> String? {
-        writeAllReportingCode(text, to: descriptor).map { AtomicFile.describe($0) }
-    }
-
-    /// As `writeAll`, returning the `errno` of a failure.
-    static func writeAllReportingCode(_ text: String, to descriptor: Int32) -> Int32? {
-        var text = text
-        return text.withUTF8 { buffer -> Int32? in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
     }
 
     /// Writes text to a temporary file in the target's folder, flushes it, and renames it over
