@@ -39,6 +39,23 @@ struct DotCommands {
         DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)"),
     ]
 
+    /// `.cite on|off` and `.param set|unset|clear` change how the statements after them are
+    /// checked (queries carry their sources; `$name` has a value), so a script that uses them is
+    /// checked as it will run; the command itself runs when its turn comes.
+    @Sendable static func checkTimeEffect(_ command: String, _ settings: inout CheckSettings) {
+        let parts = command.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).map(String.init)
+        guard let word = parts.first, case .success(let spec) = resolve(word) else { return }
+        let argument = parts.count > 1 ? parts[1] : ""
+        switch spec.name {
+        case "cite":
+            if let flag = onOff(argument) { settings.citesEveryQuery = flag }
+        case "param":
+            if let parameter = ParameterCommand(argument) { settings.parameters = parameter.applied(to: settings.parameters) }
+        default:
+            break
+        }
+    }
+
     /// Finds a command by name or unambiguous prefix.
     static func resolve(_ word: String) -> Result<DotCommandSpec, ResolveError> {
         let lowered = word.lowercased()

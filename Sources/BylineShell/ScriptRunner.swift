@@ -73,6 +73,7 @@ public final class ScriptRunner {
         self.settings = settings
         self.standardOutput = output
         self.errors = errors
+        session.commandEffect = DotCommands.checkTimeEffect
     }
 
     /// Checks the whole source, then runs its statements in order.

@@ -119,7 +119,7 @@ import TestSupport
     }
 
     @Test func missingFilesAndDirectories() throws {
-        #expect(throws: LoadError(file: "/nonexistent/x.csv", line: nil, message: "no such file")) { try load("/nonexistent/x.csv") }
+        #expect(throws: LoadError(file: "/nonexistent/x.csv", line: nil, message: "no such file", kind: .missing)) { try load("/nonexistent/x.csv") }
         let directory = try folder().path
         #expect(throws: LoadError(file: directory, line: nil, message: "is a directory, not a data file")) { try load(directory) }
     }

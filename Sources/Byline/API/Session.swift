@@ -134,7 +134,6 @@ public final class Session {
     /// `let` names defined earlier in the script are visible to later statements.
     /// `cancellation` stops a `load` that is reading a large file.
     public func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
-        let parsed = Parser.parse(source)
         var binder = Binder(
             scope: scope,
             definitions: definitions.mapValues { .some($0) },
@@ -142,174 +141,17 @@ public final class Session {
         binder.userFunctions = functions
         binder.citesEveryQuery = citesEveryQuery
         binder.parameterValues = parameters
-        var statements: [CheckedStatement] = []
-        var lets = letNames
-        /// Files that queries earlier in the script save, with the line that saves each.
-        var savedFiles: [String: Int] = [:]
-        for statement in parsed.script.statements {
-            binder.expansions = Binder.ExpansionCounter()
-            let statementsBefore = statements.count
-            let errorsBefore = binder.diagnostics.count + binderDiagnostics.count
-            defer {
-                // Every statement that did not check has said why; a silent failure would be a bug
-                // that runs nothing and exits 0, so it is reported rather than passed over. (After
-                // another error, quiet follow-on failures are on purpose: no cascades.)
-                if statements.count == statementsBefore, binder.diagnostics.count + binderDiagnostics.count == errorsBefore,
-                    ![parsed.diagnostics, binder.diagnostics, binderDiagnostics].contains(where: { $0.contains { $0.severity == .error } })
-                {
-                    binderDiagnostics.append(
-                        Diagnostic(.invalidArgument, "this statement could not be checked", at: statement.span,
-                            help: "please report this statement: it failed without a message"))
-                }
-                if let plan = statements.last?.plan, statements.count > statementsBefore, case .save(let path)? = plan.output {
-                    savedFiles[fileAccess.resolve(path)] = statement.span.start.line
-                }
-                // A table a query stores in the database is there for the statements after it.
-                if let plan = statements.last?.plan, statements.count > statementsBefore, case .saveTable(let name)? = plan.output {
-                    binder.define(name, as: Session.storedSchema(of: plan.schema.fields, as: name))
-                }
-            }
-            switch statement.kind {
-            case .command(let text):
-                Session.applyAtCheckTime(text, to: &binder)
-                statements.append(CheckedStatement(kind: .command(text), plan: nil, span: statement.span))
-            case .query(let query):
-                if let plan = try? binder.bind(query) {
-                    statements.append(CheckedStatement(kind: .query, plan: plan, span: statement.span))
-                }
-            case .assertion(let query, let op, let expectedSyntax):
-                guard let plan = try? binder.bind(query) else { continue }
-                guard plan.schema.fields.count == 1 else {
-                    binderDiagnostics.append(
-                        Diagnostic(
-                            .typeMismatch,
-                            "an assertion's query must give one field, but this one gives \(plan.schema.fields.count)",
-                            at: query.span, help: "select the one value to check, or end the query with 'count'"))
-                    continue
-                }
-                guard var expected = try? binder.bind(expectedSyntax, in: TableSchema(name: "assert", fields: [])),
-                    var value = expected.constant
-                else {
-                    if !binder.diagnostics.contains(where: { $0.span == expectedSyntax.span }) {
-                        binderDiagnostics.append(
-                            Diagnostic(.invalidArgument, "the expected value of an assertion must be a constant", at: expectedSyntax.span))
-                    }
-                    continue
-                }
-                let field = plan.schema.fields[0]
-                // As in comparisons, a string compared with a date is read as a date.
-                if field.type == .date, case .string(let text) = value, let date = PartialDate(text) {
-                    value = .date(date)
-                    expected.type = .date
-                }
-                guard field.type.isComparable(with: expected.type) else {
-                    binderDiagnostics.append(
-                        Diagnostic(
-                            .typeMismatch, "cannot compare the query's \(field.type) with \(value.literal) (\(expected.type))",
-                            at: expectedSyntax.span))
-                    continue
-                }
-                let check = AssertionCheck(operator: op, expected: value, text: Self.text(of: statement.span, in: source))
-                statements.append(CheckedStatement(kind: .assertion, plan: plan, span: statement.span, assertion: check))
-            case .explain(let query):
-                if let plan = try? binder.bind(query) {
-                    statements.append(CheckedStatement(kind: .explain, plan: plan, span: statement.span))
-                }
-            case .definition(let name, let parameters, let query):
-                if let definition = try? binder.define(name, parameters: parameters, query: query) {
-                    statements.append(
-                        CheckedStatement(kind: .definition(definition.name), plan: nil, span: statement.span, definition: definition))
-                }
-            case .load(let path, let pathSpan, let name):
-                let tableName = name?.text ?? TableLoader.tableName(forPath: path)
-                if binder.isBuiltIn(tableName, lets: lets.union(loadedNames)) {
-                    binderDiagnostics.append(
-                        Diagnostic(
-                            .duplicateName, "'\(tableName)' is already a table", at: name?.span ?? pathSpan,
-                            help: "name the loaded table with 'as': load \"\(path)\" as other"))
-                    continue
-                }
-                if path == "-", source.name == "<stdin>" {
-                    binderDiagnostics.append(
-                        Diagnostic(
-                            .loadFailure, "standard input holds this script, so it cannot also hold the data", at: pathSpan,
-                            help: "give the data with --data - and the script with -c or a file"))
-                    binder.define(tableName, as: nil)
-                    continue
-                }
-                if let denial = fileAccess.denial(for: path, writing: false) {
-                    binderDiagnostics.append(Diagnostic(.fileAccessDenied, denial, at: pathSpan))
-                    binder.define(tableName, as: nil)
-                    continue
-                }
-                do {
-                    let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
-                    let loaded = try TableLoader.load(
-                        path: fileAccess.resolve(path), name: tableName, cancellation: cancellation, progress: progress)
-                    for warning in loaded.warnings {
-                        var diagnostic = Diagnostic(.warning, .loadFailure, warning.components(separatedBy: ": warning: ").last ?? warning, at: pathSpan)
-                        diagnostic.location = warning.components(separatedBy: ": warning: ").first
-                        binderDiagnostics.append(diagnostic)
-                    }
-                    lets.insert(tableName)
-                    binder.define(tableName, as: loaded.table.schema)
-                    statements.append(
-                        CheckedStatement(kind: .load(tableName), plan: nil, span: statement.span, loaded: loaded.table))
-                } catch {
-                    if error.message == "cancelled" {
-                        binderDiagnostics.append(Diagnostic(.cancelled, "cancelled", at: nil))
-                        binder.define(tableName, as: nil)
-                        continue
-                    }
-                    var help = "nothing was loaded; fix the file and load it again"
-                    if error.message == "no such file", let line = savedFiles[fileAccess.resolve(path)] {
-                        help = "line \(line) saves this file, but files are loaded when the script is checked, before anything runs; load it in a later script (or with .read)"
-                    }
-                    var diagnostic = Diagnostic(.loadFailure, error.message, at: pathSpan, help: help)
-                    diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")
-                    binderDiagnostics.append(diagnostic)
-                    binder.define(tableName, as: nil)
-                }
-            case .binding(let name, let query):
-                if binder.isBuiltIn(name.text, lets: lets) || definitions[name.text] != nil {
-                    let diagnostic = Diagnostic(
-                        .duplicateName, "'\(name.text)' is already a table", at: name.span,
-                        help: "choose another name for the 'let'")
-                    binderDiagnostics.append(diagnostic)
-                    continue
-                }
-                lets.insert(name.text)
-                let plan = try? binder.bind(query)
-                binder.define(name.text, as: plan.map { TableSchema(name: name.text, fields: $0.schema.fields) })
-                if let plan {
-                    statements.append(CheckedStatement(kind: .binding(name.text), plan: plan, span: statement.span))
-                }
-            }
-        }
-        let diagnostics = (parsed.diagnostics + binder.diagnostics + binderDiagnostics).sorted {
-            ($0.span?.start.offset ?? 0) < ($1.span?.start.offset ?? 0)
-        }
-        binderDiagnostics = []
-        return CheckedScript(
-            source: source, statements: statements, diagnostics: diagnostics, isIncomplete: parsed.isIncomplete)
+        var checker = ScriptChecker(
+            binder: binder, source: source, files: fileAccess, lets: letNames, loadedNames: loadedNames,
+            definitionNames: Set(definitions.keys), commandEffect: commandEffect)
+        checker.cancellation = cancellation
+        checker.loadProgress = loadProgress
+        return checker.check()
     }
 
-    private var binderDiagnostics: [Diagnostic] = []
-
-    /// `.cite on|off` and `.param set|unset|clear` change how the statements after them are
-    /// checked (queries carry their sources; `$name` has a value), so a script that uses them is
-    /// checked as it will run. The shell runs the command itself when its turn comes.
-    static func applyAtCheckTime(_ command: String, to binder: inout Binder) {
-        let parts = command.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).map(String.init)
-        guard let word = parts.first?.lowercased(), word.count >= 2 else { return }
-        let argument = parts.count > 1 ? parts[1] : ""
-        if "cite".hasPrefix(word) {
-            if argument.lowercased() == "on" { binder.citesEveryQuery = true }
-            if argument.lowercased() == "off" { binder.citesEveryQuery = false }
-        } else if word.count >= 3, "param".hasPrefix(word), let parameter = ParameterCommand(argument) {
-            binder.parameterValues = parameter.applied(to: binder.parameterValues)
-        }
-    }
+    /// How a command line between statements (the shell's `.param`, `.cite`) changes the checking
+    /// of the statements after it; the shell sets it, since commands are the shell's.
+    public var commandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
 
     func clearNameIndexes() { nameIndexCache = [:] }
 

@@ -12,11 +12,25 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
     /// Creates a load error.
-    public init(file: String, line: Int?, message: String) {
+    public init(file: String, line: Int?, message: String, kind: Kind = .invalid) {
         self.file = file
         self.line = line
         self.message = message
+        self.kind = kind
     }
+
+    /// What kind of failure it is, for callers that act on it (not on its words).
+    public enum Kind: Sendable, Equatable {
+        /// The file's contents or reading it failed.
+        case invalid
+        /// There is no file at the path.
+        case missing
+        /// The cancellation flag stopped the load.
+        case cancelled
+    }
+
+    /// What kind of failure it is.
+    public var kind: Kind = .invalid
 
     /// `file:line: error: message`.
     public var description: String {

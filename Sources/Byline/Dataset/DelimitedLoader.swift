@@ -108,7 +108,7 @@ struct DelimitedLoader {
                     try body(bytes, fields, recordLine)
                     records &+= 1
                     if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
-                        throw LoadError(file: path, line: recordLine, message: "cancelled")
+                        throw LoadError(file: path, line: recordLine, message: "cancelled", kind: .cancelled)
                     }
                     return true
                 }
@@ -118,7 +118,7 @@ struct DelimitedLoader {
             line = position.line
             carry = Array(buffer[position.consumed...])
             readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : Self.chunkSize
-            if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled") }
+            if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled", kind: .cancelled) }
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
         }

@@ -62,7 +62,7 @@ public enum TableLoader {
         let path = path == "-" ? "/dev/stdin" : path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(file: path, line: nil, message: "no such file")
+            throw LoadError(file: path, line: nil, message: "no such file", kind: .missing)
         }
         if isDirectory.boolValue { throw LoadError(file: path, line: nil, message: "is a directory, not a data file") }
         let tableName = name ?? tableName(forPath: path)

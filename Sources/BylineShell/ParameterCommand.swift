@@ -1,5 +1,6 @@
 // `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`: read once here, for
-// the shell that runs them and for the checker that applies them to the lines after them.
+// the shell that runs them and for checking the lines after them (DotCommands.checkTimeEffect).
+import Byline
 
 /// What a `.param` command asks for.
 public enum ParameterCommand: Equatable, Sendable {
