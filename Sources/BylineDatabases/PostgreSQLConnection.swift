@@ -85,7 +85,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
             // query that is still computing before its first row.
             if !cancelled, let cancellation, !waitForResult(connection, cancellation: cancellation) {
                 cancelled = true
-                failure = DatabaseError("cancelled")
+                failure = DatabaseError.cancelled
                 cancel(connection)
             }
             guard let result = PQgetResult(connection) else { break }
@@ -98,7 +98,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
                 continue
             }
             if cancellation?.isCancelled == true {
-                failure = DatabaseError("cancelled")
+                failure = DatabaseError.cancelled
                 cancelled = true
                 cancel(connection)
                 continue
@@ -179,7 +179,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
                 "integer overflow (PostgreSQL: \(primary))",
                 help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
         }
-        if state == "57014" { return DatabaseError("cancelled") }
+        if state == "57014" { return DatabaseError.cancelled }
         return DatabaseError("PostgreSQL: \(primary)")
     }
 

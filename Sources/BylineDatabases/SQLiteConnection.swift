@@ -135,7 +135,7 @@ public final class SQLiteConnection: DatabaseConnection {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw lastError }
-            if cancellation?.isCancelled == true { throw DatabaseError("cancelled") }
+            if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
             values.removeAll(keepingCapacity: true)
             for (column, type) in types.enumerated() {
                 let raw = SQLiteConnection.value(of: sqlite3_column_value(statement, Int32(column)))

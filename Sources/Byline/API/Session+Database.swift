@@ -229,7 +229,7 @@ extension Session {
                 for index in builders.indices { builders[index].append(row[index]) }
             }
         } catch {
-            if error.message == "cancelled" {
+            if error.isCancellation {
                 throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
             }
             throw Session.failure(error, in: database, at: statement.span, source: script.source)
