@@ -46,18 +46,3 @@ public struct AssertionOutcome: Sendable, Equatable {
     public var message: String
 }
 
-/// Bounds on one query, for hosts that run queries they did not write.
-public struct QueryLimits: Sendable, Equatable {
-    /// The most rows a result may have; a larger one is an error, not a truncation.
-    public var maximumRows: Int?
-    /// The longest a query may run before it stops with an error.
-    public var timeout: Duration?
-    /// The most pairs of rows a join may consider (without an equality) or produce (with one).
-    public var maximumJoinPairs = 50_000_000
-
-    /// No limits.
-    public init(maximumRows: Int? = nil, timeout: Duration? = nil) {
-        self.maximumRows = maximumRows
-        self.timeout = timeout
-    }
-}

@@ -300,7 +300,7 @@ public enum DatabaseCatalog {
         case .string(let text): return text
         case .bool(let flag): return flag ? "true" : "false"
         case .date(let date): return date.description
-        case .list: return JSONFormatter.encode(value)
+        case .list: return JSONText.encode(value)
         }
     }
 }
@@ -310,14 +310,14 @@ enum SchemaRecord {
     static func encode(_ schema: TableSchema) -> String {
         var parts: [String] = []
         for field in schema.fields {
-            var item = "{\"name\": \(JSONFormatter.quote(field.name)), \"type\": \(JSONFormatter.quote(field.type.description))"
-            if let references = field.references { item += ", \"references\": \(JSONFormatter.quote(references))" }
+            var item = "{\"name\": \(JSONText.quote(field.name)), \"type\": \(JSONText.quote(field.type.description))"
+            if let references = field.references { item += ", \"references\": \(JSONText.quote(references))" }
             parts.append(item + "}")
         }
         var text = "{\"fields\": [" + parts.joined(separator: ", ") + "]"
-        if let key = schema.key { text += ", \"key\": \(JSONFormatter.quote(key))" }
-        if let aliases = schema.aliases { text += ", \"aliases\": \(JSONFormatter.quote(aliases))" }
-        if let summary = schema.summary { text += ", \"summary\": \(JSONFormatter.quote(summary))" }
+        if let key = schema.key { text += ", \"key\": \(JSONText.quote(key))" }
+        if let aliases = schema.aliases { text += ", \"aliases\": \(JSONText.quote(aliases))" }
+        if let summary = schema.summary { text += ", \"summary\": \(JSONText.quote(summary))" }
         return text + "}"
     }
 

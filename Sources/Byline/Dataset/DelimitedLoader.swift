@@ -135,8 +135,8 @@ struct DelimitedLoader {
         // Pass 1: the header, field counts and the kinds of values in each column.
         try forEachRecord({ (bytes, fields, line) throws(LoadError) in
             if header.isEmpty {
-                if fields.count > Binder.maximumFields {
-                    throw LoadError(file: path, line: line, message: "the header has \(fields.count) columns; at most \(Binder.maximumFields) are allowed")
+                if fields.count > Limits.maximumFields {
+                    throw LoadError(file: path, line: line, message: "the header has \(fields.count) columns; at most \(Limits.maximumFields) are allowed")
                 }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 header = fields.map(reader.text)

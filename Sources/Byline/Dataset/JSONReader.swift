@@ -1,36 +1,5 @@
 // A small JSON reader that reports errors with line and column (Foundation's does not).
 
-/// A parsed JSON value. Objects keep their keys in source order.
-enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case float(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
-
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let a), .bool(let b)): return a == b
-        case (.integer(let a), .integer(let b)): return a == b
-        case (.float(let a), .float(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
-        case (.array(let a), .array(let b)): return a == b
-        case (.object(let a), .object(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        default: return false
-        }
-    }
-
-    /// The member of an object with the given key.
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
-    }
-}
-
 /// Why JSON could not be read, and where.
 struct JSONError: Error, Sendable, Equatable {
     var message: String

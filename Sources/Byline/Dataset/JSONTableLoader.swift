@@ -16,8 +16,8 @@ enum JSONTableLoader {
             for member in members {
                 var column = position[member.key]
                 if column == nil {
-                    if keys.count == Binder.maximumFields {
-                        throw LoadError(file: file, line: line, message: "the objects have more than \(Binder.maximumFields) keys in all")
+                    if keys.count == Limits.maximumFields {
+                        throw LoadError(file: file, line: line, message: "the objects have more than \(Limits.maximumFields) keys in all")
                     }
                     column = keys.count
                     position[member.key] = keys.count
@@ -128,7 +128,7 @@ enum JSONTableLoader {
             let type = commonType(values)
             return .list(values.map { widen($0, to: type) })
         case .object:
-            return .string(JSONFormatter.encodeJSON(json))
+            return .string(JSONText.encode(json))
         }
     }
 
@@ -167,7 +167,7 @@ enum JSONTableLoader {
         case (.integer(let number), .float): return .float(Double(number))
         case (.string, .string), (.integer, .integer), (.float, .float), (.bool, .bool), (.date, .date): return value
         case (.list, .list): return value
-        case (_, .string): return .string(value.isNull ? "" : JSONFormatter.encode(value).trimmingQuotes())
+        case (_, .string): return .string(value.isNull ? "" : JSONText.encode(value).trimmingQuotes())
         default: return value
         }
     }

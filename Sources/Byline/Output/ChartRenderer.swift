@@ -1,18 +1,7 @@
 // Charts in the terminal: horizontal bars from (label, number) rows, and a timeline of dated rows.
 
-/// The charts `chart KIND` draws.
-public enum ChartKind: String, Sendable, CaseIterable {
-    case bar, timeline
-}
-
 /// Draws charts with Unicode block characters, fitted to a width.
 enum ChartRenderer {
-    /// The field a timeline orders by: the first date field, else an integer field named `year`.
-    static func timeField(in schema: TableSchema) -> Int? {
-        schema.fields.firstIndex { $0.type == .date }
-            ?? schema.fields.firstIndex { $0.type == .integer && $0.baseName.lowercased() == "year" }
-    }
-
     static func render(_ result: ResultSet, kind: ChartKind, width: Int, colour: Bool) -> String {
         switch kind {
         case .bar: return bar(result, width: max(20, width), colour: colour)
@@ -58,7 +47,7 @@ enum ChartRenderer {
     /// Rows in time order, each with its date or year and the rest of its text; undated rows last.
     private static func timeline(_ result: ResultSet, width: Int, colour: Bool) -> String {
         let schema = TableSchema(name: "result", fields: result.fields)
-        guard let timeIndex = timeField(in: schema) else { return "" }
+        guard let timeIndex = schema.timeField else { return "" }
         let textFields = result.fields.indices.filter { $0 != timeIndex && result.fields[$0].type == .string }
         var entries: [(time: Value, text: String)] = []
         for row in 0..<result.rowCount {

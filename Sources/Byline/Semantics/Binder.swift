@@ -80,8 +80,6 @@ struct Binder {
         self.nameIndexes = nameIndexes
     }
 
-    /// How many fields a result may have.
-    static let maximumFields = 4096
     /// How many rows `range` generates at most.
     static let maximumRangeCount = 100_000_000
     /// How deeply `def`s may call each other.
@@ -223,7 +221,7 @@ struct Binder {
                     at: span, help: "for example: visits group by destination select destination, count() chart bar")
             }
         case .timeline:
-            guard ChartRenderer.timeField(in: schema) != nil else {
+            guard schema.timeField != nil else {
                 throw fail(
                     .typeMismatch, "'chart timeline' needs a date field or an integer field named 'year'", at: span,
                     help: "for example: events chart timeline")
@@ -438,8 +436,8 @@ struct Binder {
             try require(bound, is: .bool, condition, role: "a 'where' condition")
             return QueryPlan.Step(stage: .filter(bound.expression), output: schema, description: description)
         case .select(let items):
-            if items.count > Binder.maximumFields {
-                throw fail(.invalidArgument, "'select' has \(items.count) fields; at most \(Binder.maximumFields) are allowed", at: clause.span)
+            if items.count > Limits.maximumFields {
+                throw fail(.invalidArgument, "'select' has \(items.count) fields; at most \(Limits.maximumFields) are allowed", at: clause.span)
             }
             if items.contains(where: { containsAggregate($0.expression) }) {
                 return try bindAggregation(keys: [], groupClause: nil, select: clause, input: schema)

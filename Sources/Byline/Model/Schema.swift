@@ -87,3 +87,15 @@ public struct TableSchema: Sendable, Hashable {
         return .missing
     }
 }
+
+extension TableSchema {
+    /// The field a timeline is drawn along: the first date, else an integer field named `year`.
+    var timeField: Int? {
+        fields.firstIndex { $0.type == .date } ?? fields.firstIndex { $0.type == .integer && $0.baseName.lowercased() == "year" }
+    }
+}
+
+/// The charts `chart KIND` draws (a query's plan names one; the renderer draws it).
+public enum ChartKind: String, Sendable, CaseIterable {
+    case bar, timeline
+}

@@ -1,0 +1,23 @@
+// Bounds: what a host may set for the queries it runs, and the fixed limits every stage checks.
+
+/// Bounds on one query, for hosts that run queries they did not write.
+public struct QueryLimits: Sendable, Equatable {
+    /// The most rows a result may have; a larger one is an error, not a truncation.
+    public var maximumRows: Int?
+    /// The longest a query may run before it stops with an error.
+    public var timeout: Duration?
+    /// The most pairs of rows a join may consider (without an equality) or produce (with one).
+    public var maximumJoinPairs = 50_000_000
+
+    /// No limits.
+    public init(maximumRows: Int? = nil, timeout: Duration? = nil) {
+        self.maximumRows = maximumRows
+        self.timeout = timeout
+    }
+}
+
+/// Limits of the language itself, shared by the stages that enforce them.
+enum Limits {
+    /// How many fields a table or result may have (select items, file headers, JSON keys).
+    static let maximumFields = 4096
+}
