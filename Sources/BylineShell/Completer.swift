@@ -27,15 +27,9 @@ public struct Completer {
     /// Characters that end a word for completion (the shell gives these to readline).
     public static let wordBreaks = " \t\n()[],;=<>!+-*%\"'"
 
-    static let clauseKeywords = [
-        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count", "save", "chart",
-        "cite",
-    ]
-    static let infixKeywords = [
-        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as",
-        "asc", "desc",
-    ]
-    static let operandKeywords = ["not", "null", "true", "false"]
+    static let clauseKeywords = Keyword.clauseForms
+    static let infixKeywords = Keyword.infixForms
+    static let operandKeywords = Keyword.operandForms
     static let functionNames = BuiltinFunctions.scalar.map { $0 + "(" }
     static let aggregateNames = BuiltinFunctions.aggregates.map { $0 + "(" }
 

@@ -150,10 +150,10 @@ public struct Parser {
         case .newline, .semicolon, .endOfInput:
             return
         default:
-            var help = "clauses are 'where', 'select', 'order by', 'group by', 'join', 'distinct', 'limit' and 'count'"
+            let forms = Keyword.clauseForms.map { "'\($0)'" }
+            var help = "clauses are " + forms.dropLast().joined(separator: ", ") + " and " + (forms.last ?? "")
             if case .identifier(let word) = current.kind,
-                let guess = Suggestion.closest(
-                    to: word, among: ["where", "select", "order", "limit", "count", "group", "distinct", "join"])
+                let guess = Suggestion.closest(to: word, among: Keyword.clauseForms.map { String($0.prefix { $0 != " " }) })
             {
                 help = "did you mean '\(guess)'?"
             }

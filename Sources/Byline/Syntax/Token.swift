@@ -6,10 +6,22 @@ public enum Keyword: String, Sendable, CaseIterable {
     case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
-    /// Keywords that begin a clause; a line starting with one continues the statement above it.
-    public static let clauseStarters: Set<Keyword> = [
-        .where, .select, .order, .limit, .count, .group, .distinct, .join, .left, .save, .chart, .cite,
+    /// Every clause as it is written, in the order help lists them. The one list: completion,
+    /// the parser's help and its suggestions, and `clauseStarters` come from it.
+    public static let clauseForms = [
+        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count", "save", "chart", "cite",
     ]
+
+    /// Keywords that begin a clause; a line starting with one continues the statement above it.
+    public static let clauseStarters: Set<Keyword> = Set(clauseForms.compactMap { Keyword(rawValue: String($0.prefix { $0 != " " })) })
+
+    /// Words written between operands, as they are written (for completion).
+    public static let infixForms = [
+        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as", "asc", "desc",
+    ]
+
+    /// Words that can begin an operand.
+    public static let operandForms = ["not", "null", "true", "false"]
 }
 
 /// What a token is, with the value it carries.
