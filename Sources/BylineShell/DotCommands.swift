@@ -81,10 +81,10 @@ struct DotCommands {
         case .success(let found):
             spec = found
         case .failure(.unknown):
-            return fail("unknown command '.\(word)'", span: span, source: source, help: "type .help to list the commands")
+            return fail("unknown command '.\(word)'", span: span, source: source, id: .unknownCommand, help: "type .help to list the commands")
         case .failure(.ambiguous(let names)):
             return fail(
-                "'.\(word)' could mean \(names.joined(separator: ", "))", span: span, source: source,
+                "'.\(word)' could mean \(names.joined(separator: ", "))", span: span, source: source, id: .unknownCommand,
                 help: "type more of the name")
         }
         switch spec.name {
@@ -166,7 +166,7 @@ struct DotCommands {
             do {
                 runner.redirection = try FileSink(path: runner.session.fileAccess.resolve(path))
             } catch {
-                return fail("cannot write '\(path)': \(error.reason)", span: span, source: source,
+                return fail("cannot write '\(path)': \(error.reason)", span: span, source: source, id: .saveFailure,
                     help: "nothing was written; choose a folder that exists and that you may write")
             }
             runner.redirectionIsOnce = spec.name == "once"
@@ -283,7 +283,7 @@ struct DotCommands {
         if !topic.isEmpty {
             let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
             guard case .success(let spec) = DotCommands.resolve(name) else {
-                return fail("no help for '\(topic)'", span: span, source: source, help: "type .help to list the commands")
+                return fail("no help for '\(topic)'", span: span, source: source, id: .unknownCommand, help: "type .help to list the commands")
             }
             runner.output.write(".\(spec.name) \(spec.arguments)".trimmingTrailingSpaces() + "\n    \(spec.summary)\n")
             return .success
@@ -307,7 +307,7 @@ struct DotCommands {
         } else {
             guard let schema = runner.session.schema(of: name) else {
                 return fail(
-                    "unknown table '\(name)'", span: span, source: source,
+                    "unknown table '\(name)'", span: span, source: source, id: .unknownTable,
                     help: "available tables: " + runner.session.tableNames.joined(separator: ", "))
             }
             names = [schema.name]
@@ -333,7 +333,7 @@ struct DotCommands {
     }
 
     private func fail(
-        _ message: String, span: SourceSpan, source: SourceFile, id: DiagnosticID = .unknownCommand, help: String? = nil
+        _ message: String, span: SourceSpan, source: SourceFile, id: DiagnosticID = .invalidCommandArgument, help: String? = nil
     ) -> RunOutcome {
         runner.report([Diagnostic(id, message, at: span, help: help)], in: source)
         return .failure

@@ -86,6 +86,8 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case limitExceeded
     case cancelled
     case unknownCommand
+    /// A known dot-command given arguments it does not take.
+    case invalidCommandArgument
 }
 
 /// Several diagnostics at once; what the library throws when a script fails to check or run.
