@@ -279,6 +279,10 @@ func run(_ options: BylineCommand, _ runner: ScriptRunner) -> Int32 {
 }
 
 /// Shows `loading FILE… 42%` on standard error for loads that take more than a second.
+///
+/// `@unchecked Sendable` because the session's `loadProgress` must be a `@Sendable` closure, but
+/// a load reports from the one thread that runs it, one call after another, so its state is never
+/// touched by two threads at once.
 final class LoadProgress: @unchecked Sendable {
     private var path = ""
     private var started = ContinuousClock.now

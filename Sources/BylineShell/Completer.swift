@@ -279,9 +279,3 @@ public struct Completer {
         return candidates.filter { $0.lowercased().hasPrefix(lowered) && seen.insert($0).inserted }.sorted()
     }
 }
-
-extension String {
-    func trimmingLeadingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" })
-    }
-}

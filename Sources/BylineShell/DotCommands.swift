@@ -354,11 +354,3 @@ struct DotCommands {
         return text
     }
 }
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
-    }
-}

@@ -3,6 +3,11 @@
 /// Loads a JSON array of objects, or JSON Lines, into a table: one column per key, in order of
 /// first appearance; a missing key is null.
 enum JSONTableLoader {
+    /// A JSON string literal's content (for numbers and other values the text is unchanged).
+    static func unquoted(_ text: String) -> String {
+        text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2 ? String(text.dropFirst().dropLast()) : text
+    }
+
     static func load(_ bytes: [UInt8], file: String, name: String, lines: Bool) throws(LoadError) -> LoadedTable {
         // Each object goes into the columns as soon as it is read, so the parsed objects are never
         // all held at once (they took several times the file's size).
@@ -167,15 +172,8 @@ enum JSONTableLoader {
         case (.integer(let number), .float): return .float(Double(number))
         case (.string, .string), (.integer, .integer), (.float, .float), (.bool, .bool), (.date, .date): return value
         case (.list, .list): return value
-        case (_, .string): return .string(value.isNull ? "" : JSONText.encode(value).trimmingQuotes())
+        case (_, .string): return .string(value.isNull ? "" : JSONTableLoader.unquoted(JSONText.encode(value)))
         default: return value
         }
-    }
-}
-
-extension String {
-    /// A JSON string literal's content (for numbers and other values the text is unchanged).
-    func trimmingQuotes() -> String {
-        hasPrefix("\"") && hasSuffix("\"") && count >= 2 ? String(dropFirst().dropLast()) : self
     }
 }

@@ -207,14 +207,6 @@ struct EvaluationError: Error, Sendable {
     }
 }
 
-extension String {
-    /// Case-insensitive substring test; every string contains the empty string. (Foundation's
-    /// `contains`, visible once any file imports it, says no for an empty needle.)
-    /// Compares scalars after Unicode lower-casing, without normalisation (see `ExactText`).
-    func containsIgnoringCase(_ part: String) -> Bool {
-        part.isEmpty || ExactText.contains(lowercased(), part.lowercased())
-    }
-}
 
 extension AggregateCall.Kind {
     /// Aggregate functions by name.

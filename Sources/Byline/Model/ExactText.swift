@@ -97,3 +97,12 @@ struct ExactString: Hashable, Sendable {
 
     func hash(into hasher: inout Hasher) { ExactText.hash(text, into: &hasher) }
 }
+
+extension String {
+    /// Case-insensitive substring test; every string contains the empty string. (Foundation's
+    /// `contains`, visible once any file imports it, says no for an empty needle.)
+    /// Compares scalars after Unicode lower-casing, without normalisation (see `ExactText`).
+    func containsIgnoringCase(_ part: String) -> Bool {
+        part.isEmpty || ExactText.contains(lowercased(), part.lowercased())
+    }
+}

@@ -62,11 +62,3 @@ struct CSVFormatter {
         return out + "\""
     }
 }
-
-extension String {
-    /// Every occurrence of `target` replaced, without Foundation.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

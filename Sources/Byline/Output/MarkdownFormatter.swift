@@ -1,4 +1,5 @@
 // Markdown tables (GitHub-flavoured): pipes escaped, numbers right-aligned.
+import Foundation
 
 struct MarkdownFormatter {
     let options: OutputOptions

@@ -1,4 +1,5 @@
 // The SQL engines a query can be compiled for, and how each spells what Byline means.
+import Foundation
 
 /// A database engine Byline compiles queries for.
 public enum SQLDialect: String, Sendable, CaseIterable {
@@ -38,7 +39,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 
     /// Quotes a name as an SQL identifier.
     public func identifier(_ name: String) -> String {
-        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The Byline type of a column declared with an SQL type, and the expression that reads it as
@@ -83,18 +84,6 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             return isText ? name : "CAST(\(name) AS TEXT)"
         case (.sqlite, _): return name
         }
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (without Foundation, which the library avoids here).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
     }
 }
 

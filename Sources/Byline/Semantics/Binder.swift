@@ -1,5 +1,6 @@
 // Binder: resolves tables, fields and functions, checks types, and turns a syntax tree into a
 // query plan before any row is read.
+import Foundation
 
 /// A saved, parameterised query: `def by_country(c) = leaders where country = c`.
 public struct Definition: Sendable {
@@ -420,7 +421,7 @@ struct Binder {
         moved.span = span
         if let inner = diagnostic.span {
             moved.notes.insert(
-                "'\(definition.name)' is defined at \(definition.source.name):\(inner.start.line): \(definition.source.line(inner.start.line).trimmingCharacters(in: " \t"))",
+                "'\(definition.name)' is defined at \(definition.source.name):\(inner.start.line): \(definition.source.line(inner.start.line).trimmingCharacters(in: .whitespaces))",
                 at: 0)
         }
         return moved
@@ -565,7 +566,7 @@ struct Binder {
         let start = min(span.start.offset, bytes.count)
         let end = min(max(start, span.end.offset), bytes.count)
         return String(decoding: bytes[start..<end], as: UTF8.self)
-            .split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { String($0).trimmingCharacters(in: " \t") }
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { String($0).trimmingCharacters(in: .whitespaces) }
             .joined(separator: " ")
     }
 
@@ -598,16 +599,6 @@ extension DataType {
     var isList: Bool {
         if case .list = self { return true }
         return false
-    }
-}
-
-extension String {
-    /// The string without the given characters at either end.
-    func trimmingCharacters(in characters: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, characters.contains(first) { text.removeFirst() }
-        while let last = text.last, characters.contains(last) { text.removeLast() }
-        return String(text)
     }
 }
 
