@@ -1,6 +1,7 @@
 // Writes the benchmark's events table as CSV: deterministic, shaped like news-event data
-// (20 countries, 10 kinds, 256 actors), so Byline and sqlite3 load the same bytes.
-// Usage: BenchmarkData ROWS EVENTS.csv COUNTRIES.csv
+// (20 countries, 10 kinds, 256 actors, a nearly unique url, a source_id into 100,000 sources),
+// so Byline, sqlite3 and DuckDB load the same bytes; and the countries and sources tables.
+// Usage: BenchmarkData ROWS EVENTS.csv COUNTRIES.csv SOURCES.csv [SOURCE_COUNT (100000)]
 import Foundation
 
 /// SplitMix64: small, fast and the same on every machine.
@@ -27,8 +28,10 @@ let kinds = ["visit", "meeting", "statement", "election", "protest", "agreement"
 let syllables = ["ka", "to", "ma", "ya", "ev", "nur", "sul", "tan", "tok", "min", "ar", "fe", "lix", "shi", "se", "di"]
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let rows = Int(arguments[1]), rows > 0 else {
-    FileHandle.standardError.write(Data("usage: BenchmarkData ROWS EVENTS.csv COUNTRIES.csv\n".utf8))
+guard arguments.count == 5 || arguments.count == 6, let rows = Int(arguments[1]), rows > 0,
+    let sourceCount = arguments.count == 6 ? Int(arguments[5]) : 100_000, sourceCount > 0
+else {
+    FileHandle.standardError.write(Data("usage: BenchmarkData ROWS EVENTS.csv COUNTRIES.csv SOURCES.csv [SOURCE_COUNT]\n".utf8))
     exit(2)
 }
 var random = Generator(state: 2019)
@@ -47,7 +50,8 @@ func write(_ text: String) {
         if let base = buffer.baseAddress { _ = events.write(base, maxLength: buffer.count) }
     }
 }
-write("id,year,month,actor,actor_country,target_country,kind,mentions,tone\n")
+write("id,year,month,actor,actor_country,target_country,kind,mentions,tone,source_id,url\n")
+let hex = Array("0123456789abcdef")
 var buffer = ""
 for id in 1...rows {
     let year = 1990 + random.below(30)
@@ -58,7 +62,15 @@ for id in 1...rows {
     let kind = kinds[random.below(kinds.count)]
     let mentions = random.below(1000) * random.below(50) / 7
     let tone = Double(random.below(2001) - 1000) / 100
-    buffer += "\(id),\(year),\(month),\(actor),\(actorCountry),\(targetCountry),\(kind),\(mentions),\(tone)\n"
+    let source = 1 + random.below(sourceCount)
+    var slug = ""
+    var bits = random.next()
+    for _ in 0..<10 {
+        slug.append(hex[Int(bits & 15)])
+        bits >>= 4
+    }
+    let url = "https://news.example/\(year)/\(month)/\(slug)"
+    buffer += "\(id),\(year),\(month),\(actor),\(actorCountry),\(targetCountry),\(kind),\(mentions),\(tone),\(source),\(url)\n"
     if buffer.utf8.count > 1 << 20 {
         write(buffer)
         buffer = ""
@@ -68,3 +80,9 @@ write(buffer)
 events.close()
 let table = "name,region\n" + countries.map { "\($0.name),\($0.region)\n" }.joined()
 try table.write(toFile: arguments[3], atomically: true, encoding: .utf8)
+// 100,000 sources: an integer key, a name and a country, for joins on an integer key.
+var sources = "id,name,country\n"
+for id in 1...sourceCount {
+    sources += "\(id),source \(id),\(countries[random.below(countries.count)].name)\n"
+}
+try sources.write(toFile: arguments[4], atomically: true, encoding: .utf8)

@@ -60,22 +60,28 @@ import TestSupport
         let sqlitePath = try #require(sqlite, "sqlite3 is needed (.ci/run installs it)")
         let folder = try TemporaryFolder.forProcess("bench")
         let generator = BylineBinary.url.deletingLastPathComponent().appendingPathComponent("BenchmarkData").path
-        _ = try Self.shell(generator, arguments: ["20000", "events.csv", "countries.csv"], in: folder)
+        let rows = 20000
+        _ = try Self.shell(generator, arguments: [String(rows), "events.csv", "countries.csv", "sources.csv", "2000"], in: folder)
         let queries = try Self.queries()
-        #expect(queries.count == 6)
+        #expect(queries.count == 15)
         for query in queries {
+            let half = String(rows / 2)
             let byline = try BylineBinary.run(
-                ["--no-article", "--data", "events.csv", "-c", "load \"countries.csv\" as places\n" + query.byline, "--format", "csv"],
+                ["--no-article", "--data", "events.csv", "-c",
+                    "load \"countries.csv\" as places\nload \"sources.csv\" as sources\n" + query.byline.replacingOccurrences(of: "{half}", with: half),
+                    "--format", "csv"],
                 in: folder)
             #expect(byline.status == 0, "\(query.name): \(byline.stderr)")
             let sql = """
-                CREATE TABLE events(id INTEGER, year INTEGER, month INTEGER, actor TEXT, actor_country TEXT, target_country TEXT, kind TEXT, mentions INTEGER, tone REAL);
+                CREATE TABLE events(id INTEGER, year INTEGER, month INTEGER, actor TEXT, actor_country TEXT, target_country TEXT, kind TEXT, mentions INTEGER, tone REAL, source_id INTEGER, url TEXT);
                 CREATE TABLE places(name TEXT, region TEXT);
+                CREATE TABLE sources(id INTEGER, name TEXT, country TEXT);
                 .mode csv
                 .import --skip 1 events.csv events
                 .import --skip 1 countries.csv places
+                .import --skip 1 sources.csv sources
                 .headers on
-                \(query.sql)
+                \(query.sql.replacingOccurrences(of: "{half}", with: half))
                 """
             let expected = try Self.shell(sqlitePath, arguments: [":memory:"], stdin: sql, in: folder)
             #expect(!expected.isEmpty, "\(query.name): sqlite3 gave nothing")
