@@ -10,6 +10,13 @@ struct Aggregation {
     ) throws(Executor.Stop) -> Relation {
         let keyEvaluators = keys.map(compiler.value)
         let argumentEvaluators = aggregates.map { $0.argument.map(compiler.value) }
+        // count(distinct column) over strings: by dictionary code.
+        let distinctCodes: [[Int32]?] = aggregates.map { call in
+            guard call.kind == .countDistinct, case .column(let index)? = call.argument,
+                case .strings(let codes, _) = input.columns[index].storage
+            else { return nil }
+            return codes
+        }
         var groupIndex: [[Value]: Int] = [:]
         var groupKeys: [[Value]] = []
         var states: [[Accumulator]] = []
@@ -23,6 +30,9 @@ struct Aggregation {
         var groupOfCode: [Int32] = []
         var byCode = false
         var codes: [Int32] = []
+        var keyDictionary: StringDictionary?
+        /// With `byCode`, each group's key code: the output key column reuses the input's dictionary.
+        var groupCodes: [Int32] = []
         var groupOfInteger: [Int: Int] = [:]
         var integerKey: ([Int], [Bool]?)?
         if grouped, keys.count == 1, case .column(let index) = keys[0] {
@@ -30,6 +40,7 @@ struct Aggregation {
             case .strings(let keyCodes, let dictionary):
                 codes = keyCodes
                 byCode = true
+                keyDictionary = dictionary
                 groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1)
             case .integers(let values, let nulls):
                 integerKey = (values, nulls.flags)
@@ -50,7 +61,8 @@ struct Aggregation {
                     } else {
                         group = groupKeys.count
                         groupOfCode[slot] = Int32(group)
-                        groupKeys.append([keyEvaluators[0](row)])
+                        groupKeys.append([])
+                        groupCodes.append(codes[row])
                         states.append(aggregates.map(Accumulator.init))
                     }
                 } else if let (values, nulls) = integerKey, !(nulls?[row] ?? false) {
@@ -74,7 +86,11 @@ struct Aggregation {
                     }
                 }
                 for index in aggregates.indices {
-                    states[group][index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                    if let codes = distinctCodes[index] {
+                        states[group][index].addDistinctCode(codes[row])
+                    } else {
+                        states[group][index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                    }
                 }
             }
         }
@@ -86,6 +102,11 @@ struct Aggregation {
         }
         var columns: [Column] = []
         var fields: [Field] = []
+        if let keyDictionary {
+            columns.append(Column(type: .string, storage: .strings(groupCodes, keyDictionary)))
+            fields.append(Field(name: "key0", type: .string))
+            builders = []
+        }
         for (index, values) in builders.enumerated() {
             let type = Aggregation.type(of: values)
             columns.append(Aggregation.column(values, type: type))
@@ -132,7 +153,17 @@ struct Accumulator {
     private var floatSum = 0.0
     private var extreme: Value = .null
     private var distinct = Set<Value>()
+    /// `count(distinct s)` of a column of strings: the codes seen (a code is a string, exactly).
+    private var distinctCodes = Set<Int32>()
     private var values: [Value] = []
+
+    /// Folds in one row of `count(distinct …)` over a dictionary-encoded column by its code
+    /// (-1 is null), without boxing or hashing the string.
+    mutating func addDistinctCode(_ code: Int32) {
+        guard code >= 0 else { return }
+        count += 1
+        distinctCodes.insert(code)
+    }
 
     init(_ call: AggregateCall) {
         self.call = call
@@ -185,7 +216,7 @@ struct Accumulator {
     var result: Value {
         switch call.kind {
         case .countRows, .count: return .integer(count)
-        case .countDistinct: return .integer(distinct.count)
+        case .countDistinct: return .integer(distinct.count + distinctCodes.count)
         case .sum:
             if count == 0 { return .null }
             if call.argumentType == .float { return floatSum.isNaN ? .null : .float(floatSum) }

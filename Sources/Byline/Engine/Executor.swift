@@ -53,6 +53,15 @@ struct Executor {
         return relation
     }
 
+    /// A column's integers and nulls, unboxed, when it holds integers.
+    static func integers(_ column: Column) -> (values: [Int], nulls: [Bool]?)? {
+        switch column.storage {
+        case .integers(let values, let nulls): return (values, nulls.flags)
+        case .integers32(let values, let nulls): return (values.map(Int.init), nulls.flags)
+        default: return nil
+        }
+    }
+
     private func generateRange(_ start: Int, _ stop: Int) throws(Stop) -> Relation {
         // The binder checked that stop - start is a small count; blocks are counted from 0 so that
         // no sum passes `stop` (which may be the largest integer).
@@ -271,6 +280,34 @@ struct Executor {
                     for other in matches[Int(code)] {
                         leftPairs.append(row)
                         rightPairs.append(other)
+                    }
+                    if leftPairs.count > context.limits.maximumJoinPairs {
+                        context.fail(joinTooLarge)
+                        return
+                    }
+                }
+            }
+        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
+            let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
+        {
+            // One key of integers on both sides: a table from key to the first right row, and a
+            // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
+            var first: [Int: Int] = [:]
+            first.reserveCapacity(right.count)
+            var next = [Int](repeating: -1, count: right.count)
+            for row in stride(from: right.count - 1, through: 0, by: -1) where !(rightKeys.nulls?[row] ?? false) {
+                let key = rightKeys.values[row]
+                if let head = first[key] { next[row] = head }
+                first[key] = row
+            }
+            try checkpoint()
+            try forEachBlock(of: leftRows) { block in
+                for row in block where !(leftKeys.nulls?[row] ?? false) {
+                    guard var other = first[leftKeys.values[row]] else { continue }
+                    while other >= 0 {
+                        leftPairs.append(row)
+                        rightPairs.append(other)
+                        other = next[other]
                     }
                     if leftPairs.count > context.limits.maximumJoinPairs {
                         context.fail(joinTooLarge)

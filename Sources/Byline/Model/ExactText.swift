@@ -6,10 +6,28 @@
 // loaded, so every comparison, hash and dictionary of strings in the engine goes through here.
 // UTF-8 byte order is Unicode scalar order, so comparing bytes is comparing scalars.
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Scalar-exact comparison and hashing of strings.
 enum ExactText {
     /// -1, 0 or 1 as `a` sorts before, with or after `b` by Unicode scalars.
     static func compare(_ a: String, _ b: String) -> Int {
+        // Native strings are contiguous UTF-8: compare the bytes in place (memcmp).
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Int in
+                let common = min(x.count, y.count)
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let order = memcmp(p, q, common)
+                    if order != 0 { return order < 0 ? -1 : 1 }
+                }
+                return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+            }
+        }
+        if let fast, let order = fast { return order }
         var left = a.utf8.makeIterator()
         var right = b.utf8.makeIterator()
         while true {
@@ -25,7 +43,15 @@ enum ExactText {
 
     /// Whether `a` and `b` hold the same scalars.
     static func equal(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                guard let p = x.baseAddress, let q = y.baseAddress else { return x.isEmpty }
+                return memcmp(p, q, x.count) == 0
+            }
+        }
+        if let fast, let same = fast { return same }
+        return a.utf8.elementsEqual(b.utf8)
     }
 
     /// Feeds the string's UTF-8 bytes to a hasher.

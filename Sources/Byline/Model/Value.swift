@@ -78,7 +78,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case (.integer(let a), .integer(let b)): return a == b
         case (.float(let a), .float(let b)): return a == b || (a.isNaN && b.isNaN)
         case (.integer(let a), .float(let b)), (.float(let b), .integer(let a)): return compareExactly(a, b) == 0
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return ExactText.equal(a, b)
         case (.bool(let a), .bool(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
         case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
