@@ -35,8 +35,10 @@ struct ExpressionCompiler {
         case .isNull(let operand):
             let inner = value(operand)
             return { inner($0).isNull }
-        case .compare(let op, .column(let index), .literal(let constant)):
+        case .compare(let op, .column(let index), .literal(let constant)) where columnComparison(op, columns[index], constant) != nil:
             if let fast = columnComparison(op, columns[index], constant) { return fast }
+        case .compare(let op, let lhs, let rhs) where numericComparison(op, lhs, rhs) != nil:
+            if let fast = numericComparison(op, lhs, rhs) { return fast }
         case .compare(let op, .literal(let constant), .column(let index)):
             if let fast = columnComparison(op.mirrored, columns[index], constant) { return fast }
         case .contains(.column(let index), .literal(.string(let needle))):
@@ -164,6 +166,12 @@ struct ExpressionCompiler {
                     return .null
                 }
             }
+        case .arithmetic(_, _, _, .integer, _) where integerEvaluator(expression) != nil:
+            guard let integers = integerEvaluator(expression) else { return { _ in .null } }
+            return { integers($0).map(Value.integer) ?? .null }
+        case .arithmetic(_, _, _, .float, _) where floatEvaluator(expression) != nil:
+            guard let floats = floatEvaluator(expression) else { return { _ in .null } }
+            return { floats($0).map(Value.float) ?? .null }
         case .arithmetic(let op, let lhs, let rhs, let type, let place):
             let left = value(lhs)
             let right = value(rhs)
