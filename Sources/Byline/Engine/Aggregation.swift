@@ -19,11 +19,15 @@ struct Aggregation {
         }
         var groupIndex: [[Value]: Int] = [:]
         var groupKeys: [[Value]] = []
-        var states: [[Accumulator]] = []
+        /// Every group's accumulators in one array, group after group (no array per group).
+        let fresh = aggregates.map(Accumulator.init)
+        var states: [Accumulator] = []
+        var groupCount = 0
         if !grouped {
             // Without `group by`, all rows form one group, even when there are none.
             groupKeys.append([])
-            states.append(aggregates.map(Accumulator.init))
+            states.append(contentsOf: fresh)
+            groupCount = 1
         }
         let executor = Executor(context: context, tables: { _ in nil })
         // One key that is a column of strings or integers: find groups by code or integer, unboxed.
@@ -35,6 +39,9 @@ struct Aggregation {
         var groupCodes: [Int32] = []
         var groupOfInteger: [Int: Int] = [:]
         var integerKey: ([Int], [Bool]?)?
+        /// With `integerKey`, each group's key (nil for the group of nulls).
+        var groupIntegers: [Int?] = []
+        var nullGroup: Int?
         if grouped, keys.count == 1, case .column(let index) = keys[0] {
             switch input.columns[index].storage {
             case .strings(let keyCodes, let dictionary):
@@ -59,52 +66,64 @@ struct Aggregation {
                     if existing >= 0 {
                         group = Int(existing)
                     } else {
-                        group = groupKeys.count
+                        group = groupCount
+                        groupCount += 1
                         groupOfCode[slot] = Int32(group)
-                        groupKeys.append([])
                         groupCodes.append(codes[row])
-                        states.append(aggregates.map(Accumulator.init))
+                        states.append(contentsOf: fresh)
                     }
-                } else if let (values, nulls) = integerKey, !(nulls?[row] ?? false) {
-                    if let existing = groupOfInteger[values[row]] {
+                } else if let (values, nulls) = integerKey {
+                    let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
+                    // The group of nulls is found under a key no integer has: its own slot.
+                    if let existing = key.map({ groupOfInteger[$0] }) ?? nullGroup {
                         group = existing
                     } else {
-                        group = groupKeys.count
-                        groupOfInteger[values[row]] = group
-                        groupKeys.append([.integer(values[row])])
-                        states.append(aggregates.map(Accumulator.init))
+                        group = groupCount
+                        groupCount += 1
+                        if let key { groupOfInteger[key] = group } else { nullGroup = group }
+                        groupIntegers.append(key)
+                        states.append(contentsOf: fresh)
                     }
                 } else if grouped {
                     let key = keyEvaluators.map { $0(row) }
                     if let existing = groupIndex[key] {
                         group = existing
                     } else {
-                        group = groupKeys.count
+                        group = groupCount
+                        groupCount += 1
                         groupIndex[key] = group
                         groupKeys.append(key)
-                        states.append(aggregates.map(Accumulator.init))
+                        states.append(contentsOf: fresh)
                     }
                 }
+                let base = group * aggregates.count
                 for index in aggregates.indices {
                     if let codes = distinctCodes[index] {
-                        states[group][index].addDistinctCode(codes[row])
+                        states[base + index].addDistinctCode(codes[row])
                     } else {
-                        states[group][index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                        states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
                     }
                 }
             }
         }
         var builders = keys.indices.map { _ in [Value]() }
         var results = aggregates.indices.map { _ in [Value]() }
-        for (group, key) in groupKeys.enumerated() {
+        for key in groupKeys {
             for index in key.indices { builders[index].append(key[index]) }
-            for index in aggregates.indices { results[index].append(states[group][index].result) }
+        }
+        for group in 0..<groupCount {
+            for index in aggregates.indices { results[index].append(states[group * aggregates.count + index].result) }
         }
         var columns: [Column] = []
         var fields: [Field] = []
         if let keyDictionary {
             columns.append(Column(type: .string, storage: .strings(groupCodes, keyDictionary)))
             fields.append(Field(name: "key0", type: .string))
+            builders = []
+        } else if integerKey != nil {
+            let nulls = groupIntegers.contains(nil) ? NullMask(flags: groupIntegers.map { $0 == nil }) : .none
+            columns.append(Column(type: .integer, storage: .integers(groupIntegers.map { $0 ?? 0 }, nulls)))
+            fields.append(Field(name: "key0", type: .integer))
             builders = []
         }
         for (index, values) in builders.enumerated() {
@@ -117,7 +136,7 @@ struct Aggregation {
             columns.append(Aggregation.column(values, type: type))
             fields.append(Field(name: "aggregate\(index)", type: type))
         }
-        return Relation(schema: TableSchema(name: "groups", fields: fields), columns: columns, count: groupKeys.count)
+        return Relation(schema: TableSchema(name: "groups", fields: fields), columns: columns, count: groupCount)
     }
 
     /// The storage type for computed values: the first non-null value's kind.

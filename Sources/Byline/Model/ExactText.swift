@@ -65,6 +65,26 @@ enum ExactText {
         hasher.combine(0xFF as UInt8)  // never a UTF-8 byte: ends the string
     }
 
+    /// Whether ASCII `haystack` holds ASCII `needle` ignoring the case of letters; nil when either
+    /// has a byte past ASCII (Unicode case mapping is needed then).
+    static func asciiContainsIgnoringCase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool? {
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        if needle.contains(where: { $0 >= 0x80 }) || haystack.contains(where: { $0 >= 0x80 }) { return nil }
+        if needle.count > haystack.count { return false }
+        let first = lower(needle[0])
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if lower(haystack[start]) == first {
+                var offset = 1
+                while offset < needle.count, lower(haystack[start + offset]) == lower(needle[offset]) { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
     /// Whether `text` holds `part` as a run of scalars (the empty string is in every string).
     static func contains(_ text: String, _ part: String) -> Bool {
         if part.isEmpty { return true }
@@ -129,6 +149,12 @@ extension String {
     /// `contains`, visible once any file imports it, says no for an empty needle.)
     /// Compares scalars after Unicode lower-casing, without normalisation (see `ExactText`).
     func containsIgnoringCase(_ part: String) -> Bool {
-        part.isEmpty || ExactText.contains(lowercased(), part.lowercased())
+        if part.isEmpty { return true }
+        // ASCII text: lower-casing is one bit per letter, so search in place without new strings.
+        let ascii = utf8.withContiguousStorageIfAvailable { haystack in
+            part.utf8.withContiguousStorageIfAvailable { needle in ExactText.asciiContainsIgnoringCase(haystack, needle) }
+        }
+        if let ascii, let inner = ascii, let result = inner { return result }
+        return ExactText.contains(lowercased(), part.lowercased())
     }
 }
