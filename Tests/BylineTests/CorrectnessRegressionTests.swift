@@ -189,3 +189,40 @@ import TestSupport
         #expect(try rows("range(2) select sum(1e308 * 10 * (value * 2 - 1)) as x") == [[.null]])
     }
 }
+
+/// Sorting by a column of many distinct strings compares the strings themselves for a top-k (and
+/// ranks them for a whole sort): both must give the order of their UTF-8 bytes, nulls last.
+@Suite struct LargeDictionarySortTests {
+    @Test func topKAndOffsetsFollowByteOrder() throws {
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let alphabet = Array("aAbBzZé日 -").map(String.init)
+        var values: [Value] = []
+        for index in 0..<6000 {
+            if index % 97 == 0 { values.append(.null); continue }
+            let length = 1 + Int(next() % 8)
+            values.append(.string((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }.joined()))
+        }
+        let session = Session(tables: [])
+        try session.register(table: "t", columns: [(name: "s", values: values)])
+        let strings = values.compactMap { value -> String? in if case .string(let text) = value { return text } else { return nil } }
+        let ascending = strings.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let descending = Array(ascending.reversed())
+        func run(_ query: String) throws -> [Value] {
+            try session.run(query).last?.rows.map { $0[0] } ?? []
+        }
+        let top = try run("t order by s limit 5")
+        let bottom = try run("t order by s desc limit 5")
+        let middle = try run("t order by s limit 4 offset 3000")
+        #expect(top == ascending.prefix(5).map(Value.string))
+        #expect(bottom == descending.prefix(5).map(Value.string))
+        #expect(middle == ascending[3000..<3004].map(Value.string))
+        let all = try run("t order by s")
+        #expect(all.prefix(strings.count) == ArraySlice(ascending.map(Value.string)))
+        let nullsLast = all.suffix(values.count - strings.count).allSatisfy { $0.isNull }
+        #expect(nullsLast, "nulls last")
+    }
+}

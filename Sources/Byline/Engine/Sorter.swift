@@ -1,6 +1,14 @@
 // Sorting rows: keys read straight from typed columns where they can be (strings by the rank of
 // their dictionary code), a stable order, and a bounded heap when only the first rows are wanted.
 
+extension Int {
+    /// The product, or the largest integer when it would overflow.
+    func saturatingTimes(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? Int.max : product
+    }
+}
+
 /// One `order by` key, ready to compare two physical rows without boxing where possible.
 enum SortKey {
     case integers([Int], nulls: [Bool]?, descending: Bool)
@@ -8,19 +16,33 @@ enum SortKey {
     case floats([Double], nulls: [Bool]?, descending: Bool)
     /// Dictionary codes and each code's rank in sorted order (-1 codes are null).
     case ranks([Int32], rank: [Int32], descending: Bool)
+    /// Dictionary codes compared by their strings: for a dictionary nearly as large as the rows,
+    /// where ranking every string first would cost more than the sort (a top-k above all).
+    case strings([Int32], strings: [String], descending: Bool)
     /// Anything else, computed per row.
     case values([Int: Value], descending: Bool)
 
     /// Builds the key for an expression over a relation's rows.
     static func make(
-        _ expression: BoundExpression, descending: Bool, columns: [Column], rows: [Int], compiler: ExpressionCompiler
+        _ expression: BoundExpression, descending: Bool, columns: [Column], rows: [Int], compiler: ExpressionCompiler,
+        wanted: Int? = nil
     ) -> SortKey {
+        // Ranking a dictionary sorts all its strings: worth it when the rows to order are many
+        // against the strings; for the first few rows of many (top-k), or a dictionary much
+        // larger than the rows, comparing the strings themselves is cheaper.
+        let few = (wanted ?? rows.count).multipliedReportingOverflow(by: 16)
+        func direct(_ dictionary: StringDictionary) -> Bool {
+            dictionary.strings.count > 4096
+                && ((!few.overflow && few.partialValue < rows.count) || dictionary.strings.count > rows.count.saturatingTimes(4))
+        }
         if case .column(let index) = expression {
             switch columns[index].storage {
             case .integers(let values, let nulls): return .integers(values, nulls: nulls.flags, descending: descending)
             case .integers32(let values, let nulls):
                 return .integers32(values, nulls: nulls.flags, descending: descending)
             case .floats(let values, let nulls): return .floats(values, nulls: nulls.flags, descending: descending)
+            case .strings(let codes, let dictionary) where direct(dictionary):
+                return .strings(codes, strings: dictionary.strings, descending: descending)
             case .strings(let codes, let dictionary):
                 let strings = dictionary.strings
                 let order = strings.indices.sorted { ExactText.compare(strings[$0], strings[$1]) < 0 }
@@ -59,6 +81,13 @@ enum SortKey {
             let right = codes[b]
             if left < 0 || right < 0 { return left == right ? 0 : (left < 0 ? 1 : -1) }
             let order = rank[Int(left)] < rank[Int(right)] ? -1 : (left == right ? 0 : 1)
+            return descending ? -order : order
+        case .strings(let codes, let strings, let descending):
+            let left = codes[a]
+            let right = codes[b]
+            if left < 0 || right < 0 { return left == right ? 0 : (left < 0 ? 1 : -1) }
+            if left == right { return 0 }
+            let order = ExactText.compare(strings[Int(left)], strings[Int(right)])
             return descending ? -order : order
         case .values(let values, let descending):
             let left = values[a] ?? .null
