@@ -179,3 +179,23 @@ import Testing
         try session.run(text).last?.rows ?? []
     }
 }
+
+/// The engine's integer hash table against Swift's Dictionary on keys that collide, grow the
+/// table, and sit at the ends of the integers.
+@Suite struct IntegerMapTests {
+    @Test func agreesWithADictionary() {
+        var map = IntegerMap()
+        var reference: [Int: Int] = [:]
+        var keys = [Int.min, Int.max, 0, -1, 1] + (0..<5000).map { $0 * 1_048_576 } + (0..<5000).map { -$0 * 7 }
+        keys += keys.prefix(100)  // repeats
+        for (position, key) in keys.enumerated() {
+            let stored = map.value(for: key) { position }
+            let expected = reference[key] ?? position
+            reference[key] = expected
+            #expect(stored == expected)
+        }
+        #expect(map.count == reference.count)
+        for (key, value) in reference { #expect(map.value(for: key) == value) }
+        #expect(map.value(for: 123_456_789) == nil)
+    }
+}

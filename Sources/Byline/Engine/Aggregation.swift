@@ -37,7 +37,7 @@ struct Aggregation {
         var keyDictionary: StringDictionary?
         /// With `byCode`, each group's key code: the output key column reuses the input's dictionary.
         var groupCodes: [Int32] = []
-        var groupOfInteger: [Int: Int] = [:]
+        var groupOfInteger = IntegerMap()
         var integerKey: ([Int], [Bool]?)?
         /// With `integerKey`, each group's key (nil for the group of nulls).
         var groupIntegers: [Int?] = []
@@ -73,15 +73,22 @@ struct Aggregation {
                         states.append(contentsOf: fresh)
                     }
                 } else if let (values, nulls) = integerKey {
-                    let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
-                    // The group of nulls is found under a key no integer has: its own slot.
-                    if let existing = key.map({ groupOfInteger[$0] }) ?? nullGroup {
+                    if !(nulls?[row] ?? false) {
+                        let key = values[row]
+                        group = groupOfInteger.value(for: key) {
+                            groupIntegers.append(key)
+                            states.append(contentsOf: fresh)
+                            groupCount += 1
+                            return groupCount - 1
+                        }
+                    } else if let existing = nullGroup {
+                        // The group of nulls is kept apart: no integer key stands for it.
                         group = existing
                     } else {
                         group = groupCount
                         groupCount += 1
-                        if let key { groupOfInteger[key] = group } else { nullGroup = group }
-                        groupIntegers.append(key)
+                        nullGroup = group
+                        groupIntegers.append(nil)
                         states.append(contentsOf: fresh)
                     }
                 } else if grouped {

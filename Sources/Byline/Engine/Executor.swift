@@ -292,18 +292,17 @@ struct Executor {
         {
             // One key of integers on both sides: a table from key to the first right row, and a
             // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
-            var first: [Int: Int] = [:]
-            first.reserveCapacity(right.count)
+            var first = IntegerMap(capacity: right.count)
             var next = [Int](repeating: -1, count: right.count)
             for row in stride(from: right.count - 1, through: 0, by: -1) where !(rightKeys.nulls?[row] ?? false) {
                 let key = rightKeys.values[row]
-                if let head = first[key] { next[row] = head }
-                first[key] = row
+                if let head = first.value(for: key) { next[row] = head }
+                first.set(key, row)
             }
             try checkpoint()
             try forEachBlock(of: leftRows) { block in
                 for row in block where !(leftKeys.nulls?[row] ?? false) {
-                    guard var other = first[leftKeys.values[row]] else { continue }
+                    guard var other = first.value(for: leftKeys.values[row]) else { continue }
                     while other >= 0 {
                         leftPairs.append(row)
                         rightPairs.append(other)

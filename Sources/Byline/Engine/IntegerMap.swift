@@ -1,0 +1,81 @@
+// A hash table from integers to integers by open addressing (linear probing) over two flat
+// arrays: for grouping and joining on integer keys, where `Dictionary<Int, Int>` hashes with
+// SipHash and stores optionals. Keys are mixed with a multiply-shift hash; the table doubles at
+// half full. Only the engine uses it, for keys it has unboxed.
+
+struct IntegerMap {
+    private var keys: [Int]
+    private var values: [Int]
+    /// Whether a slot holds a key (a separate array, so every integer can be a key).
+    private var used: [Bool]
+    private var mask: Int
+    private(set) var count = 0
+
+    /// A table for about `capacity` keys.
+    init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity.saturatingTimes(2) && size < (1 << 40) { size <<= 1 }
+        keys = [Int](repeating: 0, count: size)
+        values = [Int](repeating: 0, count: size)
+        used = [Bool](repeating: false, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private func slot(for key: Int) -> Int {
+        // Fibonacci hashing: the high bits of key × 2^64/φ spread nearby keys apart.
+        Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    }
+
+    /// The value stored for `key`.
+    @inline(__always)
+    func value(for key: Int) -> Int? {
+        var index = slot(for: key)
+        while used[index] {
+            if keys[index] == key { return values[index] }
+            index = (index + 1) & mask
+        }
+        return nil
+    }
+
+    /// The value for `key`, storing `make()` first when the key is new.
+    @inline(__always)
+    mutating func value(for key: Int, orInsert make: () -> Int) -> Int {
+        var index = slot(for: key)
+        while used[index] {
+            if keys[index] == key { return values[index] }
+            index = (index + 1) & mask
+        }
+        let value = make()
+        used[index] = true
+        keys[index] = key
+        values[index] = value
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return value
+    }
+
+    /// Sets the value for `key`.
+    mutating func set(_ key: Int, _ value: Int) {
+        var index = slot(for: key)
+        while used[index] {
+            if keys[index] == key {
+                values[index] = value
+                return
+            }
+            index = (index + 1) & mask
+        }
+        used[index] = true
+        keys[index] = key
+        values[index] = value
+        count += 1
+        if count * 2 > keys.count { grow() }
+    }
+
+    private mutating func grow() {
+        let old = (keys, values, used)
+        var bigger = IntegerMap(capacity: old.0.count)
+        for index in old.0.indices where old.2[index] { bigger.set(old.0[index], old.1[index]) }
+        self = bigger
+    }
+}
