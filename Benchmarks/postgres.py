@@ -18,7 +18,7 @@ import run as native  # noqa: E402  (Benchmarks/run.py: queries(), normalise())
 # Hand-written PostgreSQL for each benchmark query: sqlite3's SQL, with ILIKE for its
 # case-insensitive LIKE (native.duckdb_sql), except where listed here.
 HAND = {
-    "top-k": "SELECT id, year, month, actor, actor_country, target_country, kind, mentions, tone FROM events "
+    "top-k": "SELECT id, year, month, actor, actor_country, target_country, kind, mentions, tone, source_id, url FROM events "
              "WHERE kind = 'visit' ORDER BY mentions DESC, id LIMIT 5",
 }
 

@@ -122,6 +122,28 @@ struct SQLGenerator {
         return (numbered, column)
     }
 
+    /// The order's columns as a step that makes new fields carries them: hidden columns keep their
+    /// names; a field the order reads directly (`c3`) is renamed, since the step's own `c3` is
+    /// another field.
+    private mutating func carry(
+        _ order: [(column: String, descending: Bool)], from prefix: String
+    ) -> (sql: String, order: [(column: String, descending: Bool)]) {
+        var items: [String] = []
+        var renamed: [(column: String, descending: Bool)] = []
+        for (position, entry) in order.enumerated() {
+            if entry.column.hasPrefix("c") {
+                let name = "k\(counter)_c\(position)"
+                items.append("\(prefix)\(entry.column) AS \(name)")
+                renamed.append((name, entry.descending))
+            } else {
+                items.append("\(prefix)\(entry.column) AS \(entry.column)")
+                renamed.append(entry)
+            }
+        }
+        counter += 1
+        return (items.joined(separator: ", "), renamed)
+    }
+
     private func orderTerms(_ order: [(column: String, descending: Bool)], prefix: String = "") -> String {
         order.map { "\(prefix)\($0.column) \($0.descending ? "DESC" : "ASC") NULLS LAST" }.joined(separator: ", ")
     }
@@ -137,8 +159,9 @@ struct SQLGenerator {
         (0..<width).map { "\(prefix)c\($0)" }.joined(separator: ", ")
     }
 
+    /// The hidden order columns to select beside the fields (fields the order reads are among them).
     private func hidden(_ order: [(column: String, descending: Bool)], prefix: String = "") -> String {
-        order.map { ", \(prefix)\($0.column)" }.joined()
+        order.filter { !$0.column.hasPrefix("c") }.map { ", \(prefix)\($0.column)" }.joined()
     }
 
     // MARK: - Steps
@@ -161,22 +184,31 @@ struct SQLGenerator {
                     items.append("\(try value(expression, columns)) AS c\(position)")
                 }
                 let list = items.isEmpty ? "" : items.joined(separator: ", ")
-                let carried = current.order.map(\.column).joined(separator: ", ")
+                let (carried, order) = carry(current.order, from: "")
                 let all = [list, carried].filter { !$0.isEmpty }.joined(separator: ", ")
                 current.name = add("SELECT \(all.isEmpty ? "NULL AS c0" : all) FROM \(current.name)")
                 current.width = expressions.count
+                current.order = order
             case .sort(let keys):
                 // Later keys break ties of earlier sorts: `order by a order by b` sorts by b, then a
                 // (a stable sort keeps the earlier order among equal b).
                 var items: [String] = []
                 var order: [(column: String, descending: Bool)] = []
                 for (position, key) in keys.enumerated() {
+                    // A field is ordered by as it is (no copy of it to carry); later steps that
+                    // make new fields rename it as they carry it (see carry).
+                    if case .column(let index) = key.0 {
+                        order.append(("c\(index)", key.descending))
+                        continue
+                    }
                     let column = "k\(counter)_\(position)"
                     items.append("\(try value(key.0, columns)) AS \(column)")
                     order.append((column, key.descending))
                 }
                 let previous = current.order
-                current.name = add("SELECT \(columnList(current.width))\(hidden(previous)), \(items.joined(separator: ", ")) FROM \(current.name)")
+                if !items.isEmpty {
+                    current.name = add("SELECT \(columnList(current.width))\(hidden(previous)), \(items.joined(separator: ", ")) FROM \(current.name)")
+                }
                 current.order = order + previous
             case .limit(let count, let offset):
                 let orderBy = current.order.isEmpty ? "" : " ORDER BY " + orderTerms(current.order)
@@ -304,12 +336,13 @@ struct SQLGenerator {
         }
         let on = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let items = (0..<left.width).map { "l.c\($0) AS c\($0)" } + (0..<right.width).map { "r.c\($0) AS c\(width + $0)" }
-        let carried = left.order.map { ", l.\($0.column) AS \($0.column)" }.joined()
-            + right.order.map { ", r.\($0.column) AS \($0.column)" }.joined()
+        let (leftCarried, leftOrder) = carry(left.order, from: "l.")
+        let (rightCarried, rightOrder) = carry(right.order, from: "r.")
+        let carried = (leftCarried.isEmpty ? "" : ", " + leftCarried) + (rightCarried.isEmpty ? "" : ", " + rightCarried)
         let name = add(
             "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(carried) FROM \(left.name) AS l \(join.isLeft ? "LEFT JOIN" : "JOIN") \(right.name) AS r ON \(on)")
         // A left row's matches follow one another in the right side's order.
-        return Relation(name: name, width: left.width + right.width, order: left.order + right.order)
+        return Relation(name: name, width: left.width + right.width, order: leftOrder + rightOrder)
     }
 
     // MARK: - Expressions
