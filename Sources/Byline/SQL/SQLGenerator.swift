@@ -190,6 +190,16 @@ struct SQLGenerator {
                 current.width = expressions.count
                 current.order = order
             case .sort(let keys):
+                // Fields no later step reads are nulled before the sort (positions stay), so the
+                // database sorts narrow rows: `order by x limit 10 select id` sorts (x, id), not
+                // every field.
+                if var needed = Executor.columnsRead(after: index - 1, in: plan), needed.count < current.width {
+                    for entry in current.order where entry.column.hasPrefix("c") {
+                        if let position = Int(entry.column.dropFirst()) { needed.insert(position) }
+                    }
+                    let fields = (0..<current.width).map { needed.contains($0) ? "c\($0)" : "NULL AS c\($0)" }
+                    current.name = add("SELECT \(fields.joined(separator: ", "))\(hidden(current.order)) FROM \(current.name)")
+                }
                 // Later keys break ties of earlier sorts: `order by a order by b` sorts by b, then a
                 // (a stable sort keeps the earlier order among equal b).
                 var items: [String] = []
