@@ -134,3 +134,42 @@ import TestSupport
         #expect(try session.run("countries count").last?[0, 0] == .integer(ArticleDataset.tables.first { $0.schema.name == "countries" }?.rowCount ?? -1))
     }
 }
+
+/// Each database command's errors, exactly, with the exit status: nothing is left half done.
+@Suite struct DatabaseCommandErrorTests {
+    static let cases: [(command: String, message: String)] = [
+        (".open", "<command>:1:1: error: .open needs a database: a postgresql:// address or an SQLite file"),
+        (".close", "<command>:1:1: error: no database is open"),
+        (".import x.csv", "<command>:1:1: error: no database is open to import into"),
+        (".import", "<command>:1:1: error: .import takes a file and, if you like, a table name"),
+        (".push nosuch", "<command>:1:1: error: no database is open"),
+    ]
+
+    @Test(arguments: cases)
+    func withoutADatabase(_ command: String, _ message: String) throws {
+        let run = try BylineBinary.run(["-c", command])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix(message + "\n"), "\(run.stderr)")
+    }
+
+    @Test func withASQLiteFile() throws {
+        try TemporaryFolder.with("db-errors") { folder in
+            let location = folder.path("x.sqlite")
+            let missing = try BylineBinary.run(["--db", location, "-c", ".import missing.csv"], in: folder.url)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.hasPrefix("<command>:1:1: error: cannot import 'missing.csv': no such file\n"), "\(missing.stderr)")
+            #expect(missing.stderr.contains("help: nothing was imported"))
+            let push = try BylineBinary.run(["--db", location, "-c", ".push nosuch"], in: folder.url)
+            #expect(push.status == 1)
+            #expect(push.stderr.hasPrefix("<command>:1:1: error: no table 'nosuch' in this session to push\n"), "\(push.stderr)")
+        }
+    }
+
+    @Test func compileSaysWhatADialectCannotRun() throws {
+        let run = try BylineBinary.run(["compile", "visits select year % 2.5"])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix(
+            "<query>:1:1: error: this query cannot run in PostgreSQL: PostgreSQL has no exact remainder of floats ('%' of floats runs only in Byline's own engine)\n"),
+            "\(run.stderr)")
+    }
+}

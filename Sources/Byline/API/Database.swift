@@ -158,16 +158,9 @@ public enum DatabaseCatalog {
     /// backslash escapes), handed to `send` about a megabyte at a time; false when `send` said stop.
     /// Written from the columns as they are stored: each distinct string is escaped once.
     public static func copyText(of table: Table, send: ([UInt8]) -> Bool) -> Bool {
+        // COPY's text format escapes as TSV does (\\, \t, \n, \r).
         func escaped(_ text: String, into buffer: inout [UInt8]) {
-            for byte in text.utf8 {
-                switch byte {
-                case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
-                case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
-                case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
-                default: buffer.append(byte)
-                }
-            }
+            buffer.append(contentsOf: CSVFormatter.tabField(text).utf8)
         }
         let null: [UInt8] = [0x5C, 0x4E]
         func integer(_ number: Int, into buffer: inout [UInt8]) {

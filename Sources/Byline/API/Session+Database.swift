@@ -113,9 +113,7 @@ extension Session {
         var generator = SQLGenerator(dialect: target, tables: { [self] name in
             if target == database?.dialect, let table = databaseTable(named: name) { return table }
             guard let schema = schema(of: name) else { return nil }
-            return DatabaseTable(
-                schema: schema, sqlName: schema.name, columnNames: schema.fields.map(\.name),
-                declaredTypes: schema.fields.map { target.columnType($0.type) }, ordinalColumn: DatabaseTable.ordinalName)
+            return DatabaseTable(storing: schema, as: schema.name, dialect: target)
         })
         do {
             return try generator.generate(plan)
@@ -154,10 +152,7 @@ extension Session {
         for name in Session.sources(of: plan) where databaseTable(named: name) == nil {
             if let table = table(named: name), sent[name] == nil {
                 let temporary = "byline_session_" + name
-                sent[name] = DatabaseTable(
-                    schema: table.schema, sqlName: temporary, columnNames: table.schema.fields.map(\.name),
-                    declaredTypes: table.schema.fields.map { database.dialect.columnType($0.type) },
-                    ordinalColumn: DatabaseTable.ordinalName)
+                sent[name] = DatabaseTable(storing: table.schema, as: temporary, dialect: database.dialect)
                 sending.append((table, temporary))
             }
         }

@@ -109,6 +109,14 @@ public struct DatabaseTable: Sendable {
         self.ordinalColumn = ordinalColumn
     }
 
+    /// A session table as Byline stores it in a database of `dialect` under `sqlName`: a column
+    /// per field, of the field's type, and the row numbers.
+    init(storing schema: TableSchema, as sqlName: String, dialect: SQLDialect) {
+        self.init(
+            schema: schema, sqlName: sqlName, columnNames: schema.fields.map(\.name),
+            declaredTypes: schema.fields.map { dialect.columnType($0.type) }, ordinalColumn: DatabaseTable.ordinalName)
+    }
+
     /// The name of the hidden row-number column of tables Byline stores.
     public static let ordinalName = "byline_row"
 }

@@ -263,7 +263,7 @@ struct SQLGenerator {
                 for key in keys { keyTypes.append(type(of: key, in: columns)) }
                 let names = Scope(
                     name: { $0 < keys.count ? "g\($0)" : "a\($0 - keys.count)" },
-                    types: keyTypes + aggregates.map { SQLGenerator.resultType(of: $0) })
+                    types: keyTypes + aggregates.map(\.resultType))
                 var projected: [String] = []
                 for (position, output) in outputs.enumerated() {
                     projected.append("\(try value(output, names)) AS c\(position)")
@@ -549,17 +549,6 @@ struct SQLGenerator {
             if case .success(let result) = function.resultType(for: types) { return result }
             return .null
         case .userCall: return .null
-        }
-    }
-
-    /// The type of an aggregate's result.
-    static func resultType(of call: AggregateCall) -> DataType {
-        switch call.kind {
-        case .countRows, .count, .countDistinct: return .integer
-        case .sum: return call.argumentType == .float ? .float : .integer
-        case .avg: return .float
-        case .min, .max: return call.argumentType
-        case .list: return .list(call.argumentType)
         }
     }
 

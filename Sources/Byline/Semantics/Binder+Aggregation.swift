@@ -136,14 +136,7 @@ extension Binder {
                 break
             }
         }
-        let type: DataType
-        switch call.kind {
-        case .countRows, .count, .countDistinct: type = .integer
-        case .sum: type = call.argumentType == .float ? .float : .integer
-        case .avg: type = .float
-        case .min, .max: type = call.argumentType == .null ? .null : call.argumentType
-        case .list: type = .list(call.argumentType)
-        }
+        let type = call.resultType
         let index = context.keys.count + context.aggregates.count
         context.aggregates.append(call)
         aggregation = context

@@ -100,6 +100,17 @@ struct AggregateCall: Sendable, Equatable {
     var argumentType: DataType
     /// Where the call was written (for `sum`'s overflow).
     var place = Place()
+
+    /// The type of the aggregate's value.
+    var resultType: DataType {
+        switch kind {
+        case .countRows, .count, .countDistinct: return .integer
+        case .sum: return argumentType == .float ? .float : .integer
+        case .avg: return .float
+        case .min, .max: return argumentType
+        case .list: return .list(argumentType)
+        }
+    }
 }
 
 /// A checked query: where rows come from and the stages they pass through.
