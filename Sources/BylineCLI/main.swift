@@ -191,7 +191,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
         if case .delimited? = format ?? .delimited(44), let delimiter = options.delimiterByte { format = .delimited(delimiter) }
         do {
             let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
-            for warning in loaded.warnings { StandardStream.error.write(warning + "\n") }
+            for warning in loaded.warnings { StandardStream.error.write("\(warning)\n") }
             if session.table(named: loaded.table.schema.name) != nil && !options.data.isEmpty
                 && ArticleDataset.tables.contains(where: { $0.schema.name == loaded.table.schema.name })
             {

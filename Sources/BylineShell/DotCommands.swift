@@ -81,19 +81,19 @@ struct DotCommands {
         case .success(let found):
             spec = found
         case .failure(.unknown):
-            return fail("unknown command '.\(word)'", span: span, source: source, id: .unknownCommand, help: "type .help to list the commands")
+            return fail(.unknownCommand(word), span: span, source: source)
         case .failure(.ambiguous(let names)):
-            return fail(
-                "'.\(word)' could mean \(names.joined(separator: ", "))", span: span, source: source, id: .unknownCommand,
-                help: "type more of the name")
+            return fail(.ambiguousCommand(word, candidates: names), span: span, source: source)
         }
         switch spec.name {
         case "quit", "exit":
             if !argument.isEmpty {
                 guard spec.name == "exit", let status = Int32(argument), (0...255).contains(status) else {
                     return fail(
-                        ".\(spec.name) takes \(spec.name == "exit" ? "an exit status from 0 to 255" : "no argument")", span: span,
-                        source: source, help: "for example: .exit 1")
+                        .commandTakes(
+                            spec.name, spec.name == "exit" ? "takes an exit status from 0 to 255" : "takes no argument",
+                            help: "for example: .exit 1"),
+                        span: span, source: source)
                 }
                 runner.requestedExitStatus = status
             }
@@ -110,13 +110,12 @@ struct DotCommands {
                     runner.output.write("current output mode: \(runner.settings.format.rawValue)\n")
                     return .success
                 }
-                let names = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
-                return fail("unknown output mode '\(argument)'", span: span, source: source, help: "modes: \(names)")
+                return fail(.unknownMode(String(argument), modes: OutputFormat.allCases.map(\.rawValue)), span: span, source: source)
             }
             runner.settings.format = format
         case "timer", "headers", "cite", "pager":
             guard let flag = Self.onOff(String(argument)) else {
-                return fail(".\(spec.name) takes on or off", span: span, source: source)
+                return fail(.commandTakes(spec.name, "takes on or off"), span: span, source: source)
             }
             switch spec.name {
             case "timer": runner.settings.timer = flag
@@ -128,57 +127,61 @@ struct DotCommands {
             return param(String(argument), span: span, source: source)
         case "expanded":
             guard let choice = ShellSettings.Expanded(rawValue: String(argument).lowercased()) else {
-                return fail(".expanded takes on, off or auto", span: span, source: source)
+                return fail(.commandTakes("expanded", "takes on, off or auto"), span: span, source: source)
             }
             runner.settings.expanded = choice
         case "width":
             var widths: [Int] = []
             for word in argument.split(separator: " ") {
                 guard let width = Int(word), (0...10_000).contains(width) else {
-                    return fail(".width takes whole numbers of columns, such as .width 20 0 8", span: span, source: source)
+                    return fail(.commandTakes("width", "takes whole numbers of columns, such as .width 20 0 8"), span: span, source: source)
                 }
                 widths.append(width)
             }
             runner.settings.options.columnWidths = widths
         case "maxrows":
             guard let count = Int(argument), count >= 0 else {
-                return fail(".maxrows takes a whole number (0 shows every row)", span: span, source: source)
+                return fail(.commandTakes("maxrows", "takes a whole number (0 shows every row)"), span: span, source: source)
             }
             runner.settings.maximumRows = count == 0 ? nil : count
         case "nullvalue":
             guard !argument.isEmpty else {
                 return fail(
-                    ".nullvalue needs the text to show for null", span: span, source: source,
-                    help: "for example: .nullvalue NULL, or .nullvalue \"\" for nothing (now: \(runner.settings.options.nullText))")
+                    .commandTakes(
+                        "nullvalue", "needs the text to show for null",
+                        help: "for example: .nullvalue NULL, or .nullvalue \"\" for nothing (now: \(runner.settings.options.nullText))"),
+                    span: span, source: source)
             }
             runner.settings.options.nullText = Self.unquote(String(argument))
         case "output", "once":
             guard runner.closeRedirection() else { return .failure }
             if argument.isEmpty {
-                if spec.name == "once" { return fail(".once needs a file name", span: span, source: source) }
+                if spec.name == "once" { return fail(.commandTakes("once", "needs a file name"), span: span, source: source) }
                 return .success
             }
             let path = Self.unquote(String(argument))
             if let denial = runner.session.fileAccess.denial(for: path, writing: true) {
-                runner.report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+                runner.report([Diagnostic(.accessDenied(denial), at: span)], in: source)
                 return .failure
             }
             do {
                 runner.redirection = try FileSink(path: runner.session.fileAccess.resolve(path))
             } catch {
-                return fail("cannot write '\(path)': \(error.reason)", span: span, source: source, id: .saveFailure,
-                    help: "nothing was written; choose a folder that exists and that you may write")
+                return fail(.cannotWrite(path, reason: error.reason), span: span, source: source)
             }
             runner.redirectionIsOnce = spec.name == "once"
         case "open":
             guard !argument.isEmpty else {
-                return fail(".open needs a database: a postgresql:// address or an SQLite file", span: span, source: source,
-                    id: .databaseFailure, help: "for example: .open postgres:///mydb or .open data.sqlite")
+                return fail(
+                    .commandTakes(
+                        "open", "needs a database: a postgresql:// address or an SQLite file",
+                        help: "for example: .open postgres:///mydb or .open data.sqlite"),
+                    span: span, source: source)
             }
             return open(Self.unquote(String(argument)), span: span, source: source)
         case "close":
             guard runner.session.database != nil else {
-                return fail("no database is open", span: span, source: source, id: .databaseFailure)
+                return fail(.noDatabaseToClose, span: span, source: source)
             }
             runner.session.closeDatabase()
         case "push":
@@ -193,12 +196,13 @@ struct DotCommands {
         case "import":
             let words = argument.split(separator: " ").map { Self.unquote(String($0)) }
             guard (1...2).contains(words.count) else {
-                return fail(".import takes a file and, if you like, a table name", span: span, source: source,
-                    id: .databaseFailure, help: "for example: .import events.csv events")
+                return fail(
+                    .commandTakes("import", "takes a file and, if you like, a table name", help: "for example: .import events.csv events"),
+                    span: span, source: source)
             }
             return importFile(words[0], as: words.count == 2 ? words[1] : nil, span: span, source: source)
         case "read":
-            guard !argument.isEmpty else { return fail(".read needs a file name", span: span, source: source) }
+            guard !argument.isEmpty else { return fail(.commandTakes("read", "needs a file name"), span: span, source: source) }
             return runner.runFile(Self.unquote(String(argument)), span: span, from: source)
         default:
             break
@@ -218,18 +222,17 @@ struct DotCommands {
                 }
             }
         } catch {
-            return fail(error.message, span: span, source: source, id: .databaseFailure, help: error.help)
+            return fail(.cannotOpen(error.message, help: error.help), span: span, source: source)
         }
     }
 
     /// `.import FILE [TABLE]`: reads a file as `load` does, then stores it in the database.
     private func importFile(_ path: String, as name: String?, span: SourceSpan, source: SourceFile) -> RunOutcome {
         guard runner.session.database != nil else {
-            return fail("no database is open to import into", span: span, source: source, id: .databaseFailure,
-                help: "open one first: .open postgresql://… or .open FILE.sqlite")
+            return fail(.noDatabaseToImportInto, span: span, source: source)
         }
         if let denial = runner.session.fileAccess.denial(for: path, writing: false) {
-            runner.report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+            runner.report([Diagnostic(.accessDenied(denial), at: span)], in: source)
             return .failure
         }
         let tableName = name ?? TableLoader.tableName(forPath: path)
@@ -237,8 +240,7 @@ struct DotCommands {
         do {
             loaded = try TableLoader.load(path: runner.session.fileAccess.resolve(path), name: tableName, cancellation: runner.cancellation)
         } catch {
-            return fail("cannot import '\(path)': \(error.message)", span: span, source: source, id: .loadFailure,
-                help: "nothing was imported")
+            return fail(.cannotImport(path, reason: error.message), span: span, source: source)
         }
         return database(span: span, source: source) { (session) throws(BylineError) in
             try session.store(loaded.table, as: tableName)
@@ -266,9 +268,7 @@ struct DotCommands {
     /// `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`, as sqlite3 has.
     private func param(_ argument: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
         guard let command = ParameterCommand(argument) else {
-            return fail(
-                "usage: .param set NAME VALUE, .param unset NAME, .param list or .param clear", span: span, source: source,
-                help: "VALUE is read as JSON (5, true, \"text\", [1, 2]) or else taken as text")
+            return fail(.parameterUsage, span: span, source: source)
         }
         if command == .list {
             for key in runner.session.parameters.keys.sorted() {
@@ -283,7 +283,7 @@ struct DotCommands {
         if !topic.isEmpty {
             let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
             guard case .success(let spec) = DotCommands.resolve(name) else {
-                return fail("no help for '\(topic)'", span: span, source: source, id: .unknownCommand, help: "type .help to list the commands")
+                return fail(.noHelp(topic), span: span, source: source)
             }
             runner.output.write(".\(spec.name) \(spec.arguments)".trimmingTrailingSpaces() + "\n    \(spec.summary)\n")
             return .success
@@ -306,9 +306,8 @@ struct DotCommands {
             names = runner.session.tableNames
         } else {
             guard let schema = runner.session.schema(of: name) else {
-                return fail(
-                    "unknown table '\(name)'", span: span, source: source, id: .unknownTable,
-                    help: "available tables: " + runner.session.tableNames.joined(separator: ", "))
+                let names = runner.session.tableNames
+                return fail(.unknownTable(name, guess: Suggestion.closest(to: name, among: names), available: names), span: span, source: source)
             }
             names = [schema.name]
         }
@@ -332,10 +331,8 @@ struct DotCommands {
         return .success
     }
 
-    private func fail(
-        _ message: String, span: SourceSpan, source: SourceFile, id: DiagnosticID = .invalidCommandArgument, help: String? = nil
-    ) -> RunOutcome {
-        runner.report([Diagnostic(id, message, at: span, help: help)], in: source)
+    private func fail(_ message: DiagnosticMessage, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        runner.report([Diagnostic(message, at: span)], in: source)
         return .failure
     }
 

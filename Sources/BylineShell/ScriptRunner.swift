@@ -145,7 +145,7 @@ public final class ScriptRunner {
                 }
                 if !outcome.passed {
                     report(
-                        [Diagnostic(.assertionFailed, "assertion failed: \(outcome.message)", at: outcome.span)],
+                        [Diagnostic(.assertionFailed(outcome.message), at: outcome.span)],
                         in: script.source)
                     return .failure
                 }
@@ -214,14 +214,13 @@ public final class ScriptRunner {
     /// Runs a script file (for `.read`), refusing to nest without end.
     func runFile(_ path: String, span: SourceSpan?, from source: SourceFile) -> RunOutcome {
         if let denial = session.fileAccess.denial(for: path, writing: false) {
-            report([Diagnostic(.fileAccessDenied, denial, at: span)], in: source)
+            report([Diagnostic(.accessDenied(denial), at: span)], in: source)
             return .failure
         }
         let path = session.fileAccess.resolve(path)
         guard readDepth < ScriptRunner.maximumReadDepth else {
             report(
-                [Diagnostic(.invalidArgument, "'.read' nests more than \(ScriptRunner.maximumReadDepth) files deep", at: span,
-                    help: "does a file read itself?")], in: source)
+                [Diagnostic(.readTooDeep(maximum: ScriptRunner.maximumReadDepth), at: span)], in: source)
             return .failure
         }
         let file: SourceFile
@@ -229,7 +228,7 @@ public final class ScriptRunner {
             file = try SourceReader.read(path: path)
         } catch {
             if error.isUsageError {
-                report([Diagnostic(.invalidArgument, error.description, at: span)], in: source)
+                report([Diagnostic(.cannotRead(error.description), at: span)], in: source)
             } else {
                 errors.write(error.description + "\n")
             }

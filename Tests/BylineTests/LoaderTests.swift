@@ -75,7 +75,7 @@ import TestSupport
         let loaded = try load(path)
         #expect(loaded.table.schema.fields.map(\.name) == ["a", "column_2", "a_2", "A_3"])
         #expect(
-            loaded.warnings.map { $0.replacingOccurrences(of: path, with: "h.csv") } == [
+            loaded.warnings.map { $0.description.replacingOccurrences(of: path, with: "h.csv") } == [
                 "h.csv:1: warning: column 2 has no name; calling it 'column_2'",
                 "h.csv:1: warning: column name 'a' appears twice; calling the second 'a_2'",
                 "h.csv:1: warning: column name 'A' appears twice; calling the second 'A_3'",

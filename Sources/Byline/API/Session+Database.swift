@@ -76,8 +76,7 @@ extension Session {
         for name in names {
             guard let table = table(named: name) else {
                 throw BylineError(
-                    [Diagnostic(.unknownTable, "no table '\(name)' in this session to push", at: nil,
-                        help: "tables: " + localNames.joined(separator: ", "))], source: nil)
+                    [Diagnostic(.noTableToPush(name, tables: localNames), at: nil)], source: nil)
             }
             do {
                 try DatabaseCatalog.store(table, as: table.schema.name, in: database)
@@ -107,7 +106,7 @@ extension Session {
             throw BylineError(script.diagnostics, source: script.source)
         }
         guard script.statements.count == 1, let statement = script.statements.first, let plan = statement.plan else {
-            throw BylineError([Diagnostic(.invalidArgument, "compile takes exactly one query", at: nil)], source: script.source)
+            throw BylineError([Diagnostic(.oneQueryOnly("compile"), at: nil)], source: script.source)
         }
         let target = dialect ?? database?.dialect ?? .postgresql
         var generator = SQLGenerator(dialect: target, tables: { [self] name in
@@ -119,7 +118,7 @@ extension Session {
             return try generator.generate(plan)
         } catch {
             throw BylineError(
-                [Diagnostic(.unsupportedInDatabase, "this query cannot run in \(target.displayName): \(error.reason)", at: statement.span)],
+                [Diagnostic(.cannotCompile(for: target.displayName, reason: error.reason), at: statement.span)],
                 source: script.source)
         }
     }
@@ -192,16 +191,16 @@ extension Session {
             query = try generator.generate(plan)
         } catch {
             throw BylineError(
-                [Diagnostic(.unsupportedInDatabase, "this query reads tables of the \(database.location), but \(error.reason)",
-                    at: statement.span, help: "copy what it needs into the session first, e.g. let t = TABLE where …")],
+                [Diagnostic(.cannotMix(database: database.location, reason: error.reason), at: statement.span)],
                 source: script.source)
         }
         for (table, temporary) in sending {
             guard table.rowCount <= Session.maximumSentRows else {
                 throw BylineError(
-                    [Diagnostic(.unsupportedInDatabase,
-                        "this query reads '\(table.schema.name)' (\(table.rowCount) rows, in this session) with tables of the \(database.location); at most \(Session.maximumSentRows) rows are sent with a query",
-                        at: statement.span, help: "store it in the database once with .push \(table.schema.name)")],
+                    [Diagnostic(
+                        .tooLargeToSend(
+                            table.schema.name, rows: table.rowCount, database: database.location, maximum: Session.maximumSentRows),
+                        at: statement.span)],
                     source: script.source)
             }
             do {
@@ -217,15 +216,15 @@ extension Session {
         do {
             try database.query(query.text, bindings: query.bindings, types: types, cancellation: cancellation) { (row) throws(DatabaseError) in
                 count += 1
-                if let maximum, count > maximum {
-                    throw DatabaseError(
-                        "the result has more than \(maximum) rows, the limit", help: "narrow the query, or end it with 'limit \(maximum)'")
-                }
+                if let maximum, count > maximum { throw DatabaseError.cancelled }  // stops the rows; reported below
                 for index in builders.indices { builders[index].append(row[index]) }
             }
         } catch {
+            if let maximum, count > maximum {
+                throw BylineError([Diagnostic(.tooManyRows(moreThan: maximum), at: statement.span)], source: script.source)
+            }
             if error.isCancellation {
-                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
+                throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil)
             }
             throw Session.failure(error, in: database, at: statement.span, source: script.source)
         }
@@ -271,16 +270,14 @@ extension Session {
 
     static func noDatabase(at span: SourceSpan?, source: SourceFile?) -> BylineError {
         BylineError(
-            [Diagnostic(.databaseFailure, "no database is open", at: span,
-                help: "open one with .open postgresql://… or .open FILE.sqlite (or start byline with --db)")],
+            [Diagnostic(.noDatabase, at: span)],
             source: source)
     }
 
     static func failure(_ error: DatabaseError, in database: DatabaseConnection, at span: SourceSpan?, source: SourceFile?) -> BylineError {
         let overflow = error.message.hasPrefix("integer overflow")
         return BylineError(
-            [Diagnostic(overflow ? .runtimeFailure : .databaseFailure, error.message, at: span,
-                help: error.help ?? "in the \(database.location)")],
+            [Diagnostic(.databaseFailed(error.message, help: error.help ?? "in the \(database.location)", overflow: overflow), at: span)],
             source: source)
     }
 }

@@ -56,7 +56,7 @@ public final class Session {
         do {
             register(try RowEncoder.table(named: name, rows: rows))
         } catch {
-            throw BylineError([Diagnostic(.invalidArgument, "cannot register '\(name)': \(error)", at: nil)], source: nil)
+            throw BylineError([Diagnostic(.cannotRegister(name, reason: "\(error)"), at: nil)], source: nil)
         }
     }
 
@@ -64,7 +64,7 @@ public final class Session {
     public func register(table name: String, columns: [(name: String, values: [Value])]) throws(BylineError) {
         let count = columns.first?.values.count ?? 0
         guard columns.allSatisfy({ $0.values.count == count }) else {
-            throw BylineError([Diagnostic(.invalidArgument, "cannot register '\(name)': columns differ in length", at: nil)], source: nil)
+            throw BylineError([Diagnostic(.cannotRegister(name, reason: "columns differ in length"), at: nil)], source: nil)
         }
         let fields = columns.map { column in
             Field(name: column.name, type: JSONTableLoader.commonType(column.values))
@@ -103,7 +103,7 @@ public final class Session {
             statement.kind == .query
         else {
             throw BylineError(
-                [Diagnostic(.invalidArgument, "prepare takes exactly one query", at: nil)], source: script.source)
+                [Diagnostic(.oneQueryOnly("prepare"), at: nil)], source: script.source)
         }
         return PreparedQuery(session: self, script: script, statement: statement)
     }
@@ -195,14 +195,13 @@ public final class Session {
             result.chart = kind
         case .save(let path)?:
             if let denial = fileAccess.denial(for: path, writing: true) {
-                throw BylineError([Diagnostic(.fileAccessDenied, denial, at: statement.span)], source: script.source)
+                throw BylineError([Diagnostic(.accessDenied(denial), at: statement.span)], source: script.source)
             }
             do {
                 try ResultWriter.write(result, to: fileAccess.resolve(path))
             } catch {
                 throw BylineError(
-                    [Diagnostic(.saveFailure, "cannot save to '\(path)': \(error.reason)", at: statement.span,
-                        help: "nothing was written; any earlier file there is unchanged")],
+                    [Diagnostic(.cannotSave(path, reason: error.reason), at: statement.span)],
                     source: script.source)
             }
             return .saved(path: path, rowCount: result.rowCount)
@@ -252,7 +251,7 @@ public final class Session {
         } catch {
             switch error {
             case .cancelled:
-                throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil)
+                throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil)
             case .failed(let message):
                 // Point at the expression that failed when it was written in this statement (a
                 // `def`'s body is elsewhere, so its errors point at the statement that called it).
@@ -263,13 +262,12 @@ public final class Session {
                     span = place
                 }
                 throw BylineError(
-                    [Diagnostic(.runtimeFailure, message, at: span, help: context.failureHelp)], source: script.source)
+                    [Diagnostic(.runtime(message, help: context.failureHelp), at: span)], source: script.source)
             }
         }
         if let maximum = limits.maximumRows, relation.count > maximum {
             throw BylineError(
-                [Diagnostic(.limitExceeded, "the result has \(relation.count) rows, more than the limit of \(maximum)", at: statement.span,
-                    help: "narrow the query, or end it with 'limit \(maximum)'")],
+                [Diagnostic(.tooManyRows(relation.count, maximum: maximum), at: statement.span)],
                 source: script.source)
         }
         return ResultSet(relation)
@@ -306,8 +304,11 @@ public final class Session {
             return try decoder.decode([Row].self, from: json)
         } catch {
             throw BylineError(
-                [Diagnostic(.typeMismatch, "cannot decode the rows as \(Row.self): \(Session.describe(error))", at: nil,
-                    help: "the fields are: " + result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))],
+                [Diagnostic(
+                    .cannotDecode(
+                        as: "\(Row.self)", reason: Session.describe(error),
+                        fields: result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")),
+                    at: nil)],
                 source: nil)
         }
     }
@@ -333,7 +334,7 @@ public final class Session {
         let flag = CancellationFlag()
         let outcome: Result<[ResultSet], BylineError> = await withTaskCancellationHandler {
             Result { () throws(BylineError) -> [ResultSet] in
-                if Task.isCancelled { throw BylineError([Diagnostic(.cancelled, "cancelled", at: nil)], source: nil) }
+                if Task.isCancelled { throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
                 return try self.withParameters(parameters) { () throws(BylineError) in
                     try self.run(text, name: name, cancellation: flag)
                 }

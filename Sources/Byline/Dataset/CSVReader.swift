@@ -88,7 +88,7 @@ struct CSVReader {
                     while true {
                         guard index < count else {
                             if !isFinal { return (recordStart, recordLine) }
-                            throw LoadError(file: file, line: openLine, message: "unclosed quote: a field starting on this line never ends")
+                            throw LoadError.unclosedQuote(file, line: openLine)
                         }
                         let byte = bytes[index]
                         if byte == UInt8(ascii: "\"") {
@@ -106,9 +106,7 @@ struct CSVReader {
                     index += 1  // the closing quote
                     if index >= count && !isFinal { return (recordStart, recordLine) }
                     if index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") {
-                        throw LoadError(
-                            file: file, line: line,
-                            message: "unexpected text after a closing quote in field \(fields.count); double a quote inside a quoted field (\"\")")
+                        throw LoadError.textAfterQuote(file, line: line, field: fields.count)
                     }
                 } else {
                     let start = index

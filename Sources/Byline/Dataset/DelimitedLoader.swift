@@ -55,12 +55,12 @@ struct DelimitedLoader {
         var remaining = contents
         let handle = contents == nil ? FileHandle(forReadingAtPath: path) : nil
         if contents == nil && handle == nil {
-            throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
+            throw LoadError.permissionDenied(path)
         }
         defer { try? handle?.close() }
         let size = contents?.count ?? (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > TableLoader.maximumFileSize {
-            throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
+            throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
         }
         var carry: [UInt8] = []
         var line = 1
@@ -83,11 +83,11 @@ struct DelimitedLoader {
                     chunk = try handle?.read(upToCount: readSize) ?? Data()
                 }
             } catch {
-                throw LoadError(file: path, line: line, message: "cannot read: \(TableLoader.describe(error))")
+                throw LoadError.unreadable(path, line: line, reason: TableLoader.describe(error))
             }
             if done + chunk.count > TableLoader.maximumFileSize {
                 // Also what stops a device that never ends, such as /dev/zero.
-                throw LoadError(file: path, line: nil, message: "file is larger than \(TableLoader.maximumFileSize >> 30) GiB")
+                throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
             }
             if first, !chunk.contains(10), chunk.contains(13) { carriageReturnsEndLines = true }
             if carriageReturnsEndLines {
@@ -108,7 +108,7 @@ struct DelimitedLoader {
                     try body(bytes, fields, recordLine)
                     records &+= 1
                     if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
-                        throw LoadError(file: path, line: recordLine, message: "cancelled", kind: .cancelled)
+                        throw LoadError.cancelled(path, line: recordLine)
                     }
                     return true
                 }
@@ -118,12 +118,12 @@ struct DelimitedLoader {
             line = position.line
             carry = Array(buffer[position.consumed...])
             readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : Self.chunkSize
-            if cancellation?.isCancelled ?? false { throw LoadError(file: path, line: line, message: "cancelled", kind: .cancelled) }
+            if cancellation?.isCancelled ?? false { throw LoadError.cancelled(path, line: line) }
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
         }
         if !sawText {
-            throw LoadError(file: path, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+            throw LoadError.empty(path)
         }
     }
 
@@ -136,7 +136,7 @@ struct DelimitedLoader {
         try forEachRecord({ (bytes, fields, line) throws(LoadError) in
             if header.isEmpty {
                 if fields.count > Limits.maximumFields {
-                    throw LoadError(file: path, line: line, message: "the header has \(fields.count) columns; at most \(Limits.maximumFields) are allowed")
+                    throw LoadError.tooManyColumns(path, line: line, columns: fields.count, maximum: Limits.maximumFields)
                 }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 header = fields.map(reader.text)
@@ -145,9 +145,7 @@ struct DelimitedLoader {
                 return
             }
             guard fields.count == header.count else {
-                throw LoadError(
-                    file: path, line: line,
-                    message: "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(header.count)")
+                throw LoadError.rowWidth(path, line: line, fields: fields.count, header: header.count)
             }
             for (column, field) in fields.enumerated() {
                 switch Self.classify(field, in: bytes) {

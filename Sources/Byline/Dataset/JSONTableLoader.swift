@@ -22,7 +22,7 @@ enum JSONTableLoader {
                 var column = position[member.key]
                 if column == nil {
                     if keys.count == Limits.maximumFields {
-                        throw LoadError(file: file, line: line, message: "the objects have more than \(Limits.maximumFields) keys in all")
+                        throw LoadError.tooManyKeys(file, line: line, maximum: Limits.maximumFields)
                     }
                     column = keys.count
                     position[member.key] = keys.count
@@ -42,7 +42,7 @@ enum JSONTableLoader {
         }
         var reader = JSONReader(bytes: bytes)
         func fail(_ error: JSONError) -> LoadError {
-            LoadError(file: file, line: error.line, message: "invalid JSON at column \(error.column): \(error.message)")
+            LoadError.invalidJSON(file, line: error.line, column: error.column, reason: error.message)
         }
         do {
             if lines {
@@ -52,13 +52,13 @@ enum JSONTableLoader {
                     let line = reader.line
                     let value = try reader.parseValue()
                     guard case .object(let members) = value else {
-                        throw LoadError(file: file, line: line, message: "each line of a JSON Lines file must be an object")
+                        throw LoadError.jsonLineNotObject(file, line: line)
                     }
                     try add(members, line: line)
                 }
             } else {
                 guard reader.consume(UInt8(ascii: "[")) else {
-                    throw LoadError(file: file, line: reader.line, message: "expected a JSON array of objects, like [{\"a\": 1}]")
+                    throw LoadError.jsonNotArray(file, line: reader.line)
                 }
                 if !reader.consume(UInt8(ascii: "]")) {
                     repeat {
@@ -66,7 +66,7 @@ enum JSONTableLoader {
                         let line = reader.line
                         let value = try reader.parseValue()
                         guard case .object(let members) = value else {
-                            throw LoadError(file: file, line: line, message: "element \(rowCount + 1) of the array is not an object")
+                            throw LoadError.jsonElementNotObject(file, line: line, element: rowCount + 1)
                         }
                         try add(members, line: line)
                     } while reader.consume(UInt8(ascii: ","))
@@ -80,7 +80,7 @@ enum JSONTableLoader {
         } catch let error as LoadError {
             throw error
         } catch {
-            throw LoadError(file: file, line: nil, message: "\(error)")
+            throw LoadError.unreadable(file, line: nil, reason: "\(error)")
         }
         let (names, warnings) = TableLoader.uniqueNames(keys, file: file, line: firstLine ?? 1)
         var fields: [Field] = []

@@ -35,8 +35,19 @@ public enum DataFormat: Sendable, Equatable {
 public struct LoadedTable: Sendable {
     /// The table, named after the file's stem unless a name was given.
     public var table: Table
-    /// Warnings such as renamed header names, each as `file:line: warning: …`.
-    public var warnings: [String]
+    /// Warnings such as renamed header names.
+    public var warnings: [LoadWarning]
+}
+
+/// Something a load changed on the way in, such as a renamed header name; shown as
+/// `file:line: warning: …`.
+public struct LoadWarning: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    /// What was changed, lowercase, without a final period.
+    public var message: String
+
+    public var description: String { "\(file):\(line): warning: \(message)" }
 }
 
 /// Reads data files into tables.
@@ -62,9 +73,9 @@ public enum TableLoader {
         let path = path == "-" ? "/dev/stdin" : path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LoadError(file: path, line: nil, message: "no such file", kind: .missing)
+            throw LoadError.missingFile(path)
         }
-        if isDirectory.boolValue { throw LoadError(file: path, line: nil, message: "is a directory, not a data file") }
+        if isDirectory.boolValue { throw LoadError.isDirectory(path) }
         let tableName = name ?? tableName(forPath: path)
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
@@ -89,7 +100,7 @@ public enum TableLoader {
     /// device that never ends (/dev/zero) stops with an error.
     static func readWhole(_ path: String) throws(LoadError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LoadError(file: path, line: nil, message: "cannot read: permission denied")
+            throw LoadError.permissionDenied(path)
         }
         defer { try? handle.close() }
         var bytes: [UInt8] = []
@@ -98,11 +109,11 @@ public enum TableLoader {
             do {
                 chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             } catch {
-                throw LoadError(file: path, line: nil, message: "cannot read: \(describe(error))")
+                throw LoadError.unreadable(path, line: nil, reason: describe(error))
             }
             if chunk.isEmpty { return bytes }
             if bytes.count + chunk.count > maximumFileSize {
-                throw LoadError(file: path, line: nil, message: "file is larger than \(maximumFileSize >> 30) GiB")
+                throw LoadError.tooLarge(path, maximumBytes: maximumFileSize)
             }
             bytes.append(contentsOf: chunk)
         }
@@ -122,7 +133,7 @@ public enum TableLoader {
         case .json, .jsonLines:
             try bytes.withUnsafeBufferPointer { (buffer) throws(LoadError) in
                 if buffer.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-                    throw LoadError(file: file, line: nil, message: "the file is empty; a data file needs a header row or JSON")
+                    throw LoadError.empty(file)
                 }
                 try validate(buffer, file: file)
             }
@@ -169,7 +180,7 @@ public enum TableLoader {
             let byte = bytes[index]
             if byte < 0x80 {
                 if byte == 10 { line += 1 }
-                if byte == 0 { throw LoadError(file: file, line: line, message: "NUL byte; is this a binary file?") }
+                if byte == 0 { throw LoadError.nulByte(file, line: line) }
                 index += 1
                 continue
             }
@@ -179,27 +190,27 @@ public enum TableLoader {
                 (1..<length).allSatisfy({ bytes[index + $0] & 0xC0 == 0x80 }),
                 String(validating: bytes[index..<index + length], as: UTF8.self) != nil
             else {
-                throw LoadError(file: file, line: line, message: "invalid UTF-8; save the file as UTF-8")
+                throw LoadError.invalidUTF8(file, line: line)
             }
             index += length
         }
     }
 
     /// Makes header names usable and unique: empty ones become `column_N`, repeats get `_2`, `_3`.
-    static func uniqueNames(_ names: [String], file: String, line: Int) -> (names: [String], warnings: [String]) {
+    static func uniqueNames(_ names: [String], file: String, line: Int) -> (names: [String], warnings: [LoadWarning]) {
         var result: [String] = []
-        var warnings: [String] = []
+        var warnings: [LoadWarning] = []
         var taken = Set<String>()
         for (index, raw) in names.enumerated() {
             var name = raw.trimmingCharacters(in: .whitespaces)
             if name.isEmpty {
                 name = "column_\(index + 1)"
-                warnings.append("\(file):\(line): warning: column \(index + 1) has no name; calling it '\(name)'")
+                warnings.append(.unnamedColumn(file, line: line, column: index + 1, calledNow: name))
             }
             if taken.contains(name.lowercased()) {
                 var suffix = 2
                 while taken.contains("\(name)_\(suffix)".lowercased()) { suffix += 1 }
-                warnings.append("\(file):\(line): warning: column name '\(name)' appears twice; calling the second '\(name)_\(suffix)'")
+                warnings.append(.repeatedColumn(file, line: line, name: name, calledNow: "\(name)_\(suffix)"))
                 name = "\(name)_\(suffix)"
             }
             taken.insert(name.lowercased())

@@ -59,7 +59,6 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case unterminatedString
     case invalidEscape
     case invalidNumber
-    case invalidUTF8
     // Parsing
     case expectedToken
     case expectedExpression

@@ -210,7 +210,7 @@ struct Accumulator {
                 let (sum, overflow) = integerSum.addingReportingOverflow(number)
                 if overflow && call.kind == .sum && call.argumentType == .integer {
                     context.fail(
-                        EvaluationError("integer overflow in sum", help: "integers range from \(Int.min) to \(Int.max); sum(x * 1.0) adds floats"),
+                        .integerOverflowInSum,
                         at: call.place)
                 }
                 integerSum = sum
@@ -230,7 +230,7 @@ struct Accumulator {
             // All of one list's values are held at once; tens of millions would exhaust memory.
             if values.count > Accumulator.maximumListLength {
                 context.fail(
-                    EvaluationError("list() collected more than \(Accumulator.maximumListLength) values", help: "group more finely, or count them with count()"),
+                    .listTooLong(maximum: Accumulator.maximumListLength),
                     at: call.place)
             }
         case .count, .countRows:

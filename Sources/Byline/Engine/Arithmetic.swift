@@ -23,9 +23,7 @@ enum Arithmetic {
                 return b == 0 ? .null : float(Double(a) / Double(b))
             }
             if result.overflow {
-                throw EvaluationError(
-                    "integer overflow in \(a) \(op.rawValue) \(b)",
-                    help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
+                throw EvaluationError.integerOverflow(a, op.rawValue, b)
             }
             return .integer(result.partialValue)
         default:
@@ -46,7 +44,7 @@ enum Arithmetic {
         case .integer(let number):
             let (result, overflow) = (0).subtractingReportingOverflow(number)
             if overflow {
-                throw EvaluationError("integer overflow in negation of \(number)", help: "integers range from \(Int.min) to \(Int.max)")
+                throw EvaluationError.integerOverflowInNegation(number)
             }
             return .integer(result)
         case .float(let number): return .float(-number)

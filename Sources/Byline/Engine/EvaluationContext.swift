@@ -26,8 +26,10 @@ final class EvaluationContext {
     }
 
     /// Records a runtime error (the first one wins).
-    func fail(_ message: String) {
-        if failure == nil { failure = message }
+    func fail(_ error: EvaluationError) {
+        guard failure == nil else { return }
+        failure = error.message
+        failureHelp = error.help
     }
 
     /// Records an error raised by the expression written at `place`.

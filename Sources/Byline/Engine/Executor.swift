@@ -5,9 +5,7 @@ struct Executor {
     /// How many rows are processed between checks of the cancellation flag.
     static let blockSize = 4096
     /// Why a join stopped: it would hold more pairs of rows than the limits allow.
-    var joinTooLarge: String {
-        "this join gives more than \(context.limits.maximumJoinPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first"
-    }
+    var joinTooLarge: EvaluationError { .joinTooLarge(maximumPairs: context.limits.maximumJoinPairs) }
 
     let context: EvaluationContext
     /// Looks up a table or `let` result by name.

@@ -121,7 +121,7 @@ enum ScalarFunction: String, Sendable, CaseIterable {
             return .string(ScalarFunction.substring(text, start: start, length: length))
         case (.abs, .integer(let number)):
             guard number != Int.min else {
-                throw EvaluationError("integer overflow in abs(\(number))", help: "integers range from \(Int.min) to \(Int.max)")
+                throw EvaluationError.integerOverflowInAbs(number)
             }
             return .integer(Swift.abs(number))
         case (.abs, .float(let number)): return .float(Swift.abs(number))

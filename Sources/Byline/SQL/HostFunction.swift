@@ -60,7 +60,7 @@ public struct HostFunction: Sendable {
         functions.append(
             HostFunction(name: "byline_matches", arity: 2) { (arguments) throws(EvaluationError) in
                 guard case .string(let text) = arguments[0], case .string(let source) = arguments[1] else { return .bool(false) }
-                guard let pattern = try? Pattern(source) else { throw EvaluationError("invalid pattern \(Value.quote(source))") }
+                guard let pattern = try? Pattern(source) else { throw EvaluationError.invalidPattern(Value.quote(source)) }
                 return .bool(pattern.matches(text, shouldStop: { false }))
             })
         return functions

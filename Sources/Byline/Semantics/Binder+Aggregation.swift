@@ -10,7 +10,7 @@ extension Binder {
         var keyTypes: [TypedExpression] = []
         for key in keys {
             if containsAggregate(key) {
-                throw fail(.typeMismatch, "cannot group by an aggregate", at: key.span, help: "group by fields, then aggregate in 'select'")
+                throw fail(.groupByAggregate, at: key.span)
             }
             keyTypes.append(try bind(key, in: input))
         }
@@ -58,18 +58,9 @@ extension Binder {
             guard let kind = AggregateCall.Kind.named(name) else { return nil }
             return try bindAggregate(kind, name: name, arguments: arguments, distinct: distinct, span: expression.span)
         case .field(let name) where parameters[name] == nil:
-            throw fail(
-                .typeMismatch,
-                context.grouped
-                    ? "'\(name)' is not in 'group by'" : "'\(name)' is not aggregated, but other fields of this 'select' are",
-                at: expression.span,
-                help: context.grouped
-                    ? "add it to 'group by', or use an aggregate such as min(\(name)) or list(\(name))"
-                    : "use an aggregate such as min(\(name)), or add 'group by \(name)' before 'select'")
+            throw fail(context.grouped ? .notInGroupBy(name) : .notAggregated(name), at: expression.span)
         case .qualifiedField(let table, let name):
-            throw fail(
-                .typeMismatch, "'\(table).\(name)' is not in 'group by'", at: expression.span,
-                help: "add it to 'group by', or use an aggregate such as min(\(table).\(name))")
+            throw fail(.qualifiedNotInGroupBy("\(table).\(name)"), at: expression.span)
         default:
             return nil
         }
@@ -101,12 +92,10 @@ extension Binder {
             call.kind = .countRows
         } else {
             guard arguments.count == 1 else {
-                throw fail(
-                    .invalidArgument, "'\(name)' takes 1 argument, but \(arguments.count) were given", at: span,
-                    help: kind == .count ? "count() counts rows; count(x) counts values that are not null" : nil)
+                throw fail(.aggregateArgumentCount(name, given: arguments.count, isCount: kind == .count), at: span)
             }
             if containsAggregate(arguments[0]) {
-                throw fail(.typeMismatch, "aggregates cannot be nested", at: arguments[0].span)
+                throw fail(.nestedAggregate, at: arguments[0].span)
             }
             // The argument reads the input rows, not the groups.
             let saved = aggregation
@@ -117,7 +106,7 @@ extension Binder {
             call.argumentType = argument.type
             if distinct {
                 guard kind == .count else {
-                    throw fail(.invalidArgument, "'distinct' works only in count(distinct x)", at: span)
+                    throw fail(.distinctOutsideCount, at: span)
                 }
                 call.kind = .countDistinct
             }
@@ -125,12 +114,13 @@ extension Binder {
             case .sum, .avg:
                 if !argument.type.isNumeric {
                     throw fail(
-                        .typeMismatch, "'\(name)' needs numbers, but \(describe(arguments[0])) is \(article(argument.type))",
-                        at: arguments[0].span, help: "count(\(text(of: arguments[0].span))) counts values of any type")
+                        .aggregateNeedsNumbers(
+                            name, described: describe(arguments[0]), is: article(argument.type), source: text(of: arguments[0].span)),
+                        at: arguments[0].span)
                 }
             case .min, .max:
                 if argument.type.isList {
-                    throw fail(.typeMismatch, "'\(name)' cannot compare lists", at: arguments[0].span)
+                    throw fail(.aggregateCannotCompareLists(name), at: arguments[0].span)
                 }
             default:
                 break

@@ -21,9 +21,7 @@ extension Binder {
             for element in elements {
                 let typed = try bind(element, in: schema)
                 guard let unified = elementType.unified(with: typed.type) else {
-                    throw fail(
-                        .typeMismatch, "list mixes \(elementType) and \(typed.type) values", at: element.span,
-                        help: "every element of a list must have the same type")
+                    throw fail(.mixedList(elementType, typed.type), at: element.span)
                 }
                 elementType = unified
                 bound.append(typed)
@@ -40,15 +38,12 @@ extension Binder {
         case .negate(let operand):
             let bound = try bind(operand, in: schema)
             guard bound.type.isNumeric else {
-                throw fail(
-                    .typeMismatch, "cannot negate \(describe(operand)) of type \(bound.type)", at: operand.span,
-                    help: "'-' applies to integers and floats")
+                throw fail(.cannotNegate(describe(operand), of: bound.type), at: operand.span)
             }
             if case .integer(let value)? = bound.constant {
                 let (negated, overflow) = (0).subtractingReportingOverflow(value)
                 if overflow {
-                    throw fail(.invalidNumber, "integer overflow in negation of \(value)", at: expression.span,
-                        help: "integers range from \(Int.min) to \(Int.max)")
+                    throw fail(.integerOverflowInNegation(value), at: expression.span)
                 }
                 return literalExpression(.integer(negated))
             }
@@ -72,10 +67,7 @@ extension Binder {
     mutating func bindParameter(_ name: String, span: SourceSpan) throws(Failure) -> TypedExpression {
         guard let value = parameterValues[name] else {
             let known = parameterValues.keys.sorted().map { "$" + $0 }
-            throw fail(
-                .unknownField, "parameter '$\(name)' has no value", at: span,
-                help: "give it with --arg \(name)=VALUE, --argjson \(name)=JSON, .param set \(name) VALUE, or run(_:parameters:)"
-                    + (known.isEmpty ? "" : "; given: " + known.joined(separator: ", ")))
+            throw fail(.missingParameter(name, given: known), at: span)
         }
         let type: DataType
         switch value {
@@ -98,25 +90,18 @@ extension Binder {
             let field = schema.fields[index]
             return TypedExpression(expression: .column(index), type: field.type, references: field.references)
         case .ambiguous(let choices):
-            throw fail(
-                .unknownField, "'\(name)' is ambiguous here", at: span,
-                help: "write one of " + Suggestion.list(choices))
+            throw fail(.ambiguousField(name, choices: choices), at: span)
         case .missing:
             let written = qualifier.map { "\($0).\(name)" } ?? name
             if let qualifier, !schema.fields.contains(where: { $0.qualifier == qualifier }) {
                 let tables = Array(Set(schema.fields.compactMap(\.qualifier))).sorted()
-                throw fail(
-                    .unknownTable, "no table named '\(qualifier)' in this query", at: span,
-                    help: tables.isEmpty ? nil : "tables here: " + tables.joined(separator: ", "))
+                throw fail(.noSuchQualifier(qualifier, tables: tables), at: span)
             }
-            let names = schema.fields.map(\.name)
-            var help = names.isEmpty ? "this table has no fields" : "available fields: " + names.joined(separator: ", ")
-            if let guess = Suggestion.closest(to: name, among: schema.fields.map(\.baseName)) {
-                help = "did you mean '\(qualifier.map { "\($0)." } ?? "")\(guess)'?"
-            } else if qualifier == nil, ScalarFunction.callable[name.lowercased()] != nil || AggregateCall.Kind.named(name) != nil {
-                help = "'\(name)' is a function, called with parentheses: \(name)(...); " + help
-            }
-            throw fail(.unknownField, "unknown field '\(written)' in '\(schema.name)'", at: span, help: help)
+            let guess = Suggestion.closest(to: name, among: schema.fields.map(\.baseName)).map { (qualifier.map { "\($0)." } ?? "") + $0 }
+            let isFunction = qualifier == nil && (ScalarFunction.callable[name.lowercased()] != nil || AggregateCall.Kind.named(name) != nil)
+            throw fail(
+                .unknownField(written, in: schema.name, guess: guess, fields: schema.fields.map(\.name), isFunction: isFunction),
+                at: span)
         }
     }
 
@@ -125,28 +110,26 @@ extension Binder {
     ) throws(Failure) -> TypedExpression {
         if AggregateCall.Kind.named(name) != nil {
             // Outside a select (or inside an aggregate's own argument) aggregates make no sense.
-            throw fail(
-                .invalidArgument, "aggregate '\(name.lowercased())' is only allowed in 'select'", at: span,
-                help: "for example: \(schema.name) group by KEY select KEY, \(name.lowercased())(...)")
+            throw fail(.aggregateOutsideSelect(name.lowercased(), table: schema.name), at: span)
         }
         if let function = userFunctions[name.lowercased()] {
             return try bindUserCall(function, arguments, span: span, in: schema)
         }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
             let names = BuiltinFunctions.scalar + BuiltinFunctions.aggregates + Array(userFunctions.keys)
-            var help = "functions: " + names.sorted().joined(separator: ", ")
-            if let guess = Suggestion.closest(to: name, among: names) { help = "did you mean '\(guess)'?" }
-            throw fail(.unknownFunction, "unknown function '\(name)'", at: span, help: help)
+            let guess = Suggestion.closest(to: name, among: names)
+            throw fail(.unknownFunction(name, guess: guess, available: names.sorted()), at: span)
         }
         if distinct {
-            throw fail(.invalidArgument, "'distinct' works only in count(distinct x)", at: span)
+            throw fail(.distinctOutsideCount, at: span)
         }
         guard function.arity.contains(arguments.count) else {
             let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
             throw fail(
-                .invalidArgument,
-                "'\(function.rawValue)' takes \(expected) argument\(function.arity.upperBound == 1 ? "" : "s"), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given",
-                at: span, help: "usage: \(function.signature)")
+                .argumentCount(
+                    function.rawValue, takes: expected, plural: function.arity.upperBound != 1, given: arguments.count,
+                    usage: function.signature),
+                at: span)
         }
         var bound: [TypedExpression] = []
         for argument in arguments { bound.append(try bind(argument, in: schema)) }
@@ -159,7 +142,7 @@ extension Binder {
                     if type == .float, case .integer(let number) = folded { folded = .float(Double(number)) }
                     return TypedExpression(expression: .literal(folded), type: type)
                 } catch {
-                    throw fail(.runtimeFailure, error.message, at: span, help: error.help)
+                    throw fail(.runtime(error.message, help: error.help), at: span)
                 }
             }
             let references = function == .coalesce ? bound.first?.references : nil
@@ -175,9 +158,10 @@ extension Binder {
         case .failure(let misfit):
             let argument = arguments[misfit.index]
             throw fail(
-                .typeMismatch,
-                "argument \(misfit.index + 1) of '\(function.rawValue)' must be \(misfit.expected), but \(describe(argument)) is \(article(bound[misfit.index].type))",
-                at: argument.span, help: "usage: \(function.signature)")
+                .argumentType(
+                    misfit.index + 1, of: function.rawValue, mustBe: misfit.expected, described: describe(argument),
+                    is: article(bound[misfit.index].type), usage: function.signature),
+                at: argument.span)
         }
     }
 
@@ -186,9 +170,10 @@ extension Binder {
     ) throws(Failure) -> TypedExpression {
         guard arguments.count == function.argumentTypes.count else {
             throw fail(
-                .invalidArgument,
-                "'\(function.name)' takes \(function.argumentTypes.count) argument\(function.argumentTypes.count == 1 ? "" : "s"), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given",
-                at: span, help: "usage: \(function.signature)")
+                .argumentCount(
+                    function.name, takes: "\(function.argumentTypes.count)", plural: function.argumentTypes.count != 1,
+                    given: arguments.count, usage: function.signature),
+                at: span)
         }
         var bound: [BoundExpression] = []
         for (index, argument) in arguments.enumerated() {
@@ -196,9 +181,10 @@ extension Binder {
             let expected = function.argumentTypes[index]
             guard typed.type == .null || typed.type == expected || (expected == .float && typed.type == .integer) else {
                 throw fail(
-                    .typeMismatch,
-                    "argument \(index + 1) of '\(function.name)' must be \(article(expected)), but \(describe(argument)) is \(article(typed.type))",
-                    at: argument.span, help: "usage: \(function.signature)")
+                    .argumentType(
+                        index + 1, of: function.name, mustBe: article(expected), described: describe(argument),
+                        is: article(typed.type), usage: function.signature),
+                    at: argument.span)
             }
             bound.append(typed.expression)
         }
@@ -220,9 +206,8 @@ extension Binder {
         case .contains, .startsWith, .endsWith, .equalIgnoringCase, .matches:
             for (bound, syntax) in [(lhs, left), (rhs, right)] where bound.type != .string && bound.type != .null {
                 throw fail(
-                    .typeMismatch, "'\(op.rawValue)' needs strings, but \(describe(syntax)) is \(article(bound.type))",
-                    at: syntax.span,
-                    help: bound.type.isList ? "to test whether a list holds a value, write: VALUE in LIST" : nil)
+                    .needsStrings(op.rawValue, described: describe(syntax), is: article(bound.type), isList: bound.type.isList),
+                    at: syntax.span)
             }
             switch op {
             case .contains: return TypedExpression(expression: .contains(lhs.expression, rhs.expression), type: .bool)
@@ -242,15 +227,12 @@ extension Binder {
             if let error = dateLiteralError(lhs, rhs, right) ?? dateLiteralError(rhs, lhs, left) { throw error }
             guard lhs.type.isComparable(with: rhs.type) else {
                 throw fail(
-                    .typeMismatch,
-                    "cannot compare \(describe(left)) (\(lhs.type)) with \(describe(right)) (\(rhs.type))",
-                    at: left.span.union(right.span), help: comparisonHelp(lhs, rhs))
+                    .cannotCompare(describe(left), lhs.type, with: describe(right), rhs.type, numberInQuotes: quotedNumber(lhs, rhs)),
+                    at: left.span.union(right.span))
             }
             if (lhs.type == .null && lhs.constant != nil) || (rhs.type == .null && rhs.constant != nil) {
                 diagnostics.append(
-                    Diagnostic(
-                        .warning, .typeMismatch, "comparing with null is never true", at: left.span.union(right.span),
-                        help: "test for null with 'is null' or 'is not null'"))
+                    Diagnostic(.comparingWithNull, at: left.span.union(right.span), severity: .warning))
             }
             canonicalize(&rhs, against: lhs)
             canonicalize(&lhs, against: rhs)
@@ -262,9 +244,7 @@ extension Binder {
                     type: .string)
             }
             for (bound, syntax) in [(lhs, left), (rhs, right)] where !bound.type.isNumeric {
-                throw fail(
-                    .typeMismatch, "'\(op.rawValue)' needs numbers, but \(describe(syntax)) is \(article(bound.type))",
-                    at: syntax.span, help: op == .add ? "'+' also joins two strings" : nil)
+                throw fail(.needsNumbers(op.rawValue, described: describe(syntax), is: article(bound.type)), at: syntax.span)
             }
             let type: DataType =
                 (op == .divide || lhs.type == .float || rhs.type == .float) ? .float : (lhs.type == .null ? rhs.type : lhs.type)
@@ -276,14 +256,12 @@ extension Binder {
     /// `text matches "regex"`: the pattern must be a constant and a valid regular expression.
     mutating func bindMatches(_ subject: TypedExpression, _ patternSyntax: Expression, _ pattern: TypedExpression) throws(Failure) -> TypedExpression {
         guard case .string(let text)? = pattern.constant else {
-            throw fail(.invalidArgument, "the pattern after 'matches' must be a string literal", at: patternSyntax.span)
+            throw fail(.patternMustBeLiteral, at: patternSyntax.span)
         }
         do {
             _ = try Pattern(text)
         } catch {
-            throw fail(
-                .invalidArgument, "invalid regular expression: \(error.message)", at: patternSyntax.span,
-                help: "'matches' must match the whole string, e.g. \"Nur.*\"; it supports . [ ] | ( ) * + ? {m,n} \\d \\w \\s and a leading (?i)")
+            throw fail(.invalidPattern(error.message), at: patternSyntax.span)
         }
         return TypedExpression(expression: .matches(subject.expression, pattern: text), type: .bool)
     }
@@ -294,14 +272,10 @@ extension Binder {
         var value = try bind(element, in: schema)
         var container = try bind(list, in: schema)
         guard case .list(let elementType) = container.type else {
-            throw fail(
-                .typeMismatch, "'in' needs a list on its right, but \(describe(list)) is \(article(container.type))",
-                at: list.span, help: "write the choices in brackets: x in [\"a\", \"b\"]")
+            throw fail(.inNeedsList(described: describe(list), is: article(container.type)), at: list.span)
         }
         guard value.type.isComparable(with: elementType) else {
-            throw fail(
-                .typeMismatch, "cannot look for \(describe(element)) (\(value.type)) in a list of \(elementType)",
-                at: span)
+            throw fail(.notInListType(describe(element), value.type, elements: elementType), at: span)
         }
         // Names match their entity's canonical name on either side.
         if let target = value.references, case .literal(.list(let elements)) = container.expression {
@@ -345,8 +319,6 @@ extension Binder {
         _ date: TypedExpression, _ other: TypedExpression, _ otherSyntax: Expression
     ) -> Failure? {
         guard date.type == .date, other.type == .string, case .string(let text)? = other.constant else { return nil }
-        return fail(
-            .typeMismatch, "'\(text)' is not a date", at: otherSyntax.span,
-            help: "write dates as \"2016\", \"2016-03\", \"2016-03-09\", or without a year \"--03\" or \"--06-09\"")
+        return fail(.notADate(text), at: otherSyntax.span)
     }
 }

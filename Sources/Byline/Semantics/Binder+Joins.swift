@@ -13,13 +13,11 @@ extension Binder {
         }
         right.schema.fields = rightFields
         var leftFields = left.fields
-        if let alias = join.alias?.text, leftFields.contains(where: { $0.qualifier == alias }) {
-            throw fail(.duplicateName, "'\(alias)' already names the table on the left", at: join.alias!.span, help: "choose another name after 'as'")
+        if let alias = join.alias, leftFields.contains(where: { $0.qualifier == alias.text }) {
+            throw fail(.aliasNamesLeftTable(alias.text), at: alias.span)
         }
         if join.alias == nil, leftFields.contains(where: { $0.qualifier == qualifier }) {
-            throw fail(
-                .duplicateName, "'\(qualifier)' is already joined here", at: join.source.span,
-                help: "name this side with 'as': join \(join.source.text) as other on ...")
+            throw fail(.alreadyJoined(qualifier, source: join.source.text), at: join.source.span)
         }
         // Names in both sides are shown qualified, so results never have two fields of one name.
         let leftNames = Set(leftFields.map(\.baseName))

@@ -102,9 +102,7 @@ struct Binder {
                     try requireLast(clause, index: index, of: query.clauses, word: "cite")
                 }
                 guard !Binder.sourceFields(of: plan.schema).isEmpty else {
-                    throw fail(
-                        .invalidArgument, "nothing to cite: these rows have no 'source' field", at: clause.span,
-                        help: "cite works on rows of the article's tables and what select and group by make of them; count and other fields drop it")
+                    throw fail(.nothingToCite, at: clause.span)
                 }
                 plan.cites = true
                 index += 1
@@ -201,31 +199,25 @@ struct Binder {
 
     mutating func requireLast(_ clause: Clause, index: Int, of clauses: [Clause], word: String) throws(Failure) {
         guard index == clauses.count - 1 else {
-            throw fail(
-                .unexpectedToken, "'\(word)' must be the last clause of a query", at: clauses[index + 1].span,
-                help: "move '\(text(of: clause.span))' to the end")
+            throw fail(.mustBeLast(word, move: text(of: clause.span)), at: clauses[index + 1].span)
         }
     }
 
     /// `chart bar` needs a label and a number; `chart timeline` a date or a year.
     mutating func bindChart(_ name: Name, schema: TableSchema, span: SourceSpan) throws(Failure) -> ChartKind {
         guard let kind = ChartKind(rawValue: name.text.lowercased()) else {
-            throw fail(.invalidArgument, "unknown chart '\(name.text)'", at: name.span, help: "charts: bar, timeline")
+            throw fail(.unknownChart(name.text), at: name.span)
         }
         switch kind {
         case .bar:
             let fields = schema.fields
             guard fields.count == 2, fields[1].type.isNumeric, fields[1].type != .null else {
                 let shape = fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
-                throw fail(
-                    .typeMismatch, "'chart bar' needs two fields, a label and a number, but the result has: \(shape)",
-                    at: span, help: "for example: visits group by destination select destination, count() chart bar")
+                throw fail(.barChartShape(shape), at: span)
             }
         case .timeline:
             guard schema.timeField != nil else {
-                throw fail(
-                    .typeMismatch, "'chart timeline' needs a date field or an integer field named 'year'", at: span,
-                    help: "for example: events chart timeline")
+                throw fail(.timelineNeedsTime, at: span)
             }
         }
         return kind
@@ -240,11 +232,11 @@ struct Binder {
     /// Checks a `def`'s body with its parameters standing for values of any type, and records it.
     mutating func define(_ name: Name, parameters: [Name], query: Query) throws(Failure) -> Definition {
         if scope[name.text] != nil && definitions[name.text] == nil {
-            throw fail(.duplicateName, "'\(name.text)' is already a table", at: name.span, help: "choose another name for the 'def'")
+            throw fail(.alreadyATable(name.text, help: "choose another name for the 'def'"), at: name.span)
         }
         var seen = Set<String>()
         for parameter in parameters where !seen.insert(parameter.text).inserted {
-            throw fail(.duplicateName, "parameter '\(parameter.text)' is named twice", at: parameter.span)
+            throw fail(.parameterNamedTwice(parameter.text), at: parameter.span)
         }
         let definition = Definition(name: name.text, parameters: parameters.map(\.text), query: query, source: source)
         definitions[name.text] = .some(nil)  // while checking, a call to itself is not yet known
@@ -290,35 +282,25 @@ struct Binder {
                 ? name.text : definitions.keys.first { $0.lowercased() == name.text.lowercased() }
             if let key, let entry = definitions[key] {
                 if key == defining {
-                    throw fail(
-                        .invalidArgument, "'\(key)' calls itself; a 'def' cannot be recursive", at: name.span,
-                        help: "a 'def' can use tables, 'let' results and the 'def's defined before it")
+                    throw fail(.recursiveDefinition(key), at: name.span)
                 }
                 guard let definition = entry else { throw Failure() }  // its own error was reported
                 return try bindCall(definition, name: name, arguments: arguments)
             }
             if scope[name.text] != nil || caseInsensitiveLookup(name.text) != nil {
-                throw fail(
-                    .invalidArgument, "'\(name.text)' is a table, not a function", at: name.span,
-                    help: "write it without parentheses: \(name.text)")
+                throw fail(.tableIsNotAFunction(name.text), at: name.span)
             }
             let known = ["range"] + definitions.keys.sorted()
-            var help = "table functions: " + known.joined(separator: ", ")
-            if let guess = Suggestion.closest(to: name.text, among: known) { help = "did you mean '\(guess)'?" }
-            throw fail(.unknownTable, "unknown table function '\(name.text)'", at: name.span, help: help)
+            let guess = Suggestion.closest(to: name.text, among: known)
+            throw fail(.unknownTableFunction(name.text, guess: guess, available: known), at: name.span)
         }
         if definitions[name.text] != nil {
-            throw fail(
-                .invalidArgument, "'\(name.text)' takes arguments", at: name.span,
-                help: "call it with parentheses: \(name.text)(...)")
+            throw fail(.functionNeedsArguments(name.text), at: name.span)
         }
         guard let entry = scope[name.text] ?? caseInsensitiveLookup(name.text) else {
             let names = scope.keys.sorted()
-            var help = "available tables: " + names.joined(separator: ", ")
-            if let guess = Suggestion.closest(to: name.text, among: names + definitions.keys.sorted()) {
-                help = "did you mean '\(guess)'?"
-            }
-            throw fail(.unknownTable, "unknown table '\(name.text)'", at: name.span, help: help)
+            let guess = Suggestion.closest(to: name.text, among: names + definitions.keys.sorted())
+            throw fail(.unknownTable(name.text, guess: guess, available: names), at: name.span)
         }
         guard var schema = entry else { throw Failure() }
         // One qualified schema per table, shared by every plan that reads it: a script of a
@@ -345,23 +327,19 @@ struct Binder {
                 given = .literal(.integer(number))
             }
             guard case .literal(.integer(let value)) = given else {
-                throw fail(
-                    .invalidArgument, "'range' takes whole numbers, like range(10) or range(5, 10)", at: argument.span)
+                throw fail(.rangeTakesWholeNumbers, at: argument.span)
             }
             bounds.append(value)
         }
         guard bounds.count == 1 || bounds.count == 2 else {
             throw fail(
-                .invalidArgument, "'range' takes 1 or 2 arguments, but \(bounds.count) were given",
-                at: arguments.first.map { $0.span.union(arguments[arguments.count - 1].span) } ?? name.span,
-                help: "range(STOP) counts from 0; range(START, STOP) from START")
+                .rangeArgumentCount(bounds.count),
+                at: arguments.first.map { $0.span.union(arguments[arguments.count - 1].span) } ?? name.span)
         }
         let start = bounds.count == 2 ? bounds[0] : 0
         let stop = max(start, bounds[bounds.count - 1])
         if stop.subtractingReportingOverflow(start).overflow || stop - start > Binder.maximumRangeCount {
-            throw fail(
-                .invalidArgument, "'range' generates at most \(Binder.maximumRangeCount) rows",
-                at: name.span.union(arguments[arguments.count - 1].span))
+            throw fail(.rangeTooLong(maximum: Binder.maximumRangeCount), at: name.span.union(arguments[arguments.count - 1].span))
         }
         let schema = TableSchema(name: "range", fields: [Field(name: "value", type: .integer, qualifier: "range")])
         return QueryPlan(
@@ -373,27 +351,23 @@ struct Binder {
     mutating func bindCall(_ definition: Definition, name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
         guard arguments.count == definition.parameters.count else {
             throw fail(
-                .invalidArgument,
-                "'\(definition.name)' takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s"), but \(arguments.count) were given",
-                at: name.span, help: "\(definition.name)(\(definition.parameters.joined(separator: ", ")))")
+                .definitionArgumentCount(definition.name, parameters: definition.parameters, given: arguments.count), at: name.span)
         }
         guard callDepth < Binder.maximumCallDepth else {
-            throw fail(.nestingTooDeep, "'\(definition.name)' calls itself more than \(Binder.maximumCallDepth) times deep", at: name.span)
+            throw fail(.callsTooDeep(definition.name, maximum: Binder.maximumCallDepth), at: name.span)
         }
         var values: [String: TypedExpression] = [:]
         let empty = TableSchema(name: definition.name, fields: [])
         for (parameter, argument) in zip(definition.parameters, arguments) {
             let bound = try bind(argument, in: empty)
             guard bound.constant != nil else {
-                throw fail(.invalidArgument, "arguments of '\(definition.name)' must be constants", at: argument.span)
+                throw fail(.definitionArgumentsMustBeConstants(definition.name), at: argument.span)
             }
             values[parameter] = bound
         }
         expansions.count += 1
         guard expansions.count <= Binder.maximumExpansions else {
-            throw fail(
-                .nestingTooDeep, "this statement expands 'def's more than \(Binder.maximumExpansions) times",
-                at: name.span, help: "a 'def' that uses another several times multiplies the work; use 'let' to compute it once")
+            throw fail(.tooManyExpansions(maximum: Binder.maximumExpansions), at: name.span)
         }
         var inner = Binder(scope: scope, definitions: definitions, source: definition.source, nameIndexes: nameIndexes)
         inner.expansions = expansions
@@ -438,7 +412,7 @@ struct Binder {
             return QueryPlan.Step(stage: .filter(bound.expression), output: schema, description: description)
         case .select(let items):
             if items.count > Limits.maximumFields {
-                throw fail(.invalidArgument, "'select' has \(items.count) fields; at most \(Limits.maximumFields) are allowed", at: clause.span)
+                throw fail(.tooManySelected(items.count, maximum: Limits.maximumFields), at: clause.span)
             }
             if items.contains(where: { containsAggregate($0.expression) }) {
                 return try bindAggregation(keys: [], groupClause: nil, select: clause, input: schema)
@@ -456,7 +430,7 @@ struct Binder {
             for item in items {
                 let bound = try bind(item.expression, in: schema)
                 if bound.type == .null {
-                    throw fail(.typeMismatch, "cannot order by null", at: item.expression.span)
+                    throw fail(.orderByNull, at: item.expression.span)
                 }
                 keys.append((bound.expression, item.descending))
             }
@@ -473,10 +447,10 @@ struct Binder {
             return QueryPlan.Step(stage: .distinct, output: schema, description: description)
         case .save, .saveTable, .chart, .cite:
             // Handled in bind(_:), as the query's last clause.
-            throw fail(.unexpectedToken, "'\(description)' must be the last clause of a query", at: clause.span)
+            throw fail(.mustBeLast(description, move: nil), at: clause.span)
         case .groupBy:
             // Handled with the select after it, in bind(_:).
-            throw fail(.unexpectedToken, "'group by' here has no 'select' to aggregate", at: clause.span)
+            throw fail(.groupByWithoutSelect, at: clause.span)
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
         }
@@ -489,9 +463,7 @@ struct Binder {
             number = count
         }
         guard let count = number, count >= 0 else {
-            throw fail(
-                .invalidArgument, "'\(clause)' takes a whole number of rows, 0 or more", at: expression.span,
-                help: "for example: \(clause) 10")
+            throw fail(.wholeNumberOfRows(clause), at: expression.span)
         }
         return count
     }
@@ -518,9 +490,7 @@ struct Binder {
             }
         }
         if existing.contains(where: { $0.name == name }) {
-            throw fail(
-                .duplicateName, "duplicate field name '\(name)' in 'select'",
-                at: item.alias?.span ?? item.expression.span, help: "rename one with 'as'")
+            throw fail(.duplicateSelectName(name), at: item.alias?.span ?? item.expression.span)
         }
         return Field(name: name, type: bound.type, references: bound.references, qualifier: qualifier)
     }
@@ -541,22 +511,16 @@ struct Binder {
         _ bound: TypedExpression, is type: DataType, _ syntax: Expression, role: String
     ) throws(Failure) {
         guard bound.type != type, bound.type != .null else { return }
-        var help: String?
-        if type == .bool, bound.type == .string { help = "compare it with something, for example: \(text(of: syntax.span)) = \"...\"" }
         throw fail(
-            .typeMismatch, "\(role) must be a bool, but \(describe(syntax)) is \(article(bound.type))", at: syntax.span,
-            help: help)
+            .needsBool(
+                role, described: describe(syntax), is: article(bound.type),
+                stringSource: bound.type == .string ? text(of: syntax.span) : nil),
+            at: syntax.span)
     }
 
-    func comparisonHelp(_ lhs: TypedExpression, _ rhs: TypedExpression) -> String? {
-        let (a, b) = (lhs.type, rhs.type)
-        for case .string(let text)? in [lhs.constant, rhs.constant] where Double(text) != nil {
-            return "remove the quotes to compare numbers: \(text)"
-        }
-        if (a == .string && b.isNumeric) || (b == .string && a.isNumeric) {
-            return "quote the number to compare text, or compare with a numeric field"
-        }
-        if a.isList || b.isList { return "to test whether a list holds a value, write: VALUE in LIST" }
+    /// A string constant on either side that reads as a number: most likely a number in quotes.
+    func quotedNumber(_ lhs: TypedExpression, _ rhs: TypedExpression) -> String? {
+        for case .string(let text)? in [lhs.constant, rhs.constant] where Double(text) != nil { return text }
         return nil
     }
 
@@ -586,10 +550,9 @@ struct Binder {
         return (name.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + name
     }
 
-    mutating func fail(
-        _ id: DiagnosticID, _ message: String, at span: SourceSpan, help: String? = nil
-    ) -> Failure {
-        diagnostics.append(Diagnostic(id, message, at: span, help: help))
+    /// Records a message of the catalogue at `span`; throw what it returns.
+    mutating func fail(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {
+        diagnostics.append(Diagnostic(message, at: span))
         return Failure()
     }
 }

@@ -58,8 +58,7 @@ struct ScriptChecker {
                 ![parsed.diagnostics, binder.diagnostics, diagnostics].contains(where: { $0.contains { $0.severity == .error } })
             {
                 diagnostics.append(
-                    Diagnostic(.invalidArgument, "this statement could not be checked", at: statement.span,
-                        help: "please report this statement: it failed without a message"))
+                    Diagnostic(.uncheckable, at: statement.span))
             }
             guard statements.count > statementsBefore, let plan = statements.last?.plan else { continue }
             switch plan.output {
@@ -108,7 +107,7 @@ struct ScriptChecker {
         case .binding(let name, let query):
             if binder.isBuiltIn(name.text, lets: lets) || definitionNames.contains(name.text) {
                 diagnostics.append(
-                    Diagnostic(.duplicateName, "'\(name.text)' is already a table", at: name.span, help: "choose another name for the 'let'"))
+                    Diagnostic(.alreadyATable(name.text, help: "choose another name for the 'let'"), at: name.span))
                 return
             }
             lets.insert(name.text)
@@ -125,14 +124,12 @@ struct ScriptChecker {
         guard let plan = try? binder.bind(query) else { return }
         guard plan.schema.fields.count == 1 else {
             diagnostics.append(
-                Diagnostic(
-                    .typeMismatch, "an assertion's query must give one field, but this one gives \(plan.schema.fields.count)",
-                    at: query.span, help: "select the one value to check, or end the query with 'count'"))
+                Diagnostic(.assertionShape(fields: plan.schema.fields.count), at: query.span))
             return
         }
         guard var expected = try? binder.bind(syntax, in: TableSchema(name: "assert", fields: [])), var value = expected.constant else {
             if !binder.diagnostics.contains(where: { $0.span == syntax.span }) {
-                diagnostics.append(Diagnostic(.invalidArgument, "the expected value of an assertion must be a constant", at: syntax.span))
+                diagnostics.append(Diagnostic(.assertionNeedsConstant, at: syntax.span))
             }
             return
         }
@@ -144,7 +141,7 @@ struct ScriptChecker {
         }
         guard field.type.isComparable(with: expected.type) else {
             diagnostics.append(
-                Diagnostic(.typeMismatch, "cannot compare the query's \(field.type) with \(value.literal) (\(expected.type))", at: syntax.span))
+                Diagnostic(.assertionTypes(field.type, value.literal, expected.type), at: syntax.span))
             return
         }
         let check = AssertionCheck(operator: op, expected: value, text: Session.text(of: statement.span, in: source))
@@ -157,20 +154,18 @@ struct ScriptChecker {
         if binder.isBuiltIn(tableName, lets: lets.union(loadedNames)) {
             diagnostics.append(
                 Diagnostic(
-                    .duplicateName, "'\(tableName)' is already a table", at: name?.span ?? pathSpan,
-                    help: "name the loaded table with 'as': load \"\(path)\" as other"))
+                    .alreadyATable(tableName, help: "name the loaded table with 'as': load \"\(path)\" as other"),
+                    at: name?.span ?? pathSpan))
             return
         }
         if path == "-", source.name == "<stdin>" {
             diagnostics.append(
-                Diagnostic(
-                    .loadFailure, "standard input holds this script, so it cannot also hold the data", at: pathSpan,
-                    help: "give the data with --data - and the script with -c or a file"))
+                Diagnostic(.dataOnScriptInput, at: pathSpan))
             binder.define(tableName, as: nil)
             return
         }
         if let denial = files.denial(for: path, writing: false) {
-            diagnostics.append(Diagnostic(.fileAccessDenied, denial, at: pathSpan))
+            diagnostics.append(Diagnostic(.accessDenied(denial), at: pathSpan))
             binder.define(tableName, as: nil)
             return
         }
@@ -178,8 +173,8 @@ struct ScriptChecker {
             let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
             let loaded = try TableLoader.load(path: files.resolve(path), name: tableName, cancellation: cancellation, progress: progress)
             for warning in loaded.warnings {
-                var diagnostic = Diagnostic(.warning, .loadFailure, warning.components(separatedBy: ": warning: ").last ?? warning, at: pathSpan)
-                diagnostic.location = warning.components(separatedBy: ": warning: ").first
+                var diagnostic = Diagnostic(.loadWarning(warning.message), at: pathSpan, severity: .warning)
+                diagnostic.location = "\(warning.file):\(warning.line)"
                 diagnostics.append(diagnostic)
             }
             lets.insert(tableName)
@@ -188,14 +183,12 @@ struct ScriptChecker {
         } catch {
             binder.define(tableName, as: nil)
             if error.kind == .cancelled {
-                diagnostics.append(Diagnostic(.cancelled, "cancelled", at: nil))
+                diagnostics.append(Diagnostic(.cancelled, at: nil))
                 return
             }
-            var help = "nothing was loaded; fix the file and load it again"
-            if error.kind == .missing, let line = savedFiles[files.resolve(path)] {
-                help = "line \(line) saves this file, but files are loaded when the script is checked, before anything runs; load it in a later script (or with .read)"
-            }
-            var diagnostic = Diagnostic(.loadFailure, error.message, at: pathSpan, help: help)
+            var message = DiagnosticMessage.loadFailed(error.message)
+            if error.kind == .missing, let line = savedFiles[files.resolve(path)] { message = .loadsWhatItSaves(error.message, savedOn: line) }
+            var diagnostic = Diagnostic(message, at: pathSpan)
             diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")
             diagnostics.append(diagnostic)
         }

@@ -145,9 +145,7 @@ public struct Lexer {
             }
             let help = Lexer.lookalikeHelp[character]
             diagnostics.append(
-                Diagnostic(
-                    .unexpectedCharacter, "unexpected character '\(character)'",
-                    at: SourceSpan(start: start, end: location), help: help))
+                Diagnostic(.unexpectedCharacter(character, help: help), at: SourceSpan(start: start, end: location)))
             add(.invalid, from: start)
             return
         }
@@ -164,9 +162,7 @@ public struct Lexer {
                 for _ in closing { advance() }
                 let quote = opening == "\u{201C}" ? "\"" : "'"
                 diagnostics.append(
-                    Diagnostic(
-                        .unexpectedCharacter, "strings need straight quotes, not curly ones",
-                        at: SourceSpan(start: start, end: location), help: "write it as \(quote)\(content)\(quote)"))
+                    Diagnostic(.curlyQuotes(content, straight: quote), at: SourceSpan(start: start, end: location)))
                 add(.invalid, from: start)
                 return
             }
@@ -176,8 +172,8 @@ public struct Lexer {
         index = contentStart
         diagnostics.append(
             Diagnostic(
-                .unexpectedCharacter, "unexpected character '\(opening)'",
-                at: SourceSpan(start: start, end: start.advanced(by: 1)), help: Lexer.lookalikeHelp[opening]))
+                .unexpectedCharacter(opening, help: Lexer.lookalikeHelp[opening]),
+                at: SourceSpan(start: start, end: start.advanced(by: 1))))
         tokens.append(Token(.invalid, SourceSpan(start: start, end: start.advanced(by: 1))))
     }
 
@@ -218,9 +214,7 @@ public struct Lexer {
             add(.identifier(text), from: start)
         } else {
             diagnostics.append(
-                Diagnostic(
-                    .unterminatedString, "unterminated quoted name", at: SourceSpan(start: start, end: location),
-                    help: "end the name with '`' on the same line"))
+                Diagnostic(.unterminatedQuotedName, at: SourceSpan(start: start, end: location)))
             add(.invalid, from: start)
         }
     }
@@ -249,9 +243,7 @@ public struct Lexer {
             while index < bytes.count, isIdentifierContinue(at: index) { advanceScalar() }
             let whole = String(decoding: bytes[start.offset..<index], as: UTF8.self)
             diagnostics.append(
-                Diagnostic(
-                    .invalidNumber, "invalid number '\(whole)'", at: SourceSpan(start: start, end: location),
-                    help: "names cannot start with a digit; quote it as `\(whole)` if it is a field"))
+                Diagnostic(.nameStartsWithDigit(whole), at: SourceSpan(start: start, end: location)))
             add(.invalid, from: start)
             return
         }
@@ -259,7 +251,7 @@ public struct Lexer {
             if let value = Double(text), value.isFinite {
                 tokens.append(Token(.float(value), span))
             } else {
-                diagnostics.append(Diagnostic(.invalidNumber, "number '\(text)' is out of range", at: span))
+                diagnostics.append(Diagnostic(.numberOutOfRange(text), at: span))
                 tokens.append(Token(.invalid, span))
             }
         } else if let value = Int(text) {
@@ -279,9 +271,7 @@ public struct Lexer {
                 advance()
                 if value.count > Lexer.maximumStringLength {
                     diagnostics.append(
-                        Diagnostic(
-                            .invalidArgument, "string literal is longer than \(Lexer.maximumStringLength) bytes",
-                            at: SourceSpan(start: start, end: location)))
+                        Diagnostic(.stringTooLong(maximum: Lexer.maximumStringLength), at: SourceSpan(start: start, end: location)))
                 }
                 add(.string(String(decoding: value, as: UTF8.self)), from: start)
                 return
@@ -303,16 +293,11 @@ public struct Lexer {
                         value.append(contentsOf: Array(String(Character(scalar)).utf8))
                     } else {
                         diagnostics.append(
-                            Diagnostic(
-                                .invalidEscape, "invalid unicode escape", at: SourceSpan(start: escapeStart, end: location),
-                                help: "write it as \\u{1F600}, with 1 to 8 hex digits"))
+                            Diagnostic(.invalidUnicodeEscape, at: SourceSpan(start: escapeStart, end: location)))
                     }
                 default:
                     diagnostics.append(
-                        Diagnostic(
-                            .invalidEscape, "invalid escape sequence in string",
-                            at: SourceSpan(start: escapeStart, end: location),
-                            help: "valid escapes are \\n \\t \\r \\0 \\\\ \\\" \\' and \\u{...}"))
+                        Diagnostic(.invalidEscape, at: SourceSpan(start: escapeStart, end: location)))
                 }
                 continue
             }
@@ -322,9 +307,7 @@ public struct Lexer {
         endedInsideString = true
         let quoteText = quote == UInt8(ascii: "\"") ? "\"" : "'"
         diagnostics.append(
-            Diagnostic(
-                .unterminatedString, "unterminated string", at: SourceSpan(start: start, end: start.advanced(by: 1)),
-                help: "close the string with \(quoteText)"))
+            Diagnostic(.unterminatedString(quote: quoteText), at: SourceSpan(start: start, end: start.advanced(by: 1))))
         tokens.append(Token(.invalid, SourceSpan(start: start, end: start.advanced(by: 1))))
     }
 

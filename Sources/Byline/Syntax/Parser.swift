@@ -79,9 +79,7 @@ public struct Parser {
         if match(.load) {
             // load = "load" STRING [ "as" NAME ]
             guard case .string(let path) = current.kind else {
-                throw error(
-                    .expectedToken, "expected a file name in quotes after 'load', found \(current.kind.displayName)",
-                    at: current.span, help: "for example: load \"events.csv\" as events")
+                throw error(.expectedLoadPath(found: current.kind.displayName), at: current.span)
             }
             let pathSpan = current.span
             advance()
@@ -103,7 +101,7 @@ public struct Parser {
     // binding = "let" NAME "=" query
     private mutating func parseBinding(from letToken: Token) throws(Failure) -> Statement {
         let name = try consumeName(purpose: "a name after 'let'")
-        try consume(.equal, "expected '=' after 'let \(name.text)', found \(current.kind.displayName)")
+        try consume(.equal, "'=' after 'let \(name.text)'")
         let query = try parseQuery()
         return Statement(kind: .binding(name, query), span: letToken.span.union(query.span))
     }
@@ -112,7 +110,7 @@ public struct Parser {
     private mutating func parseDefinition(from defToken: Token) throws(Failure) -> Statement {
         let name = try consumeName(purpose: "a name after 'def'")
         let opener = current
-        try consume(.leftParen, "expected '(' after 'def \(name.text)', found \(current.kind.displayName)")
+        try consume(.leftParen, "'(' after 'def \(name.text)'")
         bracketDepth += 1
         var parameters: [Name] = []
         if !check(.rightParen) {
@@ -121,7 +119,7 @@ public struct Parser {
             } while match(.comma)
         }
         try close(.rightParen, "')'", opener: opener)
-        try consume(.equal, "expected '=' after the parameters of '\(name.text)', found \(current.kind.displayName)")
+        try consume(.equal, "'=' after the parameters of '\(name.text)'")
         let query = try parseQuery()
         return Statement(kind: .definition(name, parameters, query), span: defToken.span.union(query.span))
     }
@@ -130,14 +128,12 @@ public struct Parser {
     private mutating func parseAssertion(from assertToken: Token) throws(Failure) -> Statement {
         let opener = current
         try consume(
-            .leftParen, "expected '(' and a query after 'assert', found \(current.kind.displayName)")
+            .leftParen, "'(' and a query after 'assert'")
         bracketDepth += 1
         let query = try parseQuery()
         try close(.rightParen, "')'", opener: opener)
         guard let op = comparisonOperator(current.kind), op.isComparison || op == .equalIgnoringCase else {
-            throw error(
-                .expectedToken, "expected a comparison such as '=' after the query, found \(current.kind.displayName)",
-                at: current.span, help: "for example: assert (visits count) = 7")
+            throw error(.expectedAssertionComparison(found: current.kind.displayName), at: current.span)
         }
         advance()
         let expected = try parseExpression()
@@ -150,16 +146,12 @@ public struct Parser {
         case .newline, .semicolon, .endOfInput:
             return
         default:
-            let forms = Keyword.clauseForms.map { "'\($0)'" }
-            var help = "clauses are " + forms.dropLast().joined(separator: ", ") + " and " + (forms.last ?? "")
-            if case .identifier(let word) = current.kind,
-                let guess = Suggestion.closest(to: word, among: Keyword.clauseForms.map { String($0.prefix { $0 != " " }) })
-            {
-                help = "did you mean '\(guess)'?"
+            var guess: String?
+            if case .identifier(let word) = current.kind {
+                guess = Suggestion.closest(to: word, among: Keyword.clauseForms.map { String($0.prefix { $0 != " " }) })
             }
             throw error(
-                .unexpectedToken, "expected a clause or the end of the statement, found \(current.kind.displayName)",
-                at: current.span, help: help)
+                .expectedClause(found: current.kind.displayName, clauses: Keyword.clauseForms, guess: guess), at: current.span)
         }
     }
 
@@ -211,7 +203,7 @@ public struct Parser {
             kind = .select(items)
         case .order:
             // order_by = "order" "by" order_item { "," order_item }
-            try consume(.keyword(.by), "expected 'by' after 'order', found \(current.kind.displayName)")
+            try consume(.keyword(.by), "'by' after 'order'")
             var items = [try parseOrderItem()]
             while match(.comma) { items.append(try parseOrderItem()) }
             kind = .orderBy(items)
@@ -221,7 +213,7 @@ public struct Parser {
             kind = .limit(count, offset: match(.offset) ? try parseExpression() : nil)
         case .group:
             // group_by = "group" "by" expr { "," expr }
-            try consume(.keyword(.by), "expected 'by' after 'group', found \(current.kind.displayName)")
+            try consume(.keyword(.by), "'by' after 'group'")
             var keys = [try parseExpression()]
             while match(.comma) { keys.append(try parseExpression()) }
             kind = .groupBy(keys)
@@ -237,9 +229,7 @@ public struct Parser {
                 return Clause(kind: kind, span: start.union(previous.span))
             }
             guard case .string(let path) = current.kind else {
-                throw error(
-                    .expectedToken, "expected a file name in quotes after 'save', found \(current.kind.displayName)",
-                    at: current.span, help: "for example: save \"result.csv\", or save table NAME into the open database")
+                throw error(.expectedSavePath(found: current.kind.displayName), at: current.span)
             }
             advance()
             kind = .save(path)
@@ -257,12 +247,12 @@ public struct Parser {
     // join = [ "left" ] "join" source [ "as" NAME ] "on" expr
     private mutating func parseJoin(isLeft: Bool) throws(Failure) -> Join {
         if isLeft {
-            try consume(.keyword(.join), "expected 'join' after 'left', found \(current.kind.displayName)")
+            try consume(.keyword(.join), "'join' after 'left'")
         }
         let (source, arguments) = try parseSource()
         let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
         try consume(
-            .keyword(.on), "expected 'on' and a condition after 'join \(source.text)', found \(current.kind.displayName)")
+            .keyword(.on), "'on' and a condition after 'join \(source.text)'")
         let condition = try parseExpression()
         return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition)
     }
@@ -293,15 +283,13 @@ public struct Parser {
         defer { nestingDepth -= 1 }
         if nestingDepth > Parser.maximumNestingDepth {
             throw error(
-                .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
-                at: current.span, help: "split the expression, or remove redundant parentheses")
+                .nestedTooDeep(levels: Parser.maximumNestingDepth, help: "split the expression, or remove redundant parentheses"),
+                at: current.span)
         }
         let expression = try parseBinary(level: 0)
         // Later stages walk trees recursively; a very long chain of operators is refused here.
         if nestingDepth == 1, expression.depth > Parser.maximumTreeDepth {
-            throw error(
-                .nestingTooDeep, "expression is more than \(Parser.maximumTreeDepth) operators deep", at: expression.span,
-                help: "use 'in [...]' for many alternatives, or split the query with 'let'")
+            throw error(.chainTooLong(operators: Parser.maximumTreeDepth), at: expression.span)
         }
         return expression
     }
@@ -358,7 +346,7 @@ public struct Parser {
         if check(.keyword(.starts)) || check(.keyword(.ends)) {
             let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
             advance()
-            try consume(.keyword(.with), "expected 'with' after '\(op == .startsWith ? "starts" : "ends")', found \(current.kind.displayName)")
+            try consume(.keyword(.with), "'with' after '\(op == .startsWith ? "starts" : "ends")'")
             let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
@@ -375,7 +363,7 @@ public struct Parser {
         }
         if match(.is) {
             let negated = match(.not)
-            try consume(.keyword(.null), "expected 'null' after 'is', found \(current.kind.displayName)")
+            try consume(.keyword(.null), "'null' after 'is'")
             return Expression(kind: .isNull(left, negated: negated), span: left.span.union(previous.span))
         }
         return left
@@ -422,9 +410,7 @@ public struct Parser {
             advance()
             return Expression(kind: .parameter(name), span: token.span)
         case .oversizedInteger(let digits):
-            throw error(
-                .invalidNumber, "integer '\(digits)' is too large", at: token.span,
-                help: "integers range from \(Int.min) to \(Int.max); write \(digits).0 for a float")
+            throw error(.integerTooLarge(digits), at: token.span)
         case .keyword(.true), .keyword(.false):
             advance()
             return Expression(kind: .literal(.bool(token.kind == .keyword(.true))), span: token.span)
@@ -472,14 +458,11 @@ public struct Parser {
             try close(.rightBracket, "']'", opener: token)
             return Expression(kind: .list(elements), span: token.span.union(previous.span))
         default:
-            var help: String?
-            if case .keyword(let keyword) = token.kind {
-                help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a field name"
-            }
+            var keyword: String?
+            if case .keyword(let word) = token.kind { keyword = word.rawValue }
             // At the end of the input, point just past the last thing written rather than at a blank line.
             let span = token.kind == .endOfInput ? SourceSpan(at: lastWrittenToken.span.end) : token.span
-            throw error(
-                .expectedExpression, "expected an expression, found \(token.kind.displayName)", at: span, help: help)
+            throw error(.expectedExpression(found: token.kind.displayName, keyword: keyword), at: span)
         }
     }
 
@@ -544,16 +527,18 @@ public struct Parser {
         return true
     }
 
-    private mutating func consume(_ kind: TokenKind, _ message: String) throws(Failure) {
-        guard match(kind) else { throw error(.expectedToken, message, at: current.span) }
+    /// Consumes `kind`, or fails with "expected WHAT, found …".
+    private mutating func consume(_ kind: TokenKind, _ what: String) throws(Failure) {
+        guard match(kind) else { throw error(.expected(what, found: current.kind.displayName), at: current.span) }
     }
 
     /// Consumes a closing bracket; an error points back at the opener, as Lua's does.
     private mutating func close(_ kind: TokenKind, _ closer: String, opener: Token) throws(Failure) {
         guard check(kind) else {
             throw error(
-                .unclosedBracket,
-                "expected \(closer) to close '\(opener.kind == .leftParen ? "(" : "[")' at \(opener.span.start), found \(current.kind.displayName)",
+                .unclosedBracket(
+                    expected: closer, opener: opener.kind == .leftParen ? "(" : "[", openedAt: opener.span.start,
+                    found: current.kind.displayName),
                 at: current.span)
         }
         bracketDepth -= 1
@@ -566,11 +551,9 @@ public struct Parser {
             advance()
             return Name(text: text, span: token.span)
         }
-        var help: String?
-        if case .keyword(let keyword) = token.kind {
-            help = "'\(keyword.rawValue)' is a keyword; write `\(keyword.rawValue)` to use it as a name"
-        }
-        throw error(.expectedToken, "expected \(purpose), found \(token.kind.displayName)", at: token.span, help: help)
+        var keyword: String?
+        if case .keyword(let word) = token.kind { keyword = word.rawValue }
+        throw error(.expectedName(purpose, found: token.kind.displayName, keyword: keyword), at: token.span)
     }
 
     /// Refuses a chain of operators longer than the tree may be deep, before the tree is built:
@@ -578,9 +561,7 @@ public struct Parser {
     private mutating func guardChain(_ links: inout Int, from start: SourceSpan) throws(Failure) {
         links += 1
         if links > Parser.maximumTreeDepth {
-            throw error(
-                .nestingTooDeep, "expression is more than \(Parser.maximumTreeDepth) operators deep", at: start.union(current.span),
-                help: "use 'in [...]' for many alternatives, or split the query with 'let'")
+            throw error(.chainTooLong(operators: Parser.maximumTreeDepth), at: start.union(current.span))
         }
     }
 
@@ -590,8 +571,8 @@ public struct Parser {
         defer { nestingDepth -= 1 }
         if nestingDepth > Parser.maximumNestingDepth {
             throw error(
-                .nestingTooDeep, "expression nests more than \(Parser.maximumNestingDepth) levels deep",
-                at: current.span, help: "split the expression, or remove redundant operators")
+                .nestedTooDeep(levels: Parser.maximumNestingDepth, help: "split the expression, or remove redundant operators"),
+                at: current.span)
         }
         return try rule(&self)
     }
@@ -645,13 +626,11 @@ public struct Parser {
         }
     }
 
-    private mutating func error(
-        _ id: DiagnosticID, _ message: String, at span: SourceSpan, help: String? = nil
-    ) -> Failure {
+    private mutating func error(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {
         if tokens[position].kind == .endOfInput { failedAtEnd = true }
         // The lexer has already said what is wrong with invalid text; a second error would be noise.
         if tokens[position].kind != .invalid {
-            diagnostics.append(Diagnostic(id, message, at: span, help: help))
+            diagnostics.append(Diagnostic(message, at: span))
         }
         return Failure()
     }
