@@ -62,18 +62,9 @@ enum JSONText {
 
     /// A JSON string literal.
     static func quote(_ text: String) -> String {
-        "\"" + TextEscaping.map(text) { scalar in
-            switch scalar {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case "\n": return "\\n"
-            case "\r": return "\\r"
-            case "\t": return "\\t"
-            default:
-                guard scalar.value < 0x20 else { return nil }
-                let hex = String(scalar.value, radix: 16)
-                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        } + "\""
+        TextEscaping.backslashQuoted(text) { code in
+            let hex = String(code, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
     }
 }

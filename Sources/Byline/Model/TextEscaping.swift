@@ -12,4 +12,20 @@ public enum TextEscaping {
         }
         return out
     }
+
+    /// `text` in double quotes with `"`, `\`, line feed, carriage return and tab escaped by a
+    /// backslash, as Byline's literals and JSON both write them, and every other control character
+    /// as `control` spells it.
+    static func backslashQuoted(_ text: String, control: (UInt32) -> String) -> String {
+        "\"" + map(text) { scalar in
+            switch scalar {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            case "\t": return "\\t"
+            default: return scalar.value < 0x20 ? control(scalar.value) : nil
+            }
+        } + "\""
+    }
 }

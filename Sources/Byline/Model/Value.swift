@@ -58,16 +58,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     /// A double-quoted string literal with escapes.
     static func quote(_ text: String) -> String {
-        "\"" + TextEscaping.map(text) { scalar in
-            switch scalar {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case "\n": return "\\n"
-            case "\t": return "\\t"
-            case "\r": return "\\r"
-            default: return scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : nil
-            }
-        } + "\""
+        TextEscaping.backslashQuoted(text) { code in "\\u{\(String(code, radix: 16))}" }
     }
 
     // MARK: - Equality
