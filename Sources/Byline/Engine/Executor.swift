@@ -32,14 +32,16 @@ struct Executor {
         var index = 0
         while index < plan.steps.count {
             let step = plan.steps[index]
-            // `order by … limit N` keeps N rows with a bounded heap rather than sorting them all.
+            // `order by … limit N offset M` finds the rows ranked M to M + N without sorting them all
+            // (a bounded heap for the first few, else a selection by the keys' forms).
             if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
                 case .limit(let count, let offset) = plan.steps[index + 1].stage
             {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
                 // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
-                let (first, overflow) = count.addingReportingOverflow(offset)
-                relation = try sort(relation, keys: keys, compiler: compiler, first: overflow ? Int.max : first)
+                let (end, overflow) = count.addingReportingOverflow(offset)
+                relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
+                index += 1  // the limit is done
             } else if case .join(let join) = step.stage {
                 relation = try self.join(relation, join, output: step.output, keeping: Executor.columnsRead(after: index, in: plan))
             } else {
@@ -170,18 +172,18 @@ struct Executor {
         return Relation(schema: output, columns: columns, count: rows.count)
     }
 
-    /// Sorts the relation's rows; with `first`, keeps only that many (a bounded heap).
+    /// Sorts the relation's rows; with `range`, keeps only the rows of those ranks.
     private func sort(
-        _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, first: Int? = nil
+        _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, range: Range<Int>? = nil
     ) throws(Stop) -> Relation {
         let rows = try rowNumbers(of: input)
         let context = self.context
         let sorter = Sorter(
-            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: first) },
+            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound) },
             shouldStop: { context.shouldStop || context.isPastDeadline })
         try checkpoint()
         var result = input
-        result.selection = first.map { sorter.first($0, of: rows) } ?? sorter.sorted(rows)
+        result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)
         try checkpoint()
         if sorter.stopped { throw .cancelled }
         return result

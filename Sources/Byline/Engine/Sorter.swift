@@ -1,5 +1,10 @@
 // Sorting rows: keys read straight from typed columns where they can be (strings by the rank of
 // their dictionary code), a stable order, and a bounded heap when only the first rows are wanted.
+//
+// Where the first key has an order-preserving 64-bit form (numbers, ranks, the first bytes of a
+// string), rows are sorted by that form with a radix sort (stable, so input order breaks ties)
+// and only runs of equal forms go to the general comparison; `order by … limit N offset M` first
+// selects, by the same forms, the rows that can rank between M and M + N, and sorts only those.
 
 extension Int {
     /// The product, or the largest integer when it would overflow.
@@ -44,11 +49,7 @@ enum SortKey {
             case .strings(let codes, let dictionary) where direct(dictionary):
                 return .strings(codes, strings: dictionary.strings, descending: descending)
             case .strings(let codes, let dictionary):
-                let strings = dictionary.strings
-                let order = strings.indices.sorted { ExactText.compare(strings[$0], strings[$1]) < 0 }
-                var rank = [Int32](repeating: 0, count: dictionary.strings.count)
-                for (position, code) in order.enumerated() { rank[code] = Int32(position) }
-                return .ranks(codes, rank: rank, descending: descending)
+                return .ranks(codes, rank: SortKey.ranks(of: dictionary.strings), descending: descending)
             default:
                 break
             }
@@ -58,6 +59,53 @@ enum SortKey {
         values.reserveCapacity(rows.count)
         for row in rows { values[row] = evaluate(row) }
         return .values(values, descending: descending)
+    }
+
+    /// Each string's position in sorted order.
+    static func ranks(of strings: [String]) -> [Int32] {
+        var order: [Int32]
+        if strings.count < 1 << 12 || strings.count >= Int(Int32.max) {
+            order = strings.indices.sorted { ExactText.compare(strings[$0], strings[$1]) < 0 }.map { Int32(truncatingIfNeeded: $0) }
+        } else {
+            var shared = Int.max
+            for text in strings.dropFirst() where shared > 0 { shared = sharedPrefix(text, strings[0], limit: shared) }
+            order = (0..<Int32(truncatingIfNeeded: strings.count)).map { $0 }
+            sortByText(&order, strings, from: shared == Int.max ? 0 : shared)
+        }
+        var rank = [Int32](repeating: 0, count: strings.count)
+        for (position, code) in order.enumerated() { rank[Int(code)] = Int32(truncatingIfNeeded: position) }
+        return rank
+    }
+
+    /// Sorts indices of strings by the strings (which share their first `offset` bytes): by eight
+    /// bytes at a time (a radix sort), then each run that shares them by the next eight, and so
+    /// on; small runs, and runs whose strings end within the bytes they share, by comparison.
+    static func sortByText(_ order: inout [Int32], _ strings: [String], from offset: Int) {
+        var pending: [(range: Range<Int>, offset: Int)] = [(0..<order.count, offset)]
+        while let (range, offset) = pending.popLast() {
+            if range.count < 32 {
+                order[range].sort { ExactText.compare(strings[Int($0)], strings[Int($1)]) < 0 }
+                continue
+            }
+            var run = Array(order[range])
+            var forms = run.map { form(strings[Int($0)], from: offset) }
+            Sorter.radixSort(&forms, &run) { false }
+            order.replaceSubrange(range, with: run)
+            var start = 0
+            while start < forms.count {
+                var end = start + 1
+                while end < forms.count, forms[end] == forms[start] { end += 1 }
+                if end - start > 1 {
+                    let tied = (range.lowerBound + start)..<(range.lowerBound + end)
+                    if order[tied].contains(where: { strings[Int($0)].utf8.count > offset + 8 }) {
+                        pending.append((tied, offset + 8))
+                    } else {
+                        order[tied].sort { ExactText.compare(strings[Int($0)], strings[Int($1)]) < 0 }
+                    }
+                }
+                start = end
+            }
+        }
     }
 
     /// Negative when row `a` sorts before row `b`; nulls sort last in both directions.
@@ -99,6 +147,116 @@ enum SortKey {
     }
 }
 
+/// The first key of a sort in its order-preserving 64-bit form: for two rows whose forms differ,
+/// the smaller sorts first; equal forms leave the order to `SortKey.compare` and the other keys.
+struct KeyForms {
+    /// The forms of the rows whose key is not null, in input order.
+    var forms: [UInt64]
+    /// Their positions in the rows being sorted.
+    var positions: [Int32]
+    /// Positions of the rows whose key is null (they sort last), in input order.
+    var nulls: [Int32]
+    /// Whether equal forms mean equal keys (numbers and ranks; not string prefixes).
+    var exact: Bool
+}
+
+extension SortKey {
+    /// An integer in an unsigned form with the same order.
+    @inline(__always) static func form(_ value: Int) -> UInt64 { UInt64(bitPattern: Int64(value)) ^ (1 << 63) }
+
+    /// A float in an unsigned form with the same order (-0.0 and 0.0 alike, as they compare equal).
+    @inline(__always) static func form(_ value: Double) -> UInt64 {
+        let bits = (value == 0 ? 0.0 : value).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    /// Eight bytes of UTF-8 from `offset` (zeros past the end), big-endian: byte order is scalar order.
+    static func form(_ text: String, from offset: Int) -> UInt64 {
+        withUTF8(text) { bytes in
+            var form: UInt64 = 0
+            for index in offset..<(offset + 8) { form = form << 8 | (index < bytes.count ? UInt64(bytes[index]) : 0) }
+            return form
+        }
+    }
+
+    static func withUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// How many leading bytes `text` shares with `reference`, at most `limit`.
+    static func sharedPrefix(_ text: String, _ reference: String, limit: Int) -> Int {
+        withUTF8(text) { a in
+            withUTF8(reference) { b in
+                var count = 0
+                let end = min(limit, a.count, b.count)
+                while count < end, a[count] == b[count] { count += 1 }
+                return count
+            }
+        }
+    }
+
+    /// The key's forms over `rows`, or nil when it has none (computed values) or there are too many
+    /// rows to number in 32 bits.
+    func forms(of rows: [Int]) -> KeyForms? {
+        guard rows.count < Int(Int32.max) else { return nil }
+        var forms: [UInt64] = []
+        var positions: [Int32] = []
+        var nulls: [Int32] = []
+        forms.reserveCapacity(rows.count)
+        positions.reserveCapacity(rows.count)
+        func collect(descending: Bool, _ form: (Int) -> UInt64?) {
+            let flip: UInt64 = descending ? ~0 : 0
+            for (position, row) in rows.enumerated() {
+                if let value = form(row) {
+                    forms.append(value ^ flip)
+                    positions.append(Int32(truncatingIfNeeded: position))
+                } else {
+                    nulls.append(Int32(truncatingIfNeeded: position))
+                }
+            }
+        }
+        var exact = true
+        switch self {
+        case .integers(let values, let flags, let descending):
+            collect(descending: descending) { row in flags?[row] == true ? nil : SortKey.form(values[row]) }
+        case .integers32(let values, let flags, let descending):
+            collect(descending: descending) { row in flags?[row] == true ? nil : SortKey.form(Int(values[row])) }
+        case .floats(let values, let flags, let descending):
+            if rows.contains(where: { values[$0].isNaN && flags?[$0] != true }) { return nil }
+            collect(descending: descending) { row in flags?[row] == true ? nil : SortKey.form(values[row]) }
+        case .ranks(let codes, let rank, let descending):
+            collect(descending: descending) { row in codes[row] < 0 ? nil : UInt64(rank[Int(codes[row])]) }
+        case .strings(let codes, let strings, let descending):
+            exact = false
+            // Skip the bytes every string shares (a common scheme and host, say), so the eight
+            // bytes of the form tell strings apart. Over the dictionary when it is the smaller set.
+            let byCode = strings.count <= rows.count
+            var reference: String?
+            var shared = Int.max
+            func share(_ text: String) {
+                guard let first = reference else { reference = text; return }
+                if shared > 0 { shared = SortKey.sharedPrefix(text, first, limit: shared) }
+            }
+            if byCode {
+                for text in strings { share(text) }
+            } else {
+                for row in rows where codes[row] >= 0 { share(strings[Int(codes[row])]) }
+            }
+            if shared == Int.max { shared = 0 }
+            if byCode {
+                let table = strings.map { SortKey.form($0, from: shared) }
+                collect(descending: descending) { row in codes[row] < 0 ? nil : table[Int(codes[row])] }
+            } else {
+                collect(descending: descending) { row in codes[row] < 0 ? nil : SortKey.form(strings[Int(codes[row])], from: shared) }
+            }
+        case .values:
+            return nil
+        }
+        return KeyForms(forms: forms, positions: positions, nulls: nulls, exact: exact)
+    }
+}
+
 /// Orders rows by keys, stably. A sort can be stopped part-way: every 4,096 comparisons it asks
 /// `shouldStop`, and once told to stop it finishes at once with a meaningless order, which the
 /// caller throws away.
@@ -127,12 +285,169 @@ final class Sorter {
         return positionA < positionB
     }
 
+    // MARK: - By forms
+
+    /// Rows ranked `low..<high` in sorted order (fewer when there are fewer rows).
+    func range(_ low: Int, _ high: Int, of rows: [Int]) -> [Int] {
+        let high = min(high, rows.count)
+        guard low < high else { return [] }
+        if low == 0, high < rows.count / 4 { return first(high, of: rows) }
+        guard let key = keys.first, let forms = key.forms(of: rows) else {
+            let all = sorted(rows)
+            return stopped ? [] : Array(all[low..<high])
+        }
+        var result: [Int] = []
+        let present = forms.forms.count
+        if low < present {
+            var candidates = forms.forms
+            var positions = forms.positions
+            var (from, to) = (low, min(high, present))
+            select(&candidates, &positions, from: &from, to: &to)
+            order(&candidates, &positions, exact: forms.exact, rows: rows)
+            if stopped { return [] }
+            result = positions[from..<to].map { rows[Int($0)] }
+        }
+        if high > present {
+            let nulls = orderedNulls(forms.nulls, rows: rows)
+            if stopped { return [] }
+            result += nulls[max(0, low - present)..<(high - present)].map { rows[Int($0)] }
+        }
+        return result
+    }
+
+    /// Narrows `forms` to the rows that can rank `from..<to`, by 16 bits of the form at a time,
+    /// and shifts `from` and `to` to ranks among what is left.
+    private func select(_ forms: inout [UInt64], _ positions: inout [Int32], from: inout Int, to: inout Int) {
+        var shift = 48
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        while shift >= 0, forms.count > 4096, !stopped {
+            for index in counts.indices { counts[index] = 0 }
+            for form in forms { counts[Int(truncatingIfNeeded: (form >> UInt64(shift)) & 0xFFFF)] += 1 }
+            var below = 0
+            var lowBucket = 0
+            while below + counts[lowBucket] <= from {
+                below += counts[lowBucket]
+                lowBucket += 1
+            }
+            var through = below + counts[lowBucket]
+            var highBucket = lowBucket
+            while through < to {
+                highBucket += 1
+                through += counts[highBucket]
+            }
+            var keptForms: [UInt64] = []
+            var keptPositions: [Int32] = []
+            keptForms.reserveCapacity(through - below)
+            keptPositions.reserveCapacity(through - below)
+            for (index, form) in forms.enumerated() {
+                let bucket = Int(truncatingIfNeeded: (form >> UInt64(shift)) & 0xFFFF)
+                if bucket >= lowBucket && bucket <= highBucket {
+                    keptForms.append(form)
+                    keptPositions.append(positions[index])
+                }
+            }
+            forms = keptForms
+            positions = keptPositions
+            from -= below
+            to -= below
+            if shouldStop() { stopped = true }
+            // A range across buckets keeps whole buckets, which finer bits would not narrow much.
+            if lowBucket != highBucket { break }
+            shift -= 16
+        }
+    }
+
+    /// Sorts positions by their forms (a stable radix sort, so input order breaks ties), then each
+    /// run of equal forms by the keys when the forms do not decide.
+    private func order(_ forms: inout [UInt64], _ positions: inout [Int32], exact: Bool, rows: [Int]) {
+        Sorter.radixSort(&forms, &positions) { [self] in
+            if shouldStop() { stopped = true }
+            return stopped
+        }
+        guard !stopped, !(exact && keys.count == 1) else { return }
+        var start = 0
+        while start < forms.count, !stopped {
+            var end = start + 1
+            while end < forms.count, forms[end] == forms[start] { end += 1 }
+            if end - start > 1 {
+                positions[start..<end].sort { precedes(rows[Int($0)], rows[Int($1)], positionA: Int($0), positionB: Int($1)) }
+            }
+            start = end
+        }
+    }
+
+    /// Rows whose first key is null, in order of the other keys (input order when there are none).
+    private func orderedNulls(_ nulls: [Int32], rows: [Int]) -> [Int32] {
+        guard keys.count > 1 else { return nulls }
+        return nulls.sorted { precedes(rows[Int($0)], rows[Int($1)], positionA: Int($0), positionB: Int($1)) }
+    }
+
+    /// A stable least-significant-digit radix sort of forms, carrying positions, 16 bits a pass;
+    /// passes where every form has the same digit are skipped. `stop` is asked after each pass.
+    static func radixSort(_ forms: inout [UInt64], _ positions: inout [Int32], stop: () -> Bool) {
+        let count = forms.count
+        guard count > 1 else { return }
+        if count < 1 << 12 {
+            let pairs = zip(forms, positions).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            forms = pairs.map(\.0)
+            positions = pairs.map(\.1)
+            return
+        }
+        var otherForms = [UInt64](repeating: 0, count: count)
+        var otherPositions = [Int32](repeating: 0, count: count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: UInt64(0), to: 64, by: 16) {
+            for index in counts.indices { counts[index] = 0 }
+            forms.withUnsafeBufferPointer { source in
+                for form in source { counts[Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)] += 1 }
+            }
+            if counts[Int(truncatingIfNeeded: (forms[0] >> shift) & 0xFFFF)] == count { continue }
+            var offset = 0
+            for index in counts.indices {
+                let bucket = counts[index]
+                counts[index] = offset
+                offset += bucket
+            }
+            forms.withUnsafeBufferPointer { sourceForms in
+                positions.withUnsafeBufferPointer { sourcePositions in
+                    otherForms.withUnsafeMutableBufferPointer { targetForms in
+                        otherPositions.withUnsafeMutableBufferPointer { targetPositions in
+                            counts.withUnsafeMutableBufferPointer { next in
+                                for index in 0..<count {
+                                    let form = sourceForms[index]
+                                    let digit = Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)
+                                    let target = next[digit]
+                                    next[digit] = target + 1
+                                    targetForms[target] = form
+                                    targetPositions[target] = sourcePositions[index]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&forms, &otherForms)
+            swap(&positions, &otherPositions)
+            if stop() { return }
+        }
+    }
+
     /// How many rows are sorted as one run before runs are merged.
     static let runLength = 8192
 
     /// All rows in order: runs sorted separately, then merged pairwise, so a stop request is seen
     /// between runs and merges rather than only at the end.
     func sorted(_ rows: [Int]) -> [Int] {
+        if rows.count > 1, let key = keys.first, var forms = key.forms(of: rows) {
+            order(&forms.forms, &forms.positions, exact: forms.exact, rows: rows)
+            let result = (forms.positions + orderedNulls(forms.nulls, rows: rows)).map { rows[Int($0)] }
+            return stopped ? [] : result
+        }
+        return mergeSorted(rows)
+    }
+
+    /// All rows in order by comparisons alone (keys without forms).
+    private func mergeSorted(_ rows: [Int]) -> [Int] {
         var runs: [[Int]] = []
         var start = 0
         while start < rows.count {
@@ -188,7 +503,7 @@ final class Sorter {
     /// The first `count` rows in order, with a bounded heap: O(n log count) instead of sorting all.
     func first(_ count: Int, of rows: [Int]) -> [Int] {
         guard count > 0 else { return [] }
-        guard count < rows.count / 4 else { return Array(sorted(rows).prefix(count)) }
+        guard count < rows.count / 4 else { return range(0, count, of: rows) }
         // A max-heap of positions: the root is the worst row kept so far.
         var heap: [Int] = []
         heap.reserveCapacity(count)

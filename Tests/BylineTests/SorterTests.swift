@@ -1,0 +1,84 @@
+// The sorter's fast paths (radix sort by key forms, selection of a range of ranks, string ranks
+// eight bytes at a time) against the plainest possible oracle: Swift's sort with the comparison
+// every key defines, then input position. Random columns with the awkward cases: nulls, -0.0 and
+// 0.0, duplicates, extreme integers, strings sharing long prefixes or ending inside one another.
+import Testing
+import TestSupport
+
+@testable import Byline
+
+@Suite struct SorterTests {
+    /// The order the keys define, computed the slow, obvious way.
+    static func reference(_ keys: [SortKey], _ rows: [Int]) -> [Int] {
+        rows.indices.sorted { a, b in
+            for key in keys {
+                let order = key.compare(rows[a], rows[b])
+                if order != 0 { return order < 0 }
+            }
+            return a < b
+        }.map { rows[$0] }
+    }
+
+    static func strings(_ random: inout SplitMix64, count: Int) -> [String] {
+        let stems = ["https://news.example/2005/1/", "https://news.example/2005/", "", "é", "e\u{301}", "ab", "ab\u{0}"]
+        var seen = Set<[UInt8]>()
+        var out: [String] = []
+        while out.count < count {
+            var text = stems[random.below(stems.count)]
+            for _ in 0..<random.below(14) { text.unicodeScalars.append(Unicode.Scalar(UInt8(97 + random.below(4)))) }
+            if seen.insert(Array(text.utf8)).inserted { out.append(text) }
+        }
+        return out
+    }
+
+    /// A random key over `count` rows.
+    static func key(_ random: inout SplitMix64, count: Int) -> SortKey {
+        let descending = random.below(2) == 0
+        let nulls: [Bool]? = random.below(2) == 0 ? (0..<count).map { _ in random.below(7) == 0 } : nil
+        switch random.below(5) {
+        case 0:
+            let pool = [Int.min, Int.max, -1, 0, 1, 42]
+            let values = (0..<count).map { _ in random.below(3) == 0 ? pool[random.below(pool.count)] : random.below(50) - 25 }
+            return .integers(values, nulls: nulls, descending: descending)
+        case 1:
+            let pool = [-0.0, 0.0, 1.5, -1.5, .infinity, -.infinity, 1e300, -1e-300]
+            let values = (0..<count).map { _ in random.below(3) == 0 ? pool[random.below(pool.count)] : Double(random.below(40)) / 4 }
+            return .floats(values, nulls: nulls, descending: descending)
+        case 2:
+            return .integers32((0..<count).map { _ in Int32(random.below(9)) - 4 }, nulls: nulls, descending: descending)
+        default:
+            let dictionary = strings(&random, count: 1 + random.below(6000))
+            let codes = (0..<count).map { _ in random.below(9) == 0 ? Int32(-1) : Int32(random.below(dictionary.count)) }
+            return random.below(2) == 0
+                ? .strings(codes, strings: dictionary, descending: descending)
+                : .ranks(codes, rank: SortKey.ranks(of: dictionary), descending: descending)
+        }
+    }
+
+    @Test(arguments: 0..<24)
+    func fastPathsGiveTheReferenceOrder(seed: Int) {
+        var random = SplitMix64(state: UInt64(seed) &* 7919 &+ 17)
+        let count = [10, 5000, 20000][seed % 3]
+        let keys = (0..<(1 + random.below(3))).map { _ in Self.key(&random, count: count) }
+        // Rows as a selection would give them: a random subset in random order.
+        var rows = Array(0..<count).filter { _ in random.below(5) != 0 }
+        for index in rows.indices.reversed() { rows.swapAt(index, random.below(index + 1)) }
+        let expected = Self.reference(keys, rows)
+        #expect(Sorter(keys: keys).sorted(rows) == expected, "seed \(seed): full sort")
+        for _ in 0..<4 {
+            let low = random.below(rows.count + 2)
+            let high = low + random.below(rows.count / 3 + 3)
+            let want = Array(expected[min(low, expected.count)..<min(high, expected.count)])
+            #expect(Sorter(keys: keys).range(low, high, of: rows) == want, "seed \(seed): ranks \(low)..<\(high)")
+        }
+    }
+
+    @Test func stringRanksFollowScalarOrder() {
+        var random = SplitMix64(state: 99)
+        let strings = Self.strings(&random, count: 9000)
+        let rank = SortKey.ranks(of: strings)
+        let byRank = strings.indices.sorted { rank[$0] < rank[$1] }.map { strings[$0] }
+        let expected = strings.sorted { ExactText.compare($0, $1) < 0 }
+        #expect(byRank.map { Array($0.utf8) } == expected.map { Array($0.utf8) })
+    }
+}
