@@ -178,6 +178,16 @@ public struct Completer {
     }
 
     private func candidates(after tokens: [Token], before text: String) -> [String] {
+        var tokens = tokens
+        // `explain [analyze] QUERY`: complete the query as if the words were not there.
+        if tokens.first?.kind == .keyword(.explain) {
+            tokens.removeFirst()
+            if tokens.isEmpty { return ["analyze"] + sourceNames() + ["range("] }
+            if case .identifier(let word) = tokens[0].kind, word.lowercased() == "analyze", session.schema(of: word) == nil {
+                tokens.removeFirst()
+            }
+            if tokens.isEmpty { return sourceNames() + ["range("] }
+        }
         guard let last = tokens.last else { return sourceNames() + ["let", "def", "explain", "load", "assert", "range("] }
         if tokens.count >= 1, tokens[0].kind == .keyword(.let) {
             if tokens.count == 1 { return [] }  // a new name

@@ -30,6 +30,14 @@ import Testing
         #expect(complete("leaders select name, ", "ti") == ["title"])
     }
 
+    @Test func explainCompletesTheQueryAfterIt() {
+        #expect(complete("explain ", "an") == ["analyze"])
+        #expect(complete("explain ", "vi") == ["visits"])
+        #expect(complete("explain analyze ", "vi") == ["visits"])
+        #expect(complete("explain analyze visits where ", "ye") == ["year", "year("])
+        #expect(complete("explain visits ", "wh") == ["where"])
+    }
+
     @Test func fieldsFollowThePipeline() {
         #expect(complete("visits select year as y where ", "") == ["false", "not", "null", "true", "y"])
         #expect(complete("visits count where ", "c") == ["coalesce(", "contains(", "count"])

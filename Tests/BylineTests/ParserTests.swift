@@ -187,7 +187,7 @@ import Testing
         let output = parse("def f(a, b) = leaders limit 1\nexplain f(1, 2) count")
         #expect(output.diagnostics.isEmpty)
         guard case .definition(let name, let parameters, _) = output.script.statements[0].kind,
-            case .explain(let query) = output.script.statements[1].kind
+            case .explain(let query, analyze: false) = output.script.statements[1].kind
         else {
             Issue.record("wrong statements")
             return

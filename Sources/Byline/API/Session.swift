@@ -184,6 +184,18 @@ public final class Session {
         if statement.kind == .explain {
             return .rows(PlanDescription.resultSet(for: plan, sql: sqlDescription(of: plan)))
         }
+        if statement.kind == .explainAnalyze {
+            // Runs the query as it would run, keeping each step's rows and time; a plan that runs in
+            // a database is one step there, with its SQL.
+            let profile = ExecutionProfile()
+            let start = profile.now
+            let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation, profile: profile)
+            if let database, runsInDatabase(plan) {
+                profile.record("ran in the \(database.location)", rows: result.rowCount, since: start)
+            }
+            let total = profile.now - start
+            return .rows(profile.resultSet(total: total, rows: result.rowCount, extra: sqlDescription(of: plan) ?? []))
+        }
         if let check = statement.assertion {
             let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
             return .assertion(check.evaluate(result, span: statement.span))
@@ -239,7 +251,8 @@ public final class Session {
 
     /// Runs a plan to its rows, turning a stop into diagnostics.
     private func rows(
-        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?,
+        profile: ExecutionProfile? = nil
     ) throws(BylineError) -> ResultSet {
         if runsInDatabase(plan) {
             return try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation)
@@ -247,7 +260,7 @@ public final class Session {
         let context = EvaluationContext(cancellation: cancellation, limits: limits)
         let relation: Relation
         do {
-            relation = try Executor(context: context) { self.tables[$0] }.run(plan)
+            relation = try Executor(context: context, profile: profile) { self.tables[$0] }.run(plan)
         } catch {
             switch error {
             case .cancelled:
@@ -395,6 +408,8 @@ public struct CheckedStatement: Sendable {
         case definition(String)
         /// `explain QUERY`
         case explain
+        /// `explain analyze QUERY`
+        case explainAnalyze
         /// `load "FILE" [as NAME]`, with the table's name
         case load(String)
         /// `assert (QUERY) OP VALUE`

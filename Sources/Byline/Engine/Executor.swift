@@ -8,6 +8,8 @@ struct Executor {
     var joinTooLarge: EvaluationError { .joinTooLarge(maximumPairs: context.limits.maximumJoinPairs) }
 
     let context: EvaluationContext
+    /// When given, each step's rows and time are recorded in it (`explain analyze`).
+    var profile: ExecutionProfile? = nil
     /// Looks up a table or `let` result by name.
     let tables: (String) -> Table?
 
@@ -20,6 +22,7 @@ struct Executor {
     /// Runs a plan from its source through every stage.
     func run(_ plan: QueryPlan) throws(Stop) -> Relation {
         try checkpoint()
+        var started = profile?.now
         var relation: Relation
         switch plan.source {
         case .table(let name):
@@ -29,9 +32,12 @@ struct Executor {
             relation = try generateRange(start, stop)
         }
         relation.schema = plan.sourceSchema
+        if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
         var index = 0
         while index < plan.steps.count {
             let step = plan.steps[index]
+            started = profile?.now
+            var description = step.description
             // `order by … limit N offset M` finds the rows ranked M to M + N without sorting them all
             // (a bounded heap for the first few, else a selection by the keys' forms).
             if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
@@ -42,12 +48,14 @@ struct Executor {
                 let (end, overflow) = count.addingReportingOverflow(offset)
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
+                description += " " + plan.steps[index].description
             } else if case .join(let join) = step.stage {
                 relation = try self.join(relation, join, output: step.output, keeping: Executor.columnsRead(after: index, in: plan))
             } else {
                 relation = try run(step.stage, on: relation, output: step.output)
             }
             try checkpoint()
+            if let profile, let started { profile.record(description, rows: relation.count, since: started) }
             index += 1
         }
         return relation
@@ -145,6 +153,7 @@ struct Executor {
         case .aggregate(let keys, let aggregates, let outputs, let grouped):
             let grouped = try Aggregation(context: context).run(
                 input, keys: keys, aggregates: aggregates, grouped: grouped, compiler: compiler)
+            profile?.note(keys.isEmpty ? "one group of \(input.count) rows" : "hash aggregate: \(grouped.count) groups of \(input.count) rows")
             let outputCompiler = ExpressionCompiler(columns: grouped.columns, context: context)
             return try project(grouped, outputs, output: output, compiler: outputCompiler)
         case .join(let join):
@@ -184,6 +193,7 @@ struct Executor {
         try checkpoint()
         var result = input
         result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)
+        profile?.note(sorter.method + " of \(rows.count) rows")
         try checkpoint()
         if sorter.stopped { throw .cancelled }
         return result
@@ -224,8 +234,11 @@ struct Executor {
     private func join(
         _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
     ) throws(Stop) -> Relation {
+        profile?.depth += 1
         let right = try run(plan.right).materialized()
+        profile?.depth -= 1
         let leftRows = try rowNumbers(of: left)
+        profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
         var leftPairs: [Int] = []
         var rightPairs: [Int] = []
         if plan.leftKeys.isEmpty {
@@ -235,6 +248,7 @@ struct Executor {
                 throw .failed(
                     "this join would consider \(leftRows.count) × \(right.count) pairs of rows; join on an equality such as 'a = b'")
             }
+            profile?.note("nested loop")
             // Pairs are made and tested a slice of left rows at a time, so only the pairs that pass
             // are ever held, and cancellation is checked between slices.
             let slice = max(1, Executor.blockSize / max(1, right.count))
@@ -267,6 +281,7 @@ struct Executor {
             case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
             case .column(let rightIndex) = plan.rightKeys[0], case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
         {
+            profile?.note("hash join on string codes")
             // One key of strings on both sides: match each distinct left string once, then pair by code.
             var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
             for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
@@ -290,6 +305,7 @@ struct Executor {
         } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
             let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
         {
+            profile?.note("hash join on integers")
             // One key of integers on both sides: a table from key to the first right row, and a
             // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
             var first = IntegerMap(capacity: right.count)
@@ -315,6 +331,7 @@ struct Executor {
                 }
             }
         } else {
+            profile?.note("hash join on values")
             let rightCompiler = ExpressionCompiler(columns: right.columns, context: context)
             let rightKeys = plan.rightKeys.map(rightCompiler.value)
             var buckets: [[Value]: [Int]] = [:]

@@ -266,6 +266,8 @@ final class Sorter {
     private var comparisons = 0
     /// Whether the sort was stopped (its result must not be used).
     private(set) var stopped = false
+    /// How the last sort ran, for `explain analyze`.
+    private(set) var method = ""
 
     init(keys: [SortKey], shouldStop: @escaping () -> Bool = { false }) {
         self.keys = keys
@@ -292,6 +294,7 @@ final class Sorter {
         let high = min(high, rows.count)
         guard low < high else { return [] }
         if low == 0, high < rows.count / 4 { return first(high, of: rows) }
+        method = "selection by the first key's form"
         guard let key = keys.first, let forms = key.forms(of: rows) else {
             let all = sorted(rows)
             return stopped ? [] : Array(all[low..<high])
@@ -303,6 +306,7 @@ final class Sorter {
             var positions = forms.positions
             var (from, to) = (low, min(high, present))
             select(&candidates, &positions, from: &from, to: &to)
+            method += ": \(candidates.count) candidates"
             order(&candidates, &positions, exact: forms.exact, rows: rows)
             if stopped { return [] }
             result = positions[from..<to].map { rows[Int($0)] }
@@ -438,6 +442,7 @@ final class Sorter {
     /// All rows in order: runs sorted separately, then merged pairwise, so a stop request is seen
     /// between runs and merges rather than only at the end.
     func sorted(_ rows: [Int]) -> [Int] {
+        method = "radix sort"
         if rows.count > 1, let key = keys.first, var forms = key.forms(of: rows) {
             order(&forms.forms, &forms.positions, exact: forms.exact, rows: rows)
             let result = (forms.positions + orderedNulls(forms.nulls, rows: rows)).map { rows[Int($0)] }
@@ -448,6 +453,7 @@ final class Sorter {
 
     /// All rows in order by comparisons alone (keys without forms).
     private func mergeSorted(_ rows: [Int]) -> [Int] {
+        method = "merge sort"
         var runs: [[Int]] = []
         var start = 0
         while start < rows.count {
@@ -504,6 +510,7 @@ final class Sorter {
     func first(_ count: Int, of rows: [Int]) -> [Int] {
         guard count > 0 else { return [] }
         guard count < rows.count / 4 else { return range(0, count, of: rows) }
+        method = "top-\(count) heap"
         // A max-heap of positions: the root is the worst row kept so far.
         var heap: [Int] = []
         heap.reserveCapacity(count)

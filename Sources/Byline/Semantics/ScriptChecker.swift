@@ -93,9 +93,9 @@ struct ScriptChecker {
             }
         case .assertion(let query, let op, let expected):
             checkAssertion(statement, query: query, op: op, expected: expected)
-        case .explain(let query):
+        case .explain(let query, let analyze):
             if let plan = try? binder.bind(query) {
-                statements.append(CheckedStatement(kind: .explain, plan: plan, span: statement.span))
+                statements.append(CheckedStatement(kind: analyze ? .explainAnalyze : .explain, plan: plan, span: statement.span))
             }
         case .definition(let name, let parameters, let query):
             if let definition = try? binder.define(name, parameters: parameters, query: query) {

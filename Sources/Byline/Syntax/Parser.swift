@@ -90,9 +90,18 @@ public struct Parser {
             return try parseAssertion(from: token)
         }
         if match(.explain) {
-            // explain = "explain" query
+            // explain = "explain" [ "analyze" ] query
+            // `analyze` is a word only here: unquoted, and followed by the query.
+            var analyze = false
+            if case .identifier(let word) = current.kind, word.lowercased() == "analyze",
+                current.span.end.offset - current.span.start.offset == word.utf8.count,
+                case .identifier = tokens[min(position + 1, tokens.count - 1)].kind
+            {
+                analyze = true
+                advance()
+            }
             let query = try parseQuery()
-            return Statement(kind: .explain(query), span: token.span.union(query.span))
+            return Statement(kind: .explain(query, analyze: analyze), span: token.span.union(query.span))
         }
         let query = try parseQuery()
         return Statement(kind: .query(query), span: query.span)

@@ -24,8 +24,9 @@ public struct Statement: Sendable, Equatable {
         case binding(Name, Query)
         /// `def NAME(PARAMETER, ...) = QUERY`: a saved query that takes arguments.
         case definition(Name, [Name], Query)
-        /// `explain QUERY`: shows the checked plan instead of running it.
-        case explain(Query)
+        /// `explain QUERY`: shows the checked plan instead of running it; `explain analyze QUERY`
+        /// runs it and shows each step's rows and time.
+        case explain(Query, analyze: Bool)
         /// `assert ( QUERY ) OP EXPR`: a test that the query's single value compares as stated.
         case assertion(Query, BinaryOperator, Expression)
         /// `load "FILE" [as NAME]`: reads a data file into a table.
