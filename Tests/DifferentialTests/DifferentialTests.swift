@@ -41,13 +41,26 @@ import TestSupport
     }
 
     @Test func bylineAgreesWithSQLite() throws {
-        let settings = Settings.fromEnvironment()
+        try compare(Settings.fromEnvironment(), blocks: 0)
+    }
+
+    /// Fewer queries, over a table of several blocks of rows: block boundaries, selection vectors
+    /// carried across blocks, and the sorter's paths for many rows.
+    @Test func bylineAgreesWithSQLiteOnTablesOfSeveralBlocks() throws {
+        var settings = Settings.fromEnvironment()
+        settings.firstSeed &+= 100_000
+        settings.seeds = max(1, settings.seeds / 4)
+        settings.queries = max(1, settings.queries / 4)
+        try compare(settings, blocks: 2)
+    }
+
+    func compare(_ settings: Settings, blocks: Int) throws {
         var compared = 0
         var overflows = 0
         var mismatches: [String] = []
         for seed in settings.firstSeed..<(settings.firstSeed + UInt64(settings.seeds)) {
             var random = SplitMix64(state: seed)
-            let tables = RandomTables(random: &random)
+            let tables = RandomTables(random: &random, blocks: blocks)
             let session = Session(tables: [])
             tables.register(in: session)
             let database = try SQLiteDatabase()
@@ -72,7 +85,8 @@ import TestSupport
         #expect(mismatches.isEmpty, Comment(rawValue: report))
         // The generator must mostly make queries that both engines answer.
         #expect(overflows * 5 < compared, "\(overflows) of \(compared) queries overflowed")
-        print("differential: \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(mismatches.count) differ")
+        print(
+            "differential\(blocks > 0 ? " (\(blocks)+ blocks of rows)" : ""): \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(mismatches.count) differ")
     }
 
     /// The same random queries through Byline's engine, and compiled to SQL and run in SQLite and

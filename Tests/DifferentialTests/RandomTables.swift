@@ -49,8 +49,11 @@ struct RandomTables {
     var t: [[Value]]
     var v: [[Value]]
 
-    init(random: inout SplitMix64) {
-        t = RandomTables.rows(count: 20 + random.below(30), random: &random)
+    /// `blocks`: how many of the engine's blocks of rows `t` spans (kernels and sorts run a block
+    /// at a time, and past 4,096 rows take their radix paths).
+    init(random: inout SplitMix64, blocks: Int = 0) {
+        let size = blocks == 0 ? 20 + random.below(30) : blocks * 4096 + random.below(4096)
+        t = RandomTables.rows(count: size, random: &random)
         v = RandomTables.rows(count: 5 + random.below(15), random: &random)
     }
 

@@ -57,7 +57,11 @@ struct Aggregation {
                 break
             }
         }
+        // Aggregates over numbers fold a block at a time into typed arrays; the rest row by row.
+        var typed: [TypedAggregate?] = aggregates.map { TypedAggregate($0, compiler: compiler) }
+        var blockGroups: [Int] = []
         try executor.forEachBlock(of: input) { block in
+            blockGroups.removeAll(keepingCapacity: true)
             for row in block {
                 var group = 0
                 if byCode {
@@ -103,14 +107,19 @@ struct Aggregation {
                         states.append(contentsOf: fresh)
                     }
                 }
+                blockGroups.append(group)
                 let base = group * aggregates.count
-                for index in aggregates.indices {
+                for index in aggregates.indices where typed[index] == nil {
                     if let codes = distinctCodes[index] {
                         states[base + index].addDistinctCode(codes[row])
                     } else {
                         states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
                     }
                 }
+            }
+            for index in typed.indices where typed[index] != nil {
+                typed[index]?.grow(to: groupCount)
+                typed[index]?.fold(block, groups: blockGroups, context: context)
             }
         }
         var builders = keys.indices.map { _ in [Value]() }
@@ -119,7 +128,9 @@ struct Aggregation {
             for index in key.indices { builders[index].append(key[index]) }
         }
         for group in 0..<groupCount {
-            for index in aggregates.indices { results[index].append(states[group * aggregates.count + index].result) }
+            for index in aggregates.indices {
+                results[index].append(typed[index]?.result(group) ?? states[group * aggregates.count + index].result)
+            }
         }
         var columns: [Column] = []
         var fields: [Field] = []

@@ -93,11 +93,9 @@ struct Executor {
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
-            let test = compiler.predicate(condition)
+            let kernel = compiler.filterKernel(condition)
             var kept: [Int] = []
-            try forEachBlock(of: input) { rows in
-                for row in rows where test(row) { kept.append(row) }
-            }
+            try forEachBlock(of: input) { rows in kernel(rows, &kept) }
             var result = input
             result.selection = kept
             return result
@@ -421,10 +419,15 @@ struct Executor {
             try forEachBlock(of: selection, body)
             return
         }
+        // One buffer of row numbers, refilled for each block.
+        var block = [Int](repeating: 0, count: min(Executor.blockSize, relation.physicalCount))
         var start = 0
         while start < relation.physicalCount {
             let end = min(start + Executor.blockSize, relation.physicalCount)
-            body(ArraySlice(start..<end))
+            block.withUnsafeMutableBufferPointer { rows in
+                for position in 0..<(end - start) { rows[position] = start + position }
+            }
+            body(block[0..<(end - start)])
             try checkpoint()
             start = end
         }
