@@ -36,6 +36,8 @@ let package = Package(
             name: "CPostgreSQL",
             providers: [.apt(["libpq-dev"])]
         ),
+        // The C library allocator's settings for the byline command (no library to link).
+        .systemLibrary(name: "CMemory"),
         // Database drivers for the SQL backends: PostgreSQL through libpq, SQLite through the system library.
         .target(name: "BylineDatabases", dependencies: ["Byline", "CPostgreSQL", "CSQLite"]),
         // Running scripts, dot-commands and the interactive shell.
@@ -46,6 +48,7 @@ let package = Package(
                 "Byline",
                 "BylineDatabases",
                 "BylineShell",
+                "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

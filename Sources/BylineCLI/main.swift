@@ -3,6 +3,7 @@ import ArgumentParser
 import Byline
 import BylineDatabases
 import BylineShell
+import CMemory
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -453,6 +454,7 @@ func installSignalHandlers() {
 }
 
 installSignalHandlers()
+byline_keep_freed_memory()
 switch parseOrExit() {
 case let test as TestCommand: exit(runTests(test))
 case let run as BylineCommand: exit(runByline(run))

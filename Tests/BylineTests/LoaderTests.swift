@@ -37,6 +37,25 @@ import TestSupport
 
     // MARK: - Types
 
+    /// The loader's fast path for short decimals gives the double `Double(text)` gives, bit for bit.
+    @Test func shortDecimalsLoadAsTheSameDoubles() {
+        var random = SplitMix64(state: 2026)
+        for _ in 0..<200_000 {
+            var text = ["", "-", "+"][random.below(3)]
+            let digits = 1 + random.below(17)
+            let point = random.below(digits + 2) - 1  // -1: no point
+            for index in 0..<digits {
+                if index == point { text += "." }
+                text += String(random.below(10))
+            }
+            if point == digits { text += ".5" }
+            let bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBufferPointer { DelimitedLoader.parseShortDecimal($0, 0, $0.count) }
+            guard let fast else { continue }  // not a short decimal: the general path reads it
+            #expect(fast.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
     @Test func typesAreInferredOverTheWholeFile() throws {
         let loaded = try load(try file("t.csv", "i,f,b,d,s,n,m\n1,1,true,2016-03-09,x,,1\n2,2.5,FALSE,2016-03,y,,true\n"))
         #expect(loaded.table.schema.fields.map(\.type) == [.integer, .float, .bool, .date, .string, .string, .string])

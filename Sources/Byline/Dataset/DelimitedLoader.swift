@@ -179,7 +179,24 @@ struct DelimitedLoader {
             }
             let reader = CSVReader(bytes: bytes, delimiter: delimiter)
             for (column, field) in fields.enumerated() {
-                builders[column].append(Self.value(field, as: types[column], reader: reader))
+                // The common kinds straight from the bytes, without a boxed value.
+                switch types[column] {
+                case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
+                    builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+                case .integer where !field.quoted:
+                    builders[column].appendInteger(
+                        field.start == field.end ? nil : Self.parseInteger(bytes, field.start, field.end))
+                case .float where !field.quoted && field.start < field.end && Self.isInteger(bytes, field.start, field.end):
+                    builders[column].appendFloat(Self.parseInteger(bytes, field.start, field.end).map(Double.init))
+                case .float where !field.quoted && field.start < field.end:
+                    if let number = Self.parseShortDecimal(bytes, field.start, field.end) {
+                        builders[column].appendFloat(number)
+                    } else {
+                        builders[column].append(Self.value(field, as: .float, reader: reader))
+                    }
+                default:
+                    builders[column].append(Self.value(field, as: types[column], reader: reader))
+                }
             }
             built += 1
         }, fraction: { progress?(0.5 + 0.5 * $0) })
@@ -251,6 +268,36 @@ struct DelimitedLoader {
         default:
             return .string(reader.text(field))
         }
+    }
+
+    /// A decimal such as `-12.75` with at most 15 digits, converted exactly as `Double(text)` does:
+    /// the digits as an integer (exact below 2^53) divided by a power of ten (exact up to 10^22)
+    /// is one correctly rounded division (Clinger's fast path). Nil for anything else.
+    static func parseShortDecimal(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var index = start
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if byte >= 48 && byte <= 57 {
+                mantissa = mantissa * 10 + UInt64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+                if digits > 15 { return nil }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0, fraction != 0 else { return nil }
+        let powers: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+        let value = Double(mantissa) / powers[max(0, fraction)]
+        return negative ? -value : value
     }
 
     /// Digits that start with a 0 followed by another digit ("007", "-01.5"): an identifier, not a number.

@@ -580,6 +580,18 @@ extension EvaluationError {
         Self("invalid pattern \(source)")
     }
 
+    static func timeLimit(_ limit: Duration) -> Self {
+        Self("the query ran longer than the limit of \(limit)")
+    }
+
+    static func tableGone(_ name: String) -> Self {
+        Self("table '\(name)' no longer exists")
+    }
+
+    static func crossJoinTooLarge(_ left: Int, _ right: Int) -> Self {
+        Self("this join would consider \(left) × \(right) pairs of rows; join on an equality such as 'a = b'")
+    }
+
     static func joinTooLarge(maximumPairs: Int) -> Self {
         Self("this join gives more than \(maximumPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first")
     }

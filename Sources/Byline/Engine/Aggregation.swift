@@ -10,12 +10,19 @@ struct Aggregation {
     ) throws(Executor.Stop) -> Relation {
         let keyEvaluators = keys.map(compiler.value)
         let argumentEvaluators = aggregates.map { $0.argument.map(compiler.value) }
-        // count(distinct column) over strings: by dictionary code.
+        // count(distinct column) over strings: by dictionary code; with one group, a bit per code
+        // (a bitmap per group could take the dictionary's size times the groups).
         let distinctCodes: [[Int32]?] = aggregates.map { call in
             guard call.kind == .countDistinct, case .column(let index)? = call.argument,
                 case .strings(let codes, _) = input.columns[index].storage
             else { return nil }
             return codes
+        }
+        let distinctBitmapSizes: [Int?] = aggregates.map { call in
+            guard !grouped, call.kind == .countDistinct, case .column(let index)? = call.argument,
+                case .strings(_, let dictionary) = input.columns[index].storage
+            else { return nil }
+            return dictionary.strings.count
         }
         var groupIndex: [[Value]: Int] = [:]
         var groupKeys: [[Value]] = []
@@ -57,63 +64,75 @@ struct Aggregation {
                 break
             }
         }
-        // Aggregates over numbers fold a block at a time into typed arrays; the rest row by row.
+        // Aggregates over numbers fold a block at a time into typed arrays; the rest row by row,
+        // in `states` (kept only when there are such aggregates).
         var typed: [TypedAggregate?] = aggregates.map { TypedAggregate($0, compiler: compiler) }
+        let rowByRow = aggregates.indices.filter { typed[$0] == nil }
+        if rowByRow.isEmpty { states = [] }
+        /// A new group: its number, with room for its accumulators.
+        func newGroup() -> Int {
+            groupCount += 1
+            if !rowByRow.isEmpty { states.append(contentsOf: fresh) }
+            return groupCount - 1
+        }
         var blockGroups: [Int] = []
-        try executor.forEachBlock(of: input) { block in
+        var blocks = Executor.Blocks(input)
+        while let block = blocks.next() {
             blockGroups.removeAll(keepingCapacity: true)
-            for row in block {
-                var group = 0
-                if byCode {
+            // Each row's group, by the fastest way the key allows.
+            if byCode {
+                for row in block {
                     let slot = Int(codes[row]) + 1  // slot 0 is null
-                    let existing = groupOfCode[slot]
-                    if existing >= 0 {
-                        group = Int(existing)
-                    } else {
-                        group = groupCount
-                        groupCount += 1
+                    var group = Int(groupOfCode[slot])
+                    if group < 0 {
+                        group = newGroup()
                         groupOfCode[slot] = Int32(group)
                         groupCodes.append(codes[row])
-                        states.append(contentsOf: fresh)
                     }
-                } else if let (values, nulls) = integerKey {
+                    blockGroups.append(group)
+                }
+            } else if let (values, nulls) = integerKey {
+                for row in block {
                     if !(nulls?[row] ?? false) {
                         let key = values[row]
-                        group = groupOfInteger.value(for: key) {
+                        blockGroups.append(groupOfInteger.value(for: key) {
                             groupIntegers.append(key)
-                            states.append(contentsOf: fresh)
-                            groupCount += 1
-                            return groupCount - 1
-                        }
+                            return newGroup()
+                        })
                     } else if let existing = nullGroup {
                         // The group of nulls is kept apart: no integer key stands for it.
-                        group = existing
+                        blockGroups.append(existing)
                     } else {
-                        group = groupCount
-                        groupCount += 1
+                        let group = newGroup()
                         nullGroup = group
                         groupIntegers.append(nil)
-                        states.append(contentsOf: fresh)
-                    }
-                } else if grouped {
-                    let key = keyEvaluators.map { $0(row) }
-                    if let existing = groupIndex[key] {
-                        group = existing
-                    } else {
-                        group = groupCount
-                        groupCount += 1
-                        groupIndex[key] = group
-                        groupKeys.append(key)
-                        states.append(contentsOf: fresh)
+                        blockGroups.append(group)
                     }
                 }
-                blockGroups.append(group)
-                let base = group * aggregates.count
-                for index in aggregates.indices where typed[index] == nil {
-                    if let codes = distinctCodes[index] {
-                        states[base + index].addDistinctCode(codes[row])
+            } else if grouped {
+                for row in block {
+                    let key = keyEvaluators.map { $0(row) }
+                    if let existing = groupIndex[key] {
+                        blockGroups.append(existing)
                     } else {
-                        states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                        let group = newGroup()
+                        groupIndex[key] = group
+                        groupKeys.append(key)
+                        blockGroups.append(group)
+                    }
+                }
+            } else {
+                blockGroups.append(contentsOf: repeatElement(0, count: block.count))
+            }
+            if !rowByRow.isEmpty {
+                for (position, row) in block.enumerated() {
+                    let base = blockGroups[position] * aggregates.count
+                    for index in rowByRow {
+                        if let codes = distinctCodes[index] {
+                            states[base + index].addDistinctCode(codes[row], bitmapSize: distinctBitmapSizes[index])
+                        } else {
+                            states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                        }
                     }
                 }
             }
@@ -121,6 +140,7 @@ struct Aggregation {
                 typed[index]?.grow(to: groupCount)
                 typed[index]?.fold(block, groups: blockGroups, context: context)
             }
+            try executor.checkpoint()
         }
         var builders = keys.indices.map { _ in [Value]() }
         var results = aggregates.indices.map { _ in [Value]() }
@@ -192,14 +212,28 @@ struct Accumulator {
     private var distinct = Set<Value>()
     /// `count(distinct s)` of a column of strings: the codes seen (a code is a string, exactly).
     private var distinctCodes = Set<Int32>()
+    /// The same as a bit per code, when the caller gives the dictionary's size.
+    private var codeBits: [UInt64] = []
+    private var codeBitCount = 0
     private var values: [Value] = []
 
     /// Folds in one row of `count(distinct …)` over a dictionary-encoded column by its code
-    /// (-1 is null), without boxing or hashing the string.
-    mutating func addDistinctCode(_ code: Int32) {
+    /// (-1 is null), without boxing or hashing the string; with `bitmapSize` (the dictionary's
+    /// size), by a bit per code.
+    mutating func addDistinctCode(_ code: Int32, bitmapSize: Int? = nil) {
         guard code >= 0 else { return }
         count += 1
-        distinctCodes.insert(code)
+        guard let bitmapSize else {
+            distinctCodes.insert(code)
+            return
+        }
+        if codeBits.isEmpty { codeBits = [UInt64](repeating: 0, count: bitmapSize / 64 + 1) }
+        let word = Int(code) >> 6
+        let bit: UInt64 = 1 << UInt64(code & 63)
+        if codeBits[word] & bit == 0 {
+            codeBits[word] |= bit
+            codeBitCount += 1
+        }
     }
 
     init(_ call: AggregateCall) {
@@ -253,7 +287,7 @@ struct Accumulator {
     var result: Value {
         switch call.kind {
         case .countRows, .count: return .integer(count)
-        case .countDistinct: return .integer(distinct.count + distinctCodes.count)
+        case .countDistinct: return .integer(distinct.count + distinctCodes.count + codeBitCount)
         case .sum:
             if count == 0 { return .null }
             if call.argumentType == .float { return floatSum.isNaN ? .null : .float(floatSum) }

@@ -17,16 +17,15 @@ struct NullMask: Sendable {
 /// The distinct strings of a column, each with an integer code; equality on codes is equality on
 /// text, scalar for scalar (see `ExactText`): two spellings of "é" get two codes and keep them.
 final class StringDictionary: Sendable {
-    let strings: [String]
-    private let codes: [ExactString: Int32]
+    private let table: StringTable
+    var strings: [String] { table.strings }
 
-    init(strings: [String], codes: [ExactString: Int32]) {
-        self.strings = strings
-        self.codes = codes
+    init(_ table: StringTable) {
+        self.table = table
     }
 
     /// The code of a string, if the column holds it.
-    func code(of text: String) -> Int32? { codes[ExactString(text)] }
+    func code(of text: String) -> Int32? { table.code(of: text) }
 }
 
 /// One column of a table: values of one type, stored unboxed.
@@ -122,8 +121,7 @@ struct ColumnBuilder {
     private var floats: [Double] = []
     private var bools: [Bool] = []
     private var codes: [Int32] = []
-    private var strings: [String] = []
-    private var stringCodes: [ExactString: Int32] = [:]
+    private var strings = StringTable()
     private var dates: [PartialDate] = []
     private var values: [Value] = []
     /// Null flags, made only once a null arrives (most columns have none).
@@ -182,12 +180,30 @@ struct ColumnBuilder {
     }
 
     private mutating func code(for text: String) -> Int32 {
-        let key = ExactString(text)
-        if let existing = stringCodes[key] { return existing }
-        let new = Int32(strings.count)
-        strings.append(text)
-        stringCodes[key] = new
-        return new
+        strings.code(for: text)
+    }
+
+    /// Appends a string given as UTF-8 bytes (valid, as loaded files are checked to be): the
+    /// string is made only when the column has not seen it.
+    mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        codes.append(strings.code(for: bytes) { String(decoding: bytes, as: UTF8.self) })
+        count += 1
+    }
+
+    /// Appends an integer or a null to an integer column.
+    mutating func appendInteger(_ value: Int?) {
+        guard let value else { return append(.null) }
+        if narrowIntegers { integers32.append(Int32(truncatingIfNeeded: value)) } else { integers.append(value) }
+        nulls?.append(false)
+        count += 1
+    }
+
+    /// Appends a float or a null to a float column.
+    mutating func appendFloat(_ value: Double?) {
+        guard let value else { return append(.null) }
+        floats.append(value)
+        nulls?.append(false)
+        count += 1
     }
 
     /// The finished column.
@@ -200,7 +216,7 @@ struct ColumnBuilder {
         case .float: return Column(type: type, storage: .floats(floats, mask))
         case .bool: return Column(type: type, storage: .bools(bools, mask))
         case .string:
-            return Column(type: type, storage: .strings(codes, StringDictionary(strings: strings, codes: stringCodes)))
+            return Column(type: type, storage: .strings(codes, StringDictionary(strings)))
         case .date: return Column(type: type, storage: .dates(dates, mask))
         case .list, .null: return Column(type: type, storage: .values(values))
         }

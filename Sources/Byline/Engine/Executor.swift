@@ -26,7 +26,7 @@ struct Executor {
         var relation: Relation
         switch plan.source {
         case .table(let name):
-            guard let table = tables(name) else { throw .failed("table '\(name)' no longer exists") }
+            guard let table = tables(name) else { throw .failed(EvaluationError.tableGone(name).message) }
             relation = Relation(table: table)
         case .range(let start, let stop):
             relation = try generateRange(start, stop)
@@ -95,7 +95,11 @@ struct Executor {
         case .filter(let condition):
             let kernel = compiler.filterKernel(condition)
             var kept: [Int] = []
-            try forEachBlock(of: input) { rows in kernel(rows, &kept) }
+            var blocks = Blocks(input)
+            while let rows = blocks.next() {
+                kernel(rows, &kept)
+                try checkpoint()
+            }
             var result = input
             result.selection = kept
             return result
@@ -243,8 +247,7 @@ struct Executor {
             guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= context.limits.maximumJoinPairs,
                 !leftRows.count.multipliedReportingOverflow(by: right.count).overflow
             else {
-                throw .failed(
-                    "this join would consider \(leftRows.count) × \(right.count) pairs of rows; join on an equality such as 'a = b'")
+                throw .failed(EvaluationError.crossJoinTooLarge(leftRows.count, right.count).message)
             }
             profile?.note("nested loop")
             // Pairs are made and tested a slice of left rows at a time, so only the pairs that pass
@@ -286,8 +289,11 @@ struct Executor {
             let matches: [[Int]] = leftDictionary.strings.map { text in
                 rightDictionary.code(of: text).map { rightRowsOfCode[Int($0)] } ?? []
             }
-            try forEachBlock(of: leftRows) { block in
-                for row in block {
+            // Blocks by hand rather than through a closure: the probe loop stays one tight loop.
+            var start = 0
+            probing: while start < leftRows.count {
+                let end = min(start + Executor.blockSize, leftRows.count)
+                for row in leftRows[start..<end] {
                     let code = leftCodes[row]
                     guard code >= 0 else { continue }
                     for other in matches[Int(code)] {
@@ -296,9 +302,11 @@ struct Executor {
                     }
                     if leftPairs.count > context.limits.maximumJoinPairs {
                         context.fail(joinTooLarge)
-                        return
+                        break probing
                     }
                 }
+                try checkpoint()
+                start = end
             }
         } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
             let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
@@ -314,8 +322,11 @@ struct Executor {
                 first.set(key, row)
             }
             try checkpoint()
-            try forEachBlock(of: leftRows) { block in
-                for row in block where !(leftKeys.nulls?[row] ?? false) {
+            // Blocks by hand rather than through a closure: the probe loop stays one tight loop.
+            var start = 0
+            probing: while start < leftRows.count {
+                let end = min(start + Executor.blockSize, leftRows.count)
+                for row in leftRows[start..<end] where !(leftKeys.nulls?[row] ?? false) {
                     guard var other = first.value(for: leftKeys.values[row]) else { continue }
                     while other >= 0 {
                         leftPairs.append(row)
@@ -324,9 +335,11 @@ struct Executor {
                     }
                     if leftPairs.count > context.limits.maximumJoinPairs {
                         context.fail(joinTooLarge)
-                        return
+                        break probing
                     }
                 }
+                try checkpoint()
+                start = end
             }
         } else {
             profile?.note("hash join on values")
@@ -414,6 +427,39 @@ struct Executor {
 
     // MARK: - Blocks
 
+    /// A relation's row numbers a block at a time, for loops that should not run in a closure
+    /// (the optimiser keeps a hot loop tight when it is plainly a loop): `while let rows = blocks.next()`.
+    struct Blocks {
+        private let selection: [Int]?
+        private let count: Int
+        private var start = 0
+        /// Row numbers of a block of a relation without a selection, refilled for each block.
+        private var buffer: [Int] = []
+
+        init(_ relation: Relation) {
+            selection = relation.selection
+            count = relation.selection?.count ?? relation.physicalCount
+        }
+
+        init(_ rows: [Int]) {
+            selection = rows
+            count = rows.count
+        }
+
+        mutating func next() -> ArraySlice<Int>? {
+            guard start < count else { return nil }
+            let end = min(start + Executor.blockSize, count)
+            defer { start = end }
+            if let selection { return selection[start..<end] }
+            if buffer.isEmpty { buffer = [Int](repeating: 0, count: min(Executor.blockSize, count)) }
+            let first = start
+            buffer.withUnsafeMutableBufferPointer { rows in
+                for position in 0..<(end - first) { rows[position] = first + position }
+            }
+            return buffer[0..<(end - start)]
+        }
+    }
+
     func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
         if let selection = relation.selection {
             try forEachBlock(of: selection, body)
@@ -464,7 +510,7 @@ struct Executor {
         if let failure = context.failure { throw .failed(failure) }
         if context.cancellation?.isCancelled ?? false { throw .cancelled }
         if context.isPastDeadline, let timeout = context.limits.timeout {
-            throw .failed("the query ran longer than the limit of \(timeout)")
+            throw .failed(EvaluationError.timeLimit(timeout).message)
         }
     }
 }
