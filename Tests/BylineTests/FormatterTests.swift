@@ -19,6 +19,21 @@ import Testing
         return try #require(try Session(tables: [table]).run("t").first)
     }
 
+    /// Widths come from a sample of rows; nothing after it is cut: integers are measured over all
+    /// rows, and a wider later cell of another type is shown whole (cut only to a terminal's width).
+    @Test func rowsAfterTheWidthSampleAreNeverCut() throws {
+        let count = TableFormatter.widthSample + 5
+        let result = try #require(try Session().run("range(\(count)) select value * 1000 as n, value * 1.5 as f").first)
+        let lines = ResultFormatter.format(result, as: .table).split(separator: "\n").map(String.init)
+        let last = (count - 1) * 1000
+        #expect(lines[2] == " " + String(repeating: " ", count: String(last).count - 1) + "0 |     0.0")
+        #expect(lines[lines.count - 2] == " \(last) | \(Double(count - 1) * 1.5)")
+        var narrow = OutputOptions()
+        narrow.maximumWidth = 12
+        let cut = ResultFormatter.format(result, as: .table, options: narrow).split(separator: "\n").map(String.init)
+        #expect(cut.contains { $0.hasSuffix("…") })
+    }
+
     @Test func tableAlignsByDisplayWidth() throws {
         let tricky = try makeTricky()
         let text = ResultFormatter.format(tricky, as: .table)

@@ -33,7 +33,19 @@ enum DisplayWidth {
 
     /// The text cut to at most `width` columns, ending in `…` when cut.
     static func truncate(_ text: String, to width: Int) -> String {
-        guard of(text) > width else { return text }
+        fit(text, to: width).text
+    }
+
+    /// The text cut to at most `width` columns (ending in `…` when cut), and the columns it takes:
+    /// the text is measured once.
+    static func fit(_ text: String, to width: Int) -> (text: String, width: Int) {
+        let natural = of(text)
+        guard natural > width else { return (text, natural) }
+        let cut = cutting(text, to: width)
+        return (cut, of(cut))
+    }
+
+    private static func cutting(_ text: String, to width: Int) -> String {
         guard width > 1 else { return width == 1 ? "…" : "" }
         var out = ""
         var used = 0

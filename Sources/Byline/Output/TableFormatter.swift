@@ -1,6 +1,8 @@
 // The table format: a header, a rule, aligned cells (numbers to the right), and a row count.
-// Written a block of rows at a time, with column widths taken from a sample of rows, so a long
-// result starts printing at once and can be stopped part-way. On a narrow terminal whole columns
+// Written a block of rows at a time, with column widths taken from a sample of rows (integer
+// columns from all of them: their widths are cheap to know), so a long result starts printing at
+// once and can be stopped part-way; a later cell wider than its column is shown whole, out of line,
+// rather than cut, unless the terminal or `.width` sets the column's width. On a narrow terminal whole columns
 // are kept and the middle ones left out (as DuckDB's shell does); when rows are left out, the
 // first and the last are shown.
 
@@ -10,7 +12,7 @@ struct TableFormatter {
     /// Unicode box-drawing borders instead of psql-style rules.
     var box = false
 
-    /// How many rows decide the column widths; later rows wider than that are cut with `…`.
+    /// How many rows decide the column widths of other than integers.
     static let widthSample = 10_000
     /// How many rows are formatted before the text is handed on.
     static let blockSize = 1_000
@@ -29,6 +31,9 @@ struct TableFormatter {
         /// Input field positions shown, in order; nil marks the column of hidden ones (`…`).
         var columns: [Int?]
         var widths: [Int]
+        /// Whether a cell wider than its column is cut with `…` (the terminal's width or `.width`
+        /// decided the column's), or else shown whole.
+        var cuts: [Bool]
         var hiddenColumns: Int
         /// Row numbers shown; nil marks where hidden rows are (`·`).
         var rows: [Int?]
@@ -66,7 +71,9 @@ struct TableFormatter {
                 guard let column else { return pad("…", layout.widths[index], right: false) }
                 let value = result[row, column]
                 let text = TableFormatter.visible(value.isNull ? options.nullText : value.description)
-                let cell = pad(DisplayWidth.truncate(text, to: layout.widths[index]), layout.widths[index], right: rightAligned[column])
+                // Measured once: the cut (if any) and the padding use the same width.
+                let fitted = layout.cuts[index] ? DisplayWidth.fit(text, to: layout.widths[index]) : (text: text, width: DisplayWidth.of(text))
+                let cell = pad(fitted.text, measured: fitted.width, layout.widths[index], right: rightAligned[column])
                 return value.isNull ? paint(cell, dim) : cell
             }
             block += line(cells)
@@ -119,13 +126,27 @@ struct TableFormatter {
                 widths[field] = max(widths[field], DisplayWidth.of(TableFormatter.visible(value.isNull ? options.nullText : value.description)))
             }
         }
+        // Integers: the widest of all rows, from the smallest and the largest value.
+        for field in result.fields.indices where result.fields[field].type == .integer && sampled < rows.count {
+            var low = 0
+            var high = 0
+            for case let row? in rows {
+                if case .integer(let number) = result[row, field] {
+                    low = min(low, number)
+                    high = max(high, number)
+                }
+            }
+            widths[field] = max(widths[field], String(low).count, String(high).count)
+        }
         // `.width`: fixed widths where given (0 keeps the natural one).
+        var cuts = [Bool](repeating: options.maximumWidth != nil, count: widths.count)
         for (index, fixed) in options.columnWidths.enumerated() where index < widths.count && fixed > 0 {
             widths[index] = fixed
+            cuts[index] = true
         }
         var columns: [Int?] = Array(result.fields.indices)
         guard let limit = options.maximumWidth, total(widths) > limit else {
-            return Layout(columns: columns, widths: widths, hiddenColumns: 0, rows: rows)
+            return Layout(columns: columns, widths: widths, cuts: cuts, hiddenColumns: 0, rows: rows)
         }
         // When every column fits at a readable width (its whole text, or 16 columns), the widest are
         // shortened with `…` and all are shown.
@@ -137,7 +158,7 @@ struct TableFormatter {
             {
                 shrunk[widest] -= 1
             }
-            return Layout(columns: columns, widths: shrunk, hiddenColumns: 0, rows: rows)
+            return Layout(columns: columns, widths: shrunk, cuts: cuts, hiddenColumns: 0, rows: rows)
         }
         // Otherwise whole columns, from the left and the right in turn, each at most half the screen, until
         // the next would not fit; the ones in the middle are left out behind a `…` column.
@@ -178,7 +199,7 @@ struct TableFormatter {
         {
             shownWidths[widest] -= 1
         }
-        return Layout(columns: columns, widths: shownWidths, hiddenColumns: hidden, rows: rows)
+        return Layout(columns: columns, widths: shownWidths, cuts: shownWidths.map { _ in true }, hiddenColumns: hidden, rows: rows)
     }
 
     /// The display width of a line with columns of these widths.
@@ -187,14 +208,22 @@ struct TableFormatter {
     }
 
     private func pad(_ text: String, _ width: Int, right: Bool) -> String {
-        let padding = String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
+        pad(text, measured: DisplayWidth.of(text), width, right: right)
+    }
+
+    /// `text`, whose width is `measured`, padded with spaces to `width` columns.
+    private func pad(_ text: String, measured: Int, _ width: Int, right: Bool) -> String {
+        guard measured < width else { return text }
+        let padding = String(repeating: " ", count: width - measured)
         return right ? padding + text : text + padding
     }
 
+    /// The line without trailing spaces (by bytes: a space is one byte in UTF-8).
     private func trimmed(_ line: String) -> String {
-        var line = line
-        while line.last == " " { line.removeLast() }
-        return line
+        let bytes = line.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { end = bytes.index(before: end) }
+        return end == bytes.endIndex ? line : String(line[..<end])
     }
 
     /// Controls and direction overrides shown as escapes, so one cell stays on one line and data
