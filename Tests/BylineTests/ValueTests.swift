@@ -4,6 +4,19 @@ import Testing
 @testable import Byline
 
 @Suite struct ValueTests {
+    /// `contains` ignores case: ASCII text in one pass, anything else by Unicode case mapping,
+    /// compared with lower-casing both sides and searching, the rule it must equal.
+    @Test func containsIgnoringCaseAgreesWithLowercasing() {
+        let texts = ["https://news.example/AB1", "ab", "\u{212A}elvin", "caf\u{E9} AB1", "x\u{130}y", "", "b", "ÅB1", "-ab1-"]
+        let needles = ["ab1", "kelvin", "K", "i", "AB", "é", "b1", "ab1-", "\u{212A}"]
+        for text in texts {
+            for needle in needles {
+                let expected = ExactText.contains(text.lowercased(), needle.lowercased())
+                #expect(text.containsIgnoringCase(needle) == expected, "\(text) contains \(needle)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("2016", PartialDate(year: 2016)), ("2016-03", PartialDate(year: 2016, month: 3)),
         ("2016-03-09", PartialDate(year: 2016, month: 3, day: 9)), ("--03", PartialDate(month: 3)),

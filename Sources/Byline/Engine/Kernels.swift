@@ -409,16 +409,7 @@ extension ExpressionCompiler {
         case .call(.widenToFloat, let arguments, _) where arguments.count == 1:
             return floatKernel(arguments[0])
         case .arithmetic(let op, let lhs, let rhs, .float, _):
-            guard let left = floatKernel(lhs), let right = floatKernel(rhs) else { return nil }
-            let apply: (Double, Double) -> Double?
-            switch op {
-            case .add: apply = { $0 + $1 }
-            case .subtract: apply = { $0 - $1 }
-            case .multiply: apply = { $0 * $1 }
-            case .divide: apply = { $1 == 0 ? nil : $0 / $1 }
-            case .remainder: apply = { $1 == 0 ? nil : $0.truncatingRemainder(dividingBy: $1) }
-            default: return nil
-            }
+            guard let left = floatKernel(lhs), let right = floatKernel(rhs), let apply = op.floatOperation else { return nil }
             return { rows in
                 guard var a = left(rows), let b = right(rows) else { return nil }
                 var nulls = NumericVector<Double>.union(a.nulls, b.nulls)

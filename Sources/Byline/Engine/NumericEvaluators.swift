@@ -9,6 +9,21 @@ typealias IntegerEvaluator = (Int) -> Int?
 /// A float at a row, or nil for null.
 typealias FloatEvaluator = (Int) -> Double?
 
+extension BinaryOperator {
+    /// The operator on floats, with Byline's rule that division and remainder by zero are null
+    /// (nil); nil for operators that are not arithmetic.
+    var floatOperation: ((Double, Double) -> Double?)? {
+        switch self {
+        case .add: return { $0 + $1 }
+        case .subtract: return { $0 - $1 }
+        case .multiply: return { $0 * $1 }
+        case .divide: return { $1 == 0 ? nil : $0 / $1 }
+        case .remainder: return { $1 == 0 ? nil : $0.truncatingRemainder(dividingBy: $1) }
+        default: return nil
+        }
+    }
+}
+
 extension ExpressionCompiler {
     /// The expression as unboxed integers, when it is integer arithmetic over integer columns and
     /// literals (`+`, `-`, `*`, `%`, negation); nil otherwise.
@@ -83,16 +98,7 @@ extension ExpressionCompiler {
         case .call(.widenToFloat, let arguments, _) where arguments.count == 1:
             return floatEvaluator(arguments[0])
         case .arithmetic(let op, let lhs, let rhs, let type, _) where type == .float:
-            guard let left = floatEvaluator(lhs), let right = floatEvaluator(rhs) else { return nil }
-            let apply: (Double, Double) -> Double?
-            switch op {
-            case .add: apply = { $0 + $1 }
-            case .subtract: apply = { $0 - $1 }
-            case .multiply: apply = { $0 * $1 }
-            case .divide: apply = { $1 == 0 ? nil : $0 / $1 }
-            case .remainder: apply = { $1 == 0 ? nil : $0.truncatingRemainder(dividingBy: $1) }
-            default: return nil
-            }
+            guard let left = floatEvaluator(lhs), let right = floatEvaluator(rhs), let apply = op.floatOperation else { return nil }
             return { row in
                 guard let a = left(row), let b = right(row), let result = apply(a, b), !result.isNaN else { return nil }
                 return result

@@ -65,24 +65,46 @@ enum ExactText {
         hasher.combine(0xFF as UInt8)  // never a UTF-8 byte: ends the string
     }
 
-    /// Whether ASCII `haystack` holds ASCII `needle` ignoring the case of letters; nil when either
-    /// has a byte past ASCII (Unicode case mapping is needed then).
+    /// Whether `haystack` holds ASCII `needle` ignoring the case of ASCII letters; nil when that
+    /// takes Unicode case mapping to decide (the needle, or a haystack without an ASCII match, has
+    /// a byte past ASCII).
     static func asciiContainsIgnoringCase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool? {
-        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        if needle.contains(where: { $0 >= 0x80 }) || haystack.contains(where: { $0 >= 0x80 }) { return nil }
-        if needle.count > haystack.count { return false }
-        let first = lower(needle[0])
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            if lower(haystack[start]) == first {
-                var offset = 1
-                while offset < needle.count, lower(haystack[start + offset]) == lower(needle[offset]) { offset += 1 }
-                if offset == needle.count { return true }
+        // One pass: a match among ASCII bytes is a match whatever else the text holds (ASCII
+        // bytes are whole scalars, and lower-casing maps each scalar on its own); with no match,
+        // a byte past ASCII sends the caller to Unicode case mapping (the Kelvin sign is a "k").
+        if needle.contains(where: { $0 >= 0x80 }) { return nil }
+        guard needle.count <= haystack.count else { return haystack.contains(where: { $0 >= 0x80 }) ? nil : false }
+        return lowerASCII.withUnsafeBufferPointer { lower -> Bool? in
+            let first = lower[Int(needle[0])]
+            // A cheap first test: for a letter, the byte with the 0x20 bit set (which also lets
+            // through a few non-letters; the full comparison below turns them away).
+            let isLetter = first >= 0x61 && first <= 0x7A
+            let fold: UInt8 = isLetter ? 0x20 : 0
+            let last = haystack.count - needle.count
+            var seen: UInt8 = 0
+            var start = 0
+            while start <= last {
+                let byte = haystack[start]
+                seen |= byte
+                if byte | fold == first, lower[Int(byte)] == first {
+                    var offset = 1
+                    while offset < needle.count, lower[Int(haystack[start + offset])] == lower[Int(needle[offset])] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                start += 1
             }
-            start += 1
+            while start < haystack.count {
+                seen |= haystack[start]
+                start += 1
+            }
+            return seen >= 0x80 ? nil : false
         }
-        return false
+    }
+
+    /// Each byte with ASCII capitals made small; other bytes as they are.
+    private static let lowerASCII: [UInt8] = (0..<256).map { (byte: Int) -> UInt8 in
+        let value = UInt8(truncatingIfNeeded: byte)
+        return value >= 0x41 && value <= 0x5A ? value | 0x20 : value
     }
 
     /// Whether `text` holds `part` as a run of scalars (the empty string is in every string).
