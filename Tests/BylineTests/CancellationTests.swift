@@ -63,6 +63,21 @@ import TestSupport
         #expect(latency < Self.bound, "took \(latency)")
     }
 
+    /// Ranking the distinct strings of a column (before the rows are sorted) stops too.
+    @Test func aSortOfManyDistinctStringsStops() throws {
+        let session = Session()
+        var random = SplitMix64(state: 7)
+        let values: [Value] = (0..<1_500_000).map { index in .string("https://news.example/\(random.next() % 1000)/\(index)") }
+        try session.register(table: "urls", columns: [(name: "url", values: values)])
+        let shared = UncheckedSession(session)
+        // Late enough that the rows are numbered and the ranking of 1.5M strings has begun.
+        let (latency, diagnostic) = cancel(after: .milliseconds(700)) { flag in
+            Self.run(shared.session, "urls order by url", flag)
+        }
+        #expect(diagnostic?.id == .cancelled)
+        #expect(latency < Self.bound, "took \(latency)")
+    }
+
     @Test func aJoinStops() throws {
         let (latency, diagnostic) = cancel(after: .milliseconds(200)) { flag in
             Self.run(Session(), "range(20000) join range(2000) as r on range.value < r.value count", flag)

@@ -190,7 +190,9 @@ struct Executor {
         let rows = try rowNumbers(of: input)
         let context = self.context
         let sorter = Sorter(
-            keys: keys.map { SortKey.make($0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound) },
+            keys: keys.map { SortKey.make(
+                    $0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound,
+                    shouldStop: { context.shouldStop || context.isPastDeadline }) },
             shouldStop: { context.shouldStop || context.isPastDeadline })
         try checkpoint()
         var result = input

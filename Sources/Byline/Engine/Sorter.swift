@@ -30,7 +30,7 @@ enum SortKey {
     /// Builds the key for an expression over a relation's rows.
     static func make(
         _ expression: BoundExpression, descending: Bool, columns: [Column], rows: [Int], compiler: ExpressionCompiler,
-        wanted: Int? = nil
+        wanted: Int? = nil, shouldStop: () -> Bool = { false }
     ) -> SortKey {
         // Ranking a dictionary sorts all its strings: worth it when the rows to order are many
         // against the strings; for the first few rows of many (top-k), or a dictionary much
@@ -49,7 +49,7 @@ enum SortKey {
             case .strings(let codes, let dictionary) where direct(dictionary):
                 return .strings(codes, strings: dictionary.strings, descending: descending)
             case .strings(let codes, let dictionary):
-                return .ranks(codes, rank: SortKey.ranks(of: dictionary.strings), descending: descending)
+                return .ranks(codes, rank: SortKey.ranks(of: dictionary.strings, shouldStop: shouldStop), descending: descending)
             default:
                 break
             }
@@ -61,16 +61,20 @@ enum SortKey {
         return .values(values, descending: descending)
     }
 
-    /// Each string's position in sorted order.
-    static func ranks(of strings: [String]) -> [Int32] {
+    /// Each string's position in sorted order. Asked to stop (Ctrl-C on ten million strings), it
+    /// returns ranks in no useful order; the caller checks for the stop and throws them away.
+    static func ranks(of strings: [String], shouldStop: () -> Bool = { false }) -> [Int32] {
         var order: [Int32]
         if strings.count < 1 << 12 || strings.count >= Int(Int32.max) {
             order = strings.indices.sorted { ExactText.compare(strings[$0], strings[$1]) < 0 }.map { Int32(truncatingIfNeeded: $0) }
         } else {
             var shared = Int.max
-            for text in strings.dropFirst() where shared > 0 { shared = sharedPrefix(text, strings[0], limit: shared) }
+            for (index, text) in strings.enumerated().dropFirst() where shared > 0 {
+                if index & 0xFFFF == 0, shouldStop() { return [Int32](repeating: 0, count: strings.count) }
+                shared = sharedPrefix(text, strings[0], limit: shared)
+            }
             order = (0..<Int32(truncatingIfNeeded: strings.count)).map { $0 }
-            sortByText(&order, strings, from: shared == Int.max ? 0 : shared)
+            sortByText(&order, strings, from: shared == Int.max ? 0 : shared, shouldStop: shouldStop)
         }
         var rank = [Int32](repeating: 0, count: strings.count)
         for (position, code) in order.enumerated() { rank[Int(code)] = Int32(truncatingIfNeeded: position) }
@@ -80,16 +84,29 @@ enum SortKey {
     /// Sorts indices of strings by the strings (which share their first `offset` bytes): by eight
     /// bytes at a time (a radix sort), then each run that shares them by the next eight, and so
     /// on; small runs, and runs whose strings end within the bytes they share, by comparison.
-    static func sortByText(_ order: inout [Int32], _ strings: [String], from offset: Int) {
+    static func sortByText(_ order: inout [Int32], _ strings: [String], from offset: Int, shouldStop: () -> Bool = { false }) {
         var pending: [(range: Range<Int>, offset: Int)] = [(0..<order.count, offset)]
+        var runs = 0
         while let (range, offset) = pending.popLast() {
+            runs &+= 1
+            if runs & 0xFF == 0 || range.count > 1 << 16, shouldStop() { return }
             if range.count < 32 {
                 order[range].sort { ExactText.compare(strings[Int($0)], strings[Int($1)]) < 0 }
                 continue
             }
             var run = Array(order[range])
-            var forms = run.map { form(strings[Int($0)], from: offset) }
-            Sorter.radixSort(&forms, &run) { false }
+            var forms: [UInt64] = []
+            forms.reserveCapacity(run.count)
+            for (index, code) in run.enumerated() {
+                if index & 0xFFFF == 0xFFFF, shouldStop() { return }
+                forms.append(form(strings[Int(code)], from: offset))
+            }
+            var stopped = false
+            Sorter.radixSort(&forms, &run) {
+                stopped = stopped || (range.count > 1 << 16 && shouldStop())
+                return stopped
+            }
+            if stopped { return }
             order.replaceSubrange(range, with: run)
             var start = 0
             while start < forms.count {
