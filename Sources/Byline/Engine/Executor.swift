@@ -318,11 +318,18 @@ struct Executor {
             // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
             var first = IntegerMap(capacity: right.count)
             var next = [Int](repeating: -1, count: right.count)
+            var unique = true
             for row in stride(from: right.count - 1, through: 0, by: -1) where !(rightKeys.nulls?[row] ?? false) {
                 let key = rightKeys.values[row]
-                if let head = first.value(for: key) { next[row] = head }
+                if let head = first.value(for: key) {
+                    next[row] = head
+                    unique = false
+                }
                 first.set(key, row)
             }
+            // A key of the right side (an id): every match is one row, and the chain is not read.
+            if unique { next = [] }
+            profile?.note(unique ? "unique right keys" : "repeated right keys")
             try checkpoint()
             // Blocks by hand rather than through a closure: the probe loop stays one tight loop.
             var start = 0
@@ -330,10 +337,15 @@ struct Executor {
                 let end = min(start + Executor.blockSize, leftRows.count)
                 for row in leftRows[start..<end] where !(leftKeys.nulls?[row] ?? false) {
                     guard var other = first.value(for: leftKeys.values[row]) else { continue }
-                    while other >= 0 {
+                    if unique {
                         leftPairs.append(row)
                         rightPairs.append(other)
-                        other = next[other]
+                    } else {
+                        while other >= 0 {
+                            leftPairs.append(row)
+                            rightPairs.append(other)
+                            other = next[other]
+                        }
                     }
                     if leftPairs.count > context.limits.maximumJoinPairs {
                         context.fail(joinTooLarge)
