@@ -76,6 +76,27 @@ import TestSupport
         }
     }
 
+    /// The session's row limit holds for rows streamed from a database too: its id, message and help.
+    @Test func theRowLimitStopsADatabaseResult() throws {
+        try Self.withDatabases { location, _ in
+            let session = Session()
+            try session.open(try openDatabase(location))
+            defer { session.closeDatabase() }
+            try session.push(["visits"])
+            session.limits = QueryLimits(maximumRows: 3)
+            do {
+                _ = try session.run("visits select visitor")
+                Issue.record("\(location): no error past the limit")
+            } catch {
+                let diagnostic = (error as? BylineError)?.diagnostics.first
+                #expect(diagnostic?.id == .limitExceeded, "\(location)")
+                #expect(diagnostic?.message == "the result has more than 3 rows, the limit")
+                #expect(diagnostic?.help == "narrow the query, or end it with 'limit 3'")
+            }
+            #expect(try session.run("visits select visitor limit 3").last?.rowCount == 3)
+        }
+    }
+
     @Test func errorsSayWhatToDo() throws {
         try TemporaryFolder.with("db-errors") { folder in
             let noFolder = try BylineBinary.run(["--db", folder.path("missing/x.sqlite"), "-c", "leaders count"])

@@ -12,17 +12,11 @@ struct Aggregation {
         let argumentEvaluators = aggregates.map { $0.argument.map(compiler.value) }
         // count(distinct column) over strings: by dictionary code; with one group, a bit per code
         // (a bitmap per group could take the dictionary's size times the groups).
-        let distinctCodes: [[Int32]?] = aggregates.map { call in
+        let distinctCodes: [(codes: [Int32], bitmapSize: Int?)?] = aggregates.map { call in
             guard call.kind == .countDistinct, case .column(let index)? = call.argument,
-                case .strings(let codes, _) = input.columns[index].storage
+                case .strings(let codes, let dictionary) = input.columns[index].storage
             else { return nil }
-            return codes
-        }
-        let distinctBitmapSizes: [Int?] = aggregates.map { call in
-            guard !grouped, call.kind == .countDistinct, case .column(let index)? = call.argument,
-                case .strings(_, let dictionary) = input.columns[index].storage
-            else { return nil }
-            return dictionary.strings.count
+            return (codes, grouped ? nil : dictionary.strings.count)
         }
         var groupIndex: [[Value]: Int] = [:]
         var groupKeys: [[Value]] = []
@@ -66,7 +60,9 @@ struct Aggregation {
         }
         // Aggregates over numbers fold a block at a time into typed arrays; the rest row by row,
         // in `states` (kept only when there are such aggregates).
-        var typed: [TypedAggregate?] = aggregates.map { TypedAggregate($0, compiler: compiler) }
+        var typed: [TypedAggregate?] = aggregates.indices.map {
+            TypedAggregate(aggregates[$0], compiler: compiler, fallback: argumentEvaluators[$0])
+        }
         let rowByRow = aggregates.indices.filter { typed[$0] == nil }
         if rowByRow.isEmpty { states = [] }
         /// A new group: its number, with room for its accumulators.
@@ -128,8 +124,8 @@ struct Aggregation {
                 for (position, row) in block.enumerated() {
                     let base = blockGroups[position] * aggregates.count
                     for index in rowByRow {
-                        if let codes = distinctCodes[index] {
-                            states[base + index].addDistinctCode(codes[row], bitmapSize: distinctBitmapSizes[index])
+                        if let distinct = distinctCodes[index] {
+                            states[base + index].addDistinctCode(distinct.codes[row], bitmapSize: distinct.bitmapSize)
                         } else {
                             states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
                         }

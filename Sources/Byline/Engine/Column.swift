@@ -18,10 +18,12 @@ struct NullMask: Sendable {
 /// text, scalar for scalar (see `ExactText`): two spellings of "é" get two codes and keep them.
 final class StringDictionary: Sendable {
     private let table: StringTable
-    var strings: [String] { table.strings }
+    /// The strings by code (the table's own array, shared, not copied).
+    let strings: [String]
 
     init(_ table: StringTable) {
         self.table = table
+        strings = table.strings
     }
 
     /// The code of a string, if the column holds it.

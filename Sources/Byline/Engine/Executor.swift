@@ -189,11 +189,14 @@ struct Executor {
     ) throws(Stop) -> Relation {
         let rows = try rowNumbers(of: input)
         let context = self.context
+        let shouldStop = { context.shouldStop || context.isPastDeadline }
         let sorter = Sorter(
-            keys: keys.map { SortKey.make(
+            keys: keys.map {
+                SortKey.make(
                     $0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound,
-                    shouldStop: { context.shouldStop || context.isPastDeadline }) },
-            shouldStop: { context.shouldStop || context.isPastDeadline })
+                    shouldStop: shouldStop)
+            },
+            shouldStop: shouldStop)
         try checkpoint()
         var result = input
         result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)
@@ -475,31 +478,18 @@ struct Executor {
     }
 
     func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
-        if let selection = relation.selection {
-            try forEachBlock(of: selection, body)
-            return
-        }
-        // One buffer of row numbers, refilled for each block.
-        var block = [Int](repeating: 0, count: min(Executor.blockSize, relation.physicalCount))
-        var start = 0
-        while start < relation.physicalCount {
-            let end = min(start + Executor.blockSize, relation.physicalCount)
-            block.withUnsafeMutableBufferPointer { rows in
-                for position in 0..<(end - start) { rows[position] = start + position }
-            }
-            body(block[0..<(end - start)])
+        var blocks = Blocks(relation)
+        while let rows = blocks.next() {
+            body(rows)
             try checkpoint()
-            start = end
         }
     }
 
     func forEachBlock(of rows: [Int], _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
-        var start = 0
-        while start < rows.count {
-            let end = min(start + Executor.blockSize, rows.count)
-            body(rows[start..<end])
+        var blocks = Blocks(rows)
+        while let block = blocks.next() {
+            body(block)
             try checkpoint()
-            start = end
         }
     }
 

@@ -52,7 +52,8 @@ struct StringTable: Sendable {
     private static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.utf8.count == bytes.count else { return false }
         if let equal = text.utf8.withContiguousStorageIfAvailable({ stored in
-            stored.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            guard let p = stored.baseAddress, let q = bytes.baseAddress else { return stored.isEmpty }
+            return memcmp(p, q, bytes.count) == 0
         }) {
             return equal
         }

@@ -22,9 +22,10 @@ struct TypedAggregate {
     private var floatExtremes: [Double] = []
 
     /// The typed form of `call`, or nil when it needs `Accumulator` (lists, distinct counts, text,
-    /// dates, and expressions without a kernel).
-    init?(_ call: AggregateCall, compiler: ExpressionCompiler) {
+    /// dates, and expressions without a kernel); `fallback` computes its argument at one row.
+    init?(_ call: AggregateCall, compiler: ExpressionCompiler, fallback: RowEvaluator?) {
         self.call = call
+        self.fallback = fallback
         switch call.kind {
         case .countRows:
             input = .rows
@@ -40,7 +41,6 @@ struct TypedAggregate {
         case .countDistinct, .list:
             return nil
         }
-        fallback = call.argument.map(compiler.value)
     }
 
     /// Makes room for groups up to `count`.
