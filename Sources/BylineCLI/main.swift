@@ -92,6 +92,9 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Open a database: postgresql://USER@HOST/DB, postgres:///DB?host=/socket/dir (PG* variables fill in the rest), or an SQLite FILE. Queries over its tables run there.", valueName: "DATABASE"))
     var db: String?
 
+    @Option(name: .long, help: ArgumentHelp("Use up to N threads for a query (default: one per core).", valueName: "N"))
+    var threads: Int?
+
     @Argument(help: ArgumentHelp("Script files to run in order ('-' for standard input).", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var files: [String] = []
 
@@ -123,6 +126,9 @@ struct BylineCommand: ParsableCommand {
         _ = try parameters()
         if command != nil && !files.isEmpty {
             throw ValidationError("give either -c STATEMENTS or script files, not both")
+        }
+        if let threads, !(1...QueryLimits.maximumThreads).contains(threads) {
+            throw ValidationError("--threads takes a whole number from 1 to \(QueryLimits.maximumThreads), not \(threads)")
         }
         if let delimiter, delimiterByte == nil {
             throw ValidationError("--delimiter takes one ASCII character, or \\t for a tab, not '\(delimiter)'")
@@ -170,6 +176,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
     settings.options.colour = environmentAllowsColour()
     let session = options.noArticle ? Session(tables: []) : Session()
     if options.safe { session.fileAccess = .none }
+    if let threads = options.threads { session.limits.threads = threads }
     session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
     if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
     if let location = options.db {

@@ -35,6 +35,7 @@ struct DotCommands {
         DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
         DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
         DotCommandSpec(name: "tables", arguments: "", summary: "list the tables"),
+        DotCommandSpec(name: "threads", arguments: "[N]", summary: "use up to N threads for a query (shows the number without N)"),
         DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time"),
         DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)"),
     ]
@@ -139,6 +140,17 @@ struct DotCommands {
                 widths.append(width)
             }
             runner.settings.options.columnWidths = widths
+        case "threads":
+            if argument.isEmpty {
+                runner.output.write("threads: \(runner.session.limits.threads)\n")
+                return .success
+            }
+            guard let count = Int(argument), (1...QueryLimits.maximumThreads).contains(count) else {
+                return fail(
+                    .commandTakes("threads", "takes a whole number from 1 to \(QueryLimits.maximumThreads)", help: "this machine has \(QueryLimits.processorCount) cores"),
+                    span: span, source: source)
+            }
+            runner.session.limits.threads = count
         case "maxrows":
             guard let count = Int(argument), count >= 0 else {
                 return fail(.commandTakes("maxrows", "takes a whole number (0 shows every row)"), span: span, source: source)

@@ -54,6 +54,51 @@ import TestSupport
         try compare(settings, blocks: 2)
     }
 
+    /// The same random queries on one thread and on three, each step split into ranges of a
+    /// block: the same rows in the same order, and the same error at the same place, byte for
+    /// byte (floats too: sums must not depend on how many threads added them).
+    @Test func threadsGiveOneThreadsAnswers() throws {
+        var settings = Settings.fromEnvironment()
+        settings.firstSeed &+= 200_000
+        settings.seeds = max(1, settings.seeds / 5)
+        settings.queries = max(1, settings.queries / 3)
+        var compared = 0
+        var failures = 0
+        var mismatches: [String] = []
+        for seed in settings.firstSeed..<(settings.firstSeed + UInt64(settings.seeds)) {
+            var random = SplitMix64(state: seed)
+            let tables = RandomTables(random: &random, blocks: 3)
+            let one = Session(tables: [])
+            one.limits.threads = 1
+            let several = Session(tables: [])
+            several.limits.threads = 3
+            several.limits.minimumRowsPerThread = 4096
+            tables.register(in: one)
+            tables.register(in: several)
+            var generator = QueryGenerator(seed: seed &* 104_729)
+            for number in 0..<settings.queries {
+                let query = generator.query().byline
+                let (a, b) = (DifferentialTests.exact(query, in: one), DifferentialTests.exact(query, in: several))
+                compared += 1
+                if a.hasPrefix("error") { failures += 1 }
+                if a != b { mismatches.append("seed \(seed), query \(number): \(query)\n  1 thread:  \(a.prefix(400))\n  3 threads: \(b.prefix(400))") }
+            }
+        }
+        #expect(mismatches.isEmpty, Comment(rawValue: "\(mismatches.count) of \(compared) differ:\n" + mismatches.prefix(10).joined(separator: "\n")))
+        #expect(failures * 4 < compared, "\(failures) of \(compared) queries failed")
+        print("threads: \(compared) queries on 1 and 3 threads, \(failures) errors, \(mismatches.count) differ")
+    }
+
+    /// A query's whole answer as text: every value exactly, or every diagnostic with its place.
+    static func exact(_ text: String, in session: Session) -> String {
+        do {
+            let results = try session.run(text)
+            return results.map { result in result.rows.map { "\($0)" }.joined(separator: "\n") }.joined(separator: "\n--\n")
+        } catch {
+            return "error " + error.diagnostics.map { "\($0.message) at \(String(describing: $0.span)) help \($0.help ?? "")" }.joined(separator: "; ")
+        }
+    }
+
     func compare(_ settings: Settings, blocks: Int) throws {
         var compared = 0
         var overflows = 0

@@ -13,10 +13,38 @@ final class EvaluationContext {
     let deadline: ContinuousClock.Instant?
     let limits: QueryLimits
 
+    /// With `part`, this context runs one range of a parallel step: it gives up when an earlier
+    /// range has failed.
+    private let part: (number: Int, stop: PartStop)?
+
     init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits()) {
         self.cancellation = cancellation
         self.limits = limits
         self.deadline = limits.timeout.map { ContinuousClock.now + $0 }
+        part = nil
+    }
+
+    private init(parent: EvaluationContext, part: Int, stop: PartStop) {
+        cancellation = parent.cancellation
+        limits = parent.limits
+        deadline = parent.deadline
+        self.part = (part, stop)
+    }
+
+    /// A context for range `part` of a parallel step: the same cancellation, deadline and limits.
+    func forPart(_ part: Int, of stop: PartStop) -> EvaluationContext {
+        EvaluationContext(parent: self, part: part, stop: stop)
+    }
+
+    /// Whether an earlier range of this context's parallel step has failed.
+    var isAbandoned: Bool { part.map { $0.stop.isAbandoned($0.number) } ?? false }
+
+    /// Takes a range's first runtime error as this context's (unless it has one).
+    func adopt(_ other: EvaluationContext) {
+        guard failure == nil, let message = other.failure else { return }
+        failure = message
+        failurePlace = other.failurePlace
+        failureHelp = other.failureHelp
     }
 
     /// Whether the time limit has passed.

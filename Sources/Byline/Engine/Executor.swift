@@ -93,15 +93,19 @@ struct Executor {
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
-            let kernel = compiler.filterKernel(condition)
-            var kept: [Int] = []
-            var blocks = Blocks(input)
-            while let rows = blocks.next() {
-                kernel(rows, &kept)
-                try checkpoint()
+            let parts = try inParallel(input.count, columns: input.columns, prepare: { $0.filterKernel(condition) }) {
+                (kernel, positions, executor) throws(Stop) in
+                var kept: [Int] = []
+                var blocks = Blocks(input, positions: positions)
+                while let rows = blocks.next() {
+                    kernel(rows, &kept)
+                    try executor.checkpoint()
+                }
+                return kept
             }
             var result = input
-            result.selection = kept
+            result.selection = parts.count == 1 ? parts[0] : Array(parts.joined())
+            noteThreads(parts.count)
             return result
         case .project(let expressions):
             return try project(input, expressions, output: output, compiler: compiler)
@@ -442,6 +446,11 @@ struct Executor {
         return Relation(schema: output, columns: leftColumns + rightColumns, count: leftRows.count)
     }
 
+    /// Tells `explain analyze` that a step ran on several threads.
+    func noteThreads(_ parts: Int) {
+        if parts > 1 { profile?.note("\(parts) threads") }
+    }
+
     // MARK: - Blocks
 
     /// A relation's row numbers a block at a time, for loops that should not run in a closure
@@ -456,6 +465,20 @@ struct Executor {
         init(_ relation: Relation) {
             selection = relation.selection
             count = relation.selection?.count ?? relation.physicalCount
+        }
+
+        /// The rows at `positions` of the relation's row order (a range of a parallel step).
+        init(_ relation: Relation, positions: Range<Int>) {
+            selection = relation.selection
+            start = positions.lowerBound
+            count = positions.upperBound
+        }
+
+        /// The rows at `positions` of `rows`.
+        init(_ rows: [Int], positions: Range<Int>) {
+            selection = rows
+            start = positions.lowerBound
+            count = positions.upperBound
         }
 
         init(_ rows: [Int]) {
@@ -512,7 +535,7 @@ struct Executor {
 
     func checkpoint() throws(Stop) {
         if let failure = context.failure { throw .failed(failure) }
-        if context.cancellation?.isCancelled ?? false { throw .cancelled }
+        if context.cancellation?.isCancelled ?? false || context.isAbandoned { throw .cancelled }
         if context.isPastDeadline, let timeout = context.limits.timeout {
             throw .failed(EvaluationError.timeLimit(timeout).message)
         }

@@ -6,10 +6,42 @@ typealias RowEvaluator = (Int) -> Value
 /// Tests a physical row.
 typealias RowPredicate = (Int) -> Bool
 
+/// What is true of each string of a dictionary, computed once (on every thread) and shared by
+/// the compilers of a step's ranges. Used while compiling, on one thread.
+final class SharedFacts {
+    private struct Key: Hashable {
+        let dictionary: ObjectIdentifier
+        let test: String
+        let operand: String
+    }
+
+    let threads: Int
+    private var known: [Key: [Bool]] = [:]
+
+    init(threads: Int) { self.threads = threads }
+
+    /// `holds` of every string of `dictionary`, by code; `test` and `operand` name it.
+    func matches(of dictionary: StringDictionary, _ test: String, _ operand: String, _ holds: (String) -> Bool) -> [Bool] {
+        let key = Key(dictionary: ObjectIdentifier(dictionary), test: test, operand: operand)
+        if let matches = known[key] { return matches }
+        let matches = Parallel.map(dictionary.strings, threads: threads, holds)
+        known[key] = matches
+        return matches
+    }
+}
+
 /// Turns `BoundExpression`s into closures bound to specific columns.
 struct ExpressionCompiler {
     let columns: [Column]
     let context: EvaluationContext
+    /// Work per distinct string, shared by the compilers of a parallel step's ranges.
+    let facts: SharedFacts
+
+    init(columns: [Column], context: EvaluationContext, facts: SharedFacts? = nil) {
+        self.columns = columns
+        self.context = context
+        self.facts = facts ?? SharedFacts(threads: context.limits.threads)
+    }
 
     // MARK: - Predicates
 
@@ -43,7 +75,7 @@ struct ExpressionCompiler {
             if let fast = columnComparison(op.mirrored, columns[index], constant) { return fast }
         case .contains(.column(let index), .literal(.string(let needle))):
             if case .strings(let codes, let dictionary) = columns[index].storage {
-                let matches = dictionary.strings.map { $0.containsIgnoringCase(needle) }
+                let matches = facts.matches(of: dictionary, "contains", needle) { $0.containsIgnoringCase(needle) }
                 return { row in
                     let code = codes[row]
                     return code >= 0 && matches[Int(code)]
@@ -104,7 +136,7 @@ struct ExpressionCompiler {
             }
         case (.strings(let codes, let dictionary), .string(let text)):
             // Order comparisons: decide once per distinct string.
-            let matches = dictionary.strings.map { op.holds(Value.compare(.string($0), .string(text)) ?? 0) }
+            let matches = facts.matches(of: dictionary, "\(op)", text) { op.holds(Value.compare(.string($0), .string(text)) ?? 0) }
             return { row in
                 let code = codes[row]
                 return code >= 0 && matches[Int(code)]

@@ -1,4 +1,5 @@
 // Bounds: what a host may set for the queries it runs, and the fixed limits every stage checks.
+import Foundation
 
 /// Bounds on one query, for hosts that run queries they did not write.
 public struct QueryLimits: Sendable, Equatable {
@@ -8,6 +9,19 @@ public struct QueryLimits: Sendable, Equatable {
     public var timeout: Duration?
     /// The most pairs of rows a join may consider (without an equality) or produce (with one).
     public var maximumJoinPairs = 50_000_000
+    /// How many threads a query may use (filters, joins, aggregation and dictionary work run in
+    /// ranges of rows at once); answers and errors are the same for any number. Starts at the
+    /// number of cores this process may run on.
+    public var threads = QueryLimits.processorCount
+    /// Fewest rows a thread takes on; smaller steps run on one thread (tests lower it to split
+    /// small tables).
+    public var minimumRowsPerThread = 32_768
+
+    /// The most threads a query may be given.
+    public static let maximumThreads = 256
+
+    /// The cores this process may run on (its CPU affinity), at least 1.
+    public static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// No limits.
     public init(maximumRows: Int? = nil, timeout: Duration? = nil) {

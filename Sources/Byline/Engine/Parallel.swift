@@ -1,0 +1,129 @@
+// Every core: a step's rows split into contiguous ranges of whole blocks, one per thread, run at
+// once on Dispatch's bounded pool and put back together in range order. Each range has its own
+// compiled closures and its own EvaluationContext, so its blocks run exactly as on one thread;
+// the first runtime error reported is the earliest range's, which is the one a single thread
+// meets first. Results are therefore identical for any number of threads.
+import Dispatch
+import Synchronization
+
+/// How a step is split across threads.
+struct Parallel {
+    let threads: Int
+    /// Fewest rows worth a thread of their own.
+    let minimumRows: Int
+
+    init(_ limits: QueryLimits) {
+        threads = max(1, limits.threads)
+        minimumRows = max(Executor.blockSize, limits.minimumRowsPerThread)
+    }
+
+    /// `0..<count` as at most `threads` contiguous ranges whose bounds fall between blocks.
+    func ranges(of count: Int) -> [Range<Int>] {
+        let blocks = (count + Executor.blockSize - 1) / Executor.blockSize
+        let parts = max(1, min(threads, count / minimumRows, blocks))
+        guard parts > 1 else { return [0..<count] }
+        return (0..<parts).map { part in
+            let low = blocks * part / parts * Executor.blockSize
+            let high = min(count, blocks * (part + 1) / parts * Executor.blockSize)
+            return low..<high
+        }
+    }
+
+    /// `body(part)` for every part at once, the results in part order; one part runs here.
+    static func run<Result>(_ parts: Int, _ body: (Int) -> Result) -> [Result] {
+        guard parts > 1 else { return parts == 1 ? [body(0)] : [] }
+        return withoutActuallyEscaping(body) { body in
+            let slots = Slots<Result>(parts, body)
+            DispatchQueue.concurrentPerform(iterations: parts) { slots.fill($0) }
+            return slots.results()
+        }
+    }
+
+    /// One result slot per part, each written by one thread only, read after all have finished
+    /// (concurrentPerform returns after every iteration). That discipline, not the compiler,
+    /// makes it safe to share, hence `@unchecked`.
+    private final class Slots<Result>: @unchecked Sendable {
+        private var values: [Result?]
+        private let body: (Int) -> Result
+
+        init(_ count: Int, _ body: @escaping (Int) -> Result) {
+            values = [Result?](repeating: nil, count: count)
+            self.body = body
+        }
+
+        func fill(_ part: Int) {
+            let result = body(part)
+            values.withUnsafeMutableBufferPointer { $0[part] = result }
+        }
+
+        func results() -> [Result] { values.compactMap { $0 } }
+    }
+
+    /// `transform` of every element, computed in ranges on every thread (for work per distinct
+    /// string of a dictionary, done once and shared by the ranges of a step).
+    static func map<Element, Mapped>(_ elements: [Element], threads: Int, _ transform: (Element) -> Mapped) -> [Mapped] {
+        let parts = elements.count < 65_536 ? 1 : max(1, threads)
+        guard parts > 1 else { return elements.map(transform) }
+        let pieces = run(parts) { part in
+            elements[(elements.count * part / parts)..<(elements.count * (part + 1) / parts)].map(transform)
+        }
+        return Array(pieces.joined())
+    }
+}
+
+/// Lets the ranges of a parallel step give up once an earlier range has failed: that failure is
+/// the one reported, so later ranges' work is wasted.
+final class PartStop: Sendable {
+    private let earliestFailed = Atomic<Int>(Int.max)
+
+    func failed(_ part: Int) { _ = earliestFailed.min(part, ordering: .relaxed) }
+
+    func isAbandoned(_ part: Int) -> Bool { earliestFailed.load(ordering: .relaxed) < part }
+}
+
+extension Executor {
+    /// Runs `body` over `0..<count` split into ranges (positions in the relation's row order),
+    /// one per thread. `prepare` runs first, here and in part order, to compile each range's
+    /// closures against its own context (work shared between ranges, such as a dictionary's
+    /// matches, is done once through the compiler's shared facts). Throws the earliest range's
+    /// stop, after copying its error into this executor's context.
+    func inParallel<Prepared, Result>(
+        _ count: Int, columns: [Column], prepare: (ExpressionCompiler) -> Prepared,
+        _ body: (Prepared, Range<Int>, Executor) throws(Stop) -> Result
+    ) throws(Stop) -> [Result] {
+        let ranges = Parallel(context.limits).ranges(of: count)
+        let facts = SharedFacts(threads: context.limits.threads)
+        if ranges.count == 1 {
+            let compiler = ExpressionCompiler(columns: columns, context: context, facts: facts)
+            return [try body(prepare(compiler), ranges[0], self)]
+        }
+        let stop = PartStop()
+        let executors = ranges.indices.map { part in
+            Executor(context: context.forPart(part, of: stop), tables: tables)
+        }
+        let prepared = executors.map { prepare(ExpressionCompiler(columns: columns, context: $0.context, facts: facts)) }
+        let outcomes = Parallel.run(ranges.count) { part -> Swift.Result<Result, Stop> in
+            do throws(Stop) {
+                return .success(try body(prepared[part], ranges[part], executors[part]))
+            } catch {
+                if case .failed = error { stop.failed(part) }
+                return .failure(error)
+            }
+        }
+        var results: [Result] = []
+        results.reserveCapacity(outcomes.count)
+        for (part, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let result):
+                results.append(result)
+            case .failure(let error):
+                context.adopt(executors[part].context)
+                // A range that gave up for an earlier range's error never comes first; one that
+                // saw cancellation or the time limit: this context sees it too.
+                try checkpoint()
+                throw error
+            }
+        }
+        return results
+    }
+}
