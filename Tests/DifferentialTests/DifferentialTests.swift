@@ -70,6 +70,7 @@ import TestSupport
             let tables = RandomTables(random: &random, blocks: 3)
             let one = Session(tables: [])
             one.limits.threads = 1
+            one.limits.minimumRowsPerThread = 4096  // how a step is partitioned: the same for both
             let several = Session(tables: [])
             several.limits.threads = 3
             several.limits.minimumRowsPerThread = 4096

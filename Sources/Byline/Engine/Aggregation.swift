@@ -1,176 +1,347 @@
 // Hash aggregation: rows grouped by key values, each group folding its aggregates as rows arrive.
 
 /// Groups rows and computes aggregates, giving a relation of (keys ++ aggregates).
+///
+/// Large inputs are split into a fixed number of contiguous partitions (how many depends on the
+/// rows, never on the threads), folded at once on every thread, each into its own groups, then
+/// merged in partition order: groups are numbered in the order a single pass first meets them,
+/// and float sums are added in the same order whatever the number of threads. An error in any
+/// partition, or integer sums large enough that the order of adding could decide an overflow,
+/// sends the whole aggregation through one pass in row order, which raises what one thread raises.
 struct Aggregation {
     let context: EvaluationContext
+    /// At most this many partitions, so merging stays small beside folding.
+    static let partitions = 8
 
     func run(
         _ input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool,
         compiler: ExpressionCompiler
     ) throws(Executor.Stop) -> Relation {
-        let keyEvaluators = keys.map(compiler.value)
-        let argumentEvaluators = aggregates.map { $0.argument.map(compiler.value) }
-        // count(distinct column) over strings: by dictionary code; with one group, a bit per code
-        // (a bitmap per group could take the dictionary's size times the groups).
-        let distinctCodes: [(codes: [Int32], bitmapSize: Int?)?] = aggregates.map { call in
-            guard call.kind == .countDistinct, case .column(let index)? = call.argument,
-                case .strings(let codes, let dictionary) = input.columns[index].storage
-            else { return nil }
-            return (codes, grouped ? nil : dictionary.strings.count)
-        }
-        var groupIndex: [[Value]: Int] = [:]
-        var groupKeys: [[Value]] = []
-        /// Every group's accumulators in one array, group after group (no array per group).
-        let fresh = aggregates.map(Accumulator.init)
-        var states: [Accumulator] = []
-        var groupCount = 0
-        if !grouped {
-            // Without `group by`, all rows form one group, even when there are none.
-            groupKeys.append([])
-            states.append(contentsOf: fresh)
-            groupCount = 1
-        }
         let executor = Executor(context: context, tables: { _ in nil })
-        // One key that is a column of strings or integers: find groups by code or integer, unboxed.
-        var groupOfCode: [Int32] = []
-        var byCode = false
-        var codes: [Int32] = []
-        var keyDictionary: StringDictionary?
-        /// With `byCode`, each group's key code: the output key column reuses the input's dictionary.
-        var groupCodes: [Int32] = []
-        var groupOfInteger = IntegerMap()
-        var integerKey: ([Int], [Bool]?)?
-        /// With `integerKey`, each group's key (nil for the group of nulls).
-        var groupIntegers: [Int?] = []
-        var nullGroup: Int?
-        if grouped, keys.count == 1, case .column(let index) = keys[0] {
-            switch input.columns[index].storage {
-            case .strings(let keyCodes, let dictionary):
-                codes = keyCodes
-                byCode = true
-                keyDictionary = dictionary
-                groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1)
-            case .integers(let values, let nulls):
-                integerKey = (values, nulls.flags)
-            case .integers32(let values, let nulls):
-                integerKey = (values.map(Int.init), nulls.flags)
-            default:
-                break
+        let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped)
+        var limits = context.limits
+        limits.threads = Aggregation.partitions
+        let partitions = Parallel(limits).ranges(of: input.count)
+        var merged: Partial?
+        if partitions.count > 1 {
+            do throws(Executor.Stop) {
+                let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: shape.compile) {
+                    (compiled, positions, executor) throws(Executor.Stop) in
+                    try shape.fold(input, positions: positions, compiled, executor: executor)
+                }
+                merged = shape.merge(partials)
+            } catch {
+                guard case .failed = error else { throw error }
+                // One pass in row order decides the error (or finds none: an overflow of a sum
+                // in one partition that earlier partitions' rows would have prevented).
+                context.forgetFailure()
+                try executor.checkpoint()  // the time limit stays
             }
         }
-        // Aggregates over numbers fold a block at a time into typed arrays; the rest row by row,
-        // in `states` (kept only when there are such aggregates).
-        var typed: [TypedAggregate?] = aggregates.indices.map {
-            TypedAggregate(aggregates[$0], compiler: compiler, fallback: argumentEvaluators[$0])
+        let result: Partial
+        if let merged {
+            result = merged
+        } else {
+            result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
-        let rowByRow = aggregates.indices.filter { typed[$0] == nil }
-        if rowByRow.isEmpty { states = [] }
-        /// A new group: its number, with room for its accumulators.
-        func newGroup() -> Int {
-            groupCount += 1
-            if !rowByRow.isEmpty { states.append(contentsOf: fresh) }
-            return groupCount - 1
+        return shape.relation(of: result)
+    }
+
+    /// A partition's closures, compiled against its own context.
+    struct Compiled {
+        let context: EvaluationContext
+        let keys: [RowEvaluator]
+        let arguments: [RowEvaluator?]
+        let typed: [TypedAggregate?]
+    }
+
+    /// What an aggregation computes and how it finds groups, shared by its partitions.
+    struct Shape {
+        let keys: [BoundExpression]
+        let aggregates: [AggregateCall]
+        let grouped: Bool
+        /// count(distinct column) over strings: by dictionary code; with one group, a bit per code
+        /// (a bitmap per group could take the dictionary's size times the groups).
+        let distinctCodes: [(codes: [Int32], bitmapSize: Int?)?]
+        let key: Key
+
+        /// How rows find their group: one key that is a column of strings or integers is
+        /// looked up by code or integer, unboxed; others by their values.
+        enum Key {
+            case none
+            case codes([Int32], StringDictionary)
+            case integers([Int], [Bool]?)
+            case values
         }
-        var blockGroups: [Int] = []
-        var blocks = Executor.Blocks(input)
-        while let block = blocks.next() {
-            blockGroups.removeAll(keepingCapacity: true)
-            // Each row's group, by the fastest way the key allows.
-            if byCode {
-                for row in block {
-                    let slot = Int(codes[row]) + 1  // slot 0 is null
-                    var group = Int(groupOfCode[slot])
-                    if group < 0 {
-                        group = newGroup()
-                        groupOfCode[slot] = Int32(group)
-                        groupCodes.append(codes[row])
-                    }
-                    blockGroups.append(group)
-                }
-            } else if let (values, nulls) = integerKey {
-                for row in block {
-                    if !(nulls?[row] ?? false) {
-                        let key = values[row]
-                        blockGroups.append(groupOfInteger.value(for: key) {
-                            groupIntegers.append(key)
-                            return newGroup()
-                        })
-                    } else if let existing = nullGroup {
-                        // The group of nulls is kept apart: no integer key stands for it.
-                        blockGroups.append(existing)
-                    } else {
-                        let group = newGroup()
-                        nullGroup = group
-                        groupIntegers.append(nil)
-                        blockGroups.append(group)
-                    }
-                }
-            } else if grouped {
-                for row in block {
-                    let key = keyEvaluators.map { $0(row) }
-                    if let existing = groupIndex[key] {
-                        blockGroups.append(existing)
-                    } else {
-                        let group = newGroup()
-                        groupIndex[key] = group
-                        groupKeys.append(key)
-                        blockGroups.append(group)
-                    }
-                }
-            } else {
-                blockGroups.append(contentsOf: repeatElement(0, count: block.count))
+
+        init(input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool) {
+            self.keys = keys
+            self.aggregates = aggregates
+            self.grouped = grouped
+            distinctCodes = aggregates.map { call in
+                guard call.kind == .countDistinct, case .column(let index)? = call.argument,
+                    case .strings(let codes, let dictionary) = input.columns[index].storage
+                else { return nil }
+                return (codes, grouped ? nil : dictionary.strings.count)
             }
-            if !rowByRow.isEmpty {
-                for (position, row) in block.enumerated() {
-                    let base = blockGroups[position] * aggregates.count
-                    for index in rowByRow {
-                        if let distinct = distinctCodes[index] {
-                            states[base + index].addDistinctCode(distinct.codes[row], bitmapSize: distinct.bitmapSize)
+            var key = grouped ? Key.values : Key.none
+            if grouped, keys.count == 1, case .column(let index) = keys[0] {
+                switch input.columns[index].storage {
+                case .strings(let codes, let dictionary): key = .codes(codes, dictionary)
+                case .integers(let values, let nulls): key = .integers(values, nulls.flags)
+                case .integers32(let values, let nulls): key = .integers(values.map(Int.init), nulls.flags)
+                default: break
+                }
+            }
+            self.key = key
+        }
+
+        func compile(_ compiler: ExpressionCompiler) -> Compiled {
+            let arguments = aggregates.map { $0.argument.map(compiler.value) }
+            return Compiled(
+                context: compiler.context, keys: keys.map(compiler.value), arguments: arguments,
+                typed: aggregates.indices.map { TypedAggregate(aggregates[$0], compiler: compiler, fallback: arguments[$0]) })
+        }
+
+        /// Groups and their aggregates over the rows at `positions` of the input.
+        func fold(
+            _ input: Relation, positions: Range<Int>, _ compiled: Compiled, executor: Executor
+        ) throws(Executor.Stop) -> Partial {
+            let context = compiled.context
+            let keyEvaluators = compiled.keys
+            let argumentEvaluators = compiled.arguments
+            var partial = Partial(aggregates: aggregates)
+            // Aggregates over numbers fold a block at a time into typed arrays; the rest row by
+            // row, in `states` (kept only when there are such aggregates).
+            partial.typed = compiled.typed
+            let rowByRow = aggregates.indices.filter { partial.typed[$0] == nil }
+            let codeAggregates = rowByRow.compactMap { index in distinctCodes[index].map { (index, $0) } }
+            let valueAggregates = rowByRow.filter { distinctCodes[$0] == nil }
+            partial.keepsStates = !rowByRow.isEmpty
+            if !grouped {
+                // Without `group by`, all rows form one group, even when there are none.
+                _ = partial.newGroup()
+                partial.groupKeys.append([])
+            }
+            var groupIndex: [[Value]: Int] = [:]
+            var groupOfCode: [Int32] = []
+            if case .codes(_, let dictionary) = key { groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1) }
+            var groupOfInteger = IntegerMap()
+            var nullGroup: Int?
+            var blockGroups: [Int] = []
+            var blocks = Executor.Blocks(input, positions: positions)
+            while let block = blocks.next() {
+                blockGroups.removeAll(keepingCapacity: true)
+                // Each row's group, by the fastest way the key allows.
+                switch key {
+                case .codes(let codes, _):
+                    for row in block {
+                        let slot = Int(codes[row]) + 1  // slot 0 is null
+                        var group = Int(groupOfCode[slot])
+                        if group < 0 {
+                            group = partial.newGroup()
+                            groupOfCode[slot] = Int32(group)
+                            partial.groupCodes.append(codes[row])
+                        }
+                        blockGroups.append(group)
+                    }
+                case .integers(let values, let nulls):
+                    for row in block {
+                        if !(nulls?[row] ?? false) {
+                            let key = values[row]
+                            blockGroups.append(groupOfInteger.value(for: key) {
+                                partial.groupIntegers.append(key)
+                                return partial.newGroup()
+                            })
+                        } else if let existing = nullGroup {
+                            // The group of nulls is kept apart: no integer key stands for it.
+                            blockGroups.append(existing)
                         } else {
-                            states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                            let group = partial.newGroup()
+                            nullGroup = group
+                            partial.groupIntegers.append(nil)
+                            blockGroups.append(group)
+                        }
+                    }
+                case .values:
+                    for row in block {
+                        let key = keyEvaluators.map { $0(row) }
+                        if let existing = groupIndex[key] {
+                            blockGroups.append(existing)
+                        } else {
+                            let group = partial.newGroup()
+                            groupIndex[key] = group
+                            partial.groupKeys.append(key)
+                            blockGroups.append(group)
+                        }
+                    }
+                case .none:
+                    blockGroups.append(contentsOf: repeatElement(0, count: block.count))
+                }
+                // Distinct codes cannot fail, so they go aggregate by aggregate (the codes array
+                // taken once a block: a reference count touched per row by every thread would be
+                // one cache line they all fight over); the rest row by row, so the first error
+                // is the first row's.
+                for (index, distinct) in codeAggregates {
+                    let (codes, bitmapSize) = distinct
+                    for (position, row) in block.enumerated() {
+                        partial.states[blockGroups[position] * aggregates.count + index].addDistinctCode(codes[row], bitmapSize: bitmapSize)
+                    }
+                }
+                if !valueAggregates.isEmpty {
+                    for (position, row) in block.enumerated() {
+                        let base = blockGroups[position] * aggregates.count
+                        for index in valueAggregates {
+                            partial.states[base + index].add(argumentEvaluators[index]?(row) ?? .null, context: context)
+                        }
+                    }
+                }
+                for index in partial.typed.indices where partial.typed[index] != nil {
+                    partial.typed[index]?.grow(to: partial.groupCount)
+                    partial.typed[index]?.fold(block, groups: blockGroups, context: context)
+                }
+                try executor.checkpoint()
+            }
+            return partial
+        }
+
+        /// The partitions' groups and aggregates as one, in partition order; nil when a sum's
+        /// overflow, or a list's length, must be decided by one pass in row order.
+        func merge(_ partials: [Partial]) -> Partial? {
+            guard var merged = partials.first else { return nil }
+            var groupIndex: [[Value]: Int] = [:]
+            var groupOfCode: [Int32] = []
+            var groupOfInteger = IntegerMap()
+            var nullGroup: Int?
+            /// Registers the merged groups' keys so later partitions find them.
+            func index(_ groups: Range<Int>) {
+                for group in groups {
+                    switch key {
+                    case .codes(_, let dictionary):
+                        if groupOfCode.isEmpty { groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1) }
+                        groupOfCode[Int(merged.groupCodes[group]) + 1] = Int32(group)
+                    case .integers:
+                        if let integer = merged.groupIntegers[group] { groupOfInteger.set(integer, group) } else { nullGroup = group }
+                    case .values:
+                        groupIndex[merged.groupKeys[group]] = group
+                    case .none:
+                        continue
+                    }
+                }
+            }
+            index(0..<merged.groupCount)
+            for partial in partials.dropFirst() {
+                let known = merged.groupCount
+                var groupOf = [Int](repeating: 0, count: partial.groupCount)
+                for group in 0..<partial.groupCount {
+                    let existing: Int?
+                    switch key {
+                    case .codes:
+                        let found = Int(groupOfCode[Int(partial.groupCodes[group]) + 1])
+                        existing = found < 0 ? nil : found
+                    case .integers:
+                        existing = partial.groupIntegers[group].map { groupOfInteger.value(for: $0) } ?? nullGroup
+                    case .values:
+                        existing = groupIndex[partial.groupKeys[group]]
+                    case .none:
+                        existing = 0
+                    }
+                    if let existing {
+                        groupOf[group] = existing
+                        continue
+                    }
+                    groupOf[group] = merged.newGroup()
+                    switch key {
+                    case .codes: merged.groupCodes.append(partial.groupCodes[group])
+                    case .integers: merged.groupIntegers.append(partial.groupIntegers[group])
+                    case .values, .none: merged.groupKeys.append(partial.groupKeys[group])
+                    }
+                }
+                let groupCount = merged.groupCount
+                index(known..<groupCount)
+                for index in aggregates.indices {
+                    merged.typed[index]?.merge(partial.typed[index], groups: groupOf, count: groupCount)
+                }
+                if merged.keepsStates {
+                    for group in 0..<partial.groupCount {
+                        for index in aggregates.indices {
+                            merged.states[groupOf[group] * aggregates.count + index].merge(partial.states[group * aggregates.count + index])
                         }
                     }
                 }
             }
-            for index in typed.indices where typed[index] != nil {
-                typed[index]?.grow(to: groupCount)
-                typed[index]?.fold(block, groups: blockGroups, context: context)
+            let decided = merged.typed.allSatisfy { $0?.sumsCannotOverflow ?? true } && merged.states.allSatisfy(\.isDecided)
+            return decided ? merged : nil
+        }
+
+        /// The groups as a relation: keys, then aggregates.
+        func relation(of partial: Partial) -> Relation {
+            var builders = keys.indices.map { _ in [Value]() }
+            var results = aggregates.indices.map { _ in [Value]() }
+            for key in partial.groupKeys {
+                for index in key.indices { builders[index].append(key[index]) }
             }
-            try executor.checkpoint()
-        }
-        var builders = keys.indices.map { _ in [Value]() }
-        var results = aggregates.indices.map { _ in [Value]() }
-        for key in groupKeys {
-            for index in key.indices { builders[index].append(key[index]) }
-        }
-        for group in 0..<groupCount {
-            for index in aggregates.indices {
-                results[index].append(typed[index]?.result(group) ?? states[group * aggregates.count + index].result)
+            // Typed aggregates give their columns as they are; the rest box a value per group.
+            let typedColumns = partial.typed.map { $0?.column(groups: partial.groupCount) }
+            for group in 0..<partial.groupCount {
+                for index in aggregates.indices where typedColumns[index] == nil {
+                    results[index].append(
+                        partial.typed[index]?.result(group) ?? partial.states[group * aggregates.count + index].result)
+                }
             }
+            var columns: [Column] = []
+            var fields: [Field] = []
+            switch key {
+            case .codes(_, let dictionary):
+                columns.append(Column(type: .string, storage: .strings(partial.groupCodes, dictionary)))
+                fields.append(Field(name: "key0", type: .string))
+                builders = []
+            case .integers:
+                let integers = partial.groupIntegers
+                let nulls = integers.contains(nil) ? NullMask(flags: integers.map { $0 == nil }) : .none
+                columns.append(Column(type: .integer, storage: .integers(integers.map { $0 ?? 0 }, nulls)))
+                fields.append(Field(name: "key0", type: .integer))
+                builders = []
+            case .values, .none:
+                break
+            }
+            for (index, values) in builders.enumerated() {
+                let type = Aggregation.type(of: values)
+                columns.append(Aggregation.column(values, type: type))
+                fields.append(Field(name: "key\(index)", type: type))
+            }
+            for (index, values) in results.enumerated() {
+                let column = typedColumns[index] ?? Aggregation.column(values, type: Aggregation.type(of: values))
+                columns.append(column)
+                fields.append(Field(name: "aggregate\(index)", type: column.type))
+            }
+            return Relation(schema: TableSchema(name: "groups", fields: fields), columns: columns, count: partial.groupCount)
         }
-        var columns: [Column] = []
-        var fields: [Field] = []
-        if let keyDictionary {
-            columns.append(Column(type: .string, storage: .strings(groupCodes, keyDictionary)))
-            fields.append(Field(name: "key0", type: .string))
-            builders = []
-        } else if integerKey != nil {
-            let nulls = groupIntegers.contains(nil) ? NullMask(flags: groupIntegers.map { $0 == nil }) : .none
-            columns.append(Column(type: .integer, storage: .integers(groupIntegers.map { $0 ?? 0 }, nulls)))
-            fields.append(Field(name: "key0", type: .integer))
-            builders = []
+    }
+
+    /// The groups of some rows and their aggregates' running state.
+    struct Partial {
+        let fresh: [Accumulator]
+        var groupCount = 0
+        /// Each group's key values (by value, or `[]` for the one group without `group by`).
+        var groupKeys: [[Value]] = []
+        /// By code: each group's key code (the output key column reuses the input's dictionary).
+        var groupCodes: [Int32] = []
+        /// By integer: each group's key (nil for the group of nulls).
+        var groupIntegers: [Int?] = []
+        var typed: [TypedAggregate?] = []
+        /// Every group's row-by-row accumulators in one array, group after group.
+        var states: [Accumulator] = []
+        var keepsStates = true
+
+        init(aggregates: [AggregateCall]) { fresh = aggregates.map(Accumulator.init) }
+
+        /// A new group: its number, with room for its accumulators.
+        mutating func newGroup() -> Int {
+            groupCount += 1
+            if keepsStates { states.append(contentsOf: fresh) }
+            return groupCount - 1
         }
-        for (index, values) in builders.enumerated() {
-            let type = Aggregation.type(of: values)
-            columns.append(Aggregation.column(values, type: type))
-            fields.append(Field(name: "key\(index)", type: type))
-        }
-        for (index, values) in results.enumerated() {
-            let type = Aggregation.type(of: values)
-            columns.append(Aggregation.column(values, type: type))
-            fields.append(Field(name: "aggregate\(index)", type: type))
-        }
-        return Relation(schema: TableSchema(name: "groups", fields: fields), columns: columns, count: groupCount)
     }
 
     /// The storage type for computed values: the first non-null value's kind.
@@ -212,6 +383,42 @@ struct Accumulator {
     private var codeBits: [UInt64] = []
     private var codeBitCount = 0
     private var values: [Value] = []
+    /// The sum of the integers' magnitudes while it fits: below `Int.max`, no order of adding
+    /// them overflows, so partitions' sums may be merged.
+    private var magnitude: UInt = 0
+    private var magnitudeOverflowed = false
+
+    /// Whether merging partitions gave what one pass gives: no integer sum that could have
+    /// overflowed in some order, no list longer than a list may be.
+    var isDecided: Bool {
+        if call.kind == .list { return values.count <= Accumulator.maximumListLength }
+        return !magnitudeOverflowed && magnitude <= UInt(Int.max)
+    }
+
+    /// Adds another partition's state for the same group, which came after this one's rows.
+    mutating func merge(_ other: Accumulator) {
+        count += other.count
+        integerSum = integerSum &+ other.integerSum
+        floatSum += other.floatSum
+        let (total, overflow) = magnitude.addingReportingOverflow(other.magnitude)
+        magnitude = total
+        magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
+        if !other.extreme.isNull {
+            let order = extreme.isNull ? 0 : Value.compare(other.extreme, extreme) ?? 0
+            if extreme.isNull || (call.kind == .min && order < 0) || (call.kind == .max && order > 0) { extreme = other.extreme }
+        }
+        distinct.formUnion(other.distinct)
+        distinctCodes.formUnion(other.distinctCodes)
+        if !other.codeBits.isEmpty {
+            if codeBits.isEmpty { codeBits = [UInt64](repeating: 0, count: other.codeBits.count) }
+            codeBitCount = 0
+            for word in codeBits.indices {
+                codeBits[word] |= other.codeBits[word]
+                codeBitCount += codeBits[word].nonzeroBitCount
+            }
+        }
+        values.append(contentsOf: other.values)
+    }
 
     /// Folds in one row of `count(distinct …)` over a dictionary-encoded column by its code
     /// (-1 is null), without boxing or hashing the string; with `bitmapSize` (the dictionary's
@@ -256,6 +463,9 @@ struct Accumulator {
                 }
                 integerSum = sum
                 floatSum += Double(number)
+                let (total, tooLarge) = magnitude.addingReportingOverflow(number.magnitude)
+                magnitude = total
+                magnitudeOverflowed = magnitudeOverflowed || tooLarge
             case .float(let number):
                 floatSum += number
             default: break

@@ -39,6 +39,13 @@ final class EvaluationContext {
     /// Whether an earlier range of this context's parallel step has failed.
     var isAbandoned: Bool { part.map { $0.stop.isAbandoned($0.number) } ?? false }
 
+    /// Clears a runtime error a parallel step will decide again in one pass.
+    func forgetFailure() {
+        failure = nil
+        failurePlace = nil
+        failureHelp = nil
+    }
+
     /// Takes a range's first runtime error as this context's (unless it has one).
     func adopt(_ other: EvaluationContext) {
         guard failure == nil, let message = other.failure else { return }

@@ -29,12 +29,16 @@ struct Parallel {
         }
     }
 
-    /// `body(part)` for every part at once, the results in part order; one part runs here.
-    static func run<Result>(_ parts: Int, _ body: (Int) -> Result) -> [Result] {
-        guard parts > 1 else { return parts == 1 ? [body(0)] : [] }
+    /// `body(part)` for every part, on `workers` threads at once (each takes every
+    /// `workers`-th part, in order), the results in part order.
+    static func run<Result>(_ parts: Int, workers: Int? = nil, _ body: (Int) -> Result) -> [Result] {
+        let workers = max(1, min(workers ?? parts, parts))
+        guard workers > 1 else { return (0..<parts).map(body) }
         return withoutActuallyEscaping(body) { body in
             let slots = Slots<Result>(parts, body)
-            DispatchQueue.concurrentPerform(iterations: parts) { slots.fill($0) }
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for part in stride(from: worker, to: parts, by: workers) { slots.fill(part) }
+            }
             return slots.results()
         }
     }
@@ -43,18 +47,23 @@ struct Parallel {
     /// (concurrentPerform returns after every iteration). That discipline, not the compiler,
     /// makes it safe to share, hence `@unchecked`.
     private final class Slots<Result>: @unchecked Sendable {
-        private var values: [Result?]
+        /// Raw memory rather than an array property: threads writing their own elements of an
+        /// array property would each be a modifying access to the whole property.
+        private let values: UnsafeMutableBufferPointer<Result?>
         private let body: (Int) -> Result
 
         init(_ count: Int, _ body: @escaping (Int) -> Result) {
-            values = [Result?](repeating: nil, count: count)
+            values = .allocate(capacity: count)
+            values.initialize(repeating: nil)
             self.body = body
         }
 
-        func fill(_ part: Int) {
-            let result = body(part)
-            values.withUnsafeMutableBufferPointer { $0[part] = result }
+        deinit {
+            values.deinitialize()
+            values.deallocate()
         }
+
+        func fill(_ part: Int) { values[part] = body(part) }
 
         func results() -> [Result] { values.compactMap { $0 } }
     }
@@ -87,11 +96,13 @@ extension Executor {
     /// closures against its own context (work shared between ranges, such as a dictionary's
     /// matches, is done once through the compiler's shared facts). Throws the earliest range's
     /// stop, after copying its error into this executor's context.
+    /// `ranges`, when given, are the parts (more than the threads, perhaps); they run on at most
+    /// `threads` threads at once.
     func inParallel<Prepared, Result>(
-        _ count: Int, columns: [Column], prepare: (ExpressionCompiler) -> Prepared,
+        _ count: Int, ranges: [Range<Int>]? = nil, columns: [Column], prepare: (ExpressionCompiler) -> Prepared,
         _ body: (Prepared, Range<Int>, Executor) throws(Stop) -> Result
     ) throws(Stop) -> [Result] {
-        let ranges = Parallel(context.limits).ranges(of: count)
+        let ranges = ranges ?? Parallel(context.limits).ranges(of: count)
         let facts = SharedFacts(threads: context.limits.threads)
         if ranges.count == 1 {
             let compiler = ExpressionCompiler(columns: columns, context: context, facts: facts)
@@ -102,7 +113,7 @@ extension Executor {
             Executor(context: context.forPart(part, of: stop), tables: tables)
         }
         let prepared = executors.map { prepare(ExpressionCompiler(columns: columns, context: $0.context, facts: facts)) }
-        let outcomes = Parallel.run(ranges.count) { part -> Swift.Result<Result, Stop> in
+        let outcomes = Parallel.run(ranges.count, workers: context.limits.threads) { part -> Swift.Result<Result, Stop> in
             do throws(Stop) {
                 return .success(try body(prepared[part], ranges[part], executors[part]))
             } catch {

@@ -20,6 +20,45 @@ struct TypedAggregate {
     private var floatSums: [Double] = []
     private var integerExtremes: [Int] = []
     private var floatExtremes: [Double] = []
+    /// For an integer `sum`: the sum of the magnitudes of every value added (all groups), while
+    /// it fits; below `Int.max` no group's sum overflows in any order of adding.
+    private var magnitude: UInt = 0
+    private var magnitudeOverflowed = false
+
+    /// Whether merged partitions' sums are the sums of one pass: no integer `sum` could have
+    /// overflowed (that error depends on the order of adding).
+    var sumsCannotOverflow: Bool { !magnitudeOverflowed && magnitude <= UInt(Int.max) }
+
+    /// Adds another partition's aggregates, whose group `g` is this one's `groups[g]` (this
+    /// one's groups now number `count`); its rows came after this one's.
+    mutating func merge(_ other: TypedAggregate?, groups: [Int], count: Int) {
+        guard let other else { return }
+        grow(to: count)
+        let (total, overflow) = magnitude.addingReportingOverflow(other.magnitude)
+        magnitude = total
+        magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
+        for (group, into) in groups.enumerated() where group < other.counts.count && other.counts[group] > 0 {
+            let earlier = counts[into]
+            counts[into] = earlier + other.counts[group]
+            switch input {
+            case .rows:
+                continue
+            case .integers:
+                integerSums[into] = integerSums[into] &+ other.integerSums[group]
+                floatSums[into] += other.floatSums[group]
+                let value = other.integerExtremes[group]
+                if earlier == 0 || (call.kind == .min && value < integerExtremes[into]) || (call.kind == .max && value > integerExtremes[into]) {
+                    integerExtremes[into] = value
+                }
+            case .floats:
+                floatSums[into] += other.floatSums[group]
+                let value = other.floatExtremes[group]
+                if earlier == 0 || (call.kind == .min && value < floatExtremes[into]) || (call.kind == .max && value > floatExtremes[into]) {
+                    floatExtremes[into] = value
+                }
+            }
+        }
+    }
 
     /// The typed form of `call`, or nil when it needs `Accumulator` (lists, distinct counts, text,
     /// dates, and expressions without a kernel); `fallback` computes its argument at one row.
@@ -96,7 +135,12 @@ struct TypedAggregate {
         switch call.kind {
         case .sum, .avg:
             let (sum, overflow) = integerSums[group].addingReportingOverflow(number)
-            if overflow && call.kind == .sum { context.fail(.integerOverflowInSum, at: call.place) }
+            if call.kind == .sum {
+                if overflow { context.fail(.integerOverflowInSum, at: call.place) }
+                let (total, tooLarge) = magnitude.addingReportingOverflow(number.magnitude)
+                magnitude = total
+                magnitudeOverflowed = magnitudeOverflowed || tooLarge
+            }
             integerSums[group] = sum
             floatSums[group] += Double(number)
         case .min:
@@ -117,6 +161,38 @@ struct TypedAggregate {
         case .min: if count == 0 || number < floatExtremes[group] { floatExtremes[group] = number }
         case .max: if count == 0 || number > floatExtremes[group] { floatExtremes[group] = number }
         default: break
+        }
+    }
+
+    /// Every group's value as a column, unboxed; nil when every value is null (such a column
+    /// takes its type from its values, which have none).
+    func column(groups: Int) -> Column? {
+        let counts = self.counts + repeatElement(0, count: max(0, groups - self.counts.count))
+        func nulls(_ isNull: (Int) -> Bool) -> NullMask {
+            counts.indices.contains(where: isNull) ? NullMask(flags: counts.indices.map(isNull)) : .none
+        }
+        switch call.kind {
+        case .countRows, .count:
+            return Column(type: .integer, storage: .integers(counts, .none))
+        case .countDistinct, .list:
+            return nil
+        default:
+            guard counts.contains(where: { $0 > 0 }) else { return nil }
+        }
+        let isFloat: Bool
+        if case .floats = input { isFloat = true } else { isFloat = false }
+        switch call.kind {
+        case .sum where isFloat:
+            let sums = floatSums
+            return Column(type: .float, storage: .floats(sums, nulls { counts[$0] == 0 || sums[$0].isNaN }))
+        case .sum:
+            return Column(type: .integer, storage: .integers(integerSums, nulls { counts[$0] == 0 }))
+        case .avg:
+            let averages = counts.indices.map { counts[$0] == 0 ? 0 : floatSums[$0] / Double(counts[$0]) }
+            return Column(type: .float, storage: .floats(averages, nulls { counts[$0] == 0 || averages[$0].isNaN }))
+        default:
+            if isFloat { return Column(type: .float, storage: .floats(floatExtremes, nulls { counts[$0] == 0 })) }
+            return Column(type: .integer, storage: .integers(integerExtremes, nulls { counts[$0] == 0 }))
         }
     }
 

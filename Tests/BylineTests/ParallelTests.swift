@@ -1,0 +1,90 @@
+// Every core: a step split across threads gives what one thread gives — the rows, their order,
+// float sums to the last bit, and the error one thread meets first, at its place. (The
+// differential test compares 1 and 3 threads on random queries; these are the cases it would
+// meet only by luck.)
+import Testing
+
+@testable import Byline
+
+@Suite struct ParallelTests {
+    /// A session on `threads` threads whose steps split into ranges of one block.
+    static func session(threads: Int, _ columns: [(name: String, values: [Value])]) throws -> Session {
+        let session = Session(tables: [])
+        session.limits.threads = threads
+        session.limits.minimumRowsPerThread = Executor.blockSize
+        try session.register(table: "t", columns: columns)
+        return session
+    }
+
+    /// The answer, or the diagnostics with their places, as text.
+    static func answer(_ session: Session, _ query: String) -> String {
+        do {
+            return try session.run(query).map { $0.rows.map { "\($0)" }.joined(separator: "\n") }.joined(separator: "\n--\n")
+        } catch {
+            return "error: " + error.diagnostics.map { "\($0.message) at \(String(describing: $0.span))" }.joined(separator: "; ")
+        }
+    }
+
+    /// Integers: `special` at their rows, 1 elsewhere; three blocks and a bit.
+    static func integers(_ special: [Int: Int]) -> [Value] {
+        (0..<(3 * Executor.blockSize + 100)).map { .integer(special[$0] ?? 0) }
+    }
+
+    @Test func aSumThatOverflowsOnlyInRowOrderStillFails() throws {
+        // Row order: Int.max - 1, then +5 overflows. The later partition alone (+5, -5) does not.
+        let rows = ParallelTests.integers([0: Int.max - 1, 2 * Executor.blockSize: 5, 2 * Executor.blockSize + 1: -5])
+        for threads in [1, 2, 3] {
+            let session = try ParallelTests.session(threads: threads, [("n", rows)])
+            let answer = ParallelTests.answer(session, "t select sum(n) as s")
+            #expect(answer.hasPrefix("error: integer overflow"), "\(threads) threads: \(answer)")
+        }
+    }
+
+    @Test func aSumThatOverflowsOnlyInOnePartitionDoesNot() throws {
+        // Row order: -10, then Int.max, then +5: never past Int.max. The later partition alone overflows.
+        let rows = ParallelTests.integers([0: -10, 2 * Executor.blockSize: Int.max, 2 * Executor.blockSize + 1: 5])
+        for threads in [1, 2, 3] {
+            let session = try ParallelTests.session(threads: threads, [("n", rows)])
+            #expect(ParallelTests.answer(session, "t select sum(n) as s") == "[\(Int.max - 5)]", "\(threads) threads")
+        }
+    }
+
+    @Test func theErrorReportedIsTheOneOfTheEarliestRow() throws {
+        // `a * a` overflows in the last block, `b * b` in the first: one thread meets `b * b` first.
+        let a = ParallelTests.integers([3 * Executor.blockSize + 50: Int.max])
+        let b = ParallelTests.integers([10: Int.max])
+        let query = "t where a * a > 0 or b * b > 0 count"
+        let one = ParallelTests.answer(try ParallelTests.session(threads: 1, [("a", a), ("b", b)]), query)
+        #expect(one.contains("integer overflow") && one.hasSuffix("at Optional(1:22)"), Comment(rawValue: one))
+        for threads in [2, 3, 4] {
+            #expect(ParallelTests.answer(try ParallelTests.session(threads: threads, [("a", a), ("b", b)]), query) == one)
+        }
+    }
+
+    @Test func groupsComeInTheOrderOneThreadMeetsThemAndFloatSumsAgreeToTheBit() throws {
+        let count = 3 * Executor.blockSize + 100
+        // Keys first met in the later blocks too; floats whose sum depends on the order of adding.
+        let keys: [Value] = (0..<count).map { .integer(($0 * 7919) % ($0 / 2048 + 5)) }
+        let floats: [Value] = (0..<count).map { .float(1.0 / Double($0 % 97 + 1) * ($0 % 3 == 0 ? 1e10 : 1)) }
+        let names: [Value] = (0..<count).map { .string("k\(($0 * 31) % ($0 / 1024 + 3))") }
+        let queries = [
+            "t group by k select k, count() as n, sum(f) as s, avg(f) as a, min(f) as lo, max(f) as hi",
+            "t group by s select s, sum(f) as total, list(k) as ks",
+            "t group by k % 3, s select count(distinct s) as d, sum(k) as total",
+            "t select sum(f) as s, count(distinct s) as d",
+        ]
+        let one = try ParallelTests.session(threads: 1, [("k", keys), ("f", floats), ("s", names)])
+        for threads in [2, 3, 8] {
+            let several = try ParallelTests.session(threads: threads, [("k", keys), ("f", floats), ("s", names)])
+            for query in queries {
+                #expect(ParallelTests.answer(several, query) == ParallelTests.answer(one, query), "\(threads) threads: \(query)")
+            }
+        }
+    }
+
+    @Test func explainAnalyzeSaysHowManyThreadsAStepUsed() throws {
+        let session = try ParallelTests.session(threads: 2, [("n", ParallelTests.integers([:]))])
+        let steps = try session.run("explain analyze t where n = 0 count").last?.rows.map { "\($0)" } ?? []
+        #expect(steps.contains { $0.contains("2 threads") }, "\(steps)")
+    }
+}
