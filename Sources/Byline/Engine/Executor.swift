@@ -292,30 +292,28 @@ struct Executor {
             case .column(let rightIndex) = plan.rightKeys[0], case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
         {
             profile?.note("hash join on string codes")
-            // One key of strings on both sides: match each distinct left string once, then pair by code.
+            // One key of strings on both sides: match each distinct left string once, then pair by
+            // code. Each left code's right rows are a run of one flat array (no array per code,
+            // whose reference count every probing thread would touch per row).
             var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
             for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
-            let matches: [[Int]] = leftDictionary.strings.map { text in
-                rightDictionary.code(of: text).map { rightRowsOfCode[Int($0)] } ?? []
+            let maximum = context.limits.maximumJoinPairs
+            var matchStart = [0]
+            var matchRows: [Int] = []
+            for text in leftDictionary.strings {
+                if let code = rightDictionary.code(of: text) { matchRows += rightRowsOfCode[Int(code)] }
+                matchStart.append(matchRows.count)
             }
-            // Blocks by hand rather than through a closure: the probe loop stays one tight loop.
-            var start = 0
-            probing: while start < leftRows.count {
-                let end = min(start + Executor.blockSize, leftRows.count)
-                for row in leftRows[start..<end] {
-                    let code = leftCodes[row]
+            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
+                for row in rows {
+                    let code = Int(leftCodes[row])
                     guard code >= 0 else { continue }
-                    for other in matches[Int(code)] {
+                    for match in matchStart[code]..<matchStart[code + 1] {
                         leftPairs.append(row)
-                        rightPairs.append(other)
+                        rightPairs.append(matchRows[match])
                     }
-                    if leftPairs.count > context.limits.maximumJoinPairs {
-                        context.fail(joinTooLarge)
-                        break probing
-                    }
+                    if leftPairs.count > maximum { return }  // too many: stop before holding more
                 }
-                try checkpoint()
-                start = end
             }
         } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
             let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
@@ -338,12 +336,11 @@ struct Executor {
             if unique { next = [] }
             profile?.note(unique ? "unique right keys" : "repeated right keys")
             try checkpoint()
-            // Blocks by hand rather than through a closure: the probe loop stays one tight loop.
-            var start = 0
-            probing: while start < leftRows.count {
-                let end = min(start + Executor.blockSize, leftRows.count)
-                for row in leftRows[start..<end] where !(leftKeys.nulls?[row] ?? false) {
-                    guard var other = first.value(for: leftKeys.values[row]) else { continue }
+            let (values, nulls) = leftKeys
+            let maximum = context.limits.maximumJoinPairs
+            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
+                for row in rows where !(nulls?[row] ?? false) {
+                    guard var other = first.value(for: values[row]) else { continue }
                     if unique {
                         leftPairs.append(row)
                         rightPairs.append(other)
@@ -353,14 +350,9 @@ struct Executor {
                             rightPairs.append(other)
                             other = next[other]
                         }
-                    }
-                    if leftPairs.count > context.limits.maximumJoinPairs {
-                        context.fail(joinTooLarge)
-                        break probing
+                        if leftPairs.count > maximum { return }  // too many: stop before holding more
                     }
                 }
-                try checkpoint()
-                start = end
             }
         } else {
             profile?.note("hash join on values")
@@ -427,6 +419,43 @@ struct Executor {
         }
         try checkpoint()
         return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
+    }
+
+    /// Pairs of left and right rows from `pairs` run over `leftRows` a block at a time, in ranges
+    /// on every thread, joined in range order; an error past the pairs a join may hold.
+    private func probe(
+        _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
+    ) throws(Stop) -> ([Int], [Int]) {
+        let maximum = context.limits.maximumJoinPairs
+        let parts = try inParallel(leftRows.count, columns: [], prepare: { _ in () }) {
+            (_, positions, executor) throws(Stop) -> ([Int], [Int]) in
+            // Room for a match a row (a join on an id), grown past that only when needed.
+            var leftPairs: [Int] = []
+            var rightPairs: [Int] = []
+            leftPairs.reserveCapacity(min(positions.count, maximum + 1))
+            rightPairs.reserveCapacity(min(positions.count, maximum + 1))
+            var blocks = Blocks(leftRows, positions: positions)
+            while let rows = blocks.next() {
+                pairs(rows, &leftPairs, &rightPairs)
+                if leftPairs.count > maximum { executor.context.fail(joinTooLarge) }
+                try executor.checkpoint()
+            }
+            return (leftPairs, rightPairs)
+        }
+        noteThreads(parts.count)
+        if parts.count == 1 { return parts[0] }
+        let total = parts.reduce(0) { $0 + $1.0.count }
+        if total > maximum { context.fail(joinTooLarge) }
+        try checkpoint()
+        var leftPairs: [Int] = []
+        var rightPairs: [Int] = []
+        leftPairs.reserveCapacity(total)
+        rightPairs.reserveCapacity(total)
+        for part in parts {
+            leftPairs += part.0
+            rightPairs += part.1
+        }
+        return (leftPairs, rightPairs)
     }
 
     /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).
