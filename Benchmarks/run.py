@@ -73,14 +73,14 @@ def normalise(text):
     return out
 
 
-def byline_run(binary, folder, qs, repeat):
+def byline_run(binary, folder, qs, repeat, threads=None):
     script = ['.mode csv', 'load "events.csv" as events', 'load "countries.csv" as places', 'load "sources.csv" as sources', '.timer on']
     for _, q, _ in qs:
         script += [q] * repeat
     path = os.path.join(folder, "bench.byl")
     with open(path, "w") as f:
         f.write("\n".join(script) + "\n")
-    out, _, _, peak = run([binary, "--no-article", path], cwd=folder)
+    out, _, _, peak = run([binary, "--no-article"] + (["--threads", str(threads)] if threads else []) + [path], cwd=folder)
     return split_results(out, "time: ", lambda l: float(l.split()[1]) / 1000 if l.split()[2] == "ms" else float(l.split()[1])), peak
 
 
@@ -165,6 +165,7 @@ def main():
             subprocess.run([os.path.join(bin_dir, "BenchmarkData"), str(size), "events.csv", "countries.csv", "sources.csv"], cwd=folder, check=True)
         megabytes = os.path.getsize(events) / 1e6
         b_results, b_peak = byline_run(binary, folder, qs, args.repeat)
+        one_results, _ = byline_run(binary, folder, qs, args.repeat, threads=1)
         s_results, s_peak = sqlite_run(folder, qs, args.repeat)
         d_results, d_peak = duckdb_run(python, folder, qs, args.repeat) if python else ([], 0)
         rows = []
@@ -172,23 +173,27 @@ def main():
             b = b_results[i * args.repeat:(i + 1) * args.repeat]
             s = s_results[i * args.repeat:(i + 1) * args.repeat]
             d = d_results[i * args.repeat:(i + 1) * args.repeat]
-            same = normalise(b[0][0]) == normalise(s[0][0]) and (not d or normalise(d[0][0]) == normalise(b[0][0]))
+            one = one_results[i * args.repeat:(i + 1) * args.repeat]
+            # One thread and every core must give the same answer, byte for byte.
+            same = (normalise(b[0][0]) == normalise(s[0][0]) and (not d or normalise(d[0][0]) == normalise(b[0][0]))
+                    and one[0][0] == b[0][0])
             if not same:
-                print(f"DIFFERENT ANSWERS for {name} at {size} rows:\nbyline:\n{b[0][0]}\nsqlite3:\n{s[0][0]}\nduckdb:\n{d[0][0] if d else ''}", file=sys.stderr)
+                print(f"DIFFERENT ANSWERS for {name} at {size} rows:\nbyline:\n{b[0][0]}\nbyline, one thread:\n{one[0][0]}\n"
+                      f"sqlite3:\n{s[0][0]}\nduckdb:\n{d[0][0] if d else ''}", file=sys.stderr)
             rows.append((name, statistics.median(t for _, t in b), statistics.median(t for _, t in s),
-                         statistics.median(t for _, t in d) if d else None, same))
+                         statistics.median(t for _, t in d) if d else None, same, statistics.median(t for _, t in one)))
         lb, lbm, ls, lsm = load_times(binary, folder, 3)
         ld, ldm = duckdb_load_time(python, folder, 3) if python else (None, None)
         report.append((size, megabytes, rows, lb, lbm, ls, lsm, b_peak, s_peak, ld, ldm, d_peak))
-        for name, bt, st, dt, same in rows:
+        for name, bt, st, dt, same, ot in rows:
             duck = f"  duckdb {dt*1000:8.2f} ms  byline/duckdb {bt/dt:6.2f}" if dt else ""
-            print(f"{size:>9} {name:<36} byline {bt*1000:8.2f} ms  sqlite3 {st*1000:8.2f} ms{duck}  {'same' if same else 'DIFFERENT'}")
+            print(f"{size:>9} {name:<36} byline {bt*1000:8.2f} ms (1 thread {ot*1000:8.2f} ms, x{ot/bt:4.2f})  sqlite3 {st*1000:8.2f} ms{duck}  {'same' if same else 'DIFFERENT'}")
         print(f"{size:>9} load  byline {lb:.2f} s ({lbm/1024:.0f} MiB)  sqlite3 {ls:.2f} s ({lsm/1024:.0f} MiB)"
               + (f"  duckdb {ld:.2f} s ({ldm/1024:.0f} MiB)" if ld else ""))
     start = startup(binary)
     print(f"start-up (article dataset): {start*1000:.1f} ms median")
     write_markdown(args, report, start, queries())
-    if any(not same for r in report for *_, same in r[2]):
+    if any(not row[4] for r in report for row in r[2]):
         sys.exit("the engines disagreed; see above")
 
 
@@ -205,7 +210,8 @@ def write_markdown(args, report, start, qs):
         + " on the same generated CSV, in the same run. Written by `Benchmarks/run`; rerun it to refresh this file.", "",
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: {cpu}, {os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
-        f"- sqlite3 {sqlite_version}; Byline built with `swift build -c release` (one thread); DuckDB with its default threads",
+        f"- sqlite3 {sqlite_version}; Byline built with `swift build -c release`, a thread per core (and again with `--threads 1`, "
+        "whose answers must be the same byte for byte); DuckDB with its default threads",
         f"- Command: `Benchmarks/run --sizes {args.sizes} --repeat {args.repeat}{' --with-10m' if args.with_10m else ''}`",
         f"- Each query runs {args.repeat} times in one process per engine; the table shows medians. "
         "Load is the median of 3 runs of a process that only loads the events file. Peak memory is `/usr/bin/time -v`'s "
@@ -213,15 +219,15 @@ def write_markdown(args, report, start, qs):
     ]
     for size, megabytes, rows, lb, lbm, ls, lsm, bp, sp, ld, ldm, dp in report:
         lines += [f"## {size:,} rows ({megabytes:.0f} MB of CSV)", "",
-                  "| query | Byline | sqlite3 | " + ("DuckDB | " if duck else "") + "Byline/sqlite3 | " + ("Byline/DuckDB | " if duck else "") + "same answer |",
-                  "|---|---:|---:|" + ("---:|" if duck else "") + "---:|" + ("---:|" if duck else "") + "---|"]
-        for name, bt, st, dt, same in rows:
-            lines.append(f"| {name} | {bt*1000:.2f} ms | {st*1000:.2f} ms | " + (f"{dt*1000:.2f} ms | " if duck else "")
+                  "| query | Byline | Byline, 1 thread | speed-up | sqlite3 | " + ("DuckDB | " if duck else "") + "Byline/sqlite3 | " + ("Byline/DuckDB | " if duck else "") + "same answer |",
+                  "|---|---:|---:|---:|---:|" + ("---:|" if duck else "") + "---:|" + ("---:|" if duck else "") + "---|"]
+        for name, bt, st, dt, same, ot in rows:
+            lines.append(f"| {name} | {bt*1000:.2f} ms | {ot*1000:.2f} ms | {ot/bt:.2f} | {st*1000:.2f} ms | " + (f"{dt*1000:.2f} ms | " if duck else "")
                          + f"{bt/st:.2f} | " + (f"{bt/dt:.2f} | " if duck else "") + f"{'yes' if same else 'NO'} |")
-        lines.append(f"| load CSV | {lb:.2f} s | {ls:.2f} s | " + (f"{ld:.2f} s | " if duck else "") + f"{lb/ls:.2f} | " + (f"{lb/ld:.2f} | " if duck else "") + "|")
-        lines.append(f"| peak memory, load + queries | {bp/1024:.0f} MiB | {sp/1024:.0f} MiB | " + (f"{dp/1024:.0f} MiB | " if duck else "")
+        lines.append(f"| load CSV | {lb:.2f} s | | | {ls:.2f} s | " + (f"{ld:.2f} s | " if duck else "") + f"{lb/ls:.2f} | " + (f"{lb/ld:.2f} | " if duck else "") + "|")
+        lines.append(f"| peak memory, load + queries | {bp/1024:.0f} MiB | | | {sp/1024:.0f} MiB | " + (f"{dp/1024:.0f} MiB | " if duck else "")
                      + f"{bp/sp:.2f} | " + (f"{bp/dp:.2f} | " if duck else "") + "|")
-        lines.append(f"| peak memory, load only | {lbm/1024:.0f} MiB | {lsm/1024:.0f} MiB | " + (f"{ldm/1024:.0f} MiB | " if duck else "")
+        lines.append(f"| peak memory, load only | {lbm/1024:.0f} MiB | | | {lsm/1024:.0f} MiB | " + (f"{ldm/1024:.0f} MiB | " if duck else "")
                      + f"{lbm/lsm:.2f} | " + (f"{lbm/ldm:.2f} | " if duck else "") + "|")
         lines.append("")
     if len(report) > 1:

@@ -15,7 +15,7 @@ public struct QueryLimits: Sendable, Equatable {
     public var threads = QueryLimits.processorCount
     /// Fewest rows a thread takes on; smaller steps run on one thread (tests lower it to split
     /// small tables).
-    public var minimumRowsPerThread = 32_768
+    public var minimumRowsPerThread = 65_536
 
     /// The most threads a query may be given.
     public static let maximumThreads = 256
