@@ -15,6 +15,17 @@ struct TypeEvidence {
     /// can be a float column without rounding any of them.
     var integersExactAsFloats = true
 
+    /// What this and `other` saw, together.
+    mutating func merge(_ other: TypeEvidence) {
+        integers = integers || other.integers
+        integersFit32 = integersFit32 && other.integersFit32
+        floats = floats || other.floats
+        bools = bools || other.bools
+        dates = dates || other.dates
+        strings = strings || other.strings
+        integersExactAsFloats = integersExactAsFloats && other.integersExactAsFloats
+    }
+
     /// The narrowest type that holds every value seen: mixing kinds widens, to float or to string.
     var type: DataType {
         if strings { return .string }
@@ -42,14 +53,29 @@ struct DelimitedLoader {
     var contents: [UInt8]? = nil
 
     /// How much of the file is read at a time: memory holds one chunk, not the whole text.
-    static let chunkSize = 1 << 20
+    static let chunkSize = 1 << 22
+    /// This loader's chunk size (tests make it small to cross many chunks).
+    var chunkSize = DelimitedLoader.chunkSize
+    /// How many threads parse a chunk's records at once.
+    var threads = QueryLimits.processorCount
 
     /// What a raw field looks like.
     enum Kind { case null, integer, float, bool, date, string }
 
-    /// Reads the file chunk by chunk and hands each complete record to `body` with the chunk's bytes.
-    private func forEachRecord(
-        _ body: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+    /// Reads the file chunk by chunk. The first record goes to `header`; the rest of each chunk
+    /// is cut at line feeds into one piece per thread, and each piece's records go to `record`
+    /// with that piece's own state (`makePart`, made on this thread; `first` for a chunk's first
+    /// piece), all pieces at once; the parts reach `merge` here, in file order.
+    ///
+    /// What one thread would do is decided first: every piece is checked for NUL bytes and bad
+    /// UTF-8 before any is parsed (the first fault in file order wins, as for a whole chunk), and
+    /// a piece counts only when the piece before it ended exactly at its cut, so a cut that fell
+    /// inside a quoted field is found and the rest of the chunk is read again in one piece.
+    private func forEachRecord<Part>(
+        header: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        makePart: (_ first: Bool) -> Part,
+        record: (inout Part, UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        merge: (Part) -> Void,
         fraction: (Double) -> Void
     ) throws(LoadError) {
         var remaining = contents
@@ -65,14 +91,14 @@ struct DelimitedLoader {
         var carry: [UInt8] = []
         var line = 1
         var done = 0
-        var records = 0
         var first = true
+        var needsHeader = true
         var sawText = false
         /// Old Mac files end lines with CR alone; they are read as if each CR were a line feed.
         var carriageReturnsEndLines = false
         /// Grows while a record is longer than what was read, so a huge field is read in a few
         /// passes, not re-parsed once per megabyte.
-        var readSize = Self.chunkSize
+        var readSize = chunkSize
         while true {
             var chunk: Data
             do {
@@ -96,28 +122,91 @@ struct DelimitedLoader {
             let isFinal = chunk.isEmpty
             var buffer = carry
             buffer.append(contentsOf: chunk)
+            let skipByteOrderMark = first
             let position = try buffer.withUnsafeBufferPointer { (bytes) throws(LoadError) -> (consumed: Int, line: Int) in
                 if !sawText { sawText = bytes.contains { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } }
                 // Check everything read but a character cut off at the end of the chunk (checked
                 // again with the next chunk), so a NUL or bad byte is found however long the line.
                 let checked = isFinal ? bytes.count : TableLoader.completePrefix(bytes)
-                try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[..<checked]), file: path, startLine: line)
-                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
-                return try reader.forEachRecord(file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: first) {
-                    (fields, recordLine) throws(LoadError) -> Bool in
-                    try body(bytes, fields, recordLine)
-                    records &+= 1
-                    if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
-                        throw LoadError.cancelled(path, line: recordLine)
+                let cuts = Self.cuts(bytes, upTo: checked, pieces: threads)
+                let lineFeeds = try validate(bytes, cuts: cuts, checked: checked, startLine: line)
+                var start = 0
+                var startLine = line
+                if needsHeader {
+                    let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                    var found = false
+                    (start, startLine) = try reader.forEachRecord(
+                        file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: skipByteOrderMark
+                    ) { (fields, recordLine) throws(LoadError) -> Bool in
+                        try header(bytes, fields, recordLine)
+                        found = true
+                        return false
                     }
-                    return true
+                    guard found else { return (start, startLine) }  // no whole record yet
+                    needsHeader = false
                 }
+                // Pieces from `start`: the cuts past it, the last piece running to the end.
+                var pieces: [(range: Range<Int>, line: Int)] = []
+                var pieceLine = line
+                for (index, cut) in cuts.enumerated() {
+                    let end = index + 1 < cuts.count ? cuts[index + 1] : bytes.count
+                    if end > start {
+                        pieces.append((max(cut, start)..<end, cut >= start ? pieceLine : startLine))
+                    }
+                    pieceLine += lineFeeds[index]
+                }
+                if pieces.isEmpty { pieces = [(start..<bytes.count, startLine)] }
+                // Each part is handed over in a box and taken out of it, so the one being filled
+                // is its only reference (a second would copy the table's columns on the next append).
+                let parts = pieces.indices.map { Handover(makePart($0 == 0)) }
+                func parse(_ piece: (range: Range<Int>, line: Int), _ handover: Handover<Part>) -> Result<(Part, consumed: Int, line: Int), LoadError> {
+                    guard var part = handover.take() else { return .failure(.cancelled(path, line: piece.line)) }
+                    let slice = UnsafeBufferPointer(rebasing: bytes[piece.range])
+                    let reader = CSVReader(bytes: slice, delimiter: delimiter)
+                    var records = 0
+                    do throws(LoadError) {
+                        let (consumed, line) = try reader.forEachRecord(
+                            file: path, startLine: piece.line, isFinal: isFinal && piece.range.upperBound == bytes.count,
+                            skipByteOrderMark: false
+                        ) { (fields, recordLine) throws(LoadError) -> Bool in
+                            try record(&part, slice, fields, recordLine)
+                            records &+= 1
+                            if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
+                                throw LoadError.cancelled(path, line: recordLine)
+                            }
+                            return true
+                        }
+                        return .success((part, piece.range.lowerBound + consumed, line))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                let outcomes = Parallel.run(pieces.count, workers: threads) { Handover(parse(pieces[$0], parts[$0])) }
+                var reached = (consumed: start, line: startLine)
+                for (index, handover) in outcomes.enumerated() {
+                    guard let outcome = handover.take() else { break }
+                    let (part, consumed, line) = try outcome.get()
+                    if consumed == pieces[index].range.upperBound || index == pieces.count - 1 {
+                        merge(part)
+                        reached = (consumed, line)
+                        continue
+                    }
+                    // The cut fell inside a record (a quoted line break): the piece ended early,
+                    // its records whole. The rest of the chunk from there, in one piece.
+                    merge(part)
+                    let rest = parse((consumed..<bytes.count, line), Handover(makePart(false)))
+                    let (restPart, restConsumed, restLine) = try rest.get()
+                    merge(restPart)
+                    reached = (restConsumed, restLine)
+                    break
+                }
+                return reached
             }
             first = false
             done += chunk.count
             line = position.line
             carry = Array(buffer[position.consumed...])
-            readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : Self.chunkSize
+            readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : chunkSize
             if cancellation?.isCancelled ?? false { throw LoadError.cancelled(path, line: line) }
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
@@ -127,14 +216,82 @@ struct DelimitedLoader {
         }
     }
 
+    /// Holds a value until it is taken, once.
+    private final class Handover<Value>: @unchecked Sendable {
+        private var value: Value?
+        init(_ value: Value) { self.value = value }
+
+        /// The value, leaving nothing behind (each handover is taken by one thread).
+        func take() -> Value? {
+            defer { value = nil }
+            return value
+        }
+    }
+
+    /// Where to cut `bytes[..<end]` into about `pieces` pieces: 0, then just after a line feed
+    /// near each even share.
+    static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int, pieces: Int) -> [Int] {
+        var cuts = [0]
+        guard pieces > 1, end >= 1 << 16 else { return cuts }
+        for piece in 1..<pieces {
+            var index = max(cuts[cuts.count - 1], end / pieces * piece)
+            while index < end, bytes[index] != 10 { index += 1 }
+            if index + 1 < end { cuts.append(index + 1) }
+        }
+        return cuts
+    }
+
+    /// Checks the bytes from each cut to the next (the last to `checked`, given by the cuts'
+    /// caller as where whole characters end) on every thread; the first fault in file order is
+    /// thrown with its line. Returns each piece's line feeds.
+    private func validate(_ bytes: UnsafeBufferPointer<UInt8>, cuts: [Int], checked: Int, startLine: Int) throws(LoadError) -> [Int] {
+        let outcomes = Parallel.run(cuts.count, workers: threads) { index -> Result<Int, LoadError> in
+            let end = index + 1 < cuts.count ? cuts[index + 1] : checked
+            do throws(LoadError) {
+                return .success(try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[cuts[index]..<end]), file: path, startLine: 1))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var lineFeeds: [Int] = []
+        var line = startLine
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let count):
+                lineFeeds.append(count)
+                line += count
+            case .failure(var error):
+                // Counted from 1 in its piece: from the piece's first line in the file.
+                error.line = error.line.map { $0 - 1 + line }
+                throw error
+            }
+        }
+        return lineFeeds
+    }
+
+    /// Pass 1's findings in one piece of the file.
+    private struct Survey {
+        let columns: Int
+        var evidence: [TypeEvidence]
+        var rows = 0
+    }
+
+    /// Pass 2's columns for one piece of the file.
+    private struct Columns {
+        var builders: [ColumnBuilder]
+        /// These are the table's columns themselves, not a piece's to append to them.
+        var isTables = false
+        var rows = 0
+    }
+
     func load() throws(LoadError) -> LoadedTable {
         var header: [String] = []
         var headerLine = 1
         var evidence: [TypeEvidence] = []
         var rowCount = 0
         // Pass 1: the header, field counts and the kinds of values in each column.
-        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
-            if header.isEmpty {
+        try forEachRecord(
+            header: { (bytes, fields, line) throws(LoadError) in
                 if fields.count > Limits.maximumFields {
                     throw LoadError.tooManyColumns(path, line: line, columns: fields.count, maximum: Limits.maximumFields)
                 }
@@ -142,64 +299,89 @@ struct DelimitedLoader {
                 header = fields.map(reader.text)
                 headerLine = line
                 evidence = Array(repeating: TypeEvidence(), count: fields.count)
-                return
-            }
-            guard fields.count == header.count else {
-                throw LoadError.rowWidth(path, line: line, fields: fields.count, header: header.count)
-            }
-            for (column, field) in fields.enumerated() {
-                switch Self.classify(field, in: bytes) {
-                case .null: break
-                case .integer:
-                    evidence[column].integers = true
-                    if let value = Self.parseInteger(bytes, field.start, field.end) {
-                        if Int32(exactly: value) == nil { evidence[column].integersFit32 = false }
-                        if value.magnitude > 9_007_199_254_740_992 { evidence[column].integersExactAsFloats = false }
-                    }
-                case .float: evidence[column].floats = true
-                case .bool: evidence[column].bools = true
-                case .date: evidence[column].dates = true
-                case .string: evidence[column].strings = true
+            },
+            makePart: { _ in Survey(columns: header.count, evidence: Array(repeating: TypeEvidence(), count: header.count)) },
+            record: { (survey, bytes, fields, line) throws(LoadError) in
+                guard fields.count == survey.columns else {
+                    throw LoadError.rowWidth(path, line: line, fields: fields.count, header: survey.columns)
                 }
-            }
-            rowCount += 1
-        }, fraction: { progress?(0.5 * $0) })
+                for (column, field) in fields.enumerated() {
+                    switch Self.classify(field, in: bytes) {
+                    case .null: break
+                    case .integer:
+                        survey.evidence[column].integers = true
+                        if let value = Self.parseInteger(bytes, field.start, field.end) {
+                            if Int32(exactly: value) == nil { survey.evidence[column].integersFit32 = false }
+                            if value.magnitude > 9_007_199_254_740_992 { survey.evidence[column].integersExactAsFloats = false }
+                        }
+                    case .float: survey.evidence[column].floats = true
+                    case .bool: survey.evidence[column].bools = true
+                    case .date: survey.evidence[column].dates = true
+                    case .string: survey.evidence[column].strings = true
+                    }
+                }
+                survey.rows += 1
+            },
+            merge: { survey in
+                for column in evidence.indices { evidence[column].merge(survey.evidence[column]) }
+                rowCount += survey.rows
+            },
+            fraction: { progress?(0.5 * $0) })
         let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
         let types = evidence.map(\.type)
-        // Pass 2: typed columns, each sized for the rows counted in pass 1.
+        // Pass 2: typed columns, each sized for the rows counted in pass 1 (a piece's own
+        // columns, appended in file order: strings keep the codes one pass would give them).
         var builders = zip(types, evidence).map { type, seen in
             ColumnBuilder(type: type, capacity: rowCount, narrowIntegers: type == .integer && seen.integersFit32)
         }
-        var seenHeader = false
         var built = 0
-        try forEachRecord({ (bytes, fields, line) throws(LoadError) in
-            if !seenHeader {
-                seenHeader = true
-                return
-            }
-            let reader = CSVReader(bytes: bytes, delimiter: delimiter)
-            for (column, field) in fields.enumerated() {
-                // The common kinds straight from the bytes, without a boxed value.
-                switch types[column] {
-                case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
-                    builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-                case .integer where !field.quoted:
-                    builders[column].appendInteger(
-                        field.start == field.end ? nil : Self.parseInteger(bytes, field.start, field.end))
-                case .float where !field.quoted && field.start < field.end && Self.isInteger(bytes, field.start, field.end):
-                    builders[column].appendFloat(Self.parseInteger(bytes, field.start, field.end).map(Double.init))
-                case .float where !field.quoted && field.start < field.end:
-                    if let number = Self.parseShortDecimal(bytes, field.start, field.end) {
-                        builders[column].appendFloat(number)
-                    } else {
-                        builders[column].append(Self.value(field, as: .float, reader: reader))
-                    }
-                default:
-                    builders[column].append(Self.value(field, as: types[column], reader: reader))
+        try forEachRecord(
+            header: { _, _, _ in },
+            makePart: { first in
+                // A chunk's first piece appends to the table's own columns (moved out and back,
+                // so they are never copied); the others to their own, appended when merged.
+                if first {
+                    defer { builders = [] }
+                    return Columns(builders: builders, isTables: true)
                 }
-            }
-            built += 1
-        }, fraction: { progress?(0.5 + 0.5 * $0) })
+                return Columns(
+                    builders: zip(types, evidence).map { type, seen in
+                        ColumnBuilder(type: type, narrowIntegers: type == .integer && seen.integersFit32)
+                    })
+            },
+            record: { (part, bytes, fields, line) throws(LoadError) in
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                for (column, field) in fields.enumerated() {
+                    // The common kinds straight from the bytes, without a boxed value.
+                    switch types[column] {
+                    case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
+                        part.builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+                    case .integer where !field.quoted:
+                        part.builders[column].appendInteger(
+                            field.start == field.end ? nil : Self.parseInteger(bytes, field.start, field.end))
+                    case .float where !field.quoted && field.start < field.end && Self.isInteger(bytes, field.start, field.end):
+                        part.builders[column].appendFloat(Self.parseInteger(bytes, field.start, field.end).map(Double.init))
+                    case .float where !field.quoted && field.start < field.end:
+                        if let number = Self.parseShortDecimal(bytes, field.start, field.end) {
+                            part.builders[column].appendFloat(number)
+                        } else {
+                            part.builders[column].append(Self.value(field, as: .float, reader: reader))
+                        }
+                    default:
+                        part.builders[column].append(Self.value(field, as: types[column], reader: reader))
+                    }
+                }
+                part.rows += 1
+            },
+            merge: { part in
+                if part.isTables {
+                    builders = part.builders
+                } else {
+                    for column in builders.indices { builders[column].append(contentsOf: part.builders[column]) }
+                }
+                built += part.rows
+            },
+            fraction: { progress?(0.5 + 0.5 * $0) })
         let schema = TableSchema(
             name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
         progress?(1)

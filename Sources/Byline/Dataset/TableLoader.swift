@@ -171,8 +171,10 @@ public enum TableLoader {
         }
     }
 
-    /// Refuses NUL bytes and invalid UTF-8, naming the line (counted from `startLine`).
-    static func validate(_ bytes: UnsafeBufferPointer<UInt8>, file: String, startLine: Int = 1) throws(LoadError) {
+    /// Refuses NUL bytes and invalid UTF-8, naming the line (counted from `startLine`); returns
+    /// how many line feeds the bytes hold.
+    @discardableResult
+    static func validate(_ bytes: UnsafeBufferPointer<UInt8>, file: String, startLine: Int = 1) throws(LoadError) -> Int {
         var line = startLine
         var index = 0
         let count = bytes.count
@@ -194,6 +196,7 @@ public enum TableLoader {
             }
             index += length
         }
+        return line - startLine
     }
 
     /// Makes header names usable and unique: empty ones become `column_N`, repeats get `_2`, `_3`.

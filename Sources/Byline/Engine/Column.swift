@@ -208,6 +208,32 @@ struct ColumnBuilder {
         count += 1
     }
 
+    /// Appends another builder's values of the same type, in order. Its strings take this
+    /// builder's codes, new ones after those already here, as if appended one by one.
+    mutating func append(contentsOf other: ColumnBuilder) {
+        guard other.count > 0 else { return }
+        if other.nulls != nil || nulls != nil, type != .string {
+            if nulls == nil {
+                nulls = [Bool](repeating: false, count: count)
+                nulls?.reserveCapacity(max(capacity, count + other.count))
+            }
+            nulls?.append(contentsOf: other.nulls ?? [Bool](repeating: false, count: other.count))
+        }
+        switch type {
+        case .integer where narrowIntegers: integers32 += other.integers32
+        case .integer: integers += other.integers
+        case .float: floats += other.floats
+        case .bool: bools += other.bools
+        case .string:
+            let codeOf = strings.codes(of: other.strings)
+            codes.reserveCapacity(codes.count + other.codes.count)
+            for code in other.codes { codes.append(code < 0 ? -1 : codeOf[Int(code)]) }
+        case .date: dates += other.dates
+        case .list, .null: values += other.values
+        }
+        count += other.count
+    }
+
     /// The finished column.
     func build() -> Column {
         let mask = nulls.map { NullMask(flags: $0) } ?? .none

@@ -104,7 +104,30 @@ struct StringTable: Sendable {
         return bytes.withUTF8 { code(for: $0) { text } }
     }
 
-    private mutating func grow() {
+    /// The codes here of every string of `other`, by its code, adding those not here in its
+    /// order (its hashes are reused: the seed is the process's).
+    mutating func codes(of other: StringTable) -> [Int32] {
+        var codes: [Int32] = []
+        codes.reserveCapacity(other.strings.count)
+        while (strings.count + other.strings.count) * 2 > slots.count { grow(doubling: true) }
+        for index in other.strings.indices {
+            let hash = other.hashes[index]
+            var text = other.strings[index]
+            let (slot, existing) = text.withUTF8 { find($0, hash: hash) }
+            if let existing {
+                codes.append(existing)
+                continue
+            }
+            let code = Int32(truncatingIfNeeded: strings.count)
+            strings.append(text)
+            hashes.append(hash)
+            slots[slot] = code + 1
+            codes.append(code)
+        }
+        return codes
+    }
+
+    private mutating func grow(doubling: Bool = true) {
         var bigger = [Int32](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
         for code in strings.indices {

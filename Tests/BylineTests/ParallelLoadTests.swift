@@ -1,0 +1,95 @@
+// Loading on every thread: a chunk's records are cut at line feeds into pieces parsed at once.
+// Whatever the threads, a file loads to the same table — values, types, string codes in the
+// same order — and a faulty file fails with the same error on the same line, including where a
+// cut falls inside a quoted field that holds line breaks.
+import Testing
+import TestSupport
+
+@testable import Byline
+
+@Suite struct ParallelLoadTests {
+    /// The table or the error, as text, loaded on `threads` threads.
+    static func load(_ text: [UInt8], threads: Int) -> String {
+        var loader = DelimitedLoader(path: "t.csv", name: "t", delimiter: UInt8(ascii: ","), cancellation: nil, progress: nil)
+        loader.contents = text
+        loader.threads = threads
+        loader.chunkSize = 1 << 18  // several chunks, each cut into pieces (at least 64 KiB each)
+        do {
+            let table = try loader.load().table
+            var lines = ["\(table.schema.fields.map { "\($0.name) \($0.type)" })"]
+            for column in table.columns {
+                if case .strings(let codes, let dictionary) = column.storage {
+                    lines.append("codes \(codes.prefix(50)) \(dictionary.strings.prefix(50))")
+                }
+            }
+            for row in 0..<table.rowCount { lines.append("\((0..<table.columns.count).map { table.columns[$0].value(at: row) })") }
+            return lines.joined(separator: "\n")
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// A CSV of `rows` records: numbers, text repeated and unique, quoted fields with commas,
+    /// doubled quotes and line breaks (so cuts fall inside records), empty fields.
+    static func csv(rows: Int, seed: UInt64) -> [UInt8] {
+        var random = SplitMix64(state: seed)
+        var text = "id,n,f,s,q,u\n"
+        for row in 0..<rows {
+            let n = random.below(10) == 0 ? "" : "\(random.below(2_000_000) - 1_000_000)"
+            let f = random.below(10) == 0 ? "" : "\(Double(random.below(100_000)) / 64)"
+            let s = ["red", "green", "blue", "", "café"][random.below(5)]
+            let q: String
+            switch random.below(6) {
+            case 0: q = "\"line one\nline two\nline three\""
+            case 1: q = "\"a, b and \"\"c\"\"\""
+            case 2: q = ""
+            default: q = "plain \(random.below(50))"
+            }
+            text += "\(row),\(n),\(f),\(s),\(q),u\(random.below(1_000_000))\n"
+        }
+        return Array(text.utf8)
+    }
+
+    @Test func aFileLoadsTheSameOnAnyNumberOfThreads() {
+        for seed: UInt64 in [1, 2] {
+            let text = ParallelLoadTests.csv(rows: 12_000, seed: seed)
+            #expect(text.count > 2 * (1 << 18))
+            let one = ParallelLoadTests.load(text, threads: 1)
+            #expect(one.hasPrefix("[\"id integer\""), Comment(rawValue: String(one.prefix(200))))
+            for threads in [2, 3, 7] {
+                #expect(ParallelLoadTests.load(text, threads: threads) == one, "seed \(seed), \(threads) threads")
+            }
+        }
+    }
+
+    @Test func aFaultyFileFailsTheSameWayOnAnyNumberOfThreads() {
+        let text = ParallelLoadTests.csv(rows: 12_000, seed: 9)
+        // Lines that start records (a quoted field's later lines start with letters).
+        let lineStarts = ([0] + text.indices.filter { text[$0] == 10 }.map { $0 + 1 }).filter {
+            $0 < text.count && text[$0] >= UInt8(ascii: "0") && text[$0] <= UInt8(ascii: "9")
+        }
+        var faults: [(String, [UInt8])] = []
+        // A short row late, then a NUL byte later still: one thread reports the row first only
+        // when they are in different chunks; either way every thread count must agree.
+        var short = text
+        let late = lineStarts[lineStarts.count * 3 / 4]
+        short.replaceSubrange(late..<(late + 1), with: Array("9,9\n".utf8))
+        faults.append(("short row", short))
+        var nul = short
+        nul[lineStarts[lineStarts.count * 9 / 10] + 2] = 0
+        faults.append(("short row then NUL", nul))
+        var badUTF8 = text
+        badUTF8[lineStarts[lineStarts.count / 3] + 1] = 0xFF
+        faults.append(("bad UTF-8", badUTF8))
+        var unclosed = text
+        unclosed += Array("1,2,3,x,\"never closed\n".utf8)
+        faults.append(("unclosed quote", unclosed))
+        for (name, bytes) in faults {
+            let one = ParallelLoadTests.load(bytes, threads: 1)
+            #expect(one.contains("error"), Comment(rawValue: "\(name): \(one.prefix(200))"))
+            for threads in [2, 3, 7] {
+                #expect(ParallelLoadTests.load(bytes, threads: threads) == one, "\(name), \(threads) threads")
+            }
+        }
+    }
+}
