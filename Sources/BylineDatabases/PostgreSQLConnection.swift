@@ -20,19 +20,26 @@ public final class PostgreSQLConnection: DatabaseConnection {
     /// `postgres:///db?host=/socket/dir`, `dbname=x host=y`); what it leaves out comes from the
     /// PG* environment variables, as for psql.
     public init(_ conninfo: String) throws(DatabaseError) {
-        connection = PQconnectdb(conninfo)
-        guard let connection, PQstatus(connection) == CONNECTION_OK else {
-            let reason = connection.map { PostgreSQLConnection.firstLine(String(cString: PQerrorMessage($0))) } ?? "out of memory"
-            PQfinish(connection)
+        // libpq is loaded now, not at start-up (see CPostgreSQL/shim.h).
+        guard byline_libpq_available() != 0 else {
+            connection = nil
+            throw DatabaseError(
+                "cannot connect to PostgreSQL: its client library, libpq (libpq.so.5), is not installed",
+                help: "install it (Debian and Ubuntu: apt-get install libpq5) and try again")
+        }
+        connection = byline_PQconnectdb(conninfo)
+        guard let connection, byline_PQstatus(connection) == CONNECTION_OK else {
+            let reason = connection.map { PostgreSQLConnection.firstLine(String(cString: byline_PQerrorMessage($0))) } ?? "out of memory"
+            byline_PQfinish(connection)
             self.connection = nil
             throw DatabaseError(
                 "cannot connect to PostgreSQL: \(reason)",
                 help: "check the address (postgresql://USER@HOST:PORT/DATABASE or postgres:///DATABASE?host=/socket/dir) and that the server is running")
         }
-        let database = String(cString: PQdb(connection))
-        let host = String(cString: PQhost(connection))
+        let database = String(cString: byline_PQdb(connection))
+        let host = String(cString: byline_PQhost(connection))
         location = "PostgreSQL database \(database) on \(host.hasPrefix("/") ? "the socket in \(host)" : host)"
-        PQsetClientEncoding(connection, "UTF8")
+        byline_PQsetClientEncoding(connection, "UTF8")
         // Dates in ISO form, floats printed so they read back exactly.
         try execute("SET DateStyle TO ISO; SET extra_float_digits TO 1; SET client_min_messages TO warning", bindings: [])
     }
@@ -40,7 +47,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
     deinit { close() }
 
     public func close() {
-        if let connection { PQfinish(connection) }
+        if let connection { byline_PQfinish(connection) }
         connection = nil
     }
 
@@ -59,11 +66,11 @@ public final class PostgreSQLConnection: DatabaseConnection {
     public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
         let connection = try handle()
         // Without values, PQexec (which takes several statements at once); with them, PQexecParams.
-        let result = bindings.isEmpty ? PQexec(connection, sql) : try withParameters(bindings) { (parameters) throws(DatabaseError) -> OpaquePointer? in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
+        let result = bindings.isEmpty ? byline_PQexec(connection, sql) : try withParameters(bindings) { (parameters) throws(DatabaseError) -> OpaquePointer? in
+            byline_PQexecParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        defer { byline_PQclear(result) }
+        let status = byline_PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(of: result) }
     }
 
@@ -73,10 +80,10 @@ public final class PostgreSQLConnection: DatabaseConnection {
     ) throws(DatabaseError) {
         let connection = try handle()
         let sent = try withParameters(bindings) { (parameters) throws(DatabaseError) -> Int32 in
-            PQsendQueryParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
+            byline_PQsendQueryParams(connection, sql, Int32(parameters.count), nil, parameters, nil, nil, 0)
         }
-        guard sent == 1 else { throw DatabaseError("PostgreSQL: " + PostgreSQLConnection.firstLine(String(cString: PQerrorMessage(connection)))) }
-        PQsetSingleRowMode(connection)
+        guard sent == 1 else { throw DatabaseError("PostgreSQL: " + PostgreSQLConnection.firstLine(String(cString: byline_PQerrorMessage(connection)))) }
+        byline_PQsetSingleRowMode(connection)
         var failure: DatabaseError?
         var values: [Value] = []
         var cancelled = false
@@ -88,10 +95,10 @@ public final class PostgreSQLConnection: DatabaseConnection {
                 failure = DatabaseError.cancelled
                 cancel(connection)
             }
-            guard let result = PQgetResult(connection) else { break }
-            defer { PQclear(result) }
+            guard let result = byline_PQgetResult(connection) else { break }
+            defer { byline_PQclear(result) }
             guard failure == nil else { continue }  // drain what is left, so the connection is ready again
-            let status = PQresultStatus(result)
+            let status = byline_PQresultStatus(result)
             if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK { continue }
             guard status == PGRES_SINGLE_TUPLE else {
                 failure = error(of: result)
@@ -105,11 +112,11 @@ public final class PostgreSQLConnection: DatabaseConnection {
             }
             values.removeAll(keepingCapacity: true)
             for (column, type) in types.enumerated() {
-                if PQgetisnull(result, 0, Int32(column)) == 1 {
+                if byline_PQgetisnull(result, 0, Int32(column)) == 1 {
                     values.append(.null)
                     continue
                 }
-                let text = String(cString: PQgetvalue(result, 0, Int32(column)))
+                let text = String(cString: byline_PQgetvalue(result, 0, Int32(column)))
                 guard let value = DatabaseCatalog.decode(text: text, as: type) else {
                     failure = DatabaseError(
                         "PostgreSQL returned \(Value.string(text).literal) for field \(column + 1), which is not \(type == .integer ? "an" : "a") \(type)")
@@ -131,49 +138,49 @@ public final class PostgreSQLConnection: DatabaseConnection {
     /// Waits until libpq has a result to give without blocking, checking the flag every 50 ms;
     /// false when the flag was set first.
     private func waitForResult(_ connection: OpaquePointer, cancellation: CancellationFlag) -> Bool {
-        while PQisBusy(connection) == 1 {
+        while byline_PQisBusy(connection) == 1 {
             if cancellation.isCancelled { return false }
-            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            var descriptor = pollfd(fd: byline_PQsocket(connection), events: Int16(POLLIN), revents: 0)
             if poll(&descriptor, 1, 50) < 0, errno != EINTR { return true }
-            if PQconsumeInput(connection) == 0 { return true }  // the error shows in PQgetResult
+            if byline_PQconsumeInput(connection) == 0 { return true }  // the error shows in PQgetResult
         }
         return true
     }
 
     /// Asks the server to stop the running statement.
     private func cancel(_ connection: OpaquePointer) {
-        guard let cancel = PQgetCancel(connection) else { return }
+        guard let cancel = byline_PQgetCancel(connection) else { return }
         var buffer = [CChar](repeating: 0, count: 256)
-        PQcancel(cancel, &buffer, 256)
-        PQfreeCancel(cancel)
+        byline_PQcancel(cancel, &buffer, 256)
+        byline_PQfreeCancel(cancel)
     }
 
     public func copy(_ table: Table, into name: String) throws(DatabaseError) {
         let connection = try handle()
-        let start = PQexec(connection, "COPY \(dialect.identifier(name)) FROM STDIN")
-        let status = PQresultStatus(start)
-        defer { PQclear(start) }
+        let start = byline_PQexec(connection, "COPY \(dialect.identifier(name)) FROM STDIN")
+        let status = byline_PQresultStatus(start)
+        defer { byline_PQclear(start) }
         guard status == PGRES_COPY_IN else { throw error(of: start) }
         let sent = DatabaseCatalog.copyText(of: table) { chunk in
             chunk.withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32(bytes.count)) == 1 }
+                bytes.withMemoryRebound(to: CChar.self) { byline_PQputCopyData(connection, $0.baseAddress, Int32(bytes.count)) == 1 }
             }
         }
         let failed = !sent
-        PQputCopyEnd(connection, failed ? "the copy was interrupted" : nil)
+        byline_PQputCopyEnd(connection, failed ? "the copy was interrupted" : nil)
         var failure: DatabaseError?
-        while let result = PQgetResult(connection) {
-            if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result) }
-            PQclear(result)
+        while let result = byline_PQgetResult(connection) {
+            if byline_PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result) }
+            byline_PQclear(result)
         }
         if let failure { throw failure }
     }
 
     /// The server's message for a failed result; an integer overflow is said in Byline's words.
     private func error(of result: OpaquePointer?) -> DatabaseError {
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-            ?? PostgreSQLConnection.firstLine(String(cString: PQresultErrorMessage(result)))
+        let state = byline_PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        let primary = byline_PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? PostgreSQLConnection.firstLine(String(cString: byline_PQresultErrorMessage(result)))
         if state == "22003", primary.contains("bigint") || primary.contains("integer") {
             return DatabaseError(
                 "integer overflow (PostgreSQL: \(primary))",
