@@ -95,9 +95,8 @@ extension Executor {
     /// one per thread. `prepare` runs first, here and in part order, to compile each range's
     /// closures against its own context (work shared between ranges, such as a dictionary's
     /// matches, is done once through the compiler's shared facts). Throws the earliest range's
-    /// stop, after copying its error into this executor's context.
-    /// `ranges`, when given, are the parts (more than the threads, perhaps); they run on at most
-    /// `threads` threads at once.
+    /// stop, after copying its error into this executor's context. `ranges`, when given, are the
+    /// parts instead (more than the threads, perhaps); they run on at most `threads` at once.
     func inParallel<Prepared, Result>(
         _ count: Int, ranges: [Range<Int>]? = nil, columns: [Column], prepare: (ExpressionCompiler) -> Prepared,
         _ body: (Prepared, Range<Int>, Executor) throws(Stop) -> Result

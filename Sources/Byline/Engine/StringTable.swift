@@ -109,7 +109,7 @@ struct StringTable: Sendable {
     mutating func codes(of other: StringTable) -> [Int32] {
         var codes: [Int32] = []
         codes.reserveCapacity(other.strings.count)
-        while (strings.count + other.strings.count) * 2 > slots.count { grow(doubling: true) }
+        while (strings.count + other.strings.count) * 2 > slots.count { grow() }
         for index in other.strings.indices {
             let hash = other.hashes[index]
             var text = other.strings[index]
@@ -127,7 +127,7 @@ struct StringTable: Sendable {
         return codes
     }
 
-    private mutating func grow(doubling: Bool = true) {
+    private mutating func grow() {
         var bigger = [Int32](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
         for code in strings.indices {
