@@ -216,18 +216,6 @@ struct DelimitedLoader {
         }
     }
 
-    /// Holds a value until it is taken, once.
-    private final class Handover<Value>: @unchecked Sendable {
-        private var value: Value?
-        init(_ value: Value) { self.value = value }
-
-        /// The value, leaving nothing behind (each handover is taken by one thread).
-        func take() -> Value? {
-            defer { value = nil }
-            return value
-        }
-    }
-
     /// Where to cut `bytes[..<end]` into about `pieces` pieces: 0, then just after a line feed
     /// near each even share.
     static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int, pieces: Int) -> [Int] {

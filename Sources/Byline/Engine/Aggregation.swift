@@ -34,7 +34,7 @@ struct Aggregation {
         var merged: Partial?
         if partitions.count > 1 {
             do throws(Executor.Stop) {
-                let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: shape.compile) {
+                let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }) {
                     (compiled, positions, executor) throws(Executor.Stop) in
                     try shape.fold(input, positions: positions, compiled, executor: executor)
                 }

@@ -93,9 +93,18 @@ struct Executor {
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
-            let parts = try inParallel(input.count, columns: input.columns, prepare: { $0.filterKernel(condition) }) {
-                (kernel, positions, executor) throws(Stop) in
-                var kept: [Int] = []
+            var parts = try inParallel(
+                input.count, columns: input.columns,
+                prepare: { compiler, positions in
+                    // Room for every row (the first range: for all ranges', which are appended
+                    // to it), allocated here; pages are touched only as rows are kept.
+                    var kept: [Int] = []
+                    kept.reserveCapacity(positions.lowerBound == 0 ? input.count : positions.count)
+                    return (compiler.filterKernel(condition), Handover(kept))
+                }
+            ) { (prepared, positions, executor) throws(Stop) in
+                let kernel = prepared.0
+                var kept = prepared.1.take() ?? []
                 var blocks = Blocks(input, positions: positions)
                 while let rows = blocks.next() {
                     kernel(rows, &kept)
@@ -104,8 +113,8 @@ struct Executor {
                 return kept
             }
             var result = input
-            result.selection = parts.count == 1 ? parts[0] : Array(parts.joined())
             noteThreads(parts.count)
+            result.selection = Executor.concatenated(&parts)
             return result
         case .project(let expressions):
             return try project(input, expressions, output: output, compiler: compiler)
@@ -304,7 +313,11 @@ struct Executor {
                 if let code = rightDictionary.code(of: text) { matchRows += rightRowsOfCode[Int(code)] }
                 matchStart.append(matchRows.count)
             }
+            // Constants for the probing threads: a captured `var` is a shared box, read (and its
+            // arrays retained) on every use, from every thread.
+            let (matchStarts, matchedRows) = (matchStart, matchRows)
             (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
+                let (matchStart, matchRows) = (matchStarts, matchedRows)
                 for row in rows {
                     let code = Int(leftCodes[row])
                     guard code >= 0 else { continue }
@@ -338,19 +351,24 @@ struct Executor {
             try checkpoint()
             let (values, nulls) = leftKeys
             let maximum = context.limits.maximumJoinPairs
+            // Constants for the probing threads (a captured `var` is a shared box, read on every use).
+            let (table, chain, isUnique) = (first, next, unique)
             (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
-                for row in rows where !(nulls?[row] ?? false) {
-                    guard var other = first.value(for: values[row]) else { continue }
-                    if unique {
-                        leftPairs.append(row)
-                        rightPairs.append(other)
-                    } else {
-                        while other >= 0 {
+                let (next, unique) = (chain, isUnique)
+                table.withLookup { first in
+                    for row in rows where !(nulls?[row] ?? false) {
+                        guard var other = first(values[row]) else { continue }
+                        if unique {
                             leftPairs.append(row)
                             rightPairs.append(other)
-                            other = next[other]
+                        } else {
+                            while other >= 0 {
+                                leftPairs.append(row)
+                                rightPairs.append(other)
+                                other = next[other]
+                            }
+                            if leftPairs.count > maximum { return }  // too many: stop before holding more
                         }
-                        if leftPairs.count > maximum { return }  // too many: stop before holding more
                     }
                 }
             }
@@ -427,13 +445,20 @@ struct Executor {
         _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
     ) throws(Stop) -> ([Int], [Int]) {
         let maximum = context.limits.maximumJoinPairs
-        let parts = try inParallel(leftRows.count, columns: [], prepare: { _ in () }) {
-            (_, positions, executor) throws(Stop) -> ([Int], [Int]) in
-            // Room for a match a row (a join on an id), grown past that only when needed.
-            var leftPairs: [Int] = []
-            var rightPairs: [Int] = []
-            leftPairs.reserveCapacity(min(positions.count, maximum + 1))
-            rightPairs.reserveCapacity(min(positions.count, maximum + 1))
+        var parts = try inParallel(
+            leftRows.count, columns: [],
+            prepare: { _, positions in
+                // Room for a match a row (a join on an id), grown past that only when needed; the
+                // first range's for every range's, which are appended to it. Allocated here.
+                var leftPairs: [Int] = []
+                var rightPairs: [Int] = []
+                let room = min(positions.lowerBound == 0 ? leftRows.count : positions.count, maximum + 1)
+                leftPairs.reserveCapacity(room)
+                rightPairs.reserveCapacity(room)
+                return Handover((leftPairs, rightPairs))
+            }
+        ) { (prepared, positions, executor) throws(Stop) -> ([Int], [Int]) in
+            var (leftPairs, rightPairs) = prepared.take() ?? ([], [])
             var blocks = Blocks(leftRows, positions: positions)
             while let rows = blocks.next() {
                 pairs(rows, &leftPairs, &rightPairs)
@@ -447,15 +472,30 @@ struct Executor {
         let total = parts.reduce(0) { $0 + $1.0.count }
         if total > maximum { context.fail(joinTooLarge) }
         try checkpoint()
-        var leftPairs: [Int] = []
-        var rightPairs: [Int] = []
-        leftPairs.reserveCapacity(total)
-        rightPairs.reserveCapacity(total)
-        for part in parts {
-            leftPairs += part.0
-            rightPairs += part.1
+        // Moved out of `parts`, so each array has one reference and the first is extended in place.
+        var lefts: [[Int]] = []
+        var rights: [[Int]] = []
+        for index in parts.indices {
+            lefts.append(parts[index].0)
+            rights.append(parts[index].1)
+            parts[index] = ([], [])
         }
-        return (leftPairs, rightPairs)
+        return (Executor.concatenated(&lefts), Executor.concatenated(&rights))
+    }
+
+    /// The parts one after another. The first part's array is extended rather than a new one
+    /// filled: at 10M rows a fresh copy of every part was tens of thousands of page faults a
+    /// query (arrays that large are mapped afresh each time), which made two threads slower
+    /// than one.
+    /// `parts` is emptied: the arrays must have no other reference, or the first is copied.
+    static func concatenated(_ parts: inout [[Int]]) -> [Int] {
+        guard !parts.isEmpty else { return [] }
+        var result = parts[0]
+        parts[0] = []  // the only reference left: extended in place
+        result.reserveCapacity(parts.reduce(result.count) { $0 + $1.count })
+        for part in parts.dropFirst() { result += part }
+        parts = []
+        return result
     }
 
     /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).

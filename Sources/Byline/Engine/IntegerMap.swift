@@ -38,6 +38,26 @@ struct IntegerMap {
         return nil
     }
 
+    /// Calls `body` with a lookup over the table's storage as it is, for loops that several
+    /// threads run at once: no reference count of the arrays is touched per lookup.
+    func withLookup<Result>(_ body: ((Int) -> Int?) -> Result) -> Result {
+        let mask = self.mask
+        return keys.withUnsafeBufferPointer { keys in
+            values.withUnsafeBufferPointer { values in
+                used.withUnsafeBufferPointer { used in
+                    body { key in
+                        var index = Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                        while used[index] {
+                            if keys[index] == key { return values[index] }
+                            index = (index + 1) & mask
+                        }
+                        return nil
+                    }
+                }
+            }
+        }
+    }
+
     /// The value for `key`, storing `make()` first when the key is new.
     @inline(__always)
     mutating func value(for key: Int, orInsert make: () -> Int) -> Int {

@@ -80,6 +80,19 @@ struct Parallel {
     }
 }
 
+/// Holds a value until it is taken, once: how a value made on one thread reaches the one that
+/// fills it without a second reference (which would make its first change a copy).
+final class Handover<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+
+    /// The value, leaving nothing behind (each handover is taken by one thread).
+    func take() -> Value? {
+        defer { value = nil }
+        return value
+    }
+}
+
 /// Lets the ranges of a parallel step give up once an earlier range has failed: that failure is
 /// the one reported, so later ranges' work is wasted.
 final class PartStop: Sendable {
@@ -93,25 +106,28 @@ final class PartStop: Sendable {
 extension Executor {
     /// Runs `body` over `0..<count` split into ranges (positions in the relation's row order),
     /// one per thread. `prepare` runs first, here and in part order, to compile each range's
-    /// closures against its own context (work shared between ranges, such as a dictionary's
+    /// closures against its own context (and to allocate large outputs here, from this thread's
+    /// heap, which keeps freed memory for the next query; a worker thread's is given back) (work shared between ranges, such as a dictionary's
     /// matches, is done once through the compiler's shared facts). Throws the earliest range's
     /// stop, after copying its error into this executor's context. `ranges`, when given, are the
     /// parts instead (more than the threads, perhaps); they run on at most `threads` at once.
     func inParallel<Prepared, Result>(
-        _ count: Int, ranges: [Range<Int>]? = nil, columns: [Column], prepare: (ExpressionCompiler) -> Prepared,
+        _ count: Int, ranges: [Range<Int>]? = nil, columns: [Column], prepare: (ExpressionCompiler, Range<Int>) -> Prepared,
         _ body: (Prepared, Range<Int>, Executor) throws(Stop) -> Result
     ) throws(Stop) -> [Result] {
         let ranges = ranges ?? Parallel(context.limits).ranges(of: count)
         let facts = SharedFacts(threads: context.limits.threads)
         if ranges.count == 1 {
             let compiler = ExpressionCompiler(columns: columns, context: context, facts: facts)
-            return [try body(prepare(compiler), ranges[0], self)]
+            return [try body(prepare(compiler, ranges[0]), ranges[0], self)]
         }
         let stop = PartStop()
         let executors = ranges.indices.map { part in
             Executor(context: context.forPart(part, of: stop), tables: tables)
         }
-        let prepared = executors.map { prepare(ExpressionCompiler(columns: columns, context: $0.context, facts: facts)) }
+        let prepared = ranges.indices.map {
+            prepare(ExpressionCompiler(columns: columns, context: executors[$0].context, facts: facts), ranges[$0])
+        }
         let outcomes = Parallel.run(ranges.count, workers: context.limits.threads) { part -> Swift.Result<Result, Stop> in
             do throws(Stop) {
                 return .success(try body(prepared[part], ranges[part], executors[part]))
