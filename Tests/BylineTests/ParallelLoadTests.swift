@@ -57,7 +57,8 @@ import TestSupport
             let one = ParallelLoadTests.load(text, threads: 1)
             #expect(one.hasPrefix("[\"id integer\""), Comment(rawValue: String(one.prefix(200))))
             for threads in [2, 3, 7] {
-                #expect(ParallelLoadTests.load(text, threads: threads) == one, "seed \(seed), \(threads) threads")
+                let same = ParallelLoadTests.load(text, threads: threads) == one  // not compared in #expect: no diff of 12,000 rows
+                #expect(same, "seed \(seed), \(threads) threads")
             }
         }
     }
@@ -88,7 +89,8 @@ import TestSupport
             let one = ParallelLoadTests.load(bytes, threads: 1)
             #expect(one.contains("error"), Comment(rawValue: "\(name): \(one.prefix(200))"))
             for threads in [2, 3, 7] {
-                #expect(ParallelLoadTests.load(bytes, threads: threads) == one, "\(name), \(threads) threads")
+                let answer = ParallelLoadTests.load(bytes, threads: threads)
+                #expect(answer == one, "\(name), \(threads) threads: \(answer.prefix(200))")
             }
         }
     }

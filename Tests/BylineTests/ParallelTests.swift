@@ -77,7 +77,8 @@ import Testing
         for threads in [2, 3, 8] {
             let several = try ParallelTests.session(threads: threads, [("k", keys), ("f", floats), ("s", names)])
             for query in queries {
-                #expect(ParallelTests.answer(several, query) == ParallelTests.answer(one, query), "\(threads) threads: \(query)")
+                let same = ParallelTests.answer(several, query) == ParallelTests.answer(one, query)  // no diff of every group
+                #expect(same, "\(threads) threads: \(query)")
             }
         }
     }

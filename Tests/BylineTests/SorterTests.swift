@@ -73,6 +73,26 @@ import TestSupport
         }
     }
 
+    /// The radix sort's passes on several threads: each range moves its forms to its own run of
+    /// each bucket, so the order (ties by position) is exactly one thread's.
+    @Test func radixSortOnThreadsIsOneThreadsOrder() {
+        var random = SplitMix64(state: 404)
+        let count = 300_000
+        // Few distinct digits in some passes, many in others; duplicates everywhere.
+        let forms: [UInt64] = (0..<count).map { _ in
+            UInt64(random.below(1 << 20)) << UInt64(16 * random.below(4)) | UInt64(random.below(3))
+        }
+        let positions = (0..<count).map { Int32($0) }
+        let expected = zip(forms, positions).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        for threads in [1, 2, 3, 5] {
+            var (sortedForms, sortedPositions) = (forms, positions)
+            Sorter.radixSort(&sortedForms, &sortedPositions, threads: threads) { false }
+            // Compared here, not inside #expect (whose report would diff 300,000 elements).
+            let wrong = expected.indices.first { sortedForms[$0] != expected[$0].0 || sortedPositions[$0] != expected[$0].1 }
+            #expect(wrong == nil, "\(threads) threads: first out of order at \(wrong ?? -1)")
+        }
+    }
+
     @Test func stringRanksFollowScalarOrder() {
         var random = SplitMix64(state: 99)
         let strings = Self.strings(&random, count: 9000)

@@ -209,7 +209,7 @@ struct Executor {
                     $0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound,
                     shouldStop: shouldStop)
             },
-            shouldStop: shouldStop)
+            threads: context.limits.threads, shouldStop: shouldStop)
         try checkpoint()
         var result = input
         result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)

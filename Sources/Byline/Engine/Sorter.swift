@@ -286,8 +286,12 @@ final class Sorter {
     /// How the last sort ran, for `explain analyze`.
     private(set) var method = ""
 
-    init(keys: [SortKey], shouldStop: @escaping () -> Bool = { false }) {
+    /// How many threads a radix sort's passes may use.
+    let threads: Int
+
+    init(keys: [SortKey], threads: Int = 1, shouldStop: @escaping () -> Bool = { false }) {
         self.keys = keys
+        self.threads = threads
         self.shouldStop = shouldStop
     }
 
@@ -381,7 +385,7 @@ final class Sorter {
     /// Sorts positions by their forms (a stable radix sort, so input order breaks ties), then each
     /// run of equal forms by the keys when the forms do not decide.
     private func order(_ forms: inout [UInt64], _ positions: inout [Int32], exact: Bool, rows: [Int]) {
-        Sorter.radixSort(&forms, &positions) { [self] in
+        Sorter.radixSort(&forms, &positions, threads: threads) { [self] in
             if shouldStop() { stopped = true }
             return stopped
         }
@@ -405,7 +409,10 @@ final class Sorter {
 
     /// A stable least-significant-digit radix sort of forms, carrying positions, 16 bits a pass;
     /// passes where every form has the same digit are skipped. `stop` is asked after each pass.
-    static func radixSort(_ forms: inout [UInt64], _ positions: inout [Int32], stop: () -> Bool) {
+    /// With `threads`, each pass counts and moves contiguous ranges at once: a range's digits go
+    /// to its own run of each bucket, after the earlier ranges' runs, so the order is exactly one
+    /// thread's.
+    static func radixSort(_ forms: inout [UInt64], _ positions: inout [Int32], threads: Int = 1, stop: () -> Bool) {
         let count = forms.count
         guard count > 1 else { return }
         if count < 1 << 12 {
@@ -414,34 +421,48 @@ final class Sorter {
             positions = pairs.map(\.1)
             return
         }
+        let parts = max(1, min(threads, count >> 16))
+        let ranges = (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
         var otherForms = [UInt64](repeating: 0, count: count)
         var otherPositions = [Int32](repeating: 0, count: count)
-        var counts = [Int](repeating: 0, count: 1 << 16)
+        /// Each range's count per digit, then where its next form of that digit goes.
+        var counts = [[Int]](repeating: [], count: parts)
         for shift in stride(from: UInt64(0), to: 64, by: 16) {
-            for index in counts.indices { counts[index] = 0 }
-            forms.withUnsafeBufferPointer { source in
-                for form in source { counts[Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)] += 1 }
+            counts = forms.withUnsafeBufferPointer { source in
+                Parallel.run(parts, workers: parts) { part in
+                    var counts = [Int](repeating: 0, count: 1 << 16)
+                    for form in source[ranges[part]] { counts[Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)] += 1 }
+                    return counts
+                }
             }
-            if counts[Int(truncatingIfNeeded: (forms[0] >> shift) & 0xFFFF)] == count { continue }
+            let first = Int(truncatingIfNeeded: (forms[0] >> shift) & 0xFFFF)
+            if counts.reduce(0, { $0 + $1[first] }) == count { continue }
             var offset = 0
-            for index in counts.indices {
-                let bucket = counts[index]
-                counts[index] = offset
-                offset += bucket
+            for digit in 0..<(1 << 16) {
+                for part in 0..<parts {
+                    let bucket = counts[part][digit]
+                    counts[part][digit] = offset
+                    offset += bucket
+                }
             }
             forms.withUnsafeBufferPointer { sourceForms in
                 positions.withUnsafeBufferPointer { sourcePositions in
                     otherForms.withUnsafeMutableBufferPointer { targetForms in
                         otherPositions.withUnsafeMutableBufferPointer { targetPositions in
-                            counts.withUnsafeMutableBufferPointer { next in
-                                for index in 0..<count {
-                                    let form = sourceForms[index]
-                                    let digit = Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)
-                                    let target = next[digit]
-                                    next[digit] = target + 1
-                                    targetForms[target] = form
-                                    targetPositions[target] = sourcePositions[index]
+                            // Each range writes only its own runs of the targets.
+                            _ = Parallel.run(parts, workers: parts) { part in
+                                var next = counts[part]
+                                next.withUnsafeMutableBufferPointer { next in
+                                    for index in ranges[part] {
+                                        let form = sourceForms[index]
+                                        let digit = Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)
+                                        let target = next[digit]
+                                        next[digit] = target + 1
+                                        targetForms[target] = form
+                                        targetPositions[target] = sourcePositions[index]
+                                    }
                                 }
+                                return ()
                             }
                         }
                     }
