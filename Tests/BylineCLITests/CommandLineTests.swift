@@ -56,6 +56,15 @@ import TestSupport
         #expect(run.stderr.hasPrefix("<stdin>:2:15: error: cannot compare '1' (integer) with '\"a\"' (string)"))
     }
 
+    @Test func threadsTakesACountFromOneTo256() throws {
+        let one = try BylineBinary.run(["--threads", "1", "--format", "csv", "-c", "range(200000) where value % 9 = 0 count"])
+        #expect(one.status == 0)
+        #expect(one.stdout == "count\n22223\n")
+        let refused = try BylineBinary.run(["--threads", "0", "-c", "leaders count"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--threads takes a whole number from 1 to 256, not 0"))
+    }
+
     @Test func missingFileIsAUsageError() throws {
         let run = try BylineBinary.run(["missing.byl"])
         #expect(run.status == 2)

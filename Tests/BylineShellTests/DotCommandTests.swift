@@ -53,6 +53,16 @@ import TestSupport
         #expect(run(".timer maybe").errors.contains(".timer takes on or off"))
     }
 
+    @Test func threadsShowsAndSetsHowManyThreadsAQueryUses() {
+        #expect(run(".threads").output == "threads: \(QueryLimits.processorCount)\n")
+        #expect(run(".threads 3\n.threads\nrange(100000) where value % 7 = 0 count").output.hasPrefix("threads: 3\n"))
+        for wrong in ["0", "257", "two", "-1"] {
+            let refused = run(".threads \(wrong)")
+            #expect(refused.outcome == .failure)
+            #expect(refused.errors.contains(".threads takes a whole number from 1 to 256"), "\(wrong): \(refused.errors)")
+        }
+    }
+
     @Test func readRunsAFileAndRefusesEndlessNesting() throws {
         let folder = try TemporaryFolder.forProcess("read")
         let script = folder.appendingPathComponent("a.byl")
