@@ -46,7 +46,7 @@ struct IntegerMap {
             values.withUnsafeBufferPointer { values in
                 used.withUnsafeBufferPointer { used in
                     body { key in
-                        var index = Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                        var index = slot(for: key)
                         while used[index] {
                             if keys[index] == key { return values[index] }
                             index = (index + 1) & mask

@@ -425,10 +425,9 @@ final class Sorter {
         let ranges = (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
         var otherForms = [UInt64](repeating: 0, count: count)
         var otherPositions = [Int32](repeating: 0, count: count)
-        /// Each range's count per digit, then where its next form of that digit goes.
-        var counts = [[Int]](repeating: [], count: parts)
         for shift in stride(from: UInt64(0), to: 64, by: 16) {
-            counts = forms.withUnsafeBufferPointer { source in
+            /// Each range's count per digit, then where its next form of that digit goes.
+            var counts = forms.withUnsafeBufferPointer { source in
                 Parallel.run(parts, workers: parts) { part in
                     var counts = [Int](repeating: 0, count: 1 << 16)
                     for form in source[ranges[part]] { counts[Int(truncatingIfNeeded: (form >> shift) & 0xFFFF)] += 1 }
