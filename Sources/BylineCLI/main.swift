@@ -440,13 +440,17 @@ func parseOrExit() -> ParsableCommand {
 }
 
 /// Writes fail with a clear error past `ulimit -f` instead of killing the process, and a
-/// terminating signal removes any half-written temporary file before the process ends.
+/// terminating signal cancels the database statement running on a server (as psql does) and
+/// removes any half-written temporary file before the process ends. A write to a database was
+/// one transaction, which the database then undoes.
 func installSignalHandlers() {
     signal(SIGXFSZ, SIG_IGN)
     TemporaryFiles.prepare()
+    PostgreSQLConnection.prepareForSignals()
     for terminating in [SIGTERM, SIGHUP, SIGINT] {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { number in
+            PostgreSQLConnection.cancelRunningStatement()
             TemporaryFiles.removeAll()
             signal(number, SIG_DFL)
             raise(number)

@@ -3,6 +3,7 @@
 
 import Byline
 import CPostgreSQL
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -15,6 +16,9 @@ public final class PostgreSQLConnection: DatabaseConnection {
     public let dialect = SQLDialect.postgresql
     public let location: String
     private var connection: OpaquePointer?
+    private let transactions = TransactionNesting()
+    /// The cancel request of this connection (PQgetCancel), registered for the signal handler.
+    private var cancelRequest: OpaquePointer?
 
     /// Connects with a libpq connection string or URI (`postgresql://user@host/db`,
     /// `postgres:///db?host=/socket/dir`, `dbname=x host=y`); what it leaves out comes from the
@@ -42,13 +46,56 @@ public final class PostgreSQLConnection: DatabaseConnection {
         byline_PQsetClientEncoding(connection, "UTF8")
         // Dates in ISO form, floats printed so they read back exactly.
         try execute("SET DateStyle TO ISO; SET extra_float_digits TO 1; SET client_min_messages TO warning", bindings: [])
+        cancelRequest = byline_PQgetCancel(connection)
+        PostgreSQLConnection.register(cancelRequest)
     }
 
     deinit { close() }
 
     public func close() {
+        if let cancelRequest {
+            PostgreSQLConnection.unregister(cancelRequest)
+            byline_PQfreeCancel(cancelRequest)
+        }
+        cancelRequest = nil
         if let connection { byline_PQfinish(connection) }
         connection = nil
+    }
+
+    // MARK: - Cancelling from a signal handler
+
+    /// The cancel request of the connection opened last, as the bits of its pointer (0: none).
+    /// A global because a signal handler can capture nothing; an atomic so reading it there is safe.
+    private static let registeredCancel = Atomic<UInt>(0)
+
+    private static func register(_ request: OpaquePointer?) {
+        guard let request else { return }
+        // Finds PQcancel now (a NULL request is refused at once), so the signal handler never
+        // has to look it up.
+        var buffer = [CChar](repeating: 0, count: 64)
+        _ = byline_PQcancel(nil, &buffer, 64)
+        registeredCancel.store(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(request))), ordering: .sequentiallyConsistent)
+    }
+
+    private static func unregister(_ request: OpaquePointer) {
+        let bits = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(request)))
+        _ = registeredCancel.compareExchange(expected: bits, desired: 0, ordering: .sequentiallyConsistent)
+    }
+
+    /// Makes the registry ready before any signal handler can read it.
+    public static func prepareForSignals() {
+        _ = registeredCancel.load(ordering: .relaxed)
+    }
+
+    /// Asks the server to stop the statement the open connection is running, if any. Safe in a
+    /// signal handler (libpq documents PQcancel as such, with the buffer on the stack): a
+    /// terminating signal calls it so the server does not go on with a statement nobody waits for.
+    public static func cancelRunningStatement() {
+        let bits = registeredCancel.load(ordering: .sequentiallyConsistent)
+        guard bits != 0, let request = OpaquePointer(bitPattern: bits) else { return }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
+            _ = byline_PQcancel(request, buffer.baseAddress, 256)
+        }
     }
 
     private func handle() throws(DatabaseError) -> OpaquePointer {
@@ -58,12 +105,27 @@ public final class PostgreSQLConnection: DatabaseConnection {
 
     /// Runs `body` with the values as C strings (null for SQL null), as libpq's text format takes them.
     private func withParameters<T>(_ values: [Value], _ body: ([UnsafePointer<CChar>?]) throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+        // PostgreSQL's text cannot hold NUL, and libpq would cut the value there (so "a\u{0}b"
+        // would be sent as "a"): refused rather than changed.
+        for value in values {
+            if let text = DatabaseCatalog.text(of: value), text.utf8.contains(0) {
+                throw DatabaseError(
+                    "PostgreSQL text cannot hold the NUL character, and the value \(value.literal) has one",
+                    help: "remove it first, e.g. with replace(…, \"\\u{0}\", \"\")")
+            }
+        }
         let copies: [UnsafeMutablePointer<CChar>?] = values.map { value in DatabaseCatalog.text(of: value).flatMap { strdup($0) } }
         defer { copies.forEach { free($0) } }
         return try body(copies.map { $0.map { UnsafePointer($0) } })
     }
 
-    public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
+    public func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
+        if let cancellation {
+            // Sent without waiting, so the flag can cancel it on the server (a lock wait, say).
+            if cancellation.isCancelled { throw DatabaseError.cancelled }
+            try query(sql, bindings: bindings, types: [], cancellation: cancellation) { _ in }
+            return
+        }
         let connection = try handle()
         // Without values, PQexec (which takes several statements at once); with them, PQexecParams.
         let result = bindings.isEmpty ? byline_PQexec(connection, sql) : try withParameters(bindings) { (parameters) throws(DatabaseError) -> OpaquePointer? in
@@ -155,14 +217,15 @@ public final class PostgreSQLConnection: DatabaseConnection {
         byline_PQfreeCancel(cancel)
     }
 
-    public func copy(_ table: Table, into name: String) throws(DatabaseError) {
+    public func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
         let connection = try handle()
-        let start = byline_PQexec(connection, "COPY \(dialect.identifier(name)) FROM STDIN")
+        let start = byline_PQexec(connection, "COPY \(target) FROM STDIN")
         let status = byline_PQresultStatus(start)
         defer { byline_PQclear(start) }
         guard status == PGRES_COPY_IN else { throw error(of: start) }
         let sent = DatabaseCatalog.copyText(of: table) { chunk in
-            chunk.withUnsafeBufferPointer { bytes in
+            if cancellation?.isCancelled == true { return false }
+            return chunk.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { byline_PQputCopyData(connection, $0.baseAddress, Int32(bytes.count)) == 1 }
             }
         }
@@ -173,7 +236,12 @@ public final class PostgreSQLConnection: DatabaseConnection {
             if byline_PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result) }
             byline_PQclear(result)
         }
+        if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
         if let failure { throw failure }
+    }
+
+    public func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try transactions.run(on: self, body)
     }
 
     /// The server's message for a failed result; an integer overflow is said in Byline's words.

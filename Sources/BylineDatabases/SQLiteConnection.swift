@@ -11,6 +11,7 @@ public final class SQLiteConnection: DatabaseConnection {
     public let dialect = SQLDialect.sqlite
     public let location: String
     private var database: OpaquePointer?
+    private let transactions = TransactionNesting()
 
     /// Opens (or creates) a database file; ":memory:" for one in memory.
     public init(path: String) throws(DatabaseError) {
@@ -104,7 +105,8 @@ public final class SQLiteConnection: DatabaseConnection {
         }
     }
 
-    public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
+    public func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
+        if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
         let database = try handle()
         if bindings.isEmpty {
             var message: UnsafeMutablePointer<CChar>?
@@ -148,26 +150,26 @@ public final class SQLiteConnection: DatabaseConnection {
         }
     }
 
-    public func copy(_ table: Table, into name: String) throws(DatabaseError) {
+    public func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
         let fields = table.schema.fields.count
         let marks = (1...max(fields, 1)).map { "?\($0)" }.joined(separator: ", ")
-        try execute("BEGIN", bindings: [])
-        do throws(DatabaseError) {
-            let statement = try prepare("INSERT INTO \(dialect.identifier(name)) VALUES (\(marks))")
+        try transaction { () throws(DatabaseError) in
+            let statement = try prepare("INSERT INTO \(target) VALUES (\(marks))")
             defer { sqlite3_finalize(statement) }
             var values: [Value] = []
             for row in 0..<table.rowCount {
+                if row & 1023 == 0, cancellation?.isCancelled == true { throw DatabaseError.cancelled }
                 values.removeAll(keepingCapacity: true)
                 for field in 0..<fields { values.append(table.value(row: row, field: field)) }
                 sqlite3_reset(statement)
                 bind(values, to: statement)
                 guard sqlite3_step(statement) == SQLITE_DONE else { throw lastError }
             }
-            try execute("COMMIT", bindings: [])
-        } catch {
-            try? execute("ROLLBACK", bindings: [])
-            throw error
         }
+    }
+
+    public func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+        try transactions.run(on: self, body)
     }
 
     /// A value as SQLite holds it.

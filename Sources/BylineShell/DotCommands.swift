@@ -200,7 +200,7 @@ struct DotCommands {
             var names = argument.split(separator: " ").map { Self.unquote(String($0)) }
             if names.isEmpty || names == ["article"] { names = ArticleDataset.tables.map(\.schema.name) }
             return database(span: span, source: source) { (session) throws(BylineError) in
-                try session.push(names)
+                try session.push(names, cancellation: runner.cancellation)
                 if runner.verbose {
                     runner.errors.write("pushed \(names.joined(separator: ", ")) to the \(session.database?.location ?? "database")\n")
                 }
@@ -255,7 +255,7 @@ struct DotCommands {
             return fail(.cannotImport(path, reason: error.message), span: span, source: source)
         }
         return database(span: span, source: source) { (session) throws(BylineError) in
-            try session.store(loaded.table, as: tableName)
+            try session.store(loaded.table, as: tableName, cancellation: runner.cancellation)
             if runner.verbose {
                 runner.errors.write("imported \(loaded.table.rowCount) rows into '\(tableName)' in the \(session.database?.location ?? "database")\n")
             }

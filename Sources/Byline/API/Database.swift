@@ -14,13 +14,61 @@ public protocol DatabaseConnection: AnyObject {
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError)
-    /// Runs a statement that returns no rows.
-    func execute(_ sql: String, bindings: [Value]) throws(DatabaseError)
-    /// Appends every row of a table to a database table whose columns match it, the fastest way the
-    /// engine has (PostgreSQL's COPY; one prepared statement in one transaction on SQLite).
-    func copy(_ table: Table, into name: String) throws(DatabaseError)
+    /// Runs a statement that returns no rows; `cancellation` stops it (on the server too) when set.
+    func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError)
+    /// Appends every row of a table to the database table `target` (an SQL name, already quoted,
+    /// perhaps qualified by its schema) whose columns match it, the fastest way the engine has
+    /// (PostgreSQL's COPY; one prepared statement on SQLite); `cancellation` stops it.
+    func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError)
+    /// Runs `body` as one transaction (a savepoint within one already open): what it did is kept
+    /// when it returns and undone, all of it, when it throws.
+    func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError)
     /// Ends the connection.
     func close()
+}
+
+extension DatabaseConnection {
+    /// Runs a statement that returns no rows and cannot be cancelled.
+    public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
+        try execute(sql, bindings: bindings, cancellation: nil)
+    }
+}
+
+/// Transactions that nest: the outermost is BEGIN … COMMIT, an inner one a savepoint, and a
+/// failure undoes exactly what its own body did. Each driver keeps one per connection.
+public final class TransactionNesting {
+    private var depth = 0
+
+    public init() {}
+
+    /// Runs `body` inside a transaction or savepoint of `connection`.
+    public func run(
+        on connection: DatabaseConnection, _ body: () throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        let savepoint = "byline_savepoint_\(depth)"
+        try connection.execute(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)", bindings: [])
+        depth += 1
+        defer { depth -= 1 }
+        do {
+            try body()
+        } catch {
+            // The connection may be gone (a killed server); the database undoes an unfinished
+            // transaction by itself then, so a failed rollback changes nothing here.
+            if depth == 1 {
+                try? connection.execute("ROLLBACK", bindings: [])
+            } else {
+                try? connection.execute("ROLLBACK TO SAVEPOINT \(savepoint)", bindings: [])
+                try? connection.execute("RELEASE SAVEPOINT \(savepoint)", bindings: [])
+            }
+            throw error
+        }
+        do {
+            try connection.execute(depth == 1 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)", bindings: [])
+        } catch {
+            if depth == 1 { try? connection.execute("ROLLBACK", bindings: []) }
+            throw error
+        }
+    }
 }
 
 /// What went wrong in the database, in its own words, with what to do.
@@ -75,8 +123,11 @@ public enum DatabaseCatalog {
             }
         }
         var recorded: [String: TableSchema] = [:]
-        if columns.contains(where: { $0.table == schemaTable }) {
-            try database.query(
+        // A table of that name Byline did not make (other columns) is read as holding no
+        // records, so it cannot keep the database from opening.
+        let recordColumns = columns.filter { $0.table == schemaTable }.map(\.column)
+        if recordColumns.contains("name"), recordColumns.contains("definition") {
+            try? database.query(
                 "SELECT name, definition FROM \(database.dialect.identifier(schemaTable))", bindings: [], types: [.string, .string],
                 cancellation: nil
             ) { (row) throws(DatabaseError) in
@@ -116,42 +167,76 @@ public enum DatabaseCatalog {
     }
 
     /// Creates a table holding `table`'s rows (replacing one of that name when `replacing`), and
-    /// records its Byline schema. Temporary tables last as long as the connection and are not recorded.
+    /// records its Byline schema. Temporary tables last as long as the connection, live in the
+    /// connection's own schema (so a user's table of the same name is never touched), and are
+    /// not recorded.
+    ///
+    /// All or nothing: the old table is dropped, the new one made and filled and its schema
+    /// recorded in one transaction, so a failure or a cancel (`cancellation`) leaves the database
+    /// exactly as it was.
     public static func store(
-        _ table: Table, as name: String, in database: DatabaseConnection, temporary: Bool = false, replacing: Bool = true
+        _ table: Table, as name: String, in database: DatabaseConnection, temporary: Bool = false, replacing: Bool = true,
+        cancellation: CancellationFlag? = nil
     ) throws(DatabaseError) {
         let dialect = database.dialect
+        try checkStorable(table.schema, as: name, dialect: dialect, temporary: temporary)
         let names = table.schema.fields.map { dialect.identifier($0.name) }
-        if Set(table.schema.fields.map { $0.name.lowercased() }).count != names.count {
-            throw DatabaseError(
-                "the table has two fields whose names differ only in case, which SQL cannot tell apart",
-                help: "rename one with 'select … as …' first")
-        }
-        if table.schema.fields.contains(where: { $0.name == DatabaseTable.ordinalName }) {
-            throw DatabaseError("'\(DatabaseTable.ordinalName)' is the name of the column where Byline keeps row order", help: "rename the field with 'select … as …'")
-        }
         // The last column numbers the rows, so queries read them in this order.
         let definitions = zip(names, table.schema.fields).map { name, field in name + " " + dialect.columnType(field.type) }
             + [dialect.identifier(DatabaseTable.ordinalName) + " " + dialect.columnType(.integer)]
-        if replacing { try database.execute("DROP TABLE IF EXISTS \(dialect.identifier(name))", bindings: []) }
-        try database.execute(
-            "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(dialect.identifier(name)) (\(definitions.joined(separator: ", ")))",
-            bindings: [])
+        let target = temporary ? dialect.temporarySchema + "." + dialect.identifier(name) : dialect.identifier(name)
         let numbered = Table(
             schema: TableSchema(name: name, fields: table.schema.fields + [Field(name: DatabaseTable.ordinalName, type: .integer)]),
             columns: table.columns + [Column(type: .integer, storage: .integers(Array(0..<table.rowCount), .none))],
             rowCount: table.rowCount)
-        try database.copy(numbered, into: name)
-        guard !temporary else { return }
-        try database.execute(
-            "CREATE TABLE IF NOT EXISTS \(dialect.identifier(schemaTable)) (name text PRIMARY KEY, definition text NOT NULL)",
-            bindings: [])
-        try database.execute("DELETE FROM \(dialect.identifier(schemaTable)) WHERE name = \(dialect.placeholder(1, type: .string))", bindings: [.string(name)])
-        var schema = table.schema
-        schema.name = name
-        try database.execute(
-            "INSERT INTO \(dialect.identifier(schemaTable)) (name, definition) VALUES (\(dialect.placeholder(1, type: .string)), \(dialect.placeholder(2, type: .string)))",
-            bindings: [.string(name), .string(SchemaRecord.encode(schema))])
+        try database.transaction { () throws(DatabaseError) in
+            if replacing { try database.execute("DROP TABLE IF EXISTS \(target)", bindings: [], cancellation: cancellation) }
+            try database.execute(
+                "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(target) (\(definitions.joined(separator: ", ")))",
+                bindings: [], cancellation: cancellation)
+            try database.copy(numbered, into: target, cancellation: cancellation)
+            guard !temporary else { return }
+            try database.execute(
+                "CREATE TABLE IF NOT EXISTS \(dialect.identifier(schemaTable)) (name text PRIMARY KEY, definition text NOT NULL)",
+                bindings: [], cancellation: cancellation)
+            try database.execute(
+                "DELETE FROM \(dialect.identifier(schemaTable)) WHERE name = \(dialect.placeholder(1, type: .string))", bindings: [.string(name)],
+                cancellation: cancellation)
+            var schema = table.schema
+            schema.name = name
+            try database.execute(
+                "INSERT INTO \(dialect.identifier(schemaTable)) (name, definition) VALUES (\(dialect.placeholder(1, type: .string)), \(dialect.placeholder(2, type: .string)))",
+                bindings: [.string(name), .string(SchemaRecord.encode(schema))], cancellation: cancellation)
+            if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
+        }
+    }
+
+    /// Refuses, before anything is sent, a table the database could not hold under these names
+    /// exactly: an empty, NUL-holding or over-long name (which the engine would shorten, making
+    /// it another table's), two fields SQL cannot tell apart, a field named as Byline's row
+    /// numbers, or the name of Byline's own record of schemas.
+    static func checkStorable(_ schema: TableSchema, as name: String, dialect: SQLDialect, temporary: Bool) throws(DatabaseError) {
+        if let problem = dialect.problem(withName: name) {
+            throw DatabaseError("cannot store the table: \(problem)", help: "choose another table name")
+        }
+        if !temporary, name.lowercased() == schemaTable {
+            throw DatabaseError(
+                "'\(schemaTable)' is where Byline keeps the schemas of the tables it stores, and cannot be replaced",
+                help: "choose another table name")
+        }
+        for field in schema.fields {
+            if let problem = dialect.problem(withName: field.name) {
+                throw DatabaseError("cannot store the field \(Value.string(field.name).literal): \(problem)", help: "rename the field with 'select … as …' first")
+            }
+        }
+        if Set(schema.fields.map { $0.name.lowercased() }).count != schema.fields.count {
+            throw DatabaseError(
+                "the table has two fields whose names differ only in case (or not at all), which SQL cannot tell apart",
+                help: "rename one with 'select … as …' first")
+        }
+        if schema.fields.contains(where: { $0.name.lowercased() == DatabaseTable.ordinalName }) {
+            throw DatabaseError("'\(DatabaseTable.ordinalName)' is the name of the column where Byline keeps row order", help: "rename the field with 'select … as …'")
+        }
     }
 
     /// A table's rows in the text format of PostgreSQL's COPY (tab between fields, `\N` for null,

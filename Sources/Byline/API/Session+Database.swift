@@ -19,9 +19,11 @@ extension Session {
     /// The database table a name reads, when it reads one.
     func databaseTable(named name: String) -> DatabaseTable? {
         guard !databaseTables.isEmpty else { return nil }
-        let table = databaseTables[name] ?? databaseTables.first { $0.key.lowercased() == name.lowercased() }?.value
-        guard let table else { return nil }
-        let local = tables[name] != nil ? name : tables.keys.first { $0.lowercased() == name.lowercased() }
+        // The exact name first; otherwise the one table whose name differs only in case. Several
+        // such (`Foo`, `FOO`) are ambiguous, and none is chosen: the name is then unknown, and the
+        // message suggests the exact names.
+        guard let table = databaseTables.value(forNameIgnoringCase: name) else { return nil }
+        let local = tables.key(forNameIgnoringCase: name)
         if let local, letNames.contains(local) || loadedNames.contains(local) { return nil }
         return table
     }
@@ -30,7 +32,9 @@ extension Session {
     var scope: [String: TableSchema?] {
         var scope = Dictionary(uniqueKeysWithValues: tables.map { ($0.key, Optional.some($0.value.schema)) })
         for (name, table) in databaseTables where databaseTable(named: name) != nil {
-            if let local = scope.keys.first(where: { $0.lowercased() == name.lowercased() }) { scope[local] = nil }
+            // The session's table of that name (whatever its case) gives way; another database
+            // table whose name differs only in case stays.
+            for local in tables.keys where local.lowercased() == name.lowercased() { scope[local] = nil }
             scope[name] = .some(table.schema)
         }
         return scope
@@ -71,27 +75,37 @@ extension Session {
 
     /// Stores session tables (the article's, loaded files, `let` results) in the open database under
     /// their own names, with their schemas, replacing tables of those names.
-    public func push(_ names: [String]) throws(BylineError) {
+    ///
+    /// All or nothing: every table is stored in one transaction, so a failure or a cancel
+    /// (`cancellation`, Ctrl-C) leaves every table of the database as it was.
+    public func push(_ names: [String], cancellation: CancellationFlag? = nil) throws(BylineError) {
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
+        var tables: [Table] = []
         for name in names {
             guard let table = table(named: name) else {
                 throw BylineError(
                     [Diagnostic(.noTableToPush(name, tables: localNames), at: nil)], source: nil)
             }
-            do {
-                try DatabaseCatalog.store(table, as: table.schema.name, in: database)
-            } catch {
-                throw Session.failure(error, in: database, at: nil, source: nil)
+            tables.append(table)
+        }
+        do {
+            try database.transaction { () throws(DatabaseError) in
+                for table in tables {
+                    try DatabaseCatalog.store(table, as: table.schema.name, in: database, cancellation: cancellation)
+                }
             }
+        } catch {
+            throw Session.failure(error, in: database, at: nil, source: nil)
         }
         try refreshDatabaseTables()
     }
 
-    /// Stores a table (a file just read, say) in the open database under a name.
-    public func store(_ table: Table, as name: String) throws(BylineError) {
+    /// Stores a table (a file just read, say) in the open database under a name, replacing a
+    /// table of that name only when the whole new one is stored.
+    public func store(_ table: Table, as name: String, cancellation: CancellationFlag? = nil) throws(BylineError) {
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
         do {
-            try DatabaseCatalog.store(table, as: name, in: database)
+            try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
         } catch {
             throw Session.failure(error, in: database, at: nil, source: nil)
         }
@@ -150,7 +164,10 @@ extension Session {
         var sent: [String: DatabaseTable] = [:]
         for name in Session.sources(of: plan) where databaseTable(named: name) == nil {
             if let table = table(named: name), sent[name] == nil {
-                let temporary = "byline_session_" + name
+                // Numbered, not named after the table: short whatever the name's length (a
+                // server that cuts long names would make two tables one), and in the
+                // connection's temporary schema, apart from a user's tables.
+                let temporary = "byline_session_\(sent.count + 1)"
                 sent[name] = DatabaseTable(storing: table.schema, as: temporary, dialect: database.dialect)
                 sending.append((table, temporary))
             }
@@ -204,7 +221,7 @@ extension Session {
                     source: script.source)
             }
             do {
-                try DatabaseCatalog.store(table, as: temporary, in: database, temporary: true)
+                try DatabaseCatalog.store(table, as: temporary, in: database, temporary: true, cancellation: cancellation)
             } catch {
                 throw Session.failure(error, in: database, at: statement.span, source: script.source)
             }
@@ -233,13 +250,15 @@ extension Session {
     }
 
     /// Stores a result as a database table (`save table NAME`).
-    func store(_ result: ResultSet, as name: String, statement: CheckedStatement, script: CheckedScript) throws(BylineError) {
+    func store(
+        _ result: ResultSet, as name: String, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
+    ) throws(BylineError) {
         guard let database else {
             throw Session.noDatabase(at: statement.span, source: script.source)
         }
         let table = Table(schema: Session.storedSchema(of: result.fields, as: name), columns: result.columns, rowCount: result.rowCount)
         do {
-            try DatabaseCatalog.store(table, as: name, in: database)
+            try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
         } catch {
             throw Session.failure(error, in: database, at: statement.span, source: script.source)
         }
@@ -275,6 +294,7 @@ extension Session {
     }
 
     static func failure(_ error: DatabaseError, in database: DatabaseConnection, at span: SourceSpan?, source: SourceFile?) -> BylineError {
+        if error.isCancellation { return BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
         let overflow = error.message.hasPrefix("integer overflow")
         return BylineError(
             [Diagnostic(.databaseFailed(error.message, help: error.help ?? "in the \(database.location)", overflow: overflow), at: span)],

@@ -116,7 +116,7 @@ public final class Session {
 
     /// A table or `let` result by name.
     public func table(named name: String) -> Table? {
-        tables[name] ?? tables.first { $0.key.lowercased() == name.lowercased() }?.value
+        tables.value(forNameIgnoringCase: name)
     }
 
     /// Whether a name was defined by `let` (as opposed to a dataset table).
@@ -218,7 +218,7 @@ public final class Session {
             }
             return .saved(path: path, rowCount: result.rowCount)
         case .saveTable(let name)?:
-            try store(result, as: name, statement: statement, script: script)
+            try store(result, as: name, statement: statement, script: script, cancellation: cancellation)
             return .storedTable(name: name, rowCount: result.rowCount)
         case nil:
             break

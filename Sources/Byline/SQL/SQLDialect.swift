@@ -14,10 +14,23 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
-    /// A bind parameter's placeholder, with the cast PostgreSQL needs to know its type.
+    /// The schema where a connection's temporary tables live; naming it keeps a statement on a
+    /// temporary table off a user's table of the same name.
+    public var temporarySchema: String {
+        switch self {
+        case .postgresql: return "pg_temp"
+        case .sqlite: return "temp"
+        }
+    }
+
+    /// A bind parameter's placeholder, with the cast PostgreSQL needs to know its type. Text
+    /// compares by code points whatever the server's default collation (`COLLATE "C"`), so two
+    /// bound strings compare as in Byline's engine.
     func placeholder(_ number: Int, type: DataType) -> String {
         switch self {
-        case .postgresql: return "CAST($\(number) AS \(columnType(type)))"
+        case .postgresql:
+            let column = columnType(type)
+            return "CAST($\(number) AS \(column))" + (column == "text" ? " COLLATE \"C\"" : "")
         case .sqlite: return "?\(number)"
         }
     }
@@ -37,9 +50,39 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
-    /// Quotes a name as an SQL identifier.
+    /// Quotes a name as an SQL identifier. Quotes are doubled by Unicode scalar, not by
+    /// character: a quote followed by a combining mark is one Swift `Character` but two scalars to
+    /// the database, and must not end the identifier.
     public func identifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in name.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append(scalar) }
+        }
+        quoted.append("\"")
+        return String(quoted)
+    }
+
+    /// The most bytes of UTF-8 a name may have: PostgreSQL cuts longer identifiers to 63 bytes
+    /// (NAMEDATALEN - 1), which would make two different names one table; SQLite has no limit.
+    public var maximumIdentifierBytes: Int? {
+        switch self {
+        case .postgresql: return 63
+        case .sqlite: return nil
+        }
+    }
+
+    /// Why a name cannot be a table or column name in this engine, or nil when it can: empty,
+    /// holding a NUL (which ends a C string, so the engine would see a shorter name), or longer
+    /// than the engine keeps.
+    public func problem(withName name: String) -> String? {
+        if name.isEmpty { return "an empty name cannot name a table or column" }
+        if name.unicodeScalars.contains("\u{0}") { return "a name holding a NUL character cannot name a table or column" }
+        if let maximum = maximumIdentifierBytes, name.utf8.count > maximum {
+            return "\(displayName) keeps only the first \(maximum) bytes of a name, and \(Value.string(String(name.prefix(16))).literal)… has \(name.utf8.count)"
+        }
+        return nil
     }
 
     /// The Byline type of a column declared with an SQL type, and the expression that reads it as

@@ -269,7 +269,7 @@ struct Binder {
     }
 
     func caseInsensitiveLookup(_ name: String) -> TableSchema?? {
-        scope.first { $0.key.lowercased() == name.lowercased() }?.value
+        scope.value(forNameIgnoringCase: name)
     }
 
     // MARK: - Sources
@@ -278,8 +278,7 @@ struct Binder {
     mutating func bindSource(_ name: Name, arguments: [Expression]?) throws(Failure) -> QueryPlan {
         if let arguments {
             if name.text.lowercased() == "range" { return try bindRange(name, arguments: arguments) }
-            let key = definitions[name.text] != nil
-                ? name.text : definitions.keys.first { $0.lowercased() == name.text.lowercased() }
+            let key = definitions.key(forNameIgnoringCase: name.text)
             if let key, let entry = definitions[key] {
                 if key == defining {
                     throw fail(.recursiveDefinition(key), at: name.span)
