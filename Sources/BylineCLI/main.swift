@@ -65,7 +65,7 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Field delimiter for --data files (default: by extension; ',' or tab).", valueName: "CHAR"))
     var delimiter: String?
 
-    @Flag(name: .long, help: "Forbid statements that read or write files (load, save, .read, .output, .once).")
+    @Flag(name: .long, help: "For untrusted scripts: no file, database or program beyond what the command line names (refuses load, save, .read, .output, .once, .import, .open; no pager, no start-up file).")
     var safe = false
 
     @Flag(name: .long, help: "Start without the article's tables (only --data and loaded files).")
@@ -215,19 +215,29 @@ func runByline(_ options: BylineCommand) -> Int32 {
     let status = run(options, runner)
     // A `.output` file still open at the end is written now.
     if !runner.closeRedirection() { return ExitStatus.statementFailed }
+    // Output that was lost (a full disk, `ulimit -f`) fails the run, as in cat, jq and sqlite3,
+    // even where no statement said so (a dot-command's listing).
+    if let failure = StandardStream.output.writeFailure {
+        if status == ExitStatus.success { StandardStream.error.write("byline: error: cannot write to standard output: \(failure)\n") }
+        return ExitStatus.statementFailed
+    }
     return status
 }
 
 /// The start-up file: --init FILE, else $XDG_CONFIG_HOME/byline/init.byl (~/.config/byline/init.byl).
+/// Under --safe only a file the command line names runs. A relative XDG_CONFIG_HOME is ignored,
+/// as the XDG specification says (it would run a file of whatever folder byline starts in).
 func initFilePath(_ options: BylineCommand) -> String? {
     if options.noInit { return nil }
     if let path = options.initFile { return path }
+    if options.safe { return nil }
     func variable(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         let text = String(cString: value)
         return text.isEmpty ? nil : text
     }
-    guard let folder = variable("XDG_CONFIG_HOME") ?? variable("HOME").map({ $0 + "/.config" }) else { return nil }
+    let configured = variable("XDG_CONFIG_HOME").flatMap { $0.hasPrefix("/") ? $0 : nil }
+    guard let folder = configured ?? variable("HOME").map({ $0 + "/.config" }) else { return nil }
     let path = folder + "/byline/init.byl"
     return access(path, F_OK) == 0 ? path : nil
 }

@@ -203,11 +203,6 @@ public final class SQLiteConnection: DatabaseConnection {
 /// Opens a database by how it is written: a `postgresql://` or `postgres://` URI or a libpq
 /// connection string (`dbname=…`) for PostgreSQL, anything else a path of an SQLite file.
 public func openDatabase(_ location: String) throws(DatabaseError) -> DatabaseConnection {
-    let lowered = location.lowercased()
-    if lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:") || lowered.contains("dbname=") || lowered.contains("host=") {
-        return try PostgreSQLConnection(location)
-    }
-    var path = location
-    if lowered.hasPrefix("sqlite:") { path = String(location.dropFirst("sqlite:".count)) }
-    return try SQLiteConnection(path: path)
+    if FileAccess.isServerAddress(location) { return try PostgreSQLConnection(location) }
+    return try SQLiteConnection(path: FileAccess.sqlitePath(location))
 }

@@ -36,6 +36,11 @@ extension DiagnosticMessage {
         Self(.saveFailure, "cannot write '\(path)': \(reason)", help: "nothing was written; choose a folder that exists and that you may write")
     }
 
+    /// Writing a result failed part-way (a full disk, `ulimit -f`): what was written is cut short.
+    static func outputFailed(_ target: String, reason: String) -> Self {
+        Self(.saveFailure, "cannot write the result to \(target): \(reason)", help: "the output is incomplete; free space or raise the limit, then run the statement again")
+    }
+
     static func cannotImport(_ path: String, reason: String) -> Self {
         Self(.loadFailure, "cannot import '\(path)': \(reason)", help: "nothing was imported")
     }

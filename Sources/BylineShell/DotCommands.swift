@@ -224,8 +224,13 @@ struct DotCommands {
 
     /// `.open LOCATION`: a PostgreSQL address or an SQLite file.
     private func open(_ location: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        if let denial = runner.session.fileAccess.denial(forDatabase: location) {
+            runner.report([Diagnostic(.accessDenied(denial), at: span)], in: source)
+            return .failure
+        }
         do {
-            let connection = try openDatabase(location)
+            let target = FileAccess.isServerAddress(location) ? location : runner.session.fileAccess.resolve(FileAccess.sqlitePath(location))
+            let connection = try openDatabase(target)
             return database(span: span, source: source) { (session) throws(BylineError) in
                 try session.open(connection)
                 if runner.verbose {

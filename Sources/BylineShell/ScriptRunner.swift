@@ -169,14 +169,20 @@ public final class ScriptRunner {
                 // Written as it is formatted; Ctrl-C (the cancellation flag) stops the printing.
                 // Taller than the screen, at a terminal, it goes through the pager.
                 let cancellation = self.cancellation
-                let pager = redirection == nil ? PagerSink.make(for: output, enabled: settings.pager) : nil
+                let pager = redirection == nil ? PagerSink.make(for: output, enabled: settings.pager && session.fileAccess.allowsPrograms) : nil
                 let finished = ResultFormatter.write(rows, as: format, options: options) { text in
                     if cancellation?.isCancelled ?? false { return false }
                     if let pager { return pager.write(text) }
                     output.write(text)
-                    return true
+                    return output.writeFailure == nil && !((output as? StandardStream)?.readerClosed ?? false)
                 }
                 pager?.finish()
+                if let failure = output.writeFailure {
+                    let target = (redirection?.path).map { "'\($0)'" } ?? "standard output"
+                    report([Diagnostic(.outputFailed(target, reason: failure), at: statement.span)], in: script.source)
+                    return .failure
+                }
+                if (output as? StandardStream)?.readerClosed ?? false { return .failure }
                 // Quitting the pager stops the printing quietly; Ctrl-C says so.
                 if !finished, (cancellation?.isCancelled ?? false) || !(pager?.closed ?? false) {
                     errors.write(errors.isTerminal ? "\ninterrupted\n" : "interrupted\n")

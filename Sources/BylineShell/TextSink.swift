@@ -1,5 +1,6 @@
 // Where the shell writes: standard output and error, or a buffer in tests.
 import Byline
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,11 +18,16 @@ public protocol TextSink: AnyObject {
     var columns: Int? { get }
     /// The terminal's height in lines, when it is one.
     var rows: Int? { get }
+    /// Why writing failed (a full disk, `ulimit -f`), when it did: what was written since is
+    /// lost, so the statement that wrote it must fail. A reader that went away (a closed pipe,
+    /// `| head`) is not a failure.
+    var writeFailure: String? { get }
 }
 
 extension TextSink {
     public var columns: Int? { nil }
     public var rows: Int? { nil }
+    public var writeFailure: String? { nil }
 }
 
 /// Standard output or standard error.
@@ -54,9 +60,21 @@ public final class StandardStream: TextSink, Sendable {
         return Int(size.ws_row)
     }
 
+    /// The first failed write's error number (0: none); after it nothing more is written.
+    private let failureCode = Atomic<Int32>(0)
+
+    public var writeFailure: String? {
+        let code = failureCode.load(ordering: .relaxed)
+        return code == 0 || code == EPIPE ? nil : AtomicFile.describe(code)
+    }
+
+    /// Whether the reader went away (a closed pipe): output stops, quietly.
+    public var readerClosed: Bool { failureCode.load(ordering: .relaxed) == EPIPE }
+
     public func write(_ text: String) {
-        // A closed pipe or full disk on standard output is not worth stopping a query for.
-        _ = AtomicFile.writeAll(text, to: descriptor)
+        guard failureCode.load(ordering: .relaxed) == 0 else { return }
+        let code = AtomicFile.write(text, to: descriptor)
+        if code != 0 { failureCode.store(code, ordering: .relaxed) }
     }
 }
 
@@ -91,6 +109,8 @@ public final class FileSink: TextSink {
     public func write(_ text: String) {
         file.write(text)
     }
+
+    public var writeFailure: String? { file.writeFailure }
 
     /// Whether anything was written.
     public var isEmpty: Bool { file.byteCount == 0 }

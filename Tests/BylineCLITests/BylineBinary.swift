@@ -27,9 +27,12 @@ enum BylineBinary {
         return packageRoot.appendingPathComponent(".build/debug/byline")
     }
 
-    /// Runs byline with arguments, optional standard input and extra environment.
+    /// Runs byline with arguments, optional standard input and extra environment; its standard
+    /// output goes to the file `standardOutput` names (a device, say) instead of being captured
+    /// when that is given.
     static func run(
-        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:]
+        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment: [String: String] = [:],
+        standardOutput: String? = nil
     ) throws -> Run {
         let process = Process()
         process.executableURL = url
@@ -42,7 +45,12 @@ enum BylineBinary {
         let output = Pipe()
         let errors = Pipe()
         let input = Pipe()
-        process.standardOutput = output
+        if let standardOutput, let handle = FileHandle(forWritingAtPath: standardOutput) {
+            process.standardOutput = handle
+            try output.fileHandleForWriting.close()
+        } else {
+            process.standardOutput = output
+        }
         process.standardError = errors
         process.standardInput = input
         try process.run()

@@ -468,7 +468,9 @@ extension DiagnosticMessage {
         .loadFailure, "standard input holds this script, so it cannot also hold the data",
         help: "give the data with --data - and the script with -c or a file")
 
-    package static func accessDenied(_ reason: String) -> Self { Self(.fileAccessDenied, reason) }
+    package static func accessDenied(_ reason: String) -> Self {
+        Self(.fileAccessDenied, reason, help: "this session's access is limited (--safe): name the files and database it may use on the command line (--data, --db)")
+    }
 
     /// A data file that did not load; where in the file is the diagnostic's location.
     package static func loadFailed(_ reason: String) -> Self { Self(.loadFailure, reason, help: Help.nothingLoaded) }

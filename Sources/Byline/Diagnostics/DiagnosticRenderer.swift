@@ -27,23 +27,38 @@ public struct DiagnosticRenderer: Sendable {
                 location += location.isEmpty ? "\(span.start)" : ":\(span.start)"
             }
         }
-        if !location.isEmpty { out += paint(location + ": ", bold) }
+        // A place names a file, and a file's name can hold anything a terminal acts on.
+        if !location.isEmpty { out += paint(TerminalText.escaped(location) + ": ", bold) }
         let label = diagnostic.severity.rawValue + ":"
         out += paint(label, diagnostic.severity == .error ? red : magenta) + " "
         // Messages quote names and values from data files: escaped, so they cannot act on the terminal.
-        out += paint(TerminalText.escaped(diagnostic.message), bold) + "\n"
+        out += paint(Self.windowed(TerminalText.escaped(diagnostic.message)), bold) + "\n"
         if diagnostic.location == nil, let span = diagnostic.span, let source, span.start.line <= source.lineCount {
             let (text, first, last) = window(source.line(span.start.line), span: span)
             out += TerminalText.escaped(text, keepingTabs: true) + "\n"
             out += underline(text, startColumn: first, lastColumn: last) + "\n"
         }
+        // A place in another file (a data file's line) also says which statement read it.
+        if diagnostic.location != nil, let span = diagnostic.span, let source {
+            out += paint("note:", cyan) + " " + TerminalText.escaped("read by the statement at \(source.name):\(span.start)") + "\n"
+        }
         for note in diagnostic.notes {
-            out += paint("note:", cyan) + " " + TerminalText.escaped(note) + "\n"
+            out += paint("note:", cyan) + " " + Self.windowed(TerminalText.escaped(note)) + "\n"
         }
         if let help = diagnostic.help {
-            out += paint("help:", cyan) + " " + TerminalText.escaped(help) + "\n"
+            out += paint("help:", cyan) + " " + Self.windowed(TerminalText.escaped(help)) + "\n"
         }
         return out
+    }
+
+    /// The most characters of a message, note or help shown: a name quoted from a file or a
+    /// script can be megabytes long.
+    static let messageWidth = 1_000
+
+    /// `text` cut to `messageWidth` characters, saying how much was left out.
+    static func windowed(_ text: String) -> String {
+        guard text.count > messageWidth else { return text }
+        return String(text.prefix(messageWidth)) + "… (\(text.count - messageWidth) more characters)"
     }
 
     /// A caret under the span's first column and tildes to its end (or the line's end).

@@ -5,13 +5,17 @@ package enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
     package static func closest(to word: String, among candidates: [String]) -> String? {
         let target = Array(word.lowercased())
+        let allowed = max(1, min(3, target.count / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased()))
+            let other = Array(candidate.lowercased())
+            // Lengths further apart than the edits allowed cannot be close (and a megabyte-long
+            // name must not cost a megabyte of work per candidate).
+            guard abs(other.count - target.count) <= allowed else { continue }
+            let distance = editDistance(target, other)
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let allowed = max(1, min(3, target.count / 3))
         return best.distance <= allowed ? best.name : nil
     }
 

@@ -80,6 +80,9 @@ public final class AtomicFile {
         if temporary != nil || descriptor >= 0 { abort() }
     }
 
+    /// Why a write failed, when one did (reported again by `commit()`).
+    public var writeFailure: String? { failure }
+
     /// Appends text; a failure is kept and reported by `commit()`.
     public func write(_ text: String) {
         guard failure == nil, descriptor >= 0 else { return }
@@ -155,9 +158,16 @@ public final class AtomicFile {
     /// Writes all of `text` to a file descriptor, retrying after interruptions; returns why it
     /// failed, or nil. (The shell writes to its own descriptors; this is only the file's.)
     public static func writeAll(_ text: String, to descriptor: Int32) -> String? {
+        let code = write(text, to: descriptor)
+        return code == 0 ? nil : describe(code)
+    }
+
+    /// Writes all of `text` to a file descriptor, retrying after interruptions; returns the
+    /// system's error number when it failed (EPIPE for a reader that went away), or 0.
+    public static func write(_ text: String, to descriptor: Int32) -> Int32 {
         var text = text
-        return text.withUTF8 { buffer -> String? in
-            guard let base = buffer.baseAddress else { return nil }
+        return text.withUTF8 { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
             while offset < buffer.count {
                 #if canImport(Glibc)
@@ -167,16 +177,16 @@ public final class AtomicFile {
                 #endif
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return describe(errno)
+                    return errno
                 }
                 offset += written
             }
-            return nil
+            return 0
         }
     }
 
     /// A system error as Byline's own words.
-    static func describe(_ code: Int32) -> String {
+    public static func describe(_ code: Int32) -> String {
         switch code {
         case EFBIG: return "the file is larger than this process may write (ulimit -f)"
         case ENOSPC: return "no space left on the device"
