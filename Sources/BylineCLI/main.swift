@@ -102,17 +102,26 @@ struct BylineCommand: ParsableCommand {
     func parameters() throws -> [String: Value] {
         var values: [String: Value] = [:]
         for (item, typed) in stringParameters.map({ ($0, false) }) + jsonParameters.map({ ($0, true) }) {
-            guard let equals = item.firstIndex(of: "="), item.startIndex != equals else {
+            // Split by scalar: a value starting with a combining mark makes "=" and the mark one
+            // Character, which a search by Character does not find.
+            let scalars = item.unicodeScalars
+            guard let equals = scalars.firstIndex(of: "="), scalars.startIndex != equals else {
                 throw ValidationError("\(typed ? "--argjson" : "--arg") takes NAME=VALUE, not '\(item)'")
             }
-            let name = String(item[..<equals])
-            let text = String(item[item.index(after: equals)...])
+            let name = String(scalars[..<equals])
+            let text = String(scalars[scalars.index(after: equals)...])
             guard name.first.map({ $0.isLetter || $0 == "_" }) ?? false, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw ValidationError("'\(name)' is not a parameter name: use letters, digits and _")
             }
             if typed {
                 guard let value = Value(json: text) else {
                     throw ValidationError("--argjson \(name): '\(text)' is not a JSON number, string, boolean, null or array")
+                }
+                // A JSON integer wider than 64 bits is read as its digits (text): as a parameter
+                // that would change its type silently.
+                if case .string = value, !text.trimmingCharacters(in: .whitespaces).hasPrefix("\"") {
+                    throw ValidationError(
+                        "--argjson \(name): \(text) is outside the integers Byline holds (\(Int.min) to \(Int.max)); write it as a string (\"\(text)\") or a float (\(text).0)")
                 }
                 values[name] = value
             } else {

@@ -40,9 +40,38 @@ public final class HistoryStore {
         return HistoryStore.decode(String(decoding: data, as: UTF8.self))
     }
 
+    /// An entry with the passwords of database addresses in it (`postgresql://me:secret@host`,
+    /// `password=secret`) replaced by `***`: the history file outlives the session and is read by
+    /// whoever reads the home folder's backups.
+    public static func redactingPasswords(_ entry: String) -> String {
+        var text = entry
+        // scheme://user:password@host
+        var searchStart = text.startIndex
+        while let scheme = text.range(of: "://", range: searchStart..<text.endIndex) {
+            let authorityEnd = text[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == " " || $0 == "\n" } ?? text.endIndex
+            let resume = text.distance(from: text.startIndex, to: scheme.upperBound)
+            if let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@"),
+                let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+            {
+                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+            }
+            searchStart = text.index(text.startIndex, offsetBy: resume)
+        }
+        // password=secret in a connection string
+        searchStart = text.startIndex
+        while let key = text.range(of: "password=", options: .caseInsensitive, range: searchStart..<text.endIndex) {
+            let valueEnd = text[key.upperBound...].firstIndex { $0 == " " || $0 == "&" || $0 == "\n" || $0 == "\"" } ?? text.endIndex
+            let resume = text.distance(from: text.startIndex, to: key.upperBound) + 3
+            text.replaceSubrange(key.upperBound..<valueEnd, with: "***")
+            searchStart = text.index(text.startIndex, offsetBy: resume)
+        }
+        return text
+    }
+
     /// Adds entries to the file, keeping the newest `limit`. Failures warn once and are otherwise ignored.
     public func append(_ entries: [String]) {
         guard !entries.isEmpty else { return }
+        let entries = entries.map(HistoryStore.redactingPasswords)
         do {
             try withLock {
                 let merged = Array((load() + entries).suffix(limit))

@@ -104,6 +104,14 @@ import TestSupport
         #expect(message.isEmpty, "\(message)")
     }
 
+    /// A device that never ends is refused at its first NUL, not read whole (gigabytes) first.
+    @Test(arguments: ["/dev/zero", "/dev/urandom"])
+    func aDeviceThatNeverEndsIsRefusedAtOnce(_ device: String) throws {
+        let run = try BylineBinary.run(["-c", "load \"\(device)\" as d"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("NUL byte"), "\(run.stderr)")
+    }
+
     // MARK: - Messages
 
     @Test func aFileNameInALoadErrorCannotActOnTheTerminal() throws {

@@ -51,3 +51,17 @@ import TestSupport
         #expect(names == ["history", "history.lock"])
     }
 }
+
+@Suite struct HistoryPasswordTests {
+    @Test(arguments: [
+        (".open postgresql://me:secret@db.example/news", ".open postgresql://me:***@db.example/news"),
+        (".open postgres://me:p%40ss@host:5432/db?sslmode=require", ".open postgres://me:***@host:5432/db?sslmode=require"),
+        (".open postgresql://me@host/db", ".open postgresql://me@host/db"),
+        (".open dbname=news host=db password=secret user=me", ".open dbname=news host=db password=*** user=me"),
+        ("leaders where name = \"a://b:c@d\"", "leaders where name = \"a://b:***@d\""),
+        ("leaders count", "leaders count"),
+    ])
+    func passwordsAreNotKept(_ entry: String, _ kept: String) {
+        #expect(HistoryStore.redactingPasswords(entry) == kept)
+    }
+}

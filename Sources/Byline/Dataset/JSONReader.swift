@@ -178,6 +178,12 @@ struct JSONReader {
             }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // JSON's own grammar (RFC 8259): no leading zeros, digits on both sides of a point, an
+        // exponent with digits. `00012` read as 12 would change a value (a ZIP code) silently.
+        guard JSONReader.isNumber(bytes[start..<index]) else {
+            index = start
+            throw error("invalid number '\(text)'" + (text.count > 1 && text.drop { $0 == "-" }.hasPrefix("0") && !text.contains(".") ? " (a JSON number has no leading zeros; write it as a string to keep them)" : ""))
+        }
         if !isFloat, let value = Int(text) { return .integer(value) }
         // An integer wider than 64 bits keeps its digits as text: rounding it to a float would
         // change the value silently.
@@ -187,6 +193,30 @@ struct JSONReader {
             throw error("invalid number '\(text)'")
         }
         return .float(value)
+    }
+
+    /// Whether bytes are a number as JSON writes one: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    static func isNumber(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        func isDigit(_ at: Int) -> Bool { at < bytes.endIndex && bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9") }
+        func digits() -> Bool {
+            guard isDigit(index) else { return false }
+            while isDigit(index) { index += 1 }
+            return true
+        }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(index) else { return false }
+        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { _ = digits() }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return false }
+        }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() else { return false }
+        }
+        return index == bytes.endIndex
     }
 
     private mutating func parseWord(_ word: String, _ value: JSONValue) throws(JSONError) -> JSONValue {

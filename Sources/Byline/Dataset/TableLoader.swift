@@ -81,7 +81,7 @@ public enum TableLoader {
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             // A pipe (standard input, `<(…)`) can be read only once, and loading reads twice: it
             // is read whole first, within the size limit. Its format is its name's, else its content's.
-            let bytes = try readWhole(path)
+            let bytes = try readWhole(path, cancellation: cancellation)
             let chosen = format ?? (DataFormat.forPath(path) == .delimited(UInt8(ascii: ",")) ? DataFormat.detect(bytes) : DataFormat.forPath(path))
             return try load(bytes: bytes, file: path, name: tableName, format: chosen)
         }
@@ -97,8 +97,10 @@ public enum TableLoader {
     }
 
     /// Reads a whole file (or pipe) in chunks, refusing more than `maximumFileSize` bytes, so a
-    /// device that never ends (/dev/zero) stops with an error.
-    static func readWhole(_ path: String) throws(LoadError) -> [UInt8] {
+    /// device that never ends stops with an error. Each chunk is checked for NUL as it comes (no
+    /// data file holds one), so /dev/zero or /dev/urandom is refused at its first megabyte rather
+    /// than after gigabytes; `cancellation` stops the read.
+    static func readWhole(_ path: String, cancellation: CancellationFlag? = nil) throws(LoadError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoadError.permissionDenied(path)
         }
@@ -112,6 +114,11 @@ public enum TableLoader {
                 throw LoadError.unreadable(path, line: nil, reason: describe(error))
             }
             if chunk.isEmpty { return bytes }
+            if cancellation?.isCancelled == true { throw LoadError.cancelled(path, line: nil) }
+            if let offset = chunk.firstIndex(of: 0) {
+                let before = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + chunk[chunk.startIndex..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                throw LoadError.nulByte(path, line: before + 1)
+            }
             if bytes.count + chunk.count > maximumFileSize {
                 throw LoadError.tooLarge(path, maximumBytes: maximumFileSize)
             }

@@ -432,7 +432,9 @@ extension DiagnosticMessage {
     }
 
     package static func callsTooDeep(_ name: String, maximum: Int) -> Self {
-        Self(.nestingTooDeep, "'\(name)' calls itself more than \(maximum) times deep")
+        Self(
+            .nestingTooDeep, "calling '\(name)' nests 'def's more than \(maximum) deep",
+            help: "a 'def' may call the 'def's before it, up to \(maximum) deep; keep an inner result with 'let' instead")
     }
 
     package static func definitionArgumentsMustBeConstants(_ name: String) -> Self {

@@ -105,6 +105,9 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             if type == "date" { return .date }
             if type.contains("char") || type.contains("clob") || type.contains("text") { return .string }
             if type.contains("real") || type.contains("floa") || type.contains("doub") { return .float }
+            // NUMERIC affinity (NUMERIC, DECIMAL(10,2) for money, and BOOLEAN above): SQLite keeps
+            // such values as integers or reals when they look like numbers, so they are numbers.
+            if type.contains("numeric") || type.contains("decimal") { return .float }
             return .string
         }
     }

@@ -84,7 +84,7 @@ struct Binder {
     /// How many rows `range` generates at most.
     static let maximumRangeCount = 100_000_000
     /// How deeply `def`s may call each other.
-    static let maximumCallDepth = 32
+    static let maximumCallDepth = 128
 
     // MARK: - Statements
 
