@@ -55,9 +55,40 @@ enum SortKey {
             }
         }
         let evaluate = compiler.value(expression)
+        // An expression of numbers or text is computed once per row into a column of its own,
+        // then ordered as a stored column is: kept in a dictionary of boxed values it was looked
+        // up on every comparison (`order by value + 0` of a million rows took 25 times as long
+        // as `select value + 0 as v order by v`).
+        var computed: [Value] = []
+        if case .column = expression {
+        } else if let last = rows.max() {
+            computed = [Value](repeating: .null, count: last + 1)
+            var type: DataType?
+            var oneType = true
+            for row in rows {
+                let value = evaluate(row)
+                computed[row] = value
+                let kind: DataType
+                switch value {
+                case .null: continue
+                case .integer: kind = .integer
+                case .float: kind = .float
+                case .string: kind = .string
+                default: kind = .list(.null)
+                }
+                if type == nil { type = kind } else if type != kind { oneType = false }
+            }
+            if oneType, let type, type != .list(.null) {
+                var builder = ColumnBuilder(type: type, capacity: computed.count)
+                for value in computed { builder.append(value) }
+                return make(
+                    .column(columns.count), descending: descending, columns: columns + [builder.build()], rows: rows, compiler: compiler,
+                    wanted: wanted, shouldStop: shouldStop)
+            }
+        }
         var values: [Int: Value] = [:]
         values.reserveCapacity(rows.count)
-        for row in rows { values[row] = evaluate(row) }
+        for row in rows { values[row] = computed.isEmpty ? evaluate(row) : computed[row] }
         return .values(values, descending: descending)
     }
 
