@@ -114,6 +114,7 @@ public enum DatabaseCatalog {
                 WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
                 """
         }
+        let keys = try primaryKeys(in: database)
         var columns: [(table: String, column: String, type: String)] = []
         try database.query(sql, bindings: [], types: [.string, .string, .string], cancellation: nil) { (row) throws(DatabaseError) in
             if case .string(let table) = row[0], case .string(let column) = row[1] {
@@ -159,11 +160,41 @@ public enum DatabaseCatalog {
                 schema = record
                 schema.name = name
             } else {
+                // A table Byline did not make is read in the order of its primary key, when that
+                // is one column (SQLite: else its rowid), which also breaks ties in sorts.
                 ordinal = nil
+                if let key = keys[name] { ordinal = key }
             }
             tables.append(DatabaseTable(schema: schema, sqlName: name, columnNames: names, declaredTypes: declared, ordinalColumn: ordinal))
         }
         return tables
+    }
+
+    /// The column that orders each table: its primary key where that is one column, and on SQLite
+    /// the rowid of a table without one (a view has neither).
+    static func primaryKeys(in database: DatabaseConnection) throws(DatabaseError) -> [String: String] {
+        let sql: String
+        switch database.dialect {
+        case .postgresql:
+            sql = """
+                SELECT k.table_name, k.column_name FROM information_schema.table_constraints t
+                JOIN information_schema.key_column_usage k
+                  ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema AND k.table_name = t.table_name
+                WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = current_schema()
+                """
+        case .sqlite:
+            sql = """
+                SELECT m.name, CASE WHEN max(p.pk) = 0 AND m.sql NOT LIKE '%WITHOUT ROWID%'
+                  AND sum(lower(p.name) IN ('rowid', '_rowid_', 'oid')) = 0 THEN 'rowid' ELSE max(CASE WHEN p.pk = 1 THEN p.name END) END
+                FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' GROUP BY m.name HAVING max(p.pk) <= 1
+                """
+        }
+        var columns: [String: [String]] = [:]
+        try database.query(sql, bindings: [], types: [.string, .string], cancellation: nil) { (row) throws(DatabaseError) in
+            if case .string(let table) = row[0], case .string(let column) = row[1] { columns[table, default: []].append(column) }
+        }
+        return columns.compactMapValues { $0.count == 1 ? $0[0] : nil }
     }
 
     /// Creates a table holding `table`'s rows (replacing one of that name when `replacing`), and

@@ -143,8 +143,10 @@ public struct DatabaseTable: Sendable {
     public var declaredTypes: [String]
     /// Each field's name in the database.
     public var columnNames: [String]
-    /// The hidden column of row numbers a table Byline stored has (`byline_row`), which keeps
-    /// Byline's row order; nil for a table the database already had.
+    /// The column that gives the table's row order, which breaks ties in sorts: the hidden row
+    /// numbers of a table Byline stored (`byline_row`); for a table the database already had,
+    /// its primary key when that is one column, or SQLite's rowid; nil when there is none (a
+    /// view, a PostgreSQL table without a one-column key).
     public var ordinalColumn: String?
 
     public init(schema: TableSchema, sqlName: String, columnNames: [String], declaredTypes: [String], ordinalColumn: String? = nil) {

@@ -292,7 +292,12 @@ struct SQLGenerator {
                 var order: [(column: String, descending: Bool)] = []
                 if let ordinal = table.ordinalColumn {
                     let column = "o\(counter)"
-                    columns += ", \(dialect.identifier(ordinal)) AS \(column)"
+                    // A primary key that is one of the fields orders as the field does (text by
+                    // code points whatever the server's collation); row numbers and rowid as they are.
+                    let expression = table.columnNames.firstIndex(of: ordinal).map { index in
+                        dialect.readExpression(column: ordinal, declared: table.declaredTypes[index], as: table.schema.fields[index].type)
+                    } ?? dialect.identifier(ordinal)
+                    columns += ", \(expression) AS \(column)"
                     order = [(column, false)]
                 }
                 let body = "SELECT \(columns) FROM \(dialect.identifier(table.sqlName))"
@@ -526,10 +531,18 @@ struct SQLGenerator {
             throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
         case .matches(let a, let pattern):
             let operand = try value(a, columns)
-            let regex = bind(.string(pattern), type: .string)
             switch dialect {
-            case .postgresql: return "COALESCE(\(operand) ~ ('^(?:' || \(regex) || ')$'), FALSE)"
-            case .sqlite: return "byline_matches(\(operand), \(regex))"
+            case .postgresql:
+                // A whole-string match: the pattern wrapped in ^(?: … )$. Byline's one inline
+                // flag, a leading (?i), must stay first (PostgreSQL takes embedded options only
+                // at the start), so it goes before the anchor.
+                let caseless = pattern.hasPrefix("(?i)")
+                let body = caseless ? String(pattern.dropFirst(4)) : pattern
+                let regex = bind(.string((caseless ? "(?i)" : "") + "^(?:" + body + ")$"), type: .string)
+                return "COALESCE(\(operand) ~ \(regex), FALSE)"
+            case .sqlite:
+                let regex = bind(.string(pattern), type: .string)
+                return "byline_matches(\(operand), \(regex))"
             }
         }
     }
