@@ -128,6 +128,32 @@ import TestSupport
         }
     }
 
+    /// list() gathers its values in the rows' order in both databases, as in memory, after a sort
+    /// and within groups (it ignored the order before).
+    @Test func listFollowsRowOrderInBothDatabases() throws {
+        let setUp = "range(1, 3001) select value as id, value % 7 as g, (value * 7919) % 1000 as k save table tl"
+        let queries = [
+            "tl order by k desc, id select list(id) as l",
+            "tl order by k, id desc group by g select g, list(id) as l",
+            "tl where id < 50 group by g select g, list(k) as l",
+            "tl order by id desc limit 20 select list(k) as l",
+        ]
+        try TemporaryFolder.with("foreign") { folder in
+            let postgres = try PostgresForTests.connect(schema: "lists") { try PostgreSQLConnection($0) }
+            defer { postgres.drop() }
+            for location in [folder.path("lists.sqlite"), postgres.uri] {
+                let made = try BylineBinary.run(["--no-article", "--db", location, "-c", setUp], in: folder.url)
+                #expect(made.status == 0, "\(made.stderr)")
+                for query in queries {
+                    let memory = try BylineBinary.run(["--no-article", "--format", "csv", "-c", "let tl = " + setUp.dropLast(" save table tl".count) + "\n" + query])
+                    let database = try BylineBinary.run(["--no-article", "--format", "csv", "--db", location, "-c", query], in: folder.url)
+                    #expect(memory.status == 0, "\(memory.stderr)")
+                    #expect(database.stdout == memory.stdout, "\(query) in \(location):\n\(database.stdout)\(database.stderr)\nin memory:\n\(memory.stdout)")
+                }
+            }
+        }
+    }
+
     /// What a command-line tool printed and its exit status.
     static func tool(_ path: String, _ arguments: [String]) throws -> (status: Int32, errors: String) {
         let process = Process()

@@ -245,8 +245,11 @@ struct SQLGenerator {
                 for (position, key) in keys.enumerated() {
                     items.append("\(try value(key, columns)) AS g\(position)")
                 }
+                // list() gathers values in row order: PostgreSQL says so in the aggregate; SQLite
+                // (3.40 has no ORDER BY in an aggregate) reads them from a subquery in that order.
+                let listOrder = aggregates.contains { $0.kind == .list } && !current.order.isEmpty ? orderTerms(current.order) : nil
                 for (position, call) in aggregates.enumerated() {
-                    items.append("\(try aggregate(call, columns)) AS a\(position)")
+                    items.append("\(try aggregate(call, columns, order: dialect == .postgresql ? listOrder : nil)) AS a\(position)")
                 }
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
                 // Each group comes where its first row came.
@@ -258,6 +261,7 @@ struct SQLGenerator {
                     ordinal = "o\(counter)"
                     items.append("MIN(\(first)) AS \(ordinal!)")
                 }
+                if dialect == .sqlite, let listOrder { from = add("SELECT * FROM \(from) ORDER BY \(listOrder)") }
                 let inner = add("SELECT \(items.isEmpty ? "COUNT(*) AS a_" : items.joined(separator: ", ")) FROM \(from)\(groupBy)")
                 var keyTypes: [DataType] = []
                 for key in keys { keyTypes.append(type(of: key, in: columns)) }
@@ -692,7 +696,7 @@ struct SQLGenerator {
         return text
     }()
 
-    private mutating func aggregate(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
+    private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
         let x = try value(argument, columns)
         switch call.kind {
@@ -714,7 +718,7 @@ struct SQLGenerator {
         case .list:
             switch dialect {
             // Byline's list() leaves out nulls.
-            case .postgresql: return "COALESCE(jsonb_agg(\(x)) FILTER (WHERE \(x) IS NOT NULL), '[]'::jsonb)"
+            case .postgresql: return "COALESCE(jsonb_agg(\(x)\(order.map { " ORDER BY " + $0 } ?? "")) FILTER (WHERE \(x) IS NOT NULL), '[]'::jsonb)"
             case .sqlite:
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
