@@ -71,7 +71,13 @@ import TestSupport
         let descending = random.below(2) == 0
         let nulls: [Bool]? = random.below(2) == 0 ? (0..<count).map { _ in random.below(7) == 0 } : nil
         func plain<T>(_ values: [T]) -> [T?] { values.indices.map { nulls?[$0] == true ? nil : values[$0] } }
-        switch random.below(5) {
+        switch random.below(6) {
+        case 5:
+            // Values computed per row (an expression, a date, a bool): sorted by comparisons in
+            // runs of 8,192 rows, merged.
+            let values = (0..<count).map { _ in random.below(20) - 10 }
+            let boxed = Dictionary(uniqueKeysWithValues: values.indices.map { ($0, nulls?[$0] == true ? Value.null : .integer(values[$0])) })
+            return (.values(boxed, descending: descending), PlainKey(values: .integers(plain(values)), descending: descending))
         case 0:
             let pool = [Int.min, Int.max, -1, 0, 1, 42]
             let values = (0..<count).map { _ in random.below(3) == 0 ? pool[random.below(pool.count)] : random.below(50) - 25 }
@@ -112,6 +118,10 @@ import TestSupport
             // Compared here, not inside #expect (whose report would diff every element).
             let wrong = expected.indices.first { $0 >= sorted.count || sorted[$0] != expected[$0] }
             #expect(sorted.count == expected.count && wrong == nil, "seed \(seed), \(threads) threads: full sort, first out of order at \(wrong ?? -1)")
+        }
+        // The first few rows, by the bounded heap (fewer than a quarter of the rows).
+        for wanted in [1, 2, rows.count / 5] where wanted < rows.count / 4 {
+            #expect(Sorter(keys: keys).first(wanted, of: rows) == Array(expected.prefix(wanted)), "seed \(seed): first \(wanted)")
         }
         for _ in 0..<4 {
             let low = random.below(rows.count + 2)
