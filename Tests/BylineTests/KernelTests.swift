@@ -25,8 +25,9 @@ import TestSupport
         /// The same values, by column then row; nil is null.
         var numbers: [[Number?]]
 
-        /// `extremes`: how rare the integer extremes are (one row in so many; 0 for none).
-        init(count: Int, extremes rarity: Int, random: inout SplitMix64) {
+        /// `extremes`: how rare the integer extremes are (one row in so many; 0 for none);
+        /// `garbage`: whether null rows hold the extremes (else small numbers).
+        init(count: Int, extremes rarity: Int, garbage: Bool, random: inout SplitMix64) {
             func integer(_ random: inout SplitMix64) -> Int {
                 let extremes = [Int.max, Int.min, Int.max - 1, 1 << 62, -(1 << 62), 3_037_000_500, -3_037_000_500]
                 return rarity > 0 && random.below(rarity) == 0 ? extremes[random.below(extremes.count)] : random.below(21) - 10
@@ -40,7 +41,10 @@ import TestSupport
             }
             let wideNulls = nulls(&random, true)
             // Garbage under the nulls: what a kernel must neither compare nor overflow on.
-            let wide = (0..<count).map { wideNulls[$0] ? (random.below(2) == 0 ? Int.max : Int.min) : integer(&random) }
+            let wide = (0..<count).map { row -> Int in
+                guard wideNulls[row] else { return integer(&random) }
+                return garbage ? (random.below(2) == 0 ? Int.max : Int.min) : 7
+            }
             let small = (0..<count).map { _ in random.below(9) - 4 }
             let narrow = (0..<count).map { _ in Int32(random.below(2001) - 1000) }
             let narrowNulls = nulls(&random, true)
@@ -248,8 +252,9 @@ import TestSupport
     func kernelsAgreeWithTheRowEvaluatorAndTheReference(seed: Int) throws {
         var random = SplitMix64(state: UInt64(seed) &* 6_364_136_223_846_793_005 &+ 1)
         let count = Executor.blockSize * 2 + random.below(Executor.blockSize)
-        // Half the seeds with extremes among the values (overflows), half without.
-        let block = Block(count: count, extremes: seed % 2 == 0 ? 300 : 0, random: &random)
+        // Half the seeds with extremes among the values (overflows), half without; extremes
+        // under the nulls in half of each.
+        let block = Block(count: count, extremes: seed % 2 == 0 ? 300 : 0, garbage: seed % 4 < 2, random: &random)
         var compared = 0
         var errors = 0
         for number in 0..<40 {
@@ -304,6 +309,19 @@ import TestSupport
         }
         // Most blocks must be decided by values, not stopped by an overflow.
         #expect(errors * 2 < compared, "\(errors) of \(compared) blocks overflowed")
+    }
+
+    /// Negating the smallest integer overflows at a row that is not null, and not at one that is.
+    @Test func negationOverflowsOnlyWhereTheValueIsNotNull() {
+        let condition = BoundExpression.compare(.less, .negate(.column(0), Place()), .literal(.integer(0)))
+        for (nulls, fails) in [([false, false, false], true), ([false, true, false], false)] {
+            let columns = [Column(type: .integer, storage: .integers([1, Int.min, -2], NullMask(flags: nulls)))]
+            let context = EvaluationContext(cancellation: nil)
+            var kept: [Int] = []
+            ExpressionCompiler(columns: columns, context: context).filterKernel(condition)([0, 1, 2], &kept)
+            #expect((context.failure != nil) == fails, "nulls \(nulls): \(context.failure ?? "no error")")
+            if !fails { #expect(kept == [0]) }
+        }
     }
 
     /// Every comparison operator on the boundary itself: equal values, -0.0 and 0.0, a null under
