@@ -131,14 +131,18 @@ import TestSupport
     /// read two records.
     @Test func aBareCarriageReturnIsQuoted() throws {
         let table = Table(schema: TableSchema(name: "t", fields: [Field(name: "s", type: .string), Field(name: "n", type: .integer)]),
-                          rows: [[.string("a\rb"), .integer(1)], [.string(" edge "), .integer(2)]])
+                          rows: [[.string("a\rb"), .integer(1)], [.string(" edge "), .integer(2)], [.string("trailing "), .integer(3)]])
         let result = try #require(try Session(tables: [table]).run("t").first)
+        let csv = ResultFormatter.format(result, as: .csv)
+        // Edge spaces are quoted too, for readers that trim unquoted fields (Python's
+        // skipinitialspace, spreadsheets).
+        #expect(csv == "s,n\n\"a\rb\",1\n\" edge \",2\n\"trailing \",3\n", "\(csv.debugDescription)")
         try TemporaryFolder.with("csv-oracle") { folder in
-            let path = try folder.write("cr.csv", ResultFormatter.format(result, as: .csv))
+            let path = try folder.write("cr.csv", csv)
             let read = try Self.python(
                 "import csv, json, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    print(json.dumps(list(csv.reader(f))))",
                 file: path)
-            #expect(read == [["s", "n"], ["a\rb", "1"], [" edge ", "2"]])
+            #expect(read == [["s", "n"], ["a\rb", "1"], [" edge ", "2"], ["trailing ", "3"]])
         }
     }
 }
