@@ -78,7 +78,7 @@ import TestSupport
                 }
                 bytes[offset] = 0xFF
                 let path = folder.path("bad\(offset).csv")
-                FileManager.default.createFile(atPath: path, contents: Data(bytes))
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "could not write \(path)")
                 #expect(throws: LoadError.self, "offset \(offset)") { try TableLoader.load(path: path) }
             }
         }

@@ -21,7 +21,7 @@ import TestSupport
     static let tabSafeText = hostileText.filter { !$0.isEmpty && DelimitedLoader.kind(of: $0) == .string }
 
     static let integers = [0, 1, -1, Int.max, Int.min, 9_007_199_254_740_993, 2_147_483_648, 42]
-    static let floats: [Double] = [0, -0.0, 0.1, 1e300, -1e-300, 5e-324, 2.5, 1e15, 123456.789, 9_007_199_254_740_992]
+    static let floats: [Double] = [0, -0.0, 0.1, 1e300, -1e-300, .leastNonzeroMagnitude, 2.5, 1e15, 123456.789, 9_007_199_254_740_992]
     static let dates = [PartialDate(year: 2016, month: 3, day: 9), PartialDate(year: 1995, month: 12), PartialDate(month: 6, day: 9)]
 
     /// A random table of `rows` rows; every column has at least one value (a column of nulls only

@@ -21,13 +21,20 @@ import Testing
         ("2016", PartialDate(year: 2016)), ("2016-03", PartialDate(year: 2016, month: 3)),
         ("2016-03-09", PartialDate(year: 2016, month: 3, day: 9)), ("--03", PartialDate(month: 3)),
         ("--06-09", PartialDate(month: 6, day: 9)), ("2016-02-29", PartialDate(year: 2016, month: 2, day: 29)),
+        // Years before 1000 keep four digits, so what is printed (and saved) reads back as a date.
+        ("0999-05-06", PartialDate(year: 999, month: 5, day: 6)), ("0000", PartialDate(year: 0)),
+        ("0042-12", PartialDate(year: 42, month: 12)),
+        // Leap days: every fourth year, but not a century, unless it is a fourth century.
+        ("2000-02-29", PartialDate(year: 2000, month: 2, day: 29)), ("1600-02-29", PartialDate(year: 1600, month: 2, day: 29)),
+        ("0004-02-29", PartialDate(year: 4, month: 2, day: 29)), ("--02-29", PartialDate(month: 2, day: 29)),
     ])
     func partialDatesParseAndPrint(_ text: String, _ date: PartialDate) {
         #expect(PartialDate(text) == date)
         #expect(date.description == text)
     }
 
-    @Test(arguments: ["", "16", "2016-13", "2016-02-30", "2015-02-29", "--13", "June", "2016-3", "2016/03", "--06-31"])
+    @Test(arguments: ["", "16", "2016-13", "2016-02-30", "2015-02-29", "--13", "June", "2016-3", "2016/03", "--06-31",
+        "1900-02-29", "2100-02-29", "1800-02-29", "0100-02-29", "2019-02-29", "999-05-06", "2016-04-31", "2016-00", "--02-30"])
     func invalidDatesAreRejected(_ text: String) {
         #expect(PartialDate(text) == nil)
     }

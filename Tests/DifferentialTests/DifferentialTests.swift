@@ -45,13 +45,25 @@ import TestSupport
     }
 
     /// Fewer queries, over a table of several blocks of rows: block boundaries, selection vectors
-    /// carried across blocks, and the sorter's paths for many rows.
+    /// carried across blocks, and the sorter's paths for many rows. On three threads, each taking
+    /// a range from 4,096 rows, so filters, aggregation and join probes run in parts and are put
+    /// back together.
     @Test func bylineAgreesWithSQLiteOnTablesOfSeveralBlocks() throws {
         var settings = Settings.fromEnvironment()
         settings.firstSeed &+= 100_000
         settings.seeds = max(1, settings.seeds / 4)
         settings.queries = max(1, settings.queries / 4)
-        try compare(settings, blocks: 2)
+        try compare(settings, blocks: 2, threads: 3)
+    }
+
+    /// A table past 131,072 rows, on three threads, so a whole sort's radix passes run in parts
+    /// too: every row sorted by keys with ties (half the queries), and random queries.
+    @Test func bylineAgreesWithSQLiteOnThreadsAndManyRows() throws {
+        var settings = Settings.fromEnvironment()
+        settings.firstSeed &+= 400_000
+        settings.seeds = 1
+        settings.queries = max(2, settings.queries / 12)
+        try compare(settings, blocks: 33, threads: 3, sortEveryOther: true)
     }
 
     /// The same random queries on one thread and on three, each step split into ranges of a
@@ -100,23 +112,33 @@ import TestSupport
         }
     }
 
-    func compare(_ settings: Settings, blocks: Int) throws {
+    func compare(_ settings: Settings, blocks: Int, threads: Int = 1, sortEveryOther: Bool = false) throws {
         var compared = 0
         var overflows = 0
+        var refused = 0
         var mismatches: [String] = []
         for seed in settings.firstSeed..<(settings.firstSeed + UInt64(settings.seeds)) {
             var random = SplitMix64(state: seed)
             let tables = RandomTables(random: &random, blocks: blocks)
             let session = Session(tables: [])
+            session.limits.threads = threads
+            session.limits.minimumRowsPerThread = 4096
             tables.register(in: session)
             let database = try SQLiteDatabase()
             try tables.create(in: database)
             var generator = QueryGenerator(seed: seed &* 7919)
             for number in 0..<settings.queries {
-                let query = generator.query()
+                let query = sortEveryOther && number % 2 == 0 ? generator.sortEveryRow() : generator.query()
                 let byline = DifferentialTests.run(query.byline, in: session)
-                let sqlite = DifferentialTests.run(query.sql, in: database)
                 compared += 1
+                if query.expectsError {
+                    // A string that is no date, compared with a date: refused before running.
+                    refused += 1
+                    if case .failure(let message) = byline, message.contains("is not a date") { continue }
+                    mismatches.append("seed \(seed), query \(number):\n  byline: \(query.byline)\n  must fail with 'is not a date', gave \(byline)")
+                    continue
+                }
+                let sqlite = DifferentialTests.run(query.sql, in: database)
                 if case .overflow = byline {
                     overflows += 1
                     continue
@@ -131,16 +153,28 @@ import TestSupport
         #expect(mismatches.isEmpty, Comment(rawValue: report))
         // The generator must mostly make queries that both engines answer.
         #expect(overflows * 5 < compared, "\(overflows) of \(compared) queries overflowed")
+        #expect(refused * 5 < compared, "\(refused) of \(compared) queries compared a date with a string that is no date")
         print(
-            "differential\(blocks > 0 ? " (\(blocks)+ blocks of rows)" : ""): \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(mismatches.count) differ")
+            "differential\(blocks > 0 ? " (\(blocks)+ blocks of rows, \(threads) threads)" : ""): \(compared) queries compared with SQLite, \(overflows) stopped by integer overflow, \(refused) refused for a date that is none, \(mismatches.count) differ")
     }
 
     /// The same random queries through Byline's engine, and compiled to SQL and run in SQLite and
     /// in PostgreSQL (BYLINE_POSTGRES, which `Scripts/with-postgres` sets): one answer required.
     @Test func databasesGiveBylinesAnswers() throws {
-        let settings = Settings.fromEnvironment()
         let postgres = try PostgresForTests.connect(schema: "differential") { try PostgreSQLConnection($0) }
         defer { postgres.drop() }
+        try compareBackends(Settings.fromEnvironment(), postgres: postgres)
+    }
+
+    /// The same, with SQLite alone (no server needed, so every run of the suite compiles the
+    /// random queries to SQL and runs them).
+    @Test func sqliteBackendGivesBylinesAnswers() throws {
+        var settings = Settings.fromEnvironment()
+        settings.firstSeed &+= 300_000
+        try compareBackends(settings, postgres: nil)
+    }
+
+    func compareBackends(_ settings: Settings, postgres: PostgresForTests?) throws {
         var compared = 0
         var skipped = 0
         var floatRange = 0
@@ -152,7 +186,9 @@ import TestSupport
             let native = Session(tables: [])
             tables.register(in: native)
             var engines: [(String, Session)] = [("native", native)]
-            for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+            var connections: [(String, DatabaseConnection)] = [("sqlite", try SQLiteConnection(path: ":memory:"))]
+            if let postgres { connections.append(("postgresql", postgres.connection)) }
+            for (name, connection) in connections {
                 let session = Session(tables: [])
                 try session.open(connection)
                 for table in tables.tables { try session.store(table, as: table.schema.name) }
@@ -164,6 +200,16 @@ import TestSupport
                 let expected = DifferentialTests.run(query.byline, in: native)
                 if case .overflow = expected {
                     skipped += 1
+                    continue
+                }
+                if query.expectsError {
+                    // Refused at check time, before any backend runs: every engine must refuse it.
+                    for (name, session) in engines.dropFirst() {
+                        guard case .failure(let message) = DifferentialTests.run(query.byline, in: session), message.contains("is not a date") else {
+                            mismatches.append("seed \(seed), query \(number), \(name): must fail with 'is not a date': \(query.byline)")
+                            continue
+                        }
+                    }
                     continue
                 }
                 compared += 1
@@ -194,7 +240,7 @@ import TestSupport
         }
         let report = "\(mismatches.count) answers differ:\n" + mismatches.prefix(20).joined(separator: "\n")
         #expect(mismatches.isEmpty, Comment(rawValue: report))
-        print("databases: \(compared) queries answered alike natively, in SQLite and in PostgreSQL (\(skipped) overflowed natively, \(floatRange) stopped by PostgreSQL's float range), \(mismatches.count) differ")
+        print("databases: \(compared) queries answered alike natively, in SQLite\(postgres == nil ? "" : " and in PostgreSQL") (\(skipped) overflowed natively, \(floatRange) stopped by PostgreSQL's float range), \(mismatches.count) differ")
         #expect(floatRange * 10 < compared, "\(floatRange) of \(compared) queries stopped by PostgreSQL's float range")
         #expect(summationOrder * 100 < compared, "\(summationOrder) of \(compared) queries summed floats differently")
         print("databases: \(summationOrder) answers differed only in float sums or averages (the order of adding)")
@@ -269,6 +315,8 @@ import TestSupport
         case .float(let number): return canonicalNumber(number)
         case .bool(let flag): return flag ? "n:1" : "n:0"
         case .string(let text): return "s:" + text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ".")
+        // As text, the form SQLite holds dates in (and in which they order as Byline orders them).
+        case .date(let date): return canonical(.string(date.description))
         default: return "other:\(value)"
         }
     }

@@ -6,7 +6,11 @@
 //   coalesce(…, 0), so SQL's three-valued logic never shows.
 // - `/` always gives a float (README: "integers stay integers except for `/`"): CAST(a AS REAL) / b.
 // - `order by` puts nulls last in both directions (README: "sort (stable; nulls last)"): each key
-//   becomes `k IS NULL, k`; and the sort is stable, so every generated order ends with the ids.
+//   becomes `k IS NULL, k`; and the sort is stable: half the generated orders end with the ids,
+//   half leave ties to the sort, and the SQL always ends with `t.id`, the order rows were stored in.
+// - A date is text in SQLite (`2016`, `2016-03`, `--06-09`, four-digit years), which orders as
+//   Byline's dates do; a string compared with a date must be a date (README, Types), so a query
+//   with `d < "1900-02-29"` must fail in Byline, and is not run in SQLite.
 // - Integer overflow is an error (README: "overflow is an error"), where SQLite widens to a
 //   float: a query Byline stops with "integer overflow" is counted, not compared.
 // - `contains` and `=~` ignore case by Unicode case mapping, SQLite's lower() only ASCII's
@@ -29,6 +33,8 @@ struct GeneratedQuery {
     var sql: String
     /// Whether the rows come in a defined order (else they are compared as a multiset).
     var ordered: Bool
+    /// Whether Byline must refuse the query (it compares a date with a string that is no date).
+    var expectsError = false
 }
 
 /// An expression in both languages.
@@ -48,6 +54,8 @@ struct GeneratedExpression {
 /// Draws queries over `RandomTables`.
 struct QueryGenerator {
     var random: SplitMix64
+    /// Set when the query being made holds a date literal that is not a date.
+    var invalidDate = false
 
     init(seed: UInt64) {
         random = SplitMix64(state: seed)
@@ -60,13 +68,40 @@ struct QueryGenerator {
     // MARK: - Queries
 
     mutating func query() -> GeneratedQuery {
+        invalidDate = false
+        var query: GeneratedQuery
         switch random.below(7) {
-        case 0, 1: return filterAndProject()
-        case 2, 3: return aggregation()
-        case 4: return join()
-        case 5: return distinct()
-        default: return projectThenFilter()
+        case 0, 1: query = filterAndProject()
+        case 2, 3: query = aggregation()
+        case 4: query = join()
+        case 5: query = distinct()
+        default: query = projectThenFilter()
         }
+        query.expectsError = invalidDate
+        return query
+    }
+
+    /// `t order by K… select id`: every row sorted, with ties (no unique last key), so a table of
+    /// more than 131,072 rows takes the radix sort's passes on several threads.
+    mutating func sortEveryRow() -> GeneratedQuery {
+        invalidDate = false
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        var bylineKeys: [String] = []
+        var sqlKeys: [String] = []
+        for _ in 0..<(1 + random.below(2)) {
+            let column = pick(scope.filter { $0.byline != "id" })
+            let descending = chance(50)
+            bylineKeys.append(column.byline + (descending ? " desc" : ""))
+            sqlKeys.append("\(column.sql) IS NULL, \(column.sql)" + (descending ? " DESC" : ""))
+        }
+        return GeneratedQuery(
+            byline: "t order by \(bylineKeys.joined(separator: ", ")) select id as c1",
+            sql: "SELECT t.id FROM t ORDER BY \(sqlKeys.joined(separator: ", ")), t.id", ordered: true)
+    }
+
+    /// The kinds an expression over `scope` may have: a date only where a date column is.
+    func kinds(_ scope: [GeneratedColumn]) -> [ValueKind] {
+        scope.contains { $0.kind == .date } ? ValueKind.allCases : [.integer, .float, .string, .bool]
     }
 
     /// `t [where P] [order by K…, id] select E… [limit N offset M]`, or `t where P count`.
@@ -84,18 +119,19 @@ struct QueryGenerator {
             var bylineKeys: [String] = []
             var sqlKeys: [String] = []
             for _ in 0..<(1 + random.below(2)) {
-                let key = expression(of: pick([.integer, .float, .string, .bool]), scope, depth: 1)
+                let key = expression(of: pick(kinds(scope)), scope, depth: 1)
                 let descending = chance(50)
                 bylineKeys.append(key.byline + (descending ? " desc" : ""))
                 // coalesce(…, NULL): a bare integer in ORDER BY or GROUP BY is a column number in SQL.
                 sqlKeys.append("(\(key.sql)) IS NULL, coalesce(\(key.sql), NULL)" + (descending ? " DESC" : ""))
             }
-            bylineKeys.append("id")
+            // Ties are left to the sort half the time: the SQL's `t.id` is the stored order.
+            if chance(50) { bylineKeys.append("id") }
             sqlKeys.append("t.id")
             byline += " order by " + bylineKeys.joined(separator: ", ")
             sqlOrder = " ORDER BY " + sqlKeys.joined(separator: ", ")
         }
-        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 2) }
+        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(kinds(scope)), scope, depth: 2) }
         byline += " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
         var sql = "SELECT " + items.map(\.sql).joined(separator: ", ") + " FROM t" + sqlWhere + sqlOrder
         if ordered, chance(50) {
@@ -112,7 +148,7 @@ struct QueryGenerator {
         let (start, sqlWhere) = whereClause(scope, percent: 50, depth: 1)
         var byline = start
         let grouped = chance(80)
-        let keys = grouped ? (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) } : []
+        let keys = grouped ? (0..<(1 + random.below(2))).map { _ in expression(of: pick(kinds(scope)), scope, depth: 1) } : []
         if grouped, chance(15), Set(keys.map(\.byline)).count == keys.count {
             // `group by KEYS` alone gives the distinct keys (named after them, so no key twice:
             // a result's field names are unique, where SQL allows repeats).
@@ -151,10 +187,10 @@ struct QueryGenerator {
         switch random.below(7) {
         case 0: return ("count()", "count(*)", .integer)
         case 1:
-            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            let argument = expression(of: pick(kinds(scope)), scope, depth: 1)
             return ("count(\(argument.byline))", "count(\(argument.sql))", .integer)
         case 2:
-            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            let argument = expression(of: pick(kinds(scope)), scope, depth: 1)
             return ("count(distinct \(argument.byline))", "count(DISTINCT \(argument.sql))", .integer)
         case 3:
             let argument = expression(of: pick([.integer, .float]), scope, depth: 1)
@@ -163,7 +199,7 @@ struct QueryGenerator {
             let argument = expression(of: pick([.integer, .float]), scope, depth: 1)
             return ("avg(\(argument.byline))", "avg(\(argument.sql))", .float)
         default:
-            let argument = expression(of: pick(ValueKind.allCases), scope, depth: 1)
+            let argument = expression(of: pick(kinds(scope)), scope, depth: 1)
             let name = chance(50) ? "min" : "max"
             return ("\(name)(\(argument.byline))", "\(name)(\(argument.sql))", argument.kind)
         }
@@ -178,7 +214,7 @@ struct QueryGenerator {
         var bylineOn: [String] = []
         var sqlOn: [String] = []
         if chance(85) {
-            let kind = pick([ValueKind.integer, .float, .string, .bool])
+            let kind = pick(ValueKind.allCases)
             let compatible: (GeneratedColumn) -> Bool = { column in
                 kind == .integer || kind == .float ? column.kind == .integer || column.kind == .float : column.kind == kind
             }
@@ -201,7 +237,7 @@ struct QueryGenerator {
         }
         let items = [GeneratedExpression(byline: "t.id", sql: "t.id", kind: .integer),
                      GeneratedExpression(byline: "v.id", sql: "v.id", kind: .integer)]
-            + (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), both, depth: 1) }
+            + (0..<(1 + random.below(2))).map { _ in expression(of: pick(kinds(both)), both, depth: 1) }
         byline += " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
         return GeneratedQuery(byline: byline, sql: "SELECT " + items.map(\.sql).joined(separator: ", ") + sql, ordered: false)
     }
@@ -211,7 +247,7 @@ struct QueryGenerator {
         let scope = RandomTables.columns(of: "t", qualified: false)
         let (start, sqlWhere) = whereClause(scope, percent: 50, depth: 1)
         var byline = start
-        let items = (0..<(1 + random.below(2))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 1) }
+        let items = (0..<(1 + random.below(2))).map { _ in expression(of: pick(kinds(scope)), scope, depth: 1) }
         let names = items.indices.map { "c\($0 + 1)" }
         byline += " select " + zip(items, names).map { "\($0.byline) as \($1)" }.joined(separator: ", ") + " distinct"
         var sql = "SELECT DISTINCT " + zip(items, names).map { "\($0.sql) AS \($1)" }.joined(separator: ", ") + " FROM t" + sqlWhere
@@ -227,7 +263,7 @@ struct QueryGenerator {
     /// `t select E… as c… where Q(c…)`: a condition over computed fields.
     mutating func projectThenFilter() -> GeneratedQuery {
         let scope = RandomTables.columns(of: "t", qualified: false)
-        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(ValueKind.allCases), scope, depth: 2) }
+        let items = (0..<(1 + random.below(3))).map { _ in expression(of: pick(kinds(scope)), scope, depth: 2) }
         let outputs = items.enumerated().map { index, item in
             GeneratedColumn(byline: "c\(index + 1)", sql: "c\(index + 1)", kind: item.kind, ascii: item.ascii)
         }
@@ -253,7 +289,23 @@ struct QueryGenerator {
         case .float: return float(scope, depth: depth)
         case .string: return string(scope, depth: depth, asciiOnly: asciiOnly)
         case .bool: return boolean(scope, depth: depth)
+        case .date: return date(scope)
         }
+    }
+
+    /// A date column of the scope (the language has no date arithmetic, and a date literal is a
+    /// string that a comparison with a date reads).
+    mutating func date(_ scope: [GeneratedColumn]) -> GeneratedExpression {
+        guard let column = column(.date, scope) else { return GeneratedExpression(byline: "null", sql: "NULL", kind: .date) }
+        return column
+    }
+
+    /// A date literal, in Byline a string; marks the query as one Byline must refuse when it is
+    /// not a date.
+    mutating func dateLiteral() -> GeneratedExpression {
+        let (text, valid) = pick(Pools.dateLiterals)
+        if !valid { invalidDate = true }
+        return GeneratedExpression(byline: Value.string(text).literal, sql: "'\(text)'", kind: .date)
     }
 
     mutating func column(_ kind: ValueKind, _ scope: [GeneratedColumn], asciiOnly: Bool = false) -> GeneratedExpression? {
@@ -289,6 +341,26 @@ struct QueryGenerator {
         if depth <= 0 || chance(35) {
             if chance(65), let column = column(.integer, scope) { return column }
             return integerLiteral()
+        }
+        if chance(10), let date = column(.date, scope) {
+            // The parts of a partial date: null where the date does not say.
+            let d = date.sql
+            switch random.below(3) {
+            case 0:
+                return GeneratedExpression(
+                    byline: "year(\(date.byline))", sql: "(CASE WHEN substr(\(d), 1, 2) = '--' THEN NULL ELSE CAST(substr(\(d), 1, 4) AS INTEGER) END)",
+                    kind: .integer)
+            case 1:
+                return GeneratedExpression(
+                    byline: "month(\(date.byline))",
+                    sql: "(CASE WHEN substr(\(d), 1, 2) = '--' THEN CAST(substr(\(d), 3, 2) AS INTEGER) WHEN length(\(d)) >= 7 THEN CAST(substr(\(d), 6, 2) AS INTEGER) END)",
+                    kind: .integer)
+            default:
+                return GeneratedExpression(
+                    byline: "day(\(date.byline))",
+                    sql: "(CASE WHEN substr(\(d), 1, 2) = '--' THEN (CASE WHEN length(\(d)) = 7 THEN CAST(substr(\(d), 6, 2) AS INTEGER) END) WHEN length(\(d)) = 10 THEN CAST(substr(\(d), 9, 2) AS INTEGER) END)",
+                    kind: .integer)
+            }
         }
         switch random.below(7) {
         case 0, 1:
@@ -418,7 +490,7 @@ struct QueryGenerator {
             let a = boolean(scope, depth: depth - 1)
             return GeneratedExpression(byline: "(not \(a.byline))", sql: "(NOT \(a.sqlTest))", kind: .bool, neverNull: true)
         case 5:
-            let a = expression(of: pick(ValueKind.allCases), scope, depth: depth - 1)
+            let a = expression(of: pick(kinds(scope)), scope, depth: depth - 1)
             let negated = chance(50)
             return GeneratedExpression(
                 byline: "(\(a.byline) is \(negated ? "not " : "")null)", sql: "((\(a.sql)) IS \(negated ? "NOT " : "")NULL)",
@@ -431,10 +503,14 @@ struct QueryGenerator {
     }
 
     mutating func comparison(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
-        let kind = pick(ValueKind.allCases)
-        let a = expression(of: kind, scope, depth: depth)
+        let kind = pick(kinds(scope))
+        var a = expression(of: kind, scope, depth: depth)
         let otherKind: ValueKind = kind == .integer || kind == .float ? pick([.integer, .float]) : kind
-        let b = expression(of: otherKind, scope, depth: depth)
+        var b = expression(of: otherKind, scope, depth: depth)
+        if kind == .date, chance(70) {
+            b = dateLiteral()
+            if chance(30) { swap(&a, &b) }
+        }
         let (bylineOp, sqlOp) = pick([("=", "="), ("!=", "<>"), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">=")])
         return GeneratedExpression(
             byline: "(\(a.byline) \(bylineOp) \(b.byline))", sql: "coalesce((\(a.sql)) \(sqlOp) (\(b.sql)), 0)", kind: .bool,

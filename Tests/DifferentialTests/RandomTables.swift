@@ -7,7 +7,7 @@ import TestSupport
 
 /// The kinds of value a column or expression of the generated queries has.
 enum ValueKind: CaseIterable {
-    case integer, float, string, bool
+    case integer, float, string, bool, date
 }
 
 /// A column the generator may name, in Byline and in SQL.
@@ -32,6 +32,35 @@ enum Pools {
     static let asciiStrings = ["", "a", "A", "ab", "abc", "Abc", "b", "zz", " a ", "a b", "x1", "B", "aa"]
     /// Canonically equivalent pairs (é / e + U+0301, K / Kelvin sign, Ω / Ohm sign), case pairs,
     /// a wide character, Unicode white space, and repeats.
+    /// Partial dates as (year, month, day): every precision, leap days valid in 2000, 1600 and
+    /// 2016, the day before and after 1900's missing one, years before 1000 (printed with four
+    /// digits), no year at all, and repeats.
+    static let dates: [(Int?, Int?, Int?)] = [
+        (2016, nil, nil), (2016, 3, nil), (2016, 3, 9), (2016, 2, 29), (2000, 2, 29), (1600, 2, 29), (1900, 2, 28),
+        (1900, 3, 1), (999, 5, 6), (42, nil, nil), (1, 1, 1), (0, 12, nil), (9999, 12, 31), (nil, 3, nil), (nil, 2, 29),
+        (nil, 6, 9), (2016, 3, 9), (2015, 12, 31),
+    ]
+    /// Date literals for comparisons, and whether each is a date: the invalid ones (1900 and 2100
+    /// had no 29 February, three-digit years, months and days out of range) must be refused.
+    static let dateLiterals: [(String, Bool)] = [
+        ("2016", true), ("2016-03", true), ("2016-03-09", true), ("--03", true), ("--06-09", true), ("2000-02-29", true),
+        ("1600-02-29", true), ("0999-05-06", true), ("0999", true), ("1900-02-28", true), ("--02-29", true),
+        ("2004-02-29", true), ("0042", true), ("1900-02-29", false), ("2100-02-29", false), ("2015-02-29", false),
+        ("2016-13", false), ("--02-30", false), ("999-05-06", false), ("2016-04-31", false),
+    ]
+    /// A date's ISO text, written here (not by PartialDate) so the engine's printing is checked.
+    static func text(_ date: (Int?, Int?, Int?)) -> String {
+        func pad(_ number: Int, _ width: Int) -> String {
+            let digits = String(number)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        var text = date.0.map { pad($0, 4) } ?? "-"
+        if let month = date.1 {
+            text += "-" + pad(month, 2)
+            if let day = date.2 { text += "-" + pad(day, 2) }
+        }
+        return text
+    }
     static let unicodeStrings = [
         "\u{E9}", "e\u{301}", "K", "\u{212A}", "\u{3A9}", "\u{2126}", "\u{DF}", "\u{65E5}\u{672C}", "a\u{301}",
         "\u{E9}e", "\u{A0}x\u{2003}", "caf\u{E9}", "cafe\u{301}", "", "a",
@@ -40,10 +69,10 @@ enum Pools {
 
 /// Two related tables, `t` (the main one) and `v` (for joins), with the same fields.
 struct RandomTables {
-    /// Fields of both tables: id, i, f, s (ASCII text), u (any text), b.
+    /// Fields of both tables: id, i, f, s (ASCII text), u (any text), b, d (a partial date).
     static let fields: [(name: String, kind: ValueKind, ascii: Bool)] = [
         ("id", .integer, true), ("i", .integer, true), ("f", .float, true), ("s", .string, true),
-        ("u", .string, false), ("b", .bool, true),
+        ("u", .string, false), ("b", .bool, true), ("d", .date, true),
     ]
 
     var t: [[Value]]
@@ -76,6 +105,9 @@ struct RandomTables {
             return .string(pool[random.below(pool.count)])
         case .bool:
             return .bool(random.below(2) == 0)
+        case .date:
+            let date = Pools.dates[random.below(Pools.dates.count)]
+            return .date(PartialDate(year: date.0, month: date.1, day: date.2))
         }
     }
 
@@ -94,7 +126,7 @@ struct RandomTables {
     /// Creates and fills both tables in SQLite.
     func create(in database: SQLiteDatabase) throws {
         for (name, rows) in [("t", t), ("v", v)] {
-            try database.execute("CREATE TABLE \(name) (id INTEGER, i INTEGER, f REAL, s TEXT, u TEXT, b INTEGER)")
+            try database.execute("CREATE TABLE \(name) (id INTEGER, i INTEGER, f REAL, s TEXT, u TEXT, b INTEGER, d TEXT)")
             try database.insert(into: name, columns: RandomTables.fields.count, rows: rows.map { $0.map(RandomTables.sqlite) })
         }
     }
@@ -105,6 +137,7 @@ struct RandomTables {
         case .float(let number): return .real(number)
         case .string(let text): return .text(text)
         case .bool(let flag): return .integer(flag ? 1 : 0)
+        case .date(let date): return .text(Pools.text((date.year, date.month, date.day)))
         default: return .null
         }
     }
@@ -126,6 +159,7 @@ extension ValueKind {
         case .float: return .float
         case .string: return .string
         case .bool: return .bool
+        case .date: return .date
         }
     }
 }

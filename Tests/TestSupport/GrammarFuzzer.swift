@@ -40,7 +40,7 @@ public struct GrammarFuzzer {
     /// Adds `fz`, a table whose rows hold the boundary values.
     public static func registerBoundaryTable(in session: Session) {
         var rows: [[Value]] = []
-        let floatValues: [Double] = [0, -0.0, 1e308, -1e308, .infinity, -.infinity, 5e-324, 0.1, 9_007_199_254_740_992]
+        let floatValues: [Double] = [0, -0.0, 1e308, -1e308, .infinity, -.infinity, .leastNonzeroMagnitude, 0.1, 9_007_199_254_740_992]
         let texts = ["", "a", "e\u{301}", "\u{E9}", "\u{212A}", "\u{1B}[31mred", "\u{202E}rtl", String(repeating: "long ", count: 400), "\u{85}"]
         for index in 0..<max(integers.count, 12) {
             rows.append([

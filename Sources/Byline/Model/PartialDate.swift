@@ -54,7 +54,12 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The ISO-like text form.
     public var description: String {
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = year.map { String($0) } ?? "-"
+        // Four digits, as the parser requires: year 999 is `0999`, which reads back as a date.
+        func four(_ value: Int) -> String {
+            let digits = String(value.magnitude)
+            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        }
+        var text = year.map(four) ?? "-"
         if let month {
             text += "-" + two(month)
             if let day { text += "-" + two(day) }
