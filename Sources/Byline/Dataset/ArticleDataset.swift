@@ -84,7 +84,7 @@ public enum ArticleDataset {
         let schema = TableSchema(
             name: "mentions",
             fields: [
-                Field(name: "sentence", type: .integer), Field(name: "entity", type: .string),
+                Field(name: "sentence", type: .integer, references: "sentences"), Field(name: "entity", type: .string),
                 Field(name: "kind", type: .string),
             ],
             summary: "Which sentences name which entity, by name or alias; derived from the other tables.")
