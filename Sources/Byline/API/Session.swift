@@ -157,7 +157,17 @@ public final class Session {
 
     private func nameIndex(of table: String) -> [String: String] {
         if let cached = nameIndexCache[table] { return cached }
-        let index = (databaseTable(named: table) != nil ? databaseNameIndex(of: table) : tables[table]?.nameIndex()) ?? [:]
+        var index: [String: String]
+        if table == ArticleDataset.anyEntity, databaseTable(named: table) == nil, tables[table] == nil {
+            // A field that may name a country, organization, leader or place matches by the names
+            // of all four; a name that is some row's key keeps meaning that row.
+            index = [:]
+            for (entityTable, _) in ArticleDataset.entityKinds {
+                index.merge(nameIndex(of: entityTable)) { first, _ in first }
+            }
+        } else {
+            index = (databaseTable(named: table) != nil ? databaseNameIndex(of: table) : tables[table]?.nameIndex()) ?? [:]
+        }
         nameIndexCache[table] = index
         return index
     }
