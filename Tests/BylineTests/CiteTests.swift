@@ -13,8 +13,8 @@ import Testing
     }
 
     @Test func rowsCiteTheirSources() throws {
-        #expect(try cited(#"leaders where country = "Congo" cite"#) == [[13, 14, 15, 16]])
-        #expect(try cited(#"leaders where country = "Congo" select name cite"#) == [[13, 14, 15, 16]])
+        #expect(try cited(#"leaders where country = "Congo" cite"#) == [[1, 13, 14, 15, 16]])
+        #expect(try cited(#"leaders where country = "Congo" select name cite"#) == [[1, 13, 14, 15, 16]])
     }
 
     @Test func citingAddsNoField() throws {
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aRenamedSourceIsStillTheSource() throws {
-        #expect(try cited(#"leaders where name = "Mamin" select name, source as s cite"#) == [[2, 11, 12]])
+        #expect(try cited(#"leaders where name = "Mamin" select name, source as s cite"#) == [[1, 2, 11, 12]])
     }
 
     @Test func everyFormatShowsTheSentences() throws {
@@ -72,7 +72,7 @@ import Testing
     @Test func theSwitchCitesEveryQueryThatCan() throws {
         let session = Session()
         session.citesEveryQuery = true
-        #expect(try cited(#"leaders where name = "Mamin" select name"#, session: session) == [[2, 11, 12]])
+        #expect(try cited(#"leaders where name = "Mamin" select name"#, session: session) == [[1, 2, 11, 12]])
         #expect(try session.run(#"leaders where name = "Tokayev" count"#).last?.citations?.map { $0.map(\.id) } == [[6, 7]])
         #expect(try session.run("range(3)").last?.citations == nil)
     }

@@ -43,7 +43,10 @@ import Testing
         #expect(ArticleDataset.loadError == nil)
         #expect(
             session.tableNames
-                == ["sentences", "countries", "organizations", "leaders", "visits", "events", "relations", "figures", "places", "mentions"])
+                == [
+                    "sentences", "countries", "organizations", "leaders", "visits", "events", "relations", "figures", "places",
+                    "attributions", "mentions",
+                ])
     }
 
     @Test func sentencesAreTheArticleInOrderWithoutBoilerplate() throws {
@@ -222,7 +225,7 @@ import Testing
             "visits.destination": "countries", "visits.city": "places", "countries.capital": "places",
             "events.country": "countries", "events.people": "leaders", "places.country": "countries",
             "relations.subject": "entities", "relations.object": "entities", "figures.subject": "entities",
-            "mentions.entity": "entities", "mentions.sentence": "sentences",
+            "mentions.entity": "entities", "mentions.sentence": "sentences", "attributions.speaker": "entities",
         ]
         for (path, target) in expected {
             let parts = path.split(separator: ".").map(String.init)
