@@ -45,7 +45,7 @@ import TestSupport
         #expect(lines.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [[String: Any]]
         #expect(first?.first?["name"] as? String == "Askar Mamin")
-        #expect(first?.first?["source"] as? [Int] == [2, 11, 12])
+        #expect(first?.first?["source"] as? [Int] == [1, 2, 11, 12])
         let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [[String: Any]]
         #expect(second?.count == 2)
     }
@@ -153,10 +153,10 @@ import TestSupport
         #expect(run.status == 0)
         #expect(
             run.stdout == """
-                sentences  countries  organizations  leaders  visits  events  relations  figures  places  mentions
+                sentences  countries  organizations  leaders  visits  events  relations  figures  places  attributions  mentions
                 count
                 6
-                visits(visitor string -> leaders, destination string -> countries, city string, year integer, status string, note string, source list<integer>)  -- 7 rows; One row per trip: made (completed) or announced or accepted (planned).
+                visits(visitor string -> leaders, destination string -> countries, city string -> places, year integer, status string, note string, source list<integer>)  -- 7 rows; One row per trip: made (completed) or announced or accepted (planned).
 
                 """)
         let unknown = try BylineBinary.run([], stdin: ".frobnicate\n")
@@ -221,7 +221,7 @@ import TestSupport
     @Test func theArticleFactsPass() throws {
         let run = try BylineBinary.run(["test", "article-facts.byl"], in: Self.scripts)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout == "34 passed, 0 failed\n")
+        #expect(run.stdout == "40 passed, 0 failed\n")
     }
 
     @Test func failuresAreListedAndCounted() throws {
@@ -233,7 +233,7 @@ import TestSupport
                     expected = 99, but the query gave 7
                 failing.byl:3:1: FAIL assert (leaders where name = "x" select name) = "y"
                     the query gave 0 rows; an assertion needs exactly one
-                35 passed, 2 failed
+                41 passed, 2 failed
 
                 """)
     }
@@ -251,7 +251,7 @@ import TestSupport
         try FileManager.default.copyItem(at: Self.scripts.appendingPathComponent("article-facts.byl"), to: copy)
         let mixed = try BylineBinary.run(["test", "broken.byl", "facts.byl"], in: folder)
         #expect(mixed.status == 1)
-        #expect(mixed.stdout.hasSuffix("broken.byl: FAIL the script stopped with an error (above)\n34 passed, 1 failed\n"))
+        #expect(mixed.stdout.hasSuffix("broken.byl: FAIL the script stopped with an error (above)\n40 passed, 1 failed\n"))
         #expect(mixed.stderr.hasPrefix("broken.byl:1:15: error: unknown field 'nope' in 'leaders'"))
     }
 

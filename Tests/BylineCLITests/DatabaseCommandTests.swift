@@ -32,7 +32,7 @@ import TestSupport
                 in: folder.url)
             #expect(save.status == 0, "\(save.stderr)")
             let joined = try BylineBinary.run(["--db", location, "--no-article", "--format", "csv", "-c", ".schema joined\njoined"], in: folder.url)
-            #expect(joined.stdout.contains("joined(name string -> countries, trips integer, capital string)  -- in the database"), "\(joined.stdout)")
+            #expect(joined.stdout.contains("joined(name string -> countries, trips integer, capital string -> places)  -- in the database"), "\(joined.stdout)")
             #expect(joined.stdout.hasSuffix("name,trips,capital\nIsrael,5,\nKazakhstan,1,Astana\nDemocratic Republic of the Congo,,\n"), "\(location): \(joined.stdout)")
         }
     }

@@ -334,6 +334,20 @@ import TestSupport
         try terminal.expect("Askar M…")
     }
 
+    @Test func citedSentencesAreWrappedWholeAtTheTerminalsWidth() throws {
+        let terminal = try Workspace().shell(columns: 60)
+        terminal.type(".cite on\rleaders where name = \"Tokayev\" select name\r")
+        // The end of sentence 7, past 60 columns, is shown: wrapped, not cut.
+        var shown = try terminal.expect("Jewish community.”")
+        #expect(!shown.contains("…"))
+        terminal.type(".expanded on\rorganizations where acronym = \"UN\"\r")
+        shown = try terminal.expect("UN forums.")
+        #expect(shown.contains("cited = [10] Despite the close"))
+        #expect(!shown.contains("\\n"))
+        terminal.type(".quit\r")
+        _ = terminal.waitForExit()
+    }
+
     @Test func inputrcKeepsWorking() throws {
         let workspace = try Workspace()
         let inputrc = workspace.folder.appendingPathComponent("inputrc")

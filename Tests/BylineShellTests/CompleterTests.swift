@@ -15,7 +15,7 @@ import Testing
         #expect(complete("", "lea") == ["leaders"])
         #expect(
             complete("", "") == [
-                "assert", "countries", "def", "events", "explain", "figures", "leaders", "let", "load", "mentions",
+                "assert", "attributions", "countries", "def", "events", "explain", "figures", "leaders", "let", "load", "mentions",
                 "organizations", "places", "relations", "sentences", "visits",
             ])
         #expect(complete("", "ra") == ["range("])

@@ -16,7 +16,7 @@ import Testing
     @Test(arguments: [
         (#"leaders where contry = "Congo""#, "1:15: unknown field 'contry' in 'leaders' | did you mean 'country'?"),
         ("leader", "1:1: unknown table 'leader' | did you mean 'leaders'?"),
-        ("zzzzzz", "1:1: unknown table 'zzzzzz' | available tables: countries, events, figures, leaders, mentions, organizations, places, relations, sentences, visits"),
+        ("zzzzzz", "1:1: unknown table 'zzzzzz' | available tables: attributions, countries, events, figures, leaders, mentions, organizations, places, relations, sentences, visits"),
         ("leaders where qqqqqq = 1", "1:15: unknown field 'qqqqqq' in 'leaders' | available fields: name, aliases, title, country, organization, status, source"),
         ("leaders where name = 3", "1:15: cannot compare 'name' (string) with '3' (integer) | quote the number to compare text, or compare with a numeric field"),
         ("leaders where name", "1:15: a 'where' condition must be a bool, but 'name' is a string | compare it with something, for example: name = \"...\""),

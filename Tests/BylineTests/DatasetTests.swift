@@ -43,7 +43,10 @@ import Testing
         #expect(ArticleDataset.loadError == nil)
         #expect(
             session.tableNames
-                == ["sentences", "countries", "organizations", "leaders", "visits", "events", "relations", "figures", "places", "mentions"])
+                == [
+                    "sentences", "countries", "organizations", "leaders", "visits", "events", "relations", "figures", "places",
+                    "attributions", "mentions",
+                ])
     }
 
     @Test func sentencesAreTheArticleInOrderWithoutBoilerplate() throws {
@@ -155,18 +158,80 @@ import Testing
         }
     }
 
+    /// The names and aliases a reference field matches, lowercased, mapped to the row's name.
+    private func nameIndex(of target: String) throws -> [String: String] {
+        guard target == ArticleDataset.anyEntity else { return try table(target).nameIndex() }
+        var index: [String: String] = [:]
+        for (entityTable, _) in ArticleDataset.entityKinds {
+            index.merge(try table(entityTable).nameIndex()) { first, _ in first }
+        }
+        return index
+    }
+
     @Test func referencesPointAtRowsThatExist() throws {
         for name in session.tableNames {
             let table = try table(name)
             for (fieldIndex, field) in table.schema.fields.enumerated() {
                 guard let target = field.references, target != name else { continue }
-                let names = Set(try self.table(target).nameIndex().values)
+                let index = try nameIndex(of: target)
+                let names = Set(index.values)
                 for row in 0..<table.rowCount {
                     for value in strings(table.value(row: row, field: fieldIndex)) {
-                        #expect(names.contains(value), "\(name).\(field.name) names '\(value)', which \(target) lacks")
+                        if target == ArticleDataset.anyEntity {
+                            // A party that is no entity ("Kazakh forces") may stand as it is, but an
+                            // entity is always written by its name, never by an alias.
+                            #expect(index[value.lowercased()].map { $0 == value } ?? true, "\(name).\(field.name) writes '\(value)' for \(index[value.lowercased()] ?? "")")
+                        } else {
+                            #expect(names.contains(value), "\(name).\(field.name) names '\(value)', which \(target) lacks")
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// The rule for reference fields: every field that names a country, organization, leader or
+    /// place matches each of that row's aliases as it matches its name.
+    @Test func everyReferenceFieldMatchesAliases() throws {
+        var checked = 0
+        for name in session.tableNames {
+            let table = try table(name)
+            for (fieldIndex, field) in table.schema.fields.enumerated() {
+                guard let target = field.references, target != "sentences" else { continue }
+                let index = try nameIndex(of: target)
+                let values = Set((0..<table.rowCount).flatMap { strings(table.value(row: $0, field: fieldIndex)) })
+                for value in values.sorted() {
+                    for alias in index.filter({ $0.value == value && $0.key != value.lowercased() }).keys.sorted() {
+                        let test = field.type.isList ? "\"\(alias)\" in \(field.name)" : "\(field.name) = \"\(alias)\""
+                        let byAlias = try Session().run("\(name) where \(test) count").first?.rows
+                        let byName = try Session().run("\(name) where \(field.type.isList ? "\"\(value)\" in \(field.name)" : "\(field.name) = \"\(value)\"") count").first?.rows
+                        #expect(byAlias == byName, "\(name) where \(test)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 20)
+        #expect(try Session().run(#"relations where subject = "Mamin" count"#).first?.rows != [[.integer(0)]])
+        #expect(try Session().run(#"figures where subject = "Congo" count"#).first?.rows == [[.integer(1)]])
+        #expect(try Session().run(#"mentions where entity = "Tokayev" select sentence"#).first?.rows == [[.integer(6)], [.integer(7)]])
+        #expect(try Session().run(#"relations where object = "Netanyahu" count"#).first?.rows != [[.integer(0)]])
+    }
+
+    @Test func theSchemaMarksEveryReferenceField() throws {
+        // Fields that name entities: each refers to its table (or to any entity table).
+        let expected: [String: String] = [
+            "leaders.country": "countries", "leaders.organization": "organizations", "visits.visitor": "leaders",
+            "visits.destination": "countries", "visits.city": "places", "countries.capital": "places",
+            "events.country": "countries", "events.people": "leaders", "places.country": "countries",
+            "relations.subject": "entities", "relations.object": "entities", "figures.subject": "entities",
+            "mentions.entity": "entities", "mentions.sentence": "sentences", "attributions.speaker": "entities",
+        ]
+        for (path, target) in expected {
+            let parts = path.split(separator: ".").map(String.init)
+            let schema = try table(parts[0]).schema
+            let field = try #require(schema.index(of: parts[1]).map { schema.fields[$0] }, "\(path)")
+            #expect(field.references == target, "\(path)")
         }
     }
 

@@ -157,7 +157,17 @@ public final class Session {
 
     private func nameIndex(of table: String) -> [String: String] {
         if let cached = nameIndexCache[table] { return cached }
-        let index = (databaseTable(named: table) != nil ? databaseNameIndex(of: table) : tables[table]?.nameIndex()) ?? [:]
+        var index: [String: String]
+        if table == ArticleDataset.anyEntity, databaseTable(named: table) == nil, tables[table] == nil {
+            // A field that may name a country, organization, leader or place matches by the names
+            // of all four; a name that is some row's key keeps meaning that row.
+            index = [:]
+            for (entityTable, _) in ArticleDataset.entityKinds {
+                index.merge(nameIndex(of: entityTable)) { first, _ in first }
+            }
+        } else {
+            index = (databaseTable(named: table) != nil ? databaseNameIndex(of: table) : tables[table]?.nameIndex()) ?? [:]
+        }
         nameIndexCache[table] = index
         return index
     }
@@ -198,10 +208,12 @@ public final class Session {
         }
         if let check = statement.assertion {
             let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
-            return .assertion(check.evaluate(result, span: statement.span))
+            return .assertion(check.evaluate(result.dropping(plan.hiddenFields), span: statement.span))
         }
         var result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
-        if plan.cites { result.citations = citations(of: result) }
+        if plan.cites { result.citations = citations(of: result, fields: plan.citedFields) }
+        // The fields carried for `cite` are never part of the answer.
+        result = result.dropping(plan.hiddenFields)
         switch plan.output {
         case .chart(let kind)?:
             result.chart = kind
@@ -232,7 +244,7 @@ public final class Session {
     }
 
     /// The sentences each row of a result cites, from the session's `sentences` table.
-    private func citations(of result: ResultSet) -> [[Citation]] {
+    private func citations(of result: ResultSet, fields: [Int]) -> [[Citation]] {
         var texts: [Int: String] = [:]
         if let sentences = table(named: "sentences"), let id = sentences.schema.index(of: "id"),
             let text = sentences.schema.index(of: "text")
@@ -243,7 +255,6 @@ public final class Session {
                 }
             }
         }
-        let fields = Binder.sourceFields(of: TableSchema(name: "result", fields: result.fields))
         return result.citedIDs(sourceFields: fields).map { ids in
             ids.map { Citation(id: $0, text: texts[$0] ?? "(no sentence \($0))") }
         }
@@ -458,7 +469,7 @@ public struct CheckedStatement: Sendable {
     }
 
     /// The fields the statement's result will have (empty for commands).
-    public var resultFields: [Field] { plan?.schema.fields ?? [] }
+    public var resultFields: [Field] { plan?.resultSchema.fields ?? [] }
 }
 
 /// What running a statement produced.

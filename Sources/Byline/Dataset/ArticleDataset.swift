@@ -74,6 +74,10 @@ public enum ArticleDataset {
         return tables
     }
 
+    /// What a field `references` when it may name a row of any entity table (`relations.subject`,
+    /// `figures.subject`, `mentions.entity`): it matches by the names and aliases of all of them.
+    public static let anyEntity = "entities"
+
     /// The entity tables whose rows `mentions` looks for, with the kind each row is.
     static let entityKinds = [("countries", "country"), ("organizations", "organization"), ("leaders", "leader"), ("places", "place")]
 
@@ -84,7 +88,8 @@ public enum ArticleDataset {
         let schema = TableSchema(
             name: "mentions",
             fields: [
-                Field(name: "sentence", type: .integer), Field(name: "entity", type: .string),
+                Field(name: "sentence", type: .integer, references: "sentences"),
+                Field(name: "entity", type: .string, references: anyEntity),
                 Field(name: "kind", type: .string),
             ],
             summary: "Which sentences name which entity, by name or alias; derived from the other tables.")

@@ -240,7 +240,7 @@ extension DiagnosticMessage {
 
     package static let nothingToCite = Self(
         .invalidArgument, "nothing to cite: these rows have no 'source' field",
-        help: "cite works on rows of the article's tables and what select and group by make of them; count and other fields drop it")
+        help: "cite works on rows of the article's tables (or of any table with a 'source' list of sentence ids) and whatever the query makes of them")
 
     package static func unknownChart(_ name: String) -> Self {
         Self(.invalidArgument, "unknown chart '\(name)'", help: "charts: bar, timeline")

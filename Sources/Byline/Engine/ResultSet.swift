@@ -107,6 +107,17 @@ extension ResultSet {
         }
     }
 
+    /// The result without the fields at `positions` (those carried only for `cite`), keeping
+    /// its citations and chart.
+    func dropping(_ positions: Set<Int>) -> ResultSet {
+        guard !positions.isEmpty else { return self }
+        let kept = fields.indices.filter { !positions.contains($0) }
+        var result = ResultSet(fields: kept.map { fields[$0] }, columns: kept.map { columns[$0] }, rowCount: rowCount)
+        result.citations = citations
+        result.chart = chart
+        return result
+    }
+
     /// The result with a text field `cited` holding each row's citations, for the formats that
     /// have no other place for them (CSV, TSV, markdown, line): "[13] text" joined by newlines.
     func withCitationField() -> ResultSet {

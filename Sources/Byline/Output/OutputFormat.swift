@@ -86,7 +86,8 @@ public enum ResultFormatter {
             return true
         default:
             // Formats with a header and no cross-row layout: whole blocks of rows, the header once.
-            let whole = result.withCitationField()
+            // The line format shows citations itself, a line each; the others as a field `cited`.
+            let whole = format == .line ? result : result.withCitationField()
             guard whole.rowCount > blockSize, format != .markdown else { return sink(self.format(result, as: format, options: options)) }
             var start = 0
             var blockOptions = options
@@ -112,11 +113,12 @@ public enum ResultFormatter {
         case .box: return TableFormatter(options: options, box: true).format(result)
         case .json: return JSONFormatter.format(result) + "\n"
         case .jsonl: return JSONFormatter.formatLines(result)
-        // These formats have no place beside a row, so citations become a field `cited`.
+        // These formats have no place beside a row, so citations become a field `cited` (the line
+        // format writes them as lines of their own).
         case .csv: return CSVFormatter(headers: options.headers, delimiter: ",").format(result.withCitationField())
         case .tsv: return CSVFormatter(headers: options.headers, delimiter: "\t").format(result.withCitationField())
         case .markdown: return MarkdownFormatter(options: options).format(result.withCitationField())
-        case .line: return LineFormatter(options: options).format(result.withCitationField())
+        case .line: return LineFormatter(options: options).format(result)
         }
     }
 }

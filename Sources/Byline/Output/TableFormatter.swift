@@ -41,7 +41,8 @@ struct TableFormatter {
 
     /// Writes the table a block at a time; stops (returning false) when `sink` returns false.
     func write(_ result: ResultSet, to sink: (String) -> Bool) -> Bool {
-        let layout = self.layout(result)
+        var layout = self.layout(result)
+        if box { widenForCitations(result, &layout) }
         let names = result.fields.map { TerminalText.escaped($0.name) }
         let rightAligned = result.fields.map { $0.type == .integer || $0.type == .float }
         func rule(_ left: String, _ middle: String, _ right: String) -> String {
@@ -77,7 +78,7 @@ struct TableFormatter {
                 return value.isNull ? paint(cell, dim) : cell
             }
             block += line(cells)
-            block += citationLines(result, row: row)
+            block += citationLines(result, row: row, layout: layout)
             inBlock += 1
             if inBlock == TableFormatter.blockSize {
                 guard sink(block) else { return false }
@@ -232,16 +233,44 @@ struct TableFormatter {
         TerminalText.escaped(text)
     }
 
-    /// With `cite`, the row's sentences under it, indented, each on one line.
-    private func citationLines(_ result: ResultSet, row: Int) -> String {
+    /// With `cite`, the row's sentences under it, indented, each whole: wrapped at the terminal's
+    /// width (one line each where there is none), and in the box format inside the frame, across
+    /// its columns.
+    private func citationLines(_ result: ResultSet, row: Int, layout: Layout) -> String {
         guard let citations = result.citations, row < citations.count else { return "" }
         var out = ""
+        if box {
+            let inner = total(layout.widths) - 4
+            for citation in citations[row] {
+                for text in CitationText.lines(citation, prefix: "  ", width: inner) {
+                    out += "│ " + paint(pad(text, inner, right: false), dim) + " │\n"
+                }
+            }
+            return out
+        }
         for citation in citations[row] {
-            var line = "     [\(citation.id)] " + TerminalText.escaped(citation.text)
-            if let maximumWidth = options.maximumWidth { line = DisplayWidth.truncate(line, to: max(20, maximumWidth)) }
-            out += paint(line, dim) + "\n"
+            for text in CitationText.lines(citation, prefix: "     ", width: options.maximumWidth) {
+                out += paint(text, dim) + "\n"
+            }
         }
         return out
+    }
+
+    /// In the box format, cited sentences are inside the frame: the last column is widened so the
+    /// frame is as wide as the longest sentence's line, or the terminal (without one, 100
+    /// columns), whichever is narrower.
+    private func widenForCitations(_ result: ResultSet, _ layout: inout Layout) {
+        guard let citations = result.citations, !layout.widths.isEmpty else { return }
+        var longest = 0
+        for case let row? in layout.rows where row < citations.count {
+            for citation in citations[row] {
+                longest = max(longest, CitationText.lines(citation, prefix: "  ", width: nil).map(DisplayWidth.of).max() ?? 0)
+            }
+        }
+        // Without a terminal, a frame as wide as the table or 100 columns, whichever is wider.
+        let wanted = min(longest + 4, options.maximumWidth ?? max(total(layout.widths), 100))
+        let shortBy = wanted - total(layout.widths)
+        if shortBy > 0 { layout.widths[layout.widths.count - 1] += shortBy }
     }
 
     private let bold = "\u{1B}[1m"

@@ -91,27 +91,23 @@ struct Binder {
     /// Checks a query, returning its plan.
     mutating func bind(_ query: Query) throws(Failure) -> QueryPlan {
         var plan = try bindSource(query.source, arguments: query.arguments)
-        // With `cite` (or the shell's `.cite on`), each row's `source` is carried through `select`
-        // and `group by`, so the rows at the end still know the sentences they came from.
-        let citing = citesEveryQuery || query.clauses.contains { $0.kind == .cite }
+        // With `cite` (or the shell's `.cite on`), each row's evidence is carried through every
+        // step beside the fields the query asks for (Binder+Citation.swift), never changing them.
+        let citing = plan.cites || citesEveryQuery || query.clauses.contains { $0.kind == .cite }
+        var evidence = Evidence(source: plan)
         var index = 0
         while index < query.clauses.count {
-            var clause = query.clauses[index]
+            let clause = query.clauses[index]
             if case .cite = clause.kind {
                 if index + 1 < query.clauses.count, query.clauses[index + 1].kind.isSave {} else {
                     try requireLast(clause, index: index, of: query.clauses, word: "cite")
                 }
-                guard !Binder.sourceFields(of: plan.schema).isEmpty else {
+                guard !evidence.fields.isEmpty else {
                     throw fail(.nothingToCite, at: clause.span)
                 }
                 plan.cites = true
                 index += 1
                 continue
-            }
-            if citing, case .select(let items) = clause.kind {
-                let aggregating = items.contains { containsAggregate($0.expression) }
-                    || (index > 0 && { if case .groupBy = query.clauses[index - 1].kind { return true } else { return false } }())
-                clause.kind = .select(Binder.carryingSources(items, from: plan.schema, aggregating: aggregating, at: clause.span))
             }
             if case .save(let path) = clause.kind {
                 try requireLast(clause, index: index, of: query.clauses, word: "save")
@@ -127,74 +123,32 @@ struct Binder {
             }
             if case .chart(let kind) = clause.kind {
                 try requireLast(clause, index: index, of: query.clauses, word: "chart")
-                plan.output = .chart(try bindChart(kind, schema: plan.schema, span: clause.span))
+                plan.output = .chart(try bindChart(kind, schema: evidence.visible(plan.schema), span: clause.span))
                 index += 1
                 continue
             }
+            var step: QueryPlan.Step
             if case .groupBy(let keys) = clause.kind {
                 // `group by` and the `select` after it form one aggregation step.
                 var select: Clause?
-                if index + 1 < query.clauses.count, case .select(let items) = query.clauses[index + 1].kind {
+                if index + 1 < query.clauses.count, case .select = query.clauses[index + 1].kind {
                     select = query.clauses[index + 1]
-                    if citing {
-                        select?.kind = .select(Binder.carryingSources(items, from: plan.schema, aggregating: true, at: clause.span))
-                    }
                     index += 1
-                } else if citing, !Binder.sourceFields(of: plan.schema).isEmpty {
-                    // `group by KEYS` alone: the keys, and the sources of each group.
-                    let items = keys.map { SelectItem(expression: $0, alias: nil) }
-                    select = Clause(kind: .select(Binder.carryingSources(items, from: plan.schema, aggregating: true, at: clause.span)), span: clause.span)
                 }
-                plan.steps.append(try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema))
+                step = try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema)
             } else {
-                plan.steps.append(try bindClause(clause, input: plan.schema))
+                step = try bindClause(clause, input: plan.schema)
             }
-            plan.schema = plan.steps[plan.steps.count - 1].output
+            if citing { step = evidence.carry(through: step, input: plan.schema) }
+            plan.steps.append(step)
+            plan.schema = step.output
             index += 1
         }
-        if citesEveryQuery, !query.clauses.contains(where: { $0.kind == .cite }), !Binder.sourceFields(of: plan.schema).isEmpty {
-            plan.cites = true
-        }
+        if citesEveryQuery, !evidence.fields.isEmpty { plan.cites = true }
+        // Without citing, no step carried the evidence, so positions found at the source are stale.
+        plan.citedFields = citing ? evidence.fields : []
+        plan.hiddenFields = citing ? evidence.hidden : []
         return plan
-    }
-
-    /// The fields that hold sentence ids: `source` fields of a list type (`list<integer>`, or
-    /// `list<list<integer>>` after `group by`), from any table of a join.
-    static func sourceFields(of schema: TableSchema) -> [Int] {
-        schema.fields.indices.filter { index in
-            let field = schema.fields[index]
-            guard field.baseName.lowercased().hasPrefix("source"), case .list(let element) = field.type else { return false }
-            return element == .integer || element == .list(.integer)
-        }
-    }
-
-    /// The select items, plus each source field of the input not already selected: as it is, or,
-    /// when aggregating, as `list(source)` (the union of the group's sources).
-    static func carryingSources(_ items: [SelectItem], from schema: TableSchema, aggregating: Bool, at span: SourceSpan) -> [SelectItem] {
-        var result = items
-        var taken = Set(items.compactMap { item -> String? in
-            if let alias = item.alias { return alias.text.lowercased() }
-            if case .field(let name) = item.expression.kind { return name.lowercased() }
-            return nil
-        })
-        for index in sourceFields(of: schema) {
-            let field = schema.fields[index]
-            let read = Expression(
-                kind: field.qualifier.map { .qualifiedField($0, field.baseName) } ?? .field(field.name), span: span)
-            if !aggregating, items.contains(where: { $0.expression.hasSameShape(as: read) || $0.expression.kind == .field(field.baseName) }) {
-                continue
-            }
-            var name = "source"
-            var suffix = 2
-            while taken.contains(name) {
-                name = "source_\(suffix)"
-                suffix += 1
-            }
-            taken.insert(name)
-            let expression = aggregating ? Expression(kind: .call("list", [read], distinct: false), span: span) : read
-            result.append(SelectItem(expression: expression, alias: Name(text: name, span: span)))
-        }
-        return result
     }
 
     mutating func requireLast(_ clause: Clause, index: Int, of clauses: [Clause], word: String) throws(Failure) {

@@ -177,4 +177,8 @@ struct QueryPlan: Sendable {
     var output: Output?
     /// Whether each row's sentences are shown beside it (`cite`).
     var cites = false
+    /// With `cite`: the positions in `schema` of the fields holding each row's sentence ids.
+    var citedFields: [Int] = []
+    /// Positions in `schema` of fields carried only for `cite`: dropped from the answer.
+    var hiddenFields: Set<Int> = []
 }

@@ -36,6 +36,7 @@ enum PlanDescription {
     }
 
     private static func fields(_ schema: TableSchema) -> String {
-        schema.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        // Fields carried for `cite` are not part of any answer, so not of the plan shown.
+        schema.fields.filter { !Evidence.isHidden($0) }.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
     }
 }

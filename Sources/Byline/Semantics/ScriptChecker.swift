@@ -66,7 +66,7 @@ struct ScriptChecker {
                 savedFiles[files.resolve(path)] = statement.span.start.line
             case .saveTable(let name)?:
                 // A table a query stores in the database is there for the statements after it.
-                binder.define(name, as: Session.storedSchema(of: plan.schema.fields, as: name))
+                binder.define(name, as: Session.storedSchema(of: plan.resultSchema.fields, as: name))
             default:
                 break
             }
@@ -112,7 +112,7 @@ struct ScriptChecker {
             }
             lets.insert(name.text)
             let plan = try? binder.bind(query)
-            binder.define(name.text, as: plan.map { TableSchema(name: name.text, fields: $0.schema.fields) })
+            binder.define(name.text, as: plan.map { TableSchema(name: name.text, fields: $0.resultSchema.fields) })
             if let plan {
                 statements.append(CheckedStatement(kind: .binding(name.text), plan: plan, span: statement.span))
             }
@@ -122,9 +122,9 @@ struct ScriptChecker {
     /// `assert (QUERY) OP VALUE`: one field, compared with a constant of a comparable type.
     private mutating func checkAssertion(_ statement: Statement, query: Query, op: BinaryOperator, expected syntax: Expression) {
         guard let plan = try? binder.bind(query) else { return }
-        guard plan.schema.fields.count == 1 else {
+        guard plan.resultSchema.fields.count == 1 else {
             diagnostics.append(
-                Diagnostic(.assertionShape(fields: plan.schema.fields.count), at: query.span))
+                Diagnostic(.assertionShape(fields: plan.resultSchema.fields.count), at: query.span))
             return
         }
         guard var expected = try? binder.bind(syntax, in: TableSchema(name: "assert", fields: [])), var value = expected.constant else {
@@ -133,7 +133,7 @@ struct ScriptChecker {
             }
             return
         }
-        let field = plan.schema.fields[0]
+        let field = plan.resultSchema.fields[0]
         // As in comparisons, a string compared with a date is read as a date.
         if field.type == .date, case .string(let text) = value, let date = PartialDate(text) {
             value = .date(date)
