@@ -585,99 +585,16 @@ struct SQLGenerator {
         }
     }
 
+    /// A built-in function's call, as its declaration spells it for the dialect.
     private mutating func call(_ function: ScalarFunction, _ arguments: [BoundExpression], _ columns: Scope) throws(SQLUnsupported) -> String {
         var values: [String] = []
         for argument in arguments { values.append(try value(argument, columns)) }
-        if dialect == .sqlite {
-            switch function {
-            case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
-            case .widenToFloat: return "CAST(\(values[0]) AS REAL)"
-            case .abs: return "abs(\(values[0]))"  // SQLite's abs raises "integer overflow" for the smallest integer
-            case .length:
-                if case .list = type(of: arguments[0], in: columns) { return "json_array_length(\(values[0]))" }
-                return "byline_length(\(values[0]))"
-            default:
-                // Byline's own functions, registered on the connection (see HostFunction).
-                let name = function == .equalIgnoringCase ? "equal_ignoring_case" : function.rawValue
-                let call = "byline_\(name)(\(values.joined(separator: ", ")))"
-                return function.isTest ? "COALESCE(\(call), 0)" : call
-            }
-        }
-        let x = values[0]
-        switch function {
-        case .lower: return "lower(\(x) COLLATE \"default\") COLLATE \"C\""
-        case .upper: return "upper(\(x) COLLATE \"default\") COLLATE \"C\""
-        case .length:
-            if case .list = type(of: arguments[0], in: columns) { return "CAST(jsonb_array_length(\(x)) AS bigint)" }
-            return "CAST(char_length(\(x)) AS bigint)"
-        case .trim:
-            let spaces = bind(.string(SQLGenerator.whiteSpace), type: .string)
-            return "btrim(\(x), \(spaces))"
-        case .substr:
-            // Null in, null out (GREATEST and LEAST would pass over a null).
-            let start = values[1]
-            let first = "GREATEST(\(start), 1)"
-            guard values.count == 3 else {
-                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer)) END)"
-            }
-            let length = values[2]
-            // Byline's substr is SQL's SUBSTRING on scalars: characters from start to start + length,
-            // counted without overflow (in numeric) and clamped to what a string can hold.
-            let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
-            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
-        case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
-        case .abs: return "abs(\(x))"
-        case .round:
-            if values.count == 1 {
-                if type(of: arguments[0], in: columns) == .integer { return x }
-                return SQLGenerator.rounded(x, digits: "0")
-            }
-            return "(CASE WHEN \(values[1]) IS NULL THEN NULL ELSE \(SQLGenerator.rounded(x, digits: "LEAST(GREATEST(\(values[1]), -30), 30)")) END)"
-        case .year:
-            return "(CASE WHEN left(\(x), 1) = '-' THEN NULL ELSE CAST(substr(\(x), 1, 4) AS bigint) END)"
-        case .month:
-            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
-        case .day:
-            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
-        case .contains:
-            return "COALESCE(strpos(lower(\(x) COLLATE \"default\"), lower(\(values[1]) COLLATE \"default\")) > 0, FALSE)"
-        case .startsWith:
-            return "COALESCE(starts_with(\(x), \(values[1])), FALSE)"
-        case .endsWith:
-            return "COALESCE(right(\(x), char_length(\(values[1]))) = \(values[1]), FALSE)"
-        case .equalIgnoringCase:
-            return "COALESCE(lower(\(x) COLLATE \"default\") = lower(\(values[1]) COLLATE \"default\"), FALSE)"
-        case .widenToFloat:
-            return "CAST(\(x) AS double precision)"
-        }
-    }
-
-    /// Byline's `round(x, digits)` in PostgreSQL's doubles, step for step: half away from zero
-    /// (PostgreSQL's round of a double goes to even, and its numeric keeps only 15 digits of a
-    /// double); a value of 2^52 or more is already whole; an infinite result keeps the value.
-    static func rounded(_ x: String, digits: String) -> String {
-        let value = "CAST(\(x) AS double precision)"
-        let scale = "power(CAST(10 AS double precision), abs(\(digits)))"
-        func half(_ y: String) -> String {
-            "(sign(\(y)) * (CASE WHEN abs(\(y)) - floor(abs(\(y))) >= 0.5 THEN ceil(abs(\(y))) ELSE floor(abs(\(y))) END))"
-        }
-        let up = "(\(half("\(value) * \(scale)")) / \(scale))"
-        let down = "(\(half("\(value) / \(scale)")) * \(scale))"
-        return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
-            + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
-            + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
-    }
-
-    /// The white space Byline's `trim` removes (Unicode's White_Space property).
-    static let whiteSpace: String = {
-        var text = ""
-        for value in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
-            0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] as [UInt32]
-        {
-            if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
-        }
+        var call = SQLCall(
+            dialect: dialect, arguments: values, types: arguments.map { type(of: $0, in: columns) }, firstBinding: bindings.count + 1)
+        let text = try function.sql(&call)
+        bindings += call.bindings
         return text
-    }()
+    }
 
     private mutating func aggregate(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }

@@ -127,7 +127,7 @@ extension Binder {
             let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
             throw fail(
                 .argumentCount(
-                    function.rawValue, takes: expected, plural: function.arity.upperBound != 1, given: arguments.count,
+                    function.name, takes: expected, plural: function.arity.upperBound != 1, given: arguments.count,
                     usage: function.signature),
                 at: span)
         }
@@ -159,7 +159,7 @@ extension Binder {
             let argument = arguments[misfit.index]
             throw fail(
                 .argumentType(
-                    misfit.index + 1, of: function.rawValue, mustBe: misfit.expected, described: describe(argument),
+                    misfit.index + 1, of: function.name, mustBe: misfit.expected, described: describe(argument),
                     is: article(bound[misfit.index].type), usage: function.signature),
                 at: argument.span)
         }
