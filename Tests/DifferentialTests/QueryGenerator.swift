@@ -19,6 +19,14 @@
 //   start and length.
 // - `round(x, digits)` with negative digits rounds to tens in Byline, and is not generated.
 // - `coalesce` of a float and an integer is a float (README, Types): the integer is CAST.
+// - `case when C then V … end` chooses a value only for a true condition: the SQL tests
+//   coalesce(C, 0). `between` is false for null operands, so `not between` of a null is true.
+// - `div(a, b)` is SQLite's integer `/` (toward zero, null dividing by zero); `left(s, n)` is
+//   substr(s, 1, n); `right(s, n)` substr(s, -n); `concat` leaves nulls out, as || of
+//   coalesce(…, ''); `ltrim` and `rtrim` remove Unicode white space, as `trim` does.
+// - Math functions are SQLite's (sqrt, ln and log10 give null where Byline does; pow, floor,
+//   ceil, trunc and sign alike); pow is given small whole exponents, as PostgreSQL's power
+//   refuses results out of the float range.
 
 import Byline
 import TestSupport
@@ -290,7 +298,20 @@ struct QueryGenerator {
             if chance(65), let column = column(.integer, scope) { return column }
             return integerLiteral()
         }
-        switch random.below(7) {
+        switch random.below(11) {
+        case 7:
+            let a = integer(scope, depth: depth - 1)
+            let name = pick(["floor", "ceil", "trunc"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .integer)
+        case 8:
+            let a = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "sign(\(a.byline))", sql: "sign(\(a.sql))", kind: .integer)
+        case 9:
+            let a = integer(scope, depth: depth - 1)
+            let b = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "div(\(a.byline), \(b.byline))", sql: "(\(a.sql) / \(b.sql))", kind: .integer)
+        case 10:
+            return conditional(.integer, scope, depth: depth)
         case 0, 1:
             let a = integer(scope, depth: depth - 1)
             let b = integer(scope, depth: depth - 1)
@@ -321,7 +342,22 @@ struct QueryGenerator {
             if chance(60), let column = column(.float, scope) { return column }
             return floatLiteral()
         }
-        switch random.below(7) {
+        switch random.below(11) {
+        case 7:
+            let a = float(scope, depth: depth - 1)
+            let name = pick(["floor", "ceil", "trunc", "sqrt"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .float)
+        case 8:
+            let a = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            let name = pick(["ln", "log10", "sqrt"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .float)
+        case 9:
+            let a = float(scope, depth: depth - 1)
+            let exponent = random.below(4)
+            if chance(20) { return GeneratedExpression(byline: "(pi() * \(a.byline))", sql: "(pi() * \(a.sql))", kind: .float) }
+            return GeneratedExpression(byline: "pow(\(a.byline), \(exponent))", sql: "pow(\(a.sql), \(exponent))", kind: .float)
+        case 10:
+            return conditional(.float, scope, depth: depth)
         case 0, 1:
             let a = float(scope, depth: depth - 1)
             let b = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
@@ -360,7 +396,39 @@ struct QueryGenerator {
             if chance(65), let column = column(.string, scope, asciiOnly: asciiOnly) { return column }
             return stringLiteral(asciiOnly: asciiOnly)
         }
-        switch random.below(6) {
+        switch random.below(11) {
+        case 6:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let name = chance(50) ? "ltrim" : "rtrim"
+            return GeneratedExpression(
+                byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql), \(QueryGenerator.whiteSpace))", kind: .string, ascii: a.ascii)
+        case 7:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let b = stringLiteral(asciiOnly: asciiOnly)
+            let c = stringLiteral(asciiOnly: asciiOnly)
+            return GeneratedExpression(
+                byline: "replace(\(a.byline), \(b.byline), \(c.byline))", sql: "replace(\(a.sql), \(b.sql), \(c.sql))", kind: .string,
+                ascii: a.ascii && c.ascii)
+        case 8:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let count = random.below(5)
+            if chance(50) {
+                return GeneratedExpression(byline: "left(\(a.byline), \(count))", sql: "substr(\(a.sql), 1, \(count))", kind: .string, ascii: a.ascii)
+            }
+            let sql = count == 0 ? "substr(\(a.sql), 1, 0)" : "substr(\(a.sql), -\(count))"
+            return GeneratedExpression(byline: "right(\(a.byline), \(count))", sql: sql, kind: .string, ascii: a.ascii)
+        case 9:
+            let parts = (0..<(1 + random.below(3))).map { _ in string(scope, depth: depth - 1, asciiOnly: asciiOnly) }
+            return GeneratedExpression(
+                byline: "concat(\(parts.map(\.byline).joined(separator: ", ")))",
+                sql: "(" + parts.map { "coalesce(\($0.sql), '')" }.joined(separator: " || ") + ")", kind: .string,
+                ascii: parts.allSatisfy(\.ascii))
+        case 10:
+            if chance(40) {
+                let a = integer(scope, depth: depth - 1)
+                return GeneratedExpression(byline: "to_string(\(a.byline))", sql: "CAST(\(a.sql) AS TEXT)", kind: .string)
+            }
+            return conditional(.string, scope, depth: depth, asciiOnly: asciiOnly)
         case 0, 1:
             let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
             let b = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
@@ -405,7 +473,9 @@ struct QueryGenerator {
             }
             return comparison(scope, depth: 0)
         }
-        switch random.below(9) {
+        switch random.below(11) {
+        case 9: return between(scope, depth: depth - 1)
+        case 10: return conditional(.bool, scope, depth: depth)
         case 0, 1, 2: return comparison(scope, depth: depth - 1)
         case 3:
             let a = boolean(scope, depth: depth - 1)
@@ -439,6 +509,41 @@ struct QueryGenerator {
         return GeneratedExpression(
             byline: "(\(a.byline) \(bylineOp) \(b.byline))", sql: "coalesce((\(a.sql)) \(sqlOp) (\(b.sql)), 0)", kind: .bool,
             neverNull: true)
+    }
+
+    /// `case when C then V [when C then V] [else E] end` with values of one kind.
+    mutating func conditional(_ kind: ValueKind, _ scope: [GeneratedColumn], depth: Int, asciiOnly: Bool = false) -> GeneratedExpression {
+        var byline = "case"
+        var sql = "(CASE"
+        var ascii = true
+        for _ in 0..<(1 + random.below(2)) {
+            let condition = boolean(scope, depth: depth - 1)
+            let value = expression(of: kind, scope, depth: depth - 1, asciiOnly: asciiOnly)
+            byline += " when \(condition.byline) then \(value.byline)"
+            sql += " WHEN \(condition.sqlTest) THEN \(value.sql)"
+            ascii = ascii && value.ascii
+        }
+        if chance(70) {
+            let otherwise = expression(of: kind, scope, depth: depth - 1, asciiOnly: asciiOnly)
+            byline += " else \(otherwise.byline)"
+            sql += " ELSE \(otherwise.sql)"
+            ascii = ascii && otherwise.ascii
+        }
+        return GeneratedExpression(byline: byline + " end", sql: sql + " END)", kind: kind, ascii: ascii)
+    }
+
+    /// `x [not] between a and b`, false for a null operand (so `not between` of one is true).
+    mutating func between(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        let kind = pick([ValueKind.integer, .float, .string])
+        let a = expression(of: kind, scope, depth: depth)
+        let other: () -> ValueKind = { kind == .string ? .string : .integer }
+        let low = expression(of: chance(50) ? kind : other(), scope, depth: depth)
+        let high = expression(of: chance(50) ? kind : other(), scope, depth: depth)
+        let negated = chance(40)
+        let test = "coalesce((\(a.sql)) BETWEEN (\(low.sql)) AND (\(high.sql)), 0)"
+        return GeneratedExpression(
+            byline: "(\(a.byline) \(negated ? "not between" : "between") \(low.byline) and \(high.byline))",
+            sql: negated ? "(NOT \(test))" : test, kind: .bool, neverNull: true)
     }
 
     mutating func stringTest(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {

@@ -144,6 +144,25 @@ extension DiagnosticMessage {
         Self(.unclosedBracket, "expected \(closer) to close '\(opener)' at \(place), found \(found)")
     }
 
+    /// A `case` value of another type than the values before it.
+    package static func mixedConditional(_ described: String, is type: String, after expected: String) -> Self {
+        Self(
+            .typeMismatch, "the values of 'case' must have one type, but \(described) is \(type), after \(expected)",
+            help: "convert it with to_string, to_integer, to_float or to_date")
+    }
+
+    /// `case … ` without its `end`.
+    package static func unclosedConditional(openedAt place: SourceLocation, found: String) -> Self {
+        Self(.unclosedBracket, "expected 'end' to close 'case' at \(place), found \(found)", help: "case when COND then VALUE [else VALUE] end")
+    }
+
+    /// SQL's LIKE; `instead` is the Byline for the pattern given, when it was a literal.
+    package static func sqlLike(_ instead: String?) -> Self {
+        Self(
+            .unexpectedToken, "there is no 'like' in Byline: write contains, starts with, ends with or matches",
+            help: instead.map { "write: \($0)" } ?? "x contains \"part\" (any case), x starts with \"a\", x ends with \"z\", x matches \"regex\"")
+    }
+
     package static func integerTooLarge(_ digits: String) -> Self {
         Self(.invalidNumber, "integer '\(digits)' is too large", help: "\(Help.integerRange); write \(digits).0 for a float")
     }

@@ -7,7 +7,7 @@ extension ScalarFunction {
     static let all: [ScalarFunction] = [
         lower, upper, trim, length, substr, coalesce, abs, round, year, month, day,
         contains, startsWith, endsWith, equalIgnoringCase, widenToFloat,
-    ]
+    ] + math + text + conversions
 
     /// Functions callable by name.
     static let callable: [String: ScalarFunction] = Dictionary(

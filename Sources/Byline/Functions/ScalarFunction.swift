@@ -68,6 +68,10 @@ struct ScalarFunction: Sendable {
         case scalar
         /// A value of any type.
         case any
+        /// A string, number or bool (what converts to a number).
+        case convertible
+        /// A string or a date (what converts to a date).
+        case stringOrDate
 
         func accepts(_ type: DataType) -> Bool {
             switch self {
@@ -79,6 +83,8 @@ struct ScalarFunction: Sendable {
             case .stringOrList: return type == .string || type.isList
             case .scalar: return !type.isList
             case .any: return true
+            case .convertible: return type == .string || type == .bool || type.isNumeric
+            case .stringOrDate: return type == .string || type == .date
             }
         }
 
@@ -93,6 +99,8 @@ struct ScalarFunction: Sendable {
             case .stringOrList: return "a string or a list"
             case .scalar: return "a string, number, bool or date"
             case .any: return "a value"
+            case .convertible: return "a string, number or bool"
+            case .stringOrDate: return "a string or a date"
             }
         }
     }

@@ -522,6 +522,13 @@ struct SQLGenerator {
             return "(CASE \(lowered)\(cases) ELSE \(operand) END)"
         case .call(let function, let arguments, _):
             return try call(function, arguments, columns)
+        case .conditional(let items, let otherwise):
+            // Only a true condition chooses its value, as in Byline (a null condition does not).
+            var text = "(CASE"
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                text += " WHEN \(try condition(items[index], columns)) THEN \(try value(items[index + 1], columns))"
+            }
+            return text + " ELSE \(try value(otherwise, columns)) END)"
         case .userCall(let function, _):
             throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
         case .matches(let a, let pattern):
@@ -549,6 +556,9 @@ struct SQLGenerator {
             if case .success(let result) = function.resultType(for: types) { return result }
             return .null
         case .userCall: return .null
+        case .conditional(let items, let otherwise):
+            let values = stride(from: 1, to: items.count, by: 2).map { items[$0] } + [otherwise]
+            return values.reduce(DataType.null) { $0.unified(with: type(of: $1, in: scope)) ?? $0 }
         }
     }
 

@@ -580,6 +580,15 @@ extension Expression {
         case (.membership(let a1, let b1, let n1), .membership(let a2, let b2, let n2)): return n1 == n2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2)
         case (.isNull(let a, let n1), .isNull(let b, let n2)): return n1 == n2 && a.hasSameShape(as: b)
         case (.parameter(let a), .parameter(let b)): return a == b
+        case (.conditional(let a1, let e1), .conditional(let a2, let e2)):
+            guard a1.count == a2.count, zip(a1, a2).allSatisfy({ $0.hasSameShape(as: $1) }) else { return false }
+            switch (e1, e2) {
+            case (nil, nil): return true
+            case (let x?, let y?): return x.hasSameShape(as: y)
+            default: return false
+            }
+        case (.between(let a1, let b1, let c1, let n1), .between(let a2, let b2, let c2, let n2)):
+            return n1 == n2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2) && c1.hasSameShape(as: c2)
         default: return false
         }
     }

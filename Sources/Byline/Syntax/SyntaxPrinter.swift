@@ -60,6 +60,15 @@ public enum SyntaxPrinter {
             return "(" + print(element) + (negated ? " not in " : " in ") + print(list) + ")"
         case .isNull(let operand, let negated): return "(" + print(operand) + (negated ? " is not null)" : " is null)")
         case .parameter(let name): return "$" + name
+        case .conditional(let items, let otherwise):
+            var text = "(case"
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                text += " when " + print(items[index]) + " then " + print(items[index + 1])
+            }
+            if let otherwise { text += " else " + print(otherwise) }
+            return text + " end)"
+        case .between(let value, let low, let high, let negated):
+            return "(" + print(value) + (negated ? " not between " : " between ") + print(low) + " and " + print(high) + ")"
         }
     }
 

@@ -186,6 +186,10 @@ public struct Expression: Sendable, Equatable {
         case isNull(Expression, negated: Bool)
         /// `$name`: a parameter, bound to a value before the query is checked.
         case parameter(String)
+        /// `case when C1 then V1 [when C2 then V2 …] [else E] end`: conditions and values alternate.
+        case conditional([Expression], otherwise: Expression?)
+        /// `EXPR [not] between LOW and HIGH`
+        case between(Expression, Expression, Expression, negated: Bool)
     }
 
     /// What the expression is.
@@ -209,6 +213,10 @@ extension Expression {
                 stack.append((right, level + 1))
             case .list(let items), .call(_, let items, _):
                 for item in items { stack.append((item, level + 1)) }
+            case .conditional(let items, let otherwise):
+                for item in items + (otherwise.map { [$0] } ?? []) { stack.append((item, level + 1)) }
+            case .between(let value, let low, let high, _):
+                for item in [value, low, high] { stack.append((item, level + 1)) }
             }
         }
         return deepest
