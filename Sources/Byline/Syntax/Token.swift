@@ -17,7 +17,8 @@ public enum Keyword: String, Sendable, CaseIterable {
 
     /// Words written between operands, as they are written (for completion).
     public static let infixForms = [
-        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as", "asc", "desc",
+        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "between", "not between", "is null", "is not null",
+        "as", "asc", "desc",
     ]
 
     /// Words that can begin an operand.
