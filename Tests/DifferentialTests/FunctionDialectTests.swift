@@ -72,6 +72,39 @@ import TestSupport
         #expect(DifferentialTests.exact("e select to_string(f) as x", in: engines[0].1) == DifferentialTests.exact("e select to_string(f) as x", in: native))
     }
 
+    /// `append` in the databases: rows in Byline's order (each side's, the left side first),
+    /// integers widened where the other side has floats.
+    static let appends = [
+        "def two() = e select id, f; e select id, i append two()",
+        "def fs() = e where f > 0 select id, f; e where i > 0 select id, i order by i desc append fs()",
+        "def ss(n) = e where id < n select s; e select to_string(i) as s append ss(4) append ss(2) order by s limit 9",
+        "def d() = e select id, b order by id desc; e select id, b append d() distinct",
+        "e select i append range(3) group by i select i, count() as n",
+        "def d() = e select id + 10 as k, s; e select id as k, s append d() join e as r on k = r.id select k, r.b",
+    ]
+
+    @Test func appendGivesOneAnswerInEveryEngine() throws {
+        let postgres = try PostgresForTests.connect(schema: "append") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        let native = Session(tables: [])
+        try Self.table(in: native)
+        guard let table = native.table(named: "e") else { throw Missing(description: "table e") }
+        var differences: [String] = []
+        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+            let session = Session(tables: [])
+            try session.open(connection)
+            try session.store(table, as: "e")
+            for query in Self.appends {
+                let expected = DifferentialTests.exact(query, in: native)
+                #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
+                let answer = DifferentialTests.exact(query, in: session)
+                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(600))\n  \(name): \(answer.prefix(600))") }
+            }
+            if name == "sqlite" { session.closeDatabase() }
+        }
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+    }
+
     struct Missing: Error, CustomStringConvertible {
         var description: String
     }

@@ -68,7 +68,8 @@ struct QueryGenerator {
     // MARK: - Queries
 
     mutating func query() -> GeneratedQuery {
-        switch random.below(7) {
+        switch random.below(8) {
+        case 7: return append()
         case 0, 1: return filterAndProject()
         case 2, 3: return aggregation()
         case 4: return join()
@@ -230,6 +231,29 @@ struct QueryGenerator {
             return GeneratedQuery(byline: byline, sql: sql, ordered: true)
         }
         return GeneratedQuery(byline: byline, sql: sql, ordered: false)
+    }
+
+    /// `def d() = t [where P] select X…; t [where Q] select Y… append d()`: SQL's UNION ALL (rows
+    /// compared as a multiset, as SQL does not promise their order; Byline's is kept by the
+    /// database test, which compares with Byline's own engine).
+    mutating func append() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        let kinds = (0..<(1 + random.below(2))).map { _ in pick(ValueKind.allCases) }
+        // A float field may take integers from one side; Byline makes them floats (as coalesce).
+        let sides = (0..<2).map { _ in kinds.map { $0 == .float && chance(30) ? ValueKind.integer : $0 } }
+        func side(_ generator: inout QueryGenerator, _ number: Int) -> (String, String) {
+            let (start, sqlWhere) = generator.whereClause(scope, percent: 60, depth: 1)
+            let items = sides[number].map { generator.expression(of: $0, scope, depth: 1) }
+            let widened = items.indices.map { index in
+                items[index].kind == .integer && sides[1 - number][index] == .float ? "CAST(\(items[index].sql) AS REAL)" : items[index].sql
+            }
+            let byline = start + " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
+            let sql = "SELECT " + widened.enumerated().map { "\($1) AS c\($0 + 1)" }.joined(separator: ", ") + " FROM t" + sqlWhere
+            return (byline, sql)
+        }
+        let (first, firstSQL) = side(&self, 0)
+        let (second, secondSQL) = side(&self, 1)
+        return GeneratedQuery(byline: "def d() = \(second); \(first) append d()", sql: "\(firstSQL) UNION ALL \(secondSQL)", ordered: false)
     }
 
     /// `t select E… as c… where Q(c…)`: a condition over computed fields.

@@ -144,6 +144,22 @@ extension DiagnosticMessage {
         Self(.unclosedBracket, "expected \(closer) to close '\(opener)' at \(place), found \(found)")
     }
 
+    /// `append SOURCE` whose source has another number of fields.
+    package static func appendFieldCount(_ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
+        Self(
+            .typeMismatch, "'append' needs \(expected) field\(expected == 1 ? "" : "s"), like the rows before it, but '\(source)' has \(count)",
+            help: "select the fields to append in a 'let' first, in this order: " + fields.joined(separator: ", "))
+    }
+
+    /// `append SOURCE` whose field at a position has a type that does not mix.
+    package static func appendFieldType(
+        _ name: String, of source: String, is type: String, position: Int, field: String, expected: String
+    ) -> Self {
+        Self(
+            .typeMismatch, "field \(position) of '\(source)', '\(name)', is \(type), but '\(field)' before it is \(expected)",
+            help: "fields are appended by position; convert one with to_string, to_integer, to_float or to_date")
+    }
+
     /// A `case` value of another type than the values before it.
     package static func mixedConditional(_ described: String, is type: String, after expected: String) -> Self {
         Self(

@@ -274,6 +274,8 @@ struct SQLGenerator {
                 current.order = ordinal.map { [($0, false)] } ?? []
             case .join(let join):
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
+            case .append(let other):
+                current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             }
             index += 1
         }
@@ -353,6 +355,34 @@ struct SQLGenerator {
             "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(carried) FROM \(left.name) AS l \(join.isLeft ? "LEFT JOIN" : "JOIN") \(right.name) AS r ON \(on)")
         // A left row's matches follow one another in the right side's order.
         return Relation(name: name, width: left.width + right.width, order: leftOrder + rightOrder)
+    }
+
+    /// `append`: UNION ALL of both sides, each numbered in its own order, the left side's rows
+    /// first; an integer is cast where the output's field is a float.
+    private mutating func append(
+        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType]
+    ) throws(SQLUnsupported) -> Relation {
+        let right = try relation(for: other)
+        let rightTypes = other.schema.fields.map(\.type)
+        let (part, number) = ("o\(counter)p", "o\(counter)n")
+        counter += 1
+        func side(_ relation: Relation, _ types: [DataType], _ position: Int) -> String {
+            var items: [String] = []
+            for (index, type) in output.enumerated() {
+                let column = "c\(index)"
+                if type == .float, types.indices.contains(index), types[index] == .integer {
+                    items.append("CAST(\(column) AS \(dialect.columnType(.float))) AS \(column)")
+                } else {
+                    items.append(column)
+                }
+            }
+            let window = relation.order.isEmpty ? "" : "ORDER BY " + orderTerms(relation.order)
+            items.append("\(position) AS \(part)")
+            items.append("ROW_NUMBER() OVER (\(window)) AS \(number)")
+            return "SELECT \(items.joined(separator: ", ")) FROM \(relation.name)"
+        }
+        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
+        return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
     }
 
     // MARK: - Expressions

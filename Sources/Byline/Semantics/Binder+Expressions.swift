@@ -185,7 +185,8 @@ extension Binder {
                 do {
                     var folded = try function.apply(bound.compactMap(\.constant))
                     if type == .float, case .integer(let number) = folded { folded = .float(Double(number)) }
-                    return TypedExpression(expression: .literal(folded), type: type)
+                    // A null of a known type (ln(-5)) stays a call, so SQL gives it its type.
+                    if !folded.isNull || type == .null { return TypedExpression(expression: .literal(folded), type: type) }
                 } catch {
                     throw fail(.runtime(error.message, help: error.help), at: span)
                 }

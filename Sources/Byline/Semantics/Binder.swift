@@ -453,7 +453,33 @@ struct Binder {
             throw fail(.groupByWithoutSelect, at: clause.span)
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
+        case .append(let source, let arguments):
+            return try bindAppend(source, arguments: arguments, input: schema, description: description)
         }
+    }
+
+    /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
+    /// that mixes with theirs (integers and floats make floats). The result keeps these names.
+    mutating func bindAppend(_ source: Name, arguments: [Expression]?, input: TableSchema, description: String) throws(Failure) -> QueryPlan.Step {
+        let other = try bindSource(source, arguments: arguments)
+        let theirs = other.schema.fields
+        guard theirs.count == input.fields.count else {
+            throw fail(
+                .appendFieldCount(source.text, has: theirs.count, expected: input.fields.count, fields: input.fields.map(\.name)), at: source.span)
+        }
+        var fields = input.fields
+        for index in fields.indices {
+            guard let type = fields[index].type.unified(with: theirs[index].type) else {
+                throw fail(
+                    .appendFieldType(
+                        theirs[index].name, of: source.text, is: article(theirs[index].type), position: index + 1, field: fields[index].name,
+                        expected: article(fields[index].type)),
+                    at: source.span)
+            }
+            if fields[index].references != theirs[index].references { fields[index].references = nil }
+            fields[index].type = type
+        }
+        return QueryPlan.Step(stage: .append(other), output: TableSchema(name: input.name, fields: fields), description: description)
     }
 
     mutating func wholeNumber(_ expression: Expression, clause: String) throws(Failure) -> Int {

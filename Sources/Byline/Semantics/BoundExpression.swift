@@ -153,6 +153,9 @@ struct QueryPlan: Sendable {
         /// Groups by the keys, computes the aggregates, then the outputs over (keys ++ aggregates).
         case aggregate(keys: [BoundExpression], aggregates: [AggregateCall], outputs: [BoundExpression], grouped: Bool)
         case join(JoinPlan)
+        /// The rows of another plan after these; its fields match by position, integers widened
+        /// to floats where the output's field is a float.
+        case append(QueryPlan)
     }
 
     /// A stage, the schema of its output, and how `explain` describes it.

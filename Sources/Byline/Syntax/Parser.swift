@@ -195,7 +195,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count" | save | chart | "cite"
+    // clause = where | select | order_by | group_by | join | append | limit | "distinct" | "count" | save | chart | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -230,6 +230,10 @@ public struct Parser {
             kind = .join(try parseJoin(isLeft: keyword == .left))
         case .distinct:
             kind = .distinct
+        case .append:
+            // append = "append" source
+            let (source, arguments) = try parseSource()
+            kind = .append(source, arguments: arguments)
         case .save:
             // save = "save" ( STRING | "table" NAME )
             if case .identifier(let word) = current.kind, word.lowercased() == "table" {

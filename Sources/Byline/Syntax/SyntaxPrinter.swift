@@ -27,6 +27,8 @@ public enum SyntaxPrinter {
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
+        case .append(let source, let arguments):
+            return "append " + name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? "")
         case .count: return "count"
         case .save(let path): return "save " + Value.quote(path)
         case .saveTable(let name): return "save table " + name.text

@@ -71,6 +71,8 @@ public struct Clause: Sendable, Equatable {
         case join(Join)
         /// `distinct`
         case distinct
+        /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
+        case append(Name, arguments: [Expression]?)
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
         /// `save table NAME`: stores the result as a table of the open database (the last clause).
