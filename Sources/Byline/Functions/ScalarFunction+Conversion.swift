@@ -68,12 +68,12 @@ extension ScalarFunction {
         "to_string", [.required("value", .scalar)],
         summary: "the value as text, written as Byline shows it (1.0, true, 2016-03)",
         example: "visits select to_string(year) + \"!\"", result: always(.string),
-        postgresql: .text { (call: inout SQLCall) throws(SQLUnsupported) -> String in
+        postgresql: .text { call in
             let x = call.x
             switch call.types[0] {
             case .bool: return "(CASE WHEN \(x) THEN 'true' WHEN NOT \(x) THEN 'false' END)"
             case .integer: return "(CAST(\(x) AS text) COLLATE \"C\")"
-            case .float: throw SQLUnsupported(reason: "PostgreSQL writes floats as text otherwise than Byline ('to_string' of a float runs only in Byline's own engine)")
+            case .float: return floatText(x)
             default: return x
             }
         },
@@ -115,6 +115,21 @@ extension ScalarFunction {
     }
 
     // MARK: - Helpers
+
+    /// A float as Byline writes it (Value.format), in PostgreSQL: its shortest text is Byline's
+    /// but for whole numbers below 10^15 (`3.0`, not `3`), zeros and infinities, and numbers from
+    /// 10^15 to 2^53 inclusive, which PostgreSQL writes with an exponent and Byline (Swift) without.
+    static func floatText(_ value: String) -> String {
+        let x = "CAST(\(value) AS double precision)"
+        let text = "CAST(\(x) AS text)"
+        let digits = "replace(split_part(ltrim(\(text), '-'), 'e', 1), '.', '')"
+        let sign = "(CASE WHEN \(x) < 0 THEN '-' ELSE '' END)"
+        return "(CASE WHEN \(x) = CAST('Infinity' AS double precision) THEN 'inf' WHEN \(x) = CAST('-Infinity' AS double precision) THEN '-inf' "
+            + "WHEN \(x) = 0 THEN (CASE WHEN \(text) = '-0' THEN '-0.0' ELSE '0.0' END) "
+            + "WHEN abs(\(x)) < 1e15 AND \(x) = trunc(\(x)) THEN CAST(CAST(\(x) AS bigint) AS text) || '.0' "
+            + "WHEN abs(\(x)) >= 1e15 AND abs(\(x)) <= 9007199254740992 THEN \(sign) || left(rpad(\(digits), 16, '0'), 16) || '.' || COALESCE(NULLIF(substr(\(digits), 17), ''), '0') "
+            + "ELSE \(text) END) COLLATE \"C\""
+    }
 
     /// A float rounded half away from zero as an integer; null beyond the integers.
     static func integer(rounding number: Double) -> Value {
