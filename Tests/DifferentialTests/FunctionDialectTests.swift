@@ -95,6 +95,10 @@ import TestSupport
         "def d() = e select id, b order by id desc; e select id, b append d() distinct",
         "e select i append range(3) group by i select i, count() as n",
         "def d() = e select id + 10 as k, s; e select id as k, s append d() join e as r on k = r.id select k, r.b",
+        // Inline tables: SQL's VALUES, in their order, integers widened where a field has floats.
+        "[{k: 3, w: \"three\"}, {k: 1.5, w: null}, {k: 0, w: \"zero\"}] join e on k = e.i select k, w, e.s",
+        "let more = [{id: 100, f: 1}, {id: 101, f: null}]; e select id, f append more order by f desc",
+        "[{k: [1, 2], d: to_date(\"2016-03\"), t: true}, {k: [3], d: null, t: false}] left join e on t = e.b select k, d, t, e.id",
     ]
 
     @Test func appendGivesOneAnswerInEveryEngine() throws {

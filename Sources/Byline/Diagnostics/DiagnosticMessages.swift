@@ -144,6 +144,27 @@ extension DiagnosticMessage {
         Self(.unclosedBracket, "expected \(closer) to close '\(opener)' at \(place), found \(found)")
     }
 
+    /// A row of an inline table naming other fields than the first row.
+    package static func inlineRowFields(_ names: [String], expected: [String]) -> Self {
+        Self(
+            .typeMismatch, "every row of an inline table must name the fields of the first, in its order: " + expected.joined(separator: ", "),
+            help: "this row names " + (names.isEmpty ? "none" : names.joined(separator: ", ")) + "; write null for a value it does not have")
+    }
+
+    package static func inlineDuplicateField(_ name: String) -> Self {
+        Self(.duplicateName, "'\(name)' is named twice in a row of the inline table", help: "give each field one name")
+    }
+
+    package static let inlineValueNotConstant = Self(
+        .invalidArgument, "a value of an inline table must be a constant", help: "write literals, $parameters, or functions of them")
+
+    /// A value of an inline table of another type than the field's values before it.
+    package static func inlineFieldType(_ field: String, described: String, is type: String, expected: String) -> Self {
+        Self(
+            .typeMismatch, "the values of '\(field)' must have one type, but \(described) is \(type), after \(expected)",
+            help: "convert it with to_string, to_integer, to_float or to_date")
+    }
+
     /// `append SOURCE` whose source has another number of fields.
     package static func appendFieldCount(_ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
         Self(

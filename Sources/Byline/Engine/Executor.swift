@@ -30,6 +30,8 @@ struct Executor {
             relation = Relation(table: table)
         case .range(let start, let stop):
             relation = try generateRange(start, stop)
+        case .inline(let table):
+            relation = Relation(table: table)
         }
         relation.schema = plan.sourceSchema
         if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }

@@ -301,6 +301,20 @@ struct SQLGenerator {
                 return Relation(name: add(body), width: plan.sourceSchema.fields.count, order: order)
             }
             throw SQLUnsupported(reason: "'\(name)' is not in the database")
+        case .inline(let table):
+            // VALUES names its columns column1, column2, …; the last is the row's number.
+            let types = table.schema.fields.map(\.type)
+            var rows: [String] = []
+            for row in 0..<table.rowCount {
+                var items: [String] = []
+                for (index, column) in table.columns.enumerated() { items.append(bind(column.value(at: row), type: types[index])) }
+                items.append("\(row + 1)")
+                rows.append("(" + items.joined(separator: ", ") + ")")
+            }
+            let ordinal = "o\(counter)"
+            let columns = types.indices.map { "column\($0 + 1) AS c\($0)" } + ["column\(types.count + 1) AS \(ordinal)"]
+            let body = "SELECT \(columns.joined(separator: ", ")) FROM (VALUES \(rows.joined(separator: ", "))) AS v"
+            return Relation(name: add(body), width: types.count, order: [(ordinal, false)])
         case .range(let start, let stop):
             let low = bind(.integer(start), type: .integer)
             guard stop > start else {

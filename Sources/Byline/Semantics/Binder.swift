@@ -90,7 +90,12 @@ struct Binder {
 
     /// Checks a query, returning its plan.
     mutating func bind(_ query: Query) throws(Failure) -> QueryPlan {
-        var plan = try bindSource(query.source, arguments: query.arguments)
+        var plan: QueryPlan
+        if let rows = query.rows {
+            plan = try bindInlineTable(rows, span: query.source.span)
+        } else {
+            plan = try bindSource(query.source, arguments: query.arguments)
+        }
         // With `cite` (or the shell's `.cite on`), each row's `source` is carried through `select`
         // and `group by`, so the rows at the end still know the sentences they came from.
         let citing = citesEveryQuery || query.clauses.contains { $0.kind == .cite }
@@ -317,6 +322,49 @@ struct Binder {
     }
 
     /// `range(STOP)` or `range(START, STOP)`: integers in a field named `value`.
+    /// `[{NAME: VALUE, …}, …]`: every row names the same fields in the same order; each value is a
+    /// constant (literals, parameters, functions of them), and a field's values share one type
+    /// (integers and floats make floats).
+    mutating func bindInlineTable(_ rows: [[InlineField]], span: SourceSpan) throws(Failure) -> QueryPlan {
+        let names = rows[0].map(\.name.text)
+        var seen = Set<String>()
+        for field in rows[0] where !seen.insert(field.name.text).inserted {
+            throw fail(.inlineDuplicateField(field.name.text), at: field.name.span)
+        }
+        var types = [DataType](repeating: .null, count: names.count)
+        var values: [[Value]] = []
+        let empty = TableSchema(name: "rows", fields: [])
+        for row in rows {
+            guard row.map(\.name.text) == names else {
+                let place = row.first.map { $0.name.span.union(row[row.count - 1].value.span) } ?? span
+                throw fail(.inlineRowFields(row.map(\.name.text), expected: names), at: place)
+            }
+            var rowValues: [Value] = []
+            for (index, field) in row.enumerated() {
+                let bound = try bind(field.value, in: empty)
+                guard let constant = bound.constant else { throw fail(.inlineValueNotConstant, at: field.value.span) }
+                guard let unified = types[index].unified(with: bound.type) else {
+                    throw fail(
+                        .inlineFieldType(names[index], described: describe(field.value), is: article(bound.type), expected: article(types[index])),
+                        at: field.value.span)
+                }
+                types[index] = unified
+                rowValues.append(constant)
+            }
+            values.append(rowValues)
+        }
+        // A float field holds floats: integers are widened, as coalesce does.
+        for index in types.indices where types[index] == .float {
+            for row in values.indices {
+                if case .integer(let number) = values[row][index] { values[row][index] = .float(Double(number)) }
+            }
+        }
+        let schema = TableSchema(name: "rows", fields: zip(names, types).map { Field(name: $0, type: $1, qualifier: "rows") })
+        return QueryPlan(
+            source: .inline(Table(schema: schema, rows: values)), sourceDescription: "\(values.count) row\(values.count == 1 ? "" : "s") written in the query",
+            sourceSchema: schema, steps: [], schema: schema)
+    }
+
     mutating func bindRange(_ name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
         var bounds: [Int] = []
         for argument in arguments {

@@ -128,6 +128,8 @@ struct QueryPlan: Sendable {
         case table(String)
         /// The integers `start..<stop`, in a field named `value`.
         case range(start: Int, stop: Int)
+        /// The rows written in the query (`[{code: 1, name: "one"}]`), each value computed.
+        case inline(Table)
     }
 
     /// A join's right side and how rows pair.

@@ -166,9 +166,17 @@ public struct Parser {
 
     // MARK: - Queries
 
-    // query = source { clause }
+    // query = ( source | inline_table ) { clause }
     private mutating func parseQuery() throws(Failure) -> Query {
-        let (source, arguments) = try parseSource()
+        var rows: [[InlineField]]?
+        let (source, arguments): (Name, [Expression]?)
+        if check(.leftBracket) {
+            let table = try parseInlineTable()
+            (source, arguments) = (table.source, nil)
+            rows = table.rows
+        } else {
+            (source, arguments) = try parseSource()
+        }
         var clauses: [Clause] = []
         while true {
             continueOnNextLineIfClauseFollows()
@@ -176,7 +184,38 @@ public struct Parser {
             clauses.append(clause)
         }
         let end = clauses.last?.span ?? (arguments == nil ? source.span : previous.span)
-        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end))
+        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows)
+    }
+
+    // inline_table = "[" row { "," row } [ "," ] "]"
+    private mutating func parseInlineTable() throws(Failure) -> (source: Name, rows: [[InlineField]]) {
+        let opener = current
+        advance()
+        bracketDepth += 1
+        var rows: [[InlineField]] = []
+        repeat {
+            if check(.rightBracket), !rows.isEmpty { break }  // a trailing comma
+            rows.append(try parseRow())
+        } while match(.comma)
+        try close(.rightBracket, "']'", opener: opener)
+        return (Name(text: "rows", span: opener.span.union(previous.span)), rows)
+    }
+
+    // row = "{" NAME ":" expr { "," NAME ":" expr } "}"
+    private mutating func parseRow() throws(Failure) -> [InlineField] {
+        let opener = current
+        try consume(.leftBrace, "'{' to begin a row, like {code: 1, name: \"one\"}")
+        var fields: [InlineField] = []
+        repeat {
+            let name = try consumeName(purpose: "a field name")
+            try consume(.colon, "':' after the field name '\(name.text)'")
+            fields.append(InlineField(name: name, value: try parseExpression()))
+        } while match(.comma)
+        guard check(.rightBrace) else {
+            throw error(.expected("'}' to close the row opened at \(opener.span.start)", found: current.kind.displayName), at: current.span)
+        }
+        advance()
+        return fields
     }
 
     // source = NAME [ "(" [ expr { "," expr } ] ")" ]

@@ -6,6 +6,10 @@ public enum SyntaxPrinter {
     /// A query as one line of source.
     public static func print(_ query: Query) -> String {
         var text = name(query.source.text)
+        if let rows = query.rows {
+            text = "[" + rows.map { row in "{" + row.map { name($0.name.text) + ": " + print($0.value) }.joined(separator: ", ") + "}" }
+                .joined(separator: ", ") + "]"
+        }
         if let arguments = query.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
         for clause in query.clauses { text += " " + print(clause) }
         return text

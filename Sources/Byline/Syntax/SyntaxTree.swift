@@ -51,6 +51,15 @@ public struct Query: Sendable, Equatable {
     public var clauses: [Clause]
     /// The whole query.
     public var span: SourceSpan
+    /// The rows when the source is an inline table (`[{code: 1, name: "one"}, …]`); `source` is
+    /// then the word `rows`, spanning the table.
+    public var rows: [[InlineField]]? = nil
+}
+
+/// `NAME: EXPR` in a row of an inline table.
+public struct InlineField: Sendable, Equatable {
+    public var name: Name
+    public var value: Expression
 }
 
 /// One stage of a query's pipeline.

@@ -38,6 +38,8 @@ public enum TokenKind: Sendable, Equatable {
     case parameter(String)
     case float(Double)
     case leftParen, rightParen, leftBracket, rightBracket
+    /// `{`, `}` and `:`: the rows of an inline table, `[{code: 1, name: "one"}]`.
+    case leftBrace, rightBrace, colon
     case comma, semicolon, dot
     case equal, notEqual, less, lessEqual, greater, greaterEqual
     /// `=~`: equality ignoring case.
@@ -65,6 +67,9 @@ public enum TokenKind: Sendable, Equatable {
         case .rightBracket: return "']'"
         case .comma: return "','"
         case .semicolon: return "';'"
+        case .leftBrace: return "'{'"
+        case .rightBrace: return "'}'"
+        case .colon: return "':'"
         case .dot: return "'.'"
         case .equal: return "'='"
         case .notEqual: return "'!='"
