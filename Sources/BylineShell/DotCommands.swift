@@ -299,6 +299,10 @@ struct DotCommands {
     private func help(_ topic: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
         if !topic.isEmpty {
             let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
+            if !topic.hasPrefix("."), let function = BuiltinFunctions.help(for: name) {
+                runner.output.write("\(function.signature)\n    \(function.summary)\n    e.g. \(function.example)\n")
+                return .success
+            }
             guard case .success(let spec) = DotCommands.resolve(name) else {
                 return fail(.noHelp(topic), span: span, source: source)
             }
@@ -307,7 +311,8 @@ struct DotCommands {
         }
         var out = "Queries read left to right: TABLE [where COND] [select EXPR, ...] [order by EXPR [desc]] [limit N] [count]\n"
         out += "  e.g. leaders where country = \"Congo\" select name, title\n"
-        out += "Tables: \(runner.session.tableNames.joined(separator: ", "))\n\nCommands:\n"
+        out += "Tables: \(runner.session.tableNames.joined(separator: ", "))\n"
+        out += "Functions (.help NAME explains one): \(BuiltinFunctions.scalar.joined(separator: ", "))\n\nCommands:\n"
         let width = DotCommands.all.map { $0.name.count + $0.arguments.count + 2 }.max() ?? 0
         for spec in DotCommands.all {
             let usage = ".\(spec.name) \(spec.arguments)"

@@ -23,10 +23,13 @@ import Testing
     }
 
     @Test func fieldsOfTheSourceAfterWhere() {
-        #expect(complete("leaders where ", "co") == ["coalesce(", "contains(", "country"])
+        #expect(complete("leaders where ", "co") == ["coalesce(", "concat(", "contains(", "country"])
         #expect(complete("leaders where country = \"Congo\" and ", "st") == ["starts_with(", "status"])
         #expect(complete("visits order by ", "y") == ["year", "year("])
-        #expect(complete("visits select ", "co") == ["coalesce(", "contains(", "count("])  // aggregates only in select
+        #expect(complete("visits select ", "co") == ["coalesce(", "concat(", "contains(", "count("])  // aggregates only in select
+        // Every function of the catalogue, and the words of its operators.
+        #expect(complete("visits select ", "to_") == ["to_date(", "to_float(", "to_integer(", "to_string("])
+        #expect(complete("visits where year ", "be") == ["between"])
         #expect(complete("leaders select name, ", "ti") == ["title"])
     }
 
@@ -40,14 +43,14 @@ import Testing
 
     @Test func fieldsFollowThePipeline() {
         #expect(complete("visits select year as y where ", "") == ["false", "not", "null", "true", "y"])
-        #expect(complete("visits count where ", "c") == ["coalesce(", "contains(", "count"])
+        #expect(complete("visits count where ", "c") == ["ceil(", "coalesce(", "concat(", "contains(", "count"])
         #expect(complete("let k = leaders select name as who\nk where ", "w").isEmpty)  // k is not defined yet
     }
 
     @Test func clauseKeywordsAfterAnOperand() {
         #expect(
             complete("leaders ", "") == [
-                "chart", "cite", "count", "distinct", "group by", "join", "left join", "limit", "order by", "save", "select", "where",
+                "append", "chart", "cite", "count", "distinct", "group by", "join", "left join", "limit", "order by", "save", "select", "where",
             ])
         #expect(complete("leaders where status = 'x' ", "o") == ["or", "order by"])
         #expect(complete("leaders limit 5 ", "o") == ["offset", "order by"])

@@ -36,6 +36,12 @@ import TestSupport
         let all = run(".help").output
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
         #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n")
+        // Functions, from their one declaration.
+        #expect(all.contains("Functions (.help NAME explains one): abs, ceil, coalesce, concat, contains, day, div, "))
+        #expect(
+            run(".help replace").output
+                == "replace(string, from, to)\n    the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)\n    e.g. leaders select replace(name, \" \", \"_\")\n")
+        #expect(run(".help nonesuch").errors.contains("no help for 'nonesuch'"))
     }
 
     @Test func schemaShowsFieldsTypesAndReferences() {

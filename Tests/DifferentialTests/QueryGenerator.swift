@@ -23,6 +23,14 @@
 //   start and length.
 // - `round(x, digits)` with negative digits rounds to tens in Byline, and is not generated.
 // - `coalesce` of a float and an integer is a float (README, Types): the integer is CAST.
+// - `case when C then V … end` chooses a value only for a true condition: the SQL tests
+//   coalesce(C, 0). `between` is false for null operands, so `not between` of a null is true.
+// - `div(a, b)` is SQLite's integer `/` (toward zero, null dividing by zero); `left(s, n)` is
+//   substr(s, 1, n); `right(s, n)` substr(s, -n); `concat` leaves nulls out, as || of
+//   coalesce(…, ''); `ltrim` and `rtrim` remove Unicode white space, as `trim` does.
+// - Math functions are SQLite's (sqrt, ln and log10 give null where Byline does; pow, floor,
+//   ceil, trunc and sign alike); pow is given small whole exponents, as PostgreSQL's power
+//   refuses results out of the float range.
 
 import Byline
 import TestSupport
@@ -70,7 +78,8 @@ struct QueryGenerator {
     mutating func query() -> GeneratedQuery {
         invalidDate = false
         var query: GeneratedQuery
-        switch random.below(7) {
+        switch random.below(8) {
+        case 7: query = append()
         case 0, 1: query = filterAndProject()
         case 2, 3: query = aggregation()
         case 4: query = join()
@@ -260,6 +269,29 @@ struct QueryGenerator {
         return GeneratedQuery(byline: byline, sql: sql, ordered: false)
     }
 
+    /// `def d() = t [where P] select X…; t [where Q] select Y… append d()`: SQL's UNION ALL (rows
+    /// compared as a multiset, as SQL does not promise their order; Byline's is kept by the
+    /// database test, which compares with Byline's own engine).
+    mutating func append() -> GeneratedQuery {
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        let kinds = (0..<(1 + random.below(2))).map { _ in pick(ValueKind.allCases) }
+        // A float field may take integers from one side; Byline makes them floats (as coalesce).
+        let sides = (0..<2).map { _ in kinds.map { $0 == .float && chance(30) ? ValueKind.integer : $0 } }
+        func side(_ generator: inout QueryGenerator, _ number: Int) -> (String, String) {
+            let (start, sqlWhere) = generator.whereClause(scope, percent: 60, depth: 1)
+            let items = sides[number].map { generator.expression(of: $0, scope, depth: 1) }
+            let widened = items.indices.map { index in
+                items[index].kind == .integer && sides[1 - number][index] == .float ? "CAST(\(items[index].sql) AS REAL)" : items[index].sql
+            }
+            let byline = start + " select " + items.enumerated().map { "\($1.byline) as c\($0 + 1)" }.joined(separator: ", ")
+            let sql = "SELECT " + widened.enumerated().map { "\($1) AS c\($0 + 1)" }.joined(separator: ", ") + " FROM t" + sqlWhere
+            return (byline, sql)
+        }
+        let (first, firstSQL) = side(&self, 0)
+        let (second, secondSQL) = side(&self, 1)
+        return GeneratedQuery(byline: "def d() = \(second); \(first) append d()", sql: "\(firstSQL) UNION ALL \(secondSQL)", ordered: false)
+    }
+
     /// `t select E… as c… where Q(c…)`: a condition over computed fields.
     mutating func projectThenFilter() -> GeneratedQuery {
         let scope = RandomTables.columns(of: "t", qualified: false)
@@ -362,7 +394,20 @@ struct QueryGenerator {
                     kind: .integer)
             }
         }
-        switch random.below(7) {
+        switch random.below(11) {
+        case 7:
+            let a = integer(scope, depth: depth - 1)
+            let name = pick(["floor", "ceil", "trunc"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .integer)
+        case 8:
+            let a = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "sign(\(a.byline))", sql: "sign(\(a.sql))", kind: .integer)
+        case 9:
+            let a = integer(scope, depth: depth - 1)
+            let b = integer(scope, depth: depth - 1)
+            return GeneratedExpression(byline: "div(\(a.byline), \(b.byline))", sql: "(\(a.sql) / \(b.sql))", kind: .integer)
+        case 10:
+            return conditional(.integer, scope, depth: depth)
         case 0, 1:
             let a = integer(scope, depth: depth - 1)
             let b = integer(scope, depth: depth - 1)
@@ -393,7 +438,22 @@ struct QueryGenerator {
             if chance(60), let column = column(.float, scope) { return column }
             return floatLiteral()
         }
-        switch random.below(7) {
+        switch random.below(11) {
+        case 7:
+            let a = float(scope, depth: depth - 1)
+            let name = pick(["floor", "ceil", "trunc", "sqrt"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .float)
+        case 8:
+            let a = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
+            let name = pick(["ln", "log10", "sqrt"])
+            return GeneratedExpression(byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql))", kind: .float)
+        case 9:
+            let a = float(scope, depth: depth - 1)
+            let exponent = random.below(4)
+            if chance(20) { return GeneratedExpression(byline: "(pi() * \(a.byline))", sql: "(pi() * \(a.sql))", kind: .float) }
+            return GeneratedExpression(byline: "pow(\(a.byline), \(exponent))", sql: "pow(\(a.sql), \(exponent))", kind: .float)
+        case 10:
+            return conditional(.float, scope, depth: depth)
         case 0, 1:
             let a = float(scope, depth: depth - 1)
             let b = chance(50) ? float(scope, depth: depth - 1) : integer(scope, depth: depth - 1)
@@ -432,7 +492,39 @@ struct QueryGenerator {
             if chance(65), let column = column(.string, scope, asciiOnly: asciiOnly) { return column }
             return stringLiteral(asciiOnly: asciiOnly)
         }
-        switch random.below(6) {
+        switch random.below(11) {
+        case 6:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let name = chance(50) ? "ltrim" : "rtrim"
+            return GeneratedExpression(
+                byline: "\(name)(\(a.byline))", sql: "\(name)(\(a.sql), \(QueryGenerator.whiteSpace))", kind: .string, ascii: a.ascii)
+        case 7:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let b = stringLiteral(asciiOnly: asciiOnly)
+            let c = stringLiteral(asciiOnly: asciiOnly)
+            return GeneratedExpression(
+                byline: "replace(\(a.byline), \(b.byline), \(c.byline))", sql: "replace(\(a.sql), \(b.sql), \(c.sql))", kind: .string,
+                ascii: a.ascii && c.ascii)
+        case 8:
+            let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
+            let count = random.below(5)
+            if chance(50) {
+                return GeneratedExpression(byline: "left(\(a.byline), \(count))", sql: "substr(\(a.sql), 1, \(count))", kind: .string, ascii: a.ascii)
+            }
+            let sql = count == 0 ? "substr(\(a.sql), 1, 0)" : "substr(\(a.sql), -\(count))"
+            return GeneratedExpression(byline: "right(\(a.byline), \(count))", sql: sql, kind: .string, ascii: a.ascii)
+        case 9:
+            let parts = (0..<(1 + random.below(3))).map { _ in string(scope, depth: depth - 1, asciiOnly: asciiOnly) }
+            return GeneratedExpression(
+                byline: "concat(\(parts.map(\.byline).joined(separator: ", ")))",
+                sql: "(" + parts.map { "coalesce(\($0.sql), '')" }.joined(separator: " || ") + ")", kind: .string,
+                ascii: parts.allSatisfy(\.ascii))
+        case 10:
+            if chance(40) {
+                let a = integer(scope, depth: depth - 1)
+                return GeneratedExpression(byline: "to_string(\(a.byline))", sql: "CAST(\(a.sql) AS TEXT)", kind: .string)
+            }
+            return conditional(.string, scope, depth: depth, asciiOnly: asciiOnly)
         case 0, 1:
             let a = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
             let b = string(scope, depth: depth - 1, asciiOnly: asciiOnly)
@@ -477,7 +569,9 @@ struct QueryGenerator {
             }
             return comparison(scope, depth: 0)
         }
-        switch random.below(9) {
+        switch random.below(11) {
+        case 9: return between(scope, depth: depth - 1)
+        case 10: return conditional(.bool, scope, depth: depth)
         case 0, 1, 2: return comparison(scope, depth: depth - 1)
         case 3:
             let a = boolean(scope, depth: depth - 1)
@@ -515,6 +609,41 @@ struct QueryGenerator {
         return GeneratedExpression(
             byline: "(\(a.byline) \(bylineOp) \(b.byline))", sql: "coalesce((\(a.sql)) \(sqlOp) (\(b.sql)), 0)", kind: .bool,
             neverNull: true)
+    }
+
+    /// `case when C then V [when C then V] [else E] end` with values of one kind.
+    mutating func conditional(_ kind: ValueKind, _ scope: [GeneratedColumn], depth: Int, asciiOnly: Bool = false) -> GeneratedExpression {
+        var byline = "case"
+        var sql = "(CASE"
+        var ascii = true
+        for _ in 0..<(1 + random.below(2)) {
+            let condition = boolean(scope, depth: depth - 1)
+            let value = expression(of: kind, scope, depth: depth - 1, asciiOnly: asciiOnly)
+            byline += " when \(condition.byline) then \(value.byline)"
+            sql += " WHEN \(condition.sqlTest) THEN \(value.sql)"
+            ascii = ascii && value.ascii
+        }
+        if chance(70) {
+            let otherwise = expression(of: kind, scope, depth: depth - 1, asciiOnly: asciiOnly)
+            byline += " else \(otherwise.byline)"
+            sql += " ELSE \(otherwise.sql)"
+            ascii = ascii && otherwise.ascii
+        }
+        return GeneratedExpression(byline: byline + " end", sql: sql + " END)", kind: kind, ascii: ascii)
+    }
+
+    /// `x [not] between a and b`, false for a null operand (so `not between` of one is true).
+    mutating func between(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {
+        let kind = pick([ValueKind.integer, .float, .string])
+        let a = expression(of: kind, scope, depth: depth)
+        let other: () -> ValueKind = { kind == .string ? .string : .integer }
+        let low = expression(of: chance(50) ? kind : other(), scope, depth: depth)
+        let high = expression(of: chance(50) ? kind : other(), scope, depth: depth)
+        let negated = chance(40)
+        let test = "coalesce((\(a.sql)) BETWEEN (\(low.sql)) AND (\(high.sql)), 0)"
+        return GeneratedExpression(
+            byline: "(\(a.byline) \(negated ? "not between" : "between") \(low.byline) and \(high.byline))",
+            sql: negated ? "(NOT \(test))" : test, kind: .bool, neverNull: true)
     }
 
     mutating func stringTest(_ scope: [GeneratedColumn], depth: Int) -> GeneratedExpression {

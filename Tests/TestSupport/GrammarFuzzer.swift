@@ -200,7 +200,7 @@ public struct GrammarFuzzer {
         if depth <= 0 || chance(25) { return leaf(type, fields) }
         switch type {
         case .integer:
-            switch random.below(8) {
+            switch random.below(13) {
             case 0: return "(\(expression(.integer, fields, depth: depth - 1)) \(pick(["+", "-", "*", "%", "/"])) \(expression(.integer, fields, depth: depth - 1)))"
             case 1: return "(-\(expression(.integer, fields, depth: depth - 1)))"
             case 2: return "abs(\(expression(.integer, fields, depth: depth - 1)))"
@@ -208,19 +208,31 @@ public struct GrammarFuzzer {
             case 4: return "coalesce(\(expression(.integer, fields, depth: depth - 1)), \(integerLiteral()))"
             case 5: return "\(pick(["year", "month", "day"]))(\(expression(.date, fields, depth: depth - 1)))"
             case 6: return "round(\(expression(.integer, fields, depth: depth - 1)))"
+            case 7:
+                return "div(\(expression(.integer, fields, depth: depth - 1)), \(expression(.integer, fields, depth: depth - 1)))"
+            case 8: return "\(pick(["sign", "floor", "ceil", "trunc"]))(\(expression(pick([.integer, .float]), fields, depth: depth - 1)))"
+            case 9: return "to_integer(\(expression(pick([.string, .float, .bool, .integer]), fields, depth: depth - 1)))"
+            case 10:
+                return "case when \(expression(.bool, fields, depth: depth - 1)) then \(expression(.integer, fields, depth: depth - 1)) else \(expression(.integer, fields, depth: depth - 1)) end"
+            case 11:
+                return "length(split(\(expression(.string, fields, depth: depth - 1)), \(stringLiteral())))"
             default: return leaf(.integer, fields)
             }
         case .float:
-            switch random.below(6) {
+            switch random.below(10) {
             case 0: return "(\(expression(.float, fields, depth: depth - 1)) \(pick(["+", "-", "*", "/", "%"])) \(expression(pick([.integer, .float]), fields, depth: depth - 1)))"
             case 1: return "round(\(expression(.float, fields, depth: depth - 1)), \(integerLiteral()))"
             case 2: return "abs(\(expression(.float, fields, depth: depth - 1)))"
             case 3: return "coalesce(\(expression(.float, fields, depth: depth - 1)), \(expression(.integer, fields, depth: depth - 1)))"
             case 4: return "(-\(expression(.float, fields, depth: depth - 1)))"
+            case 5: return "\(pick(["sqrt", "exp", "ln", "log10", "floor", "ceil", "trunc"]))(\(expression(pick([.integer, .float]), fields, depth: depth - 1)))"
+            case 6: return "pow(\(expression(pick([.integer, .float]), fields, depth: depth - 1)), \(expression(pick([.integer, .float]), fields, depth: depth - 1)))"
+            case 7: return "to_float(\(expression(pick([.string, .integer, .bool]), fields, depth: depth - 1)))"
+            case 8: return "(pi() * \(expression(.float, fields, depth: depth - 1)))"
             default: return leaf(.float, fields)
             }
         case .string:
-            switch random.below(6) {
+            switch random.below(11) {
             case 0: return "(\(expression(.string, fields, depth: depth - 1)) + \(expression(.string, fields, depth: depth - 1)))"
             case 1: return "\(pick(["lower", "upper", "trim"]))(\(expression(.string, fields, depth: depth - 1)))"
             case 2:
@@ -229,10 +241,16 @@ public struct GrammarFuzzer {
                     ? "substr(\(expression(.string, fields, depth: depth - 1)), \(start))"
                     : "substr(\(expression(.string, fields, depth: depth - 1)), \(start), \(integerLiteral()))"
             case 3: return "coalesce(\(expression(.string, fields, depth: depth - 1)), \(stringLiteral()))"
+            case 4: return "\(pick(["ltrim", "rtrim"]))(\(expression(.string, fields, depth: depth - 1)))"
+            case 5: return "replace(\(expression(.string, fields, depth: depth - 1)), \(stringLiteral()), \(stringLiteral()))"
+            case 6: return "\(pick(["left", "right"]))(\(expression(.string, fields, depth: depth - 1)), \(expression(.integer, fields, depth: depth - 1)))"
+            case 7: return "concat(\(expression(.string, fields, depth: depth - 1)), \(expression(.string, fields, depth: depth - 1)))"
+            case 8: return "to_string(\(expression(pick([.integer, .float, .bool, .date, .string]), fields, depth: depth - 1)))"
+            case 9: return "case when \(expression(.bool, fields, depth: depth - 1)) then \(expression(.string, fields, depth: depth - 1)) end"
             default: return leaf(.string, fields)
             }
         case .bool:
-            switch random.below(10) {
+            switch random.below(11) {
             case 0, 1:
                 let operand = pick([DataType.integer, .float, .string, .date, .bool])
                 let other: DataType = operand == .date ? pick([.date, .string]) : (operand == .integer || operand == .float ? pick([.integer, .float]) : operand)
@@ -254,6 +272,10 @@ public struct GrammarFuzzer {
                 return "(\(expression(pick([.integer, .string, .float, .bool]), fields, depth: depth - 1)) is \(chance(50) ? "not " : "")null)"
             case 8:
                 return "\(pick(["contains", "starts_with", "ends_with"]))(\(expression(.string, fields, depth: depth - 1)), \(stringLiteral()))"
+            case 9:
+                let operand = pick([DataType.integer, .float, .string])
+                let other: DataType = operand == .string ? .string : pick([.integer, .float])
+                return "(\(expression(operand, fields, depth: depth - 1)) \(chance(30) ? "not between" : "between") \(expression(other, fields, depth: depth - 1)) and \(expression(other, fields, depth: depth - 1)))"
             default:
                 return leaf(.bool, fields)
             }

@@ -145,6 +145,7 @@ extension Session {
         if case .table(let name) = plan.source { names.append(name) }
         for step in plan.steps {
             if case .join(let join) = step.stage { names += sources(of: join.right) }
+            if case .append(let other) = step.stage { names += sources(of: other) }
         }
         return names
     }

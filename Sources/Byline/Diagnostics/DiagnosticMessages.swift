@@ -144,6 +144,62 @@ extension DiagnosticMessage {
         Self(.unclosedBracket, "expected \(closer) to close '\(opener)' at \(place), found \(found)")
     }
 
+    /// A row of an inline table naming other fields than the first row.
+    package static func inlineRowFields(_ names: [String], expected: [String]) -> Self {
+        Self(
+            .typeMismatch, "every row of an inline table must name the fields of the first, in its order: " + expected.joined(separator: ", "),
+            help: "this row names " + (names.isEmpty ? "none" : names.joined(separator: ", ")) + "; write null for a value it does not have")
+    }
+
+    package static func inlineDuplicateField(_ name: String) -> Self {
+        Self(.duplicateName, "'\(name)' is named twice in a row of the inline table", help: "give each field one name")
+    }
+
+    package static let inlineValueNotConstant = Self(
+        .invalidArgument, "a value of an inline table must be a constant", help: "write literals, $parameters, or functions of them")
+
+    /// A value of an inline table of another type than the field's values before it.
+    package static func inlineFieldType(_ field: String, described: String, is type: String, expected: String) -> Self {
+        Self(
+            .typeMismatch, "the values of '\(field)' must have one type, but \(described) is \(type), after \(expected)",
+            help: "convert it with to_string, to_integer, to_float or to_date")
+    }
+
+    /// `append SOURCE` whose source has another number of fields.
+    package static func appendFieldCount(_ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
+        Self(
+            .typeMismatch, "'append' needs \(expected) field\(expected == 1 ? "" : "s"), like the rows before it, but '\(source)' has \(count)",
+            help: "select the fields to append in a 'let' first, in this order: " + fields.joined(separator: ", "))
+    }
+
+    /// `append SOURCE` whose field at a position has a type that does not mix.
+    package static func appendFieldType(
+        _ name: String, of source: String, is type: String, position: Int, field: String, expected: String
+    ) -> Self {
+        Self(
+            .typeMismatch, "field \(position) of '\(source)', '\(name)', is \(type), but '\(field)' before it is \(expected)",
+            help: "fields are appended by position; convert one with to_string, to_integer, to_float or to_date")
+    }
+
+    /// A `case` value of another type than the values before it.
+    package static func mixedConditional(_ described: String, is type: String, after expected: String) -> Self {
+        Self(
+            .typeMismatch, "the values of 'case' must have one type, but \(described) is \(type), after \(expected)",
+            help: "convert it with to_string, to_integer, to_float or to_date")
+    }
+
+    /// `case … ` without its `end`.
+    package static func unclosedConditional(openedAt place: SourceLocation, found: String) -> Self {
+        Self(.unclosedBracket, "expected 'end' to close 'case' at \(place), found \(found)", help: "case when COND then VALUE [else VALUE] end")
+    }
+
+    /// SQL's LIKE; `instead` is the Byline for the pattern given, when it was a literal.
+    package static func sqlLike(_ instead: String?) -> Self {
+        Self(
+            .unexpectedToken, "there is no 'like' in Byline: write contains, starts with, ends with or matches",
+            help: instead.map { "write: \($0)" } ?? "x contains \"part\" (any case), x starts with \"a\", x ends with \"z\", x matches \"regex\"")
+    }
+
     package static func integerTooLarge(_ digits: String) -> Self {
         Self(.invalidNumber, "integer '\(digits)' is too large", help: "\(Help.integerRange); write \(digits).0 for a float")
     }

@@ -30,6 +30,8 @@ struct Executor {
             relation = Relation(table: table)
         case .range(let start, let stop):
             relation = try generateRange(start, stop)
+        case .inline(let table):
+            relation = Relation(table: table)
         }
         relation.schema = plan.sourceSchema
         if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
@@ -173,7 +175,36 @@ struct Executor {
             return try project(grouped, outputs, output: output, compiler: outputCompiler)
         case .join(let join):
             return try self.join(input, join, output: output)
+        case .append(let other):
+            return try append(input, other, output: output)
         }
+    }
+
+    /// The rows so far, then the other plan's, field by field (an integer becomes a float where
+    /// the output's field is one).
+    private func append(_ input: Relation, _ other: QueryPlan, output: TableSchema) throws(Stop) -> Relation {
+        profile?.depth += 1
+        let appended = try run(other).materialized()
+        profile?.depth -= 1
+        let rows = try rowNumbers(of: input)
+        var columns: [Column] = []
+        for (index, field) in output.fields.enumerated() {
+            var builder = ColumnBuilder(type: field.type, capacity: rows.count + appended.count)
+            for (column, positions) in [(input.columns[index], rows), (appended.columns[index], Array(0..<appended.count))] {
+                try forEachBlock(of: positions) { block in
+                    for row in block {
+                        let value = column.value(at: row)
+                        if field.type == .float, case .integer(let number) = value {
+                            builder.append(.float(Double(number)))
+                        } else {
+                            builder.append(value)
+                        }
+                    }
+                }
+            }
+            columns.append(builder.build())
+        }
+        return Relation(schema: output, columns: columns, count: rows.count + appended.count)
     }
 
     private func project(
@@ -244,7 +275,7 @@ struct Executor {
                 return read
             case .count:
                 return read
-            case .distinct, .join:
+            case .distinct, .join, .append:
                 return nil
             }
         }

@@ -256,6 +256,15 @@ struct ExpressionCompiler {
                     return .null
                 }
             }
+        case .conditional(let items, let otherwise):
+            // Lazily, as SQL's CASE: a value whose condition is not true is never computed.
+            let tests = stride(from: 0, to: items.count - 1, by: 2).map { predicate(items[$0]) }
+            let values = stride(from: 1, to: items.count, by: 2).map { value(items[$0]) }
+            let fallback = value(otherwise)
+            return { row in
+                for index in tests.indices where tests[index](row) { return values[index](row) }
+                return fallback(row)
+            }
         case .userCall(let function, let arguments):
             let evaluators = arguments.map(value)
             return { row in function.call(evaluators.map { $0(row) }) }

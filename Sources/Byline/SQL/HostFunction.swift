@@ -36,24 +36,18 @@ public struct HostFunction: Sendable {
                 })
         }
         functions.append(HostFunction(name: "byline_negate", arity: 1) { (arguments) throws(EvaluationError) in try Arithmetic.negate(arguments[0]) })
-        for function in ScalarFunction.allCases {
-            switch function {
-            case .coalesce, .abs, .widenToFloat: continue  // SQLite's own are Byline's
-            case .year, .month, .day:
-                functions.append(
-                    HostFunction(name: "byline_" + function.rawValue, arity: 1) { (arguments) throws(EvaluationError) in
-                        guard case .string(let text) = arguments[0], let date = PartialDate(text) else { return .null }
-                        return try function.apply([.date(date)])
-                    })
-                continue
-            default:
-                break
-            }
-            let name = function == .equalIgnoringCase ? "equal_ignoring_case" : function.rawValue
+        // Every function, for SQLite spellings that call Byline's own (see ScalarFunction.SQLSpelling);
+        // dates arrive as their text.
+        for function in ScalarFunction.all {
+            let dates = Set(function.parameters.indices.filter { function.parameters[$0].kind == .date })
             for arity in function.arity {
                 functions.append(
-                    HostFunction(name: "byline_" + name, arity: arity) { (arguments) throws(EvaluationError) in
-                        try function.apply(arguments)
+                    HostFunction(name: "byline_" + function.key, arity: arity) { (arguments) throws(EvaluationError) in
+                        var values = arguments
+                        for index in dates where index < values.count {
+                            if case .string(let text) = values[index] { values[index] = PartialDate(text).map(Value.date) ?? .null }
+                        }
+                        return try function.apply(values)
                     })
             }
         }

@@ -278,6 +278,8 @@ struct SQLGenerator {
                 current.order = ordinal.map { [($0, false)] } ?? []
             case .join(let join):
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
+            case .append(let other):
+                current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             }
             index += 1
         }
@@ -308,6 +310,20 @@ struct SQLGenerator {
                 return Relation(name: add(body), width: plan.sourceSchema.fields.count, order: order)
             }
             throw SQLUnsupported(reason: "'\(name)' is not in the database")
+        case .inline(let table):
+            // VALUES names its columns column1, column2, …; the last is the row's number.
+            let types = table.schema.fields.map(\.type)
+            var rows: [String] = []
+            for row in 0..<table.rowCount {
+                var items: [String] = []
+                for (index, column) in table.columns.enumerated() { items.append(bind(column.value(at: row), type: types[index])) }
+                items.append("\(row + 1)")
+                rows.append("(" + items.joined(separator: ", ") + ")")
+            }
+            let ordinal = "o\(counter)"
+            let columns = types.indices.map { "column\($0 + 1) AS c\($0)" } + ["column\(types.count + 1) AS \(ordinal)"]
+            let body = "SELECT \(columns.joined(separator: ", ")) FROM (VALUES \(rows.joined(separator: ", "))) AS v"
+            return Relation(name: add(body), width: types.count, order: [(ordinal, false)])
         case .range(let start, let stop):
             let low = bind(.integer(start), type: .integer)
             guard stop > start else {
@@ -362,6 +378,34 @@ struct SQLGenerator {
             "SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(carried) FROM \(left.name) AS l \(join.isLeft ? "LEFT JOIN" : "JOIN") \(right.name) AS r ON \(on)")
         // A left row's matches follow one another in the right side's order.
         return Relation(name: name, width: left.width + right.width, order: leftOrder + rightOrder)
+    }
+
+    /// `append`: UNION ALL of both sides, each numbered in its own order, the left side's rows
+    /// first; an integer is cast where the output's field is a float.
+    private mutating func append(
+        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType]
+    ) throws(SQLUnsupported) -> Relation {
+        let right = try relation(for: other)
+        let rightTypes = other.schema.fields.map(\.type)
+        let (part, number) = ("o\(counter)p", "o\(counter)n")
+        counter += 1
+        func side(_ relation: Relation, _ types: [DataType], _ position: Int) -> String {
+            var items: [String] = []
+            for (index, type) in output.enumerated() {
+                let column = "c\(index)"
+                if type == .float, types.indices.contains(index), types[index] == .integer {
+                    items.append("CAST(\(column) AS \(dialect.columnType(.float))) AS \(column)")
+                } else {
+                    items.append(column)
+                }
+            }
+            let window = relation.order.isEmpty ? "" : "ORDER BY " + orderTerms(relation.order)
+            items.append("\(position) AS \(part)")
+            items.append("ROW_NUMBER() OVER (\(window)) AS \(number)")
+            return "SELECT \(items.joined(separator: ", ")) FROM \(relation.name)"
+        }
+        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
+        return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
     }
 
     // MARK: - Expressions
@@ -531,6 +575,13 @@ struct SQLGenerator {
             return "(CASE \(lowered)\(cases) ELSE \(operand) END)"
         case .call(let function, let arguments, _):
             return try call(function, arguments, columns)
+        case .conditional(let items, let otherwise):
+            // Only a true condition chooses its value, as in Byline (a null condition does not).
+            var text = "(CASE"
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                text += " WHEN \(try condition(items[index], columns)) THEN \(try value(items[index + 1], columns))"
+            }
+            return text + " ELSE \(try value(otherwise, columns)) END)"
         case .userCall(let function, _):
             throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
         case .matches(let a, let pattern):
@@ -566,6 +617,9 @@ struct SQLGenerator {
             if case .success(let result) = function.resultType(for: types) { return result }
             return .null
         case .userCall: return .null
+        case .conditional(let items, let otherwise):
+            let values = stride(from: 1, to: items.count, by: 2).map { items[$0] } + [otherwise]
+            return values.reduce(DataType.null) { $0.unified(with: type(of: $1, in: scope)) ?? $0 }
         }
     }
 
@@ -602,99 +656,16 @@ struct SQLGenerator {
         }
     }
 
+    /// A built-in function's call, as its declaration spells it for the dialect.
     private mutating func call(_ function: ScalarFunction, _ arguments: [BoundExpression], _ columns: Scope) throws(SQLUnsupported) -> String {
         var values: [String] = []
         for argument in arguments { values.append(try value(argument, columns)) }
-        if dialect == .sqlite {
-            switch function {
-            case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
-            case .widenToFloat: return "CAST(\(values[0]) AS REAL)"
-            case .abs: return "abs(\(values[0]))"  // SQLite's abs raises "integer overflow" for the smallest integer
-            case .length:
-                if case .list = type(of: arguments[0], in: columns) { return "json_array_length(\(values[0]))" }
-                return "byline_length(\(values[0]))"
-            default:
-                // Byline's own functions, registered on the connection (see HostFunction).
-                let name = function == .equalIgnoringCase ? "equal_ignoring_case" : function.rawValue
-                let call = "byline_\(name)(\(values.joined(separator: ", ")))"
-                return function.isTest ? "COALESCE(\(call), 0)" : call
-            }
-        }
-        let x = values[0]
-        switch function {
-        case .lower: return "lower(\(x) COLLATE \"default\") COLLATE \"C\""
-        case .upper: return "upper(\(x) COLLATE \"default\") COLLATE \"C\""
-        case .length:
-            if case .list = type(of: arguments[0], in: columns) { return "CAST(jsonb_array_length(\(x)) AS bigint)" }
-            return "CAST(char_length(\(x)) AS bigint)"
-        case .trim:
-            let spaces = bind(.string(SQLGenerator.whiteSpace), type: .string)
-            return "btrim(\(x), \(spaces))"
-        case .substr:
-            // Null in, null out (GREATEST and LEAST would pass over a null).
-            let start = values[1]
-            let first = "GREATEST(\(start), 1)"
-            guard values.count == 3 else {
-                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer)) END)"
-            }
-            let length = values[2]
-            // Byline's substr is SQL's SUBSTRING on scalars: characters from start to start + length,
-            // counted without overflow (in numeric) and clamped to what a string can hold.
-            let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
-            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
-        case .coalesce: return "COALESCE(\(values.joined(separator: ", ")))"
-        case .abs: return "abs(\(x))"
-        case .round:
-            if values.count == 1 {
-                if type(of: arguments[0], in: columns) == .integer { return x }
-                return SQLGenerator.rounded(x, digits: "0")
-            }
-            return "(CASE WHEN \(values[1]) IS NULL THEN NULL ELSE \(SQLGenerator.rounded(x, digits: "LEAST(GREATEST(\(values[1]), -30), 30)")) END)"
-        case .year:
-            return "(CASE WHEN left(\(x), 1) = '-' THEN NULL ELSE CAST(substr(\(x), 1, 4) AS bigint) END)"
-        case .month:
-            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
-        case .day:
-            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
-        case .contains:
-            return "COALESCE(strpos(lower(\(x) COLLATE \"default\"), lower(\(values[1]) COLLATE \"default\")) > 0, FALSE)"
-        case .startsWith:
-            return "COALESCE(starts_with(\(x), \(values[1])), FALSE)"
-        case .endsWith:
-            return "COALESCE(right(\(x), char_length(\(values[1]))) = \(values[1]), FALSE)"
-        case .equalIgnoringCase:
-            return "COALESCE(lower(\(x) COLLATE \"default\") = lower(\(values[1]) COLLATE \"default\"), FALSE)"
-        case .widenToFloat:
-            return "CAST(\(x) AS double precision)"
-        }
-    }
-
-    /// Byline's `round(x, digits)` in PostgreSQL's doubles, step for step: half away from zero
-    /// (PostgreSQL's round of a double goes to even, and its numeric keeps only 15 digits of a
-    /// double); a value of 2^52 or more is already whole; an infinite result keeps the value.
-    static func rounded(_ x: String, digits: String) -> String {
-        let value = "CAST(\(x) AS double precision)"
-        let scale = "power(CAST(10 AS double precision), abs(\(digits)))"
-        func half(_ y: String) -> String {
-            "(sign(\(y)) * (CASE WHEN abs(\(y)) - floor(abs(\(y))) >= 0.5 THEN ceil(abs(\(y))) ELSE floor(abs(\(y))) END))"
-        }
-        let up = "(\(half("\(value) * \(scale)")) / \(scale))"
-        let down = "(\(half("\(value) / \(scale)")) * \(scale))"
-        return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
-            + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
-            + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
-    }
-
-    /// The white space Byline's `trim` removes (Unicode's White_Space property).
-    static let whiteSpace: String = {
-        var text = ""
-        for value in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
-            0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] as [UInt32]
-        {
-            if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
-        }
+        var call = SQLCall(
+            dialect: dialect, arguments: values, types: arguments.map { type(of: $0, in: columns) }, firstBinding: bindings.count + 1)
+        let text = try function.sql(&call)
+        bindings += call.bindings
         return text
-    }()
+    }
 
     private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }

@@ -141,6 +141,9 @@ extension Binder {
         case .not(let inner), .negate(let inner), .isNull(let inner, _): return containsAggregate(inner)
         case .binary(_, let a, let b), .membership(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
         case .literal, .field, .qualifiedField, .parameter: return false
+        case .conditional(let items, let otherwise):
+            return items.contains(where: containsAggregate) || otherwise.map(containsAggregate) == true
+        case .between(let a, let b, let c, _): return containsAggregate(a) || containsAggregate(b) || containsAggregate(c)
         }
     }
 }

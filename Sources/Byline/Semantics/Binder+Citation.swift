@@ -116,6 +116,9 @@ struct Evidence {
             hidden = nowHidden
         case .distinct:
             break
+        case .append:
+            // Checked where the step is bound: appended rows carry no evidence of their own yet.
+            break
         case .join(let join):
             // The joined side's evidence follows the left side's fields.
             let offset = input.fields.count

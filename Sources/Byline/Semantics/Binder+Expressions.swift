@@ -59,7 +59,52 @@ extension Binder {
             return try bindBinary(op, left, right, in: schema)
         case .parameter(let name):
             return try bindParameter(name, span: expression.span)
+        case .conditional(let items, let otherwise):
+            return try bindConditional(items, otherwise: otherwise, in: schema)
+        case .between(let value, let low, let high, let negated):
+            // `x between a and b` is `x >= a and x <= b`: false when any of them is null.
+            let lower = try bindBinary(.greaterEqual, value, low, in: schema)
+            let upper = try bindBinary(.lessEqual, value, high, in: schema)
+            let test = BoundExpression.and(lower.expression, upper.expression)
+            return TypedExpression(expression: negated ? .not(test) : test, type: .bool)
         }
+    }
+
+    /// `case when C then V … [else E] end`: the conditions are bools; the values share a type
+    /// (integers and floats make floats), and a missing `else` is null.
+    mutating func bindConditional(_ items: [Expression], otherwise: Expression?, in schema: TableSchema) throws(Failure) -> TypedExpression {
+        var conditions: [BoundExpression] = []
+        var values: [TypedExpression] = []
+        var syntax: [Expression] = []
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            let condition = try bind(items[index], in: schema)
+            try require(condition, is: .bool, items[index], role: "a 'when' condition")
+            conditions.append(condition.expression)
+            values.append(try bind(items[index + 1], in: schema))
+            syntax.append(items[index + 1])
+        }
+        if let otherwise {
+            values.append(try bind(otherwise, in: schema))
+            syntax.append(otherwise)
+        }
+        var type = DataType.null
+        for (value, written) in zip(values, syntax) {
+            guard let unified = type.unified(with: value.type) else {
+                throw fail(.mixedConditional(describe(written), is: article(value.type), after: article(type)), at: written.span)
+            }
+            type = unified
+        }
+        // A float result holds floats, as coalesce's does.
+        var branches = values.map(\.expression)
+        if type == .float {
+            for index in values.indices where values[index].type == .integer {
+                branches[index] = .call(.widenToFloat, [branches[index]], Place())
+            }
+        }
+        var parts: [BoundExpression] = []
+        for (condition, branch) in zip(conditions, branches) { parts += [condition, branch] }
+        let fallback = otherwise == nil ? BoundExpression.literal(.null) : branches[branches.count - 1]
+        return TypedExpression(expression: .conditional(parts, otherwise: fallback), type: type)
     }
 
     /// `$name`: the value given for it, as a literal of its type. A parameter is a value, never
@@ -127,7 +172,7 @@ extension Binder {
             let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
             throw fail(
                 .argumentCount(
-                    function.rawValue, takes: expected, plural: function.arity.upperBound != 1, given: arguments.count,
+                    function.name, takes: expected, plural: function.arity.upperBound != 1, given: arguments.count,
                     usage: function.signature),
                 at: span)
         }
@@ -140,7 +185,8 @@ extension Binder {
                 do {
                     var folded = try function.apply(bound.compactMap(\.constant))
                     if type == .float, case .integer(let number) = folded { folded = .float(Double(number)) }
-                    return TypedExpression(expression: .literal(folded), type: type)
+                    // A null of a known type (ln(-5)) stays a call, so SQL gives it its type.
+                    if !folded.isNull || type == .null { return TypedExpression(expression: .literal(folded), type: type) }
                 } catch {
                     throw fail(.runtime(error.message, help: error.help), at: span)
                 }
@@ -159,7 +205,7 @@ extension Binder {
             let argument = arguments[misfit.index]
             throw fail(
                 .argumentType(
-                    misfit.index + 1, of: function.rawValue, mustBe: misfit.expected, described: describe(argument),
+                    misfit.index + 1, of: function.name, mustBe: misfit.expected, described: describe(argument),
                     is: article(bound[misfit.index].type), usage: function.signature),
                 at: argument.span)
         }

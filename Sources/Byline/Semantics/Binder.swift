@@ -90,7 +90,12 @@ struct Binder {
 
     /// Checks a query, returning its plan.
     mutating func bind(_ query: Query) throws(Failure) -> QueryPlan {
-        var plan = try bindSource(query.source, arguments: query.arguments)
+        var plan: QueryPlan
+        if let rows = query.rows {
+            plan = try bindInlineTable(rows, span: query.source.span)
+        } else {
+            plan = try bindSource(query.source, arguments: query.arguments)
+        }
         // With `cite` (or the shell's `.cite on`), each row's evidence is carried through every
         // step beside the fields the query asks for (Binder+Citation.swift), never changing them.
         let citing = plan.cites || citesEveryQuery || query.clauses.contains { $0.kind == .cite }
@@ -270,6 +275,49 @@ struct Binder {
     }
 
     /// `range(STOP)` or `range(START, STOP)`: integers in a field named `value`.
+    /// `[{NAME: VALUE, …}, …]`: every row names the same fields in the same order; each value is a
+    /// constant (literals, parameters, functions of them), and a field's values share one type
+    /// (integers and floats make floats).
+    mutating func bindInlineTable(_ rows: [[InlineField]], span: SourceSpan) throws(Failure) -> QueryPlan {
+        let names = rows[0].map(\.name.text)
+        var seen = Set<String>()
+        for field in rows[0] where !seen.insert(field.name.text).inserted {
+            throw fail(.inlineDuplicateField(field.name.text), at: field.name.span)
+        }
+        var types = [DataType](repeating: .null, count: names.count)
+        var values: [[Value]] = []
+        let empty = TableSchema(name: "rows", fields: [])
+        for row in rows {
+            guard row.map(\.name.text) == names else {
+                let place = row.first.map { $0.name.span.union(row[row.count - 1].value.span) } ?? span
+                throw fail(.inlineRowFields(row.map(\.name.text), expected: names), at: place)
+            }
+            var rowValues: [Value] = []
+            for (index, field) in row.enumerated() {
+                let bound = try bind(field.value, in: empty)
+                guard let constant = bound.constant else { throw fail(.inlineValueNotConstant, at: field.value.span) }
+                guard let unified = types[index].unified(with: bound.type) else {
+                    throw fail(
+                        .inlineFieldType(names[index], described: describe(field.value), is: article(bound.type), expected: article(types[index])),
+                        at: field.value.span)
+                }
+                types[index] = unified
+                rowValues.append(constant)
+            }
+            values.append(rowValues)
+        }
+        // A float field holds floats: integers are widened, as coalesce does.
+        for index in types.indices where types[index] == .float {
+            for row in values.indices {
+                if case .integer(let number) = values[row][index] { values[row][index] = .float(Double(number)) }
+            }
+        }
+        let schema = TableSchema(name: "rows", fields: zip(names, types).map { Field(name: $0, type: $1, qualifier: "rows") })
+        return QueryPlan(
+            source: .inline(Table(schema: schema, rows: values)), sourceDescription: "\(values.count) row\(values.count == 1 ? "" : "s") written in the query",
+            sourceSchema: schema, steps: [], schema: schema)
+    }
+
     mutating func bindRange(_ name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
         var bounds: [Int] = []
         for argument in arguments {
@@ -406,7 +454,54 @@ struct Binder {
             throw fail(.groupByWithoutSelect, at: clause.span)
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
+        case .append(let source, let arguments):
+            return try bindAppend(source, arguments: arguments, input: schema, description: description)
         }
+    }
+
+    /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
+    /// that mixes with theirs (integers and floats make floats). The result keeps these names.
+    mutating func bindAppend(_ source: Name, arguments: [Expression]?, input: TableSchema, description: String) throws(Failure) -> QueryPlan.Step {
+        var other = try bindSource(source, arguments: arguments)
+        // With cite, the rows before carry hidden evidence fields; the appended rows get empty
+        // ones in the same places, so the fields still match by position.
+        let shown = input.fields.filter { !Evidence.isHidden($0) }
+        guard other.schema.fields.count == shown.count else {
+            throw fail(
+                .appendFieldCount(source.text, has: other.schema.fields.count, expected: shown.count, fields: shown.map(\.name)), at: source.span)
+        }
+        if shown.count != input.fields.count {
+            var expressions: [BoundExpression] = []
+            var padded: [Field] = []
+            var next = 0
+            for field in input.fields {
+                if Evidence.isHidden(field) {
+                    expressions.append(.literal(.null))
+                    padded.append(field)
+                } else {
+                    expressions.append(.column(next))
+                    padded.append(other.schema.fields[next])
+                    next += 1
+                }
+            }
+            let schema = TableSchema(name: other.schema.name, fields: padded)
+            other.steps.append(QueryPlan.Step(stage: .project(expressions), output: schema, description: "select"))
+            other.schema = schema
+        }
+        let theirs = other.schema.fields
+        var fields = input.fields
+        for index in fields.indices {
+            guard let type = fields[index].type.unified(with: theirs[index].type) else {
+                throw fail(
+                    .appendFieldType(
+                        theirs[index].name, of: source.text, is: article(theirs[index].type), position: index + 1, field: fields[index].name,
+                        expected: article(fields[index].type)),
+                    at: source.span)
+            }
+            if fields[index].references != theirs[index].references { fields[index].references = nil }
+            fields[index].type = type
+        }
+        return QueryPlan.Step(stage: .append(other), output: TableSchema(name: input.name, fields: fields), description: description)
     }
 
     mutating func wholeNumber(_ expression: Expression, clause: String) throws(Failure) -> Int {
@@ -533,6 +628,15 @@ extension Expression {
         case (.membership(let a1, let b1, let n1), .membership(let a2, let b2, let n2)): return n1 == n2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2)
         case (.isNull(let a, let n1), .isNull(let b, let n2)): return n1 == n2 && a.hasSameShape(as: b)
         case (.parameter(let a), .parameter(let b)): return a == b
+        case (.conditional(let a1, let e1), .conditional(let a2, let e2)):
+            guard a1.count == a2.count, zip(a1, a2).allSatisfy({ $0.hasSameShape(as: $1) }) else { return false }
+            switch (e1, e2) {
+            case (nil, nil): return true
+            case (let x?, let y?): return x.hasSameShape(as: y)
+            default: return false
+            }
+        case (.between(let a1, let b1, let c1, let n1), .between(let a2, let b2, let c2, let n2)):
+            return n1 == n2 && a1.hasSameShape(as: a2) && b1.hasSameShape(as: b2) && c1.hasSameShape(as: c2)
         default: return false
         }
     }

@@ -25,6 +25,9 @@ indirect enum BoundExpression: Sendable, Equatable {
     case userCall(UserFunction, [BoundExpression])
     /// Whole-string regular expression match; the pattern was checked when the query was.
     case matches(BoundExpression, pattern: String)
+    /// `case when`: conditions and values alternate; the first true condition's value, else
+    /// `otherwise`. A value whose condition is not true is never computed.
+    case conditional([BoundExpression], otherwise: BoundExpression)
 
     /// The column positions the expression reads.
     var columnsUsed: Set<Int> {
@@ -38,6 +41,8 @@ indirect enum BoundExpression: Sendable, Equatable {
             return a.columnsUsed
         case .makeList(let items), .call(_, let items, _), .userCall(_, let items):
             return items.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
+        case .conditional(let items, let otherwise):
+            return items.reduce(into: otherwise.columnsUsed) { $0.formUnion($1.columnsUsed) }
         }
     }
 
@@ -61,6 +66,8 @@ indirect enum BoundExpression: Sendable, Equatable {
         case .makeList(let items): return .makeList(items.map { $0.shifted(by: offset) })
         case .call(let function, let items, let place): return .call(function, items.map { $0.shifted(by: offset) }, place)
         case .userCall(let function, let items): return .userCall(function, items.map { $0.shifted(by: offset) })
+        case .conditional(let items, let otherwise):
+            return .conditional(items.map { $0.shifted(by: offset) }, otherwise: otherwise.shifted(by: offset))
         }
     }
 }
@@ -121,6 +128,8 @@ struct QueryPlan: Sendable {
         case table(String)
         /// The integers `start..<stop`, in a field named `value`.
         case range(start: Int, stop: Int)
+        /// The rows written in the query (`[{code: 1, name: "one"}]`), each value computed.
+        case inline(Table)
     }
 
     /// A join's right side and how rows pair.
@@ -146,6 +155,9 @@ struct QueryPlan: Sendable {
         /// Groups by the keys, computes the aggregates, then the outputs over (keys ++ aggregates).
         case aggregate(keys: [BoundExpression], aggregates: [AggregateCall], outputs: [BoundExpression], grouped: Bool)
         case join(JoinPlan)
+        /// The rows of another plan after these; its fields match by position, integers widened
+        /// to floats where the output's field is a float.
+        case append(QueryPlan)
     }
 
     /// A stage, the schema of its output, and how `explain` describes it.

@@ -96,6 +96,9 @@ public struct Lexer {
         case UInt8(ascii: ")"): kind = .rightParen
         case UInt8(ascii: "["): kind = .leftBracket
         case UInt8(ascii: "]"): kind = .rightBracket
+        case UInt8(ascii: "{"): kind = .leftBrace
+        case UInt8(ascii: "}"): kind = .rightBrace
+        case UInt8(ascii: ":"): kind = .colon
         case UInt8(ascii: ","): kind = .comma
         case UInt8(ascii: ";"): kind = .semicolon
         case UInt8(ascii: "+"): kind = .plus

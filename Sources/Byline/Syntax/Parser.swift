@@ -166,9 +166,17 @@ public struct Parser {
 
     // MARK: - Queries
 
-    // query = source { clause }
+    // query = ( source | inline_table ) { clause }
     private mutating func parseQuery() throws(Failure) -> Query {
-        let (source, arguments) = try parseSource()
+        var rows: [[InlineField]]?
+        let (source, arguments): (Name, [Expression]?)
+        if check(.leftBracket) {
+            let table = try parseInlineTable()
+            (source, arguments) = (table.source, nil)
+            rows = table.rows
+        } else {
+            (source, arguments) = try parseSource()
+        }
         var clauses: [Clause] = []
         while true {
             continueOnNextLineIfClauseFollows()
@@ -176,7 +184,38 @@ public struct Parser {
             clauses.append(clause)
         }
         let end = clauses.last?.span ?? (arguments == nil ? source.span : previous.span)
-        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end))
+        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows)
+    }
+
+    // inline_table = "[" row { "," row } [ "," ] "]"
+    private mutating func parseInlineTable() throws(Failure) -> (source: Name, rows: [[InlineField]]) {
+        let opener = current
+        advance()
+        bracketDepth += 1
+        var rows: [[InlineField]] = []
+        repeat {
+            if check(.rightBracket), !rows.isEmpty { break }  // a trailing comma
+            rows.append(try parseRow())
+        } while match(.comma)
+        try close(.rightBracket, "']'", opener: opener)
+        return (Name(text: "rows", span: opener.span.union(previous.span)), rows)
+    }
+
+    // row = "{" NAME ":" expr { "," NAME ":" expr } "}"
+    private mutating func parseRow() throws(Failure) -> [InlineField] {
+        let opener = current
+        try consume(.leftBrace, "'{' to begin a row, like {code: 1, name: \"one\"}")
+        var fields: [InlineField] = []
+        repeat {
+            let name = try consumeName(purpose: "a field name")
+            try consume(.colon, "':' after the field name '\(name.text)'")
+            fields.append(InlineField(name: name, value: try parseExpression()))
+        } while match(.comma)
+        guard check(.rightBrace) else {
+            throw error(.expected("'}' to close the row opened at \(opener.span.start)", found: current.kind.displayName), at: current.span)
+        }
+        advance()
+        return fields
     }
 
     // source = NAME [ "(" [ expr { "," expr } ] ")" ]
@@ -195,7 +234,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | limit | "distinct" | "count" | save | chart | "cite"
+    // clause = where | select | order_by | group_by | join | append | limit | "distinct" | "count" | save | chart | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -230,6 +269,10 @@ public struct Parser {
             kind = .join(try parseJoin(isLeft: keyword == .left))
         case .distinct:
             kind = .distinct
+        case .append:
+            // append = "append" source
+            let (source, arguments) = try parseSource()
+            kind = .append(source, arguments: arguments)
         case .save:
             // save = "save" ( STRING | "table" NAME )
             if case .identifier(let word) = current.kind, word.lowercased() == "table" {
@@ -349,9 +392,32 @@ public struct Parser {
 
     // comparison = additive [ compare_op additive | "contains" additive | "matches" additive
     //                        | "starts" "with" additive | "ends" "with" additive
-    //                        | [ "not" ] "in" additive | "is" [ "not" ] "null" ]
+    //                        | [ "not" ] "in" additive | [ "not" ] "between" additive "and" additive
+    //                        | "is" [ "not" ] "null" ]
     private mutating func parseComparison() throws(Failure) -> Expression {
         let left = try parseBinary(level: Parser.notLevel + 1)
+        if isWord(current.kind, "between") || (check(.keyword(.not)) && isWord(peekKind(1), "between")) {
+            // `between` is a word only here, so it stays free as a field name.
+            let negated = match(.not)
+            advance()
+            let low = try parseBinary(level: Parser.notLevel + 1)
+            try consume(.keyword(.and), "'and' between the bounds of 'between'")
+            let high = try parseBinary(level: Parser.notLevel + 1)
+            return Expression(kind: .between(left, low, high, negated: negated), span: left.span.union(high.span))
+        }
+        if isWord(current.kind, "like") || isWord(current.kind, "ilike")
+            || (check(.keyword(.not)) && (isWord(peekKind(1), "like") || isWord(peekKind(1), "ilike")))
+        {
+            // SQL's LIKE: say what Byline writes instead, from the pattern when it is a literal.
+            let start = current.span
+            let negated = match(.not)
+            advance()
+            let pattern = try parseBinary(level: Parser.notLevel + 1)
+            var written: String?
+            if case .literal(.string(let text)) = pattern.kind { written = Parser.likeReplacement(text) }
+            let subject = SyntaxPrinter.print(left)
+            throw error(.sqlLike(written.map { (negated ? "not (" : "") + subject + " " + $0 + (negated ? ")" : "") }), at: start.union(pattern.span))
+        }
         if check(.keyword(.starts)) || check(.keyword(.ends)) {
             let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
             advance()
@@ -400,8 +466,8 @@ public struct Parser {
         return try parsePrimary()
     }
 
-    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | NAME [ "." NAME ] | call | "count"
-    //         | "contains" "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
+    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | conditional | NAME [ "." NAME ] | call
+    //         | "count" | ( "contains" | "left" ) "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
         let token = current
@@ -426,6 +492,8 @@ public struct Parser {
         case .keyword(.null):
             advance()
             return Expression(kind: .literal(.null), span: token.span)
+        case .identifier(let name) where name.lowercased() == "case" && isWord(peekKind(1), "when"):
+            return try parseConditional()
         case .identifier(let name):
             advance()
             if tokens[position].kind == .leftParen {
@@ -441,6 +509,10 @@ public struct Parser {
             // `contains` is an operator, and also a function: contains(text, part).
             advance()
             return try parseCall("contains", from: token)
+        case .keyword(.left) where tokens[position + 1].kind == .leftParen:
+            // `left` begins `left join`, and is also a function: left(text, count).
+            advance()
+            return try parseCall("left", from: token)
         case .keyword(.count):
             // `count` is a clause, but also an aggregate, count(), and the field the clause produces.
             advance()
@@ -473,6 +545,64 @@ public struct Parser {
             let span = token.kind == .endOfInput ? SourceSpan(at: lastWrittenToken.span.end) : token.span
             throw error(.expectedExpression(found: token.kind.displayName, keyword: keyword), at: span)
         }
+    }
+
+    // conditional = "case" "when" expr "then" expr { "when" expr "then" expr } [ "else" expr ] "end"
+    private mutating func parseConditional() throws(Failure) -> Expression {
+        let opener = current
+        advance()
+        // Between `case` and `end` a line break never ends the statement, as inside brackets.
+        bracketDepth += 1
+        var items: [Expression] = []
+        while isWord(current.kind, "when") {
+            advance()
+            items.append(try parseExpression())
+            guard isWord(current.kind, "then") else {
+                throw error(.expected("'then' after the condition of 'when'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            items.append(try parseExpression())
+        }
+        var otherwise: Expression?
+        if isWord(current.kind, "else") {
+            advance()
+            otherwise = try parseExpression()
+        }
+        guard isWord(current.kind, "end") else {
+            throw error(.unclosedConditional(openedAt: opener.span.start, found: current.kind.displayName), at: current.span)
+        }
+        bracketDepth -= 1
+        advance()
+        return Expression(kind: .conditional(items, otherwise: otherwise), span: opener.span.union(previous.span))
+    }
+
+    /// Whether a token is the word `word` (any case): the words of `case … end`, `between` and
+    /// SQL's `like` are names everywhere else, so fields may be called `end` or `when`.
+    private func isWord(_ kind: TokenKind, _ word: String) -> Bool {
+        if case .identifier(let text) = kind { return text.lowercased() == word }
+        return false
+    }
+
+    /// What Byline writes for an SQL LIKE pattern: `contains "x"` for `%x%`, `starts with "x"`,
+    /// `ends with "x"`, or `matches` with the pattern as a regular expression.
+    static func likeReplacement(_ pattern: String) -> String {
+        let inner = pattern.dropFirst().dropLast()
+        let plain: (Substring) -> Bool = { !$0.contains("%") && !$0.contains("_") && !$0.isEmpty }
+        if pattern.count >= 3, pattern.hasPrefix("%"), pattern.hasSuffix("%"), plain(inner) {
+            return "contains " + Value.quote(String(inner))
+        }
+        if pattern.hasSuffix("%"), plain(pattern.dropLast()) { return "starts with " + Value.quote(String(pattern.dropLast())) }
+        if pattern.hasPrefix("%"), plain(pattern.dropFirst()) { return "ends with " + Value.quote(String(pattern.dropFirst())) }
+        var regex = ""
+        for character in pattern {
+            switch character {
+            case "%": regex += ".*"
+            case "_": regex += "."
+            case ".", "[", "]", "(", ")", "*", "+", "?", "{", "}", "|", "\\", "^", "$": regex += "\\" + String(character)
+            default: regex.append(character)
+            }
+        }
+        return "matches " + Value.quote(regex)
     }
 
     // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")"

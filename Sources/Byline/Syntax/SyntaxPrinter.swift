@@ -6,6 +6,10 @@ public enum SyntaxPrinter {
     /// A query as one line of source.
     public static func print(_ query: Query) -> String {
         var text = name(query.source.text)
+        if let rows = query.rows {
+            text = "[" + rows.map { row in "{" + row.map { name($0.name.text) + ": " + print($0.value) }.joined(separator: ", ") + "}" }
+                .joined(separator: ", ") + "]"
+        }
         if let arguments = query.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
         for clause in query.clauses { text += " " + print(clause) }
         return text
@@ -27,6 +31,8 @@ public enum SyntaxPrinter {
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
+        case .append(let source, let arguments):
+            return "append " + name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? "")
         case .count: return "count"
         case .save(let path): return "save " + Value.quote(path)
         case .saveTable(let name): return "save table " + name.text
@@ -60,6 +66,15 @@ public enum SyntaxPrinter {
             return "(" + print(element) + (negated ? " not in " : " in ") + print(list) + ")"
         case .isNull(let operand, let negated): return "(" + print(operand) + (negated ? " is not null)" : " is null)")
         case .parameter(let name): return "$" + name
+        case .conditional(let items, let otherwise):
+            var text = "(case"
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                text += " when " + print(items[index]) + " then " + print(items[index + 1])
+            }
+            if let otherwise { text += " else " + print(otherwise) }
+            return text + " end)"
+        case .between(let value, let low, let high, let negated):
+            return "(" + print(value) + (negated ? " not between " : " between ") + print(low) + " and " + print(high) + ")"
         }
     }
 

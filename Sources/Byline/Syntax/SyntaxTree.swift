@@ -51,6 +51,15 @@ public struct Query: Sendable, Equatable {
     public var clauses: [Clause]
     /// The whole query.
     public var span: SourceSpan
+    /// The rows when the source is an inline table (`[{code: 1, name: "one"}, …]`); `source` is
+    /// then the word `rows`, spanning the table.
+    public var rows: [[InlineField]]? = nil
+}
+
+/// `NAME: EXPR` in a row of an inline table.
+public struct InlineField: Sendable, Equatable {
+    public var name: Name
+    public var value: Expression
 }
 
 /// One stage of a query's pipeline.
@@ -71,6 +80,8 @@ public struct Clause: Sendable, Equatable {
         case join(Join)
         /// `distinct`
         case distinct
+        /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
+        case append(Name, arguments: [Expression]?)
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
         /// `save table NAME`: stores the result as a table of the open database (the last clause).
@@ -186,6 +197,10 @@ public struct Expression: Sendable, Equatable {
         case isNull(Expression, negated: Bool)
         /// `$name`: a parameter, bound to a value before the query is checked.
         case parameter(String)
+        /// `case when C1 then V1 [when C2 then V2 …] [else E] end`: conditions and values alternate.
+        case conditional([Expression], otherwise: Expression?)
+        /// `EXPR [not] between LOW and HIGH`
+        case between(Expression, Expression, Expression, negated: Bool)
     }
 
     /// What the expression is.
@@ -209,6 +224,10 @@ extension Expression {
                 stack.append((right, level + 1))
             case .list(let items), .call(_, let items, _):
                 for item in items { stack.append((item, level + 1)) }
+            case .conditional(let items, let otherwise):
+                for item in items + (otherwise.map { [$0] } ?? []) { stack.append((item, level + 1)) }
+            case .between(let value, let low, let high, _):
+                for item in [value, low, high] { stack.append((item, level + 1)) }
             }
         }
         return deepest

@@ -3,13 +3,13 @@
 /// Words the language reserves. Case-insensitive in source.
 public enum Keyword: String, Sendable, CaseIterable {
     case `let`, def, explain, load, save, chart, assert, cite
-    case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on
+    case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on, append
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
     /// Every clause as it is written, in the order help lists them. The one list: completion,
     /// the parser's help and its suggestions, and `clauseStarters` come from it.
     public static let clauseForms = [
-        "where", "select", "order by", "group by", "join", "left join", "distinct", "limit", "count", "save", "chart", "cite",
+        "where", "select", "order by", "group by", "join", "left join", "append", "distinct", "limit", "count", "save", "chart", "cite",
     ]
 
     /// Keywords that begin a clause; a line starting with one continues the statement above it.
@@ -17,7 +17,8 @@ public enum Keyword: String, Sendable, CaseIterable {
 
     /// Words written between operands, as they are written (for completion).
     public static let infixForms = [
-        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "is null", "is not null", "as", "asc", "desc",
+        "and", "or", "contains", "starts with", "ends with", "matches", "in", "not in", "between", "not between", "is null", "is not null",
+        "as", "asc", "desc",
     ]
 
     /// Words that can begin an operand.
@@ -37,6 +38,8 @@ public enum TokenKind: Sendable, Equatable {
     case parameter(String)
     case float(Double)
     case leftParen, rightParen, leftBracket, rightBracket
+    /// `{`, `}` and `:`: the rows of an inline table, `[{code: 1, name: "one"}]`.
+    case leftBrace, rightBrace, colon
     case comma, semicolon, dot
     case equal, notEqual, less, lessEqual, greater, greaterEqual
     /// `=~`: equality ignoring case.
@@ -64,6 +67,9 @@ public enum TokenKind: Sendable, Equatable {
         case .rightBracket: return "']'"
         case .comma: return "','"
         case .semicolon: return "';'"
+        case .leftBrace: return "'{'"
+        case .rightBrace: return "'}'"
+        case .colon: return "':'"
         case .dot: return "'.'"
         case .equal: return "'='"
         case .notEqual: return "'!='"

@@ -1,0 +1,80 @@
+// `append SOURCE`: another source's rows after the rows so far (SQL's UNION ALL), fields matched
+// by position. In the databases, DifferentialTests compares it with Byline's engine.
+import Testing
+
+@testable import Byline
+
+@Suite struct AppendTests {
+    private func rows(_ text: String) throws -> [[Value]] {
+        try Session().run(text).last?.rows ?? []
+    }
+
+    private func message(_ text: String) -> String {
+        do {
+            _ = try Session().run(text)
+            return "no error"
+        } catch {
+            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
+        }
+    }
+
+    @Test func appendedRowsComeAfterInTheirOrder() throws {
+        let result = try rows(
+            """
+            let late = visits where year > 2010 select visitor, year order by year desc
+            visits where year < 2001 select visitor, year order by year desc append late
+            """)
+        #expect(
+            result == [
+                [.string("Nursultan Nazarbayev"), .integer(2000)], [.string("Nursultan Nazarbayev"), .integer(1995)],
+                [.string("Benjamin Netanyahu"), .integer(2016)], [.string("Nursultan Nazarbayev"), .integer(2013)],
+            ])
+    }
+
+    @Test func integersAndFloatsMakeFloatsAndLaterClausesSeeEveryRow() throws {
+        let session = Session()
+        let results = try session.run(
+            """
+            def halves() = range(3) select value / 2.0 as value
+            range(2) append halves() order by value desc
+            """)
+        #expect(results.last?.fields.map(\.type) == [.float])
+        #expect(results.last?.rows == [[.float(1)], [.float(1)], [.float(0.5)], [.float(0)], [.float(0)]])
+        #expect(try rows("range(3) append range(2) append range(1) count") == [[.integer(6)]])
+        #expect(try rows("range(2) append range(5, 7) group by value % 2 select value % 2 as odd, count() as n") == [[.integer(0), .integer(2)], [.integer(1), .integer(2)]])
+    }
+
+    @Test func namesComeFromTheRowsBefore() throws {
+        let result = try Session().run(
+            """
+            let places_named = countries select capital as name
+            leaders select name append places_named where name starts with "A"
+            """).last
+        #expect(result?.fields.map(\.name) == ["name"])
+        #expect(result?.rows == [[.string("Askar Mamin")], [.string("Astana")]])
+    }
+
+    @Test func mistakesSayWhatDiffers() {
+        #expect(
+            message("leaders select name append visits")
+                .hasPrefix("'append' needs 1 field, like the rows before it, but 'visits' has 7 | help: select the fields to append in a 'let' first, in this order: name"))
+        #expect(
+            message("range(2) append leaders")
+                .hasPrefix("'append' needs 1 field, like the rows before it, but 'leaders' has 7"))
+        #expect(
+            message("let names = leaders select name\nrange(2) append names")
+                == "field 1 of 'names', 'name', is a string, but 'value' before it is an integer | help: fields are appended by position; convert one with to_string, to_integer, to_float or to_date")
+        #expect(message("range(2) append nowhere").hasPrefix("unknown table 'nowhere'"))
+    }
+
+    @Test func appendIsExplainedAndPrinted() throws {
+        let explained = try Session().run("explain range(2) append range(3)").last?.rows ?? []
+        #expect(explained.map { $0[1] } == [.string("read range(0, 2)"), .string("append range(3)")])
+        let parsed = Parser.parse(SourceFile(name: "p", text: "range(2) append halves(3) count"))
+        guard case .query(let query)? = parsed.script.statements.first?.kind else {
+            Issue.record("no query")
+            return
+        }
+        #expect(SyntaxPrinter.print(query) == "range(2) append halves(3) count")
+    }
+}

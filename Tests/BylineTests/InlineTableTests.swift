@@ -1,0 +1,60 @@
+// Inline tables: a few rows written in the query, `[{code: 1, name: "one"}, …]`, as a query's
+// source (and, through `let`, wherever a table goes). In the databases they are SQL's VALUES,
+// compared with Byline's engine by DifferentialTests.FunctionDialectTests.
+import Testing
+
+@testable import Byline
+
+@Suite struct InlineTableTests {
+    private func message(_ text: String) -> String {
+        do {
+            _ = try Session().run(text)
+            return "no error"
+        } catch {
+            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
+        }
+    }
+
+    @Test func rowsAreATableInTheirOrder() throws {
+        let result = try Session().run(#"[{code: 2, name: "two"}, {code: 1, name: null}, {code: 3.5, name: lower("XY")},] where code > 1"#).last
+        #expect(result?.fields.map(\.name) == ["code", "name"])
+        #expect(result?.fields.map(\.type) == [.float, .string])
+        #expect(result?.rows == [[.float(2), .string("two")], [.float(3.5), .string("xy")]])
+    }
+
+    @Test func aLetOfRowsJoinsAndAppends() throws {
+        let session = Session()
+        session.parameters = ["c": .string("Israel")]
+        let result = try session.run(
+            """
+            let regions = [
+              {country: "Kazakhstan", region: "Central Asia"},
+              {country: $c, region: upper("middle east")}
+            ]
+            countries join regions on name = regions.country select name, regions.region order by name
+            """).last
+        #expect(result?.rows == [[.string("Israel"), .string("MIDDLE EAST")], [.string("Kazakhstan"), .string("Central Asia")]])
+        #expect(try Session().run("let seven = [{v: 7}]; range(2) append seven count").last?.rows == [[.integer(3)]])
+    }
+
+    @Test func mistakesAreNamed() {
+        #expect(
+            message(#"[{a: 1, b: 2}, {b: 2, a: 1}]"#)
+                == "every row of an inline table must name the fields of the first, in its order: a, b | help: this row names b, a; write null for a value it does not have")
+        #expect(message(#"[{a: 1}, {a: "x"}]"#) == "the values of 'a' must have one type, but '\"x\"' is a string, after an integer | help: convert it with to_string, to_integer, to_float or to_date")
+        #expect(message(#"[{a: 1, a: 2}]"#).hasPrefix("'a' is named twice"))
+        #expect(message(#"[{a: x}]"#).hasPrefix("unknown field 'x' in 'rows'"))
+        #expect(message(#"[{a: 1 + 1}]"#).hasPrefix("a value of an inline table must be a constant"))
+        #expect(message(#"[{a 1}]"#).hasPrefix("expected ':' after the field name 'a', found a number"))
+        #expect(message(#"[{a: 1]"#).hasPrefix("expected '}' to close the row opened at 1:2, found ']'"))
+    }
+
+    @Test func printedRowsParseAgain() throws {
+        let text = #"[{a: 1, b: "x"}, {a: (-2), b: null}] where (a > 0) count"#
+        guard case .query(let query)? = Parser.parse(SourceFile(name: "p", text: text)).script.statements.first?.kind else {
+            Issue.record("no query")
+            return
+        }
+        #expect(SyntaxPrinter.print(query) == text)
+    }
+}

@@ -1,0 +1,129 @@
+// Every built-in function, `case when` and `between` over a table of edge values (negative,
+// zero, null, white space, dates that do not exist, text that is not a number), in Byline's
+// engine and compiled for SQLite and PostgreSQL: one answer required, value for value. What
+// PostgreSQL cannot spell as Byline computes must be refused before anything runs.
+import Byline
+import BylineDatabases
+import Testing
+import TestSupport
+
+@Suite struct FunctionDialectTests {
+    static let expressions = [
+        // Math
+        "floor(f)", "ceil(f)", "trunc(f)", "floor(i)", "ceil(i)", "trunc(i)", "sqrt(f)", "sqrt(i)", "pow(f, 2)", "pow(i, 0.5)",
+        "pow(f, -1)", "pow(0.0, i)", "pow(-0.0, i)", "pow(i, 2)", "exp(f)", "ln(f)", "ln(i)", "log10(i)", "log10(f)", "sign(f)", "sign(i)",
+        "pi() * i", "div(i, 3)", "div(i, i)", "div(7, i)", "abs(f)", "round(f)", "round(f, 1)",
+        // Text
+        "ltrim(s)", "rtrim(s)", "trim(s)", "replace(s, \"-\", \"+\")", "replace(s, \"\", \"x\")", "replace(s, \"l\", \"\")",
+        "split(s, \"-\")", "split(s, \"\")", "left(s, 2)", "left(s, -2)", "right(s, 2)", "right(s, -1)", "left(s, i)", "right(s, i)",
+        "concat(s, \"|\", s)", "concat(s)", "length(split(s, \"-\"))",
+        // Conversions
+        "to_integer(s)", "to_float(s)", "to_date(s)", "to_integer(f)", "to_integer(b)", "to_integer(i)", "to_float(i)", "to_float(b)",
+        "to_string(i)", "to_string(b)", "to_string(s)", "to_string(to_date(s))", "year(to_date(s))", "day(to_date(s))",
+        // case when, between
+        "case when i > 0 then \"positive\" when i < 0 then \"negative\" end", "case when b then i else f end",
+        "case when s = \"x\" then [1] else [2, 3] end", "case when b then b else not b end",
+        "i between 0 and 7", "s between \"a\" and \"x\"", "f not between -1 and 3", "i between f and 10",
+    ]
+
+    static func table(in session: Session) throws {
+        let strings = [" 42 ", "a-b-", "2016-02-29", "2015-02-29", "--06-09", "2016-04-31", "x", "", "héllo", "1e400", "+7", "-2.5e1", "  ", ".5", "1.", "9223372036854775808"]
+        let count = strings.count + 1
+        func column(_ values: [Value]) -> [Value] { (0..<count).map { values[$0 % values.count] } }
+        try session.register(
+            table: "e",
+            columns: [
+                (name: "id", values: (0..<count).map { .integer($0) }),
+                (name: "i", values: column([.integer(0), .integer(-7), .integer(7), .integer(2), .null, .integer(1000), .integer(-2)])),
+                (name: "f", values: column([.float(2.5), .float(-2.5), .float(0), .float(0.1), .null, .float(100.25), .float(-0.5), .float(3.5)])),
+                (name: "s", values: strings.map(Value.string) + [.null]),
+                (name: "b", values: column([.bool(true), .bool(false), .null])),
+            ])
+    }
+
+    @Test func functionsGiveOneAnswerInEveryEngine() throws {
+        let postgres = try PostgresForTests.connect(schema: "functions") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        let native = Session(tables: [])
+        try Self.table(in: native)
+        guard let table = native.table(named: "e") else { throw Missing(description: "table e") }
+        var engines: [(String, Session)] = []
+        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+            let session = Session(tables: [])
+            try session.open(connection)
+            try session.store(table, as: "e")
+            engines.append((name, session))
+        }
+        defer { engines[0].1.closeDatabase() }
+        var differences: [String] = []
+        for expression in Self.expressions {
+            let query = "e select id, \(expression) as x"
+            let expected = DifferentialTests.exact(query, in: native)
+            #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
+            for (name, session) in engines {
+                let answer = DifferentialTests.exact(query, in: session)
+                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(600))\n  \(name): \(answer.prefix(600))") }
+            }
+        }
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+        // Floats as text, as Byline writes them, from every range PostgreSQL writes otherwise.
+        let floats = [
+            "0.1", "1.5", "3.0", "-0.0", "0.0", "1e15", "-1e15", "1e16", "123456789012345.6", "1234567890123456.7", "-1234567890123456.7",
+            "0.0001", "0.00001", "2.5e-7", "1e21", "1.7976931348623157e308", "5e-324", "100.0", "12345678901234567890.0",
+            "0.30000000000000004", "999999999999999.9", "9999999999999998.0", "9007199254740992.0", "9007199254740994.0", "9007199254740990.0", "-9007199254740991.0",
+        ]
+        // Computed from the row, so no engine sees a constant; -0.0 by negating a zero.
+        let items = floats.map { "to_string(to_float(i) * 0 + \($0))" } + ["to_string(-(to_float(i) * 0))"]
+        let query = "e where id < 1 select " + items.enumerated().map { "\($1) as f\($0)" }.joined(separator: ", ")
+        let expected = DifferentialTests.exact(query, in: native)
+        #expect(expected.contains("1234567890123456.8") && expected.contains("-0.0") && expected.contains("1e+16"), "\(expected)")
+        for (name, session) in engines {
+            let answer = DifferentialTests.exact(query, in: session)
+            #expect(answer == expected, "\(name): \(answer)")
+        }
+        // PostgreSQL stops at an infinite product; SQLite, like Byline, gives one.
+        let infinite = "e where id < 1 select to_string(to_float(i) + 1e308 * 10) as a, to_string(to_float(i) - 1e308 * 10) as b"
+        #expect(DifferentialTests.exact(infinite, in: engines[0].1) == DifferentialTests.exact(infinite, in: native))
+    }
+
+    /// `append` in the databases: rows in Byline's order (each side's, the left side first),
+    /// integers widened where the other side has floats.
+    static let appends = [
+        "def two() = e select id, f; e select id, i append two()",
+        "def fs() = e where f > 0 select id, f; e where i > 0 select id, i order by i desc append fs()",
+        "def ss(n) = e where id < n select s; e select to_string(i) as s append ss(4) append ss(2) order by s limit 9",
+        "def d() = e select id, b order by id desc; e select id, b append d() distinct",
+        "e select i append range(3) group by i select i, count() as n",
+        "def d() = e select id + 10 as k, s; e select id as k, s append d() join e as r on k = r.id select k, r.b",
+        // Inline tables: SQL's VALUES, in their order, integers widened where a field has floats.
+        "[{k: 3, w: \"three\"}, {k: 1.5, w: null}, {k: 0, w: \"zero\"}] join e on k = e.i select k, w, e.s",
+        "let more = [{id: 100, f: 1}, {id: 101, f: null}]; e select id, f append more order by f desc",
+        "[{k: [1, 2], d: to_date(\"2016-03\"), t: true}, {k: [3], d: null, t: false}] left join e on t = e.b select k, d, t, e.id",
+    ]
+
+    @Test func appendGivesOneAnswerInEveryEngine() throws {
+        let postgres = try PostgresForTests.connect(schema: "append") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        let native = Session(tables: [])
+        try Self.table(in: native)
+        guard let table = native.table(named: "e") else { throw Missing(description: "table e") }
+        var differences: [String] = []
+        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+            let session = Session(tables: [])
+            try session.open(connection)
+            try session.store(table, as: "e")
+            for query in Self.appends {
+                let expected = DifferentialTests.exact(query, in: native)
+                #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
+                let answer = DifferentialTests.exact(query, in: session)
+                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(600))\n  \(name): \(answer.prefix(600))") }
+            }
+            if name == "sqlite" { session.closeDatabase() }
+        }
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+}
