@@ -120,10 +120,32 @@ public final class Session: @unchecked Sendable {
         serialised { storedFunctions[function.name.lowercased()] = function }
     }
 
-    /// Checks a single query with these `$name` parameters, to run many times (each run may give
-    /// other values of the same types).
-    public func prepare(_ query: String, parameters: [String: Value]) throws(BylineError) -> PreparedQuery {
-        try withParameters(parameters) { () throws(BylineError) in try prepare(query) }
+    /// Checks a single query with these `$name` parameters, to run many times with other values
+    /// (``PreparedQuery/run(parameters:cancellation:)``). The query is checked once: a run with
+    /// values of the same types puts them into the checked plan; only a value of another type
+    /// (or null), or one the check itself used (a `range` bound, a `limit`), is checked again.
+    public func prepare(
+        _ query: String, parameters: [String: Value], name: String = "<prepared>"
+    ) throws(BylineError) -> PreparedQuery {
+        try withParameters(parameters) { () throws(BylineError) in
+            var prepared = try prepareLocked(query, name: name)
+            prepared.slots = slotPlan(for: prepared, parameters: parameters)
+            return prepared
+        }
+    }
+
+    /// The query checked again with its parameters as slots, when that plan, given the first
+    /// values, is the very plan the ordinary check made; nil otherwise (each run then checks).
+    private func slotPlan(for prepared: PreparedQuery, parameters: [String: Value]) -> PreparedQuery.Slots? {
+        guard !parameters.isEmpty, let plan = prepared.statement.plan else { return nil }
+        let script = checkLocked(prepared.script.source, cancellation: nil, slots: Set(parameters.keys))
+        guard !script.hasErrors, script.statements.count == 1, let slotted = script.statements[0].plan else { return nil }
+        var types: [String: DataType] = [:]
+        slotted.forEachParameter { types[$0] = $1 }
+        guard !types.isEmpty, slotted.substituting(parameters).sameWork(as: plan) else { return nil }
+        return PreparedQuery.Slots(
+            plan: slotted, types: types,
+            baked: parameters.filter { script.bakedParameters.contains($0.key) })
     }
 
     /// Runs `body` with these parameters over the session's own, which are restored afterwards.
@@ -137,12 +159,12 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Checks a single query once, so it can be run many times (over tables as they are then).
-    public func prepare(_ query: String) throws(BylineError) -> PreparedQuery {
-        try serialised { () throws(BylineError) in try prepareLocked(query) }
+    public func prepare(_ query: String, name: String = "<prepared>") throws(BylineError) -> PreparedQuery {
+        try serialised { () throws(BylineError) in try prepareLocked(query, name: name) }
     }
 
-    private func prepareLocked(_ query: String) throws(BylineError) -> PreparedQuery {
-        let script = check(SourceFile(name: "<prepared>", text: query))
+    private func prepareLocked(_ query: String, name: String) throws(BylineError) -> PreparedQuery {
+        let script = checkLocked(SourceFile(name: name, text: query), cancellation: nil)
         let errors = script.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw BylineError(errors, source: script.source) }
         guard script.statements.count == 1, let statement = script.statements.first,
@@ -185,7 +207,7 @@ public final class Session: @unchecked Sendable {
         serialised { checkLocked(source, cancellation: cancellation) }
     }
 
-    private func checkLocked(_ source: SourceFile, cancellation: CancellationFlag?) -> CheckedScript {
+    func checkLocked(_ source: SourceFile, cancellation: CancellationFlag?, slots: Set<String> = []) -> CheckedScript {
         var binder = Binder(
             scope: scope,
             definitions: storedDefinitions.mapValues { .some($0) },
@@ -193,6 +215,7 @@ public final class Session: @unchecked Sendable {
         binder.userFunctions = storedFunctions
         binder.citesEveryQuery = storedCitesEveryQuery
         binder.parameterValues = storedParameters
+        binder.parameterSlots = slots
         var checker = ScriptChecker(
             binder: binder, source: source, files: storedFileAccess, lets: letNames, loadedNames: loadedNames,
             definitionNames: Set(storedDefinitions.keys), commandEffect: storedCommandEffect)
@@ -360,31 +383,12 @@ public final class Session: @unchecked Sendable {
     public func rows<Row: Decodable>(
         _ type: Row.Type, _ query: String, parameters: [String: Value] = [:]
     ) throws(BylineError) -> [Row] {
-        guard let result = try run(query, parameters: parameters).last else { return [] }
-        let json = Data(("[" + JSONFormatter.objects(result, rows: 0..<result.rowCount) + "]").utf8)
-        let decoder = JSONDecoder()
-        // A date field decodes into `Date` (midnight UTC) when it has a year, month and day.
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = PartialDate(text), let year = date.year, let month = date.month, let day = date.day,
-                let value = Calendar(identifier: .gregorian).date(
-                    from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: year, month: month, day: day))
-            else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a whole date"))
-            }
-            return value
+        let results = try run(query, parameters: parameters)
+        // Rows of one query only: the last of several would hide the others.
+        guard results.count == 1 else {
+            throw BylineError([Diagnostic(.oneQueryOnly("rows"), at: nil)], source: SourceFile(name: "<input>", text: query))
         }
-        do {
-            return try decoder.decode([Row].self, from: json)
-        } catch {
-            throw BylineError(
-                [Diagnostic(
-                    .cannotDecode(
-                        as: "\(Row.self)", reason: Session.describe(error),
-                        fields: result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")),
-                    at: nil)],
-                source: nil)
-        }
+        return try RowDecoder.decode(Row.self, from: results[0])
     }
 
     /// A decoding error as one line: what was missing or mistyped, and where.
@@ -453,6 +457,8 @@ public struct CheckedScript: Sendable {
     public let diagnostics: [Diagnostic]
     /// Whether the text stopped in the middle of a statement (the shell then reads another line).
     public let isIncomplete: Bool
+    /// Slot parameters whose values the check used (see `Binder.bakedParameters`).
+    var bakedParameters: Set<String> = []
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

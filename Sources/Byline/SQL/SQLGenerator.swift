@@ -522,6 +522,9 @@ struct SQLGenerator {
             return "(CASE \(lowered)\(cases) ELSE \(operand) END)"
         case .call(let function, let arguments, _):
             return try call(function, arguments, columns)
+        case .parameter(let name, _):
+            // A prepared query's plan has its values put in before it is compiled (see PreparedQuery).
+            throw SQLUnsupported(reason: "'$\(name)' has no value yet")
         case .userCall(let function, _):
             throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
         case .matches(let a, let pattern):
@@ -549,6 +552,7 @@ struct SQLGenerator {
             if case .success(let result) = function.resultType(for: types) { return result }
             return .null
         case .userCall: return .null
+        case .parameter(_, let type): return type
         }
     }
 

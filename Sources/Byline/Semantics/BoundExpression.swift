@@ -25,11 +25,14 @@ indirect enum BoundExpression: Sendable, Equatable {
     case userCall(UserFunction, [BoundExpression])
     /// Whole-string regular expression match; the pattern was checked when the query was.
     case matches(BoundExpression, pattern: String)
+    /// `$name` in a prepared query: a value of this type, put in before each run
+    /// (`QueryPlan.substituting`), so a new value needs no new check. No plan runs with one.
+    case parameter(String, DataType)
 
     /// The column positions the expression reads.
     var columnsUsed: Set<Int> {
         switch self {
-        case .literal: return []
+        case .literal, .parameter: return []
         case .column(let index): return [index]
         case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
             .member(let a, let b), .arithmetic(_, let a, let b, _, _):
@@ -44,7 +47,7 @@ indirect enum BoundExpression: Sendable, Equatable {
     /// The same expression with every column position moved by `offset`.
     func shifted(by offset: Int) -> BoundExpression {
         switch self {
-        case .literal: return self
+        case .literal, .parameter: return self
         case .column(let index): return .column(index + offset)
         case .compare(let op, let a, let b): return .compare(op, a.shifted(by: offset), b.shifted(by: offset))
         case .and(let a, let b): return .and(a.shifted(by: offset), b.shifted(by: offset))
