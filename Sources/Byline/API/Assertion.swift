@@ -7,11 +7,11 @@ struct AssertionCheck: Sendable {
     /// The statement as written, for reports.
     var text: String
 
-    func evaluate(_ result: ResultSet, span: SourceSpan) -> AssertionOutcome {
+    func evaluate(_ result: ResultSet, span: SourceSpan, file: String) -> AssertionOutcome {
         guard result.rowCount == 1 else {
             return AssertionOutcome(
-                passed: false, statement: text, span: span,
-                message: "the query gave \(result.rowCount) rows; an assertion needs exactly one")
+                passed: false, statement: text, file: file, span: span, operator: `operator`.rawValue, expected: expected,
+                actual: nil, message: "the query gave \(result.rowCount) rows; an assertion needs exactly one")
         }
         let actual = result[0, 0]
         let passed: Bool
@@ -29,20 +29,36 @@ struct AssertionCheck: Sendable {
             passed = `operator`.holds(Value.compare(actual, expected) ?? 1) && Value.compare(actual, expected) != nil
         }
         return AssertionOutcome(
-            passed: passed, statement: text, span: span,
-            message: passed ? "" : "expected \(`operator`.rawValue) \(expected.literal), but the query gave \(actual.literal)")
+            passed: passed, statement: text, file: file, span: span, operator: `operator`.rawValue, expected: expected,
+            actual: actual, message: passed ? "" : "expected \(`operator`.rawValue) \(expected.literal), but the query gave \(actual.literal)")
     }
 }
 
-/// The outcome of one `assert`.
+/// The outcome of one `assert`: whether it held, where it was written, and both sides' values.
+///
+/// ``Session/test(_:name:parameters:)`` returns one per assertion of a script; a test suite can
+/// report each failure at ``file``, ``line`` and ``column``.
 public struct AssertionOutcome: Sendable, Equatable {
     /// Whether the assertion held.
     public var passed: Bool
     /// The statement as written.
     public var statement: String
+    /// The name of the script it is in (its path, for a file).
+    public var file: String
     /// Where it was written.
     public var span: SourceSpan
+    /// The comparison, as written: `=`, `!=`, `<`, `<=`, `>`, `>=` or `=~`.
+    public var `operator`: String
+    /// The value the query was compared with.
+    public var expected: Value
+    /// The query's single value, or nil when it did not give exactly one row.
+    public var actual: Value?
     /// Why it failed (empty when it passed).
     public var message: String
+
+    /// The line of the `assert`, 1-based.
+    public var line: Int { span.start.line }
+    /// The column of the `assert`, 1-based.
+    public var column: Int { span.start.column }
 }
 

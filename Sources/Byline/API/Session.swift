@@ -5,30 +5,67 @@ import Foundation
 /// that check and run source text. Both the command line and the shell call the same `check`
 /// then `execute`.
 ///
-/// A session is not thread-safe: use it from one thread or task at a time. Sessions share the
-/// article dataset read-only, without copying it.
-public final class Session {
+/// A session is safe to share between threads and tasks: it serialises its work, so one call
+/// runs at a time and the others wait their turn (an `async` call waits on a thread of its own,
+/// never on one of Swift's cooperative pool). Sessions share the article dataset read-only,
+/// without copying it; to run queries side by side, give each task its own session.
+public final class Session: @unchecked Sendable {
+    // Sendable by hand: every public entry point holds `lock` while it reads or changes the
+    // session's state; internal helpers run inside those calls.
+    /// Serialises the session's work; recursive, since public entry points call one another.
+    let lock = NSRecursiveLock()
+
     private(set) var tables: [String: Table] = [:]
     /// Table names in the order they were added, for listings.
     private(set) var localNames: [String] = []
     private(set) var letNames: Set<String> = []
+    private var storedDefinitions: [String: Definition] = [:]
     /// Saved queries defined with `def`, by name.
-    public private(set) var definitions: [String: Definition] = [:]
+    public var definitions: [String: Definition] { serialised { storedDefinitions } }
     private var nameIndexCache: [String: [String: String]] = [:]
 
+    private var storedLimits = QueryLimits()
+    private var storedFileAccess: FileAccess = .unrestricted
+    private var storedLoadProgress: (@Sendable (String, Double) -> Void)?
+    private var storedParameters: [String: Value] = [:]
+    private var storedCitesEveryQuery = false
+    private var storedCommandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
+
     /// Bounds on every query this session runs.
-    public var limits = QueryLimits()
+    public var limits: QueryLimits {
+        get { serialised { storedLimits } }
+        set { serialised { storedLimits = newValue } }
+    }
     /// Which files statements may read and write (`load`, `save`, and the shell's `.read`, `.output`).
-    public var fileAccess: FileAccess = .unrestricted
+    public var fileAccess: FileAccess {
+        get { serialised { storedFileAccess } }
+        set { serialised { storedFileAccess = newValue } }
+    }
     /// Called while a `load` reads a large file, with the file and the fraction done.
-    public var loadProgress: (@Sendable (String, Double) -> Void)?
+    public var loadProgress: (@Sendable (String, Double) -> Void)? {
+        get { serialised { storedLoadProgress } }
+        set { serialised { storedLoadProgress = newValue } }
+    }
     /// Values of the `$name` parameters queries use (`--arg`, `.param set`); a value is bound as a
     /// literal of its own type, never spliced into the text.
-    public var parameters: [String: Value] = [:]
+    public var parameters: [String: Value] {
+        get { serialised { storedParameters } }
+        set { serialised { storedParameters = newValue } }
+    }
 
     /// Whether every query shows the sentences its rows come from, as if it ended in `cite` (the
     /// shell's `.cite on`); queries whose rows have no `source` are shown as they are.
-    public var citesEveryQuery = false
+    public var citesEveryQuery: Bool {
+        get { serialised { storedCitesEveryQuery } }
+        set { serialised { storedCitesEveryQuery = newValue } }
+    }
+
+    /// Runs `body` holding the session's lock: one call at a time changes or reads its state.
+    func serialised<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
     /// Names of tables loaded from files, which a later `load` may replace.
     private(set) var loadedNames: Set<String> = []
     /// The open database, whose tables queries can read (see Session+Database.swift).
@@ -41,13 +78,16 @@ public final class Session {
         for table in tables { add(table) }
     }
 
+    private var storedFunctions: [String: UserFunction] = [:]
     /// Functions the host added, by lowercased name.
-    public private(set) var functions: [String: UserFunction] = [:]
+    public var functions: [String: UserFunction] { serialised { storedFunctions } }
 
     /// Adds a table (replacing a loaded table or `let` result of the same name).
     public func register(_ table: Table) {
-        add(table)
-        loadedNames.insert(table.schema.name)
+        serialised {
+            add(table)
+            loadedNames.insert(table.schema.name)
+        }
     }
 
     /// Adds a table built from Swift values: one row per element, one field per stored property
@@ -77,26 +117,54 @@ public final class Session {
 
     /// Adds a scalar function queries can call; its types are checked like a built-in's.
     public func register(function: UserFunction) {
-        functions[function.name.lowercased()] = function
+        serialised { storedFunctions[function.name.lowercased()] = function }
     }
 
-    /// Checks a single query with these `$name` parameters, to run many times (each run may give
-    /// other values of the same types).
-    public func prepare(_ query: String, parameters: [String: Value]) throws(BylineError) -> PreparedQuery {
-        try withParameters(parameters) { () throws(BylineError) in try prepare(query) }
+    /// Checks a single query with these `$name` parameters, to run many times with other values
+    /// (``PreparedQuery/run(parameters:cancellation:)``). The query is checked once: a run with
+    /// values of the same types puts them into the checked plan; only a value of another type
+    /// (or null), or one the check itself used (a `range` bound, a `limit`), is checked again.
+    public func prepare(
+        _ query: String, parameters: [String: Value], name: String = "<prepared>"
+    ) throws(BylineError) -> PreparedQuery {
+        try withParameters(parameters) { () throws(BylineError) in
+            var prepared = try prepareLocked(query, name: name)
+            prepared.slots = slotPlan(for: prepared, parameters: parameters)
+            return prepared
+        }
+    }
+
+    /// The query checked again with its parameters as slots, when that plan, given the first
+    /// values, is the very plan the ordinary check made; nil otherwise (each run then checks).
+    private func slotPlan(for prepared: PreparedQuery, parameters: [String: Value]) -> PreparedQuery.Slots? {
+        guard !parameters.isEmpty, let plan = prepared.statement.plan else { return nil }
+        let script = checkLocked(prepared.script.source, cancellation: nil, slots: Set(parameters.keys))
+        guard !script.hasErrors, script.statements.count == 1, let slotted = script.statements[0].plan else { return nil }
+        var types: [String: DataType] = [:]
+        slotted.forEachParameter { types[$0] = $1 }
+        guard !types.isEmpty, slotted.substituting(parameters).sameWork(as: plan) else { return nil }
+        return PreparedQuery.Slots(
+            plan: slotted, types: types,
+            baked: parameters.filter { script.bakedParameters.contains($0.key) })
     }
 
     /// Runs `body` with these parameters over the session's own, which are restored afterwards.
     func withParameters<T>(_ values: [String: Value], _ body: () throws(BylineError) -> T) throws(BylineError) -> T {
-        let saved = parameters
-        defer { parameters = saved }
-        parameters.merge(values) { $1 }
-        return try body()
+        try serialised { () throws(BylineError) -> T in
+            let saved = storedParameters
+            defer { storedParameters = saved }
+            storedParameters.merge(values) { $1 }
+            return try body()
+        }
     }
 
     /// Checks a single query once, so it can be run many times (over tables as they are then).
-    public func prepare(_ query: String) throws(BylineError) -> PreparedQuery {
-        let script = check(SourceFile(name: "<prepared>", text: query))
+    public func prepare(_ query: String, name: String = "<prepared>") throws(BylineError) -> PreparedQuery {
+        try serialised { () throws(BylineError) in try prepareLocked(query, name: name) }
+    }
+
+    private func prepareLocked(_ query: String, name: String) throws(BylineError) -> PreparedQuery {
+        let script = checkLocked(SourceFile(name: name, text: query), cancellation: nil)
         let errors = script.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw BylineError(errors, source: script.source) }
         guard script.statements.count == 1, let statement = script.statements.first,
@@ -110,17 +178,19 @@ public final class Session {
 
     /// The schema of a table or `let` result, found case-insensitively.
     public func schema(of name: String) -> TableSchema? {
-        if let table = databaseTable(named: name) { return table.schema }
-        return table(named: name)?.schema
+        serialised {
+            if let table = databaseTable(named: name) { return table.schema }
+            return table(named: name)?.schema
+        }
     }
 
     /// A table or `let` result by name.
     public func table(named name: String) -> Table? {
-        tables.value(forNameIgnoringCase: name)
+        serialised { tables.value(forNameIgnoringCase: name) }
     }
 
     /// Whether a name was defined by `let` (as opposed to a dataset table).
-    public func isBinding(_ name: String) -> Bool { letNames.contains(name) }
+    public func isBinding(_ name: String) -> Bool { serialised { letNames.contains(name) } }
 
     private func add(_ table: Table) {
         if tables[table.schema.name] == nil { localNames.append(table.schema.name) }
@@ -134,24 +204,32 @@ public final class Session {
     /// `let` names defined earlier in the script are visible to later statements.
     /// `cancellation` stops a `load` that is reading a large file.
     public func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
+        serialised { checkLocked(source, cancellation: cancellation) }
+    }
+
+    func checkLocked(_ source: SourceFile, cancellation: CancellationFlag?, slots: Set<String> = []) -> CheckedScript {
         var binder = Binder(
             scope: scope,
-            definitions: definitions.mapValues { .some($0) },
+            definitions: storedDefinitions.mapValues { .some($0) },
             source: source, nameIndexes: { [unowned self] name in self.nameIndex(of: name) })
-        binder.userFunctions = functions
-        binder.citesEveryQuery = citesEveryQuery
-        binder.parameterValues = parameters
+        binder.userFunctions = storedFunctions
+        binder.citesEveryQuery = storedCitesEveryQuery
+        binder.parameterValues = storedParameters
+        binder.parameterSlots = slots
         var checker = ScriptChecker(
-            binder: binder, source: source, files: fileAccess, lets: letNames, loadedNames: loadedNames,
-            definitionNames: Set(definitions.keys), commandEffect: commandEffect)
+            binder: binder, source: source, files: storedFileAccess, lets: letNames, loadedNames: loadedNames,
+            definitionNames: Set(storedDefinitions.keys), commandEffect: storedCommandEffect)
         checker.cancellation = cancellation
-        checker.loadProgress = loadProgress
+        checker.loadProgress = storedLoadProgress
         return checker.check()
     }
 
     /// How a command line between statements (the shell's `.param`, `.cite`) changes the checking
     /// of the statements after it; the shell sets it, since commands are the shell's.
-    public var commandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
+    public var commandEffect: (@Sendable (String, inout CheckSettings) -> Void)? {
+        get { serialised { storedCommandEffect } }
+        set { serialised { storedCommandEffect = newValue } }
+    }
 
     func clearNameIndexes() { nameIndexCache = [:] }
 
@@ -179,8 +257,14 @@ public final class Session {
     public func execute(
         _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag? = nil
     ) throws(BylineError) -> StatementResult {
+        try serialised { () throws(BylineError) in try executeLocked(statement, in: script, cancellation: cancellation) }
+    }
+
+    private func executeLocked(
+        _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag?
+    ) throws(BylineError) -> StatementResult {
         if let definition = statement.definition {
-            definitions[definition.name] = definition
+            storedDefinitions[definition.name] = definition
             return .defined(name: definition.name)
         }
         if let table = statement.loaded {
@@ -208,7 +292,7 @@ public final class Session {
         }
         if let check = statement.assertion {
             let result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
-            return .assertion(check.evaluate(result.dropping(plan.hiddenFields), span: statement.span))
+            return .assertion(check.evaluate(result.dropping(plan.hiddenFields), span: statement.span, file: script.source.name))
         }
         var result = try rows(of: plan, statement: statement, script: script, cancellation: cancellation)
         if plan.cites { result.citations = citations(of: result, fields: plan.citedFields) }
@@ -310,31 +394,12 @@ public final class Session {
     public func rows<Row: Decodable>(
         _ type: Row.Type, _ query: String, parameters: [String: Value] = [:]
     ) throws(BylineError) -> [Row] {
-        guard let result = try run(query, parameters: parameters).last else { return [] }
-        let json = Data(("[" + JSONFormatter.objects(result, rows: 0..<result.rowCount) + "]").utf8)
-        let decoder = JSONDecoder()
-        // A date field decodes into `Date` (midnight UTC) when it has a year, month and day.
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = PartialDate(text), let year = date.year, let month = date.month, let day = date.day,
-                let value = Calendar(identifier: .gregorian).date(
-                    from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: year, month: month, day: day))
-            else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a whole date"))
-            }
-            return value
+        let results = try run(query, parameters: parameters)
+        // Rows of one query only: the last of several would hide the others.
+        guard results.count == 1 else {
+            throw BylineError([Diagnostic(.oneQueryOnly("rows"), at: nil)], source: SourceFile(name: "<input>", text: query))
         }
-        do {
-            return try decoder.decode([Row].self, from: json)
-        } catch {
-            throw BylineError(
-                [Diagnostic(
-                    .cannotDecode(
-                        as: "\(Row.self)", reason: Session.describe(error),
-                        fields: result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")),
-                    at: nil)],
-                source: nil)
-        }
+        return try RowDecoder.decode(Row.self, from: results[0])
     }
 
     /// A decoding error as one line: what was missing or mistyped, and where.
@@ -352,23 +417,6 @@ public final class Session {
         }
     }
 
-    /// Checks and runs a script in a task: cancelling the task stops the query (within one block
-    /// of rows), with the diagnostic `cancelled`.
-    public func run(_ text: String, parameters: [String: Value] = [:], name: String = "<input>") async throws(BylineError) -> [ResultSet] {
-        let flag = CancellationFlag()
-        let outcome: Result<[ResultSet], BylineError> = await withTaskCancellationHandler {
-            Result { () throws(BylineError) -> [ResultSet] in
-                if Task.isCancelled { throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
-                return try self.withParameters(parameters) { () throws(BylineError) in
-                    try self.run(text, name: name, cancellation: flag)
-                }
-            }
-        } onCancel: {
-            flag.cancel()
-        }
-        return try outcome.get()
-    }
-
     /// Checks and runs a script with `$name` parameters bound to these values (and the session's
     /// own for the rest), returning each query's rows:
     /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
@@ -382,13 +430,29 @@ public final class Session {
         try run(text, name: name, cancellation: nil)
     }
 
+    /// Runs a script (checked as a whole first) holding the session's lock throughout, so no other
+    /// call changes its tables between the check and the run.
     func run(_ text: String, name: String, cancellation: CancellationFlag?) throws(BylineError) -> [ResultSet] {
+        try serialised { () throws(BylineError) in try runLocked(text, name: name, cancellation: cancellation) }
+    }
+
+    private func runLocked(_ text: String, name: String, cancellation: CancellationFlag?) throws(BylineError) -> [ResultSet] {
+        // A run that waited for the lock may have been cancelled meanwhile.
+        if cancellation?.isCancelled == true { throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
         let script = check(SourceFile(name: name, text: text), cancellation: cancellation)
         let errors = script.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw BylineError(errors, source: script.source) }
         var results: [ResultSet] = []
         for statement in script.statements {
-            if case .rows(let result) = try execute(statement, in: script, cancellation: cancellation) { results.append(result) }
+            switch try execute(statement, in: script, cancellation: cancellation) {
+            case .rows(let result):
+                results.append(result)
+            case .assertion(let outcome) where !outcome.passed:
+                // As in a script the command line runs: a failed assertion stops it with an error.
+                throw BylineError([Diagnostic(.assertionFailed(outcome.message), at: outcome.span)], source: script.source)
+            default:
+                break
+            }
         }
         return results
     }
@@ -404,6 +468,8 @@ public struct CheckedScript: Sendable {
     public let diagnostics: [Diagnostic]
     /// Whether the text stopped in the middle of a statement (the shell then reads another line).
     public let isIncomplete: Bool
+    /// Slot parameters whose values the check used (see `Binder.bakedParameters`).
+    var bakedParameters: Set<String> = []
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

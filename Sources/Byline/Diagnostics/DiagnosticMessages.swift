@@ -576,6 +576,13 @@ extension DiagnosticMessage {
         Self(.invalidArgument, "\(operation) takes exactly one query")
     }
 
+    /// A failed `assert` in a script run through the library, with both sides' values.
+    package static func assertionFailed(_ detail: String) -> Self { Self(.assertionFailed, "assertion failed: \(detail)") }
+
+    package static func cannotReadScript(_ path: String, reason: String) -> Self {
+        Self(.loadFailure, "cannot read the script '\(path)': \(reason)", help: "check the path; a relative one is from the current folder")
+    }
+
     package static func cannotDecode(as type: String, reason: String, fields: String) -> Self {
         Self(.typeMismatch, "cannot decode the rows as \(type): \(reason)", help: "the fields are: " + fields)
     }

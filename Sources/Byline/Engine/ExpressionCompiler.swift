@@ -179,6 +179,9 @@ struct ExpressionCompiler {
         switch expression {
         case .literal(let constant):
             return { _ in constant }
+        case .parameter:
+            // A prepared query's plan has its values put in before it runs (see PreparedQuery).
+            return { _ in .null }
         case .column(let index):
             let column = columns[index]
             return { column.value(at: $0) }

@@ -582,6 +582,9 @@ struct SQLGenerator {
                 text += " WHEN \(try condition(items[index], columns)) THEN \(try value(items[index + 1], columns))"
             }
             return text + " ELSE \(try value(otherwise, columns)) END)"
+        case .parameter(let name, _):
+            // A prepared query's plan has its values put in before it is compiled (see PreparedQuery).
+            throw SQLUnsupported(reason: "'$\(name)' has no value yet")
         case .userCall(let function, _):
             throw SQLUnsupported(reason: "'\(function.name)' is a function of this program, and runs only in Byline's own engine")
         case .matches(let a, let pattern):
@@ -620,6 +623,7 @@ struct SQLGenerator {
         case .conditional(let items, let otherwise):
             let values = stride(from: 1, to: items.count, by: 2).map { items[$0] } + [otherwise]
             return values.reduce(DataType.null) { $0.unified(with: type(of: $1, in: scope)) ?? $0 }
+        case .parameter(_, let type): return type
         }
     }
 

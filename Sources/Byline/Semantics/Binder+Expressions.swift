@@ -110,6 +110,20 @@ extension Binder {
     /// `$name`: the value given for it, as a literal of its type. A parameter is a value, never
     /// text put into the query, so no value can change what the query means.
     mutating func bindParameter(_ name: String, span: SourceSpan) throws(Failure) -> TypedExpression {
+        let bound = try bindParameterValue(name, span: span, baking: false)
+        // In a prepared query a scalar becomes a slot for the value of each run; null and lists
+        // stay values (their checks depend on the value).
+        if parameterSlots.contains(name), let value = bound.constant, !value.isNull,
+            [DataType.integer, .float, .string, .bool, .date].contains(bound.type)
+        {
+            return TypedExpression(expression: .parameter(name, bound.type), type: bound.type)
+        }
+        return bound
+    }
+
+    /// `$name` where the check needs its value (a `range` bound, a `limit`), noted as baked in.
+    mutating func bindParameterValue(_ name: String, span: SourceSpan, baking: Bool = true) throws(Failure) -> TypedExpression {
+        if baking, parameterSlots.contains(name) { bakedParameters.insert(name) }
         guard let value = parameterValues[name] else {
             let known = parameterValues.keys.sorted().map { "$" + $0 }
             throw fail(.missingParameter(name, given: known), at: span)

@@ -42,6 +42,12 @@ struct Binder {
 
     /// Values of `$name` parameters.
     var parameterValues: [String: Value] = [:]
+    /// Parameters a prepared query binds as slots (`BoundExpression.parameter`), to take a new
+    /// value each run without a new check.
+    var parameterSlots: Set<String> = []
+    /// Slot parameters used where the check needs their value (a `range` bound, a `limit`, a
+    /// `def`'s arguments): a run with another value of one of these is checked again.
+    var bakedParameters: Set<String> = []
 
     /// Source schemas with their fields qualified, shared between plans (a class, so the binders
     /// of `def` calls share it too).
@@ -322,7 +328,7 @@ struct Binder {
         var bounds: [Int] = []
         for argument in arguments {
             var given = argument.kind
-            if case .parameter(let name) = argument.kind, let constant = try bindParameter(name, span: argument.span).constant,
+            if case .parameter(let name) = argument.kind, let constant = try bindParameterValue(name, span: argument.span).constant,
                 case .integer(let number) = constant
             {
                 given = .literal(.integer(number))
@@ -370,6 +376,9 @@ struct Binder {
         guard expansions.count <= Binder.maximumExpansions else {
             throw fail(.tooManyExpansions(maximum: Binder.maximumExpansions), at: name.span)
         }
+        // A `def`'s body sees parameters as values: a prepared query that calls one is checked
+        // again when they change.
+        bakedParameters.formUnion(parameterSlots)
         var inner = Binder(scope: scope, definitions: definitions, source: definition.source, nameIndexes: nameIndexes)
         inner.expansions = expansions
         inner.parameterValues = parameterValues
@@ -507,7 +516,7 @@ struct Binder {
     mutating func wholeNumber(_ expression: Expression, clause: String) throws(Failure) -> Int {
         var number: Int?
         if case .literal(.integer(let count)) = expression.kind { number = count }
-        if case .parameter(let name) = expression.kind, case .integer(let count)? = try bindParameter(name, span: expression.span).constant {
+        if case .parameter(let name) = expression.kind, case .integer(let count)? = try bindParameterValue(name, span: expression.span).constant {
             number = count
         }
         guard let count = number, count >= 0 else {

@@ -28,11 +28,14 @@ indirect enum BoundExpression: Sendable, Equatable {
     /// `case when`: conditions and values alternate; the first true condition's value, else
     /// `otherwise`. A value whose condition is not true is never computed.
     case conditional([BoundExpression], otherwise: BoundExpression)
+    /// `$name` in a prepared query: a value of this type, put in before each run
+    /// (`QueryPlan.substituting`), so a new value needs no new check. No plan runs with one.
+    case parameter(String, DataType)
 
     /// The column positions the expression reads.
     var columnsUsed: Set<Int> {
         switch self {
-        case .literal: return []
+        case .literal, .parameter: return []
         case .column(let index): return [index]
         case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
             .member(let a, let b), .arithmetic(_, let a, let b, _, _):
@@ -49,7 +52,7 @@ indirect enum BoundExpression: Sendable, Equatable {
     /// The same expression with every column position moved by `offset`.
     func shifted(by offset: Int) -> BoundExpression {
         switch self {
-        case .literal: return self
+        case .literal, .parameter: return self
         case .column(let index): return .column(index + offset)
         case .compare(let op, let a, let b): return .compare(op, a.shifted(by: offset), b.shifted(by: offset))
         case .and(let a, let b): return .and(a.shifted(by: offset), b.shifted(by: offset))

@@ -74,7 +74,9 @@ struct ScriptChecker {
         let all = (parsed.diagnostics + binder.diagnostics + diagnostics).sorted {
             ($0.span?.start.offset ?? 0) < ($1.span?.start.offset ?? 0)
         }
-        return CheckedScript(source: source, statements: statements, diagnostics: all, isIncomplete: parsed.isIncomplete)
+        return CheckedScript(
+            source: source, statements: statements, diagnostics: all, isIncomplete: parsed.isIncomplete,
+            bakedParameters: binder.bakedParameters)
     }
 
     private mutating func check(_ statement: Statement) {

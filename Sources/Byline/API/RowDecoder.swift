@@ -1,0 +1,289 @@
+// Decodes a result's rows into Swift values straight from its columns (no JSON in between), with
+// errors that name the row and the field.
+import Foundation
+
+/// Why a row could not be decoded: which row (1-based), which field, and what was wrong.
+struct RowDecodingError: Error, CustomStringConvertible {
+    var row: Int?
+    var field: String?
+    var reason: String
+
+    var description: String {
+        var place: [String] = []
+        if let row { place.append("row \(row)") }
+        if let field { place.append("field '\(field)'") }
+        return place.isEmpty ? reason : place.joined(separator: ", ") + ": " + reason
+    }
+}
+
+/// Decodes every row of a result into `Row` values, by field name (as `JSONDecoder` reads keys).
+enum RowDecoder {
+    static func decode<Row: Decodable>(_ type: Row.Type, from result: ResultSet) throws(BylineError) -> [Row] {
+        let source = RowSource(result)
+        var rows: [Row] = []
+        rows.reserveCapacity(result.rowCount)
+        do {
+            for row in 0..<result.rowCount {
+                source.start(row)
+                rows.append(try Row(from: RowValueDecoder(source: source)))
+            }
+        } catch {
+            let reason = (error as? RowDecodingError)?.description ?? Session.describe(error)
+            throw BylineError(
+                [Diagnostic(
+                    .cannotDecode(as: "\(Row.self)", reason: reason, fields: result.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")),
+                    at: nil)],
+                source: nil)
+        }
+        return rows
+    }
+}
+
+/// The result being decoded, the current row, and field positions by key (found once per key).
+final class RowSource {
+    let result: ResultSet
+    var row = 0
+    private var positions: [String: Int?] = [:]
+    /// Dates decode as midnight UTC of their day.
+    let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar
+    }()
+
+    init(_ result: ResultSet) { self.result = result }
+
+    /// The keys in the order the first row asked for them: later rows ask in the same order, and
+    /// comparing with the expected key is cheaper than hashing it.
+    private var order: [(key: String, position: Int?)] = []
+    private var cursor = 0
+
+    /// Starts the next row.
+    func start(_ row: Int) {
+        self.row = row
+        cursor = 0
+    }
+
+    func position(of key: String) -> Int? {
+        if cursor < order.count, order[cursor].key == key {
+            cursor += 1
+            return order[cursor - 1].position
+        }
+        let found: Int?
+        if let known = positions[key] {
+            found = known
+        } else {
+            found = result.fieldIndex(key)
+            positions[key] = found
+        }
+        if row == 0 { order.append((key, found)) }
+        cursor += 1
+        return found
+    }
+
+    func fail(_ field: String?, _ reason: String) -> RowDecodingError {
+        RowDecodingError(row: row + 1, field: field, reason: reason)
+    }
+}
+
+/// A row as a `Decoder`: a keyed container of its fields.
+struct RowValueDecoder: Decoder {
+    let source: RowSource
+    var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(RowFields<Key>(source: source))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        throw source.fail(nil, "a row decodes into a struct or class with named properties")
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        throw source.fail(nil, "a row decodes into a struct or class with named properties")
+    }
+}
+
+/// The fields of the current row, by name.
+struct RowFields<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let source: RowSource
+    var codingPath: [any CodingKey] { [] }
+    var allKeys: [Key] { source.result.fields.compactMap { Key(stringValue: $0.name) } }
+
+    func contains(_ key: Key) -> Bool { source.position(of: key.stringValue) != nil }
+
+    private func cell(_ key: Key) throws -> Cell {
+        guard let position = source.position(of: key.stringValue) else {
+            throw RowDecodingError(row: nil, field: nil, reason: "no field '\(key.stringValue)'")
+        }
+        return Cell(value: source.result[source.row, position], field: key.stringValue, source: source)
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try cell(key).value.isNull }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try cell(key).decode(type) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try cell(key).decode(type) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try cell(key).decode(type) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try cell(key).decode(Double.self)) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try cell(key).decode(type) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try cell(key).decode(type) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try cell(key).decode(type) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try cell(key).decode(type) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try cell(key).decode(type) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try cell(key).decode(type) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try cell(key).decode(type) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try cell(key).decode(type) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try cell(key).decode(type) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try cell(key).decode(type) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try cell(key).decode(type) }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        throw source.fail(key.stringValue, "a field is a single value, not a struct")
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try cell(key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { RowValueDecoder(source: source) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { try cell(key) }
+}
+
+/// One value of a row (or an element of a list in it), as a `Decoder` of a single value.
+struct Cell: Decoder, SingleValueDecodingContainer {
+    let value: Value
+    let field: String
+    let source: RowSource
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        throw source.fail(field, "a field is a single value, not a struct")
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .list(let items) = value else { throw mismatch("an array") }
+        return ListCells(items: items, field: field, source: source)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    private func mismatch(_ wanted: String) -> RowDecodingError {
+        let found: String
+        switch value {
+        case .null: found = "null"
+        case .integer: found = "the integer \(value.literal)"
+        case .float: found = "the float \(value.literal)"
+        case .string: found = "the string \(value.literal)"
+        case .bool: found = "the boolean \(value.literal)"
+        case .date: found = "the date \(value.literal)"
+        case .list: found = "a list"
+        }
+        return source.fail(field, "expected \(wanted), found \(found)")
+    }
+
+    func decodeNil() -> Bool { value.isNull }
+
+    func decode(_ type: Bool.Type) throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch("a Bool") }
+        return flag
+    }
+
+    func decode(_ type: String.Type) throws -> String {
+        switch value {
+        case .string(let text): return text
+        case .date(let date): return date.description
+        default: throw mismatch("a String")
+        }
+    }
+
+    func decode(_ type: Double.Type) throws -> Double {
+        switch value {
+        case .float(let number): return number
+        case .integer(let number): return Double(number)
+        default: throw mismatch("a Double")
+        }
+    }
+
+    func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+
+    private func integer<Integer: FixedWidthInteger>(_ type: Integer.Type) throws -> Integer {
+        switch value {
+        case .integer(let number):
+            guard let exact = Integer(exactly: number) else { throw mismatch("a \(Integer.self) (it is out of range)") }
+            return exact
+        case .float(let number):
+            guard let exact = Integer(exactly: number) else { throw mismatch("a whole number") }
+            return exact
+        default:
+            throw mismatch("a \(Integer.self)")
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == Date.self {
+            let day: PartialDate?
+            switch value {
+            case .date(let date): day = date
+            case .string(let text): day = PartialDate(text)
+            default: day = nil
+            }
+            guard let day, let year = day.year, let month = day.month, let number = day.day,
+                let date = source.calendar.date(from: DateComponents(year: year, month: month, day: number)),
+                let result = date as? T
+            else { throw mismatch("a whole date") }
+            return result
+        }
+        switch value {
+        case .integer(let number) where T.self == Int.self: if let result = number as? T { return result }
+        case .string(let text) where T.self == String.self: if let result = text as? T { return result }
+        case .float(let number) where T.self == Double.self: if let result = number as? T { return result }
+        default: break
+        }
+        return try T(from: self)
+    }
+
+    func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try integer(type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try integer(type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
+}
+
+/// A list value's elements, for arrays.
+struct ListCells: UnkeyedDecodingContainer {
+    let items: [Value]
+    let field: String
+    let source: RowSource
+    var codingPath: [any CodingKey] { [] }
+    var count: Int? { items.count }
+    var isAtEnd: Bool { currentIndex >= items.count }
+    var currentIndex = 0
+
+    private mutating func next() throws -> Cell {
+        guard currentIndex < items.count else { throw source.fail(field, "the list has too few elements") }
+        defer { currentIndex += 1 }
+        return Cell(value: items[currentIndex], field: field, source: source)
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard currentIndex < items.count, items[currentIndex].isNull else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        throw source.fail(field, "a list holds single values, not structs")
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
+
+    mutating func superDecoder() throws -> any Decoder { try next() }
+}
