@@ -27,9 +27,17 @@ struct Aggregation {
     }
 
     func run(
-        _ input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool,
+        _ input: Relation, keys: [BoundExpression], aggregates written: [AggregateCall], grouped: Bool,
         compiler: ExpressionCompiler
     ) throws(Executor.Stop) -> Outcome {
+        // An aggregate written more than once (r² written with sums names `sum(v1)` four times)
+        // is computed once; its first place is the one an error of all of them would name.
+        var aggregates: [AggregateCall] = []
+        let computed = written.map { call in
+            if let index = aggregates.firstIndex(of: call) { return index }
+            aggregates.append(call)
+            return aggregates.count - 1
+        }
         let executor = Executor(context: context, tables: { _ in nil })
         let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped, packsKeys: packsKeys)
         // Float sums depend on the order of adding: their partitions must not depend on the
@@ -65,7 +73,18 @@ struct Aggregation {
         } else {
             result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
-        return Outcome(relation: shape.relation(of: result), method: shape.method(rows: input.count), partitions: merged == nil ? 1 : partitions.count)
+        var relation = shape.relation(of: result)
+        if aggregates.count < written.count {
+            // Each written aggregate's column: a copy of the computed one it repeats.
+            let keyCount = relation.columns.count - aggregates.count
+            let fields = Array(relation.schema.fields[..<keyCount]) + computed.indices.map { index in
+                Field(name: "aggregate\(index)", type: relation.columns[keyCount + computed[index]].type)
+            }
+            relation = Relation(
+                schema: TableSchema(name: "groups", fields: fields),
+                columns: Array(relation.columns[..<keyCount]) + computed.map { relation.columns[keyCount + $0] }, count: relation.count)
+        }
+        return Outcome(relation: relation, method: shape.method(rows: input.count), partitions: merged == nil ? 1 : partitions.count)
     }
 
     /// A partition's closures, compiled against its own context.
@@ -233,12 +252,13 @@ struct Aggregation {
                 case .packed(let packed):
                     packed.pack(block, first: &packedWords.0, second: &packedWords.1)
                     let twoWords = packed.words == 2
-                    for position in 0..<block.count {
+                    for (position, row) in block.enumerated() {
                         let first = packedWords.0[position]
                         let second = twoWords ? packedWords.1[position] : 0
                         blockGroups.append(groupOfPacked.value(for: first, second) {
                             partial.groupWords.append(first)
                             if twoWords { partial.groupWords.append(second) }
+                            partial.groupRows.append(row)
                             return partial.newGroup()
                         })
                     }
@@ -344,6 +364,7 @@ struct Aggregation {
                     case .packed(let packed):
                         let start = group * packed.words
                         merged.groupWords.append(contentsOf: partial.groupWords[start..<(start + packed.words)])
+                        merged.groupRows.append(partial.groupRows[group])
                     case .values, .none: merged.groupKeys.append(partial.groupKeys[group])
                     }
                 }
@@ -398,7 +419,8 @@ struct Aggregation {
                 fields.append(Field(name: "key0", type: .integer))
                 builders = []
             case .packed(let packed):
-                for (index, column) in packed.columns(of: partial.groupWords).enumerated() {
+                // Each group's keys are its first row's: taken from the key columns, not unpacked.
+                for (index, column) in packed.columns.map({ $0.gather(partial.groupRows) }).enumerated() {
                     columns.append(column)
                     fields.append(Field(name: "key\(index)", type: column.type))
                 }
@@ -430,8 +452,9 @@ struct Aggregation {
         var groupCodes: [Int32] = []
         /// By integer: each group's key (nil for the group of nulls).
         var groupIntegers: [Int?] = []
-        /// By packed key: each group's words, one group after another.
+        /// By packed key: each group's words, one group after another, and its first row.
         var groupWords: [UInt64] = []
+        var groupRows: [Int] = []
         var typed: [TypedAggregate?] = []
         /// Every group's row-by-row accumulators in one array, group after group.
         var states: [Accumulator] = []

@@ -33,7 +33,7 @@ struct PackedKeyTable {
             let stored = direct[Int(first)]
             return stored == 0 ? nil : Int(stored) - 1
         }
-        return words == 1 ? oneWord.value(for: Int(Int64(bitPattern: first))) : twoWords.value(for: first, second)
+        return words == 1 ? oneWord.value(for: Int(Int64(bitPattern: PackedKeys.mix(first)))) : twoWords.value(for: first, second)
     }
 
     /// The number for a key, storing `make()` first when the key is new. A direct table's numbers
@@ -48,7 +48,7 @@ struct PackedKeyTable {
             direct[Int(first)] = UInt32(value + 1)
             return value
         }
-        if words == 1 { return oneWord.value(for: Int(Int64(bitPattern: first)), orInsert: make) }
+        if words == 1 { return oneWord.value(for: Int(Int64(bitPattern: PackedKeys.mix(first))), orInsert: make) }
         return twoWords.value(for: first, second, orInsert: make)
     }
 
@@ -58,6 +58,6 @@ struct PackedKeyTable {
             if value < Int(UInt32.max) { direct[Int(first)] = UInt32(value + 1) }
             return
         }
-        if words == 1 { oneWord.set(Int(Int64(bitPattern: first)), value) } else { twoWords.set(first, second, value) }
+        if words == 1 { oneWord.set(Int(Int64(bitPattern: PackedKeys.mix(first))), value) } else { twoWords.set(first, second, value) }
     }
 }

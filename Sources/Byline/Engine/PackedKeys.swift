@@ -18,8 +18,6 @@ struct PackedKeys {
         }
 
         let source: Source
-        /// The column's type, which the group's key column keeps.
-        let type: DataType
         /// How many packed values the column takes, null included.
         let radix: UInt64
         /// The product of the radices of the parts before this one in its word.
@@ -29,6 +27,8 @@ struct PackedKeys {
     }
 
     let parts: [Part]
+    /// The key columns, as given.
+    let columns: [Column]
     /// 1 or 2.
     let words: Int
     /// With one word: how many packed values there can be (the product of the radices), so a
@@ -69,11 +69,12 @@ struct PackedKeys {
                 product = 1
                 next = radix
             }
-            parts.append(Part(source: source, type: column.type, radix: radix, multiplier: product, word: word))
+            parts.append(Part(source: source, radix: radix, multiplier: product, word: word))
             product = next
         }
         guard !parts.isEmpty else { return nil }
         self.parts = parts
+        self.columns = columns
         words = word + 1
         domain = word == 0 ? product : nil
     }
@@ -105,6 +106,20 @@ struct PackedKeys {
             }
         }
         return minimum > maximum ? (0, 0) : (minimum, maximum)
+    }
+
+    /// A key's bits mixed so that every bit moves the low and the high bits (MurmurHash3's
+    /// finaliser, a bijection: distinct keys stay distinct). A packed key's later columns sit in
+    /// its high bits, which a multiplicative hash alone would leave out of a table's slot.
+    @inline(__always)
+    static func mix(_ key: UInt64) -> UInt64 {
+        var key = key
+        key ^= key >> 33
+        key &*= 0xFF51_AFD7_ED55_8CCD
+        key ^= key >> 33
+        key &*= 0xC4CE_B9FE_1A85_EC53
+        key ^= key >> 33
+        return key
     }
 
     /// Whether a table indexed by the packed key (one word, at most `limit` values) may be used.
@@ -160,24 +175,6 @@ struct PackedKeys {
                 for (position, row) in rows.enumerated() where !(nulls?[row] ?? false) {
                     keys[position] &+= (UInt64(bitPattern: Int64(values[row])) &- base &+ 1) &* multiplier
                 }
-            }
-        }
-    }
-
-    /// The key columns of groups whose packed keys are `keys` (`words` words per group, one
-    /// group after another): strings by code over the column's dictionary, integers unboxed.
-    func columns(of keys: [UInt64]) -> [Column] {
-        let count = keys.count / words
-        return parts.map { part in
-            let packed = (0..<count).map { group in keys[group * words + part.word] / part.multiplier % part.radix }
-            switch part.source {
-            case .codes(_, let dictionary):
-                return Column(type: part.type, storage: .strings(packed.map { Int32(truncatingIfNeeded: Int($0) - 1) }, dictionary))
-            case .integers(_, _, let minimum), .integers32(_, _, let minimum):
-                let base = UInt64(bitPattern: Int64(minimum))
-                let values = packed.map { $0 == 0 ? 0 : Int(Int64(bitPattern: $0 &- 1 &+ base)) }
-                let nulls = packed.contains(0) ? NullMask(flags: packed.map { $0 == 0 }) : .none
-                return Column(type: part.type, storage: .integers(values, nulls))
             }
         }
     }

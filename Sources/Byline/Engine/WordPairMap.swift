@@ -23,9 +23,8 @@ struct WordPairMap {
 
     @inline(__always)
     private func slot(for first: UInt64, _ second: UInt64) -> Int {
-        // Both words mixed by multiplication (Fibonacci hashing), the high bits taken.
-        let mixed = (first &* 0x9E37_79B9_7F4A_7C15) ^ (second &* 0xC2B2_AE3D_27D4_EB4F)
-        return Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) >> 20) & mask
+        // Every bit of both words moves every bit of the slot.
+        Int(truncatingIfNeeded: PackedKeys.mix(first ^ PackedKeys.mix(second))) & mask
     }
 
     /// The value stored for the key.
