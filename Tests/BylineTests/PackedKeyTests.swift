@@ -215,4 +215,19 @@ import TestSupport
         let steps = try session(threads: 1).run("explain analyze l left join r on k = rk count").last?.rows ?? []
         #expect(steps.contains { "\($0)".contains("rows without a match") }, "\(steps)")
     }
+
+    @Test func anAggregateWrittenTwiceIsComputedOnceWithTheSameAnswers() throws {
+        let session = try PackedKeyTests.session(threads: 2, seed: 7)
+        let rows = try #require(
+            session.run("t group by a, c select a, c, sum(v) as x, sum(v) * 2 as y, sum(v) as z, count() as n, count() as m, list(v) as l, list(v) as k").last?.rows)
+        #expect(rows.count > 1)
+        for row in rows {
+            #expect(row[2] == row[4] && row[5] == row[6] && row[7] == row[8])
+            if case .integer(let x) = row[2] { #expect(row[3] == .integer(2 * x)) }
+        }
+        // An overflow in either is reported at the first, as when each was computed.
+        let overflow = try ParallelTests.session(threads: 2, [("n", ParallelTests.integers([0: Int.max, 5: 1]))])
+        let answer = ParallelTests.answer(overflow, "t select sum(n) as a, sum(n) as b")
+        #expect(answer.hasPrefix("error: integer overflow") && answer.hasSuffix("at Optional(1:10)"), Comment(rawValue: answer))
+    }
 }

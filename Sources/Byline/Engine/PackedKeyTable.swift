@@ -1,14 +1,19 @@
 // A table from packed composite keys (PackedKeys) to numbers: indexed by the key when it takes
-// few values, else hashed on one or two words.
+// few values, else hashed on one or two words by open addressing (linear probing). A hashed
+// slot keeps its key words and its number side by side, so a probe touches one cache line: with
+// a million groups the table leaves the caches, and every miss is the time of a row.
 
 /// Packed keys to numbers (groups, or first rows): a table indexed by the key when one word's
 /// keys take few values, else a hash table of one or two words.
 struct PackedKeyTable {
     /// By key, the number plus one (0: none yet); empty when hashing.
     private var direct: [UInt32] = []
-    private var oneWord = IntegerMap()
-    private var twoWords = WordPairMap()
-    private let words: Int
+    /// Hashing: slot after slot, the key's words and then the number plus one (0: an empty slot).
+    private var slots: [UInt64] = []
+    /// Words a slot takes: the key's words and the number.
+    private let stride: Int
+    private var mask = 0
+    private var count = 0
 
     /// The most slots a table indexed by the key may have, for `rows` rows: small beside the
     /// rows (or 65,536, whose table stays in the caches), at most 4M.
@@ -18,12 +23,40 @@ struct PackedKeyTable {
     static func isDirect(_ keys: PackedKeys, rows: Int) -> Bool { keys.fitsDirectTable(limit: directLimit(rows: rows)) }
 
     /// An empty hash table of one-word keys.
-    init() { words = 1 }
+    init() {
+        self.init(words: 1, capacity: 16)
+    }
 
     init(_ keys: PackedKeys, rows: Int) {
-        words = keys.words
-        if PackedKeyTable.isDirect(keys, rows: rows), let domain = keys.domain {
-            direct = [UInt32](repeating: 0, count: Int(domain))
+        let isDirect = PackedKeyTable.isDirect(keys, rows: rows)
+        self.init(words: keys.words, capacity: isDirect ? 0 : 1024)
+        if isDirect, let domain = keys.domain { direct = [UInt32](repeating: 0, count: Int(domain)) }
+    }
+
+    private init(words: Int, capacity: Int) {
+        stride = words + 1
+        var size = 16
+        while size < capacity.saturatingTimes(2) && size < (1 << 40) { size <<= 1 }
+        slots = [UInt64](repeating: 0, count: size * stride)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private func slot(for first: UInt64, _ second: UInt64) -> Int {
+        let hash = stride == 2 ? PackedKeys.mix(first) : PackedKeys.mix(first ^ PackedKeys.mix(second))
+        return Int(truncatingIfNeeded: hash) & mask
+    }
+
+    /// Where the key is, or the empty slot where it would go.
+    @inline(__always)
+    private func find(_ first: UInt64, _ second: UInt64) -> Int {
+        var index = slot(for: first, second)
+        while true {
+            let base = index * stride
+            if slots[base + stride - 1] == 0 || (slots[base] == first && (stride == 2 || slots[base + 1] == second)) {
+                return base
+            }
+            index = (index + 1) & mask
         }
     }
 
@@ -33,7 +66,8 @@ struct PackedKeyTable {
             let stored = direct[Int(first)]
             return stored == 0 ? nil : Int(stored) - 1
         }
-        return words == 1 ? oneWord.value(for: Int(Int64(bitPattern: PackedKeys.mix(first)))) : twoWords.value(for: first, second)
+        let stored = slots[find(first, second) + stride - 1]
+        return stored == 0 ? nil : Int(stored) - 1
     }
 
     /// The number for a key, storing `make()` first when the key is new. A direct table's numbers
@@ -44,20 +78,44 @@ struct PackedKeyTable {
             let stored = direct[Int(first)]
             if stored != 0 { return Int(stored) - 1 }
             let value = make()
-            guard value < Int(UInt32.max) else { return value }
-            direct[Int(first)] = UInt32(value + 1)
+            direct[Int(first)] = UInt32(truncatingIfNeeded: value + 1)
             return value
         }
-        if words == 1 { return oneWord.value(for: Int(Int64(bitPattern: PackedKeys.mix(first))), orInsert: make) }
-        return twoWords.value(for: first, second, orInsert: make)
+        let base = find(first, second)
+        let stored = slots[base + stride - 1]
+        if stored != 0 { return Int(stored) - 1 }
+        let value = make()
+        store(first, second, value, at: base)
+        return value
     }
 
     /// Sets the number for a key.
     mutating func set(_ first: UInt64, _ second: UInt64, _ value: Int) {
         if !direct.isEmpty {
-            if value < Int(UInt32.max) { direct[Int(first)] = UInt32(value + 1) }
+            direct[Int(first)] = UInt32(truncatingIfNeeded: value + 1)
             return
         }
-        if words == 1 { oneWord.set(Int(Int64(bitPattern: PackedKeys.mix(first))), value) } else { twoWords.set(first, second, value) }
+        let base = find(first, second)
+        if slots[base + stride - 1] != 0 {
+            slots[base + stride - 1] = UInt64(value + 1)
+        } else {
+            store(first, second, value, at: base)
+        }
+    }
+
+    private mutating func store(_ first: UInt64, _ second: UInt64, _ value: Int, at base: Int) {
+        slots[base] = first
+        if stride == 3 { slots[base + 1] = second }
+        slots[base + stride - 1] = UInt64(value + 1)
+        count += 1
+        if count * 2 > mask + 1 { grow() }
+    }
+
+    private mutating func grow() {
+        var bigger = PackedKeyTable(words: stride - 1, capacity: mask + 1)
+        for base in Swift.stride(from: 0, to: slots.count, by: stride) where slots[base + stride - 1] != 0 {
+            bigger.store(slots[base], stride == 3 ? slots[base + 1] : 0, Int(slots[base + stride - 1]) - 1, at: bigger.find(slots[base], stride == 3 ? slots[base + 1] : 0))
+        }
+        self = bigger
     }
 }
