@@ -245,6 +245,9 @@ def write_markdown(args, report, start, qs):
         lines.append(f"| {name} | `{b}` | `{s}` |")
     lines.append("")
     old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else ""
+    h2o = re.search(r"<!-- h2o:.*?<!-- /h2o -->", old, flags=re.S)
+    if h2o:
+        lines += [h2o.group(0), ""]
     postgres = re.search(r"<!-- postgres:.*?<!-- /postgres -->", old, flags=re.S)
     if postgres:
         lines += [postgres.group(0), ""]

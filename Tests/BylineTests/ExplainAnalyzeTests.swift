@@ -39,7 +39,7 @@ import Testing
         #expect(join == [
             "read visits", "  read leaders",
             "join leaders on visitor = leaders.name [right side 6 rows, left side 7 rows; hash join on string codes]",
-            "group by leaders.country select leaders.country, count() as n [hash aggregate: 3 groups of 7 rows]", "total",
+            "group by leaders.country select leaders.country, count() as n [hash aggregate by string codes: 3 groups of 7 rows]", "total",
         ])
         let integers = operations(try analyze("range(10) join range(5) as r on range.value = r.value count"))
         #expect(integers[2].contains("hash join on integers"))

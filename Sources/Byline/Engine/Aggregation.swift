@@ -11,15 +11,35 @@
 /// sends the whole aggregation through one pass in row order, which raises what one thread raises.
 struct Aggregation {
     let context: EvaluationContext
+    /// Whether several key columns of strings and integers are packed into words (false: they
+    /// go by boxed values, the path the packed one is tested against).
+    var packsKeys = true
     /// At most this many partitions, so merging stays small beside folding.
     static let partitions = 8
 
+    /// The groups, and how they were found, for `explain analyze`.
+    struct Outcome {
+        let relation: Relation
+        /// How rows found their group ("string codes", "a packed key of 2 columns in one word", …).
+        let method: String
+        /// How many partitions were folded (1: one pass).
+        let partitions: Int
+    }
+
     func run(
-        _ input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool,
+        _ input: Relation, keys: [BoundExpression], aggregates written: [AggregateCall], grouped: Bool,
         compiler: ExpressionCompiler
-    ) throws(Executor.Stop) -> Relation {
+    ) throws(Executor.Stop) -> Outcome {
+        // An aggregate written more than once (r² written with sums names `sum(v1)` four times)
+        // is computed once; its first place is the one an error of all of them would name.
+        var aggregates: [AggregateCall] = []
+        let computed = written.map { call in
+            if let index = aggregates.firstIndex(of: call) { return index }
+            aggregates.append(call)
+            return aggregates.count - 1
+        }
         let executor = Executor(context: context, tables: { _ in nil })
-        let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped)
+        let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped, packsKeys: packsKeys)
         // Float sums depend on the order of adding: their partitions must not depend on the
         // threads. Other aggregates merge exactly, so they take a partition per thread. Many
         // groups (a key of many strings or integers) stay in one pass: each partition would
@@ -53,7 +73,18 @@ struct Aggregation {
         } else {
             result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
-        return shape.relation(of: result)
+        var relation = shape.relation(of: result)
+        if aggregates.count < written.count {
+            // Each written aggregate's column: a copy of the computed one it repeats.
+            let keyCount = relation.columns.count - aggregates.count
+            let fields = Array(relation.schema.fields[..<keyCount]) + computed.indices.map { index in
+                Field(name: "aggregate\(index)", type: relation.columns[keyCount + computed[index]].type)
+            }
+            relation = Relation(
+                schema: TableSchema(name: "groups", fields: fields),
+                columns: Array(relation.columns[..<keyCount]) + computed.map { relation.columns[keyCount + $0] }, count: relation.count)
+        }
+        return Outcome(relation: relation, method: shape.method(rows: input.count), partitions: merged == nil ? 1 : partitions.count)
     }
 
     /// A partition's closures, compiled against its own context.
@@ -75,15 +106,17 @@ struct Aggregation {
         let key: Key
 
         /// How rows find their group: one key that is a column of strings or integers is
-        /// looked up by code or integer, unboxed; others by their values.
+        /// looked up by code or integer, unboxed; several such columns by their codes and
+        /// integers packed into one or two words; others by their values.
         enum Key {
             case none
             case codes([Int32], StringDictionary)
             case integers([Int], [Bool]?)
+            case packed(PackedKeys)
             case values
         }
 
-        init(input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool) {
+        init(input: Relation, keys: [BoundExpression], aggregates: [AggregateCall], grouped: Bool, packsKeys: Bool = true) {
             self.keys = keys
             self.aggregates = aggregates
             self.grouped = grouped
@@ -101,8 +134,25 @@ struct Aggregation {
                 case .integers32(let values, let nulls): key = .integers(values.map(Int.init), nulls.flags)
                 default: break
                 }
+            } else if grouped, packsKeys, keys.count > 1 {
+                let columns = keys.compactMap { key -> Column? in
+                    if case .column(let index) = key { return input.columns[index] } else { return nil }
+                }
+                if columns.count == keys.count, let packed = PackedKeys(columns) { key = .packed(packed) }
             }
             self.key = key
+        }
+
+        /// How rows find their group, as `explain analyze` says it.
+        func method(rows: Int) -> String {
+            switch key {
+            case .none: return "one group"
+            case .codes: return "string codes"
+            case .integers: return "integers"
+            case .packed(let packed):
+                return packed.description + (PackedKeyTable.isDirect(packed, rows: rows) ? ", a table indexed by the key" : ", hashed")
+            case .values: return "boxed values"
+            }
         }
 
         func compile(_ compiler: ExpressionCompiler) -> Compiled {
@@ -122,6 +172,15 @@ struct Aggregation {
                 var blocks = Executor.Blocks(input)
                 guard let first = blocks.next() else { return false }
                 return Set(first.map { values[$0] }).count > 1024
+            case .packed(let packed):
+                // Few possible keys beside the rows: every partition's table is small.
+                if let domain = packed.domain, domain <= UInt64(input.count / 8) { return false }
+                var blocks = Executor.Blocks(input)
+                guard let first = blocks.next() else { return false }
+                var words: ([UInt64], [UInt64]) = ([], [])
+                packed.pack(first, first: &words.0, second: &words.1)
+                if packed.words == 1 { return Set(words.0).count > 1024 }
+                return Set(zip(words.0, words.1).map { [$0, $1] }).count > 1024
             case .values, .none:
                 return false
             }
@@ -152,6 +211,9 @@ struct Aggregation {
             if case .codes(_, let dictionary) = key { groupOfCode = [Int32](repeating: -1, count: dictionary.strings.count + 1) }
             var groupOfInteger = IntegerMap()
             var nullGroup: Int?
+            var groupOfPacked = PackedKeyTable()
+            var packedWords: ([UInt64], [UInt64]) = ([], [])
+            if case .packed(let packed) = key { groupOfPacked = PackedKeyTable(packed, rows: input.count) }
             var blockGroups: [Int] = []
             var blocks = Executor.Blocks(input, positions: positions)
             while let block = blocks.next() {
@@ -186,6 +248,19 @@ struct Aggregation {
                             partial.groupIntegers.append(nil)
                             blockGroups.append(group)
                         }
+                    }
+                case .packed(let packed):
+                    packed.pack(block, first: &packedWords.0, second: &packedWords.1)
+                    let twoWords = packed.words == 2
+                    for (position, row) in block.enumerated() {
+                        let first = packedWords.0[position]
+                        let second = twoWords ? packedWords.1[position] : 0
+                        blockGroups.append(groupOfPacked.value(for: first, second) {
+                            partial.groupWords.append(first)
+                            if twoWords { partial.groupWords.append(second) }
+                            partial.groupRows.append(row)
+                            return partial.newGroup()
+                        })
                     }
                 case .values:
                     for row in block {
@@ -237,6 +312,8 @@ struct Aggregation {
             var groupOfCode: [Int32] = []
             var groupOfInteger = IntegerMap()
             var nullGroup: Int?
+            var groupOfPacked = PackedKeyTable()
+            if case .packed(let packed) = key { groupOfPacked = PackedKeyTable(packed, rows: merged.groupCount) }
             /// Registers the merged groups' keys so later partitions find them.
             func index(_ groups: Range<Int>) {
                 for group in groups {
@@ -246,6 +323,9 @@ struct Aggregation {
                         groupOfCode[Int(merged.groupCodes[group]) + 1] = Int32(group)
                     case .integers:
                         if let integer = merged.groupIntegers[group] { groupOfInteger.set(integer, group) } else { nullGroup = group }
+                    case .packed(let packed):
+                        let (first, second) = Shape.words(of: group, in: merged, packed.words)
+                        groupOfPacked.set(first, second, group)
                     case .values:
                         groupIndex[merged.groupKeys[group]] = group
                     case .none:
@@ -265,6 +345,9 @@ struct Aggregation {
                         existing = found < 0 ? nil : found
                     case .integers:
                         existing = partial.groupIntegers[group].map { groupOfInteger.value(for: $0) } ?? nullGroup
+                    case .packed(let packed):
+                        let (first, second) = Shape.words(of: group, in: partial, packed.words)
+                        existing = groupOfPacked.value(for: first, second)
                     case .values:
                         existing = groupIndex[partial.groupKeys[group]]
                     case .none:
@@ -278,6 +361,10 @@ struct Aggregation {
                     switch key {
                     case .codes: merged.groupCodes.append(partial.groupCodes[group])
                     case .integers: merged.groupIntegers.append(partial.groupIntegers[group])
+                    case .packed(let packed):
+                        let start = group * packed.words
+                        merged.groupWords.append(contentsOf: partial.groupWords[start..<(start + packed.words)])
+                        merged.groupRows.append(partial.groupRows[group])
                     case .values, .none: merged.groupKeys.append(partial.groupKeys[group])
                     }
                 }
@@ -296,6 +383,11 @@ struct Aggregation {
             }
             let decided = merged.typed.allSatisfy { $0?.sumsCannotOverflow ?? true } && merged.states.allSatisfy(\.isDecided)
             return decided ? merged : nil
+        }
+
+        /// A group's packed key (the second word 0 with one word).
+        static func words(of group: Int, in partial: Partial, _ words: Int) -> (UInt64, UInt64) {
+            (partial.groupWords[group * words], words == 2 ? partial.groupWords[group * words + 1] : 0)
         }
 
         /// The groups as a relation: keys, then aggregates.
@@ -326,6 +418,13 @@ struct Aggregation {
                 columns.append(Column(type: .integer, storage: .integers(integers.map { $0 ?? 0 }, nulls)))
                 fields.append(Field(name: "key0", type: .integer))
                 builders = []
+            case .packed(let packed):
+                // Each group's keys are its first row's: taken from the key columns, not unpacked.
+                for (index, column) in packed.columns.map({ $0.gather(partial.groupRows) }).enumerated() {
+                    columns.append(column)
+                    fields.append(Field(name: "key\(index)", type: column.type))
+                }
+                builders = []
             case .values, .none:
                 break
             }
@@ -353,6 +452,9 @@ struct Aggregation {
         var groupCodes: [Int32] = []
         /// By integer: each group's key (nil for the group of nulls).
         var groupIntegers: [Int?] = []
+        /// By packed key: each group's words, one group after another, and its first row.
+        var groupWords: [UInt64] = []
+        var groupRows: [Int] = []
         var typed: [TypedAggregate?] = []
         /// Every group's row-by-row accumulators in one array, group after group.
         var states: [Accumulator] = []

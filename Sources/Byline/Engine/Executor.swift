@@ -158,19 +158,32 @@ struct Executor {
             return result
         case .distinct:
             let rows = try rowNumbers(of: input)
-            var seen = Set<[Value]>()
             var kept: [Int] = []
-            try forEachBlock(of: rows) { block in
-                for row in block where seen.insert(input.columns.map { $0.value(at: row) }).inserted { kept.append(row) }
+            if let packed = PackedKeys(input.columns) {
+                // Strings and integers: each row's values packed into words, the first row of each kept.
+                profile?.note("distinct by " + packed.description)
+                kept = try firstRows(rows, packed)
+            } else {
+                profile?.note("distinct by boxed values")
+                var seen = Set<[Value]>()
+                try forEachBlock(of: rows) { block in
+                    for row in block where seen.insert(input.columns.map { $0.value(at: row) }).inserted { kept.append(row) }
+                }
             }
             var result = input
             result.schema = output
             result.selection = kept
             return result
         case .aggregate(let keys, let aggregates, let outputs, let grouped):
-            let grouped = try Aggregation(context: context).run(
+            let outcome = try Aggregation(context: context).run(
                 input, keys: keys, aggregates: aggregates, grouped: grouped, compiler: compiler)
-            profile?.note(keys.isEmpty ? "one group of \(input.count) rows" : "hash aggregate: \(grouped.count) groups of \(input.count) rows")
+            let grouped = outcome.relation
+            profile?.note(
+                keys.isEmpty
+                    ? "one group of \(input.count) rows"
+                    : "hash aggregate by \(outcome.method): \(grouped.count) groups of \(input.count) rows")
+            noteThreads(min(outcome.partitions, context.limits.threads))
+            if outcome.partitions > context.limits.threads { profile?.note("\(outcome.partitions) partitions") }
             let outputCompiler = ExpressionCompiler(columns: grouped.columns, context: context)
             return try project(grouped, outputs, output: output, compiler: outputCompiler)
         case .join(let join):
@@ -205,6 +218,25 @@ struct Executor {
             columns.append(builder.build())
         }
         return Relation(schema: output, columns: columns, count: rows.count + appended.count)
+    }
+
+    /// The first of `rows` with each packed key, in their order.
+    func firstRows(_ rows: [Int], _ packed: PackedKeys) throws(Stop) -> [Int] {
+        var seen = PackedKeyTable(packed, rows: rows.count)
+        var words: ([UInt64], [UInt64]) = ([], [])
+        var kept: [Int] = []
+        try forEachBlock(of: rows) { block in
+            packed.pack(block, first: &words.0, second: &words.1)
+            for (position, row) in block.enumerated() {
+                var isNew = false
+                _ = seen.value(for: words.0[position], packed.words == 2 ? words.1[position] : 0) {
+                    isNew = true
+                    return 0
+                }
+                if isNew { kept.append(row) }
+            }
+        }
+        return kept
     }
 
     private func project(
@@ -447,27 +479,47 @@ struct Executor {
             rightPairs = keptRight
         }
         if plan.isLeft {
-            // Every left row appears: matched ones with their matches, in left order; others with nulls.
-            var matchesByRow: [Int: [Int]] = [:]
-            for (row, other) in zip(leftPairs, rightPairs) { matchesByRow[row, default: []].append(other) }
-            var allLeft: [Int] = []
-            var allRight: [Int] = []
-            for row in leftRows {
-                if let matches = matchesByRow[row] {
-                    for other in matches {
-                        allLeft.append(row)
-                        allRight.append(other)
-                    }
-                } else {
-                    allLeft.append(row)
-                    allRight.append(-1)
-                }
-            }
-            leftPairs = allLeft
-            rightPairs = allRight
+            try padUnmatched(leftRows, &leftPairs, &rightPairs)
         }
         try checkpoint()
         return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
+    }
+
+    /// A left join's pairs with every unmatched left row added, paired with -1 (null), in left
+    /// order. Every way of pairing gives the pairs in the order of `leftRows`, each row's matches
+    /// together, so one walk down both finds the rows without a match: no table of matches.
+    private func padUnmatched(_ leftRows: [Int], _ leftPairs: inout [Int], _ rightPairs: inout [Int]) throws(Stop) {
+        var unmatched = 0
+        var next = 0
+        for row in leftRows {
+            if next < leftPairs.count && leftPairs[next] == row {
+                while next < leftPairs.count && leftPairs[next] == row { next += 1 }
+            } else {
+                unmatched += 1
+            }
+        }
+        profile?.note("left join: \(unmatched) rows without a match")
+        guard unmatched > 0 else { return }  // the pairs are the answer as they are
+        try checkpoint()
+        var allLeft: [Int] = []
+        var allRight: [Int] = []
+        allLeft.reserveCapacity(leftPairs.count + unmatched)
+        allRight.reserveCapacity(leftPairs.count + unmatched)
+        next = 0
+        for row in leftRows {
+            if next < leftPairs.count && leftPairs[next] == row {
+                while next < leftPairs.count && leftPairs[next] == row {
+                    allLeft.append(row)
+                    allRight.append(rightPairs[next])
+                    next += 1
+                }
+            } else {
+                allLeft.append(row)
+                allRight.append(-1)
+            }
+        }
+        leftPairs = allLeft
+        rightPairs = allRight
     }
 
     /// Pairs of left and right rows from `pairs` run over `leftRows` a block at a time, in ranges
