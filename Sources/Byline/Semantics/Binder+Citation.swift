@@ -38,6 +38,7 @@ struct Evidence {
     static func fields(of schema: TableSchema) -> [Int] {
         schema.fields.indices.filter { index in
             let field = schema.fields[index]
+            if isHidden(field) { return true }
             if field.type == .integer, field.references == "sentences" { return true }
             guard field.baseName.lowercased().hasPrefix("source") else { return false }
             var type = field.type
@@ -117,11 +118,33 @@ struct Evidence {
         case .distinct:
             break
         case .join(let join):
-            // The joined side's evidence follows the left side's fields.
+            // The joined side's evidence follows the left side's fields (hidden where a `def`'s
+            // own `cite` carried it).
             let offset = input.fields.count
             fields += Evidence.fields(of: join.right.schema).map { $0 + offset }
+            hidden.formUnion(Evidence.hiddenFields(of: join.right.schema).map { $0 + offset })
         }
         return step
+    }
+
+    /// Without citing, only where hidden fields are: a `def` whose query cites, joined, brings
+    /// its own; they stay through the steps that keep every field and go with those that choose
+    /// fields, so that the answer never shows them.
+    mutating func follow(_ step: QueryPlan.Step, input: TableSchema) {
+        switch step.stage {
+        case .filter, .sort, .limit, .distinct:
+            break
+        case .project, .aggregate, .count:
+            hidden = []
+        case .join(let join):
+            hidden.formUnion(Evidence.hiddenFields(of: join.right.schema).map { $0 + input.fields.count })
+        }
+        fields = hidden.sorted()
+    }
+
+    /// The positions of fields carried only for `cite`.
+    static func hiddenFields(of schema: TableSchema) -> Set<Int> {
+        Set(schema.fields.indices.filter { isHidden(schema.fields[$0]) })
     }
 
     /// Adds `list(field)` for each evidence field to an aggregation: after it, the evidence of a
