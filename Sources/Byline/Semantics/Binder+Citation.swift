@@ -128,17 +128,10 @@ struct Evidence {
     }
 
     /// Without citing, only where hidden fields are: a `def` whose query cites, joined, brings
-    /// its own; they stay through the steps that keep every field and go with those that choose
-    /// fields, so that the answer never shows them.
-    mutating func follow(_ step: QueryPlan.Step, input: TableSchema) {
-        switch step.stage {
-        case .filter, .sort, .limit, .distinct:
-            break
-        case .project, .aggregate, .count:
-            hidden = []
-        case .join(let join):
-            hidden.formUnion(Evidence.hiddenFields(of: join.right.schema).map { $0 + input.fields.count })
-        }
+    /// its own. No query can name them, so a step's output holds them only where it kept its
+    /// input's fields (a filter, a sort, a join); they are dropped from the answer.
+    mutating func follow(_ step: QueryPlan.Step) {
+        hidden = Evidence.hiddenFields(of: step.output)
         fields = hidden.sorted()
     }
 

@@ -142,7 +142,7 @@ struct Binder {
             if citing {
                 step = evidence.carry(through: step, input: plan.schema)
             } else {
-                evidence.follow(step, input: plan.schema)
+                evidence.follow(step)
             }
             plan.steps.append(step)
             plan.schema = step.output
