@@ -123,10 +123,15 @@ public struct Completer {
         else { return [] }
         var values = Set<String>()
         Completer.collectStrings(from: table, field: index, into: &values, limit: 10_000)
-        if let target = table.schema.fields[index].references, let named = session.table(named: target) {
-            for name in [named.schema.key, named.schema.aliases].compactMap({ $0 }) {
-                if let position = named.schema.index(of: name) {
-                    Completer.collectStrings(from: named, field: position, into: &values, limit: 10_000)
+        if let target = table.schema.fields[index].references {
+            // `entities` stands for every entity table at once (`relations.subject`).
+            let targets = session.table(named: target) == nil && target == ArticleDataset.anyEntity
+                ? ArticleDataset.entityKinds.map(\.0) : [target]
+            for case let named? in targets.map(session.table(named:)) {
+                for name in [named.schema.key, named.schema.aliases].compactMap({ $0 }) {
+                    if let position = named.schema.index(of: name) {
+                        Completer.collectStrings(from: named, field: position, into: &values, limit: 10_000)
+                    }
                 }
             }
         }

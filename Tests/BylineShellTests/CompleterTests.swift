@@ -104,6 +104,9 @@ import Testing
         #expect(completer.complete(word: "Naz", before: #"visits where visitor = '"#).candidates == ["Nazarbayev"])
         #expect(completer.complete(word: "P", before: #"leaders where title in ["President", ""#).candidates == ["President", "Prime Minister"])
         #expect(completer.complete(word: "Pr", before: #"leaders where name starts with ""#).candidates == [])
+        // A field that may name any entity offers the names and aliases of every entity table.
+        #expect(completer.complete(word: "Ma", before: #"relations where subject = ""#).candidates == ["Mamin"])
+        #expect(completer.complete(word: "E", before: #"attributions where speaker = ""#).candidates == ["EAJC", "Euro-Asian Jewish Congress"])
     }
 
     @Test func fileNamesAfterLoadSaveAndRedirections() {

@@ -52,6 +52,17 @@ import Testing
         #expect(try cited(#"leaders where name = "Mamin" select name, source as s cite"#) == [[1, 2, 11, 12]])
     }
 
+    @Test func aDefThatCitesShowsNoEvidenceFieldsWhenJoined() throws {
+        let session = Session()
+        _ = try session.run("def g() = leaders select name cite")
+        let joined = try #require(try session.run(#"visits where visitor = "Tshisekedi" join g() as g on visitor = g.name"#).last)
+        #expect(joined.fields.map(\.name) == ["visitor", "destination", "city", "year", "status", "note", "source", "name"])
+        #expect(joined.citations == nil)
+        let cited = try #require(try session.run(#"visits where visitor = "Tshisekedi" join g() as g on visitor = g.name select destination cite"#).last)
+        #expect(cited.fields.map(\.name) == ["destination"])
+        #expect(cited.citations?.map { $0.map(\.id) } == [[1, 13, 14, 15, 16]])
+    }
+
     @Test func everyFormatShowsTheSentences() throws {
         let result = try #require(try Session().run(#"organizations where acronym = "UN" cite"#).last)
         let sentence = "Despite the close economic, diplomatic and security ties, Kazakhstan almost always votes against Israel in UN forums."

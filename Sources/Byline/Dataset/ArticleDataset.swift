@@ -79,7 +79,7 @@ public enum ArticleDataset {
     public static let anyEntity = "entities"
 
     /// The entity tables whose rows `mentions` looks for, with the kind each row is.
-    static let entityKinds = [("countries", "country"), ("organizations", "organization"), ("leaders", "leader"), ("places", "place")]
+    public static let entityKinds = [("countries", "country"), ("organizations", "organization"), ("leaders", "leader"), ("places", "place")]
 
     /// `mentions(sentence, entity, kind)`: every sentence that names an entity by its name or an
     /// alias (ignoring case, as whole words), derived from the other tables when they are loaded,

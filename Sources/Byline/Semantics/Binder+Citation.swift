@@ -38,6 +38,7 @@ struct Evidence {
     static func fields(of schema: TableSchema) -> [Int] {
         schema.fields.indices.filter { index in
             let field = schema.fields[index]
+            if isHidden(field) { return true }
             if field.type == .integer, field.references == "sentences" { return true }
             guard field.baseName.lowercased().hasPrefix("source") else { return false }
             var type = field.type
@@ -120,11 +121,26 @@ struct Evidence {
             // Checked where the step is bound: appended rows carry no evidence of their own yet.
             break
         case .join(let join):
-            // The joined side's evidence follows the left side's fields.
+            // The joined side's evidence follows the left side's fields (hidden where a `def`'s
+            // own `cite` carried it).
             let offset = input.fields.count
             fields += Evidence.fields(of: join.right.schema).map { $0 + offset }
+            hidden.formUnion(Evidence.hiddenFields(of: join.right.schema).map { $0 + offset })
         }
         return step
+    }
+
+    /// Without citing, only where hidden fields are: a `def` whose query cites, joined, brings
+    /// its own. No query can name them, so a step's output holds them only where it kept its
+    /// input's fields (a filter, a sort, a join); they are dropped from the answer.
+    mutating func follow(_ step: QueryPlan.Step) {
+        hidden = Evidence.hiddenFields(of: step.output)
+        fields = hidden.sorted()
+    }
+
+    /// The positions of fields carried only for `cite`.
+    static func hiddenFields(of schema: TableSchema) -> Set<Int> {
+        Set(schema.fields.indices.filter { isHidden(schema.fields[$0]) })
     }
 
     /// Adds `list(field)` for each evidence field to an aggregation: after it, the evidence of a

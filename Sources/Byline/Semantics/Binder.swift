@@ -150,15 +150,20 @@ struct Binder {
             } else {
                 step = try bindClause(clause, input: plan.schema)
             }
-            if citing { step = evidence.carry(through: step, input: plan.schema) }
+            if citing {
+                step = evidence.carry(through: step, input: plan.schema)
+            } else {
+                evidence.follow(step)
+            }
             plan.steps.append(step)
             plan.schema = step.output
             index += 1
         }
         if citesEveryQuery, !evidence.fields.isEmpty { plan.cites = true }
-        // Without citing, no step carried the evidence, so positions found at the source are stale.
+        // Without citing, no step carried the evidence: only the hidden fields a joined `def` brought
+        // are known, to be dropped from the answer.
         plan.citedFields = citing ? evidence.fields : []
-        plan.hiddenFields = citing ? evidence.hidden : []
+        plan.hiddenFields = evidence.hidden
         return plan
     }
 
