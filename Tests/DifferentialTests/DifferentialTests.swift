@@ -296,7 +296,11 @@ import TestSupport
                 b.sort { $0.lexicographicallyPrecedes($1) }
             }
             if a == b { return nil }
-            return "byline rows: \(a.prefix(12))\n  sqlite rows: \(b.prefix(12))"
+            // The first row that differs, which may be far past the first few.
+            let first = a.indices.first { $0 >= b.count || a[$0] != b[$0] } ?? min(a.count, b.count)
+            let shown = max(0, first - 2)
+            return "\(a.count) rows against \(b.count); first difference at row \(first)\n"
+                + "  byline rows from \(shown): \(a.dropFirst(shown).prefix(6))\n  sqlite rows from \(shown): \(b.dropFirst(shown).prefix(6))"
         case (.failure(let message), _):
             return "byline failed: \(message)\n  sqlite: \(sqlite)"
         case (_, .failure(let message)):

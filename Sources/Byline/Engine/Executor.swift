@@ -1,5 +1,7 @@
 // Executor: runs a checked plan stage by stage over columns, checking for cancellation between blocks.
 
+import Synchronization
+
 /// Runs query plans.
 struct Executor {
     /// How many rows are processed between checks of the cancellation flag.
@@ -528,6 +530,9 @@ struct Executor {
         _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
     ) throws(Stop) -> ([Int], [Int]) {
         let maximum = context.limits.maximumJoinPairs
+        // The pairs every thread holds, counted together: a limit per thread let eight threads
+        // hold eight times the pairs one may (7 GB where one thread stopped with an error).
+        let held = SharedCount()
         var parts = try inParallel(
             leftRows.count, columns: [],
             prepare: { _, positions in
@@ -544,8 +549,9 @@ struct Executor {
             var (leftPairs, rightPairs) = prepared.take() ?? ([], [])
             var blocks = Blocks(leftRows, positions: positions)
             while let rows = blocks.next() {
+                let before = leftPairs.count
                 pairs(rows, &leftPairs, &rightPairs)
-                if leftPairs.count > maximum { executor.context.fail(joinTooLarge) }
+                if held.add(leftPairs.count - before) > maximum { executor.context.fail(joinTooLarge) }
                 try executor.checkpoint()
             }
             return (leftPairs, rightPairs)
@@ -691,5 +697,15 @@ struct Executor {
         if context.isPastDeadline, let timeout = context.limits.timeout {
             throw .failed(EvaluationError.timeLimit(timeout).message)
         }
+    }
+}
+
+/// A count that several threads add to at once.
+final class SharedCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Adds `amount` and returns the new total.
+    func add(_ amount: Int) -> Int {
+        value.wrappingAdd(amount, ordering: .relaxed).newValue
     }
 }
