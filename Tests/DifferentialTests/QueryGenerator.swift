@@ -233,7 +233,8 @@ struct QueryGenerator {
         return GeneratedQuery(byline: byline, sql: sql, ordered: false)
     }
 
-    /// `def d() = t [where P] select X…; t [where Q] select Y… append d()`: SQL's UNION ALL (rows
+    /// `def d() = t [where P] select X…; t [where Q] select Y… append d()` (or intersect, except):
+    /// SQL's UNION ALL, INTERSECT, EXCEPT (rows
     /// compared as a multiset, as SQL does not promise their order; Byline's is kept by the
     /// database test, which compares with Byline's own engine).
     mutating func append() -> GeneratedQuery {
@@ -253,7 +254,9 @@ struct QueryGenerator {
         }
         let (first, firstSQL) = side(&self, 0)
         let (second, secondSQL) = side(&self, 1)
-        return GeneratedQuery(byline: "def d() = \(second); \(first) append d()", sql: "\(firstSQL) UNION ALL \(secondSQL)", ordered: false)
+        // intersect and except are SQL's INTERSECT and EXCEPT (distinct, nulls equal).
+        let (word, operation) = pick([("append", "UNION ALL"), ("append", "UNION ALL"), ("intersect", "INTERSECT"), ("except", "EXCEPT")])
+        return GeneratedQuery(byline: "def d() = \(second); \(first) \(word) d()", sql: "\(firstSQL) \(operation) \(secondSQL)", ordered: false)
     }
 
     /// `t select E… as c… where Q(c…)`: a condition over computed fields.

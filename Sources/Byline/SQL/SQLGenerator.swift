@@ -276,6 +276,8 @@ struct SQLGenerator {
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
             case .append(let other):
                 current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+            case .intersect(let other, let keep):
+                current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             }
             index += 1
         }
@@ -397,6 +399,35 @@ struct SQLGenerator {
         }
         let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
         return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
+    }
+
+    /// `intersect` / `except`: the left rows, numbered in their order, grouped (so distinct, nulls
+    /// equal, each where it first came) and kept where a right row is (or is not) equal to them,
+    /// field by field, a null matching a null; integers cast where the output's field is a float.
+    private mutating func intersect(
+        _ left: Relation, _ other: QueryPlan, keep: Bool, leftTypes: [DataType], output: [DataType]
+    ) throws(SQLUnsupported) -> Relation {
+        let right = try relation(for: other)
+        let rightTypes = other.schema.fields.map(\.type)
+        let number = "o\(counter)n"
+        counter += 1
+        func fields(_ types: [DataType]) -> [String] {
+            output.indices.map { index in
+                output[index] == .float && types.indices.contains(index) && types[index] == .integer
+                    ? "CAST(c\(index) AS \(dialect.columnType(.float))) AS c\(index)" : "c\(index)"
+            }
+        }
+        let window = left.order.isEmpty ? "" : "ORDER BY " + orderTerms(left.order)
+        let numbered = add("SELECT \((fields(leftTypes) + ["ROW_NUMBER() OVER (\(window)) AS \(number)"]).joined(separator: ", ")) FROM \(left.name)")
+        let theirs = add("SELECT \(fields(rightTypes).isEmpty ? "1 AS c0" : fields(rightTypes).joined(separator: ", ")) FROM \(right.name)")
+        let equal = output.indices.map { "(l.c\($0) = r.c\($0) OR (l.c\($0) IS NULL AND r.c\($0) IS NULL))" }
+        let test = "\(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM \(theirs) AS r\(equal.isEmpty ? "" : " WHERE " + equal.joined(separator: " AND ")))"
+        let ordinal = "o\(counter)"
+        counter += 1
+        let columns = columnList(output.count, prefix: "l.")
+        let groups = output.isEmpty ? "" : " GROUP BY " + columns
+        let name = add("SELECT \(columns)\(output.isEmpty ? "" : ", ")MIN(l.\(number)) AS \(ordinal) FROM \(numbered) AS l WHERE \(test)\(groups)")
+        return Relation(name: name, width: output.count, order: [(ordinal, false)])
     }
 
     // MARK: - Expressions

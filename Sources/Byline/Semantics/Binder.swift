@@ -503,17 +503,24 @@ struct Binder {
             return try bindJoin(join, input: schema, description: description)
         case .append(let source, let arguments):
             return try bindAppend(source, arguments: arguments, input: schema, description: description)
+        case .intersect(let source, let arguments, let keep):
+            let step = try bindAppend(
+                source, arguments: arguments, input: schema, description: description, clause: keep ? "intersect" : "except")
+            guard case .append(let other) = step.stage else { return step }
+            return QueryPlan.Step(stage: .intersect(other, keep: keep), output: step.output, description: description)
         }
     }
 
     /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
     /// that mixes with theirs (integers and floats make floats). The result keeps these names.
-    mutating func bindAppend(_ source: Name, arguments: [Expression]?, input: TableSchema, description: String) throws(Failure) -> QueryPlan.Step {
+    mutating func bindAppend(
+        _ source: Name, arguments: [Expression]?, input: TableSchema, description: String, clause: String = "append"
+    ) throws(Failure) -> QueryPlan.Step {
         let other = try bindSource(source, arguments: arguments)
         let theirs = other.schema.fields
         guard theirs.count == input.fields.count else {
             throw fail(
-                .appendFieldCount(source.text, has: theirs.count, expected: input.fields.count, fields: input.fields.map(\.name)), at: source.span)
+                .appendFieldCount(clause, source.text, has: theirs.count, expected: input.fields.count, fields: input.fields.map(\.name)), at: source.span)
         }
         var fields = input.fields
         for index in fields.indices {

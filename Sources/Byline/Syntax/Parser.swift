@@ -234,7 +234,8 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | append | limit | "distinct" | "count" | save | chart | "cite"
+    // clause = where | select | order_by | group_by | join | append | intersect | limit | "distinct" | "count" | save | chart
+    //        | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -273,6 +274,10 @@ public struct Parser {
             // append = "append" source
             let (source, arguments) = try parseSource()
             kind = .append(source, arguments: arguments)
+        case .except, .intersect:
+            // intersect = ( "intersect" | "except" ) source
+            let (source, arguments) = try parseSource()
+            kind = .intersect(source, arguments: arguments, keep: keyword == .intersect)
         case .save:
             // save = "save" ( STRING | "table" NAME )
             if case .identifier(let word) = current.kind, word.lowercased() == "table" {

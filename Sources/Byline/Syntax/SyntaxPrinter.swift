@@ -33,6 +33,8 @@ public enum SyntaxPrinter {
         case .distinct: return "distinct"
         case .append(let source, let arguments):
             return "append " + name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? "")
+        case .intersect(let source, let arguments, let keep):
+            return (keep ? "intersect " : "except ") + name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? "")
         case .count: return "count"
         case .save(let path): return "save " + Value.quote(path)
         case .saveTable(let name): return "save table " + name.text
