@@ -35,6 +35,10 @@ import Testing
             """).last
         #expect(result?.rows == [[.string("Israel"), .string("MIDDLE EAST")], [.string("Kazakhstan"), .string("Central Asia")]])
         #expect(try Session().run("let seven = [{v: 7}]; range(2) append seven count").last?.rows == [[.integer(3)]])
+        // A function of constants is a constant, a null result too (with its type).
+        let nulls = try Session().run(#"[{a: ln(-5), b: to_integer("x"), c: sqrt(4)}]"#).last
+        #expect(nulls?.rows == [[.null, .null, .float(2)]])
+        #expect(nulls?.fields.map(\.type) == [.float, .integer, .float])
     }
 
     @Test func mistakesAreNamed() {

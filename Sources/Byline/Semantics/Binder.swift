@@ -342,7 +342,7 @@ struct Binder {
             var rowValues: [Value] = []
             for (index, field) in row.enumerated() {
                 let bound = try bind(field.value, in: empty)
-                guard let constant = bound.constant else { throw fail(.inlineValueNotConstant, at: field.value.span) }
+                guard let constant = Self.constantValue(of: bound.expression) else { throw fail(.inlineValueNotConstant, at: field.value.span) }
                 guard let unified = types[index].unified(with: bound.type) else {
                     throw fail(
                         .inlineFieldType(names[index], described: describe(field.value), is: article(bound.type), expected: article(types[index])),
@@ -363,6 +363,24 @@ struct Binder {
         return QueryPlan(
             source: .inline(Table(schema: schema, rows: values)), sourceDescription: "\(values.count) row\(values.count == 1 ? "" : "s") written in the query",
             sourceSchema: schema, steps: [], schema: schema)
+    }
+
+    /// The value of an expression that reads no row: a literal, or a function of constants (a
+    /// null result, such as ln(-5), is kept as a call for its type; here it is the value).
+    static func constantValue(of expression: BoundExpression) -> Value? {
+        switch expression {
+        case .literal(let value):
+            return value
+        case .call(let function, let arguments, _):
+            var values: [Value] = []
+            for argument in arguments {
+                guard let value = constantValue(of: argument) else { return nil }
+                values.append(value)
+            }
+            return try? function.apply(values)
+        default:
+            return nil
+        }
     }
 
     mutating func bindRange(_ name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
