@@ -519,11 +519,11 @@ struct Binder {
             throw fail(.groupByWithoutSelect, at: clause.span)
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
-        case .append(let source, let arguments):
-            return try bindAppend(source, arguments: arguments, input: schema, description: description)
-        case .intersect(let source, let arguments, let keep):
+        case .append(let source, let arguments, let rows):
+            return try bindAppend(source, arguments: arguments, rows: rows, input: schema, description: description)
+        case .intersect(let source, let arguments, let keep, let rows):
             let step = try bindAppend(
-                source, arguments: arguments, input: schema, description: description, clause: keep ? "intersect" : "except")
+                source, arguments: arguments, rows: rows, input: schema, description: description, clause: keep ? "intersect" : "except")
             guard case .append(let other) = step.stage else { return step }
             return QueryPlan.Step(stage: .intersect(other, keep: keep), output: step.output, description: description)
         }
@@ -532,9 +532,15 @@ struct Binder {
     /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
     /// that mixes with theirs (integers and floats make floats). The result keeps these names.
     mutating func bindAppend(
-        _ source: Name, arguments: [Expression]?, input: TableSchema, description: String, clause: String = "append"
+        _ source: Name, arguments: [Expression]?, rows: [[InlineField]]? = nil, input: TableSchema, description: String,
+        clause: String = "append"
     ) throws(Failure) -> QueryPlan.Step {
-        let other = try bindSource(source, arguments: arguments)
+        let other: QueryPlan
+        if let rows {
+            other = try bindInlineTable(rows, span: source.span)
+        } else {
+            other = try bindSource(source, arguments: arguments)
+        }
         let theirs = other.schema.fields
         guard theirs.count == input.fields.count else {
             throw fail(

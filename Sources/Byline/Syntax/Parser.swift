@@ -271,13 +271,23 @@ public struct Parser {
         case .distinct:
             kind = .distinct
         case .append:
-            // append = "append" source
-            let (source, arguments) = try parseSource()
-            kind = .append(source, arguments: arguments)
+            // append = "append" ( source | inline_table )
+            if check(.leftBracket) {
+                let table = try parseInlineTable()
+                kind = .append(table.source, arguments: nil, rows: table.rows)
+            } else {
+                let (source, arguments) = try parseSource()
+                kind = .append(source, arguments: arguments)
+            }
         case .except, .intersect:
-            // intersect = ( "intersect" | "except" ) source
-            let (source, arguments) = try parseSource()
-            kind = .intersect(source, arguments: arguments, keep: keyword == .intersect)
+            // intersect = ( "intersect" | "except" ) ( source | inline_table )
+            if check(.leftBracket) {
+                let table = try parseInlineTable()
+                kind = .intersect(table.source, arguments: nil, keep: keyword == .intersect, rows: table.rows)
+            } else {
+                let (source, arguments) = try parseSource()
+                kind = .intersect(source, arguments: arguments, keep: keyword == .intersect)
+            }
         case .save:
             // save = "save" ( STRING | "table" NAME )
             if case .identifier(let word) = current.kind, word.lowercased() == "table" {

@@ -81,10 +81,10 @@ public struct Clause: Sendable, Equatable {
         /// `distinct`
         case distinct
         /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
-        case append(Name, arguments: [Expression]?)
+        case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil)
         /// `intersect SOURCE` (`keep`) or `except SOURCE`: the distinct rows that are (or are not)
         /// among another source's.
-        case intersect(Name, arguments: [Expression]?, keep: Bool)
+        case intersect(Name, arguments: [Expression]?, keep: Bool, rows: [[InlineField]]? = nil)
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
         /// `save table NAME`: stores the result as a table of the open database (the last clause).
