@@ -104,6 +104,7 @@ import TestSupport
         "[{k: 3, w: \"three\"}, {k: 1.5, w: null}, {k: 0, w: \"zero\"}] join e on k = e.i select k, w, e.s",
         "let more = [{id: 100, f: 1}, {id: 101, f: null}]; e select id, f append more order by f desc",
         "e select i append [{x: 5}, {x: null}] except [{x: 7}] order by i",
+        "e left join [{k: 7, w: \"seven\"}, {k: 7, w: \"again\"}, {k: -2, w: null}] as r on i = r.k select id, r.w",
         "[{k: [1, 2], d: to_date(\"2016-03\"), t: true}, {k: [3], d: null, t: false}] left join e on t = e.b select k, d, t, e.id",
     ]
 

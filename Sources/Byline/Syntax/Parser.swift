@@ -311,17 +311,24 @@ public struct Parser {
         return Clause(kind: kind, span: start.union(previous.span))
     }
 
-    // join = [ "left" ] "join" source [ "as" NAME ] "on" expr
+    // join = [ "left" ] "join" ( source | inline_table ) [ "as" NAME ] "on" expr
     private mutating func parseJoin(isLeft: Bool) throws(Failure) -> Join {
         if isLeft {
             try consume(.keyword(.join), "'join' after 'left'")
         }
-        let (source, arguments) = try parseSource()
+        var rows: [[InlineField]]?
+        let (source, arguments): (Name, [Expression]?)
+        if check(.leftBracket) {
+            let table = try parseInlineTable()
+            (source, arguments, rows) = (table.source, nil, table.rows)
+        } else {
+            (source, arguments) = try parseSource()
+        }
         let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
         try consume(
             .keyword(.on), "'on' and a condition after 'join \(source.text)'")
         let condition = try parseExpression()
-        return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition)
+        return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition, rows: rows)
     }
 
     // select_item = expr [ "as" NAME ]

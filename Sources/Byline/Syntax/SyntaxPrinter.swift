@@ -22,7 +22,7 @@ public enum SyntaxPrinter {
         case .limit(let count, let offset): return "limit " + print(count) + (offset.map { " offset " + print($0) } ?? "")
         case .groupBy(let keys): return "group by " + keys.map(print).joined(separator: ", ")
         case .join(let join):
-            var text = (join.isLeft ? "left join " : "join ") + name(join.source.text)
+            var text = (join.isLeft ? "left join " : "join ") + (join.rows.map(print) ?? name(join.source.text))
             if let arguments = join.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)

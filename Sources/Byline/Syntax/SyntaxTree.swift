@@ -125,6 +125,8 @@ public struct Join: Sendable, Equatable {
     public var alias: Name?
     /// The condition pairing rows.
     public var condition: Expression
+    /// The rows when the joined source is an inline table (then `source` is `rows`).
+    public var rows: [[InlineField]]? = nil
 }
 
 /// `EXPR [as NAME]` in a `select`.
