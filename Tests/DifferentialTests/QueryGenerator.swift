@@ -256,6 +256,32 @@ struct QueryGenerator {
         let (second, secondSQL) = side(&self, 1)
         // intersect and except are SQL's INTERSECT and EXCEPT (distinct, nulls equal).
         let (word, operation) = pick([("append", "UNION ALL"), ("append", "UNION ALL"), ("intersect", "INTERSECT"), ("except", "EXCEPT")])
+        if chance(25) {
+            // An inline table is SQL's VALUES.
+            var rows: [String] = []
+            var values: [String] = []
+            for _ in 0..<(1 + random.below(3)) {
+                var fields: [String] = []
+                var items: [String] = []
+                for (index, kind) in sides[1].enumerated() {
+                    let literal: GeneratedExpression
+                    switch kind {
+                    case _ where chance(10): literal = GeneratedExpression(byline: "null", sql: "NULL", kind: kind)
+                    case .integer: literal = integerLiteral()
+                    case .float: literal = floatLiteral()
+                    case .string: literal = stringLiteral(asciiOnly: false)
+                    case .bool: literal = chance(50) ? GeneratedExpression(byline: "true", sql: "1", kind: .bool) : GeneratedExpression(byline: "false", sql: "0", kind: .bool)
+                    }
+                    fields.append("c\(index + 1): \(literal.byline)")
+                    items.append(kind == .integer && sides[0][index] == .float && literal.byline != "null" ? "CAST(\(literal.sql) AS REAL)" : literal.sql)
+                }
+                rows.append("{" + fields.joined(separator: ", ") + "}")
+                values.append("(" + items.joined(separator: ", ") + ")")
+            }
+            return GeneratedQuery(
+                byline: "\(first) \(word) [\(rows.joined(separator: ", "))]", sql: "\(firstSQL) \(operation) VALUES \(values.joined(separator: ", "))",
+                ordered: false)
+        }
         return GeneratedQuery(byline: "def d() = \(second); \(first) \(word) d()", sql: "\(firstSQL) \(operation) \(secondSQL)", ordered: false)
     }
 
@@ -569,7 +595,9 @@ struct QueryGenerator {
         let low = expression(of: chance(50) ? kind : other(), scope, depth: depth)
         let high = expression(of: chance(50) ? kind : other(), scope, depth: depth)
         let negated = chance(40)
-        let test = "coalesce((\(a.sql)) BETWEEN (\(low.sql)) AND (\(high.sql)), 0)"
+        // As Byline's `and`: the upper bound is computed only when the lower one holds (SQLite's
+        // BETWEEN computes both, so an overflowing bound would stop it where Byline goes on).
+        let test = "(CASE WHEN (\(a.sql)) >= (\(low.sql)) THEN coalesce((\(a.sql)) <= (\(high.sql)), 0) ELSE 0 END)"
         return GeneratedExpression(
             byline: "(\(a.byline) \(negated ? "not between" : "between") \(low.byline) and \(high.byline))",
             sql: negated ? "(NOT \(test))" : test, kind: .bool, neverNull: true)
