@@ -50,7 +50,7 @@ import Testing
     @Test func clauseKeywordsAfterAnOperand() {
         #expect(
             complete("leaders ", "") == [
-                "append", "chart", "cite", "count", "distinct", "group by", "join", "left join", "limit", "order by", "save", "select", "where",
+                "append", "chart", "cite", "count", "distinct", "except", "group by", "intersect", "join", "left join", "limit", "order by", "save", "select", "where",
             ])
         #expect(complete("leaders where status = 'x' ", "o") == ["or", "order by"])
         #expect(complete("leaders limit 5 ", "o") == ["offset", "order by"])

@@ -57,7 +57,7 @@ import Testing
     @Test func mistakesSayWhatDiffers() {
         #expect(
             message("leaders select name append visits")
-                .hasPrefix("'append' needs 1 field, like the rows before it, but 'visits' has 7 | help: select the fields to append in a 'let' first, in this order: name"))
+                .hasPrefix("'append' needs 1 field, like the rows before it, but 'visits' has 7 | help: select the fields in a 'let' first, in this order: name"))
         #expect(
             message("range(2) append leaders")
                 .hasPrefix("'append' needs 1 field, like the rows before it, but 'leaders' has 7"))
@@ -67,14 +67,23 @@ import Testing
         #expect(message("range(2) append nowhere").hasPrefix("unknown table 'nowhere'"))
     }
 
+    @Test func intersectAndExceptKeepDistinctRowsInTheirOrder() throws {
+        let script = "let some = [{v: 3}, {v: null}, {v: 1.0}, {v: 9}]\n[{v: 1}, {v: 3}, {v: 1}, {v: null}, {v: 2}, {v: 3}, {v: 5}]"
+        #expect(try rows(script + " intersect some") == [[.float(1)], [.float(3)], [.null]])
+        #expect(try rows(script + " except some") == [[.float(2)], [.float(5)]])
+        #expect(try rows("range(4) append range(2, 6) distinct count") == [[.integer(6)]])  // SQL's UNION
+        #expect(try rows("range(3) except range(0)") == [[.integer(0)], [.integer(1)], [.integer(2)]])
+        #expect(message("range(3) intersect leaders").hasPrefix("'intersect' needs 1 field"))
+    }
+
     @Test func appendIsExplainedAndPrinted() throws {
         let explained = try Session().run("explain range(2) append range(3)").last?.rows ?? []
         #expect(explained.map { $0[1] } == [.string("read range(0, 2)"), .string("append range(3)")])
-        let parsed = Parser.parse(SourceFile(name: "p", text: "range(2) append halves(3) count"))
+        let parsed = Parser.parse(SourceFile(name: "p", text: "range(2) append halves(3) except range(1) intersect x count"))
         guard case .query(let query)? = parsed.script.statements.first?.kind else {
             Issue.record("no query")
             return
         }
-        #expect(SyntaxPrinter.print(query) == "range(2) append halves(3) count")
+        #expect(SyntaxPrinter.print(query) == "range(2) append halves(3) except range(1) intersect x count")
     }
 }

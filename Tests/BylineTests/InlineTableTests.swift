@@ -35,6 +35,13 @@ import Testing
             """).last
         #expect(result?.rows == [[.string("Israel"), .string("MIDDLE EAST")], [.string("Kazakhstan"), .string("Central Asia")]])
         #expect(try Session().run("let seven = [{v: 7}]; range(2) append seven count").last?.rows == [[.integer(3)]])
+        let joined = try Session().run(#"leaders join [{t: "President", rank: 1}, {t: "Prime Minister", rank: 2}] as r on title = r.t select name, rank order by rank, name limit 2"#).last
+        #expect(joined?.rows == [[.string("Felix Tshisekedi"), .integer(1)], [.string("Mikhael Mirilashvili"), .integer(1)]])
+        #expect(try Session().run("range(3) append [{v: 7}, {v: 1}] except [{v: 0}] intersect [{v: 7}, {v: 2}]").last?.rows == [[.integer(2)], [.integer(7)]])
+        // A function of constants is a constant, a null result too (with its type).
+        let nulls = try Session().run(#"[{a: ln(-5), b: to_integer("x"), c: sqrt(4)}]"#).last
+        #expect(nulls?.rows == [[.null, .null, .float(2)]])
+        #expect(nulls?.fields.map(\.type) == [.float, .integer, .float])
     }
 
     @Test func mistakesAreNamed() {
@@ -50,7 +57,7 @@ import Testing
     }
 
     @Test func printedRowsParseAgain() throws {
-        let text = #"[{a: 1, b: "x"}, {a: (-2), b: null}] where (a > 0) count"#
+        let text = #"[{a: 1, b: "x"}, {a: (-2), b: null}] where (a > 0) append [{c: 1, d: "y"}] except [{e: 2, f: "z"}] left join [{g: 1}] as x on (x.g = a) count"#
         guard case .query(let query)? = Parser.parse(SourceFile(name: "p", text: text)).script.statements.first?.kind else {
             Issue.record("no query")
             return

@@ -95,9 +95,16 @@ import TestSupport
         "def d() = e select id, b order by id desc; e select id, b append d() distinct",
         "e select i append range(3) group by i select i, count() as n",
         "def d() = e select id + 10 as k, s; e select id as k, s append d() join e as r on k = r.id select k, r.b",
+        // intersect and except: distinct rows, nulls equal, in the order they first came.
+        "def some() = e where id % 2 = 0 select i, b; e select i, b intersect some()",
+        "def some() = e where id % 3 = 0 select s; e select s except some()",
+        "def fs() = e select f; e select i intersect fs() order by i desc",
+        "let rows = [{x: 1, y: null}, {x: 2, y: \"a\"}]; e select i as x, s as y except rows except rows",
         // Inline tables: SQL's VALUES, in their order, integers widened where a field has floats.
         "[{k: 3, w: \"three\"}, {k: 1.5, w: null}, {k: 0, w: \"zero\"}] join e on k = e.i select k, w, e.s",
         "let more = [{id: 100, f: 1}, {id: 101, f: null}]; e select id, f append more order by f desc",
+        "e select i append [{x: 5}, {x: null}] except [{x: 7}] order by i",
+        "e left join [{k: 7, w: \"seven\"}, {k: 7, w: \"again\"}, {k: -2, w: null}] as r on i = r.k select id, r.w",
         "[{k: [1, 2], d: to_date(\"2016-03\"), t: true}, {k: [3], d: null, t: false}] left join e on t = e.b select k, d, t, e.id",
     ]
 

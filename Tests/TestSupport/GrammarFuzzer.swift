@@ -118,7 +118,12 @@ public struct GrammarFuzzer {
     public mutating func query(_ tables: [String: [(String, DataType)]]) -> (text: String, fields: [(String, DataType)]) {
         var text: String
         var fields: [(String, DataType)]
-        if chance(20) {
+        if chance(8) {
+            // An inline table of boundary values.
+            let rows = (0..<(1 + random.below(3))).map { _ in "{a: \(integerLiteral()), b: \(stringLiteral()), c: \(floatLiteral())}" }
+            text = "[" + rows.joined(separator: ", ") + "]"
+            fields = [("a", .integer), ("b", .string), ("c", .float)]
+        } else if chance(20) {
             let start = chance(50) ? integerLiteral() : "\(random.below(50))"
             let stop = chance(50) ? integerLiteral() : "\(random.below(5000))"
             text = chance(50) ? "range(\(stop))" : "range(\(start), \(stop))"
@@ -174,6 +179,13 @@ public struct GrammarFuzzer {
                 text += " \(chance(30) ? "left " : "")join \(other) as \(alias) on \(left.0) = \(alias).\(other.hasPrefix("range") ? "value" : (tables[other]?.first?.0 ?? "value"))"
                 fields = fields.map { ($0.0, $0.1) }
             case 10:
+                if chance(50) {
+                    // Another range of one integer field, appended, intersected or taken away.
+                    if fields.count == 1, fields[0].1 == .integer {
+                        text += " \(pick(["append", "intersect", "except"])) range(\(random.below(30)))"
+                        continue
+                    }
+                }
                 text += " count"
                 fields = [("count", .integer)]
             default:

@@ -146,6 +146,7 @@ extension Session {
         for step in plan.steps {
             if case .join(let join) = step.stage { names += sources(of: join.right) }
             if case .append(let other) = step.stage { names += sources(of: other) }
+            if case .intersect(let other, _) = step.stage { names += sources(of: other) }
         }
         return names
     }

@@ -166,10 +166,10 @@ extension DiagnosticMessage {
     }
 
     /// `append SOURCE` whose source has another number of fields.
-    package static func appendFieldCount(_ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
+    package static func appendFieldCount(_ clause: String, _ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
         Self(
-            .typeMismatch, "'append' needs \(expected) field\(expected == 1 ? "" : "s"), like the rows before it, but '\(source)' has \(count)",
-            help: "select the fields to append in a 'let' first, in this order: " + fields.joined(separator: ", "))
+            .typeMismatch, "'\(clause)' needs \(expected) field\(expected == 1 ? "" : "s"), like the rows before it, but '\(source)' has \(count)",
+            help: "select the fields in a 'let' first, in this order: " + fields.joined(separator: ", "))
     }
 
     /// `append SOURCE` whose field at a position has a type that does not mix.

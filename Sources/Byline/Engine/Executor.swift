@@ -192,7 +192,40 @@ struct Executor {
             return try self.join(input, join, output: output)
         case .append(let other):
             return try append(input, other, output: output)
+        case .intersect(let other, let keep):
+            return try intersect(input, other, keep: keep, output: output)
         }
+    }
+
+    /// `intersect` and `except`: the distinct rows (as the output's types, integers widened where
+    /// a field is a float) that are, or are not, among the other plan's.
+    private func intersect(_ input: Relation, _ other: QueryPlan, keep: Bool, output: TableSchema) throws(Stop) -> Relation {
+        profile?.depth += 1
+        let theirs = try run(other).materialized()
+        profile?.depth -= 1
+        let types = output.fields.map(\.type)
+        func row(_ columns: [Column], _ position: Int) -> [Value] {
+            var values: [Value] = []
+            for (column, type) in zip(columns, types) {
+                let value = column.value(at: position)
+                if type == .float, case .integer(let number) = value { values.append(.float(Double(number))) } else { values.append(value) }
+            }
+            return values
+        }
+        var present = Set<[Value]>()
+        try forEachBlock(of: Array(0..<theirs.count)) { block in
+            for position in block { present.insert(row(theirs.columns, position)) }
+        }
+        var seen = Set<[Value]>()
+        var kept: [[Value]] = []
+        try forEachBlock(of: try rowNumbers(of: input)) { block in
+            for position in block {
+                let values = row(input.columns, position)
+                if present.contains(values) == keep, seen.insert(values).inserted { kept.append(values) }
+            }
+        }
+        let table = Table(schema: output, rows: kept)
+        return Relation(schema: output, columns: table.columns, count: kept.count)
     }
 
     /// The rows so far, then the other plan's, field by field (an integer becomes a float where
@@ -309,7 +342,7 @@ struct Executor {
                 return read
             case .count:
                 return read
-            case .distinct, .join, .append:
+            case .distinct, .join, .append, .intersect:
                 return nil
             }
         }

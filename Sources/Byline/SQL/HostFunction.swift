@@ -37,8 +37,9 @@ public struct HostFunction: Sendable {
         }
         functions.append(HostFunction(name: "byline_negate", arity: 1) { (arguments) throws(EvaluationError) in try Arithmetic.negate(arguments[0]) })
         // Every function, for SQLite spellings that call Byline's own (see ScalarFunction.SQLSpelling);
-        // dates arrive as their text.
-        for function in ScalarFunction.all {
+        // dates arrive as their text. Those of any number of arguments (coalesce, concat) are
+        // spelled in SQLite's own SQL.
+        for function in ScalarFunction.all where function.parameters.last?.repeats != true {
             let dates = Set(function.parameters.indices.filter { function.parameters[$0].kind == .date })
             for arity in function.arity {
                 functions.append(

@@ -280,6 +280,8 @@ struct SQLGenerator {
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
             case .append(let other):
                 current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+            case .intersect(let other, let keep):
+                current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             }
             index += 1
         }
@@ -391,14 +393,7 @@ struct SQLGenerator {
         counter += 1
         func side(_ relation: Relation, _ types: [DataType], _ position: Int) -> String {
             var items: [String] = []
-            for (index, type) in output.enumerated() {
-                let column = "c\(index)"
-                if type == .float, types.indices.contains(index), types[index] == .integer {
-                    items.append("CAST(\(column) AS \(dialect.columnType(.float))) AS \(column)")
-                } else {
-                    items.append(column)
-                }
-            }
+            for index in output.indices { items.append(SQLGenerator.setColumn(index, types, output, dialect)) }
             let window = relation.order.isEmpty ? "" : "ORDER BY " + orderTerms(relation.order)
             items.append("\(position) AS \(part)")
             items.append("ROW_NUMBER() OVER (\(window)) AS \(number)")
@@ -406,6 +401,41 @@ struct SQLGenerator {
         }
         let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
         return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
+    }
+
+    /// A side's field `index` as the output of `append`, `intersect` or `except` has it: an
+    /// integer cast where the output is a float, and a null field (an inline table's column of
+    /// nulls) cast to the output's type, which PostgreSQL needs to match the sides.
+    static func setColumn(_ index: Int, _ types: [DataType], _ output: [DataType], _ dialect: SQLDialect) -> String {
+        let type = types.indices.contains(index) ? types[index] : .null
+        let widen = output[index] == .float && type == .integer
+        guard widen || (type == .null && output[index] != .null) else { return "c\(index)" }
+        return "CAST(c\(index) AS \(dialect.columnType(output[index]))) AS c\(index)"
+    }
+
+    /// `intersect` / `except`: the left rows, numbered in their order, grouped (so distinct, nulls
+    /// equal, each where it first came) and kept where a right row is (or is not) equal to them,
+    /// field by field, a null matching a null; integers cast where the output's field is a float.
+    private mutating func intersect(
+        _ left: Relation, _ other: QueryPlan, keep: Bool, leftTypes: [DataType], output: [DataType]
+    ) throws(SQLUnsupported) -> Relation {
+        let right = try relation(for: other)
+        let rightTypes = other.schema.fields.map(\.type)
+        let number = "o\(counter)n"
+        counter += 1
+        let dialect = self.dialect
+        func fields(_ types: [DataType]) -> [String] { output.indices.map { SQLGenerator.setColumn($0, types, output, dialect) } }
+        let window = left.order.isEmpty ? "" : "ORDER BY " + orderTerms(left.order)
+        let numbered = add("SELECT \((fields(leftTypes) + ["ROW_NUMBER() OVER (\(window)) AS \(number)"]).joined(separator: ", ")) FROM \(left.name)")
+        let theirs = add("SELECT \(fields(rightTypes).isEmpty ? "1 AS c0" : fields(rightTypes).joined(separator: ", ")) FROM \(right.name)")
+        let equal = output.indices.map { "(l.c\($0) = r.c\($0) OR (l.c\($0) IS NULL AND r.c\($0) IS NULL))" }
+        let test = "\(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM \(theirs) AS r\(equal.isEmpty ? "" : " WHERE " + equal.joined(separator: " AND ")))"
+        let ordinal = "o\(counter)"
+        counter += 1
+        let columns = columnList(output.count, prefix: "l.")
+        let groups = output.isEmpty ? "" : " GROUP BY " + columns
+        let name = add("SELECT \(columns)\(output.isEmpty ? "" : ", ")MIN(l.\(number)) AS \(ordinal) FROM \(numbered) AS l WHERE \(test)\(groups)")
+        return Relation(name: name, width: output.count, order: [(ordinal, false)])
     }
 
     // MARK: - Expressions

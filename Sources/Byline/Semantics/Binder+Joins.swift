@@ -4,7 +4,12 @@ extension Binder {
     // MARK: - Joins
 
     mutating func bindJoin(_ join: Join, input left: TableSchema, description: String) throws(Failure) -> QueryPlan.Step {
-        var right = try bindSource(join.source, arguments: join.arguments)
+        var right: QueryPlan
+        if let rows = join.rows {
+            right = try bindInlineTable(rows, span: join.source.span)
+        } else {
+            right = try bindSource(join.source, arguments: join.arguments)
+        }
         let qualifier = join.alias?.text ?? join.source.text
         var rightFields = right.schema.fields
         for index in rightFields.indices {

@@ -306,7 +306,7 @@ struct Binder {
             var rowValues: [Value] = []
             for (index, field) in row.enumerated() {
                 let bound = try bind(field.value, in: empty)
-                guard let constant = bound.constant else { throw fail(.inlineValueNotConstant, at: field.value.span) }
+                guard let constant = Self.constantValue(of: bound.expression) else { throw fail(.inlineValueNotConstant, at: field.value.span) }
                 guard let unified = types[index].unified(with: bound.type) else {
                     throw fail(
                         .inlineFieldType(names[index], described: describe(field.value), is: article(bound.type), expected: article(types[index])),
@@ -327,6 +327,24 @@ struct Binder {
         return QueryPlan(
             source: .inline(Table(schema: schema, rows: values)), sourceDescription: "\(values.count) row\(values.count == 1 ? "" : "s") written in the query",
             sourceSchema: schema, steps: [], schema: schema)
+    }
+
+    /// The value of an expression that reads no row: a literal, or a function of constants (a
+    /// null result, such as ln(-5), is kept as a call for its type; here it is the value).
+    static func constantValue(of expression: BoundExpression) -> Value? {
+        switch expression {
+        case .literal(let value):
+            return value
+        case .call(let function, let arguments, _):
+            var values: [Value] = []
+            for argument in arguments {
+                guard let value = constantValue(of: argument) else { return nil }
+                values.append(value)
+            }
+            return try? function.apply(values)
+        default:
+            return nil
+        }
     }
 
     mutating func bindRange(_ name: Name, arguments: [Expression]) throws(Failure) -> QueryPlan {
@@ -468,21 +486,34 @@ struct Binder {
             throw fail(.groupByWithoutSelect, at: clause.span)
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
-        case .append(let source, let arguments):
-            return try bindAppend(source, arguments: arguments, input: schema, description: description)
+        case .append(let source, let arguments, let rows):
+            return try bindAppend(source, arguments: arguments, rows: rows, input: schema, description: description)
+        case .intersect(let source, let arguments, let keep, let rows):
+            let step = try bindAppend(
+                source, arguments: arguments, rows: rows, input: schema, description: description, clause: keep ? "intersect" : "except")
+            guard case .append(let other) = step.stage else { return step }
+            return QueryPlan.Step(stage: .intersect(other, keep: keep), output: step.output, description: description)
         }
     }
 
     /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
     /// that mixes with theirs (integers and floats make floats). The result keeps these names.
-    mutating func bindAppend(_ source: Name, arguments: [Expression]?, input: TableSchema, description: String) throws(Failure) -> QueryPlan.Step {
-        var other = try bindSource(source, arguments: arguments)
+    mutating func bindAppend(
+        _ source: Name, arguments: [Expression]?, rows: [[InlineField]]? = nil, input: TableSchema, description: String,
+        clause: String = "append"
+    ) throws(Failure) -> QueryPlan.Step {
+        var other: QueryPlan
+        if let rows {
+            other = try bindInlineTable(rows, span: source.span)
+        } else {
+            other = try bindSource(source, arguments: arguments)
+        }
         // With cite, the rows before carry hidden evidence fields; the appended rows get empty
         // ones in the same places, so the fields still match by position.
         let shown = input.fields.filter { !Evidence.isHidden($0) }
         guard other.schema.fields.count == shown.count else {
             throw fail(
-                .appendFieldCount(source.text, has: other.schema.fields.count, expected: shown.count, fields: shown.map(\.name)), at: source.span)
+                .appendFieldCount(clause, source.text, has: other.schema.fields.count, expected: shown.count, fields: shown.map(\.name)), at: source.span)
         }
         if shown.count != input.fields.count {
             var expressions: [BoundExpression] = []

@@ -161,6 +161,9 @@ struct QueryPlan: Sendable {
         /// The rows of another plan after these; its fields match by position, integers widened
         /// to floats where the output's field is a float.
         case append(QueryPlan)
+        /// The distinct rows that are (`keep`) or are not among another plan's rows, in the order
+        /// they first came; fields matched as for `append`.
+        case intersect(QueryPlan, keep: Bool)
     }
 
     /// A stage, the schema of its output, and how `explain` describes it.

@@ -234,7 +234,8 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | append | limit | "distinct" | "count" | save | chart | "cite"
+    // clause = where | select | order_by | group_by | join | append | intersect | limit | "distinct" | "count" | save | chart
+    //        | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
         guard let keyword = current.keyword, Keyword.clauseStarters.contains(keyword) else { return nil }
@@ -270,9 +271,23 @@ public struct Parser {
         case .distinct:
             kind = .distinct
         case .append:
-            // append = "append" source
-            let (source, arguments) = try parseSource()
-            kind = .append(source, arguments: arguments)
+            // append = "append" ( source | inline_table )
+            if check(.leftBracket) {
+                let table = try parseInlineTable()
+                kind = .append(table.source, arguments: nil, rows: table.rows)
+            } else {
+                let (source, arguments) = try parseSource()
+                kind = .append(source, arguments: arguments)
+            }
+        case .except, .intersect:
+            // intersect = ( "intersect" | "except" ) ( source | inline_table )
+            if check(.leftBracket) {
+                let table = try parseInlineTable()
+                kind = .intersect(table.source, arguments: nil, keep: keyword == .intersect, rows: table.rows)
+            } else {
+                let (source, arguments) = try parseSource()
+                kind = .intersect(source, arguments: arguments, keep: keyword == .intersect)
+            }
         case .save:
             // save = "save" ( STRING | "table" NAME )
             if case .identifier(let word) = current.kind, word.lowercased() == "table" {
@@ -296,17 +311,24 @@ public struct Parser {
         return Clause(kind: kind, span: start.union(previous.span))
     }
 
-    // join = [ "left" ] "join" source [ "as" NAME ] "on" expr
+    // join = [ "left" ] "join" ( source | inline_table ) [ "as" NAME ] "on" expr
     private mutating func parseJoin(isLeft: Bool) throws(Failure) -> Join {
         if isLeft {
             try consume(.keyword(.join), "'join' after 'left'")
         }
-        let (source, arguments) = try parseSource()
+        var rows: [[InlineField]]?
+        let (source, arguments): (Name, [Expression]?)
+        if check(.leftBracket) {
+            let table = try parseInlineTable()
+            (source, arguments, rows) = (table.source, nil, table.rows)
+        } else {
+            (source, arguments) = try parseSource()
+        }
         let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
         try consume(
             .keyword(.on), "'on' and a condition after 'join \(source.text)'")
         let condition = try parseExpression()
-        return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition)
+        return Join(isLeft: isLeft, source: source, arguments: arguments, alias: alias, condition: condition, rows: rows)
     }
 
     // select_item = expr [ "as" NAME ]

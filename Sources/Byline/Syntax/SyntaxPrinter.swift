@@ -5,11 +5,7 @@
 public enum SyntaxPrinter {
     /// A query as one line of source.
     public static func print(_ query: Query) -> String {
-        var text = name(query.source.text)
-        if let rows = query.rows {
-            text = "[" + rows.map { row in "{" + row.map { name($0.name.text) + ": " + print($0.value) }.joined(separator: ", ") + "}" }
-                .joined(separator: ", ") + "]"
-        }
+        var text = query.rows.map(print) ?? name(query.source.text)
         if let arguments = query.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
         for clause in query.clauses { text += " " + print(clause) }
         return text
@@ -26,13 +22,16 @@ public enum SyntaxPrinter {
         case .limit(let count, let offset): return "limit " + print(count) + (offset.map { " offset " + print($0) } ?? "")
         case .groupBy(let keys): return "group by " + keys.map(print).joined(separator: ", ")
         case .join(let join):
-            var text = (join.isLeft ? "left join " : "join ") + name(join.source.text)
+            var text = (join.isLeft ? "left join " : "join ") + (join.rows.map(print) ?? name(join.source.text))
             if let arguments = join.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
-        case .append(let source, let arguments):
-            return "append " + name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? "")
+        case .append(let source, let arguments, let rows):
+            return "append " + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
+        case .intersect(let source, let arguments, let keep, let rows):
+            return (keep ? "intersect " : "except ")
+                + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
         case .count: return "count"
         case .save(let path): return "save " + Value.quote(path)
         case .saveTable(let name): return "save table " + name.text
@@ -76,6 +75,12 @@ public enum SyntaxPrinter {
         case .between(let value, let low, let high, let negated):
             return "(" + print(value) + (negated ? " not between " : " between ") + print(low) + " and " + print(high) + ")"
         }
+    }
+
+    /// An inline table's rows: `[{a: 1}, {a: 2}]`.
+    static func print(_ rows: [[InlineField]]) -> String {
+        "[" + rows.map { row in "{" + row.map { name($0.name.text) + ": " + print($0.value) }.joined(separator: ", ") + "}" }
+            .joined(separator: ", ") + "]"
     }
 
     /// A name, in backquotes when it is a keyword or not a plain identifier.

@@ -81,7 +81,10 @@ public struct Clause: Sendable, Equatable {
         /// `distinct`
         case distinct
         /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
-        case append(Name, arguments: [Expression]?)
+        case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil)
+        /// `intersect SOURCE` (`keep`) or `except SOURCE`: the distinct rows that are (or are not)
+        /// among another source's.
+        case intersect(Name, arguments: [Expression]?, keep: Bool, rows: [[InlineField]]? = nil)
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
         /// `save table NAME`: stores the result as a table of the open database (the last clause).
@@ -122,6 +125,8 @@ public struct Join: Sendable, Equatable {
     public var alias: Name?
     /// The condition pairing rows.
     public var condition: Expression
+    /// The rows when the joined source is an inline table (then `source` is `rows`).
+    public var rows: [[InlineField]]? = nil
 }
 
 /// `EXPR [as NAME]` in a `select`.

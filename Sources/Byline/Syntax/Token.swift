@@ -3,13 +3,13 @@
 /// Words the language reserves. Case-insensitive in source.
 public enum Keyword: String, Sendable, CaseIterable {
     case `let`, def, explain, load, save, chart, assert, cite
-    case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on, append
+    case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on, append, except, intersect
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
 
     /// Every clause as it is written, in the order help lists them. The one list: completion,
     /// the parser's help and its suggestions, and `clauseStarters` come from it.
     public static let clauseForms = [
-        "where", "select", "order by", "group by", "join", "left join", "append", "distinct", "limit", "count", "save", "chart", "cite",
+        "where", "select", "order by", "group by", "join", "left join", "append", "except", "intersect", "distinct", "limit", "count", "save", "chart", "cite",
     ]
 
     /// Keywords that begin a clause; a line starting with one continues the statement above it.
