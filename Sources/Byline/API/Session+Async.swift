@@ -9,6 +9,7 @@ extension Session {
     /// `cancelled`. Calls on one session run one at a time, in turn.
     ///
     /// From synchronous code, or to run on the current thread, use ``runSync(_:parameters:name:)``.
+    @discardableResult
     public func run(
         _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
     ) async throws(BylineError) -> [ResultSet] {
@@ -23,6 +24,7 @@ extension Session {
     /// Checks and runs a script on the current thread, returning each query's rows; the same as
     /// the synchronous `run`, under a name that async code can call too (where `run` means the
     /// `async` one).
+    @discardableResult
     public func runSync(
         _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
     ) throws(BylineError) -> [ResultSet] {

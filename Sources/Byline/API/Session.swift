@@ -441,12 +441,14 @@ public final class Session: @unchecked Sendable {
     /// Checks and runs a script with `$name` parameters bound to these values (and the session's
     /// own for the rest), returning each query's rows:
     /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
+    @discardableResult
     public func run(_ text: String, parameters: [String: any ValueConvertible], name: String = "<input>") throws(BylineError) -> [ResultSet] {
         try withParameters(bylineValues(parameters)) { () throws(BylineError) in try run(text, name: name) }
     }
 
     /// Checks and runs a script, returning each query's rows. Stops at the first error.
     /// Dot-commands are not run here; use the command-line tool or shell for those.
+    @discardableResult
     public func run(_ text: String, name: String = "<input>") throws(BylineError) -> [ResultSet] {
         try run(text, name: name, cancellation: nil)
     }

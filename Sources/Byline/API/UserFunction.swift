@@ -1,7 +1,7 @@
 // Functions a host program adds to the language, with their types, so queries using them are
 // checked like any other.
 
-/// A scalar function registered by the host with `Session.register(function:)`.
+/// A scalar function registered by the host with `Session.register(_:replacing:)`.
 public final class UserFunction: Sendable, Equatable, CustomStringConvertible {
     /// Functions are the same only when they are the same registration.
     public static func == (lhs: UserFunction, rhs: UserFunction) -> Bool { lhs === rhs }
