@@ -24,6 +24,7 @@ import Testing
             Issue.record("an unbound parameter ran")
         } catch {
             #expect(error.diagnostics.first?.message == "parameter '$c' has no value")
+            #expect(error.diagnostics.first?.id == .missingParameter)
             #expect(error.diagnostics.first?.span?.start.column == 25)
         }
         do {

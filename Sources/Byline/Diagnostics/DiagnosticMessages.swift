@@ -203,7 +203,7 @@ extension DiagnosticMessage {
 
     package static func missingParameter(_ name: String, given: [String]) -> Self {
         Self(
-            .unknownField, "parameter '$\(name)' has no value",
+            .missingParameter, "parameter '$\(name)' has no value",
             help: "give it with --arg \(name)=VALUE, --argjson \(name)=JSON, .param set \(name) VALUE, or run(_:parameters:)"
                 + (given.isEmpty ? "" : "; given: " + given.joined(separator: ", ")))
     }
