@@ -8,7 +8,9 @@ import Foundation
 /// A session is safe to share between threads and tasks: it serialises its work, so one call
 /// runs at a time and the others wait their turn (an `async` call waits on a thread of its own,
 /// never on one of Swift's cooperative pool). Sessions share the article dataset read-only,
-/// without copying it; to run queries side by side, give each task its own session.
+/// without copying it; to run queries side by side, give each task its own session. (The calls
+/// that open and change a database — `open`, `closeDatabase`, `refreshDatabaseTables`, `push`,
+/// `store` — do not take the session's turn yet: make them before sharing the session.)
 public final class Session: @unchecked Sendable {
     // Sendable by hand: every public entry point holds `lock` while it reads or changes the
     // session's state; internal helpers run inside those calls.
