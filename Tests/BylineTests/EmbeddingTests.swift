@@ -39,7 +39,7 @@ import Byline
 
     @Test func aRegisteredFunctionIsTypeChecked() throws {
         let session = Session()
-        session.register(function: UserFunction(name: "initials", arguments: [.string], returns: .string) { values in
+        try session.register(UserFunction(name: "initials", arguments: [.string], returns: .string) { values in
             guard case .string(let name) = values[0] else { return .null }
             return .string(String(name.split(separator: " ").compactMap(\.first)))
         })

@@ -15,7 +15,7 @@ import Testing
     @Test func aValueCannotChangeWhatTheQueryMeans() throws {
         // Text that would be a condition if it were spliced in is only a string here.
         let injected = #"Congo" or name != ""#
-        #expect(try Session().run("leaders where country = $c count", parameters: ["c": .string(injected)]).last?.rows == [[0]])
+        #expect(try Session().run("leaders where country = $c count", parameters: ["c": injected]).last?.rows == [[0]])
     }
 
     @Test func unboundAndMistypedParametersAreCheckedErrors() {
@@ -24,6 +24,7 @@ import Testing
             Issue.record("an unbound parameter ran")
         } catch {
             #expect(error.diagnostics.first?.message == "parameter '$c' has no value")
+            #expect(error.diagnostics.first?.id == .missingParameter)
             #expect(error.diagnostics.first?.span?.start.column == 25)
         }
         do {

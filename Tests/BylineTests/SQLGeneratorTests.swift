@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func whatADialectCannotExpressIsAnErrorBeforeRunning() throws {
-        session.register(function: UserFunction(name: "twice", arguments: [.integer], returns: .integer) { values in
+        try session.register(UserFunction(name: "twice", arguments: [.integer], returns: .integer) { values in
             if case .integer(let number) = values[0] { return .integer(number &* 2) }
             return .null
         })

@@ -46,7 +46,8 @@ public struct PreparedQuery: Sendable {
     /// Runs the query with `$name` parameters bound to these values. Values of the types first
     /// given go straight into the checked plan; a value of another type is checked with the
     /// query again, so a wrong one is an error with its place.
-    public func run(parameters: [String: Value], cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
+    public func run(parameters: [String: any ValueConvertible], cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
+        let parameters = bylineValues(parameters)
         if let slots, slots.fit(parameters) {
             let bound = CheckedStatement(kind: statement.kind, plan: slots.plan.substituting(parameters), span: statement.span)
             return try rows(of: bound, cancellation: cancellation)
@@ -71,7 +72,7 @@ public struct PreparedQuery: Sendable {
     /// Runs the query with these parameters and decodes its rows into `Row` values, field by
     /// field (see ``Session/rows(_:_:parameters:)``).
     public func rows<Row: Decodable>(
-        _ type: Row.Type, parameters: [String: Value] = [:], cancellation: CancellationFlag? = nil
+        _ type: Row.Type, parameters: [String: any ValueConvertible] = [:], cancellation: CancellationFlag? = nil
     ) throws(BylineError) -> [Row] {
         let result = try parameters.isEmpty ? run(cancellation: cancellation) : run(parameters: parameters, cancellation: cancellation)
         return try RowDecoder.decode(Row.self, from: result)

@@ -42,6 +42,8 @@ enum RowDecoder {
 /// The result being decoded, the current row, and field positions by key (found once per key).
 final class RowSource {
     let result: ResultSet
+    /// The result's columns, kept apart so reading a cell does not copy the whole result.
+    private let columns: [Column]
     var row = 0
     private var positions: [String: Int?] = [:]
     /// Dates decode as midnight UTC of their day.
@@ -51,7 +53,13 @@ final class RowSource {
         return calendar
     }()
 
-    init(_ result: ResultSet) { self.result = result }
+    init(_ result: ResultSet) {
+        self.result = result
+        columns = result.columns
+    }
+
+    /// The current row's value in the field at `position`.
+    func value(at position: Int) -> Value { columns[position].value(at: row) }
 
     /// The keys in the order the first row asked for them: later rows ask in the same order, and
     /// comparing with the expected key is cheaper than hashing it.
@@ -117,7 +125,7 @@ struct RowFields<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let position = source.position(of: key.stringValue) else {
             throw RowDecodingError(row: nil, field: nil, reason: "no field '\(key.stringValue)'")
         }
-        return Cell(value: source.result[source.row, position], field: key.stringValue, source: source)
+        return Cell(value: source.value(at: position), field: key.stringValue, source: source)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try cell(key).value.isNull }

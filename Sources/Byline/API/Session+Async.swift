@@ -9,10 +9,12 @@ extension Session {
     /// `cancelled`. Calls on one session run one at a time, in turn.
     ///
     /// From synchronous code, or to run on the current thread, use ``runSync(_:parameters:name:)``.
+    @discardableResult
     public func run(
-        _ text: String, parameters: [String: Value] = [:], name: String = "<input>"
+        _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
     ) async throws(BylineError) -> [ResultSet] {
-        try await inBackground { flag throws(BylineError) in
+        let parameters = bylineValues(parameters)
+        return try await inBackground { flag throws(BylineError) in
             try self.withParameters(parameters) { () throws(BylineError) in
                 try self.run(text, name: name, cancellation: flag)
             }
@@ -22,10 +24,11 @@ extension Session {
     /// Checks and runs a script on the current thread, returning each query's rows; the same as
     /// the synchronous `run`, under a name that async code can call too (where `run` means the
     /// `async` one).
+    @discardableResult
     public func runSync(
-        _ text: String, parameters: [String: Value] = [:], name: String = "<input>"
+        _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
     ) throws(BylineError) -> [ResultSet] {
-        try withParameters(parameters) { () throws(BylineError) in try run(text, name: name, cancellation: nil) }
+        try withParameters(bylineValues(parameters)) { () throws(BylineError) in try run(text, name: name, cancellation: nil) }
     }
 
     /// Runs `work` on a new thread while the calling task suspends; cancelling the task sets the
@@ -37,6 +40,7 @@ extension Session {
         let outcome: Result<T, BylineError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
+                    Thread.current.threadDictionary[Session.backgroundThreadKey] = true
                     continuation.resume(returning: Result { () throws(BylineError) -> T in
                         if flag.isCancelled { throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
                         return try work(flag)
@@ -54,4 +58,6 @@ extension Session {
 
     /// The stack of a thread that runs a query for an `async` call.
     static let backgroundStackSize = 8 << 20
+    /// Marks, in its thread dictionary, a thread that runs a query for an `async` call.
+    static let backgroundThreadKey = "Byline.query"
 }

@@ -9,9 +9,9 @@ extension Session {
     /// Each outcome has its ``AssertionOutcome/file``, ``AssertionOutcome/line`` and
     /// ``AssertionOutcome/column``, so a test can report every failure at its place in the script.
     public func test(
-        _ text: String, name: String = "<input>", parameters: [String: Value] = [:]
+        _ text: String, name: String = "<input>", parameters: [String: any ValueConvertible] = [:]
     ) throws(BylineError) -> [AssertionOutcome] {
-        try withParameters(parameters) { () throws(BylineError) in
+        try withParameters(bylineValues(parameters)) { () throws(BylineError) in
             try serialised { () throws(BylineError) in
                 let script = check(SourceFile(name: name, text: text))
                 let errors = script.diagnostics.filter { $0.severity == .error }
@@ -27,7 +27,7 @@ extension Session {
 
     /// Reads a script file and runs it as ``test(_:name:parameters:)`` does; outcomes name the
     /// file by the path given.
-    public func test(file path: String, parameters: [String: Value] = [:]) throws(BylineError) -> [AssertionOutcome] {
+    public func test(file path: String, parameters: [String: any ValueConvertible] = [:]) throws(BylineError) -> [AssertionOutcome] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -8,7 +8,9 @@ import Foundation
 /// A session is safe to share between threads and tasks: it serialises its work, so one call
 /// runs at a time and the others wait their turn (an `async` call waits on a thread of its own,
 /// never on one of Swift's cooperative pool). Sessions share the article dataset read-only,
-/// without copying it; to run queries side by side, give each task its own session.
+/// without copying it; to run queries side by side, give each task its own session. (The calls
+/// that open and change a database — `open`, `closeDatabase`, `refreshDatabaseTables`, `push`,
+/// `store` — do not take the session's turn yet: make them before sharing the session.)
 public final class Session: @unchecked Sendable {
     // Sendable by hand: every public entry point holds `lock` while it reads or changes the
     // session's state; internal helpers run inside those calls.
@@ -116,6 +118,25 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Adds a scalar function queries can call; its types are checked like a built-in's.
+    /// A name already taken (by a built-in function, an aggregate or a function registered
+    /// before) is an error unless `replacing` is true.
+    public func register(_ function: UserFunction, replacing: Bool = false) throws(BylineError) {
+        try serialised { () throws(BylineError) in
+            let name = function.name.lowercased()
+            if !replacing {
+                let taken =
+                    storedFunctions[name] != nil ? "a function registered before"
+                    : ScalarFunction.callable[name] != nil || AggregateCall.Kind.named(name) != nil ? "a built-in function" : nil
+                if let taken {
+                    throw BylineError([Diagnostic(.functionNameTaken(function.name, by: taken), at: nil)], source: nil)
+                }
+            }
+            storedFunctions[name] = function
+        }
+    }
+
+    /// Adds a scalar function, replacing any of the same name (a built-in too).
+    @available(*, deprecated, message: "use register(_:replacing:), which refuses a name already taken unless asked")
     public func register(function: UserFunction) {
         serialised { storedFunctions[function.name.lowercased()] = function }
     }
@@ -125,9 +146,10 @@ public final class Session: @unchecked Sendable {
     /// values of the same types puts them into the checked plan; only a value of another type
     /// (or null), or one the check itself used (a `range` bound, a `limit`), is checked again.
     public func prepare(
-        _ query: String, parameters: [String: Value], name: String = "<prepared>"
+        _ query: String, parameters: [String: any ValueConvertible], name: String = "<prepared>"
     ) throws(BylineError) -> PreparedQuery {
-        try withParameters(parameters) { () throws(BylineError) in
+        let parameters = bylineValues(parameters)
+        return try withParameters(parameters) { () throws(BylineError) in
             var prepared = try prepareLocked(query, name: name)
             prepared.slots = slotPlan(for: prepared, parameters: parameters)
             return prepared
@@ -392,7 +414,7 @@ public final class Session: @unchecked Sendable {
     /// Runs a query and decodes its rows into `Row` values, field by field (by name, as
     /// `JSONDecoder` reads keys): `let leaders = try session.rows(Leader.self, "leaders")`.
     public func rows<Row: Decodable>(
-        _ type: Row.Type, _ query: String, parameters: [String: Value] = [:]
+        _ type: Row.Type, _ query: String, parameters: [String: any ValueConvertible] = [:]
     ) throws(BylineError) -> [Row] {
         let results = try run(query, parameters: parameters)
         // Rows of one query only: the last of several would hide the others.
@@ -400,6 +422,18 @@ public final class Session: @unchecked Sendable {
             throw BylineError([Diagnostic(.oneQueryOnly("rows"), at: nil)], source: SourceFile(name: "<input>", text: query))
         }
         return try RowDecoder.decode(Row.self, from: results[0])
+    }
+
+    /// Runs a query of one row and one field and returns its value:
+    /// `let leaders = try session.value("leaders count")`.
+    public func value(_ query: String, parameters: [String: any ValueConvertible] = [:]) throws(BylineError) -> Value {
+        let results = try run(query, parameters: parameters)
+        let source = SourceFile(name: "<input>", text: query)
+        guard results.count == 1 else { throw BylineError([Diagnostic(.oneQueryOnly("value"), at: nil)], source: source) }
+        guard let value = results[0].value else {
+            throw BylineError([Diagnostic(.notOneValue(rows: results[0].rowCount, fields: results[0].fields.count), at: nil)], source: source)
+        }
+        return value
     }
 
     /// A decoding error as one line: what was missing or mistyped, and where.
@@ -420,12 +454,14 @@ public final class Session: @unchecked Sendable {
     /// Checks and runs a script with `$name` parameters bound to these values (and the session's
     /// own for the rest), returning each query's rows:
     /// `try session.run("leaders where country = $c", parameters: ["c": "Congo"])`.
-    public func run(_ text: String, parameters: [String: Value], name: String = "<input>") throws(BylineError) -> [ResultSet] {
-        try withParameters(parameters) { () throws(BylineError) in try run(text, name: name) }
+    @discardableResult
+    public func run(_ text: String, parameters: [String: any ValueConvertible], name: String = "<input>") throws(BylineError) -> [ResultSet] {
+        try withParameters(bylineValues(parameters)) { () throws(BylineError) in try run(text, name: name) }
     }
 
     /// Checks and runs a script, returning each query's rows. Stops at the first error.
     /// Dot-commands are not run here; use the command-line tool or shell for those.
+    @discardableResult
     public func run(_ text: String, name: String = "<input>") throws(BylineError) -> [ResultSet] {
         try run(text, name: name, cancellation: nil)
     }

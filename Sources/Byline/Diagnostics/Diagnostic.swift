@@ -72,6 +72,8 @@ public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     case invalidArgument
     case duplicateName
     case unknownFunction
+    /// A `$name` the query uses that was given no value.
+    case missingParameter
     // Data files
     case loadFailure
     case fileAccessDenied

@@ -259,7 +259,7 @@ extension DiagnosticMessage {
 
     package static func missingParameter(_ name: String, given: [String]) -> Self {
         Self(
-            .unknownField, "parameter '$\(name)' has no value",
+            .missingParameter, "parameter '$\(name)' has no value",
             help: "give it with --arg \(name)=VALUE, --argjson \(name)=JSON, .param set \(name) VALUE, or run(_:parameters:)"
                 + (given.isEmpty ? "" : "; given: " + given.joined(separator: ", ")))
     }
@@ -572,6 +572,18 @@ extension DiagnosticMessage {
         Self(.invalidArgument, "cannot register '\(name)': \(reason)")
     }
 
+    package static func functionNameTaken(_ name: String, by owner: String) -> Self {
+        Self(
+            .duplicateName, "cannot register the function '\(name)': the name is taken by \(owner)",
+            help: "choose another name, or register it with replacing: true")
+    }
+
+    package static func notOneValue(rows: Int, fields: Int) -> Self {
+        Self(
+            .invalidArgument, "the query gave \(rows) row\(rows == 1 ? "" : "s") of \(fields) field\(fields == 1 ? "" : "s"), not one value",
+            help: "end it with 'count', or select one field of one row")
+    }
+
     package static func oneQueryOnly(_ operation: String) -> Self {
         Self(.invalidArgument, "\(operation) takes exactly one query")
     }
@@ -624,6 +636,16 @@ extension DiagnosticMessage {
 // MARK: - Failures while running (raised by the engine, shown as `runtimeFailure`)
 
 extension EvaluationError {
+    static func userFunctionFailed(_ name: String, reason: String) -> Self {
+        Self("'\(name)' failed: \(reason)", help: "the function is the host program's; its error is as it threw it")
+    }
+
+    static func userFunctionReturned(_ name: String, _ value: Value, declared: DataType) -> Self {
+        Self(
+            "'\(name)' returned \(value.literal), but it is declared to return a \(declared)",
+            help: "the host program's function must return null or a \(declared)")
+    }
+
     static func integerOverflow(_ a: Int, _ op: String, _ b: Int) -> Self {
         Self("integer overflow in \(a) \(op) \(b)", help: "\(Help.integerRange); multiply by 1.0 to compute with floats")
     }

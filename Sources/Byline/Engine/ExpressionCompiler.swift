@@ -270,7 +270,15 @@ struct ExpressionCompiler {
             }
         case .userCall(let function, let arguments):
             let evaluators = arguments.map(value)
-            return { row in function.call(evaluators.map { $0(row) }) }
+            let context = self.context
+            return { row in
+                do throws(EvaluationError) {
+                    return try function.call(evaluators.map { $0(row) })
+                } catch {
+                    context.fail(error)
+                    return .null
+                }
+            }
         case .matches(let subject, let pattern):
             let inner = value(subject)
             // Checked when the query was; an invalid pattern here would be a bug, so it matches nothing.
