@@ -30,6 +30,20 @@ nonisolated(unsafe) private var deliveredLine: LineEvent?
 nonisolated(unsafe) private var activeCompleter: Completer?
 nonisolated(unsafe) private var statementSoFar = ""
 
+/// The word breaks outside strings and inside them (for the word-break hook, a C function pointer
+/// without context). Inside a string only the quotes break a word, so Tab completes on the whole
+/// string typed so far (`"Askar Mik`), spaces included, and file names with spaces complete.
+nonisolated(unsafe) private var generalWordBreaks: UnsafeMutablePointer<CChar>?
+nonisolated(unsafe) private let stringWordBreaks = strdup("\"'")
+
+/// readline's word-break hook: which characters end the word at the cursor.
+private func wordBreaksAtCursor() -> UnsafeMutablePointer<CChar>? {
+    guard let buffer = byline_rl_line_buffer() else { return generalWordBreaks }
+    let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
+    let lineBefore = String(decoding: bytes[..<min(Int(byline_rl_point()), bytes.count)], as: UTF8.self)
+    return Completer.openString(in: lineBefore) == nil ? generalWordBreaks : stringWordBreaks
+}
+
 /// Reads lines with GNU readline's callback interface, so Ctrl-C can interrupt a half-typed line.
 public final class ReadlineEditor {
     /// Word breaks, kept alive for as long as readline points at them.
@@ -43,6 +57,8 @@ public final class ReadlineEditor {
         byline_rl_disable_signal_handlers()
         wordBreaks = strdup(Completer.wordBreaks)
         byline_rl_set_word_breaks(wordBreaks)
+        generalWordBreaks = wordBreaks
+        byline_rl_set_word_break_hook(wordBreaksAtCursor)
         byline_rl_set_completion(completeWord)
         _ = interruptFlag.isCancelled  // initialise the global before a signal can reach it
         var action = sigaction()
