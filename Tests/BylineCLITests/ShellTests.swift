@@ -291,6 +291,34 @@ import TestSupport
         try terminal.expect("(2 rows)")
     }
 
+    @Test func tabInsideAStringWorksOnAllOfItAndAClauseAfterLetRefinesTheName() throws {
+        let terminal = try Workspace().shell()
+        // Found in review: Tab after a space completed the last word alone, and so changed the value.
+        terminal.type("leaders where country = \"Democratic Republic of t\t count\r")
+        try terminal.expect("\"Democratic Republic of the Congo\" count")
+        try terminal.expect("(1 row)")
+        terminal.type("leaders where name = \"Askar Mik\t\" count\r")
+        let unchanged = try terminal.expect("(1 row)")
+        #expect(unchanged.contains("name = \"Askar Mik\" count"))
+        #expect(!unchanged.contains("Mirilashvili"))
+        // A clause after a let counts the let's rows; k is not redefined.
+        terminal.type("let k = leaders where country = \"Kazakhstan\"\r")
+        try terminal.expect("'k' holds 3 rows")
+        terminal.type("count\r")
+        try terminal.expect("refining: k count")
+        try terminal.expect("(1 row)")
+        terminal.type("k select name limit 1\r")
+        try terminal.expect("(1 row)")
+        // SQL typed after a query is not a refinement; psql's commands say what Byline writes.
+        terminal.type("SELECT * FROM leaders;\r")
+        try terminal.expect("help: write: leaders")
+        terminal.type("\\d visits\r")
+        try terminal.expect("(\\d is .schema in byline)")
+        try terminal.expect("visits(visitor string")
+        terminal.type("quit;\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func aPastedBlockRunsAsTheSameLinesInAScript() throws {
         let terminal = try Workspace().shell()
         // Without bracketed paste the lines arrive at once; as in a script they are one statement.
