@@ -15,8 +15,10 @@ extension DiagnosticMessage {
         Self(.unknownCommand, "'.\(word)' could mean \(candidates.joined(separator: ", "))", help: "type more of the name")
     }
 
-    static func noHelp(_ topic: String) -> Self {
-        Self(.unknownCommand, "no help for '\(topic)'", help: seeHelp)
+    static func noHelp(_ topic: String, guess: String? = nil) -> Self {
+        Self(
+            .unknownCommand, "no help for '\(topic)'",
+            help: (guess.map { "did you mean '\($0)'? " } ?? "") + "help alone lists every topic")
     }
 
     /// A command given arguments it does not take: `takes` says what it does take.

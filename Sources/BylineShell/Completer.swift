@@ -172,7 +172,7 @@ public struct Completer {
         case "read", "output", "once": return Completion(candidates: [], wantsFileNames: true)
         case "schema": options = session.tableNames
         case "mode": options = OutputFormat.allCases.map(\.rawValue)
-        case "help": options = DotCommands.all.map(\.name)
+        case "help": options = DotCommands.all.map(\.name) + LanguageHelp.all.map(\.name) + BuiltinFunctions.scalar
         case "timer", "headers", "cite", "pager": options = ["on", "off"]
         case "expanded": options = ["on", "off", "auto"]
         default: options = []

@@ -315,6 +315,9 @@ import TestSupport
         terminal.type("\\d visits\r")
         try terminal.expect("(\\d is .schema in byline)")
         try terminal.expect("visits(visitor string")
+        // help NAME, as psql's, teaches a clause with an example.
+        terminal.type("help where;\r")
+        try terminal.expect("e.g. leaders where country = \"Congo\"")
         terminal.type("quit;\r")
         #expect(terminal.waitForExit() == 0)
     }

@@ -35,13 +35,14 @@ import TestSupport
     @Test func helpListsEveryCommandAndExplainsOne() {
         let all = run(".help").output
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
-        #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n")
+        #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n    e.g. .mode json\n")
         // Functions, from their one declaration.
-        #expect(all.contains("Functions (.help NAME explains one): abs, ceil, coalesce, concat, contains, day, div, "))
+        #expect(all.contains("Functions: abs, ceil, coalesce, concat, contains, day, div, "))
         #expect(
             run(".help replace").output
                 == "replace(string, from, to)\n    the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)\n    e.g. leaders select replace(name, \" \", \"_\")\n")
         #expect(run(".help nonesuch").errors.contains("no help for 'nonesuch'"))
+        #expect(run(".help wher").errors.contains("help: did you mean 'where'? help alone lists every topic"))
     }
 
     @Test func schemaShowsFieldsTypesAndReferences() {
