@@ -117,6 +117,18 @@ struct DotCommands {
             }
             runner.settings.format = format
         case "timer", "headers", "cite", "pager":
+            if argument.isEmpty {
+                // As `.mode` alone: the current setting.
+                let current: Bool
+                switch spec.name {
+                case "timer": current = runner.settings.timer
+                case "cite": current = runner.session.citesEveryQuery
+                case "pager": current = runner.settings.pager
+                default: current = runner.settings.options.headers
+                }
+                runner.output.write("\(spec.name): \(current ? "on" : "off")\n")
+                return .success
+            }
             guard let flag = Self.onOff(String(argument)) else {
                 return fail(.commandTakes(spec.name, "takes on or off"), span: span, source: source)
             }

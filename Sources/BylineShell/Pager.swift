@@ -26,9 +26,9 @@ final class PagerSink {
         if let value = getenv("PAGER") {
             command = String(cString: value)
             if command.trimmingLeadingSpaces().isEmpty { return nil }
-        } else if access("/usr/bin/less", X_OK) != 0 && access("/bin/less", X_OK) != 0 {
-            return nil
         }
+        // A pager that is not there would swallow the result: print it instead.
+        guard TerminalEnvironment.canRun(command.trimmingLeadingSpaces(), path: TerminalEnvironment.variable("PATH")) else { return nil }
         return PagerSink(terminal: terminal, rows: rows, command: command)
     }
 

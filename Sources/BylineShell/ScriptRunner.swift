@@ -249,7 +249,19 @@ public final class ScriptRunner {
     public func report(_ diagnostics: [Diagnostic], in source: SourceFile?) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(colour: settings.options.colour && errors.isTerminal)
-        errors.write(renderer.render(diagnostics, in: source))
+        errors.write(renderer.render(diagnostics.map(Self.withoutLibraryAdvice), in: source))
+    }
+
+    /// The library's help for a parameter without a value names its Swift API too
+    /// (`run(_:parameters:)`); at the shell and in scripts only the ways given here apply.
+    static func withoutLibraryAdvice(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard let help = diagnostic.help, let api = help.range(of: ", or run(_:parameters:)") else { return diagnostic }
+        var text = help
+        text.replaceSubrange(api, with: "")
+        if let last = text.range(of: ", .param set") { text.replaceSubrange(last, with: " or .param set") }
+        var shown = diagnostic
+        shown.help = text
+        return shown
     }
 
     /// A duration as people read it: `0.42 ms`, `12.3 ms`, `1.20 s`.

@@ -357,6 +357,15 @@ import TestSupport
         #expect(!text.contains("(1 row)"))
     }
 
+    @Test func aPagerThatIsNotThereLeavesTheResultOnTheScreen() throws {
+        // Found in review: a missing $PAGER program lost the result.
+        let terminal = try Workspace().shell(["PAGER": "no-such-pager -R", "TERM": "dumb"])
+        terminal.type(".maxrows 0\rrange(100)\r")
+        try terminal.expect("(100 rows)")
+        terminal.type(".quit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func expandedAndWidthSettings() throws {
         let terminal = try Workspace().shell(columns: 60)
         terminal.type(".expanded auto\rvisits where year = 2016\r")

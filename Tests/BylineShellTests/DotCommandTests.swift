@@ -88,3 +88,39 @@ import TestSupport
         #expect(!result.output.contains("7"))
     }
 }
+
+@Suite struct SettingsAndEnvironmentTests {
+    private func run(_ text: String) -> (output: String, errors: String) {
+        let output = BufferSink()
+        let errors = BufferSink()
+        _ = ScriptRunner(session: Session(), output: output, errors: errors).run(SourceFile(name: "t", text: text))
+        return (output.text, errors.text)
+    }
+
+    @Test func onOffCommandsAloneShowTheCurrentSetting() {
+        #expect(run(".headers\n.timer\n.cite\n.pager").output == "headers: on\ntimer: off\ncite: off\npager: off\n")
+        #expect(run(".headers off\n.headers\n.cite on\n.cite").output == "headers: off\ncite: on\n")
+    }
+
+    @Test func aMissingParameterIsExplainedWithoutTheSwiftAPI() {
+        let errors = run("visits where year = $since").errors
+        #expect(errors.contains("parameter '$since' has no value"))
+        #expect(errors.contains("help: give it with --arg since=VALUE, --argjson since=JSON or .param set since VALUE"))
+        #expect(!errors.contains("run(_:"))
+    }
+
+    @Test func colourIsOffForNoColorAndForADumbTerminal() {
+        #expect(TerminalEnvironment.allowsColour(noColour: nil, term: "xterm-256color"))
+        #expect(TerminalEnvironment.allowsColour(noColour: "", term: nil))
+        #expect(!TerminalEnvironment.allowsColour(noColour: "1", term: "xterm"))
+        #expect(!TerminalEnvironment.allowsColour(noColour: nil, term: "dumb"))
+    }
+
+    @Test func aPagerThatIsNotThereIsNotUsed() {
+        #expect(TerminalEnvironment.canRun("cat", path: "/usr/bin:/bin"))
+        #expect(TerminalEnvironment.canRun("less -SRFX", path: "/nonexistent:/bin:/usr/bin") == TerminalEnvironment.canRun("less", path: "/bin:/usr/bin"))
+        #expect(!TerminalEnvironment.canRun("no-such-pager-here -R", path: "/usr/bin:/bin"))
+        #expect(!TerminalEnvironment.canRun("/nonexistent/less", path: nil))
+        #expect(TerminalEnvironment.canRun("/bin/sh -c cat", path: nil))
+    }
+}
