@@ -160,12 +160,14 @@ public struct InteractiveShell {
 
     private func banner() -> String {
         let database = runner.session.database.map { TerminalText.escaped("Connected to the \($0.location); queries over its tables run there.") + "\n" } ?? ""
-        return """
-        byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))
-        \(database)Type a query such as: leaders where country = "Congo"
-        Enter .help for help, .quit or Ctrl-D to leave.
-
-        """
+        // Wrapped whole at the terminal's width, as help is.
+        let width = runner.output.isTerminal ? runner.output.columns : nil
+        return HelpText.wrap(
+            "byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))", width: width, indent: 0, hanging: 2)
+            + database
+            + HelpText.wrap(#"Type a query such as: leaders where country = "Congo""#, width: width, indent: 0, hanging: 2)
+            + HelpText.wrap("Enter help for help (help where explains a clause), quit or Ctrl-D to leave.", width: width, indent: 0, hanging: 2)
+            + "\n"
     }
 }
 

@@ -40,13 +40,23 @@ import TestSupport
         let workspace = try Workspace()
         let terminal = try PseudoTerminal(executable: BylineBinary.url.path, arguments: [], environment: workspace.environment())
         try terminal.expect("byline 0.1.0 — tables: sentences, countries, organizations, leaders, visits, events")
-        try terminal.expect("Enter .help for help")
+        try terminal.expect("Enter help for help")
         try terminal.expect("byline> ")
         terminal.type("leaders where country = \"Congo\" select name, title\r")
         let shown = try terminal.expect("(1 row)")
         #expect(shown.contains(" Felix Tshisekedi | President"))
         try terminal.expect("byline> ")
         terminal.type("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func theBannerWrapsWholeWordsAt60Columns() throws {
+        let terminal = try Workspace().shell(columns: 60)
+        let banner = terminal.screen
+        // Found in review: "attribu|tions" was cut at the edge.
+        #expect(!banner.contains("attribu\n"))
+        for line in banner.split(separator: "\n") { #expect(line.count <= 60, "\(line)") }
+        terminal.type("quit\r")
         #expect(terminal.waitForExit() == 0)
     }
 
