@@ -169,7 +169,7 @@ public struct Completer {
         guard case .success(let spec) = DotCommands.resolve(String(words[0].dropFirst())) else { return .none }
         let options: [String]
         switch spec.name {
-        case "read", "output", "once": return Completion(candidates: [], wantsFileNames: true)
+        case "read", "output", "once", "open", "import": return Completion(candidates: [], wantsFileNames: true)
         case "schema": options = session.tableNames
         case "mode": options = OutputFormat.allCases.map(\.rawValue)
         case "help": options = DotCommands.all.map(\.name) + LanguageHelp.all.map(\.name) + BuiltinFunctions.scalar
@@ -233,7 +233,7 @@ public struct Completer {
         case .keyword(.not) where tokens.count >= 2 && tokens[tokens.count - 2].kind == .keyword(.is):
             return ["null"]
         case .keyword(.load), .keyword(.save):
-            return []  // a file name in quotes follows
+            return ["\""]  // a file name in quotes follows: Tab opens the quote, then completes it
         case .keyword(.join):
             return sourceNames()
         case .keyword(.left):

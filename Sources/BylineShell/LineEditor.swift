@@ -141,7 +141,8 @@ private func completeWord(
     byline_rl_set_attempted_completion_over(1)
     guard !completion.candidates.isEmpty else { return nil }
     // After "lower(" the argument follows directly; after a word, a space.
-    let opensCall = completion.candidates.count == 1 && completion.candidates[0].hasSuffix("(")
+    // After `load` the opening quote alone: the file name follows it directly.
+    let opensCall = completion.candidates.count == 1 && (completion.candidates[0].hasSuffix("(") || completion.candidates[0] == "\"")
     // Inside a string, a single value is followed by the closing quote.
     let closing = completion.closingQuote.flatMap { $0.asciiValue }.map(Int32.init)
     byline_rl_set_completion_append_character(closing ?? (opensCall ? 0 : 32))

@@ -131,6 +131,11 @@ import Testing
         #expect(completer.complete(word: "da", before: #"leaders save ""#).wantsFileNames)
         #expect(completer.complete(word: "o", before: ".output ").wantsFileNames)
         #expect(completer.complete(word: "o", before: ".once ").wantsFileNames)
+        // Found in review: `load ` Tab did nothing, `.open ` Tab offered nothing.
+        #expect(completer.complete(word: "", before: "load ").candidates == ["\""])
+        #expect(completer.complete(word: "", before: "leaders save ").candidates == ["\""])
+        #expect(completer.complete(word: "da", before: ".open ").wantsFileNames)
+        #expect(completer.complete(word: "ev", before: ".import ").wantsFileNames)
     }
 
     @Test func keywordsAndTheirNextWords() {
