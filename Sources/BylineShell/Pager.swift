@@ -16,6 +16,8 @@ final class PagerSink {
     private var lines = 0
     private var pipe: Int32 = -1
     private var child: pid_t = 0
+    /// When the pager started (the rest of the output waits on its reader).
+    private(set) var startedAt: ContinuousClock.Instant?
     /// Whether the pager has gone (the user quit it): nothing more need be written.
     private(set) var closed = false
 
@@ -102,6 +104,7 @@ final class PagerSink {
         signal(SIGPIPE, SIG_IGN)
         child = pid
         pipe = descriptors[1]
+        startedAt = ContinuousClock().now
         return true
     }
 }

@@ -63,6 +63,8 @@ public final class ScriptRunner {
     /// Under `byline test`: results are not printed, and assertions are counted, not fatal.
     public var testing: TestTally?
     private var readDepth = 0
+    /// Time spent checking the script, not yet shown by `.timer` (see `run`).
+    private var uncountedCheckTime = Duration.zero
 
     /// How deeply `.read` may nest (a file that reads itself stops here).
     static let maximumReadDepth = 16
@@ -82,7 +84,11 @@ public final class ScriptRunner {
     /// nothing runs unless `keepGoing` is set, in which case the statements that checked run.
     public func run(_ source: SourceFile) -> RunOutcome {
         cancellation?.reset()
+        let clock = ContinuousClock()
+        let checkStart = clock.now
         let script = session.check(source, cancellation: cancellation)
+        // Checking reads the files `load` names: that time belongs to the first statement's timer.
+        uncountedCheckTime = clock.now - checkStart
         if script.diagnostics.contains(where: { $0.id == .cancelled }) {
             errors.write(errors.isTerminal ? "\ncancelled\n" : "cancelled\n")
             return .failure
@@ -133,6 +139,8 @@ public final class ScriptRunner {
     private func executeQuery(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
         let clock = ContinuousClock()
         let start = clock.now
+        /// When the result was ready: time a reader spends in the pager is not the statement's.
+        var end: ContinuousClock.Instant?
         cancellation?.reset()
         do {
             let result = try session.execute(statement, in: script, cancellation: cancellation)
@@ -176,6 +184,7 @@ public final class ScriptRunner {
                     output.write(text)
                     return output.writeFailure == nil && !((output as? StandardStream)?.readerClosed ?? false)
                 }
+                end = pager?.startedAt ?? clock.now
                 pager?.finish()
                 if let failure = output.writeFailure {
                     let target = (redirection?.path).map { "'\($0)'" } ?? "standard output"
@@ -199,7 +208,10 @@ public final class ScriptRunner {
             default:
                 break
             }
-            if settings.timer { output.write("time: \(Self.describe(clock.now - start))\n") }
+            if settings.timer {
+                output.write("time: \(Self.describe((end ?? clock.now) - start + uncountedCheckTime))\n")
+                uncountedCheckTime = .zero
+            }
             return .success
         } catch {
             if error.diagnostics.first?.id == .cancelled {

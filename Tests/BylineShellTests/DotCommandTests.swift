@@ -124,3 +124,27 @@ import TestSupport
         #expect(TerminalEnvironment.canRun("/bin/sh -c cat", path: nil))
     }
 }
+
+@Suite struct TimerTests {
+    @Test func theTimerCountsTheTimeLoadSpendsReadingItsFile() throws {
+        // Found in review: a 9 s load printed "time: 0.01 ms" (files are read when checked).
+        let folder = try TemporaryFolder.forProcess("timer")
+        let file = folder.appendingPathComponent("big.csv")
+        var text = "id,name\n"
+        for row in 0..<50_000 { text += "\(row),name \(row)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let output = BufferSink()
+        let runner = ScriptRunner(session: Session(), output: output, errors: BufferSink())
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = runner.run(SourceFile(name: "t", text: ".timer on\nload \"\(file.path)\" as big"))
+        let wall = clock.now - start
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        let shown = try #require(output.text.split(separator: "\n").first { $0.hasPrefix("time: ") })
+        let words = shown.split(separator: " ")
+        let number = try #require(Double(words[1]))
+        let seconds = words[2] == "s" ? number : number / 1000
+        // Most of the wall time is the load's, and the timer says so.
+        #expect(seconds > 0.5 * wallSeconds, "\(shown), wall \(wall)")
+    }
+}
