@@ -60,6 +60,21 @@ import TestSupport
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func ctrlZAtThePromptGivesBackTheTerminalAndRedrawsOnContinue() throws {
+        // Found in review: after Ctrl-Z and fg the terminal stayed cooked and no prompt came back.
+        // Here no job-control shell takes the stop (the group is orphaned, so the kernel drops
+        // it); what is seen is the shell giving the terminal back and taking it again.
+        let terminal = try Workspace().shell()
+        terminal.type("isits count")
+        try terminal.expect("isits count")
+        terminal.type("\u{1A}")
+        try terminal.expect("byline> isits count")  // redrawn, with what was typed
+        terminal.type("\u{1}v\r")  // Ctrl-A: readline's keys work again
+        try terminal.expect("(1 row)")
+        terminal.type("quit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func upArrowRecallsThePreviousStatement() throws {
         let terminal = try Workspace().shell()
         terminal.type("visits count\r")
