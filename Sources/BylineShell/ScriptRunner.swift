@@ -63,6 +63,10 @@ public final class ScriptRunner {
     /// Under `byline test`: results are not printed, and assertions are counted, not fatal.
     public var testing: TestTally?
     private var readDepth = 0
+    /// How long a statement runs before a terminal is told that it is working (nil: never).
+    var progressDelay: Duration? = .seconds(2)
+    /// Where that is said: standard error at a terminal, else nowhere (tests give their own).
+    var progressWriter: (@Sendable (String) -> Void)?
     /// Time spent checking the script, not yet shown by `.timer` (see `run`).
     private var uncountedCheckTime = Duration.zero
 
@@ -75,6 +79,7 @@ public final class ScriptRunner {
         self.settings = settings
         self.standardOutput = output
         self.errors = errors
+        if let stream = errors as? StandardStream, stream.isTerminal { progressWriter = { stream.write($0) } }
         session.commandEffect = DotCommands.checkTimeEffect
     }
 
@@ -142,8 +147,11 @@ public final class ScriptRunner {
         /// When the result was ready: time a reader spends in the pager is not the statement's.
         var end: ContinuousClock.Instant?
         cancellation?.reset()
+        let ticker = startProgress()
         do {
-            let result = try session.execute(statement, in: script, cancellation: cancellation)
+            let running = Result { () throws(BylineError) in try session.execute(statement, in: script, cancellation: cancellation) }
+            ticker?.stop()  // before any result is written
+            let result = try running.get()
             switch result {
             case .assertion(let outcome):
                 if var tally = testing {
@@ -222,6 +230,13 @@ public final class ScriptRunner {
             }
             return .failure
         }
+    }
+
+    /// A ticker on the error stream when it is a terminal (never in a pipe or a file), so a
+    /// statement that runs past `progressDelay` says that it is working.
+    private func startProgress() -> ProgressTicker? {
+        guard testing == nil, let delay = progressDelay, let write = progressWriter else { return nil }
+        return ProgressTicker(delay: delay, write: write)
     }
 
     /// Runs a script file named on its own (the start-up file); its errors name the file.

@@ -2,6 +2,7 @@
 import Byline
 import Foundation
 import Testing
+import Synchronization
 import TestSupport
 
 @testable import BylineShell
@@ -146,5 +147,34 @@ import TestSupport
         let seconds = words[2] == "s" ? number : number / 1000
         // Most of the wall time is the load's, and the timer says so.
         #expect(seconds > 0.5 * wallSeconds, "\(shown), wall \(wall)")
+    }
+}
+
+@Suite struct ProgressTests {
+    /// What a terminal was sent, from any thread.
+    final class Written: Sendable {
+        let text = Mutex("")
+        var value: String { text.withLock { $0 } }
+        func append(_ more: String) { text.withLock { $0 += more } }
+    }
+
+    @Test func aStatementPastTheDelaySaysItIsWorkingThenClearsTheLine() {
+        let written = Written()
+        let runner = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        runner.progressDelay = .milliseconds(1)
+        runner.progressWriter = { written.append($0) }
+        _ = runner.run(SourceFile(name: "t", text: "range(3000000) order by value desc limit 1"))
+        #expect(written.value.contains("working… 0 s (Ctrl-C stops)"))
+        #expect(written.value.hasSuffix("\r\u{1B}[K"))  // cleared before the result
+    }
+
+    @Test func aQuickStatementAndAPipeShowNothing() {
+        let written = Written()
+        let runner = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        runner.progressWriter = { written.append($0) }
+        _ = runner.run(SourceFile(name: "t", text: "leaders count"))
+        #expect(written.value.isEmpty)
+        // Errors to a buffer (not a terminal): no writer at all.
+        #expect(ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink()).progressWriter == nil)
     }
 }
