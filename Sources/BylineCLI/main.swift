@@ -372,10 +372,9 @@ func status(_ outcome: RunOutcome, _ runner: ScriptRunner) -> Int32 {
     }
 }
 
-/// Colour only when NO_COLOR is unset (each sink also checks it is a terminal).
+/// Colour only when NO_COLOR is unset and TERM is not dumb (each sink also checks it is a terminal).
 func environmentAllowsColour() -> Bool {
-    guard let value = getenv("NO_COLOR") else { return true }
-    return String(cString: value).isEmpty
+    TerminalEnvironment.allowsColour()
 }
 
 func readStandardInput() -> [UInt8] {

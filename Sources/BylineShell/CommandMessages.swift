@@ -15,8 +15,10 @@ extension DiagnosticMessage {
         Self(.unknownCommand, "'.\(word)' could mean \(candidates.joined(separator: ", "))", help: "type more of the name")
     }
 
-    static func noHelp(_ topic: String) -> Self {
-        Self(.unknownCommand, "no help for '\(topic)'", help: seeHelp)
+    static func noHelp(_ topic: String, guess: String? = nil) -> Self {
+        Self(
+            .unknownCommand, "no help for '\(topic)'",
+            help: (guess.map { "did you mean '\($0)'? " } ?? "") + "help alone lists every topic")
     }
 
     /// A command given arguments it does not take: `takes` says what it does take.
@@ -59,4 +61,32 @@ extension DiagnosticMessage {
     }
 
     static func cannotRead(_ reason: String) -> Self { Self(.invalidArgument, reason) }
+
+    // MARK: - Refining and habits from SQL
+
+    /// A clause line after a query that ended in `count`, which leaves only the field `count`.
+    static func countEndedTheQuery(_ query: String) -> Self {
+        Self(
+            .unknownField, "'count' ended the last query, so only its field 'count' is left to refine",
+            help: "to refine the rows, type the query again without count: \(String(query.dropLast(5)).trimmingTrailingSpaces()) …")
+    }
+
+    /// SQL's `select … from TABLE …`; `instead` is the same query in Byline, when it could be read.
+    static func sqlSelectFrom(_ instead: String?) -> Self {
+        Self(
+            .unexpectedToken, "Byline has no 'select … from': a query starts with its table, then its clauses in order",
+            help: instead.map { "write: \($0)" } ?? "for example: leaders where country = \"Congo\" select name, title")
+    }
+
+    /// SQL's `select EXPR` without a table.
+    static let sqlSelectWithoutTable = Self(
+        .unexpectedToken, "a Byline query starts with a table, not with 'select'",
+        help: "to compute a value, select it from one row: range(1) select 1 + 1 as answer")
+
+    /// A psql backslash command; `instead` is Byline's, when there is one.
+    static func psqlCommand(_ command: String, instead: String?) -> Self {
+        Self(
+            .unknownCommand, "'\(command)' is psql's; Byline's commands start with a dot",
+            help: instead.map { "write: \($0)" } ?? seeHelp)
+    }
 }

@@ -42,7 +42,16 @@ public struct Completer {
             return completeCommand(word: word, line: lineStart)
         }
         if let quote = Completer.openString(in: before) {
-            return completeInString(word: word, before: String(before[..<quote.index]), quote: quote.character)
+            // The string typed so far, not just its last word: `"Askar Mik` completes on all of it.
+            let typedBefore = String(before[before.index(after: quote.index)...])
+            var completion = completeInString(
+                typed: typedBefore + word, before: String(before[..<quote.index]), quote: quote.character)
+            // What replaces the word is the rest of each value after the text before the word
+            // (readline's word may start after a space inside the string).
+            if !typedBefore.isEmpty {
+                completion.candidates = completion.candidates.map { String($0.dropFirst(typedBefore.count)) }
+            }
+            return completion
         }
         let tokens = currentStatementTokens(before)
         return Completion(candidates: filter(candidates(after: tokens, before: before), by: word), wantsFileNames: false)
@@ -87,8 +96,9 @@ public struct Completer {
     /// Inside a string, Tab offers only what fits there, and never changes what was typed: file
     /// names after `load` and `save`; after `FIELD =` (or `!=`, `=~`, `contains`, `starts with`,
     /// `ends with`, `in [`), the values of that field that start with exactly the typed text
-    /// (with the names and aliases of the rows a reference field names); else nothing.
-    private func completeInString(word: String, before: String, quote: Character) -> Completion {
+    /// (with the names and aliases of the rows a reference field names); else nothing. `typed` is
+    /// all of the string typed so far, spaces included.
+    private func completeInString(typed word: String, before: String, quote: Character) -> Completion {
         let tokens = currentStatementTokens(before)
         guard let last = tokens.last else { return .none }
         if last.kind == .keyword(.load) || last.kind == .keyword(.save) {
@@ -159,10 +169,10 @@ public struct Completer {
         guard case .success(let spec) = DotCommands.resolve(String(words[0].dropFirst())) else { return .none }
         let options: [String]
         switch spec.name {
-        case "read", "output", "once": return Completion(candidates: [], wantsFileNames: true)
+        case "read", "output", "once", "open", "import": return Completion(candidates: [], wantsFileNames: true)
         case "schema": options = session.tableNames
         case "mode": options = OutputFormat.allCases.map(\.rawValue)
-        case "help": options = DotCommands.all.map(\.name)
+        case "help": options = DotCommands.all.map(\.name) + LanguageHelp.all.map(\.name) + BuiltinFunctions.scalar
         case "timer", "headers", "cite", "pager": options = ["on", "off"]
         case "expanded": options = ["on", "off", "auto"]
         default: options = []
@@ -223,7 +233,7 @@ public struct Completer {
         case .keyword(.not) where tokens.count >= 2 && tokens[tokens.count - 2].kind == .keyword(.is):
             return ["null"]
         case .keyword(.load), .keyword(.save):
-            return []  // a file name in quotes follows
+            return ["\""]  // a file name in quotes follows: Tab opens the quote, then completes it
         case .keyword(.join):
             return sourceNames()
         case .keyword(.left):

@@ -7,6 +7,8 @@ struct DotCommandSpec: Sendable {
     let name: String
     let arguments: String
     let summary: String
+    /// A line that runs it, for `.help NAME`.
+    var example = ""
 }
 
 /// Runs dot-commands for a script runner.
@@ -15,29 +17,29 @@ struct DotCommands {
 
     /// Every command, in the order `.help` lists them.
     static let all: [DotCommandSpec] = [
-        DotCommandSpec(name: "close", arguments: "", summary: "close the open database"),
-        DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)"),
-        DotCommandSpec(name: "exit", arguments: "[STATUS]", summary: "leave byline with STATUS (0 by default)"),
-        DotCommandSpec(name: "expanded", arguments: "on|off|auto", summary: "one field per line: always, never, or when a table is too wide"),
-        DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers"),
-        DotCommandSpec(name: "import", arguments: "FILE [TABLE]", summary: "read a CSV, TSV or JSON file into a table of the open database (PostgreSQL: COPY)"),
-        DotCommandSpec(name: "help", arguments: "[COMMAND]", summary: "list commands, or explain one"),
-        DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)"),
-        DotCommandSpec(name: "mode", arguments: "table|box|json|jsonl|csv|tsv|markdown|line", summary: "choose the output format"),
-        DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables"),
-        DotCommandSpec(name: "open", arguments: "postgresql://…|FILE.sqlite", summary: "open a database: its tables join these, and queries over them run there"),
-        DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE"),
-        DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen"),
-        DotCommandSpec(name: "push", arguments: "article|TABLE ...", summary: "store tables of this session (the article's, loaded, let) in the open database"),
-        DotCommandSpec(name: "quit", arguments: "", summary: "leave byline"),
-        DotCommandSpec(name: "param", arguments: "set NAME VALUE|unset NAME|list|clear", summary: "values of $NAME parameters (VALUE in JSON, else text)"),
-        DotCommandSpec(name: "pager", arguments: "on|off", summary: "show results taller than the screen through $PAGER (or less)"),
-        DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE"),
-        DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables"),
-        DotCommandSpec(name: "tables", arguments: "", summary: "list the tables"),
-        DotCommandSpec(name: "threads", arguments: "[N]", summary: "use up to N threads for a query (shows the number without N)"),
-        DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time"),
-        DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)"),
+        DotCommandSpec(name: "close", arguments: "", summary: "close the open database", example: ".close"),
+        DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)", example: ".cite on"),
+        DotCommandSpec(name: "exit", arguments: "[STATUS]", summary: "leave byline with STATUS (0 by default)", example: ".exit 1"),
+        DotCommandSpec(name: "expanded", arguments: "on|off|auto", summary: "one field per line: always, never, or when a table is too wide", example: ".expanded auto"),
+        DotCommandSpec(name: "headers", arguments: "on|off", summary: "show or hide column headers", example: ".headers off"),
+        DotCommandSpec(name: "import", arguments: "FILE [TABLE]", summary: "read a CSV, TSV or JSON file into a table of the open database (PostgreSQL: COPY)", example: ".import events.csv events"),
+        DotCommandSpec(name: "help", arguments: "[NAME]", summary: "list everything, or explain a clause, statement, function or command", example: ".help where"),
+        DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)", example: ".maxrows 100"),
+        DotCommandSpec(name: "mode", arguments: "table|box|json|jsonl|csv|tsv|markdown|line", summary: "choose the output format", example: ".mode json"),
+        DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables", example: ".nullvalue NULL"),
+        DotCommandSpec(name: "open", arguments: "postgresql://…|FILE.sqlite", summary: "open a database: its tables join these, and queries over them run there", example: ".open data.sqlite"),
+        DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE", example: ".once leaders.json"),
+        DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen", example: ".output results.txt"),
+        DotCommandSpec(name: "push", arguments: "article|TABLE ...", summary: "store tables of this session (the article's, loaded, let) in the open database", example: ".push leaders visits"),
+        DotCommandSpec(name: "quit", arguments: "", summary: "leave byline", example: ".quit"),
+        DotCommandSpec(name: "param", arguments: "set NAME VALUE|unset NAME|list|clear", summary: "values of $NAME parameters (VALUE in JSON, else text)", example: ".param set year 2016"),
+        DotCommandSpec(name: "pager", arguments: "on|off", summary: "show results taller than the screen through $PAGER (or less)", example: ".pager off"),
+        DotCommandSpec(name: "read", arguments: "FILE", summary: "run the statements in FILE", example: ".read queries.byl"),
+        DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables", example: ".schema visits"),
+        DotCommandSpec(name: "tables", arguments: "", summary: "list the tables", example: ".tables"),
+        DotCommandSpec(name: "threads", arguments: "[N]", summary: "use up to N threads for a query (shows the number without N)", example: ".threads 2"),
+        DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time", example: ".timer on"),
+        DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)", example: ".width 20 0 8"),
     ]
 
     /// `.cite on|off` and `.param set|unset|clear` change how the statements after them are
@@ -115,6 +117,18 @@ struct DotCommands {
             }
             runner.settings.format = format
         case "timer", "headers", "cite", "pager":
+            if argument.isEmpty {
+                // As `.mode` alone: the current setting.
+                let current: Bool
+                switch spec.name {
+                case "timer": current = runner.settings.timer
+                case "cite": current = runner.session.citesEveryQuery
+                case "pager": current = runner.settings.pager
+                default: current = runner.settings.options.headers
+                }
+                runner.output.write("\(spec.name): \(current ? "on" : "off")\n")
+                return .success
+            }
             guard let flag = Self.onOff(String(argument)) else {
                 return fail(.commandTakes(spec.name, "takes on or off"), span: span, source: source)
             }
@@ -297,29 +311,60 @@ struct DotCommands {
     }
 
     private func help(_ topic: String, span: SourceSpan, source: SourceFile) -> RunOutcome {
+        let width = runner.output.isTerminal ? runner.output.columns : nil
+        switch Self.helpText(topic, tableNames: runner.session.tableNames, width: width) {
+        case .text(let text):
+            runner.output.write(text)
+            return .success
+        case .missing(let message):
+            return fail(message, span: span, source: source)
+        }
+    }
+
+    /// What `.help` answers: text, or why there is none.
+    enum HelpAnswer: Equatable {
+        case text(String)
+        case missing(DiagnosticMessage)
+    }
+
+    /// `.help` (an overview) or `.help NAME`: a clause or statement of the language, a function,
+    /// or a dot-command, each with an example; wrapped to `width` when given.
+    static func helpText(_ topic: String, tableNames: [String], width: Int?) -> HelpAnswer {
+        let topic = topic.trimmingTrailingSpaces()
         if !topic.isEmpty {
             let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
+            if !topic.hasPrefix("."), let language = LanguageHelp.topic(name) {
+                var text = LanguageHelp.text(of: language, width: width)
+                // `count` is a clause and an aggregate.
+                if let function = BuiltinFunctions.help(for: name) {
+                    text += HelpText.entry(usage: function.signature, summary: function.summary, example: function.example, width: width)
+                }
+                return .text(text)
+            }
             if !topic.hasPrefix("."), let function = BuiltinFunctions.help(for: name) {
-                runner.output.write("\(function.signature)\n    \(function.summary)\n    e.g. \(function.example)\n")
-                return .success
+                return .text(HelpText.entry(usage: function.signature, summary: function.summary, example: function.example, width: width))
             }
             guard case .success(let spec) = DotCommands.resolve(name) else {
-                return fail(.noHelp(topic), span: span, source: source)
+                let known = LanguageHelp.all.map(\.name) + BuiltinFunctions.scalar + all.map { "." + $0.name }
+                return .missing(.noHelp(topic, guess: Suggestion.closest(to: name, among: known)))
             }
-            runner.output.write(".\(spec.name) \(spec.arguments)".trimmingTrailingSpaces() + "\n    \(spec.summary)\n")
-            return .success
+            let usage = ".\(spec.name) \(spec.arguments)".trimmingTrailingSpaces()
+            return .text(HelpText.entry(usage: usage, summary: spec.summary, example: spec.example, width: width))
         }
-        var out = "Queries read left to right: TABLE [where COND] [select EXPR, ...] [order by EXPR [desc]] [limit N] [count]\n"
-        out += "  e.g. leaders where country = \"Congo\" select name, title\n"
-        out += "Tables: \(runner.session.tableNames.joined(separator: ", "))\n"
-        out += "Functions (.help NAME explains one): \(BuiltinFunctions.scalar.joined(separator: ", "))\n\nCommands:\n"
-        let width = DotCommands.all.map { $0.name.count + $0.arguments.count + 2 }.max() ?? 0
-        for spec in DotCommands.all {
-            let usage = ".\(spec.name) \(spec.arguments)"
-            out += "  " + usage + String(repeating: " ", count: width - usage.count + 2) + spec.summary + "\n"
-        }
-        runner.output.write(out)
-        return .success
+        var out = HelpText.wrap(
+            "A query starts with a table and reads left to right, one clause after another; a clause typed on its own line refines the last query:",
+            width: width, indent: 0)
+        out += HelpText.wrap("TABLE [where COND] [group by EXPR select ...] [select EXPR, ...] [order by EXPR [desc]] [limit N] [count]", width: width, indent: 2, hanging: 4)
+        out += HelpText.wrap(#"e.g. leaders where country = "Congo" select name, title"#, width: width, indent: 2, hanging: 7)
+        out += "\n"
+        out += HelpText.wrap(LanguageHelp.clauses.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Clauses: ", hanging: 2)
+        out += HelpText.wrap(LanguageHelp.statements.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Statements: ", hanging: 2)
+        out += HelpText.wrap(tableNames.sorted().joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
+        out += HelpText.wrap(BuiltinFunctions.scalar.sorted().joined(separator: ", "), width: width, lead: "Functions: ", hanging: 2)
+        out += "\nCommands:\n"
+        out += HelpText.table(all.map { (".\($0.name) \($0.arguments)".trimmingTrailingSpaces(), $0.summary) }, width: width)
+        out += "\n" + HelpText.wrap("help NAME (or .help NAME) explains a clause, statement, function or command, with an example.", width: width, indent: 0)
+        return .text(out)
     }
 
     private func schema(_ name: String, span: SourceSpan, source: SourceFile) -> RunOutcome {

@@ -85,7 +85,10 @@ public final class HistoryStore {
         } catch {
             if !warned {
                 warned = true
-                warn("warning: cannot save history to '\(path)': \(error.localizedDescription); history will not be kept")
+                // Foundation's reasons end in a period ("… doesn’t exist."); ours continue the sentence.
+                var reason = error.localizedDescription
+                while reason.hasSuffix(".") { reason.removeLast() }
+                warn("warning: cannot save history to '\(path)': \(reason); history will not be kept")
             }
         }
     }

@@ -41,14 +41,18 @@ public struct InteractiveShell {
         var lastQuery: String?
         /// A complete statement held back because more pasted input follows, which may continue it.
         var held: String?
-        /// Runs a statement and records it; false when the shell should stop.
-        func execute(_ statement: String) -> Int32? {
+        /// Keeps a statement in history.
+        func record(_ statement: String) {
             // Like bash's ignoredups: an entry repeated straight away is kept once.
             if LineAccumulator.shouldRecord(statement), statement != lastEntry {
                 editor.addHistory(statement)
                 history.append([statement])
                 lastEntry = statement
             }
+        }
+        /// Runs a statement and records it; false when the shell should stop.
+        func execute(_ statement: String) -> Int32? {
+            record(statement)
             let outcome = runner.run(SourceFile(name: "<stdin>", text: statement))
             interruptFlag.reset()
             if outcome == .quit { return runner.requestedExitStatus }
@@ -86,13 +90,33 @@ public struct InteractiveShell {
                     }
                     if let status = execute(statement) { return status }
                 }
-                if accumulator.isEmpty, let command = Self.bareCommands[line.trimmingLeadingSpaces().lowercased().trimmingTrailingSpaces()] {
+                if accumulator.isEmpty, let command = bareCommand(line) {
                     line = command
                 }
-                if accumulator.isEmpty, Self.startsWithClause(line), let previous = lastQuery {
-                    // Typed on its own, a clause refines the last query, which is shown whole.
-                    line = previous + " " + line.trimmingLeadingSpaces()
-                    runner.errors.write("refining: \(line)\n")
+                if accumulator.isEmpty, let advice = SQLHabits.advice(for: line, refines: lastQuery != nil) {
+                    switch advice {
+                    case .run(let command, let note):
+                        runner.errors.write(note + "\n")
+                        line = command
+                    case .explain(let message):
+                        record(line)
+                        runner.report([Diagnostic(message, at: nil)], in: nil)
+                        continue
+                    }
+                }
+                if accumulator.isEmpty, Self.startsWithClause(line), let previous = lastQuery,
+                    let refinement = Refinement.of(previous, by: line, checks: { !runner.session.check(SourceFile(name: "", text: $0)).hasErrors })
+                {
+                    switch refinement {
+                    case .query(let refined):
+                        // Typed on its own, a clause refines the last query, which is shown whole.
+                        line = refined
+                        runner.errors.write("refining: \(line)\n")
+                    case .refused(let message):
+                        record(line)
+                        runner.report([Diagnostic(message, at: nil)], in: nil)
+                        continue
+                    }
                 }
                 guard let statement = accumulator.add(line) else { continue }
                 accumulator = LineAccumulator()
@@ -103,6 +127,19 @@ public struct InteractiveShell {
                 if let status = execute(statement) { return status }
             }
         }
+    }
+
+    /// The dot-command a bare word means (`help`, `quit;`, `help where`), as psql takes them; nil
+    /// for anything else. A table of that name wins.
+    func bareCommand(_ line: String) -> String? {
+        var text = line.trimmingLeadingSpaces().trimmingTrailingSpaces()
+        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingTrailingSpaces() }
+        let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let first = words.first?.lowercased(), runner.session.schema(of: first) == nil else { return nil }
+        if words.count == 2 {
+            return first == "help" ? ".help " + words[1] : nil
+        }
+        return Self.bareCommands[first]
     }
 
     /// Whether a line begins with a clause keyword (`where`, `select`, `order`, …).
@@ -123,12 +160,14 @@ public struct InteractiveShell {
 
     private func banner() -> String {
         let database = runner.session.database.map { TerminalText.escaped("Connected to the \($0.location); queries over its tables run there.") + "\n" } ?? ""
-        return """
-        byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))
-        \(database)Type a query such as: leaders where country = "Congo"
-        Enter .help for help, .quit or Ctrl-D to leave.
-
-        """
+        // Wrapped whole at the terminal's width, as help is.
+        let width = runner.output.isTerminal ? runner.output.columns : nil
+        return HelpText.wrap(
+            "byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))", width: width, indent: 0, hanging: 2)
+            + database
+            + HelpText.wrap(#"Type a query such as: leaders where country = "Congo""#, width: width, indent: 0, hanging: 2)
+            + HelpText.wrap("Enter help for help (help where explains a clause), quit or Ctrl-D to leave.", width: width, indent: 0, hanging: 2)
+            + "\n"
     }
 }
 

@@ -21,6 +21,11 @@ public enum LineEvent: Equatable, Sendable {
 /// stores to an atomic, which is safe inside a handler. The engine polls it between row blocks.
 let interruptFlag = CancellationFlag()
 
+/// Set by the SIGTSTP handler (Ctrl-Z) while a line is being read; the reading loop then gives
+/// the terminal back, stops, and on `fg` takes it again and redraws the prompt, as readline's own
+/// handlers do. A global for the same reason as `interruptFlag`.
+let suspendFlag = CancellationFlag()
+
 /// The line readline's callback delivered. A global because readline's line handler is a C
 /// function pointer with no context argument; only the main thread touches it.
 nonisolated(unsafe) private var deliveredLine: LineEvent?
@@ -29,6 +34,20 @@ nonisolated(unsafe) private var deliveredLine: LineEvent?
 /// function pointer without context, like the line handler).
 nonisolated(unsafe) private var activeCompleter: Completer?
 nonisolated(unsafe) private var statementSoFar = ""
+
+/// The word breaks outside strings and inside them (for the word-break hook, a C function pointer
+/// without context). Inside a string only the quotes break a word, so Tab completes on the whole
+/// string typed so far (`"Askar Mik`), spaces included, and file names with spaces complete.
+nonisolated(unsafe) private var generalWordBreaks: UnsafeMutablePointer<CChar>?
+nonisolated(unsafe) private let stringWordBreaks = strdup("\"'")
+
+/// readline's word-break hook: which characters end the word at the cursor.
+private func wordBreaksAtCursor() -> UnsafeMutablePointer<CChar>? {
+    guard let buffer = byline_rl_line_buffer() else { return generalWordBreaks }
+    let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
+    let lineBefore = String(decoding: bytes[..<min(Int(byline_rl_point()), bytes.count)], as: UTF8.self)
+    return Completer.openString(in: lineBefore) == nil ? generalWordBreaks : stringWordBreaks
+}
 
 /// Reads lines with GNU readline's callback interface, so Ctrl-C can interrupt a half-typed line.
 public final class ReadlineEditor {
@@ -43,6 +62,8 @@ public final class ReadlineEditor {
         byline_rl_disable_signal_handlers()
         wordBreaks = strdup(Completer.wordBreaks)
         byline_rl_set_word_breaks(wordBreaks)
+        generalWordBreaks = wordBreaks
+        byline_rl_set_word_break_hook(wordBreaksAtCursor)
         byline_rl_set_completion(completeWord)
         _ = interruptFlag.isCancelled  // initialise the global before a signal can reach it
         var action = sigaction()
@@ -73,6 +94,9 @@ public final class ReadlineEditor {
         statementSoFar = context
         deliveredLine = nil
         interruptFlag.reset()
+        // Only while a line is read: Ctrl-Z during a query stops byline at once (the default).
+        Self.catchSuspend(true)
+        defer { Self.catchSuspend(false) }
         rl_callback_handler_install(prompt) { line in
             if let line {
                 deliveredLine = .line(String(cString: line))
@@ -92,6 +116,11 @@ public final class ReadlineEditor {
                 rl_callback_handler_remove()
                 return .interrupted(typed)
             }
+            if suspendFlag.isCancelled {
+                suspendFlag.reset()
+                suspend()
+                continue
+            }
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, -1)
             if ready < 0 {
@@ -102,6 +131,44 @@ public final class ReadlineEditor {
             rl_callback_read_char()
             if let line = deliveredLine { return line }
         }
+    }
+}
+
+extension ReadlineEditor {
+    /// Installs (or removes) the SIGTSTP handler that only sets `suspendFlag`.
+    static func catchSuspend(_ catching: Bool) {
+        var action = sigaction()
+        if catching {
+            _ = suspendFlag.isCancelled  // initialise the global before a signal can reach it
+            action.__sigaction_handler.sa_handler = { _ in suspendFlag.cancel() }
+        } else {
+            action.__sigaction_handler.sa_handler = SIG_DFL
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: poll() returns EINTR and the loop sees the flag
+        sigaction(SIGTSTP, &action, nil)
+        if catching {
+            // A parent may have blocked it, as with SIGINT; the mask is inherited.
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            sigaddset(&unblock, SIGTSTP)
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        }
+    }
+
+    /// Ctrl-Z at the prompt: restore the terminal's modes, stop, and when continued put readline's
+    /// modes back and redraw the prompt and the line typed so far.
+    func suspend() {
+        rl_cleanup_after_signal()
+        Self.catchSuspend(false)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGTSTP)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        raise(SIGTSTP)  // stops here until `fg` (SIGCONT)
+        Self.catchSuspend(true)
+        rl_reset_after_signal()
+        rl_forced_update_display()
     }
 }
 
@@ -125,7 +192,8 @@ private func completeWord(
     byline_rl_set_attempted_completion_over(1)
     guard !completion.candidates.isEmpty else { return nil }
     // After "lower(" the argument follows directly; after a word, a space.
-    let opensCall = completion.candidates.count == 1 && completion.candidates[0].hasSuffix("(")
+    // After `load` the opening quote alone: the file name follows it directly.
+    let opensCall = completion.candidates.count == 1 && (completion.candidates[0].hasSuffix("(") || completion.candidates[0] == "\"")
     // Inside a string, a single value is followed by the closing quote.
     let closing = completion.closingQuote.flatMap { $0.asciiValue }.map(Int32.init)
     byline_rl_set_completion_append_character(closing ?? (opensCall ? 0 : 32))

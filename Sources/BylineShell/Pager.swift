@@ -16,6 +16,8 @@ final class PagerSink {
     private var lines = 0
     private var pipe: Int32 = -1
     private var child: pid_t = 0
+    /// When the pager started (the rest of the output waits on its reader).
+    private(set) var startedAt: ContinuousClock.Instant?
     /// Whether the pager has gone (the user quit it): nothing more need be written.
     private(set) var closed = false
 
@@ -26,9 +28,9 @@ final class PagerSink {
         if let value = getenv("PAGER") {
             command = String(cString: value)
             if command.trimmingLeadingSpaces().isEmpty { return nil }
-        } else if access("/usr/bin/less", X_OK) != 0 && access("/bin/less", X_OK) != 0 {
-            return nil
         }
+        // A pager that is not there would swallow the result: print it instead.
+        guard TerminalEnvironment.canRun(command.trimmingLeadingSpaces(), path: TerminalEnvironment.variable("PATH")) else { return nil }
         return PagerSink(terminal: terminal, rows: rows, command: command)
     }
 
@@ -102,6 +104,7 @@ final class PagerSink {
         signal(SIGPIPE, SIG_IGN)
         child = pid
         pipe = descriptors[1]
+        startedAt = ContinuousClock().now
         return true
     }
 }

@@ -63,6 +63,12 @@ public final class ScriptRunner {
     /// Under `byline test`: results are not printed, and assertions are counted, not fatal.
     public var testing: TestTally?
     private var readDepth = 0
+    /// How long a statement runs before a terminal is told that it is working (nil: never).
+    var progressDelay: Duration? = .seconds(2)
+    /// Where that is said: standard error at a terminal, else nowhere (tests give their own).
+    var progressWriter: (@Sendable (String) -> Void)?
+    /// Time spent checking the script, not yet shown by `.timer` (see `run`).
+    private var uncountedCheckTime = Duration.zero
 
     /// How deeply `.read` may nest (a file that reads itself stops here).
     static let maximumReadDepth = 16
@@ -73,6 +79,7 @@ public final class ScriptRunner {
         self.settings = settings
         self.standardOutput = output
         self.errors = errors
+        if let stream = errors as? StandardStream, stream.isTerminal { progressWriter = { stream.write($0) } }
         session.commandEffect = DotCommands.checkTimeEffect
     }
 
@@ -82,7 +89,11 @@ public final class ScriptRunner {
     /// nothing runs unless `keepGoing` is set, in which case the statements that checked run.
     public func run(_ source: SourceFile) -> RunOutcome {
         cancellation?.reset()
+        let clock = ContinuousClock()
+        let checkStart = clock.now
         let script = session.check(source, cancellation: cancellation)
+        // Checking reads the files `load` names: that time belongs to the first statement's timer.
+        uncountedCheckTime = clock.now - checkStart
         if script.diagnostics.contains(where: { $0.id == .cancelled }) {
             errors.write(errors.isTerminal ? "\ncancelled\n" : "cancelled\n")
             return .failure
@@ -133,9 +144,14 @@ public final class ScriptRunner {
     private func executeQuery(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
         let clock = ContinuousClock()
         let start = clock.now
+        /// When the result was ready: time a reader spends in the pager is not the statement's.
+        var end: ContinuousClock.Instant?
         cancellation?.reset()
+        let ticker = startProgress()
         do {
-            let result = try session.execute(statement, in: script, cancellation: cancellation)
+            let running = Result { () throws(BylineError) in try session.execute(statement, in: script, cancellation: cancellation) }
+            ticker?.stop()  // before any result is written
+            let result = try running.get()
             switch result {
             case .assertion(let outcome):
                 if var tally = testing {
@@ -176,6 +192,7 @@ public final class ScriptRunner {
                     output.write(text)
                     return output.writeFailure == nil && !((output as? StandardStream)?.readerClosed ?? false)
                 }
+                end = pager?.startedAt ?? clock.now
                 pager?.finish()
                 if let failure = output.writeFailure {
                     let target = (redirection?.path).map { "'\($0)'" } ?? "standard output"
@@ -199,7 +216,10 @@ public final class ScriptRunner {
             default:
                 break
             }
-            if settings.timer { output.write("time: \(Self.describe(clock.now - start))\n") }
+            if settings.timer {
+                output.write("time: \(Self.describe((end ?? clock.now) - start + uncountedCheckTime))\n")
+                uncountedCheckTime = .zero
+            }
             return .success
         } catch {
             if error.diagnostics.first?.id == .cancelled {
@@ -210,6 +230,13 @@ public final class ScriptRunner {
             }
             return .failure
         }
+    }
+
+    /// A ticker on the error stream when it is a terminal (never in a pipe or a file), so a
+    /// statement that runs past `progressDelay` says that it is working.
+    private func startProgress() -> ProgressTicker? {
+        guard testing == nil, let delay = progressDelay, let write = progressWriter else { return nil }
+        return ProgressTicker(delay: delay, write: write)
     }
 
     /// Runs a script file named on its own (the start-up file); its errors name the file.
@@ -249,7 +276,19 @@ public final class ScriptRunner {
     public func report(_ diagnostics: [Diagnostic], in source: SourceFile?) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(colour: settings.options.colour && errors.isTerminal)
-        errors.write(renderer.render(diagnostics, in: source))
+        errors.write(renderer.render(diagnostics.map(Self.withoutLibraryAdvice), in: source))
+    }
+
+    /// The library's help for a parameter without a value names its Swift API too
+    /// (`run(_:parameters:)`); at the shell and in scripts only the ways given here apply.
+    static func withoutLibraryAdvice(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard let help = diagnostic.help, let api = help.range(of: ", or run(_:parameters:)") else { return diagnostic }
+        var text = help
+        text.replaceSubrange(api, with: "")
+        if let last = text.range(of: ", .param set") { text.replaceSubrange(last, with: " or .param set") }
+        var shown = diagnostic
+        shown.help = text
+        return shown
     }
 
     /// A duration as people read it: `0.42 ms`, `12.3 ms`, `1.20 s`.

@@ -29,6 +29,12 @@ static inline void byline_rl_set_word_breaks(const char *breaks) {
     rl_completer_word_break_characters = (char *)breaks;
 }
 
+/// Chooses the word breaks for each completion (inside a string, only its quote breaks a word).
+static inline void byline_rl_set_word_break_hook(rl_cpvfunc_t *hook) { rl_completion_word_break_hook = hook; }
+
+/// The cursor's byte offset in the line being edited.
+static inline int byline_rl_point(void) { return rl_point; }
+
 /// 1 tells readline not to fall back to file-name completion when the hook returns no matches.
 static inline void byline_rl_set_attempted_completion_over(int over) { rl_attempted_completion_over = over; }
 

@@ -40,13 +40,38 @@ import TestSupport
         let workspace = try Workspace()
         let terminal = try PseudoTerminal(executable: BylineBinary.url.path, arguments: [], environment: workspace.environment())
         try terminal.expect("byline 0.1.0 — tables: sentences, countries, organizations, leaders, visits, events")
-        try terminal.expect("Enter .help for help")
+        try terminal.expect("Enter help for help")
         try terminal.expect("byline> ")
         terminal.type("leaders where country = \"Congo\" select name, title\r")
         let shown = try terminal.expect("(1 row)")
         #expect(shown.contains(" Felix Tshisekedi | President"))
         try terminal.expect("byline> ")
         terminal.type("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func theBannerWrapsWholeWordsAt60Columns() throws {
+        let terminal = try Workspace().shell(columns: 60)
+        let banner = terminal.screen
+        // Found in review: "attribu|tions" was cut at the edge.
+        #expect(!banner.contains("attribu\n"))
+        for line in banner.split(separator: "\n") { #expect(line.count <= 60, "\(line)") }
+        terminal.type("quit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func ctrlZAtThePromptGivesBackTheTerminalAndRedrawsOnContinue() throws {
+        // Found in review: after Ctrl-Z and fg the terminal stayed cooked and no prompt came back.
+        // Here no job-control shell takes the stop (the group is orphaned, so the kernel drops
+        // it); what is seen is the shell giving the terminal back and taking it again.
+        let terminal = try Workspace().shell()
+        terminal.type("isits count")
+        try terminal.expect("isits count")
+        terminal.type("\u{1A}")
+        try terminal.expect("byline> isits count")  // redrawn, with what was typed
+        terminal.type("\u{1}v\r")  // Ctrl-A: readline's keys work again
+        try terminal.expect("(1 row)")
+        terminal.type("quit\r")
         #expect(terminal.waitForExit() == 0)
     }
 
@@ -291,6 +316,37 @@ import TestSupport
         try terminal.expect("(2 rows)")
     }
 
+    @Test func tabInsideAStringWorksOnAllOfItAndAClauseAfterLetRefinesTheName() throws {
+        let terminal = try Workspace().shell()
+        // Found in review: Tab after a space completed the last word alone, and so changed the value.
+        terminal.type("leaders where country = \"Democratic Republic of t\t count\r")
+        try terminal.expect("\"Democratic Republic of the Congo\" count")
+        try terminal.expect("(1 row)")
+        terminal.type("leaders where name = \"Askar Mik\t\" count\r")
+        let unchanged = try terminal.expect("(1 row)")
+        #expect(unchanged.contains("name = \"Askar Mik\" count"))
+        #expect(!unchanged.contains("Mirilashvili"))
+        // A clause after a let counts the let's rows; k is not redefined.
+        terminal.type("let k = leaders where country = \"Kazakhstan\"\r")
+        try terminal.expect("'k' holds 3 rows")
+        terminal.type("count\r")
+        try terminal.expect("refining: k count")
+        try terminal.expect("(1 row)")
+        terminal.type("k select name limit 1\r")
+        try terminal.expect("(1 row)")
+        // SQL typed after a query is not a refinement; psql's commands say what Byline writes.
+        terminal.type("SELECT * FROM leaders;\r")
+        try terminal.expect("help: write: leaders")
+        terminal.type("\\d visits\r")
+        try terminal.expect("(\\d is .schema in byline)")
+        try terminal.expect("visits(visitor string")
+        // help NAME, as psql's, teaches a clause with an example.
+        terminal.type("help where;\r")
+        try terminal.expect("e.g. leaders where country = \"Congo\"")
+        terminal.type("quit;\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func aPastedBlockRunsAsTheSameLinesInAScript() throws {
         let terminal = try Workspace().shell()
         // Without bracketed paste the lines arrive at once; as in a script they are one statement.
@@ -324,6 +380,15 @@ import TestSupport
         #expect(text.contains("(100 rows)"))
         #expect(!text.contains("(50 rows)"))
         #expect(!text.contains("(1 row)"))
+    }
+
+    @Test func aPagerThatIsNotThereLeavesTheResultOnTheScreen() throws {
+        // Found in review: a missing $PAGER program lost the result.
+        let terminal = try Workspace().shell(["PAGER": "no-such-pager -R", "TERM": "dumb"])
+        terminal.type(".maxrows 0\rrange(100)\r")
+        try terminal.expect("(100 rows)")
+        terminal.type(".quit\r")
+        #expect(terminal.waitForExit() == 0)
     }
 
     @Test func expandedAndWidthSettings() throws {

@@ -97,6 +97,23 @@ import Testing
         #expect(completer.complete(word: "x", before: #"leaders select ""#).candidates == [])
     }
 
+    @Test func tabInsideAStringCompletesOnAllOfItSpacesIncluded() {
+        // Found in review: "Askar Mik" became "Askar Mikhael Mirilashvili" (a value starting "Mik").
+        // The shell hands over the whole string (only quotes break a word inside one)…
+        #expect(completer.complete(word: "Askar Mik", before: #"leaders where name = ""#).candidates == [])
+        #expect(completer.complete(word: "Askar M", before: #"leaders where name = ""#).candidates == ["Askar Mamin"])
+        // …and a completer given only the last word still judges the whole string.
+        #expect(completer.complete(word: "Mik", before: #"leaders where name = "Askar "#).candidates == [])
+        #expect(completer.complete(word: "M", before: #"leaders where name = "Askar "#).candidates == ["Mamin"])
+        // "Dem" stops where the two spellings part, and further Tabs go on from there.
+        let dem = completer.complete(word: "Dem", before: #"leaders where country = ""#).candidates
+        #expect(dem == ["Democratic Republic of Congo", "Democratic Republic of the Congo"])
+        #expect(
+            completer.complete(word: "Democratic Republic of t", before: #"leaders where country = ""#).candidates
+                == ["Democratic Republic of the Congo"])
+        #expect(completer.complete(word: "t", before: #"leaders where country = "Democratic Republic of "#).candidates == ["the Congo"])
+    }
+
     @Test func valuesOfTheComparedFieldWithAliases() {
         let kaz = completer.complete(word: "Kaz", before: #"leaders where country = ""#)
         #expect(kaz.candidates == ["Kazakhstan"])
@@ -114,6 +131,11 @@ import Testing
         #expect(completer.complete(word: "da", before: #"leaders save ""#).wantsFileNames)
         #expect(completer.complete(word: "o", before: ".output ").wantsFileNames)
         #expect(completer.complete(word: "o", before: ".once ").wantsFileNames)
+        // Found in review: `load ` Tab did nothing, `.open ` Tab offered nothing.
+        #expect(completer.complete(word: "", before: "load ").candidates == ["\""])
+        #expect(completer.complete(word: "", before: "leaders save ").candidates == ["\""])
+        #expect(completer.complete(word: "da", before: ".open ").wantsFileNames)
+        #expect(completer.complete(word: "ev", before: ".import ").wantsFileNames)
     }
 
     @Test func keywordsAndTheirNextWords() {

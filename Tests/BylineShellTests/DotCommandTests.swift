@@ -2,6 +2,7 @@
 import Byline
 import Foundation
 import Testing
+import Synchronization
 import TestSupport
 
 @testable import BylineShell
@@ -35,13 +36,14 @@ import TestSupport
     @Test func helpListsEveryCommandAndExplainsOne() {
         let all = run(".help").output
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
-        #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n")
+        #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n    e.g. .mode json\n")
         // Functions, from their one declaration.
-        #expect(all.contains("Functions (.help NAME explains one): abs, ceil, coalesce, concat, contains, day, div, "))
+        #expect(all.contains("Functions: abs, ceil, coalesce, concat, contains, day, div, "))
         #expect(
             run(".help replace").output
                 == "replace(string, from, to)\n    the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)\n    e.g. leaders select replace(name, \" \", \"_\")\n")
         #expect(run(".help nonesuch").errors.contains("no help for 'nonesuch'"))
+        #expect(run(".help wher").errors.contains("help: did you mean 'where'? help alone lists every topic"))
     }
 
     @Test func schemaShowsFieldsTypesAndReferences() {
@@ -85,5 +87,94 @@ import TestSupport
         let result = run("leaders count\n.quit\nvisits count")
         #expect(result.outcome == .quit)
         #expect(!result.output.contains("7"))
+    }
+}
+
+@Suite struct SettingsAndEnvironmentTests {
+    private func run(_ text: String) -> (output: String, errors: String) {
+        let output = BufferSink()
+        let errors = BufferSink()
+        _ = ScriptRunner(session: Session(), output: output, errors: errors).run(SourceFile(name: "t", text: text))
+        return (output.text, errors.text)
+    }
+
+    @Test func onOffCommandsAloneShowTheCurrentSetting() {
+        #expect(run(".headers\n.timer\n.cite\n.pager").output == "headers: on\ntimer: off\ncite: off\npager: off\n")
+        #expect(run(".headers off\n.headers\n.cite on\n.cite").output == "headers: off\ncite: on\n")
+    }
+
+    @Test func aMissingParameterIsExplainedWithoutTheSwiftAPI() {
+        let errors = run("visits where year = $since").errors
+        #expect(errors.contains("parameter '$since' has no value"))
+        #expect(errors.contains("help: give it with --arg since=VALUE, --argjson since=JSON or .param set since VALUE"))
+        #expect(!errors.contains("run(_:"))
+    }
+
+    @Test func colourIsOffForNoColorAndForADumbTerminal() {
+        #expect(TerminalEnvironment.allowsColour(noColour: nil, term: "xterm-256color"))
+        #expect(TerminalEnvironment.allowsColour(noColour: "", term: nil))
+        #expect(!TerminalEnvironment.allowsColour(noColour: "1", term: "xterm"))
+        #expect(!TerminalEnvironment.allowsColour(noColour: nil, term: "dumb"))
+    }
+
+    @Test func aPagerThatIsNotThereIsNotUsed() {
+        #expect(TerminalEnvironment.canRun("cat", path: "/usr/bin:/bin"))
+        #expect(TerminalEnvironment.canRun("less -SRFX", path: "/nonexistent:/bin:/usr/bin") == TerminalEnvironment.canRun("less", path: "/bin:/usr/bin"))
+        #expect(!TerminalEnvironment.canRun("no-such-pager-here -R", path: "/usr/bin:/bin"))
+        #expect(!TerminalEnvironment.canRun("/nonexistent/less", path: nil))
+        #expect(TerminalEnvironment.canRun("/bin/sh -c cat", path: nil))
+    }
+}
+
+@Suite struct TimerTests {
+    @Test func theTimerCountsTheTimeLoadSpendsReadingItsFile() throws {
+        // Found in review: a 9 s load printed "time: 0.01 ms" (files are read when checked).
+        let folder = try TemporaryFolder.forProcess("timer")
+        let file = folder.appendingPathComponent("big.csv")
+        var text = "id,name\n"
+        for row in 0..<50_000 { text += "\(row),name \(row)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let output = BufferSink()
+        let runner = ScriptRunner(session: Session(), output: output, errors: BufferSink())
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = runner.run(SourceFile(name: "t", text: ".timer on\nload \"\(file.path)\" as big"))
+        let wall = clock.now - start
+        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        let shown = try #require(output.text.split(separator: "\n").first { $0.hasPrefix("time: ") })
+        let words = shown.split(separator: " ")
+        let number = try #require(Double(words[1]))
+        let seconds = words[2] == "s" ? number : number / 1000
+        // Most of the wall time is the load's, and the timer says so.
+        #expect(seconds > 0.5 * wallSeconds, "\(shown), wall \(wall)")
+    }
+}
+
+@Suite struct ProgressTests {
+    /// What a terminal was sent, from any thread.
+    final class Written: Sendable {
+        let text = Mutex("")
+        var value: String { text.withLock { $0 } }
+        func append(_ more: String) { text.withLock { $0 += more } }
+    }
+
+    @Test func aStatementPastTheDelaySaysItIsWorkingThenClearsTheLine() {
+        let written = Written()
+        let runner = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        runner.progressDelay = .milliseconds(1)
+        runner.progressWriter = { written.append($0) }
+        _ = runner.run(SourceFile(name: "t", text: "range(3000000) order by value desc limit 1"))
+        #expect(written.value.contains("working… 0 s (Ctrl-C stops)"))
+        #expect(written.value.hasSuffix("\r\u{1B}[K"))  // cleared before the result
+    }
+
+    @Test func aQuickStatementAndAPipeShowNothing() {
+        let written = Written()
+        let runner = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        runner.progressWriter = { written.append($0) }
+        _ = runner.run(SourceFile(name: "t", text: "leaders count"))
+        #expect(written.value.isEmpty)
+        // Errors to a buffer (not a terminal): no writer at all.
+        #expect(ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink()).progressWriter == nil)
     }
 }

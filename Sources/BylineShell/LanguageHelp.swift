@@ -1,0 +1,145 @@
+// Help on the language, one entry per clause (every form of Keyword.clauseForms, the list that
+// drives completion and the parser's help) and per kind of statement, each with an example that
+// runs on the article's tables. `help where`, `.help join`; tests keep the lists in step.
+import Byline
+
+/// One topic of the language's help.
+struct LanguageTopic: Sendable {
+    /// The words as they are written (`order by`), which `help` takes.
+    let name: String
+    /// How it is written.
+    let usage: String
+    /// What it does.
+    let summary: String
+    /// A statement that runs on the article's tables.
+    let example: String
+}
+
+enum LanguageHelp {
+    /// The clauses, in the order of `Keyword.clauseForms`; a test checks that every form has one.
+    static let clauses: [LanguageTopic] = [
+        LanguageTopic(name: "where", usage: "where COND", summary: "keep the rows where COND is true", example: #"leaders where country = "Congo""#),
+        LanguageTopic(
+            name: "select", usage: "select EXPR [as NAME], ...", summary: "compute the fields of the result",
+            example: "visits select visitor, year + 1 as next"),
+        LanguageTopic(
+            name: "order by", usage: "order by EXPR [asc|desc], ...", summary: "sort the rows (stable; nulls last)",
+            example: "visits order by year desc"),
+        LanguageTopic(
+            name: "group by", usage: "group by EXPR, ... select ...",
+            summary: "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x)",
+            example: "visits group by destination select destination, count() as trips"),
+        LanguageTopic(
+            name: "join", usage: "join SOURCE [as NAME] on COND", summary: "pair each row with the rows of another table where COND holds",
+            example: "visits join leaders on visitor = leaders.name select visitor, title, year"),
+        LanguageTopic(
+            name: "left join", usage: "left join SOURCE [as NAME] on COND", summary: "as join, keeping rows without a match (their other fields are null)",
+            example: "leaders left join visits on name = visits.visitor select name, visits.year"),
+        LanguageTopic(
+            name: "append", usage: "append SOURCE", summary: "the rows of another table, let name or range after these (SQL's UNION ALL)",
+            example: "range(2) append range(5, 7)"),
+        LanguageTopic(name: "distinct", usage: "distinct", summary: "drop repeated rows", example: "visits select destination distinct"),
+        LanguageTopic(name: "limit", usage: "limit N [offset M]", summary: "keep N rows after skipping M", example: "leaders limit 2 offset 1"),
+        LanguageTopic(name: "count", usage: "count", summary: "one row with the field count: how many rows there are", example: "leaders count"),
+        LanguageTopic(
+            name: "save", usage: #"save "FILE""#, summary: "write the rows to a CSV, TSV, JSON or JSON-lines file (by its ending)",
+            example: #"leaders save "leaders.csv""#),
+        LanguageTopic(
+            name: "chart", usage: "chart bar|timeline", summary: "draw a (label, number) result as bars, or dated rows as a timeline",
+            example: "visits group by destination select destination, count() as trips chart bar"),
+        LanguageTopic(
+            name: "cite", usage: "cite", summary: "under each row, the sentences of the article it comes from",
+            example: "visits where year > 2000 cite"),
+    ]
+
+    /// Statements other than a plain query, and how a query starts.
+    static let statements: [LanguageTopic] = [
+        LanguageTopic(
+            name: "let", usage: "let NAME = QUERY", summary: "name a query's rows, to query, join or append them later",
+            example: #"let kz = leaders where country = "Kazakhstan""#),
+        LanguageTopic(
+            name: "def", usage: "def NAME(PARAM, ...) = QUERY", summary: "a query with parameters, used as a table: NAME(ARGS)",
+            example: "def since(y) = visits where year >= y"),
+        LanguageTopic(
+            name: "load", usage: #"load "FILE" [as NAME]"#, summary: "read a CSV, TSV or JSON file into a table (named after the file)",
+            example: #"load "data.csv" as data"#),
+        LanguageTopic(
+            name: "explain", usage: "explain [analyze] QUERY", summary: "show the checked plan; with analyze, run it and show each step's rows and time",
+            example: "explain visits where year > 2000"),
+        LanguageTopic(
+            name: "assert", usage: "assert (QUERY) OP VALUE", summary: "check that a query gives one value that compares as stated",
+            example: "assert (leaders count) > 0"),
+        LanguageTopic(
+            name: "range", usage: "range(STOP) or range(START, STOP)", summary: "rows of whole numbers in the field value, from START (0) up to STOP",
+            example: "range(3) select value * value as square"),
+    ]
+
+    /// Every topic, sorted, for `.help` and completion after `help`.
+    static let all: [LanguageTopic] = (clauses + statements).sorted { $0.name < $1.name }
+
+    /// The topic `name` (any case, spaces collapsed), if there is one.
+    static func topic(_ name: String) -> LanguageTopic? {
+        let words = name.lowercased().split(separator: " ").joined(separator: " ")
+        return all.first { $0.name == words }
+    }
+
+    /// Help on one topic, wrapped to `width`.
+    static func text(of topic: LanguageTopic, width: Int?) -> String {
+        HelpText.entry(usage: topic.usage, summary: topic.summary, example: topic.example, width: width)
+    }
+}
+
+/// Help laid out for a terminal: words wrapped whole at its width, with a hanging indent.
+enum HelpText {
+    /// `usage`, then the summary and the example indented under it.
+    static func entry(usage: String, summary: String, example: String?, width: Int?) -> String {
+        var out = usage + "\n" + wrap(summary, width: width, indent: 4)
+        if let example, !example.isEmpty { out += wrap("e.g. " + example, width: width, indent: 4, hanging: 9) }
+        return out
+    }
+
+    /// `text` in lines of at most `width` columns (when given), the first starting with `lead`,
+    /// the rest indented by `hanging` spaces; words are never cut, and a word longer than a line
+    /// stands alone on its line. Ends in a newline.
+    static func wrap(_ text: String, width: Int?, lead: String, hanging: Int) -> String {
+        guard let width else { return lead + text + "\n" }
+        let rest = String(repeating: " ", count: hanging)
+        var lines: [String] = []
+        var line = lead
+        var lineHasWord = false
+        for word in text.split(separator: " ") {
+            if lineHasWord, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = rest
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// As `wrap(_:width:lead:hanging:)`, with the first line indented by `indent` spaces.
+    static func wrap(_ text: String, width: Int?, indent: Int, hanging: Int? = nil) -> String {
+        wrap(text, width: width, lead: String(repeating: " ", count: indent), hanging: hanging ?? indent)
+    }
+
+    /// A list of rows `usage  summary`, sorted by usage: the summaries in a column when the
+    /// terminal is wide enough, else each under its usage.
+    static func table(_ rows: [(usage: String, summary: String)], width: Int?) -> String {
+        let column = 26
+        var out = ""
+        for row in rows.sorted(by: { $0.usage < $1.usage }) {
+            let usage = "  " + row.usage
+            if let width, width < 60 || usage.count + 2 > column {
+                out += usage + "\n" + wrap(row.summary, width: width, indent: 6)
+            } else if width == nil {
+                out += usage + "  " + row.summary + "\n"
+            } else {
+                out += wrap(row.summary, width: width, lead: usage + String(repeating: " ", count: column - usage.count), hanging: column)
+            }
+        }
+        return out
+    }
+}
