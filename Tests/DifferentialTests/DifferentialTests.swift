@@ -174,6 +174,27 @@ import TestSupport
         try compareBackends(settings, postgres: nil)
     }
 
+    /// Where Byline widens an integer to a float (`coalesce` of a float and an integer), SQL must
+    /// too: past 2^53 an integer and its float differ, and a float sum does not overflow.
+    @Test func sqliteBackendWidensIntegersAsBylineDoes() throws {
+        let fields = [Field(name: "f", type: .float), Field(name: "i", type: .integer)]
+        let table = Table(
+            schema: TableSchema(name: "w", fields: fields),
+            rows: [[.null, .integer(9_007_199_254_740_993)], [.null, .integer(Int.max)], [.float(0.5), .integer(1)]])
+        let native = Session(tables: [table])
+        let sqlite = Session(tables: [])
+        try sqlite.open(SQLiteConnection(path: ":memory:"))
+        defer { sqlite.closeDatabase() }
+        try sqlite.store(table, as: "w")
+        for query in [
+            "w select coalesce(f, i) = 9007199254740993 as x", "w select sum(coalesce(f, i)) as s",
+            "w where coalesce(f, i) > 9007199254740992 count",
+        ] {
+            let (a, b) = (DifferentialTests.exact(query, in: native), DifferentialTests.exact(query, in: sqlite))
+            #expect(a == b, "\(query)\n  native: \(a)\n  sqlite: \(b)")
+        }
+    }
+
     func compareBackends(_ settings: Settings, postgres: PostgresForTests?) throws {
         var compared = 0
         var skipped = 0
