@@ -2,8 +2,9 @@
 // evaluator (`ExpressionCompiler.value`, one row at a time), and a reference written here from the
 // README's rules, sharing no code with the engine: comparisons with null are false, integers and
 // floats compare by exact value, integer overflow is an error, `%` by zero is null and by -1 is 0,
-// `/` by zero is null, a NaN float is null. Columns hold garbage (the extremes) under their nulls,
-// so a kernel that reads a null row's stored value, or overflows there, shows.
+// `/` by zero is null, a NaN float is null. Columns hold garbage (the extremes, NaN) under their
+// nulls in half the seeds, so a kernel that reads a null row's stored value, or stops at an
+// overflow there, shows; in the other half an overflow can only come from a real value.
 import Testing
 import TestSupport
 

@@ -151,11 +151,12 @@ import TestSupport
         }
     }
 
-    /// A whole sort of enough rows that the radix passes split across threads (65,536 rows a
-    /// part), keys full of ties and nulls: every thread count gives the reference order.
+    /// A whole sort of enough rows that the radix passes split across threads (65,536 non-null
+    /// rows a part, so more than 131,072 here, after the selection and the nulls), keys full of
+    /// ties and nulls: every thread count gives the reference order.
     @Test func sortsOnThreadsKeepTiesInInputOrder() {
         var random = SplitMix64(state: 2024)
-        let count = 140_000
+        let count = 200_000
         var first = Self.key(&random, count: count)
         while case .strings = first.1.values { first = Self.key(&random, count: count) }
         let rows = Array(0..<count).filter { _ in random.below(10) != 0 }
