@@ -308,8 +308,10 @@ def write_markdown(args, report, python):
         lines.append(f"| peak memory, load + all questions | | {b_peak/1024:.0f} MiB | | {d_peak/1024:.0f} MiB | {b_peak/d_peak:.2f} | | |")
         lines.append("")
     lines += ["| question | Byline | DuckDB |", "|---|---|---|"]
+    def code(text):
+        return f"`` {text} ``" if "`" in text else f"`{text}`"
     for name, _, _, byline, sql in QUESTIONS:
-        lines.append(f"| {name} | `{byline}` | `{sql}` |")
+        lines.append(f"| {name} | {code(byline)} | {code(sql)} |")
     lines += ["", "<!-- /h2o -->"]
     section = "\n".join(lines)
     old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else ""
