@@ -128,11 +128,21 @@ struct Aggregation {
             }
             var key = grouped ? Key.values : Key.none
             if grouped, keys.count == 1, case .column(let index) = keys[0] {
-                switch input.columns[index].storage {
-                case .strings(let codes, let dictionary): key = .codes(codes, dictionary)
-                case .integers(let values, let nulls): key = .integers(values, nulls.flags)
-                case .integers32(let values, let nulls): key = .integers(values.map(Int.init), nulls.flags)
-                default: break
+                let column = input.columns[index]
+                switch column.storage {
+                case .strings(let codes, let dictionary):
+                    key = .codes(codes, dictionary)
+                case .integers, .integers32:
+                    // Integers over a range small beside the rows: by offset, in a table indexed by
+                    // the key, as a packed key of one column (one miss a row where a probe of a
+                    // hash table takes three).
+                    if packsKeys, let packed = PackedKeys([column]), PackedKeyTable.isDirect(packed, rows: input.count) {
+                        key = .packed(packed)
+                    } else if let integers = Executor.integers(column) {
+                        key = .integers(integers.values, integers.nulls)
+                    }
+                default:
+                    break
                 }
             } else if grouped, packsKeys, keys.count > 1 {
                 let columns = keys.compactMap { key -> Column? in

@@ -85,6 +85,20 @@ struct Column: Sendable {
     func gather(orNull rows: [Int]) -> Column {
         if case .unread = storage { return Column(type: type, storage: .unread(rows.count)) }
         guard rows.contains(-1) else { return gather(rows) }
+        // Typed storage stays typed (a left join's unmatched rows are nulls, not boxed values).
+        func nulls(_ mask: NullMask) -> NullMask { NullMask(flags: rows.map { $0 < 0 || mask.isNull($0) }) }
+        switch storage {
+        case .integers(let values, let mask):
+            return Column(type: type, storage: .integers(rows.map { $0 < 0 ? 0 : values[$0] }, nulls(mask)))
+        case .integers32(let values, let mask):
+            return Column(type: type, storage: .integers32(rows.map { $0 < 0 ? 0 : values[$0] }, nulls(mask)))
+        case .floats(let values, let mask):
+            return Column(type: type, storage: .floats(rows.map { $0 < 0 ? 0 : values[$0] }, nulls(mask)))
+        case .strings(let codes, let dictionary):
+            return Column(type: type, storage: .strings(rows.map { $0 < 0 ? -1 : codes[$0] }, dictionary))
+        default:
+            break
+        }
         var builder = ColumnBuilder(type: type, capacity: rows.count)
         for row in rows { builder.append(row < 0 ? .null : value(at: row)) }
         return builder.build()

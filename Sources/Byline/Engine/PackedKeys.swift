@@ -130,7 +130,8 @@ struct PackedKeys {
 
     /// What `explain analyze` says of the key.
     var description: String {
-        "a packed key of \(parts.count) columns in \(words == 1 ? "one word" : "two words")"
+        if parts.count == 1 { return "integers in a range" }
+        return "a packed key of \(parts.count) columns in \(words == 1 ? "one word" : "two words")"
     }
 
     /// The packed keys of `rows`: word 0 in `first`, word 1 (with two words) in `second`, at
