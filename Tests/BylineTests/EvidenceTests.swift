@@ -84,7 +84,7 @@ import Testing
             guard case .string(let table) = row[0], case .string(let fact) = row[1], case .list(let cited) = row[2] else { continue }
             let field = ["relations": "relation", "events": "description", "visits": "note", "figures": "measure"][table]
             let name = try #require(field, "attributions names the table '\(table)'")
-            let supported = try session.run("\(table) where \(name) = $f select source", parameters: ["f": .string(fact)]).last?.rows ?? []
+            let supported = try session.run("\(table) where \(name) = $f select source", parameters: ["f": fact]).last?.rows ?? []
             #expect(supported.count == 1, "\(table) has \(supported.count) rows whose \(name) is '\(fact)'")
             // The fact cites the sentence that attributes it.
             if case .list(let factSources)? = supported.first?.first {

@@ -303,7 +303,7 @@ struct QueryGenerator {
                 for (index, kind) in sides[1].enumerated() {
                     let literal: GeneratedExpression
                     switch kind {
-                    case _ where chance(10): literal = GeneratedExpression(byline: "null", sql: "NULL", kind: kind)
+                    case _ where chance(10), .date: literal = GeneratedExpression(byline: "null", sql: "NULL", kind: kind)
                     case .integer: literal = integerLiteral()
                     case .float: literal = floatLiteral()
                     case .string: literal = stringLiteral(asciiOnly: false)

@@ -165,6 +165,14 @@ extension DiagnosticMessage {
             help: "convert it with to_string, to_integer, to_float or to_date")
     }
 
+    /// `intersect`/`except` under `cite`: rows are compared whole, and their evidence would be
+    /// compared with them, changing the answer.
+    package static func citeWithSetOperation(_ clause: String) -> Self {
+        Self(
+            .invalidArgument, "'cite' cannot show the evidence of rows kept by '\(clause)' yet",
+            help: "run the query without cite (or with .cite off), or keep its rows with 'let' and cite them in a query of their own")
+    }
+
     /// `append SOURCE` whose source has another number of fields.
     package static func appendFieldCount(_ clause: String, _ source: String, has count: Int, expected: Int, fields: [String]) -> Self {
         Self(

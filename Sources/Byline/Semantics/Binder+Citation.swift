@@ -117,8 +117,9 @@ struct Evidence {
             hidden = nowHidden
         case .distinct:
             break
-        case .append:
-            // Checked where the step is bound: appended rows carry no evidence of their own yet.
+        case .append, .intersect:
+            // Appended rows get empty evidence where the step is bound (they cite nothing yet);
+            // intersect and except refuse cite there.
             break
         case .join(let join):
             // The joined side's evidence follows the left side's fields (hidden where a `def`'s

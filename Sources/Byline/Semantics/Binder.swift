@@ -489,6 +489,9 @@ struct Binder {
         case .append(let source, let arguments, let rows):
             return try bindAppend(source, arguments: arguments, rows: rows, input: schema, description: description)
         case .intersect(let source, let arguments, let keep, let rows):
+            if schema.fields.contains(where: Evidence.isHidden) {
+                throw fail(.citeWithSetOperation(keep ? "intersect" : "except"), at: clause.span)
+            }
             let step = try bindAppend(
                 source, arguments: arguments, rows: rows, input: schema, description: description, clause: keep ? "intersect" : "except")
             guard case .append(let other) = step.stage else { return step }

@@ -110,6 +110,8 @@ extension QueryPlan.Stage {
             return .join(join)
         case .append(let other):
             return .append(other.mapExpressions(transform))
+        case .intersect(let other, let keep):
+            return .intersect(other.mapExpressions(transform), keep: keep)
         }
     }
 }
