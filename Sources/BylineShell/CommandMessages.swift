@@ -74,7 +74,7 @@ extension DiagnosticMessage {
     /// SQL's `select … from TABLE …`; `instead` is the same query in Byline, when it could be read.
     static func sqlSelectFrom(_ instead: String?) -> Self {
         Self(
-            .unexpectedToken, "Byline has no 'select … from': a query starts with its table, then its clauses in order",
+            .unexpectedToken, "there is no 'select … from' in Byline: a query starts with its table, then its clauses in order",
             help: instead.map { "write: \($0)" } ?? "for example: leaders where country = \"Congo\" select name, title")
     }
 

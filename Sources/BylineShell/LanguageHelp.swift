@@ -38,6 +38,12 @@ enum LanguageHelp {
         LanguageTopic(
             name: "append", usage: "append SOURCE", summary: "the rows of another table, let name or range after these (SQL's UNION ALL)",
             example: "range(2) append range(5, 7)"),
+        LanguageTopic(
+            name: "except", usage: "except SOURCE", summary: "the distinct rows that SOURCE does not have (SQL's EXCEPT)",
+            example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c except kz"),
+        LanguageTopic(
+            name: "intersect", usage: "intersect SOURCE", summary: "the distinct rows that SOURCE also has (SQL's INTERSECT)",
+            example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c intersect kz"),
         LanguageTopic(name: "distinct", usage: "distinct", summary: "drop repeated rows", example: "visits select destination distinct"),
         LanguageTopic(name: "limit", usage: "limit N [offset M]", summary: "keep N rows after skipping M", example: "leaders limit 2 offset 1"),
         LanguageTopic(name: "count", usage: "count", summary: "one row with the field count: how many rows there are", example: "leaders count"),

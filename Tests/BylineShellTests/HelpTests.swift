@@ -52,7 +52,7 @@ import Testing
         let commands = wide.split(separator: "\n").filter { $0.hasPrefix("  .") }.map { $0.dropFirst(3).prefix { $0 != " " } }
         #expect(commands == commands.sorted())
         #expect(commands.count == DotCommands.all.count)
-        #expect(narrow.contains("Clauses: append, chart, cite, count, distinct, group by,\n  join"))
+        #expect(narrow.contains("Clauses: append, chart, cite, count, distinct, except, group\n  by"))
     }
 
     @Test func wrappingNeverCutsAWord() {

@@ -47,6 +47,8 @@ import TestSupport
             var generator = QueryGenerator(seed: seed &* 7919)
             for number in 0..<40 {
                 let query = generator.query().byline
+                // intersect and except refuse cite (rows are compared whole): nothing to compare.
+                if query.contains(" intersect ") || query.contains(" except ") { continue }
                 let without = Self.answer(query, in: plain)
                 let with = Self.answer(query, in: citing)
                 // `cite` written at the end says the same as the switch.

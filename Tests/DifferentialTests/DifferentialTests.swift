@@ -115,6 +115,7 @@ import TestSupport
 
     func compare(_ settings: Settings, blocks: Int, threads: Int = 1, sortEveryOther: Bool = false) throws {
         var compared = 0
+        var summedDifferently = 0
         var overflows = 0
         var refused = 0
         var mismatches: [String] = []
@@ -145,6 +146,14 @@ import TestSupport
                     continue
                 }
                 if let difference = DifferentialTests.difference(byline, sqlite, ordered: query.ordered) {
+                    // Over several blocks Byline adds floats in fixed partitions (the same for
+                    // any number of threads), SQLite row by row: where huge values cancel, sums
+                    // and averages differ, and only those may (at most 1 query in 100).
+                    let sums = DifferentialTests.sumColumns(of: query.byline)
+                    if blocks > 0, !sums.isEmpty, DifferentialTests.differOnlyIn(sums, byline, sqlite, ordered: query.ordered) {
+                        summedDifferently += 1
+                        continue
+                    }
                     mismatches.append(
                         "seed \(seed), query \(number):\n  byline: \(query.byline)\n  sql:    \(query.sql)\n  \(difference)")
                 }
@@ -152,6 +161,7 @@ import TestSupport
         }
         let report = "\(mismatches.count) of \(compared) queries differ:\n" + mismatches.prefix(20).joined(separator: "\n")
         #expect(mismatches.isEmpty, Comment(rawValue: report))
+        #expect(summedDifferently * 100 <= compared, "\(summedDifferently) of \(compared) queries summed floats differently")
         // The generator must mostly make queries that both engines answer.
         #expect(overflows * 5 < compared, "\(overflows) of \(compared) queries overflowed")
         #expect(refused * 5 < compared, "\(refused) of \(compared) queries compared a date with a string that is no date")

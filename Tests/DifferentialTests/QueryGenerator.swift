@@ -86,7 +86,9 @@ struct QueryGenerator {
         case 5: query = distinct()
         default: query = projectThenFilter()
         }
-        query.expectsError = invalidDate
+        // A date that is no date is always a string literal; a flag left from a part the query
+        // did not keep (an inline table's side) must not make a query without one expect it.
+        query.expectsError = invalidDate && query.byline.contains("\"")
         return query
     }
 
