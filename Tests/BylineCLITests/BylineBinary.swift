@@ -27,6 +27,34 @@ enum BylineBinary {
         return packageRoot.appendingPathComponent(".build/debug/byline")
     }
 
+    /// Runs another program (a shell, sqlite3, psql) in `directory`, capturing its output.
+    static func runProgram(_ path: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let collected = Collected()
+        let group = DispatchGroup()
+        for (pipe, isOutput) in [(output, true), (errors, false)] {
+            group.enter()
+            DispatchQueue.global().async {
+                collected.set(pipe.fileHandleForReading.readDataToEndOfFile(), isOutput: isOutput)
+                group.leave()
+            }
+        }
+        group.wait()
+        process.waitUntilExit()
+        return Run(
+            stdout: String(decoding: collected.output, as: UTF8.self),
+            stderr: String(decoding: collected.errors, as: UTF8.self), status: process.terminationStatus)
+    }
+
     /// Runs byline with arguments, optional standard input and extra environment; its standard
     /// output goes to the file `standardOutput` names (a device, say) instead of being captured
     /// when that is given.

@@ -108,13 +108,13 @@ import TestSupport
             let script = try folder.write("store.sql", store.sql)
             // SQLite's own shell makes the file.
             let sqliteFile = folder.path("store.sqlite")
-            let made = try Self.tool("/usr/bin/sqlite3", [sqliteFile, ".read \(script)"])
-            #expect(made.status == 0, "sqlite3: \(made.errors)")
+            let made = try BylineBinary.runProgram("/usr/bin/sqlite3", [sqliteFile, ".read \(script)"])
+            #expect(made.status == 0, "sqlite3: \(made.stderr)")
             // PostgreSQL's own client makes the tables in a fresh schema.
             let postgres = try PostgresForTests.connect(schema: "foreign") { try PostgreSQLConnection($0) }
             defer { postgres.drop() }
-            let loaded = try Self.tool("/usr/bin/psql", ["-q", "-v", "ON_ERROR_STOP=1", "-d", postgres.uri, "-f", script])
-            #expect(loaded.status == 0, "psql: \(loaded.errors)")
+            let loaded = try BylineBinary.runProgram("/usr/bin/psql", ["-q", "-v", "ON_ERROR_STOP=1", "-d", postgres.uri, "-f", script])
+            #expect(loaded.status == 0, "psql: \(loaded.stderr)")
             for query in Self.queries {
                 let memory = try BylineBinary.run(["--no-article", "--format", "csv"] + data + ["-c", query], in: folder.url)
                 #expect(memory.status == 0, "\(query): \(memory.stderr)")
@@ -152,19 +152,5 @@ import TestSupport
                 }
             }
         }
-    }
-
-    /// What a command-line tool printed and its exit status.
-    static func tool(_ path: String, _ arguments: [String]) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }

@@ -68,17 +68,10 @@ import TestSupport
 
     @Test func theFileSizeLimitOnStandardOutputIsAnError() throws {
         try TemporaryFolder.with("safe") { folder in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -f 8; exec \"$0\" -c 'range(100000)' --format csv > out.csv", BylineBinary.url.path]
-            process.currentDirectoryURL = folder.url
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 1, "\(message)")
-            #expect(message.contains("ulimit -f"), "\(message)")
+            let run = try BylineBinary.runProgram(
+                "/bin/sh", ["-c", "ulimit -f 8; exec \"$0\" -c 'range(100000)' --format csv > out.csv", BylineBinary.url.path], in: folder.url)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("ulimit -f"), "\(run.stderr)")
         }
     }
 
@@ -89,19 +82,9 @@ import TestSupport
     }
 
     @Test func aClosedPipeStaysQuiet() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\"$0\" -c 'range(1000000)' --format csv | head -n 1", BylineBinary.url.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let first = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(first == "value\n")
-        #expect(message.isEmpty, "\(message)")
+        let run = try BylineBinary.runProgram("/bin/sh", ["-c", "\"$0\" -c 'range(1000000)' --format csv | head -n 1", BylineBinary.url.path])
+        #expect(run.stdout == "value\n")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
     }
 
     /// A device that never ends is refused at its first NUL, not read whole (gigabytes) first.

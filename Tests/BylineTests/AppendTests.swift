@@ -1,6 +1,7 @@
 // `append SOURCE`: another source's rows after the rows so far (SQL's UNION ALL), fields matched
 // by position. In the databases, DifferentialTests compares it with Byline's engine.
 import Testing
+import TestSupport
 
 @testable import Byline
 
@@ -9,14 +10,7 @@ import Testing
         try Session().run(text).last?.rows ?? []
     }
 
-    private func message(_ text: String) -> String {
-        do {
-            _ = try Session().run(text)
-            return "no error"
-        } catch {
-            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
-        }
-    }
+    private func message(_ text: String) -> String { Session.messages(running: text) }
 
     @Test func appendedRowsComeAfterInTheirOrder() throws {
         let result = try rows(

@@ -3,6 +3,7 @@
 // declaration gives the binder, the engine and help. SQL spellings are compared with the engine
 // in both databases by DifferentialTests.FunctionDialectTests.
 import Testing
+import TestSupport
 
 @testable import Byline
 
@@ -11,14 +12,7 @@ import Testing
         try Session().run("\(source) select \(expression) as x").last?.rows.first?.first ?? .null
     }
 
-    private func message(_ text: String) -> String {
-        do {
-            _ = try Session().run(text)
-            return "no error"
-        } catch {
-            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
-        }
-    }
+    private func message(_ text: String) -> String { Session.messages(running: text) }
 
     // MARK: - The catalogue
 

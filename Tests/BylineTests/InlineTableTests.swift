@@ -2,18 +2,12 @@
 // source (and, through `let`, wherever a table goes). In the databases they are SQL's VALUES,
 // compared with Byline's engine by DifferentialTests.FunctionDialectTests.
 import Testing
+import TestSupport
 
 @testable import Byline
 
 @Suite struct InlineTableTests {
-    private func message(_ text: String) -> String {
-        do {
-            _ = try Session().run(text)
-            return "no error"
-        } catch {
-            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
-        }
-    }
+    private func message(_ text: String) -> String { Session.messages(running: text) }
 
     @Test func rowsAreATableInTheirOrder() throws {
         let result = try Session().run(#"[{code: 2, name: "two"}, {code: 1, name: null}, {code: 3.5, name: lower("XY")},] where code > 1"#).last

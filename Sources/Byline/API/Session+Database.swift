@@ -242,10 +242,7 @@ extension Session {
             if let maximum, count > maximum {
                 throw BylineError([Diagnostic(.tooManyRows(moreThan: maximum), at: statement.span)], source: script.source)
             }
-            if error.isCancellation {
-                throw BylineError([Diagnostic(.cancelled, at: nil)], source: nil)
-            }
-            throw Session.failure(error, in: database, at: statement.span, source: script.source)
+            throw Session.failure(error, in: database, at: statement.span, source: script.source)  // a cancel too
         }
         let schema = TableSchema(name: plan.schema.name, fields: plan.schema.fields)
         return ResultSet(Relation(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: count)))

@@ -60,8 +60,9 @@ enum SortKey {
         // up on every comparison (`order by value + 0` of a million rows took 25 times as long
         // as `select value + 0 as v order by v`).
         var computed: [Value] = []
-        if case .column = expression {
-        } else if let last = rows.max() {
+        var isColumn = false
+        if case .column = expression { isColumn = true }
+        if !isColumn, let last = rows.max() {
             computed = [Value](repeating: .null, count: last + 1)
             var type: DataType?
             var oneType = true

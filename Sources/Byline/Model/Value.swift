@@ -170,3 +170,18 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: Value...) { self = .list(elements) }
 }
+
+extension Value {
+    /// The type of a value (a list's by its first element's; null's is `.null`).
+    var dataType: DataType {
+        switch self {
+        case .null: return .null
+        case .integer: return .integer
+        case .float: return .float
+        case .string: return .string
+        case .bool: return .bool
+        case .date: return .date
+        case .list(let items): return .list(items.first?.dataType ?? .null)
+        }
+    }
+}
