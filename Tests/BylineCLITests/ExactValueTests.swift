@@ -53,3 +53,58 @@ import TestSupport
         #expect(run.stdout == "count\n2\n", "\(run.stdout)\(run.stderr)")
     }
 }
+
+/// The exact messages of errors this round added, and their exit status.
+@Suite struct NewErrorMessageTests {
+    @Test func aChainOfDefinitionsTooDeepIsOneMessage() throws {
+        var script = "def d0() = range(2)\n"
+        for index in 1...129 { script += "def d\(index)() = d\(index - 1)()\n" }
+        script += "d129() count\n"
+        let run = try BylineBinary.run(["-"], stdin: script)
+        #expect(run.status == 1)
+        #expect(
+            run.stderr == """
+                <stdin>:130:14: error: calling 'd0' nests 'def's more than 128 deep
+                def d129() = d128()
+                             ^~~~
+                help: a 'def' may call the 'def's before it, up to 128 deep; keep an inner result with 'let' instead
+
+                """, "\(run.stderr)")
+    }
+
+    @Test func citeRefusesIntersectAndExcept() throws {
+        for word in ["intersect", "except"] {
+            let run = try BylineBinary.run(["-c", "visits select destination as c \(word) visits cite"])
+            #expect(run.status == 1)
+            #expect(run.stderr.hasPrefix("<command>:1:32: error: 'cite' cannot show the evidence of rows kept by '\(word)' yet\n"), "\(run.stderr)")
+            #expect(run.stderr.hasSuffix(
+                "help: run the query without cite (or with .cite off), or keep its rows with 'let' and cite them in a query of their own\n"))
+        }
+    }
+
+    @Test func aDatabaseRefusedUnderSafeSaysWhyAndWhatToDo() throws {
+        let run = try BylineBinary.run(["--safe", "-c", ".open new.sqlite"])
+        #expect(run.status == 1)
+        #expect(
+            run.stderr == """
+                <command>:1:1: error: database access is turned off, so 'new.sqlite' cannot be opened
+                .open new.sqlite
+                ^~~~~~~~~~~~~~~~
+                help: this session's access is limited (--safe): name the files and database it may use on the command line (--data, --db)
+
+                """, "\(run.stderr)")
+    }
+
+    @Test func lostOutputIsOneMessageAndExitOne() throws {
+        let run = try BylineBinary.run(["-c", "leaders count", "--format", "csv"], standardOutput: "/dev/full")
+        #expect(run.status == 1)
+        #expect(
+            run.stderr == """
+                <command>:1:1: error: cannot write the result to standard output: no space left on the device
+                leaders count
+                ^~~~~~~~~~~~~
+                help: the output is incomplete; free space or raise the limit, then run the statement again
+
+                """, "\(run.stderr)")
+    }
+}

@@ -424,6 +424,12 @@ struct Binder {
     /// A diagnostic from inside a `def`'s body, shown at the call with the body's line as a note.
     func relocate(_ diagnostic: Diagnostic, to span: SourceSpan, in definition: Definition) -> Diagnostic {
         var moved = diagnostic
+        // A chain too deep is said once, at the outermost call: a prefix and a note for each of
+        // its 128 levels would bury the message.
+        if diagnostic.id == .nestingTooDeep {
+            moved.span = span
+            return moved
+        }
         moved.message = "in '\(definition.name)': " + diagnostic.message
         moved.span = span
         if let inner = diagnostic.span {
