@@ -468,6 +468,40 @@ extension DiagnosticMessage {
     }
 }
 
+// MARK: - Window functions
+
+extension DiagnosticMessage {
+    package static func windowOutsideSelect(_ call: String) -> Self {
+        Self(.invalidArgument, "window functions are computed in a 'select': select '\(call)' as a field, then use it in a 'where' after it")
+    }
+
+    package static let windowInAggregation = Self(
+        .invalidArgument, "a window function cannot be in a 'select' that aggregates",
+        help: "aggregate in one 'select' (or 'group by … select'), then compute the window in a 'select' after it")
+
+    package static let nestedWindow = Self(.invalidArgument, "window functions cannot be nested", help: "compute the inner one in a 'select' before")
+
+    package static func notAWindowFunction(_ name: String, available: [String]) -> Self {
+        Self(.unknownFunction, "'\(name)' is not a window function", help: "window functions: " + available.joined(separator: ", "))
+    }
+
+    package static func windowNeedsOrder(_ name: String) -> Self {
+        Self(
+            .invalidArgument, "'\(name)' needs 'order by' in its 'over (…)', the order that ranks the rows",
+            help: Help.forExample("\(name)() over (partition by team order by score desc)"))
+    }
+
+    package static func windowFrameNeedsAggregate(_ name: String) -> Self {
+        Self(.invalidArgument, "'rows N preceding' is for the aggregates count, sum, avg, min and max, not '\(name)'")
+    }
+
+    package static func windowOffset(_ name: String) -> Self {
+        Self(.invalidArgument, "the offset of '\(name)' must be a whole number, 0 or more", help: Help.forExample("\(name)(x, 2)"))
+    }
+
+    package static let windowDistinct = Self(.invalidArgument, "'distinct' is not allowed in a window function")
+}
+
 // MARK: - Table functions and definitions
 
 extension DiagnosticMessage {

@@ -192,6 +192,8 @@ struct Executor {
             return try self.join(input, join, output: output)
         case .append(let other):
             return try append(input, other, output: output)
+        case .window(let calls):
+            return try window(input, calls, output: output)
         case .intersect(let other, let keep):
             return try intersect(input, other, keep: keep, output: output)
         }
@@ -342,6 +344,8 @@ struct Executor {
                 return read
             case .count:
                 return read
+            case .window(let calls):
+                for call in calls { read.formUnion(call.columnsUsed) }
             case .distinct, .join, .append, .intersect:
                 return nil
             }

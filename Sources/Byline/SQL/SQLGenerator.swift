@@ -282,6 +282,8 @@ struct SQLGenerator {
                 current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             case .intersect(let other, let keep):
                 current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+            case .window(let calls):
+                current = try window(current, calls, columns)
             }
             index += 1
         }
@@ -436,6 +438,73 @@ struct SQLGenerator {
         let groups = output.isEmpty ? "" : " GROUP BY " + columns
         let name = add("SELECT \(columns)\(output.isEmpty ? "" : ", ")MIN(l.\(number)) AS \(ordinal) FROM \(numbered) AS l WHERE \(test)\(groups)")
         return Relation(name: name, width: output.count, order: [(ordinal, false)])
+    }
+
+    /// Window functions: the relation's fields and hidden order columns, then a field per window
+    /// function. A partition is ordered by the window's keys, then by the relation's own order, so
+    /// ties keep Byline's stable order; `rank` and `dense_rank` see only the window's keys, so
+    /// ties rank alike. Frames are written out as rows (SQL's default with ORDER BY is a range,
+    /// which would give ties one running total).
+    private mutating func window(_ relation: Relation, _ calls: [WindowCall], _ columns: Scope) throws(SQLUnsupported) -> Relation {
+        var items: [String] = relation.width == 0 ? [] : [columnList(relation.width)]
+        for (position, call) in calls.enumerated() {
+            var partition: [String] = []
+            for key in call.partition { partition.append(try value(key, columns)) }
+            var keys: [String] = []
+            for key in call.order { keys.append("\(try value(key.0, columns)) \(key.descending ? "DESC" : "ASC") NULLS LAST") }
+            let stable = keys + (relation.order.isEmpty ? [] : [orderTerms(relation.order)])
+            func over(_ order: [String], frame: String = "") -> String {
+                var parts: [String] = []
+                if !partition.isEmpty { parts.append("PARTITION BY " + partition.joined(separator: ", ")) }
+                if !order.isEmpty { parts.append("ORDER BY " + order.joined(separator: ", ")) }
+                if !frame.isEmpty { parts.append(frame) }
+                return "OVER (" + parts.joined(separator: " ") + ")"
+            }
+            let computed: String
+            switch call.function {
+            case .rowNumber: computed = "ROW_NUMBER() " + over(stable)
+            case .rank: computed = "RANK() " + over(keys)
+            case .denseRank: computed = "DENSE_RANK() " + over(keys)
+            case .lag(let offset), .lead(let offset):
+                guard let argument = call.argument else { throw SQLUnsupported(reason: "a window function lost its argument") }
+                // The offset is a whole number the plan checked, written as one (PostgreSQL's
+                // takes an integer, not a bigint placeholder); past the partition's end it is null.
+                let name = call.function == .lag(offset: offset) ? "LAG" : "LEAD"
+                computed = "\(name)(\(try value(argument, columns)), \(min(offset, Int(Int32.max)))) " + over(stable)
+            case .aggregate(let aggregate):
+                let frame: String
+                switch call.frame {
+                case .partition: frame = ""
+                case .running: frame = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+                case .preceding(let count): frame = "ROWS BETWEEN \(count) PRECEDING AND CURRENT ROW"
+                }
+                computed = try windowAggregate(aggregate, columns, over: call.frame == .partition ? over([]) : over(stable, frame: frame))
+            }
+            items.append("\(computed) AS c\(relation.width + position)")
+        }
+        let name = add("SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(hidden(relation.order)) FROM \(relation.name)")
+        return Relation(name: name, width: relation.width + calls.count, order: relation.order)
+    }
+
+    /// An aggregate over a window, as `aggregate` computes it over a group.
+    private mutating func windowAggregate(_ call: AggregateCall, _ columns: Scope, over window: String) throws(SQLUnsupported) -> String {
+        guard let argument = call.argument else { return "COUNT(*) \(window)" }
+        let x = try value(argument, columns)
+        switch call.kind {
+        case .countRows: return "COUNT(*) \(window)"
+        case .count: return "COUNT(\(x)) \(window)"
+        case .sum:
+            if call.argumentType == .float {
+                return dialect == .postgresql
+                    ? "SUM(CAST(\(x) AS double precision)) \(window)"
+                    : "TOTAL(\(x)) \(window) * (CASE WHEN COUNT(\(x)) \(window) = 0 THEN NULL ELSE 1 END)"
+            }
+            return dialect == .postgresql ? "CAST(SUM(\(x)) \(window) AS bigint)" : "SUM(\(x)) \(window)"
+        case .avg: return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision)) \(window)" : "AVG(\(x)) \(window)"
+        case .min: return (dialect == .postgresql && call.argumentType == .bool ? "bool_and" : "MIN") + "(\(x)) \(window)"
+        case .max: return (dialect == .postgresql && call.argumentType == .bool ? "bool_or" : "MAX") + "(\(x)) \(window)"
+        case .countDistinct, .list: throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is not a window function")
+        }
     }
 
     // MARK: - Expressions

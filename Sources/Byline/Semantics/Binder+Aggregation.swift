@@ -144,6 +144,8 @@ extension Binder {
         case .conditional(let items, let otherwise):
             return items.contains(where: containsAggregate) || otherwise.map(containsAggregate) == true
         case .between(let a, let b, let c, _): return containsAggregate(a) || containsAggregate(b) || containsAggregate(c)
+        // A window function's aggregate is computed per row, not per group.
+        case .window: return false
         }
     }
 }

@@ -67,6 +67,8 @@ extension Binder {
             let upper = try bindBinary(.lessEqual, value, high, in: schema)
             let test = BoundExpression.and(lower.expression, upper.expression)
             return TypedExpression(expression: negated ? .not(test) : test, type: .bool)
+        case .window:
+            return try bindWindowReference(expression)
         }
     }
 

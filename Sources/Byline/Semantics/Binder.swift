@@ -26,6 +26,8 @@ struct Binder {
     var parameters: [String: TypedExpression] = [:]
     /// Set while binding the `select` of an aggregation.
     var aggregation: AggregationContext?
+    /// Set while binding a `select` with window functions: the field each one's value is in.
+    var windowColumns: [(span: SourceSpan, value: TypedExpression)]?
     /// How many `def` calls deep binding is.
     var callDepth = 0
     /// The `def` whose body is being checked, so a call to itself is an error, not a silent failure.
@@ -147,6 +149,15 @@ struct Binder {
                     index += 1
                 }
                 step = try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema)
+            } else if case .select(let items) = clause.kind, items.contains(where: { containsWindow($0.expression) }) {
+                // A window step, then the `select` over its fields (Binder+Windows.swift).
+                let steps = try bindWindowedSelect(items, clause: clause, input: plan.schema)
+                for var windowed in steps.dropLast() {
+                    if citing { windowed = evidence.carry(through: windowed, input: plan.schema) } else { evidence.follow(windowed) }
+                    plan.steps.append(windowed)
+                    plan.schema = windowed.output
+                }
+                step = steps[steps.count - 1]
             } else {
                 step = try bindClause(clause, input: plan.schema)
             }

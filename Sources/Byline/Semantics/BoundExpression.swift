@@ -164,6 +164,9 @@ struct QueryPlan: Sendable {
         /// The distinct rows that are (`keep`) or are not among another plan's rows, in the order
         /// they first came; fields matched as for `append`.
         case intersect(QueryPlan, keep: Bool)
+        /// The input's fields, then one field per window function, each computed for every row
+        /// from the rows of its partition; the rows keep their order.
+        case window([WindowCall])
     }
 
     /// A stage, the schema of its output, and how `explain` describes it.

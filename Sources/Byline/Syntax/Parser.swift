@@ -627,7 +627,7 @@ public struct Parser {
         return "matches " + Value.quote(regex)
     }
 
-    // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")"
+    // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")" [ window ]
     private mutating func parseCall(_ name: String, from nameToken: Token) throws(Failure) -> Expression {
         let opener = current
         advance()
@@ -641,7 +641,47 @@ public struct Parser {
             } while match(.comma)
         }
         try close(.rightParen, "')'", opener: opener)
-        return Expression(kind: .call(name, arguments, distinct: distinct), span: nameToken.span.union(previous.span))
+        let call = Expression(kind: .call(name, arguments, distinct: distinct), span: nameToken.span.union(previous.span))
+        // `over` is a word only after a call and before "(", so it stays free as a field name.
+        if isWord(current.kind, "over"), peekKind(1) == .leftParen {
+            let window = try parseWindow()
+            return Expression(kind: .window(call, window), span: call.span.union(previous.span))
+        }
+        return call
+    }
+
+    // window = "over" "(" [ "partition" "by" expr { "," expr } ] [ "order" "by" order_item { "," order_item } ] [ "rows" INTEGER "preceding" ] ")"
+    private mutating func parseWindow() throws(Failure) -> WindowSpecification {
+        advance()
+        let opener = current
+        advance()
+        bracketDepth += 1
+        var window = WindowSpecification(partition: [], order: [], preceding: nil)
+        if isWord(current.kind, "partition") {
+            advance()
+            try consume(.keyword(.by), "'by' after 'partition'")
+            window.partition = [try parseExpression()]
+            while match(.comma) { window.partition.append(try parseExpression()) }
+        }
+        if match(.order) {
+            try consume(.keyword(.by), "'by' after 'order'")
+            window.order = [try parseOrderItem()]
+            while match(.comma) { window.order.append(try parseOrderItem()) }
+        }
+        if isWord(current.kind, "rows") {
+            advance()
+            guard case .integer(let count) = current.kind else {
+                throw error(.expected("a whole number of rows after 'rows'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            guard isWord(current.kind, "preceding") else {
+                throw error(.expected("'preceding' after 'rows \(count)'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            window.preceding = count
+        }
+        try close(.rightParen, "')'", opener: opener)
+        return window
     }
 
     // MARK: - Helpers

@@ -74,6 +74,14 @@ public enum SyntaxPrinter {
             return text + " end)"
         case .between(let value, let low, let high, let negated):
             return "(" + print(value) + (negated ? " not between " : " between ") + print(low) + " and " + print(high) + ")"
+        case .window(let call, let window):
+            var parts: [String] = []
+            if !window.partition.isEmpty { parts.append("partition by " + window.partition.map(print).joined(separator: ", ")) }
+            if !window.order.isEmpty {
+                parts.append("order by " + window.order.map { print($0.expression) + ($0.descending ? " desc" : "") }.joined(separator: ", "))
+            }
+            if let preceding = window.preceding { parts.append("rows \(preceding) preceding") }
+            return "(" + print(call) + " over (" + parts.joined(separator: " ") + "))"
         }
     }
 

@@ -206,6 +206,8 @@ public struct Expression: Sendable, Equatable {
         case conditional([Expression], otherwise: Expression?)
         /// `EXPR [not] between LOW and HIGH`
         case between(Expression, Expression, Expression, negated: Bool)
+        /// `CALL over (…)`: a window function (the call) over the rows its window names.
+        case window(Expression, WindowSpecification)
     }
 
     /// What the expression is.
@@ -233,6 +235,8 @@ extension Expression {
                 for item in items + (otherwise.map { [$0] } ?? []) { stack.append((item, level + 1)) }
             case .between(let value, let low, let high, _):
                 for item in [value, low, high] { stack.append((item, level + 1)) }
+            case .window(let call, let window):
+                for item in [call] + window.partition + window.order.map(\.expression) { stack.append((item, level + 1)) }
             }
         }
         return deepest
