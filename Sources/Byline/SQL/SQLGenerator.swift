@@ -474,11 +474,12 @@ struct SQLGenerator {
             case .aggregate(let aggregate):
                 let frame: String
                 switch call.frame {
-                case .partition: frame = ""
+                // The whole partition in its order too: floats are added in the order Byline adds them.
+                case .partition: frame = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
                 case .running: frame = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
                 case .preceding(let count): frame = "ROWS BETWEEN \(count) PRECEDING AND CURRENT ROW"
                 }
-                computed = try windowAggregate(aggregate, columns, over: call.frame == .partition ? over([]) : over(stable, frame: frame))
+                computed = try windowAggregate(aggregate, columns, over: over(stable, frame: frame))
             }
             items.append("\(computed) AS c\(relation.width + position)")
         }
