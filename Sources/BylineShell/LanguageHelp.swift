@@ -76,6 +76,11 @@ enum LanguageHelp {
             name: "assert", usage: "assert (QUERY) OP VALUE", summary: "check that a query gives one value that compares as stated",
             example: "assert (leaders count) > 0"),
         LanguageTopic(
+            name: "over", usage: "F(...) over ([partition by KEYS] [order by ITEMS] [rows N preceding])",
+            summary:
+                "a window function in a select, computed for each row from the rows of its partition in order: row_number, rank, dense_rank, lag(x[, N]), lead(x[, N]), and count, sum, avg, min, max (over the whole partition; running with order by; moving with rows N preceding); top N per group: select ..., row_number() over (...) as n where n <= N",
+            example: "visits select visitor, year, rank() over (partition by destination order by year desc) as r where r = 1"),
+        LanguageTopic(
             name: "range", usage: "range(STOP) or range(START, STOP)", summary: "rows of whole numbers in the field value, from START (0) up to STOP",
             example: "range(3) select value * value as square"),
     ]

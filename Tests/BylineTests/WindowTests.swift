@@ -93,6 +93,8 @@ import TestSupport
         #expect(message(Self.scores + "\nscores select sum(team) over ()").hasPrefix("'sum' needs numbers, but 'team' is a string"))
         #expect(message(Self.scores + "\nscores select rank(score) over (order by score)").hasPrefix("'rank' takes no arguments, but 1 was given"))
         #expect(message(Self.scores + "\nscores select row_number() over (order by null)") == "cannot order by null")
+        #expect(message(Self.scores + "\nscores select rank()") == "'rank' is a window function: say the rows it sees with 'over (…)' | help: for example: rank() over (partition by team order by score desc)")
+        #expect(message(Self.scores + "\nscores select lag(score)").hasSuffix("help: for example: lag(x) over (partition by team order by score desc)"))
         #expect(message(Self.scores + "\nscores select sum(score) over (rows x preceding)") == "expected a whole number of rows after 'rows', found 'x'")
     }
 

@@ -499,6 +499,12 @@ extension DiagnosticMessage {
         Self(.invalidArgument, "the offset of '\(name)' must be a whole number, 0 or more", help: Help.forExample("\(name)(x, 2)"))
     }
 
+    package static func windowNeedsOver(_ name: String) -> Self {
+        Self(
+            .invalidArgument, "'\(name)' is a window function: say the rows it sees with 'over (…)'",
+            help: Help.forExample("\(name)(\(name == "lag" || name == "lead" ? "x" : "")) over (partition by team order by score desc)"))
+    }
+
     package static let windowDistinct = Self(.invalidArgument, "'distinct' is not allowed in a window function")
 }
 

@@ -176,6 +176,9 @@ extension Binder {
         if let function = userFunctions[name.lowercased()] {
             return try bindUserCall(function, arguments, span: span, in: schema)
         }
+        if BuiltinFunctions.window.contains(name.lowercased()) {
+            throw fail(.windowNeedsOver(name.lowercased()), at: span)
+        }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
             let names = BuiltinFunctions.scalar + BuiltinFunctions.aggregates + Array(userFunctions.keys)
             let guess = Suggestion.closest(to: name, among: names)

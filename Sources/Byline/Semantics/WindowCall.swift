@@ -18,7 +18,7 @@ struct WindowCall: Sendable {
         case aggregate(AggregateCall)
 
         /// The names `over` may follow, for help and messages.
-        static let names = ["row_number", "rank", "dense_rank", "lag", "lead", "count", "sum", "avg", "min", "max"]
+        static let names = BuiltinFunctions.window + BuiltinFunctions.aggregates.filter { $0 != "list" }
     }
 
     /// Which rows of the partition an aggregate sees.
