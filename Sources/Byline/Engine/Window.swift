@@ -23,6 +23,8 @@ extension Executor {
             if !partitionKeys.isEmpty || !orderKeys.isEmpty {
                 let sorter = Sorter(keys: partitionKeys + orderKeys, threads: context.limits.threads, shouldStop: shouldStop)
                 order = sorter.sorted(positions)
+                // A key that failed (an overflow) stopped the sort: its error, else cancellation.
+                try checkpoint()
                 if sorter.stopped { throw .cancelled }
             }
             try checkpoint()
