@@ -505,6 +505,12 @@ extension DiagnosticMessage {
             help: Help.forExample("\(name)(\(name == "lag" || name == "lead" ? "x" : "")) over (partition by team order by score desc)"))
     }
 
+    package static func quantileFraction(_ written: String) -> Self {
+        Self(
+            .invalidArgument, "the second argument of 'quantile' must be a number from 0 to 1, but it is '\(written)'",
+            help: "quantile(x, 0.9) is the value 90% of the way from the least x to the greatest; median(x) is quantile(x, 0.5)")
+    }
+
     package static let windowDistinct = Self(.invalidArgument, "'distinct' is not allowed in a window function")
 }
 

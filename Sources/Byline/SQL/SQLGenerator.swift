@@ -487,6 +487,28 @@ struct SQLGenerator {
         return Relation(name: name, width: relation.width + calls.count, order: relation.order)
     }
 
+    /// median, quantile, stddev, variance and corr in PostgreSQL, in doubles as Byline computes
+    /// them; SQLite has none of them, so a query with one runs in Byline's own engine.
+    private mutating func statistic(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
+        guard dialect == .postgresql else {
+            throw SQLUnsupported(reason: "SQLite has no '\(call.kind.rawValue)' ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
+        }
+        guard let argument = call.argument else { throw SQLUnsupported(reason: "'\(call.kind.rawValue)' lost its argument") }
+        func double(_ expression: BoundExpression) throws(SQLUnsupported) -> String { "CAST(\(try value(expression, columns)) AS double precision)" }
+        switch call.kind {
+        case .median, .quantile:
+            let fraction = bind(.float(call.fraction ?? 0.5), type: .float)
+            return "percentile_cont(\(fraction)) WITHIN GROUP (ORDER BY \(try double(argument)))"
+        case .variance: return "var_samp(\(try double(argument)))"
+        case .stddev: return "stddev_samp(\(try double(argument)))"
+        case .corr:
+            guard case .makeList(let pair) = argument, pair.count == 2 else { throw SQLUnsupported(reason: "'corr' lost its arguments") }
+            return "corr(\(try double(pair[0])), \(try double(pair[1])))"
+        default:
+            throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is no statistic")
+        }
+    }
+
     /// An aggregate over a window, as `aggregate` computes it over a group.
     private mutating func windowAggregate(_ call: AggregateCall, _ columns: Scope, over window: String) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*) \(window)" }
@@ -504,7 +526,8 @@ struct SQLGenerator {
         case .avg: return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision)) \(window)" : "AVG(\(x)) \(window)"
         case .min: return (dialect == .postgresql && call.argumentType == .bool ? "bool_and" : "MIN") + "(\(x)) \(window)"
         case .max: return (dialect == .postgresql && call.argumentType == .bool ? "bool_or" : "MAX") + "(\(x)) \(window)"
-        case .countDistinct, .list: throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is not a window function")
+        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+            throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is not a window function")
         }
     }
 
@@ -773,6 +796,7 @@ struct SQLGenerator {
 
     private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
+        if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
         let x = try value(argument, columns)
         switch call.kind {
         case .countRows: return "COUNT(*)"
@@ -798,6 +822,8 @@ struct SQLGenerator {
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             }
+        case .median, .quantile, .stddev, .variance, .corr:
+            return try statistic(call, columns)  // above, before its argument is written
         }
     }
 }

@@ -131,7 +131,7 @@ extension Binder {
             window.type = value.type
             window.function = name == "lag" ? .lag(offset: offset) : .lead(offset: offset)
         default:
-            guard let kind = AggregateCall.Kind.named(name), kind != .list else {
+            guard let kind = AggregateCall.Kind.named(name), BuiltinFunctions.windowAggregates.contains(name) else {
                 throw fail(.notAWindowFunction(written, available: WindowCall.Function.names), at: call.span)
             }
             var aggregate = AggregateCall(kind: kind, argument: nil, argumentType: .null, place: Place(span: call.span))

@@ -101,6 +101,8 @@ struct TypedExpression: Sendable {
 struct AggregateCall: Sendable, Equatable {
     enum Kind: String, Sendable {
         case countRows = "count()", count, countDistinct = "count distinct", sum, avg, min, max, list
+        /// Statistics (Engine/Statistics.swift): floats, nulls skipped, null for too few values.
+        case median, quantile, stddev, variance, corr
     }
 
     var kind: Kind
@@ -110,6 +112,8 @@ struct AggregateCall: Sendable, Equatable {
     var argumentType: DataType
     /// Where the call was written (for `sum`'s overflow).
     var place = Place()
+    /// `quantile(x, p)`: p, from 0 to 1.
+    var fraction: Double? = nil
 
     /// The type of the aggregate's value.
     var resultType: DataType {
@@ -119,6 +123,7 @@ struct AggregateCall: Sendable, Equatable {
         case .avg: return .float
         case .min, .max: return argumentType
         case .list: return .list(argumentType)
+        case .median, .quantile, .stddev, .variance, .corr: return .float
         }
     }
 }

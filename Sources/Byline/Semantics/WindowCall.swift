@@ -18,7 +18,7 @@ struct WindowCall: Sendable {
         case aggregate(AggregateCall)
 
         /// The names `over` may follow, for help and messages.
-        static let names = BuiltinFunctions.window + BuiltinFunctions.aggregates.filter { $0 != "list" }
+        static let names = BuiltinFunctions.window + BuiltinFunctions.windowAggregates
     }
 
     /// Which rows of the partition an aggregate sees.
