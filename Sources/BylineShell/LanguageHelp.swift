@@ -27,7 +27,8 @@ enum LanguageHelp {
             example: "visits order by year desc"),
         LanguageTopic(
             name: "group by", usage: "group by EXPR, ... select ...",
-            summary: "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x)",
+            summary:
+                "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x), median(x), quantile(x, p), variance(x), stddev(x), corr(y, x)",
             example: "visits group by destination select destination, count() as trips"),
         LanguageTopic(
             name: "join", usage: "join SOURCE [as NAME] on COND", summary: "pair each row with the rows of another table where COND holds",
