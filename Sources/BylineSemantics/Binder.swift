@@ -110,6 +110,9 @@ package struct Binder {
         } else {
             plan = try bindSource(query.source, arguments: query.arguments)
         }
+        // The source's fields are qualified by its `as` name, else by the name it was read by (a
+        // `let` name, not the table its query read) (Binder+SourceNames.swift).
+        requalify(&plan, as: query.alias, source: query.source)
         // With `cite` (or the shell's `.cite on`), each row's evidence is carried through every
         // step beside the fields the query asks for (Binder+Citation.swift), never changing them.
         let citing = plan.cites || citesEveryQuery || query.clauses.contains { $0.kind == .cite }

@@ -168,7 +168,7 @@ public struct Parser {
 
     // MARK: - Queries
 
-    // query = ( source | inline_table ) { clause }
+    // query = ( source | inline_table ) [ "as" NAME ] { clause }
     private mutating func parseQuery() throws(Failure) -> Query {
         var rows: [[InlineField]]?
         let (source, arguments): (Name, [Expression]?)
@@ -179,14 +179,15 @@ public struct Parser {
         } else {
             (source, arguments) = try parseSource()
         }
+        let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
         var clauses: [Clause] = []
         while true {
             continueOnNextLineIfClauseFollows()
             guard let clause = try parseClause() else { break }
             clauses.append(clause)
         }
-        let end = clauses.last?.span ?? (arguments == nil ? source.span : previous.span)
-        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows)
+        let end = clauses.last?.span ?? (arguments == nil && alias == nil ? source.span : previous.span)
+        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows, alias: alias)
     }
 
     // inline_table = "[" row { "," row } [ "," ] "]"

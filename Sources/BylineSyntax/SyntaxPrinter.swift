@@ -9,6 +9,7 @@ public enum SyntaxPrinter {
     public static func print(_ query: Query) -> String {
         var text = query.rows.map(print) ?? name(query.source.text)
         if let arguments = query.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
+        if let alias = query.alias { text += " as " + name(alias.text) }
         for clause in query.clauses { text += " " + print(clause) }
         return text
     }

@@ -61,15 +61,18 @@ public struct Query: Sendable, Equatable {
     /// The rows when the source is an inline table (`[{code: 1, name: "one"}, …]`); `source` is
     /// then the word `rows`, spanning the table.
     public var rows: [[InlineField]]? = nil
+    /// `SOURCE as NAME`: the name the source's fields are qualified by.
+    public var alias: Name? = nil
 
     package init(
-        source: Name, arguments: [Expression]?, clauses: [Clause], span: SourceSpan, rows: [[InlineField]]? = nil
+        source: Name, arguments: [Expression]?, clauses: [Clause], span: SourceSpan, rows: [[InlineField]]? = nil, alias: Name? = nil
     ) {
         self.source = source
         self.arguments = arguments
         self.clauses = clauses
         self.span = span
         self.rows = rows
+        self.alias = alias
     }
 }
 
