@@ -111,9 +111,15 @@ public final class ScriptRunner {
             return runInParts(source, script, through: command)
         }
         report(script.diagnostics, in: source)
-        var failed = script.hasErrors
-        if failed && !keepGoing { return .failure }
-        for statement in script.statements {
+        if script.hasErrors && !keepGoing { return .failure }
+        let outcome = execute(script.statements, in: script)
+        return script.hasErrors && outcome == .success ? .failure : outcome
+    }
+
+    /// Runs statements in order: `.quit` at once, a failure at once unless `keepGoing`.
+    private func execute(_ statements: some Sequence<CheckedStatement>, in script: CheckedScript) -> RunOutcome {
+        var failed = false
+        for statement in statements {
             switch execute(statement, in: script) {
             case .success: continue
             case .quit: return .quit
@@ -141,23 +147,15 @@ public final class ScriptRunner {
     private func runInParts(_ source: SourceFile, _ script: CheckedScript, through command: CheckedStatement) -> RunOutcome {
         let before = script.diagnostics.filter { ($0.span?.start.offset ?? 0) < command.span.end.offset }
         report(before, in: source)
-        var failed = false
-        for statement in script.statements where statement.span.start.offset <= command.span.start.offset {
-            switch execute(statement, in: script) {
-            case .success: continue
-            case .quit: return .quit
-            case .failure:
-                failed = true
-                if !keepGoing { return .failure }
-            }
-        }
+        let first = execute(script.statements.filter { $0.span.start.offset <= command.span.start.offset }, in: script)
+        if first == .quit || (first == .failure && !keepGoing) { return first }
         let bytes = Array(source.text.utf8)
         var end = min(command.span.end.offset, bytes.count)
         while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
         let lines = bytes[..<min(end, bytes.count)].filter { $0 == UInt8(ascii: "\n") }.count
         let rest = end < bytes.count ? String(decoding: bytes[(end + 1)...], as: UTF8.self) : ""
         let outcome = run(SourceFile(name: source.name, text: String(repeating: "\n", count: lines + 1) + rest))
-        return failed && outcome == .success ? .failure : outcome
+        return first == .failure && outcome == .success ? .failure : outcome
     }
 
     private func execute(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
