@@ -158,15 +158,15 @@ package struct Binder {
                     index += 1
                 }
                 step = try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema)
-            } else if case .select(let items) = clause.kind, items.contains(where: { containsWindow($0.expression) }) {
-                // A window step, then the `select` over its fields (Binder+Windows.swift).
-                let steps = try bindWindowedSelect(items, clause: clause, input: plan.schema)
+            } else if let steps = try bindSeveralSteps(clause, input: plan.schema), let last = steps.last {
+                // A window step, then the `select` over its fields (Binder+Windows.swift); `distinct
+                // by` is a window, a `where` and a `select` (Binder+DistinctBy.swift).
                 for var windowed in steps.dropLast() {
                     if citing { windowed = evidence.carry(through: windowed, input: plan.schema) } else { evidence.follow(windowed) }
                     plan.steps.append(windowed)
                     plan.schema = windowed.output
                 }
-                step = steps[steps.count - 1]
+                step = last
             } else {
                 step = try bindClause(clause, input: plan.schema)
             }
@@ -510,6 +510,9 @@ package struct Binder {
         case .groupBy:
             // Handled with the select after it, in bind(_:).
             throw fail(.groupByWithoutSelect, at: clause.span)
+        case .distinctBy:
+            // Several steps, made in bind(_:) by bindSeveralSteps; never reached.
+            throw Failure()
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
         case .append(let source, let arguments, let rows):

@@ -45,7 +45,10 @@ enum LanguageHelp {
         LanguageTopic(
             name: "intersect", usage: "intersect SOURCE", summary: "the distinct rows that SOURCE also has (SQL's INTERSECT)",
             example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c intersect kz"),
-        LanguageTopic(name: "distinct", usage: "distinct", summary: "drop repeated rows", example: "visits select destination distinct"),
+        LanguageTopic(
+            name: "distinct", usage: "distinct [by EXPR, ...]",
+            summary: "drop repeated rows; with by, keep the first row of each distinct key (the latest of each: order by date desc distinct by key)",
+            example: "visits order by year desc distinct by destination"),
         LanguageTopic(name: "limit", usage: "limit N [offset M]", summary: "keep N rows after skipping M", example: "leaders limit 2 offset 1"),
         LanguageTopic(name: "count", usage: "count", summary: "one row with the field count: how many rows there are", example: "leaders count"),
         LanguageTopic(

@@ -237,7 +237,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | append | intersect | limit | "distinct" | "count" | save | chart
+    // clause = where | select | order_by | group_by | join | append | intersect | limit | distinct | "count" | save | chart
     //        | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
@@ -272,7 +272,14 @@ public struct Parser {
         case .join, .left:
             kind = .join(try parseJoin(isLeft: keyword == .left))
         case .distinct:
-            kind = .distinct
+            // distinct = "distinct" [ "by" expr { "," expr } ]
+            if match(.by) {
+                var keys = [try parseExpression()]
+                while match(.comma) { keys.append(try parseExpression()) }
+                kind = .distinctBy(keys)
+            } else {
+                kind = .distinct
+            }
         case .append:
             // append = "append" ( source | inline_table )
             if check(.leftBracket) {

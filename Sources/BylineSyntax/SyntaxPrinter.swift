@@ -30,6 +30,7 @@ public enum SyntaxPrinter {
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
+        case .distinctBy(let keys): return "distinct by " + keys.map(print).joined(separator: ", ")
         case .append(let source, let arguments, let rows):
             return "append " + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
         case .intersect(let source, let arguments, let keep, let rows):

@@ -100,6 +100,8 @@ public struct Clause: Sendable, Equatable {
         case join(Join)
         /// `distinct`
         case distinct
+        /// `distinct by EXPR {, ...}`: the first row of each distinct key, in the rows' order.
+        case distinctBy([Expression])
         /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
         case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil)
         /// `intersect SOURCE` (`keep`) or `except SOURCE`: the distinct rows that are (or are not)
