@@ -84,3 +84,33 @@ extension QueryGenerator {
         return call
     }
 }
+
+extension QueryGenerator {
+    /// `t [where P] [order by K [desc]] distinct by D… select id as c1`: the first row of each
+    /// key in that order, written for SQLite as row_number() over the partition = 1, then the
+    /// rows in the order's place.
+    mutating func distinctByQuery() -> GeneratedQuery {
+        invalidDate = false
+        let scope = RandomTables.columns(of: "t", qualified: false)
+        let (start, sqlWhere) = whereClause(scope, percent: 40, depth: 1)
+        var byline = start
+        var orderTerms: [String] = []
+        var windowOrder: [String] = []
+        var carried: [String] = []
+        if chance(70) {
+            let key = expression(of: pick(kinds(scope)), scope, depth: 1)
+            let descending = chance(50)
+            byline += " order by \(key.byline)" + (descending ? " desc" : "")
+            carried = ["(\(key.sql)) IS NULL AS z0", "coalesce(\(key.sql), NULL) AS k0"]
+            orderTerms = ["z0", "k0" + (descending ? " DESC" : "")]
+            windowOrder = ["(\(key.sql)) IS NULL", "coalesce(\(key.sql), NULL)" + (descending ? " DESC" : "")]
+        }
+        let keys = (0..<(1 + random.below(2))).map { _ in expression(of: pick(kinds(scope)), scope, depth: 1) }
+        byline += " distinct by " + keys.map(\.byline).joined(separator: ", ") + " select id as c1"
+        let partition = keys.map { "coalesce(\($0.sql), NULL)" }.joined(separator: ", ")
+        let number = "row_number() OVER (PARTITION BY \(partition) ORDER BY \((windowOrder + ["t.id"]).joined(separator: ", "))) AS n"
+        let numbered = "SELECT \((["t.id AS c1"] + carried + [number]).joined(separator: ", ")) FROM t\(sqlWhere)"
+        let sql = "SELECT c1 FROM (\(numbered)) AS q WHERE n = 1 ORDER BY \((orderTerms + ["c1"]).joined(separator: ", "))"
+        return GeneratedQuery(byline: byline, sql: sql, ordered: true, expectsError: invalidDate)
+    }
+}

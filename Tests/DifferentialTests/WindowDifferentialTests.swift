@@ -1,6 +1,7 @@
-// Random window functions over random tables: Byline's engine against SQLite's own window
-// functions (the SQL written by QueryGenerator.windowQuery, not by Byline), and the same Byline
-// query compiled by Byline for SQLite (and PostgreSQL, under Scripts/with-postgres).
+// Random window functions and `distinct by` over random tables: Byline's engine against SQLite's
+// own window functions (the SQL written by QueryGenerator.windowQuery and distinctByQuery, not by
+// Byline), and the same Byline query compiled by Byline for SQLite (and PostgreSQL, under
+// Scripts/with-postgres).
 
 import Byline
 import BylineDatabases
@@ -49,8 +50,9 @@ import TestSupport
                 backends.append((name, session))
             }
             var generator = QueryGenerator(seed: seed &* 6271)
-            for number in 0..<settings.queries {
-                let query = generator.windowQuery()
+            // Window functions, then a quarter as many `distinct by` queries.
+            for number in 0..<(settings.queries + settings.queries / 4) {
+                let query = number < settings.queries ? generator.windowQuery() : generator.distinctByQuery()
                 let byline = DifferentialTests.run(query.byline, in: native)
                 if query.expectsError {
                     // A string that is no date, compared with a date: refused before running.
