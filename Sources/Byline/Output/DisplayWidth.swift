@@ -55,6 +55,8 @@ enum DisplayWidth {
             out.append(character)
             used += characterWidth
         }
+        // "word…", not "word …": the mark says a word was cut.
+        while out.last?.isWhitespace == true { out.removeLast() }
         return out + "…"
     }
 }
