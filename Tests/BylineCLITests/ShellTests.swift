@@ -401,6 +401,24 @@ import TestSupport
         #expect(!text.contains("(1 row)"))
     }
 
+    @Test func helpTallerThanTheScreenGoesThroughThePager() throws {
+        // Found in review: the overview scrolled past a 25-row terminal.
+        let workspace = try Workspace()
+        let paged = workspace.folder.appendingPathComponent("paged.txt").path
+        let terminal = try workspace.shell(["PAGER": "cat > '\(paged)'"])
+        terminal.type("help where\r")
+        try terminal.expect("e.g.")  // short: straight to the screen
+        try terminal.expect("byline> ")
+        terminal.type("help\r")
+        try terminal.expect("byline> ")
+        terminal.type(".quit\r")
+        _ = terminal.waitForExit()
+        let text = try String(contentsOfFile: paged, encoding: .utf8)
+        #expect(text.contains("Clauses: "))
+        #expect(text.hasPrefix("A query starts with a table"))
+        #expect(!terminal.screen.contains("Clauses: "))
+    }
+
     @Test func aPagerThatIsNotThereLeavesTheResultOnTheScreen() throws {
         // Found in review: a missing $PAGER program lost the result.
         let terminal = try Workspace().shell(["PAGER": "no-such-pager -R", "TERM": "dumb"])
