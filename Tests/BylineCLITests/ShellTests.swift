@@ -375,6 +375,18 @@ import TestSupport
         #expect(!shown.contains("(7 rows)"))
     }
 
+    @Test func anUnbracketedPasteShowsEachResultUnderItsLine() throws {
+        // Found in review: each result was printed one echoed line late, under the next statement.
+        let terminal = try Workspace().shell()
+        terminal.type("visits count\rleaders count\rorganizations count\r")
+        try terminal.expect("visits count")  // after the prompt the shell was waiting at
+        try terminal.expect("     7")
+        try terminal.expect("byline> leaders count", timeout: 5)
+        try terminal.expect("     6", timeout: 5)
+        try terminal.expect("byline> organizations count", timeout: 5)
+        try terminal.expect("     5", timeout: 5)
+    }
+
     @Test func aBracketedPasteRunsAsTheSameLinesInAScript() throws {
         let terminal = try Workspace().shell()
         terminal.type("\u{1B}[200~visits\nwhere year > 2000\ncount\u{1B}[201~\r")
