@@ -94,6 +94,18 @@ import Testing
         #expect(hidden.contains("(1 column hidden)"))
     }
 
+    @Test func expandedAutoStillPrefersLinesToShortCuts() throws {
+        // `.expanded auto` keeps a table only when every column is whole or at least 16 wide.
+        let session = Session()
+        var options = OutputOptions()
+        options.maximumWidth = 60
+        let visits = try #require(try session.run("visits where year = 2016").first)
+        #expect(!ResultFormatter.fits(visits, as: .table, options: options))
+        #expect(!ResultFormatter.format(visits, as: .table, options: options).contains("hidden"))
+        let organizations = try #require(try session.run("organizations").first)
+        #expect(ResultFormatter.fits(organizations, as: .table, options: options))
+    }
+
     @Test func narrowTerminalsStillKeepTheFirstColumnWhole() throws {
         let tables = try articleTables(at: 25)
         let leaders = try #require(tables.first { $0.name == "leaders" })

@@ -110,8 +110,14 @@ package struct TableFormatter {
         layout(result).hiddenColumns
     }
 
+    /// Whether every column is shown at its whole width or at least 16 columns (what `.expanded
+    /// auto` asks before it keeps the table: shorter cuts than that are worse than one field a line).
+    package func fitsReadably(_ result: ResultSet) -> Bool {
+        layout(result, shortestReadable: [16]).hiddenColumns == 0
+    }
+
     /// Chooses rows, columns and widths.
-    private func layout(_ result: ResultSet) -> Layout {
+    private func layout(_ result: ResultSet, shortestReadable: [Int] = [10, 6]) -> Layout {
         let count = result.rowCount
         // Rows: all, or the first and last halves of the limit with a marker between.
         var rows: [Int?] = Array(0..<count)
@@ -162,7 +168,7 @@ package struct TableFormatter {
         // are hidden first; then everything goes down to 6.
         let sources = result.fields.indices.filter { result.fields[$0].name.lowercased() == "source" }
         let hideable = sources.count < result.fields.count ? sources : []
-        for readable in [10, 6] {
+        for readable in shortestReadable {
             let floors = result.fields.indices.map { field -> Int in
                 if fixed[field] { return widths[field] }
                 let type = result.fields[field].type
