@@ -139,6 +139,11 @@ public final class SparkConnectClient: @unchecked Sendable {
         relation.sql = statement
         var plan = Spark_Connect_Plan()
         plan.root = relation
+        return try start(plan)
+    }
+
+    /// Starts running a plan.
+    private func start(_ plan: Spark_Connect_Plan) throws(SparkError) -> SparkExecution {
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
         request.userContext = userContext
@@ -155,6 +160,30 @@ public final class SparkConnectClient: @unchecked Sendable {
         } catch {
             throw SparkError("cannot encode the request: \(error)")
         }
+    }
+
+    /// Makes (or replaces) the session's temporary view `name` of the rows of `columns`, sent as
+    /// an Arrow stream in a LocalRelation (one gRPC message: Spark's default limit is 128 MiB).
+    public func createTemporaryView(_ name: String, columns: [ArrowColumnToWrite], isCancelled: () -> Bool = { false }) throws(SparkError) {
+        var local = Spark_Connect_LocalRelation()
+        do {
+            local.data = try ArrowStreamWriter.stream(columns)
+        } catch {
+            throw SparkError("cannot send the rows to Spark: \(error)")
+        }
+        var relation = Spark_Connect_Relation()
+        relation.localRelation = local
+        var view = Spark_Connect_CreateDataFrameViewCommand()
+        view.input = relation
+        view.name = name
+        view.isGlobal = false
+        view.replace = true
+        var command = Spark_Connect_Command()
+        command.createDataframeView = view
+        var plan = Spark_Connect_Plan()
+        plan.command = command
+        let execution = try start(plan)
+        while try execution.nextBatch(isCancelled: isCancelled) != nil {}
     }
 
     /// Runs `sql` and reads every batch of its result.

@@ -120,6 +120,35 @@ enum SparkForTests {
         #expect(try spark.collect("SELECT 2 AS two").first?.columns.first == .integer([2]))
     }
 
+    @Test func sendsRowsAsAnArrowLocalRelation() throws {
+        let spark = try SparkForTests.client()
+        defer { spark.close() }
+        try spark.createTemporaryView("byline_pushed", columns: ArrowStreamWriterTests.columns)
+        // Spark reads the stream this client wrote: its own answers about each column.
+        let batches = try spark.collect(
+            """
+            SELECT count(*), count(flag), sum(CAST(flag AS INT)), min(number), max(number), count(ratio), max(ratio),
+              max(`name ☃`), min(length(`name ☃`)), min(day), max(day), count(nothing), typeof(max(nothing))
+            FROM byline_pushed
+            """)
+        let batch = try #require(batches.first)
+        #expect(
+            batch.columns == [
+                .integer([4]), .integer([3]), .integer([2]), .integer([Int64.min]), .integer([Int64.max]), .integer([3]), .float([2.5]),
+                .string(["héllo"]), .integer([0]), .date([-1]), .date([19782]), .integer([0]), .string(["void"]),
+            ])
+        // A larger relation, several of them in one session, replacing a view of the same name.
+        let rows = 100_000
+        try spark.createTemporaryView(
+            "byline_pushed",
+            columns: [
+                ArrowColumnToWrite(name: "id", values: .integer((0..<rows).map { Int64($0) })),
+                ArrowColumnToWrite(name: "text", values: .string((0..<rows).map { "row \($0)" })),
+            ])
+        let sums = try spark.collect("SELECT count(*), sum(id), sum(length(text)) FROM byline_pushed")
+        #expect(sums.first?.columns == [.integer([Int64(rows)]), .integer([4_999_950_000]), .integer([888_890])])
+    }
+
     @Test func aServerThatIsNotThereIsAConnectionFailure() throws {
         // Port 1 (tcpmux): nothing listens there on a test machine.
         let address = try #require(SparkConnectAddress("sc://127.0.0.1:1"))
