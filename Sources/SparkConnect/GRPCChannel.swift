@@ -204,6 +204,7 @@ private final class CallHandler: ChannelInboundHandler, @unchecked Sendable {
     private let stream: CallStream
     private var buffer = ByteBuffer()
     private var sawHeaders = false
+    private var messages = 0
     private var finished = false
 
     init(method: String, authority: String, request: Data, metadata: [(String, String)], stream: CallStream) {
@@ -261,6 +262,8 @@ private final class CallHandler: ChannelInboundHandler, @unchecked Sendable {
             if frame.endStream {
                 finish(.failure(GRPCError(status: nil, message: "the call ended without a gRPC status")))
             }
+        case .goAway(_, let code, _):
+            finish(.failure(GRPCError(status: GRPCError.unavailable, message: "the server closed the connection (\(code))")))
         case .rstStream(let code):
             finish(.failure(GRPCError(status: GRPCError.cancelled, message: "the server reset the call (\(code))")))
         default:
@@ -280,6 +283,7 @@ private final class CallHandler: ChannelInboundHandler, @unchecked Sendable {
             }
             buffer.moveReaderIndex(forwardBy: 5)
             guard let bytes = buffer.readBytes(length: Int(length)) else { return }
+            messages += 1
             stream.deliver(Data(bytes))
         }
         buffer.discardReadBytes()
@@ -303,7 +307,11 @@ private final class CallHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        finish(.failure(GRPCError(status: GRPCError.cancelled, message: "the call was closed before it ended")))
+        finish(
+            .failure(
+                GRPCError(
+                    status: GRPCError.cancelled,
+                    message: "the call was closed before it ended (\(sawHeaders ? "after the response's headers" : "before any response"), \(messages) messages)")))
         context.fireChannelInactive()
     }
 

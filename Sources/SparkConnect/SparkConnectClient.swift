@@ -3,6 +3,7 @@
 // thread waits on the response queue, looking at its cancellation check between waits.
 
 import Foundation
+import SparkConnectProtocol
 import SwiftProtobuf
 
 /// What Spark said went wrong, or why it could not be asked.
@@ -29,7 +30,8 @@ public struct SparkError: Error, Sendable, CustomStringConvertible {
         var errorClass: String?
         if let details = error.details, let status = try? Google_Rpc_Status(serializedBytes: details) {
             for detail in status.details where detail.typeURL.hasSuffix("google.rpc.ErrorInfo") {
-                if let info = try? Google_Rpc_ErrorInfo(serializedBytes: detail.value), !info.reason.isEmpty { errorClass = info.reason }
+                // Spark puts its error class in the metadata; the reason is the Java exception's class.
+                if let info = try? Google_Rpc_ErrorInfo(serializedBytes: detail.value) { errorClass = info.metadata["errorClass"] ?? errorClass }
             }
         }
         let firstLine = error.message.split(whereSeparator: \.isNewline).first.map(String.init) ?? error.message
@@ -227,6 +229,10 @@ public final class SparkExecution {
     private var pending: [ArrowBatch] = []
     private var interrupted = false
     private var done = false
+    /// The tasks running for the operation and the stages started, as the server's last progress
+    /// report said (Spark sends one every 2 s while a job runs).
+    public private(set) var runningTasks = 0
+    public private(set) var startedStages = 0
     /// The columns of the result, once a batch or the schema has been seen.
     public private(set) var fields: [ArrowField]?
 
@@ -270,6 +276,10 @@ public final class SparkExecution {
             } catch {
                 cancel()
                 throw SparkError("Spark Connect's response could not be read: \(error)")
+            }
+            if case .executionProgress(let progress) = response.responseType {
+                runningTasks = Int(progress.numInflightTasks)
+                startedStages = progress.stages.count
             }
             if case .arrowBatch(let batch) = response.responseType {
                 do {
