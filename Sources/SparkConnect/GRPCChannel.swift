@@ -120,7 +120,8 @@ public final class GRPCChannel: @unchecked Sendable {
     }
 
     static func describe(_ error: Error) -> String {
-        if let error = error as? IOError { return error.description }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first { return describe(first.error) }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
         if error is ChannelError { return "the connection was closed (\(error))" }
         return String(describing: error)
     }

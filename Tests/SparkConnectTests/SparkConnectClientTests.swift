@@ -133,7 +133,8 @@ enum SparkForTests {
         let spark = try SparkForTests.client()
         defer { spark.close() }
         try spark.createTemporaryView("byline_pushed", columns: ArrowStreamWriterTests.columns)
-        // Spark reads the stream this client wrote: its own answers about each column.
+        // Spark reads the stream this client wrote: its own answers about each column (the greatest
+        // text by code points, as Spark's default UTF8_BINARY collation orders).
         let batches = try spark.collect(
             """
             SELECT count(*), count(flag), sum(CAST(flag AS INT)), min(number), max(number), count(ratio), max(ratio),
@@ -144,7 +145,7 @@ enum SparkForTests {
         #expect(
             batch.columns == [
                 .integer([4]), .integer([3]), .integer([2]), .integer([Int64.min]), .integer([Int64.max]), .integer([3]), .float([2.5]),
-                .string(["héllo"]), .integer([0]), .date([-1]), .date([19782]), .integer([0]), .string(["void"]),
+                .string(["日本語 𝄞"]), .integer([0]), .date([-1]), .date([19782]), .integer([0]), .string(["void"]),
             ])
         // A larger relation, several of them in one session, replacing a view of the same name.
         let rows = 100_000
@@ -163,7 +164,7 @@ enum SparkForTests {
         let address = try #require(SparkConnectAddress("sc://127.0.0.1:1"))
         let failure = SparkForTests.failure { () throws(SparkError) in _ = try SparkConnectClient(address) }
         #expect(failure?.isConnectionFailure == true)
-        #expect(failure?.message == "cannot connect to 127.0.0.1:1: connection reset (error set): Connection refused (errno: 111)", "\(String(describing: failure))")
+        #expect(failure?.message == "cannot connect to 127.0.0.1:1: connection refused", "\(String(describing: failure))")
     }
 }
 
