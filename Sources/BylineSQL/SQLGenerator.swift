@@ -448,15 +448,9 @@ package struct SQLGenerator {
 
     /// The Byline type of a bound value, for its placeholder's cast.
     private func type(of value: Value) -> DataType {
-        switch value {
-        case .null: return .null
-        case .integer: return .integer
-        case .float: return .float
-        case .string: return .string
-        case .bool: return .bool
-        case .date: return .date
-        case .list: return .list(.null)
-        }
+        // A list's placeholder is cast as a list, whatever its elements.
+        if case .list = value { return .list(.null) }
+        return value.dataType
     }
 
     /// A test that is true or false, never null.

@@ -143,7 +143,7 @@ public struct Parser {
         bracketDepth += 1
         let query = try parseQuery()
         try close(.rightParen, "')'", opener: opener)
-        guard let op = comparisonOperator(current.kind), op.isComparison || op == .equalIgnoringCase else {
+        guard let op = Parser.binaryLevels[Parser.notLevel].op(for: current.kind), op.isComparison || op == .equalIgnoringCase else {
             throw error(.expectedAssertionComparison(found: current.kind.displayName), at: current.span)
         }
         advance()
@@ -370,23 +370,38 @@ public struct Parser {
         return expression
     }
 
-    // Binary operators by a precedence table (clox's rules[], a Pratt parser's binding powers):
-    // each level is left-associative and binds tighter than the one before; adding an operator
-    // is one entry. Between `and_expr` and `additive` sit `not_expr` and `comparison`, which are
-    // not chains (`not` is prefix, a comparison takes one operator).
+    // Binary operators by one precedence table (clox's rules[], a Pratt parser's binding powers):
+    // each level binds tighter than the one before; adding an operator is one entry. Levels are
+    // left-associative (`a - b - c`) but the comparison level, which takes one operator (`a < b <
+    // c` is an error, as in SQL), comes after the prefix `not`, and also has the operators written
+    // as words (`starts with`, `in`, `between`, `is null`), which parseComparison reads.
     //
     // or_expr = and_expr { "or" and_expr }
     // and_expr = not_expr { "and" not_expr }
     // additive = multiplicative { ( "+" | "-" ) multiplicative }
     // multiplicative = unary { ( "*" | "/" | "%" ) unary }
-    package static let binaryLevels: [[(token: TokenKind, op: BinaryOperator)]] = [
-        [(.keyword(.or), .or)],
-        [(.keyword(.and), .and)],
-        [],  // not_expr and comparison
-        [(.plus, .add), (.minus, .subtract)],
-        [(.star, .multiply), (.slash, .divide), (.percent, .remainder)],
+    package struct BinaryLevel: Sendable {
+        /// The operators of this level, by the token that writes each.
+        package let operators: [(token: TokenKind, op: BinaryOperator)]
+
+        /// The operator a token writes at this level.
+        package func op(for kind: TokenKind) -> BinaryOperator? { operators.first { $0.token == kind }?.op }
+    }
+
+    package static let binaryLevels: [BinaryLevel] = [
+        BinaryLevel(operators: [(.keyword(.or), .or)]),
+        BinaryLevel(operators: [(.keyword(.and), .and)]),
+        // not_expr, then comparison
+        BinaryLevel(
+            operators: [
+                (.equal, .equal), (.notEqual, .notEqual), (.less, .less), (.lessEqual, .lessEqual),
+                (.greater, .greater), (.greaterEqual, .greaterEqual), (.tildeEqual, .equalIgnoringCase),
+                (.keyword(.contains), .contains), (.keyword(.matches), .matches),
+            ]),
+        BinaryLevel(operators: [(.plus, .add), (.minus, .subtract)]),
+        BinaryLevel(operators: [(.star, .multiply), (.slash, .divide), (.percent, .remainder)]),
     ]
-    /// The level of `not_expr`, whose operand parsing starts the arithmetic levels again.
+    /// The level of `not_expr` and the comparisons, whose operands start the arithmetic levels again.
     package static let notLevel = 2
 
     /// Parses the operators of `level` and every tighter level.
@@ -395,7 +410,7 @@ public struct Parser {
         if level == Parser.binaryLevels.count { return try parseUnary() }
         var left = try parseBinary(level: level + 1)
         var links = 0
-        while let op = Parser.binaryLevels[level].first(where: { $0.token == current.kind })?.op {
+        while let op = Parser.binaryLevels[level].op(for: current.kind) {
             advance()
             try guardChain(&links, from: left.span)
             let right = try parseBinary(level: level + 1)
@@ -449,7 +464,7 @@ public struct Parser {
             let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
-        if let op = comparisonOperator(current.kind) {
+        if let op = Parser.binaryLevels[Parser.notLevel].op(for: current.kind) {
             advance()
             let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
@@ -738,21 +753,6 @@ public struct Parser {
                 at: current.span)
         }
         return try rule(&self)
-    }
-
-    private func comparisonOperator(_ kind: TokenKind) -> BinaryOperator? {
-        switch kind {
-        case .equal: return .equal
-        case .notEqual: return .notEqual
-        case .less: return .less
-        case .lessEqual: return .lessEqual
-        case .greater: return .greater
-        case .greaterEqual: return .greaterEqual
-        case .tildeEqual: return .equalIgnoringCase
-        case .keyword(.contains): return .contains
-        case .keyword(.matches): return .matches
-        default: return nil
-        }
     }
 
     /// A line starting with a clause keyword continues the statement on the line above.

@@ -289,7 +289,7 @@ extension Session {
 
     static func failure(_ error: DatabaseError, in database: DatabaseConnection, at span: SourceSpan?, source: SourceFile?) -> BylineError {
         if error.isCancellation { return BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
-        let overflow = error.message.hasPrefix("integer overflow")
+        let overflow = error.kind == .integerOverflow
         return BylineError(
             [Diagnostic(.databaseFailed(error.message, help: error.help ?? "in the \(database.location)", overflow: overflow), at: span)],
             source: source)

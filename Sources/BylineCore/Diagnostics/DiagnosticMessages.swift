@@ -655,19 +655,19 @@ extension EvaluationError {
     }
 
     package static func integerOverflow(_ a: Int, _ op: String, _ b: Int) -> Self {
-        Self("integer overflow in \(a) \(op) \(b)", help: "\(Help.integerRange); multiply by 1.0 to compute with floats")
+        Self("integer overflow in \(a) \(op) \(b)", help: "\(Help.integerRange); multiply by 1.0 to compute with floats", isIntegerOverflow: true)
     }
 
     package static func integerOverflowInNegation(_ value: Int) -> Self {
-        Self("integer overflow in negation of \(value)", help: Help.integerRange)
+        Self("integer overflow in negation of \(value)", help: Help.integerRange, isIntegerOverflow: true)
     }
 
     package static func integerOverflowInAbs(_ value: Int) -> Self {
-        Self("integer overflow in abs(\(value))", help: Help.integerRange)
+        Self("integer overflow in abs(\(value))", help: Help.integerRange, isIntegerOverflow: true)
     }
 
     package static let integerOverflowInSum = Self(
-        "integer overflow in sum", help: "\(Help.integerRange); sum(x * 1.0) adds floats")
+        "integer overflow in sum", help: "\(Help.integerRange); sum(x * 1.0) adds floats", isIntegerOverflow: true)
 
     package static func listTooLong(maximum: Int) -> Self {
         Self("list() collected more than \(maximum) values", help: "group more finely, or count them with count()")
