@@ -95,6 +95,11 @@ struct BylineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Use up to N threads for a query (default: one per core).", valueName: "N"))
     var threads: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Let a query's structures take up to SIZE bytes (512M, 2G; default: half the memory this process may use).", valueName: "SIZE"))
+    var memory: String?
+
     @Argument(help: ArgumentHelp("Script files to run in order ('-' for standard input).", valueName: "FILE"), completion: .file(extensions: ["byl"]))
     var files: [String] = []
 
@@ -138,6 +143,9 @@ struct BylineCommand: ParsableCommand {
         }
         if let threads, !(1...QueryLimits.maximumThreads).contains(threads) {
             throw ValidationError("--threads takes a whole number from 1 to \(QueryLimits.maximumThreads), not \(threads)")
+        }
+        if let memory, QueryLimits.memorySize(memory) == nil {
+            throw ValidationError("--memory takes a size in bytes, or with K, M, G or T (such as 512M or 2G), not '\(memory)'")
         }
         if let delimiter, delimiterByte == nil {
             throw ValidationError("--delimiter takes one ASCII character, or \\t for a tab, not '\(delimiter)'")
@@ -186,6 +194,7 @@ func runByline(_ options: BylineCommand) -> Int32 {
     let session = options.noArticle ? Session(tables: []) : Session()
     if options.safe { session.fileAccess = .none }
     if let threads = options.threads { session.limits.threads = threads }
+    if let memory = options.memory.flatMap(QueryLimits.memorySize) { session.limits.maximumMemory = memory }
     session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
     if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
     if let location = options.db {
@@ -207,7 +216,9 @@ func runByline(_ options: BylineCommand) -> Int32 {
         var format: DataFormat? = options.dataFormat?.format ?? (path == "-" ? nil : DataFormat.forPath(path))
         if case .delimited? = format ?? .delimited(44), let delimiter = options.delimiterByte { format = .delimited(delimiter) }
         do {
-            let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
+            let loaded = try TableLoader.load(
+                path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } },
+                maximumBytes: session.limits.maximumMemory)
             for warning in loaded.warnings { StandardStream.error.write("\(warning)\n") }
             if session.table(named: loaded.table.schema.name) != nil && !options.data.isEmpty
                 && ArticleDataset.tables.contains(where: { $0.schema.name == loaded.table.schema.name })

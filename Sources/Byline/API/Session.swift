@@ -243,6 +243,7 @@ public final class Session: @unchecked Sendable {
             definitionNames: Set(storedDefinitions.keys), commandEffect: storedCommandEffect)
         checker.cancellation = cancellation
         checker.loadProgress = storedLoadProgress
+        checker.maximumLoadBytes = storedLimits.maximumMemory
         return checker.check()
     }
 

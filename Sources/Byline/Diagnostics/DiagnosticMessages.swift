@@ -692,6 +692,13 @@ extension EvaluationError {
     static func joinTooLarge(maximumPairs: Int) -> Self {
         Self("this join gives more than \(maximumPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first")
     }
+
+    /// The query would build more than the memory budget allows; `step` names what was growing.
+    static func memoryLimit(maximum: Int, step: String) -> Self {
+        Self(
+            "the query needs more than \(QueryLimits.describeMemory(maximum)) of memory (\(step))",
+            help: "raise the limit with --memory SIZE (.memory SIZE in the shell, QueryLimits.maximumMemory in a program), or filter or group the rows first")
+    }
 }
 
 // MARK: - Data files (each with the file and, when known, the line)
@@ -709,6 +716,12 @@ extension LoadError {
 
     static func tooLarge(_ file: String, maximumBytes: Int) -> Self {
         Self(file: file, line: nil, message: "file is larger than \(maximumBytes >> 30) GiB")
+    }
+
+    static func beyondMemoryLimit(_ file: String, maximumBytes: Int) -> Self {
+        Self(
+            file: file, line: nil,
+            message: "file is larger than the memory limit of \(QueryLimits.describeMemory(maximumBytes)); raise it with --memory SIZE (.memory SIZE in the shell)")
     }
 
     static func empty(_ file: String) -> Self {

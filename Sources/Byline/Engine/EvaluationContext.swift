@@ -12,6 +12,8 @@ final class EvaluationContext {
     /// When the run must stop, from the session's time limit.
     let deadline: ContinuousClock.Instant?
     let limits: QueryLimits
+    /// The memory this run has built, shared by every range of its parallel steps.
+    let memory: MemoryBudget
 
     /// With `part`, this context runs one range of a parallel step: it gives up when an earlier
     /// range has failed.
@@ -21,6 +23,7 @@ final class EvaluationContext {
         self.cancellation = cancellation
         self.limits = limits
         self.deadline = limits.timeout.map { ContinuousClock.now + $0 }
+        memory = MemoryBudget(maximum: limits.maximumMemory)
         part = nil
     }
 
@@ -28,6 +31,7 @@ final class EvaluationContext {
         cancellation = parent.cancellation
         limits = parent.limits
         deadline = parent.deadline
+        memory = parent.memory
         self.part = (part, stop)
     }
 
@@ -73,6 +77,15 @@ final class EvaluationContext {
         failure = error.message
         failurePlace = place.span
         failureHelp = error.help
+    }
+
+    /// Charges `bytes` to the run's memory budget; past it, records the error naming `step` and
+    /// returns false.
+    @discardableResult
+    func charge(_ bytes: Int, for step: @autoclosure () -> String) -> Bool {
+        if memory.charge(bytes) { return true }
+        fail(.memoryLimit(maximum: memory.maximum, step: step()))
+        return false
     }
 
     /// Whether the run should stop: an error happened or cancellation was asked for.

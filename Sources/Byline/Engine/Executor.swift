@@ -8,6 +8,9 @@ struct Executor {
     static let blockSize = 4096
     /// Why a join stopped: it would hold more pairs of rows than the limits allow.
     var joinTooLarge: EvaluationError { .joinTooLarge(maximumPairs: context.limits.maximumJoinPairs) }
+    /// The most pairs a join's probe holds before it stops: past the pairs a join may give, or
+    /// past what the memory budget could hold (the charge then fails with its own error).
+    var pairsHeldAtMost: Int { min(context.limits.maximumJoinPairs, context.memory.maximum / (2 * Executor.wordBytes)) }
 
     let context: EvaluationContext
     /// When given, each step's rows and time are recorded in it (`explain analyze`).
@@ -50,6 +53,7 @@ struct Executor {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
                 // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
                 let (end, overflow) = count.addingReportingOverflow(offset)
+                try reserve(for: step.stage, on: relation)
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
                 description += " " + plan.steps[index].description
@@ -78,6 +82,7 @@ struct Executor {
         // The binder checked that stop - start is a small count; blocks are counted from 0 so that
         // no sum passes `stop` (which may be the largest integer).
         let total = stop &- start
+        try reserve(total, bytes: Executor.wordBytes, for: "range of \(total) rows")
         var values: [Int] = []
         values.reserveCapacity(total)
         var done = 0
@@ -94,6 +99,7 @@ struct Executor {
     }
 
     private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {
+        try reserve(for: stage, on: input)
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
@@ -203,6 +209,9 @@ struct Executor {
         profile?.depth += 1
         let theirs = try run(other).materialized()
         profile?.depth -= 1
+        try reserve(
+            theirs.count + input.count, bytes: MemoryLayout<Value>.stride * max(1, output.fields.count) * 2,
+            for: "rows of 'intersect' or 'except'")
         let types = output.fields.map(\.type)
         func row(_ columns: [Column], _ position: Int) -> [Value] {
             var values: [Value] = []
@@ -234,6 +243,7 @@ struct Executor {
         profile?.depth += 1
         let appended = try run(other).materialized()
         profile?.depth -= 1
+        try reserve(input.count + appended.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "appended rows")
         let rows = try rowNumbers(of: input)
         var columns: [Column] = []
         for (index, field) in output.fields.enumerated() {
@@ -355,6 +365,7 @@ struct Executor {
         profile?.depth += 1
         let right = try run(plan.right).materialized()
         profile?.depth -= 1
+        try reserve(right.count + left.count, bytes: Executor.wordBytes * 2, for: "a join's table of \(right.count) rows")
         let leftRows = try rowNumbers(of: left)
         profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
         var leftPairs: [Int] = []
@@ -374,6 +385,7 @@ struct Executor {
                 let end = min(start + slice, leftRows.count)
                 var candidateLeft: [Int] = []
                 var candidateRight: [Int] = []
+                let heldBefore = leftPairs.count
                 for row in leftRows[start..<end] {
                     for other in 0..<right.count {
                         candidateLeft.append(row)
@@ -391,6 +403,7 @@ struct Executor {
                     leftPairs += candidateLeft
                     rightPairs += candidateRight
                 }
+                context.charge(MemoryBudget.bytes(leftPairs.count - heldBefore, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                 try checkpoint()
                 start = end
             }
@@ -404,7 +417,7 @@ struct Executor {
             // whose reference count every probing thread would touch per row).
             var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
             for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
-            let maximum = context.limits.maximumJoinPairs
+            let maximum = pairsHeldAtMost
             var matchStart = [0]
             var matchRows: [Int] = []
             for text in leftDictionary.strings {
@@ -448,7 +461,7 @@ struct Executor {
             profile?.note(unique ? "unique right keys" : "repeated right keys")
             try checkpoint()
             let (values, nulls) = leftKeys
-            let maximum = context.limits.maximumJoinPairs
+            let maximum = pairsHeldAtMost
             // Constants for the probing threads (a captured `var` is a shared box, read on every use).
             let (table, chain, isUnique) = (first, next, unique)
             (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
@@ -492,8 +505,10 @@ struct Executor {
                         leftPairs.append(row)
                         rightPairs.append(other)
                     }
-                    if leftPairs.count > context.limits.maximumJoinPairs {
-                        context.fail(joinTooLarge)
+                    if leftPairs.count > pairsHeldAtMost {
+                        // Past the pairs a join may give, or the memory its pairs may take.
+                        if leftPairs.count > context.limits.maximumJoinPairs { context.fail(joinTooLarge) }
+                        context.charge(MemoryBudget.bytes(leftPairs.count, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                         return
                     }
                 }
@@ -516,7 +531,7 @@ struct Executor {
         if plan.isLeft {
             try padUnmatched(leftRows, &leftPairs, &rightPairs)
         }
-        try checkpoint()
+        try reserve(leftPairs.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "the joined rows")
         return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
     }
 
@@ -585,6 +600,7 @@ struct Executor {
                 let before = leftPairs.count
                 pairs(rows, &leftPairs, &rightPairs)
                 if held.add(leftPairs.count - before) > maximum { executor.context.fail(joinTooLarge) }
+                executor.context.charge(MemoryBudget.bytes(leftPairs.count - before, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                 try executor.checkpoint()
             }
             return (leftPairs, rightPairs)

@@ -244,7 +244,7 @@ struct ExpressionCompiler {
                 let only = evaluators[0]
                 return { row in
                     do throws(EvaluationError) {
-                        return try function.apply([only(row)])
+                        return ExpressionCompiler.charged(try function.apply([only(row)]), to: context)
                     } catch {
                         context.fail(error, at: place)
                         return .null
@@ -253,7 +253,7 @@ struct ExpressionCompiler {
             }
             return { row in
                 do throws(EvaluationError) {
-                    return try function.apply(evaluators.map { $0(row) })
+                    return ExpressionCompiler.charged(try function.apply(evaluators.map { $0(row) }), to: context)
                 } catch {
                     context.fail(error, at: place)
                     return .null
@@ -273,7 +273,7 @@ struct ExpressionCompiler {
             let context = self.context
             return { row in
                 do throws(EvaluationError) {
-                    return try function.call(evaluators.map { $0(row) })
+                    return ExpressionCompiler.charged(try function.call(evaluators.map { $0(row) }), to: context)
                 } catch {
                     context.fail(error)
                     return .null

@@ -24,6 +24,8 @@ struct ScriptChecker {
     private let commandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
     var cancellation: CancellationFlag?
     var loadProgress: (@Sendable (String, Double) -> Void)?
+    /// The largest file `load` reads (the session's memory limit).
+    var maximumLoadBytes = TableLoader.maximumFileSize
 
     private var statements: [CheckedStatement] = []
     /// Diagnostics the checker raises itself (the binder keeps its own).
@@ -173,7 +175,8 @@ struct ScriptChecker {
         }
         do {
             let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
-            let loaded = try TableLoader.load(path: files.resolve(path), name: tableName, cancellation: cancellation, progress: progress)
+            let loaded = try TableLoader.load(
+                path: files.resolve(path), name: tableName, cancellation: cancellation, progress: progress, maximumBytes: maximumLoadBytes)
             for warning in loaded.warnings {
                 var diagnostic = Diagnostic(.loadWarning(warning.message), at: pathSpan, severity: .warning)
                 diagnostic.location = "\(warning.file):\(warning.line)"
