@@ -18,6 +18,9 @@ public final class Session: @unchecked Sendable {
     let lock = NSRecursiveLock()
 
     private(set) var tables: [String: Table] = [:]
+    /// The memory each table holds, estimated when it was added: a query's budget is what the
+    /// limit leaves beside them.
+    private var heldBytes: [String: Int] = [:]
     /// Table names in the order they were added, for listings.
     private(set) var localNames: [String] = []
     private(set) var letNames: Set<String> = []
@@ -217,6 +220,7 @@ public final class Session: @unchecked Sendable {
     private func add(_ table: Table) {
         if tables[table.schema.name] == nil { localNames.append(table.schema.name) }
         tables[table.schema.name] = table
+        heldBytes[table.schema.name] = table.estimatedBytes
         nameIndexCache[table.schema.name] = nil
     }
 
@@ -375,7 +379,7 @@ public final class Session: @unchecked Sendable {
         if runsInDatabase(plan) {
             return try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation)
         }
-        let context = EvaluationContext(cancellation: cancellation, limits: limits)
+        let context = EvaluationContext(cancellation: cancellation, limits: limits, held: heldBytes.values.reduce(0, &+))
         let relation: Relation
         do {
             relation = try Executor(context: context, profile: profile) { self.tables[$0] }.run(plan)

@@ -694,9 +694,10 @@ extension EvaluationError {
     }
 
     /// The query would build more than the memory budget allows; `step` names what was growing.
-    static func memoryLimit(maximum: Int, step: String) -> Self {
-        Self(
-            "the query needs more than \(QueryLimits.describeMemory(maximum)) of memory (\(step))",
+    static func memoryLimit(maximum: Int, step: String, held: Int) -> Self {
+        let tables = held >= 1 << 20 ? "; tables and let results hold \(QueryLimits.describeMemory(held)) of it" : ""
+        return Self(
+            "the query needs more than \(QueryLimits.describeMemory(maximum)) of memory (\(step)\(tables))",
             help: "raise the limit with --memory SIZE (.memory SIZE in the shell, QueryLimits.maximumMemory in a program), or filter or group the rows first")
     }
 }

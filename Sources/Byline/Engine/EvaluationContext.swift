@@ -19,11 +19,12 @@ final class EvaluationContext {
     /// range has failed.
     private let part: (number: Int, stop: PartStop)?
 
-    init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits()) {
+    /// `held`: the bytes the session's tables already take, counted against the memory limit.
+    init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits(), held: Int = 0) {
         self.cancellation = cancellation
         self.limits = limits
         self.deadline = limits.timeout.map { ContinuousClock.now + $0 }
-        memory = MemoryBudget(maximum: limits.maximumMemory)
+        memory = MemoryBudget(maximum: limits.maximumMemory, held: held)
         part = nil
     }
 
@@ -84,7 +85,7 @@ final class EvaluationContext {
     @discardableResult
     func charge(_ bytes: Int, for step: @autoclosure () -> String) -> Bool {
         if memory.charge(bytes) { return true }
-        fail(.memoryLimit(maximum: memory.maximum, step: step()))
+        fail(.memoryLimit(maximum: memory.maximum, step: step(), held: memory.held))
         return false
     }
 

@@ -34,3 +34,18 @@ extension Executor {
         }
     }
 }
+
+extension Table {
+    /// About what the table's columns take: a word or less a value, the text of its strings.
+    var estimatedBytes: Int {
+        columns.reduce(0) { total, column in
+            var bytes = MemoryBudget.bytes(rowCount, each: Executor.wordBytes)
+            if case .strings(_, let dictionary) = column.storage {
+                bytes = bytes &+ MemoryBudget.bytes(dictionary.strings.count, each: 16) &+ dictionary.textBytes
+            } else if case .values = column.storage {
+                bytes = MemoryBudget.bytes(rowCount, each: MemoryLayout<Value>.stride)
+            }
+            return total &+ bytes
+        }
+    }
+}

@@ -16,10 +16,14 @@ import Synchronization
 final class MemoryBudget: Sendable {
     /// The most bytes the run may charge.
     let maximum: Int
-    private let used = Atomic<Int>(0)
+    /// What the session's tables held when the run began (counted as used).
+    let held: Int
+    private let used: Atomic<Int>
 
-    init(maximum: Int) {
+    init(maximum: Int, held: Int = 0) {
         self.maximum = maximum
+        self.held = max(0, held)
+        used = Atomic(max(0, held))
     }
 
     /// Adds `bytes` to what the run has charged; false, and nothing added, when the total would
@@ -45,15 +49,17 @@ final class MemoryBudget: Sendable {
 
 extension QueryLimits {
     /// The memory a query may build when no limit is given: half of the smallest of the machine's
-    /// memory, the process's memory limit from its control group (a container's limit) and its
-    /// address-space limit (`ulimit -v`), and at least 64 MiB. Half, because the budget counts
-    /// what a query's structures need, and the process needs room beside them (its code, thread
-    /// stacks, the allocator's spare memory, the tables already loaded).
+    /// memory and the process's memory limit from its control group (a container's limit), or a
+    /// quarter of its address-space limit (`ulimit -v`) when that is smaller, and at least 64 MiB.
+    /// Half, because the budget counts what a query's structures need, and the process needs
+    /// room beside them (its code, the allocator's spare memory, arrays that grow by doubling);
+    /// a quarter of the address space, because thread stacks and the allocator's per-thread
+    /// arenas reserve address space they may never use.
     public static let defaultMaximumMemory: Int = {
         var smallest = Int(clamping: ProcessInfo.processInfo.physicalMemory)
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
-            smallest = min(smallest, Int(clamping: limit.rlim_cur))
+            smallest = min(smallest, Int(clamping: limit.rlim_cur) / 2)
         }
         for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
