@@ -28,7 +28,7 @@ extension Executor {
         case .aggregate(let keys, let aggregates, _, _):
             let lists = aggregates.contains { $0.kind == .list }
             let each = Executor.wordBytes * (1 + keys.count + aggregates.count) + (lists ? MemoryLayout<Value>.stride : 0)
-            try reserve(rows, bytes: each, for: "the groups of \(rows) rows")
+            try reserve(rows, bytes: each, for: "the groups of 'group by'")
         case .limit, .count, .join, .append, .intersect:
             break  // a limit and a count build little; the others charge as they go
         }

@@ -213,7 +213,7 @@ struct ExpressionCompiler {
             let context = self.context
             return { row in
                 do throws(EvaluationError) {
-                    return try Arithmetic.apply(op, left(row), right(row), type: type)
+                    return ExpressionCompiler.charged(try Arithmetic.apply(op, left(row), right(row), type: type), to: context)
                 } catch {
                     context.fail(error, at: place)
                     return .null
