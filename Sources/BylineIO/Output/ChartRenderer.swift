@@ -21,7 +21,7 @@ package enum ChartRenderer {
             return value.isNull ? "null" : TableFormatter.visible(value.description)
         }
         // Infinite and NaN values do not set the scale (they would make every other bar empty, or
-        // an infinite one); positive infinity is drawn past every finite bar, the rest get none.
+        // an infinite one); positive infinity is drawn the full width, open at its end, the rest get none.
         let numbers = (0..<result.rowCount).map { row -> Double? in
             guard let number = result[row, 1].asDouble, number.isFinite else { return nil }
             return number
@@ -41,7 +41,7 @@ package enum ChartRenderer {
                 blocks = String(repeating: "█", count: eighthsLong / 8) + eighths[eighthsLong % 8]
                 if blocks.isEmpty { blocks = "▏" }
             } else if result[row, 1].asDouble == .infinity {
-                // The whole width and an ellipsis: longer than the largest finite bar, and open.
+                // The whole width, ending in an ellipsis: no finite bar ends open.
                 blocks = String(repeating: "█", count: barWidth - 1) + "…"
             }
             out += (colour ? "\u{1B}[36m" + blocks + "\u{1B}[0m" : blocks) + " " + texts[row] + "\n"
