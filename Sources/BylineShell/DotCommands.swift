@@ -375,7 +375,8 @@ struct DotCommands {
         out += "\n"
         out += HelpText.wrap(LanguageHelp.clauses.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Clauses: ", hanging: 2)
         out += HelpText.wrap(LanguageHelp.statements.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Statements: ", hanging: 2)
-        out += HelpText.wrap(tableNames.sorted().joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
+        // A database's table names are data: escaped, as `.tables` shows them.
+        out += HelpText.wrap(tableNames.sorted().map { TerminalText.escaped($0) }.joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
         out += HelpText.wrap(BuiltinFunctions.scalar.sorted().joined(separator: ", "), width: width, lead: "Functions: ", hanging: 2)
         out += "\nCommands:\n"
         out += HelpText.table(all.map { (".\($0.name) \($0.arguments)".trimmingTrailingSpaces(), $0.summary) }, width: width)
