@@ -15,7 +15,7 @@ public struct ShellSettings: Sendable {
     /// One field per line instead of a table: always (`on`), never, or when a table would not fit
     /// the terminal (`auto`), as psql's `\x`.
     public var expanded: Expanded = .off
-    /// Long results at a terminal go through a pager (`$PAGER`, else `less -SRFX`); the
+    /// Long results at a terminal go through a pager (`$PAGER`, else `less -SRFX --tilde`); the
     /// interactive shell turns this on.
     public var pager = false
 
