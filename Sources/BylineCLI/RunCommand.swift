@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
         if let threads = options.threads, !(1...QueryLimits.maximumThreads).contains(threads) {
             throw ValidationError("--threads takes a whole number from 1 to \(QueryLimits.maximumThreads), not \(threads)")
         }
+        if let memory = options.memory, QueryLimits.memorySize(memory) == nil {
+            throw ValidationError("--memory takes a size in bytes, or with K, M, G or T (such as 512M or 2G), not '\(memory)'")
+        }
         if let delimiter = options.delimiter, options.delimiterByte == nil {
             throw ValidationError("--delimiter takes one ASCII character, or \\t for a tab, not '\(delimiter)'")
         }
@@ -58,6 +61,7 @@ extension RunCommand {
         let session = options.noArticle ? Session(tables: []) : Session()
         if options.safe { session.fileAccess = .none }
         if let threads = options.threads { session.limits.threads = threads }
+        if let memory = options.memory.flatMap(QueryLimits.memorySize) { session.limits.maximumMemory = memory }
         session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
         if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
         if let location = options.db {
@@ -79,7 +83,9 @@ extension RunCommand {
             var format: DataFormat? = options.dataFormat?.format ?? (path == "-" ? nil : DataFormat.forPath(path))
             if case .delimited? = format ?? .delimited(44), let delimiter = options.delimiterByte { format = .delimited(delimiter) }
             do {
-                let loaded = try TableLoader.load(path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } })
+                let loaded = try TableLoader.load(
+                    path: path, format: format, progress: session.loadProgress.map { report in { report(path, $0) } },
+                    maximumBytes: session.limits.maximumMemory)
                 for warning in loaded.warnings { StandardStream.error.write("\(warning)\n") }
                 if session.table(named: loaded.table.schema.name) != nil && !options.data.isEmpty
                     && ArticleDataset.tables.contains(where: { $0.schema.name == loaded.table.schema.name })

@@ -51,6 +51,11 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Use up to N threads for a query (default: one per core).", valueName: "N"))
     var threads: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Let a query's structures take up to SIZE bytes (512M, 2G; default: half the memory this process may use).", valueName: "SIZE"))
+    var memory: String?
+
     /// The parameters --arg and --argjson give, by name.
     func parameters() throws -> [String: Value] {
         var values: [String: Value] = [:]

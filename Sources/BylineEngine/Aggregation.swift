@@ -231,9 +231,14 @@ package struct Aggregation {
             var packedWords: ([UInt64], [UInt64]) = ([], [])
             if case .packed(let packed) = key { groupOfPacked = PackedKeyTable(packed, rows: input.count) }
             var blockGroups: [Int] = []
+            // What a new group takes: its key, its place in the tables, and each aggregate's state,
+            // twice over, since the arrays that hold them grow by doubling (the old copy and the
+            // new are held at once).
+            let groupBytes = 2 * (Executor.wordBytes * 4 + aggregates.count * (partial.keepsStates ? MemoryLayout<Accumulator>.stride : 2 * Executor.wordBytes))
             var blocks = Executor.Blocks(input, positions: positions)
             while let block = blocks.next() {
                 blockGroups.removeAll(keepingCapacity: true)
+                let groupsBefore = partial.groupCount
                 // Each row's group, by the fastest way the key allows.
                 switch key {
                 case .codes(let codes, _):
@@ -292,6 +297,9 @@ package struct Aggregation {
                     }
                 case .none:
                     blockGroups.append(contentsOf: repeatElement(0, count: block.count))
+                }
+                if !context.charge(MemoryBudget.bytes(partial.groupCount - groupsBefore, each: groupBytes), for: "the groups of 'group by'") {
+                    try executor.checkpoint()
                 }
                 // Distinct codes cannot fail, so they go aggregate by aggregate (the codes array
                 // taken once a block: a reference count touched per row by every thread would be

@@ -18,15 +18,19 @@ package final class EvaluationContext {
     /// When the run must stop, from the session's time limit.
     package let deadline: ContinuousClock.Instant?
     package let limits: QueryLimits
+    /// The memory this run has built, shared by every range of its parallel steps.
+    package let memory: MemoryBudget
 
     /// With `part`, this context runs one range of a parallel step: it gives up when an earlier
     /// range has failed.
     private let part: (number: Int, stop: PartStop)?
 
-    package init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits()) {
+    /// `held`: the bytes the session's tables already take, counted against the memory limit.
+    package init(cancellation: CancellationFlag?, limits: QueryLimits = QueryLimits(), held: Int = 0) {
         self.cancellation = cancellation
         self.limits = limits
         self.deadline = limits.timeout.map { ContinuousClock.now + $0 }
+        memory = MemoryBudget(maximum: limits.maximumMemory, held: held)
         part = nil
     }
 
@@ -34,6 +38,7 @@ package final class EvaluationContext {
         cancellation = parent.cancellation
         limits = parent.limits
         deadline = parent.deadline
+        memory = parent.memory
         self.part = (part, stop)
     }
 
@@ -79,6 +84,15 @@ package final class EvaluationContext {
         failure = error.message
         failurePlace = place.span
         failureHelp = error.help
+    }
+
+    /// Charges `bytes` to the run's memory budget; past it, records the error naming `step` and
+    /// returns false.
+    @discardableResult
+    package func charge(_ bytes: Int, for step: @autoclosure () -> String) -> Bool {
+        if memory.charge(bytes) { return true }
+        fail(.memoryLimit(maximum: memory.maximum, step: step(), held: memory.held))
+        return false
     }
 
     /// Whether the run should stop: an error happened or cancellation was asked for.

@@ -21,6 +21,7 @@ extension Executor {
         profile?.depth += 1
         let right = try run(plan.right).materialized()
         profile?.depth -= 1
+        try reserve(right.count + left.count, bytes: Executor.wordBytes * 2, for: "a join's table of \(right.count) rows")
         let leftRows = try rowNumbers(of: left)
         profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
         var (leftPairs, rightPairs): Pairs
@@ -58,7 +59,7 @@ extension Executor {
         if plan.isLeft {
             try padUnmatched(leftRows, &leftPairs, &rightPairs)
         }
-        try checkpoint()
+        try reserve(leftPairs.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "the joined rows")
         return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
     }
 
@@ -83,6 +84,7 @@ extension Executor {
             let end = min(start + slice, leftRows.count)
             var candidateLeft: [Int] = []
             var candidateRight: [Int] = []
+            let heldBefore = leftPairs.count
             for row in leftRows[start..<end] {
                 for other in 0..<right.count {
                     candidateLeft.append(row)
@@ -100,6 +102,7 @@ extension Executor {
                 leftPairs += candidateLeft
                 rightPairs += candidateRight
             }
+            context.charge(MemoryBudget.bytes(leftPairs.count - heldBefore, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
             try checkpoint()
             start = end
         }
@@ -118,7 +121,7 @@ extension Executor {
         // whose reference count every probing thread would touch per row).
         var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
         for row in 0..<rightCount where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
-        let maximum = context.limits.maximumJoinPairs
+        let maximum = pairsHeldAtMost
         var matchStart = [0]
         var matchRows: [Int] = []
         for text in leftDictionary.strings {
@@ -166,7 +169,7 @@ extension Executor {
         profile?.note(unique ? "unique right keys" : "repeated right keys")
         try checkpoint()
         let (values, nulls) = leftKeys
-        let maximum = context.limits.maximumJoinPairs
+        let maximum = pairsHeldAtMost
         // Constants for the probing threads (a captured `var` is a shared box, read on every use).
         let (table, chain, isUnique) = (first, next, unique)
         return try probe(leftRows) { rows, leftPairs, rightPairs in
@@ -218,8 +221,10 @@ extension Executor {
                     leftPairs.append(row)
                     rightPairs.append(other)
                 }
-                if leftPairs.count > context.limits.maximumJoinPairs {
-                    context.fail(joinTooLarge)
+                if leftPairs.count > pairsHeldAtMost {
+                    // Past the pairs a join may give, or the memory its pairs may take.
+                    if leftPairs.count > context.limits.maximumJoinPairs { context.fail(joinTooLarge) }
+                    context.charge(MemoryBudget.bytes(leftPairs.count, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                     return
                 }
             }

@@ -13,6 +13,9 @@ package struct Executor {
     package static let blockSize = Parallel.blockSize
     /// Why a join stopped: it would hold more pairs of rows than the limits allow.
     package var joinTooLarge: EvaluationError { .joinTooLarge(maximumPairs: context.limits.maximumJoinPairs) }
+    /// The most pairs a join's probe holds before it stops: past the pairs a join may give, or
+    /// past what the memory budget could hold (the charge then fails with its own error).
+    var pairsHeldAtMost: Int { min(context.limits.maximumJoinPairs, context.memory.maximum / (2 * Executor.wordBytes)) }
 
     package let context: EvaluationContext
     /// When given, each step's rows and time are recorded in it (`explain analyze`).
@@ -61,6 +64,7 @@ package struct Executor {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
                 // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
                 let (end, overflow) = count.addingReportingOverflow(offset)
+                try reserve(for: step.stage, on: relation)
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
                 description += " " + plan.steps[index].description
@@ -89,6 +93,7 @@ package struct Executor {
         // The binder checked that stop - start is a small count; blocks are counted from 0 so that
         // no sum passes `stop` (which may be the largest integer).
         let total = stop &- start
+        try reserve(total, bytes: Executor.wordBytes, for: "range of \(total) rows")
         var values: [Int] = []
         values.reserveCapacity(total)
         var done = 0
@@ -105,6 +110,7 @@ package struct Executor {
     }
 
     private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {
+        try reserve(for: stage, on: input)
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
@@ -216,6 +222,9 @@ package struct Executor {
         profile?.depth += 1
         let theirs = try run(other).materialized()
         profile?.depth -= 1
+        try reserve(
+            theirs.count + input.count, bytes: MemoryLayout<Value>.stride * max(1, output.fields.count) * 2,
+            for: "rows of 'intersect' or 'except'")
         let types = output.fields.map(\.type)
         func row(_ columns: [Column], _ position: Int) -> [Value] {
             var values: [Value] = []
@@ -247,6 +256,7 @@ package struct Executor {
         profile?.depth += 1
         let appended = try run(other).materialized()
         profile?.depth -= 1
+        try reserve(input.count + appended.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "appended rows")
         let rows = try rowNumbers(of: input)
         var columns: [Column] = []
         for (index, field) in output.fields.enumerated() {
@@ -361,6 +371,7 @@ package struct Executor {
                 let before = leftPairs.count
                 pairs(rows, &leftPairs, &rightPairs)
                 if held.add(leftPairs.count - before) > maximum { executor.context.fail(joinTooLarge) }
+                executor.context.charge(MemoryBudget.bytes(leftPairs.count - before, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                 try executor.checkpoint()
             }
             return (leftPairs, rightPairs)

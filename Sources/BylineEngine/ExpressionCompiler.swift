@@ -220,7 +220,7 @@ package struct ExpressionCompiler {
             let context = self.context
             return { row in
                 do throws(EvaluationError) {
-                    return try Arithmetic.apply(op, left(row), right(row), type: type)
+                    return ExpressionCompiler.charged(try Arithmetic.apply(op, left(row), right(row), type: type), to: context)
                 } catch {
                     context.fail(error, at: place)
                     return .null
@@ -251,7 +251,7 @@ package struct ExpressionCompiler {
                 let only = evaluators[0]
                 return { row in
                     do throws(EvaluationError) {
-                        return try function.apply([only(row)])
+                        return ExpressionCompiler.charged(try function.apply([only(row)]), to: context)
                     } catch {
                         context.fail(error, at: place)
                         return .null
@@ -260,7 +260,7 @@ package struct ExpressionCompiler {
             }
             return { row in
                 do throws(EvaluationError) {
-                    return try function.apply(evaluators.map { $0(row) })
+                    return ExpressionCompiler.charged(try function.apply(evaluators.map { $0(row) }), to: context)
                 } catch {
                     context.fail(error, at: place)
                     return .null
@@ -280,7 +280,7 @@ package struct ExpressionCompiler {
             let context = self.context
             return { row in
                 do throws(EvaluationError) {
-                    return try function.call(evaluators.map { $0(row) })
+                    return ExpressionCompiler.charged(try function.call(evaluators.map { $0(row) }), to: context)
                 } catch {
                     context.fail(error)
                     return .null

@@ -210,8 +210,12 @@ extension Binder {
                 do {
                     var folded = try function.apply(bound.compactMap(\.constant))
                     if type == .float, case .integer(let number) = folded { folded = .float(Double(number)) }
-                    // A null of a known type (ln(-5)) stays a call, so SQL gives it its type.
-                    if !folded.isNull || type == .null { return TypedExpression(expression: .literal(folded), type: type) }
+                    // A null of a known type (ln(-5)) stays a call, so SQL gives it its type. A result
+                    // longer than a literal may be stays a call too, so the run charges it to its
+                    // memory budget (folded, nested calls could build gigabytes while checking).
+                    if (!folded.isNull || type == .null) && !folded.isLongerThanALiteral {
+                        return TypedExpression(expression: .literal(folded), type: type)
+                    }
                 } catch {
                     throw fail(.runtime(error.message, help: error.help), at: span)
                 }

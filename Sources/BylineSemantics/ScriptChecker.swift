@@ -30,6 +30,8 @@ package struct ScriptChecker {
     private let commandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
     package var cancellation: CancellationFlag?
     package var loadProgress: (@Sendable (String, Double) -> Void)?
+    /// The largest file `load` reads (the session's memory limit).
+    package var maximumLoadBytes = TableLoader.maximumFileSize
 
     private var statements: [CheckedStatement] = []
     /// Diagnostics the checker raises itself (the binder keeps its own).
@@ -179,7 +181,8 @@ package struct ScriptChecker {
         }
         do {
             let progress = loadProgress.map { report in { @Sendable (fraction: Double) in report(path, fraction) } }
-            let loaded = try TableLoader.load(path: files.resolve(path), name: tableName, cancellation: cancellation, progress: progress)
+            let loaded = try TableLoader.load(
+                path: files.resolve(path), name: tableName, cancellation: cancellation, progress: progress, maximumBytes: maximumLoadBytes)
             for warning in loaded.warnings {
                 var diagnostic = Diagnostic(.loadWarning(warning.message), at: pathSpan, severity: .warning)
                 diagnostic.location = "\(warning.file):\(warning.line)"

@@ -38,6 +38,9 @@ struct DotCommands {
         DotCommandSpec(name: "schema", arguments: "[TABLE]", summary: "show the fields and types of tables", example: ".schema visits"),
         DotCommandSpec(name: "tables", arguments: "", summary: "list the tables", example: ".tables"),
         DotCommandSpec(name: "threads", arguments: "[N]", summary: "use up to N threads for a query (shows the number without N)", example: ".threads 2"),
+        DotCommandSpec(
+            name: "memory", arguments: "[SIZE]", summary: "let a query's structures take up to SIZE bytes (512M, 2G; shows the limit without SIZE)",
+            example: ".memory 2G"),
         DotCommandSpec(name: "timer", arguments: "on|off", summary: "print each statement's wall time", example: ".timer on"),
         DotCommandSpec(name: "width", arguments: "[N ...]", summary: "fix the table's column widths, in order (0: automatic; none: all automatic)", example: ".width 20 0 8"),
     ]
@@ -165,6 +168,17 @@ struct DotCommands {
                     span: span, source: source)
             }
             runner.session.limits.threads = count
+        case "memory":
+            if argument.isEmpty {
+                runner.output.write("memory: \(QueryLimits.describeMemory(runner.session.limits.maximumMemory))\n")
+                return .success
+            }
+            guard let bytes = QueryLimits.memorySize(String(argument)) else {
+                return fail(
+                    .commandTakes("memory", "takes a size in bytes, or with K, M, G or T, such as .memory 512M"),
+                    span: span, source: source)
+            }
+            runner.session.limits.maximumMemory = bytes
         case "maxrows":
             guard let count = Int(argument), count >= 0 else {
                 return fail(.commandTakes("maxrows", "takes a whole number (0 shows every row)"), span: span, source: source)
@@ -269,7 +283,9 @@ struct DotCommands {
         let tableName = name ?? TableLoader.tableName(forPath: path)
         let loaded: LoadedTable
         do {
-            loaded = try TableLoader.load(path: runner.session.fileAccess.resolve(path), name: tableName, cancellation: runner.cancellation)
+            loaded = try TableLoader.load(
+                path: runner.session.fileAccess.resolve(path), name: tableName, cancellation: runner.cancellation,
+                maximumBytes: runner.session.limits.maximumMemory)
         } catch {
             return fail(.cannotImport(path, reason: error.message), span: span, source: source)
         }
@@ -366,7 +382,8 @@ struct DotCommands {
         out += "\n"
         out += HelpText.wrap(LanguageHelp.clauses.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Clauses: ", hanging: 2)
         out += HelpText.wrap(LanguageHelp.statements.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Statements: ", hanging: 2)
-        out += HelpText.wrap(tableNames.sorted().joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
+        // A database's table names are data: escaped, as `.tables` shows them.
+        out += HelpText.wrap(tableNames.sorted().map { TerminalText.escaped($0) }.joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
         out += HelpText.wrap(BuiltinFunctions.scalar.sorted().joined(separator: ", "), width: width, lead: "Functions: ", hanging: 2)
         out += "\nCommands:\n"
         out += HelpText.table(all.map { (".\($0.name) \($0.arguments)".trimmingTrailingSpaces(), $0.summary) }, width: width)

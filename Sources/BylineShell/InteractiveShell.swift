@@ -166,7 +166,8 @@ public struct InteractiveShell {
         // Wrapped whole at the terminal's width, as help is.
         let width = runner.output.isTerminal ? runner.output.columns : nil
         return HelpText.wrap(
-            "byline \(BylineVersion.current) — tables: \(runner.session.tableNames.joined(separator: ", "))", width: width, indent: 0, hanging: 2)
+            "byline \(BylineVersion.current) — tables: \(runner.session.tableNames.map { TerminalText.escaped($0) }.joined(separator: ", "))", width: width,
+            indent: 0, hanging: 2)
             + database
             + HelpText.wrap(#"Type a query such as: leaders where country = "Congo""#, width: width, indent: 0, hanging: 2)
             + HelpText.wrap("Enter help for help (help where explains a clause), quit or Ctrl-D to leave.", width: width, indent: 0, hanging: 2)

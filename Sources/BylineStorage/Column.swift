@@ -24,10 +24,13 @@ package final class StringDictionary: Sendable {
     private let table: StringTable
     /// The strings by code (the table's own array, shared, not copied).
     package let strings: [String]
+    /// The bytes of the strings' text, for the memory a table holds.
+    package let textBytes: Int
 
     package init(_ table: StringTable) {
         self.table = table
         strings = table.strings
+        textBytes = table.strings.reduce(0) { $0 &+ $1.utf8.count }
     }
 
     /// The code of a string, if the column holds it.

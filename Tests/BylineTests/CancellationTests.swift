@@ -86,6 +86,24 @@ import TestSupport
         #expect(latency < Self.bound, "took \(latency)")
     }
 
+    /// An oversized equi-join (5M rows against 50,000 on 1,000 keys: 250M pairs) probed on 1, 2
+    /// and 4 threads stops when cancelled, and the session runs the next query.
+    @Test(arguments: [1, 2, 4]) func anOversizedJoinStopsOnEveryThreadCount(threads: Int) throws {
+        let session = Session(tables: [])
+        session.limits.threads = threads
+        session.limits.minimumRowsPerThread = Executor.blockSize
+        session.limits.maximumJoinPairs = 400_000_000  // the cancel, not the pair limit, stops it
+        session.limits.maximumMemory = 2 << 30  // and if the cancel were missed, the budget would
+        _ = try session.run("let r = range(50000) select value % 1000 as j")
+        let shared = UncheckedSession(session)
+        let (latency, diagnostic) = cancel(after: .milliseconds(150)) { flag in
+            Self.run(shared.session, "range(5000000) select value % 1000 as k join r on k = r.j count", flag)
+        }
+        #expect(diagnostic?.id == .cancelled, "\(threads) threads: \(String(describing: diagnostic?.message))")
+        #expect(latency < Self.bound, "\(threads) threads: took \(latency)")
+        #expect(try session.value("range(10) count") == .integer(10))
+    }
+
     @Test func aLoadStops() throws {
         let path = try TemporaryFolder.forProcess("cancel").appendingPathComponent("big.csv").path
         var text = "id,name,score\n"

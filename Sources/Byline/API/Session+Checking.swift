@@ -22,6 +22,7 @@ extension Session {
             definitionNames: Set(storedDefinitions.keys), commandEffect: storedCommandEffect)
         checker.cancellation = cancellation
         checker.loadProgress = storedLoadProgress
+        checker.maximumLoadBytes = storedLimits.maximumMemory
         return checker.check()
     }
 

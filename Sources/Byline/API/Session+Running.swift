@@ -119,7 +119,7 @@ extension Session {
         if runsInDatabase(plan) {
             return try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation)
         }
-        let context = EvaluationContext(cancellation: cancellation, limits: limits)
+        let context = EvaluationContext(cancellation: cancellation, limits: limits, held: heldBytes.values.reduce(0, &+))
         let relation: Relation
         do {
             relation = try Executor(context: context, profile: profile) { self.tables[$0] }.run(plan)

@@ -18,6 +18,9 @@ public final class Session: @unchecked Sendable {
     let lock = NSRecursiveLock()
 
     var tables: [String: Table] = [:]
+    /// The memory each table holds, estimated when it was added: a query's budget is what the
+    /// limit leaves beside them.
+    var heldBytes: [String: Int] = [:]
     /// Table names in the order they were added, for listings.
     var localNames: [String] = []
     var letNames: Set<String> = []
@@ -103,6 +106,7 @@ public final class Session: @unchecked Sendable {
     func add(_ table: Table) {
         if tables[table.schema.name] == nil { localNames.append(table.schema.name) }
         tables[table.schema.name] = table
+        heldBytes[table.schema.name] = table.estimatedBytes
         nameIndexCache[table.schema.name] = nil
     }
 

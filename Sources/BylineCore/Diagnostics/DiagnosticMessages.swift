@@ -738,6 +738,14 @@ extension EvaluationError {
     package static func joinTooLarge(maximumPairs: Int) -> Self {
         Self("this join gives more than \(maximumPairs) pairs of rows; join on a key that is nearly unique, or filter both sides first")
     }
+
+    /// The query would build more than the memory budget allows; `step` names what was growing.
+    package static func memoryLimit(maximum: Int, step: String, held: Int) -> Self {
+        let tables = held >= 1 << 20 ? "; tables and let results hold \(QueryLimits.describeMemory(held)) of it" : ""
+        return Self(
+            "the query needs more than \(QueryLimits.describeMemory(maximum)) of memory (\(step)\(tables))",
+            help: "raise the limit with --memory SIZE (.memory SIZE in the shell, QueryLimits.maximumMemory in a program), or filter or group the rows first")
+    }
 }
 
 // MARK: - Data files (each with the file and, when known, the line)
@@ -755,6 +763,12 @@ extension LoadError {
 
     package static func tooLarge(_ file: String, maximumBytes: Int) -> Self {
         Self(file: file, line: nil, message: "file is larger than \(maximumBytes >> 30) GiB")
+    }
+
+    package static func beyondMemoryLimit(_ file: String, maximumBytes: Int) -> Self {
+        Self(
+            file: file, line: nil,
+            message: "file is larger than the memory limit of \(QueryLimits.describeMemory(maximumBytes)); raise it with --memory SIZE (.memory SIZE in the shell)")
     }
 
     package static func empty(_ file: String) -> Self {

@@ -9,6 +9,11 @@ public struct QueryLimits: Sendable, Equatable {
     public var timeout: Duration?
     /// The most pairs of rows a join may consider (without an equality) or produce (with one).
     public var maximumJoinPairs = 50_000_000
+    /// The most memory, in bytes, a query's structures may take (hash tables, sort buffers, join
+    /// pairs, group tables, computed columns, long strings and lists, loaded files), counted
+    /// across all its threads; a query that needs more stops with an error that names the step.
+    /// Starts at ``defaultMaximumMemory``, from the machine.
+    public var maximumMemory = QueryLimits.defaultMaximumMemory
     /// How many threads a query may use (filters, joins, aggregation and dictionary work run in
     /// ranges of rows at once); answers and errors are the same for any number. Starts at the
     /// number of cores this process may run on.

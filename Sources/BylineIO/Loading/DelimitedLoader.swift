@@ -60,6 +60,8 @@ package struct DelimitedLoader {
     package var chunkSize = DelimitedLoader.chunkSize
     /// How many threads parse a chunk's records at once.
     package var threads = QueryLimits.processorCount
+    /// The most bytes read (a memory limit); larger files are refused.
+    package var maximumBytes = TableLoader.maximumFileSize
 
     /// What a raw field looks like.
     package enum Kind { case null, integer, float, bool, date, string }
@@ -87,8 +89,8 @@ package struct DelimitedLoader {
         }
         defer { try? handle?.close() }
         let size = contents?.count ?? (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > TableLoader.maximumFileSize {
-            throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
+        if size > min(TableLoader.maximumFileSize, maximumBytes) {
+            throw TableLoader.sizeError(path, maximumBytes: maximumBytes)
         }
         var carry: [UInt8] = []
         var line = 1
@@ -113,9 +115,9 @@ package struct DelimitedLoader {
             } catch {
                 throw LoadError.unreadable(path, line: line, reason: TableLoader.describe(error))
             }
-            if done + chunk.count > TableLoader.maximumFileSize {
+            if done + chunk.count > min(TableLoader.maximumFileSize, maximumBytes) {
                 // Also what stops a device that never ends, such as /dev/zero.
-                throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
+                throw TableLoader.sizeError(path, maximumBytes: maximumBytes)
             }
             if first, !chunk.contains(10), chunk.contains(13) { carriageReturnsEndLines = true }
             if carriageReturnsEndLines {

@@ -55,10 +55,12 @@ public enum TableLoader {
         return name
     }
 
-    /// Loads a file. `progress` is called now and then with the fraction done (0...1).
+    /// Loads a file. `progress` is called now and then with the fraction done (0...1). A file (or
+    /// the bytes read from a pipe or device) larger than `maximumBytes` (a memory limit, such as
+    /// ``QueryLimits/maximumMemory``) or than ``maximumFileSize`` is refused.
     public static func load(
         path: String, name: String? = nil, format: DataFormat? = nil, cancellation: CancellationFlag? = nil,
-        progress: ((Double) -> Void)? = nil
+        progress: ((Double) -> Void)? = nil, maximumBytes: Int = maximumFileSize
     ) throws(LoadError) -> LoadedTable {
         // "-" is standard input.
         let path = path == "-" ? "/dev/stdin" : path
@@ -72,18 +74,18 @@ public enum TableLoader {
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             // A pipe (standard input, `<(…)`) can be read only once, and loading reads twice: it
             // is read whole first, within the size limit. Its format is its name's, else its content's.
-            let bytes = try readWhole(path, cancellation: cancellation)
+            let bytes = try readWhole(path, cancellation: cancellation, maximumBytes: maximumBytes)
             let chosen = format ?? (DataFormat.forPath(path) == .delimited(UInt8(ascii: ",")) ? DataFormat.detect(bytes) : DataFormat.forPath(path))
             return try load(bytes: bytes, file: path, name: tableName, format: chosen)
         }
         let chosen = format ?? DataFormat.forPath(path)
         switch chosen {
         case .delimited(let delimiter):
-            return try DelimitedLoader(
-                path: path, name: tableName, delimiter: delimiter, cancellation: cancellation, progress: progress
-            ).load()
+            var loader = DelimitedLoader(path: path, name: tableName, delimiter: delimiter, cancellation: cancellation, progress: progress)
+            loader.maximumBytes = maximumBytes
+            return try loader.load()
         case .json, .jsonLines:
-            return try load(bytes: readWhole(path), file: path, name: tableName, format: chosen)
+            return try load(bytes: readWhole(path, maximumBytes: maximumBytes), file: path, name: tableName, format: chosen)
         }
     }
 
@@ -91,7 +93,9 @@ public enum TableLoader {
     /// device that never ends stops with an error. Each chunk is checked for NUL as it comes (no
     /// data file holds one), so /dev/zero or /dev/urandom is refused at its first megabyte rather
     /// than after gigabytes; `cancellation` stops the read.
-    package static func readWhole(_ path: String, cancellation: CancellationFlag? = nil) throws(LoadError) -> [UInt8] {
+    package static func readWhole(
+        _ path: String, cancellation: CancellationFlag? = nil, maximumBytes: Int = maximumFileSize
+    ) throws(LoadError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoadError.permissionDenied(path)
         }
@@ -110,11 +114,17 @@ public enum TableLoader {
                 let before = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + chunk[chunk.startIndex..<offset].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 throw LoadError.nulByte(path, line: before + 1)
             }
-            if bytes.count + chunk.count > maximumFileSize {
-                throw LoadError.tooLarge(path, maximumBytes: maximumFileSize)
+            if bytes.count + chunk.count > min(maximumFileSize, maximumBytes) {
+                throw sizeError(path, maximumBytes: maximumBytes)
             }
             bytes.append(contentsOf: chunk)
         }
+    }
+
+    /// Why a file too large to load is refused: the fixed limit, or the memory limit when smaller.
+    package static func sizeError(_ path: String, maximumBytes: Int) -> LoadError {
+        maximumBytes < maximumFileSize
+            ? LoadError.beyondMemoryLimit(path, maximumBytes: maximumBytes) : LoadError.tooLarge(path, maximumBytes: maximumFileSize)
     }
 
     /// Loads data held in memory; `name` names the table and, in errors, the data.

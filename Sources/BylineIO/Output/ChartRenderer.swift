@@ -20,8 +20,8 @@ package enum ChartRenderer {
             let value = result[row, 0]
             return value.isNull ? "null" : TableFormatter.visible(value.description)
         }
-        // Infinite and NaN values get no bar and do not set the scale (they would make every other
-        // bar empty, or an infinite one).
+        // Infinite and NaN values do not set the scale (they would make every other bar empty, or
+        // an infinite one); positive infinity is drawn the full width, open at its end, the rest get none.
         let numbers = (0..<result.rowCount).map { row -> Double? in
             guard let number = result[row, 1].asDouble, number.isFinite else { return nil }
             return number
@@ -40,6 +40,9 @@ package enum ChartRenderer {
                 let eighthsLong = Int((min(1, number / largest) * Double(barWidth) * 8).rounded())
                 blocks = String(repeating: "█", count: eighthsLong / 8) + eighths[eighthsLong % 8]
                 if blocks.isEmpty { blocks = "▏" }
+            } else if result[row, 1].asDouble == .infinity {
+                // The whole width, ending in an ellipsis: no finite bar ends open.
+                blocks = String(repeating: "█", count: barWidth - 1) + "…"
             }
             out += (colour ? "\u{1B}[36m" + blocks + "\u{1B}[0m" : blocks) + " " + texts[row] + "\n"
         }

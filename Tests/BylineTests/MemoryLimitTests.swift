@@ -1,0 +1,105 @@
+// One memory budget: every structure a query grows is charged to it across all threads, and a
+// query past it stops with an error that names the limit, the step, and how to raise it; the
+// next query runs.
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Byline
+
+@Suite struct MemoryLimitTests {
+    /// A session without the article's tables, on `threads` threads, with `memory` bytes.
+    static func session(threads: Int, memory: Int) -> Session {
+        let session = Session(tables: [])
+        session.limits.threads = threads
+        session.limits.minimumRowsPerThread = Executor.blockSize
+        session.limits.maximumMemory = memory
+        return session
+    }
+
+    /// The first error's message and help, or "no error".
+    static func failure(_ session: Session, _ query: String) -> String {
+        do {
+            _ = try session.run(query)
+            return "no error"
+        } catch {
+            return error.diagnostics.map { $0.message + ($0.help.map { " | help: " + $0 } ?? "") }.joined(separator: "; ")
+        }
+    }
+
+    static let help = " | help: raise the limit with --memory SIZE (.memory SIZE in the shell, QueryLimits.maximumMemory in a program), or filter or group the rows first"
+
+    /// Each growing structure, with the step its error names, on 1, 2 and 4 threads alike.
+    @Test(arguments: [
+        ("range(20000) select value % 10 as k join range(20000) as r on k = r.value % 10 count", "a join's pairs of rows"),
+        ("let r = range(20000) select value % 10 as j\nrange(20000) select value % 10 as k join r on k = r.j count", "a join's pairs of rows"),
+        ("range(200000) join range(100) as r on range.value > r.value count", "a join's pairs of rows"),
+        ("range(400000) order by value desc limit 1", "'order by' of 400000 rows"),
+        ("range(200000) select value * 3 as v group by v select count() as n", "the groups of 'group by'"),
+        ("range(2000000) count", "range of 2000000 rows"),
+        // Longer than a literal: not folded while checking, so each row's string is charged.
+        ("range(40) select concat(\"\(String(repeating: "x", count: 600_000))\", \"\(String(repeating: "y", count: 600_000))\") as s select length(s) as n",
+         "a string of 1200000 bytes"),
+        ("range(1) select split(\"\(String(repeating: "a,", count: 400_000))\", \",\") as l where l = [] count", "a list of 400001 values"),
+    ])
+    func aQueryPastTheBudgetStopsWithTheStepNamed(query: String, step: String) throws {
+        for threads in [1, 2, 4] {
+            let session = Self.session(threads: threads, memory: 8 << 20)
+            #expect(Self.failure(session, query) == "the query needs more than 8 MiB of memory (\(step))" + Self.help, "\(threads) threads")
+            #expect(try session.value("range(10) count") == .integer(10), "the next query runs")
+        }
+    }
+
+    @Test func theSameQueriesRunWithinALargerBudget() throws {
+        let session = Self.session(threads: 2, memory: 1 << 30)
+        #expect(try session.value("range(20000) select value % 10 as k join range(20000) as r on k = r.value % 10 count") == .integer(40_000_000))
+        #expect(try session.value("range(400000) order by value desc limit 1") == .integer(399_999))
+        #expect(try session.value("range(200000) select value * 3 as v group by v select count() as n count") == .integer(200_000))
+    }
+
+    @Test func tablesTheSessionHoldsCountAgainstTheBudget() throws {
+        let session = Self.session(threads: 1, memory: 8 << 20)
+        _ = try session.run("let big = range(800000)")  // 6.1 MiB of integers
+        let message = Self.failure(session, "big where value > 0 count")
+        #expect(message == "the query needs more than 8 MiB of memory (the rows 'where' keeps of 800000; tables and let results hold 6.1 MiB of it)" + Self.help)
+        session.limits.maximumMemory = 64 << 20
+        #expect(try session.value("big where value > 0 count") == .integer(799_999))
+    }
+
+    @Test func aFileLargerThanTheBudgetIsNotLoaded() throws {
+        let folder = try TemporaryFolder("memory")
+        defer { folder.remove() }
+        let path = folder.url.appendingPathComponent("wide.csv").path
+        try ("n,s\n" + (0..<100_000).map { "\($0),row \($0)\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
+        let session = Self.session(threads: 1, memory: 1 << 20)
+        #expect(Self.failure(session, "load \"\(path)\" as wide") 
+                == "file is larger than the memory limit of 1 MiB; raise it with --memory SIZE (.memory SIZE in the shell)"
+                + " | help: nothing was loaded; fix the file and load it again")
+        session.limits.maximumMemory = 64 << 20
+        _ = try session.run("load \"\(path)\" as wide")
+        #expect(try session.value("wide count") == .integer(100_000))
+    }
+
+    @Test func sizesAreReadAndShownAsPeopleWriteThem() {
+        let read: [(String, Int?)] = [
+            ("512M", 512 << 20), ("2G", 2 << 30), ("2g", 2 << 30), ("1T", 1 << 40), ("64K", 64 << 10), ("4096", 4096), ("2GB", 2 << 30),
+            ("2GiB", 2 << 30), ("0", nil), ("", nil), ("M", nil), ("-1G", nil), ("1.5G", nil), ("99999999999T", nil), ("2X", nil),
+        ]
+        for (text, bytes) in read { #expect(QueryLimits.memorySize(text) == bytes, "\(text)") }
+        #expect(QueryLimits.describeMemory(8 << 20) == "8 MiB")
+        #expect(QueryLimits.describeMemory(1536 << 20) == "1.5 GiB")
+        #expect(QueryLimits.describeMemory(100) == "100 bytes")
+        #expect(QueryLimits.defaultMaximumMemory >= 64 << 20)
+    }
+
+    @Test func theBudgetIsSharedByEveryThreadAndNeverPassed() async {
+        let budget = MemoryBudget(maximum: 1_000_000)
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 { group.addTask { (0..<1000).filter { _ in budget.charge(700) }.count } }
+            var charged = 0
+            for await count in group { charged += count }
+            #expect(charged == 1_000_000 / 700, "every charge that fits, and none past it")
+        }
+        #expect(!budget.charge(Int.max))
+    }
+}
