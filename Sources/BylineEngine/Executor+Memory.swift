@@ -34,6 +34,9 @@ extension Executor {
             let lists = aggregates.contains { $0.kind == .list }
             let each = Executor.wordBytes * (1 + keys.count + aggregates.count) + (lists ? MemoryLayout<Value>.stride : 0)
             try reserve(rows, bytes: each, for: "the groups of 'group by'")
+        case .window(let calls):
+            // Each window's partition order and its value for every row.
+            try reserve(rows, bytes: Executor.wordBytes * (1 + 2 * calls.count), for: "the windows of 'select' over \(rows) rows")
         case .limit, .count, .join, .append, .intersect:
             break  // a limit and a count build little; the others charge as they go
         }
