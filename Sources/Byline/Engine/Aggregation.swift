@@ -50,8 +50,10 @@ struct Aggregation {
         if aggregates.contains(where: { $0.kind == .avg || ($0.kind == .sum && $0.argumentType != .integer) }) {
             limits.threads = Aggregation.partitions
         }
-        let partitions = shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
-        var merged: Partial?
+        // Many groups on several threads: partitions by the key's hash (RadixAggregation.swift).
+        let radix = Aggregation.isRadixPartitioned(shape, input, limits: context.limits)
+        var merged = radix ? try radixFold(input, shape: shape, executor: executor) : nil
+        let partitions = radix || shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
         if partitions.count > 1 {
             do throws(Executor.Stop) {
                 let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }) {
@@ -84,7 +86,10 @@ struct Aggregation {
                 schema: TableSchema(name: "groups", fields: fields),
                 columns: Array(relation.columns[..<keyCount]) + computed.map { relation.columns[keyCount + $0] }, count: relation.count)
         }
-        return Outcome(relation: relation, method: shape.method(rows: input.count), partitions: merged == nil ? 1 : partitions.count)
+        let radixUsed = radix && merged != nil
+        return Outcome(
+            relation: relation, method: shape.method(rows: input.count) + (radixUsed ? ", radix-partitioned" : ""),
+            partitions: radixUsed ? Aggregation.radixPartitions : merged == nil ? 1 : partitions.count)
     }
 
     /// A partition's closures, compiled against its own context.
