@@ -316,6 +316,7 @@ def write_markdown(args, report, python, joins):
     ]
     if args.note:
         lines += [args.note, ""]
+    lines += [bench.load_note(), ""]
     for size, file, megabytes, rows, b_load, d_load, b_peak, d_peak, rows_compared in report:
         lines += [f"### {file} ({size:,} rows, {megabytes:.0f} MB of CSV)", "",
                   *([] if rows_compared else ["Answers compared by their checksums and row counts, not row by row.", ""]),

@@ -289,6 +289,7 @@ def markdown(args, report, version):
     ]
     if args.note:
         lines += [args.note, ""]
+    lines += [bench.load_note(), ""]
     for size, file, megabytes, rows, b_load, d_load, b_peak, d_peak, rows_compared in report:
         lines += [f"### {file} and its small, medium and big tables ({size:,} rows, {megabytes:.0f} MB of CSV in all)", "",
                   *([] if rows_compared else ["Answers compared by their checksums and row counts, not row by row.", ""]),

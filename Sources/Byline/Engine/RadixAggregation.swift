@@ -117,32 +117,41 @@ extension Aggregation {
         var next = [Int](repeating: 0, count: partials.count)
         var groupOf = partials.map { [Int](repeating: 0, count: $0.groupCount) }
         let selection = input.selection
-        for (position, partition) in partitionOf.enumerated() {
-            let partition = Int(partition)
-            let local = next[partition]
-            guard local < partials[partition].groupCount else { continue }
-            let row = selection?[position] ?? position
-            let isFirst: Bool
-            switch shape.key {
-            case .integers(let values, let nulls):
+        /// Numbers the next group of `partition` when `isFirst` of it holds at this position.
+        func walk(_ isFirst: (_ partition: Int, _ local: Int, _ row: Int) -> Bool) {
+            for (position, partition) in partitionOf.enumerated() {
+                let partition = Int(partition)
+                let local = next[partition]
+                let row = selection?[position] ?? position
+                if local < groupOf[partition].count, isFirst(partition, local, row) {
+                    groupOf[partition][local] = merged.groupCount
+                    merged.groupCount += 1
+                    next[partition] = local + 1
+                }
+            }
+        }
+        switch shape.key {
+        case .integers(let values, let nulls):
+            let keys = partials.map(\.groupIntegers)
+            walk { partition, local, row in
                 let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
-                isFirst = partials[partition].groupIntegers[local] == key
-                if isFirst { merged.groupIntegers.append(key) }
-            case .packed:
-                isFirst = partials[partition].groupRows[local] == row
-                if isFirst { merged.groupRows.append(row) }
-            case .none, .codes, .values:
-                isFirst = false
+                guard keys[partition][local] == key else { return false }
+                merged.groupIntegers.append(key)
+                return true
             }
-            if isFirst {
-                groupOf[partition][local] = merged.groupCount
-                merged.groupCount += 1
-                next[partition] = local + 1
+        case .packed:
+            let firstRows = partials.map(\.groupRows)
+            walk { partition, local, row in
+                guard firstRows[partition][local] == row else { return false }
+                merged.groupRows.append(row)
+                return true
             }
+        case .none, .codes, .values:
+            break
         }
         for (partition, partial) in partials.enumerated() {
             for index in merged.typed.indices {
-                merged.typed[index]?.merge(partial.typed[index], groups: groupOf[partition], count: merged.groupCount)
+                merged.typed[index]?.place(partial.typed[index], groups: groupOf[partition], count: merged.groupCount)
             }
         }
         if merged.keepsStates {
