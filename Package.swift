@@ -12,9 +12,39 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // The embeddable library: language, engine, dataset, formatters. No readline, no printing.
+        // The compiler's stages, each a target, so a stage can import only the ones before it
+        // (swift-syntax's layout): an import against the direction does not compile.
+        // Values, types, schemas and the diagnostic catalogue every stage speaks in.
+        .target(name: "BylineCore"),
+        // Text to syntax tree: the lexer, the parser and the tree.
+        .target(name: "BylineSyntax", dependencies: ["BylineCore"]),
+        // Columnar tables and results, cancellation and the thread pool they are built with.
+        .target(name: "BylineStorage", dependencies: ["BylineCore"]),
+        // The function catalogue (each function one declaration: types, evaluation, SQL), the
+        // arithmetic and pattern rules, and the SQL dialects the declarations are spelt for.
+        .target(name: "BylineFunctions", dependencies: ["BylineCore", "BylineSyntax", "BylineStorage"]),
+        // Files in and out: the loaders (CSV, TSV, JSON), the formatters and atomic writes.
+        .target(name: "BylineIO", dependencies: ["BylineCore", "BylineStorage"]),
+        // Syntax tree to checked plan: names, types, aggregation, citation; whole scripts.
+        .target(
+            name: "BylineSemantics",
+            dependencies: ["BylineCore", "BylineSyntax", "BylineStorage", "BylineFunctions", "BylineIO"]),
+        // Plans run in memory: the executor, kernels, aggregation, sorting, joins.
+        .target(
+            name: "BylineEngine",
+            dependencies: ["BylineCore", "BylineSyntax", "BylineStorage", "BylineFunctions", "BylineSemantics"]),
+        // Plans compiled to SQL for a database.
+        .target(
+            name: "BylineSQL",
+            dependencies: ["BylineCore", "BylineSyntax", "BylineStorage", "BylineFunctions", "BylineSemantics"]),
+        // The embeddable library's facade: sessions, prepared queries, typed rows, the article
+        // dataset. Embedders import this one module. No readline, no printing.
         .target(
             name: "Byline",
+            dependencies: [
+                "BylineCore", "BylineSyntax", "BylineStorage", "BylineFunctions", "BylineIO", "BylineSemantics",
+                "BylineEngine", "BylineSQL",
+            ],
             exclude: ["Dataset/article.json"],
             plugins: ["EmbedDataPlugin"]
         ),

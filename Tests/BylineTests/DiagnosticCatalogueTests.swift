@@ -8,7 +8,7 @@ import Testing
 @Suite struct DiagnosticCatalogueTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
-    static let catalogues = ["Byline/Diagnostics/DiagnosticMessages.swift", "BylineShell/CommandMessages.swift"]
+    static let catalogues = ["BylineCore/Diagnostics/DiagnosticMessages.swift", "BylineShell/CommandMessages.swift"]
 
     static func swiftFiles() throws -> [(path: String, text: String)] {
         let enumerator = FileManager.default.enumerator(atPath: sources.path)

@@ -43,7 +43,7 @@ import Testing
 
     /// `// name = …` comments in the parser, with their `//   | …` continuation lines.
     private static func parserProductions() throws -> [String: String] {
-        let source = try read("Sources/Byline/Syntax/Parser.swift")
+        let source = try read("Sources/BylineSyntax/Parser.swift")
         var productions: [String: String] = [:]
         var current: String?
         for line in source.split(separator: "\n") {

@@ -255,18 +255,13 @@ extension Session {
         guard let database else {
             throw Session.noDatabase(at: statement.span, source: script.source)
         }
-        let table = Table(schema: Session.storedSchema(of: result.fields, as: name), columns: result.columns, rowCount: result.rowCount)
+        let table = Table(schema: TableSchema.stored(result.fields, as: name), columns: result.columns, rowCount: result.rowCount)
         do {
             try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
         } catch {
             throw Session.failure(error, in: database, at: statement.span, source: script.source)
         }
         try refreshDatabaseTables()
-    }
-
-    /// The schema a result is stored with by `save table`: its fields by their own names.
-    static func storedSchema(of fields: [Field], as name: String) -> TableSchema {
-        TableSchema(name: name, fields: fields.map { Field(name: $0.baseName, type: $0.type, references: $0.references) })
     }
 
     /// Every name of each row of a database table with a key, read from the database.

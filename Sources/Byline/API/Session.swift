@@ -403,14 +403,6 @@ public final class Session: @unchecked Sendable {
         return ResultSet(relation)
     }
 
-    /// The source text of a span, on one line.
-    static func text(of span: SourceSpan, in source: SourceFile) -> String {
-        let bytes = source.bytes
-        let start = min(span.start.offset, bytes.count)
-        let end = min(max(start, span.end.offset), bytes.count)
-        return String(decoding: bytes[start..<end], as: UTF8.self).split(separator: "\n").joined(separator: " ")
-    }
-
     /// Runs a query and decodes its rows into `Row` values, field by field (by name, as
     /// `JSONDecoder` reads keys): `let leaders = try session.rows(Leader.self, "leaders")`.
     public func rows<Row: Decodable>(
@@ -492,86 +484,6 @@ public final class Session: @unchecked Sendable {
         }
         return results
     }
-}
-
-/// A script after checking: the statements that can run, and every diagnostic found.
-public struct CheckedScript: Sendable {
-    /// The text that was checked.
-    public let source: SourceFile
-    /// Statements that checked cleanly, in source order.
-    public let statements: [CheckedStatement]
-    /// Errors and warnings, in source order.
-    public let diagnostics: [Diagnostic]
-    /// Whether the text stopped in the middle of a statement (the shell then reads another line).
-    public let isIncomplete: Bool
-    /// Slot parameters whose values the check used (see `Binder.bakedParameters`).
-    var bakedParameters: Set<String> = []
-
-    /// Whether any diagnostic is an error.
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-}
-
-/// One statement that checked cleanly and can be run.
-public struct CheckedStatement: Sendable {
-    /// What the statement does.
-    public enum Kind: Sendable, Equatable {
-        case query
-        case binding(String)
-        /// `def NAME(...) = QUERY`
-        case definition(String)
-        /// `explain QUERY`
-        case explain
-        /// `explain analyze QUERY`
-        case explainAnalyze
-        /// `load "FILE" [as NAME]`, with the table's name
-        case load(String)
-        /// `assert (QUERY) OP VALUE`
-        case assertion
-        /// A dot-command line, for the caller to handle.
-        case command(String)
-    }
-
-    /// What the statement does.
-    public let kind: Kind
-    let plan: QueryPlan?
-    /// Where the statement was written.
-    public let span: SourceSpan
-    /// What only some statements carry, kept out of line: a script of a million queries should
-    /// not pay for the room a `def`, a `load` or an `assert` needs.
-    private final class Extras: Sendable {
-        let definition: Definition?
-        let loaded: Table?
-        let assertion: AssertionCheck?
-
-        init(definition: Definition?, loaded: Table?, assertion: AssertionCheck?) {
-            self.definition = definition
-            self.loaded = loaded
-            self.assertion = assertion
-        }
-    }
-
-    private let extras: Extras?
-
-    /// The saved query a `def` statement defines.
-    var definition: Definition? { extras?.definition }
-    /// The table a `load` statement read (files are read when checked, to know their fields).
-    var loaded: Table? { extras?.loaded }
-    /// What an `assert` statement checks.
-    var assertion: AssertionCheck? { extras?.assertion }
-
-    init(
-        kind: Kind, plan: QueryPlan?, span: SourceSpan, definition: Definition? = nil, loaded: Table? = nil,
-        assertion: AssertionCheck? = nil
-    ) {
-        self.kind = kind
-        self.plan = plan
-        self.span = span
-        extras = definition == nil && loaded == nil && assertion == nil
-            ? nil : Extras(definition: definition, loaded: loaded, assertion: assertion)
-    }
-
-    /// The fields the statement's result will have (empty for commands).
-    public var resultFields: [Field] { plan?.resultSchema.fields ?? [] }
 }
 
 /// What running a statement produced.

@@ -1,0 +1,119 @@
+// Renders diagnostics as `file:line:col: error: message`, the line, and a caret/tilde underline.
+
+/// Turns diagnostics into the text people read. The library never prints; callers choose the stream.
+public struct DiagnosticRenderer: Sendable {
+    /// Whether to use ANSI colour (only when writing to a terminal and NO_COLOR is unset).
+    public var colour: Bool
+
+    /// Creates a renderer.
+    public init(colour: Bool = false) {
+        self.colour = colour
+    }
+
+    /// Renders several diagnostics, each ending in a newline.
+    public func render(_ diagnostics: [Diagnostic], in source: SourceFile?) -> String {
+        diagnostics.map { render($0, in: source) }.joined()
+    }
+
+    /// Renders one diagnostic, ending in a newline.
+    public func render(_ diagnostic: Diagnostic, in source: SourceFile?) -> String {
+        var out = ""
+        var location = ""
+        if let place = diagnostic.location {
+            location = place
+        } else {
+            if let source { location += source.name }
+            if let span = diagnostic.span {
+                location += location.isEmpty ? "\(span.start)" : ":\(span.start)"
+            }
+        }
+        // A place names a file, and a file's name can hold anything a terminal acts on.
+        if !location.isEmpty { out += paint(TerminalText.escaped(location) + ": ", bold) }
+        let label = diagnostic.severity.rawValue + ":"
+        out += paint(label, diagnostic.severity == .error ? red : magenta) + " "
+        // Messages quote names and values from data files: escaped, so they cannot act on the terminal.
+        out += paint(Self.windowed(TerminalText.escaped(diagnostic.message)), bold) + "\n"
+        if diagnostic.location == nil, let span = diagnostic.span, let source, span.start.line <= source.lineCount {
+            let (text, first, last) = window(source.line(span.start.line), span: span)
+            out += TerminalText.escaped(text, keepingTabs: true) + "\n"
+            out += underline(text, startColumn: first, lastColumn: last) + "\n"
+        }
+        // A place in another file (a data file's line) also says which statement read it.
+        if diagnostic.location != nil, let span = diagnostic.span, let source {
+            out += paint("note:", cyan) + " " + TerminalText.escaped("read by the statement at \(source.name):\(span.start)") + "\n"
+        }
+        for note in diagnostic.notes {
+            out += paint("note:", cyan) + " " + Self.windowed(TerminalText.escaped(note)) + "\n"
+        }
+        if let help = diagnostic.help {
+            out += paint("help:", cyan) + " " + Self.windowed(TerminalText.escaped(help)) + "\n"
+        }
+        return out
+    }
+
+    /// The most characters of a message, note or help shown: a name quoted from a file or a
+    /// script can be megabytes long.
+    package static let messageWidth = 1_000
+
+    /// `text` cut to `messageWidth` characters, saying how much was left out.
+    package static func windowed(_ text: String) -> String {
+        guard text.count > messageWidth else { return text }
+        return String(text.prefix(messageWidth)) + "… (\(text.count - messageWidth) more characters)"
+    }
+
+    /// A caret under the span's first column and tildes to its end (or the line's end).
+    /// How much of a long line is shown: the part around the caret, as rustc and clang do.
+    package static let windowWidth = 120
+
+    /// The line to show, and the first and last columns to mark in it. A line longer than
+    /// `windowWidth` is cut to a window around the span's start, with "…" where it was cut.
+    private func window(_ line: String, span: SourceSpan) -> (text: String, first: Int, last: Int) {
+        let scalars = Array(line.unicodeScalars)
+        let startColumn = max(1, span.start.column)
+        var lastColumn = span.end.line == span.start.line ? max(startColumn, span.end.column - 1) : max(startColumn, scalars.count)
+        guard scalars.count > Self.windowWidth else { return (line, startColumn, lastColumn) }
+        let from = max(0, min(startColumn - 1 - Self.windowWidth / 3, scalars.count - Self.windowWidth))
+        let to = min(scalars.count, from + Self.windowWidth)
+        var text = from > 0 ? "…" : ""
+        text.unicodeScalars.append(contentsOf: scalars[from..<to])
+        if to < scalars.count { text += "…" }
+        let shift = from - (from > 0 ? 1 : 0)
+        lastColumn = min(lastColumn, to)
+        return (text, startColumn - shift, max(startColumn, lastColumn) - shift)
+    }
+
+    private func underline(_ line: String, startColumn: Int, lastColumn: Int) -> String {
+        let scalars = Array(line.unicodeScalars)
+        var marks = ""
+        for index in 0..<(startColumn - 1) {
+            // Keep tabs so the caret lines up under tabbed text; an escaped scalar takes the width
+            // of its escape.
+            if index < scalars.count, scalars[index] == "\t" {
+                marks += "\t"
+            } else {
+                marks += String(repeating: " ", count: index < scalars.count ? shownLength(scalars[index]) : 1)
+            }
+        }
+        var tildes = lastColumn - startColumn
+        for index in startColumn..<max(startColumn, lastColumn) where index < scalars.count {
+            tildes += shownLength(scalars[index]) - 1
+        }
+        marks += paint("^" + String(repeating: "~", count: tildes), green)
+        return marks
+    }
+
+    /// How many columns a scalar of the source line takes once escaped (1 unless it is escaped).
+    private func shownLength(_ scalar: Unicode.Scalar) -> Int {
+        TerminalText.needsEscape(scalar) && scalar != "\t" ? TerminalText.escaped(scalar).unicodeScalars.count : 1
+    }
+
+    private let red = "\u{1B}[1;31m"
+    private let green = "\u{1B}[1;32m"
+    private let magenta = "\u{1B}[1;35m"
+    private let cyan = "\u{1B}[1;36m"
+    private let bold = "\u{1B}[1m"
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? code + text + "\u{1B}[0m" : text
+    }
+}

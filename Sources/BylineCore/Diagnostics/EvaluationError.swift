@@ -1,0 +1,12 @@
+// The error of a computation: what a function, an operator or the engine could not compute.
+
+/// A value a function or operator cannot compute (an overflow, a bad argument).
+package struct EvaluationError: Error, Sendable {
+    package var message: String
+    package var help: String?
+
+    package init(_ message: String, help: String? = nil) {
+        self.message = message
+        self.help = help
+    }
+}

@@ -1,0 +1,727 @@
+// Executor: runs a checked plan stage by stage over columns, checking for cancellation between blocks.
+
+import BylineCore
+import BylineFunctions
+import BylineSemantics
+import BylineStorage
+import BylineSyntax
+import Synchronization
+
+/// Runs query plans.
+package struct Executor {
+    /// How many rows are processed between checks of the cancellation flag.
+    package static let blockSize = Parallel.blockSize
+    /// Why a join stopped: it would hold more pairs of rows than the limits allow.
+    package var joinTooLarge: EvaluationError { .joinTooLarge(maximumPairs: context.limits.maximumJoinPairs) }
+
+    package let context: EvaluationContext
+    /// When given, each step's rows and time are recorded in it (`explain analyze`).
+    package var profile: ExecutionProfile? = nil
+    /// Looks up a table or `let` result by name.
+    package let tables: (String) -> Table?
+
+    package init(context: EvaluationContext, profile: ExecutionProfile? = nil, tables: @escaping (String) -> Table?) {
+        self.context = context
+        self.profile = profile
+        self.tables = tables
+    }
+
+    /// Why a run stopped early.
+    package enum Stop: Error {
+        case failed(String)
+        case cancelled
+    }
+
+    /// Runs a plan from its source through every stage.
+    package func run(_ plan: QueryPlan) throws(Stop) -> Relation {
+        try checkpoint()
+        var started = profile?.now
+        var relation: Relation
+        switch plan.source {
+        case .table(let name):
+            guard let table = tables(name) else { throw .failed(EvaluationError.tableGone(name).message) }
+            relation = Relation(table: table)
+        case .range(let start, let stop):
+            relation = try generateRange(start, stop)
+        case .inline(let table):
+            relation = Relation(table: table)
+        }
+        relation.schema = plan.sourceSchema
+        if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
+        var index = 0
+        while index < plan.steps.count {
+            let step = plan.steps[index]
+            started = profile?.now
+            var description = step.description
+            // `order by … limit N offset M` finds the rows ranked M to M + N without sorting them all
+            // (a bounded heap for the first few, else a selection by the keys' forms).
+            if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
+                case .limit(let count, let offset) = plan.steps[index + 1].stage
+            {
+                let compiler = ExpressionCompiler(columns: relation.columns, context: context)
+                // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
+                let (end, overflow) = count.addingReportingOverflow(offset)
+                relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
+                index += 1  // the limit is done
+                description += " " + plan.steps[index].description
+            } else if case .join(let join) = step.stage {
+                relation = try self.join(relation, join, output: step.output, keeping: plan.columnsRead(after: index))
+            } else {
+                relation = try run(step.stage, on: relation, output: step.output)
+            }
+            try checkpoint()
+            if let profile, let started { profile.record(description, rows: relation.count, since: started) }
+            index += 1
+        }
+        return relation
+    }
+
+    /// A column's integers and nulls, unboxed, when it holds integers.
+    package static func integers(_ column: Column) -> (values: [Int], nulls: [Bool]?)? {
+        switch column.storage {
+        case .integers(let values, let nulls): return (values, nulls.flags)
+        case .integers32(let values, let nulls): return (values.map(Int.init), nulls.flags)
+        default: return nil
+        }
+    }
+
+    private func generateRange(_ start: Int, _ stop: Int) throws(Stop) -> Relation {
+        // The binder checked that stop - start is a small count; blocks are counted from 0 so that
+        // no sum passes `stop` (which may be the largest integer).
+        let total = stop &- start
+        var values: [Int] = []
+        values.reserveCapacity(total)
+        var done = 0
+        while done < total {
+            let block = min(Executor.blockSize, total - done)
+            let low = start &+ done  // low + block <= stop: no sum passes the largest integer
+            values.append(contentsOf: low..<(low + block))
+            try checkpoint()
+            done += block
+        }
+        return Relation(
+            schema: TableSchema(name: "range", fields: [Field(name: "value", type: .integer)]),
+            columns: [Column(type: .integer, storage: .integers(values, .none))], count: values.count)
+    }
+
+    private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {
+        let compiler = ExpressionCompiler(columns: input.columns, context: context)
+        switch stage {
+        case .filter(let condition):
+            var parts = try inParallel(
+                input.count, columns: input.columns,
+                prepare: { compiler, positions in
+                    // Room for every row (the first range: for all ranges', which are appended
+                    // to it), allocated here; pages are touched only as rows are kept.
+                    var kept: [Int] = []
+                    kept.reserveCapacity(positions.lowerBound == 0 ? input.count : positions.count)
+                    return (compiler.filterKernel(condition), Handover(kept))
+                }
+            ) { (prepared, positions, executor) throws(Stop) in
+                let kernel = prepared.0
+                var kept = prepared.1.take() ?? []
+                var blocks = Blocks(input, positions: positions)
+                while let rows = blocks.next() {
+                    kernel(rows, &kept)
+                    try executor.checkpoint()
+                }
+                return kept
+            }
+            var result = input
+            noteThreads(parts.count)
+            result.selection = Executor.concatenated(&parts)
+            return result
+        case .project(let expressions):
+            return try project(input, expressions, output: output, compiler: compiler)
+        case .sort(let keys):
+            return try sort(input, keys: keys, compiler: compiler)
+        case .limit(let count, let offset):
+            var result = input
+            let rows = try rowNumbers(of: input)
+            let start = min(offset, rows.count)
+            result.selection = Array(rows[start..<(start + min(count, rows.count - start))])
+            return result
+        case .count:
+            var builder = ColumnBuilder(type: .integer)
+            builder.append(.integer(input.count))
+            return Relation(schema: output, columns: [builder.build()], count: 1)
+        case .distinct where input.columns.count == 1:
+            // One column: keep the first row of each distinct value, by code where it has one.
+            var kept: [Int] = []
+            if case .strings(let codes, let dictionary) = input.columns[0].storage {
+                var seen = [Bool](repeating: false, count: dictionary.strings.count + 1)
+                var remaining = dictionary.strings.count + 1
+                try forEachBlock(of: input) { block in
+                    guard remaining > 0 else { return }  // every value seen: nothing more to keep
+                    for row in block where !seen[Int(codes[row]) + 1] {
+                        seen[Int(codes[row]) + 1] = true
+                        remaining -= 1
+                        kept.append(row)
+                    }
+                }
+            } else {
+                var seen = Set<Value>()
+                try forEachBlock(of: input) { block in
+                    for row in block where seen.insert(input.columns[0].value(at: row)).inserted { kept.append(row) }
+                }
+            }
+            var result = input
+            result.schema = output
+            result.selection = kept
+            return result
+        case .distinct:
+            let rows = try rowNumbers(of: input)
+            var kept: [Int] = []
+            if let packed = PackedKeys(input.columns) {
+                // Strings and integers: each row's values packed into words, the first row of each kept.
+                profile?.note("distinct by " + packed.description)
+                kept = try firstRows(rows, packed)
+            } else {
+                profile?.note("distinct by boxed values")
+                var seen = Set<[Value]>()
+                try forEachBlock(of: rows) { block in
+                    for row in block where seen.insert(input.columns.map { $0.value(at: row) }).inserted { kept.append(row) }
+                }
+            }
+            var result = input
+            result.schema = output
+            result.selection = kept
+            return result
+        case .aggregate(let keys, let aggregates, let outputs, let grouped):
+            let outcome = try Aggregation(context: context).run(
+                input, keys: keys, aggregates: aggregates, grouped: grouped, compiler: compiler)
+            let grouped = outcome.relation
+            profile?.note(
+                keys.isEmpty
+                    ? "one group of \(input.count) rows"
+                    : "hash aggregate by \(outcome.method): \(grouped.count) groups of \(input.count) rows")
+            noteThreads(min(outcome.partitions, context.limits.threads))
+            if outcome.partitions > context.limits.threads { profile?.note("\(outcome.partitions) partitions") }
+            let outputCompiler = ExpressionCompiler(columns: grouped.columns, context: context)
+            return try project(grouped, outputs, output: output, compiler: outputCompiler)
+        case .join(let join):
+            return try self.join(input, join, output: output)
+        case .append(let other):
+            return try append(input, other, output: output)
+        case .intersect(let other, let keep):
+            return try intersect(input, other, keep: keep, output: output)
+        }
+    }
+
+    /// `intersect` and `except`: the distinct rows (as the output's types, integers widened where
+    /// a field is a float) that are, or are not, among the other plan's.
+    private func intersect(_ input: Relation, _ other: QueryPlan, keep: Bool, output: TableSchema) throws(Stop) -> Relation {
+        profile?.depth += 1
+        let theirs = try run(other).materialized()
+        profile?.depth -= 1
+        let types = output.fields.map(\.type)
+        func row(_ columns: [Column], _ position: Int) -> [Value] {
+            var values: [Value] = []
+            for (column, type) in zip(columns, types) {
+                let value = column.value(at: position)
+                if type == .float, case .integer(let number) = value { values.append(.float(Double(number))) } else { values.append(value) }
+            }
+            return values
+        }
+        var present = Set<[Value]>()
+        try forEachBlock(of: Array(0..<theirs.count)) { block in
+            for position in block { present.insert(row(theirs.columns, position)) }
+        }
+        var seen = Set<[Value]>()
+        var kept: [[Value]] = []
+        try forEachBlock(of: try rowNumbers(of: input)) { block in
+            for position in block {
+                let values = row(input.columns, position)
+                if present.contains(values) == keep, seen.insert(values).inserted { kept.append(values) }
+            }
+        }
+        let table = Table(schema: output, rows: kept)
+        return Relation(schema: output, columns: table.columns, count: kept.count)
+    }
+
+    /// The rows so far, then the other plan's, field by field (an integer becomes a float where
+    /// the output's field is one).
+    private func append(_ input: Relation, _ other: QueryPlan, output: TableSchema) throws(Stop) -> Relation {
+        profile?.depth += 1
+        let appended = try run(other).materialized()
+        profile?.depth -= 1
+        let rows = try rowNumbers(of: input)
+        var columns: [Column] = []
+        for (index, field) in output.fields.enumerated() {
+            var builder = ColumnBuilder(type: field.type, capacity: rows.count + appended.count)
+            for (column, positions) in [(input.columns[index], rows), (appended.columns[index], Array(0..<appended.count))] {
+                try forEachBlock(of: positions) { block in
+                    for row in block {
+                        let value = column.value(at: row)
+                        if field.type == .float, case .integer(let number) = value {
+                            builder.append(.float(Double(number)))
+                        } else {
+                            builder.append(value)
+                        }
+                    }
+                }
+            }
+            columns.append(builder.build())
+        }
+        return Relation(schema: output, columns: columns, count: rows.count + appended.count)
+    }
+
+    /// The first of `rows` with each packed key, in their order.
+    package func firstRows(_ rows: [Int], _ packed: PackedKeys) throws(Stop) -> [Int] {
+        var seen = PackedKeyTable(packed, rows: rows.count)
+        var words: ([UInt64], [UInt64]) = ([], [])
+        var kept: [Int] = []
+        try forEachBlock(of: rows) { block in
+            packed.pack(block, first: &words.0, second: &words.1)
+            for (position, row) in block.enumerated() {
+                var isNew = false
+                _ = seen.value(for: words.0[position], packed.words == 2 ? words.1[position] : 0) {
+                    isNew = true
+                    return 0
+                }
+                if isNew { kept.append(row) }
+            }
+        }
+        return kept
+    }
+
+    private func project(
+        _ input: Relation, _ expressions: [BoundExpression], output: TableSchema, compiler: ExpressionCompiler
+    ) throws(Stop) -> Relation {
+        let rows = try rowNumbers(of: input)
+        var columns: [Column] = []
+        for (expression, field) in zip(expressions, output.fields) {
+            if case .column(let index) = expression, input.columns[index].type == field.type {
+                columns.append(input.selection == nil ? input.columns[index] : input.columns[index].gather(rows))
+                continue
+            }
+            let evaluate = compiler.value(expression)
+            var builder = ColumnBuilder(type: field.type, capacity: rows.count)
+            try forEachBlock(of: rows) { block in
+                for row in block { builder.append(evaluate(row)) }
+            }
+            columns.append(builder.build())
+        }
+        return Relation(schema: output, columns: columns, count: rows.count)
+    }
+
+    /// Sorts the relation's rows; with `range`, keeps only the rows of those ranks.
+    private func sort(
+        _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, range: Range<Int>? = nil
+    ) throws(Stop) -> Relation {
+        let rows = try rowNumbers(of: input)
+        let context = self.context
+        let shouldStop = { context.shouldStop || context.isPastDeadline }
+        let sorter = Sorter(
+            keys: keys.map {
+                SortKey.make(
+                    $0.0, descending: $0.descending, columns: input.columns, rows: rows, compiler: compiler, wanted: range?.upperBound,
+                    shouldStop: shouldStop)
+            },
+            threads: context.limits.threads, shouldStop: shouldStop)
+        try checkpoint()
+        var result = input
+        result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)
+        profile?.note(sorter.method + " of \(rows.count) rows")
+        try checkpoint()
+        if sorter.stopped { throw .cancelled }
+        return result
+    }
+
+    // MARK: - Joins
+
+    /// Pairs rows by hashing the right side on its equality keys (or, with none, every pair), keeps
+    /// pairs that pass the rest of the condition, and for a left join adds unmatched left rows.
+    private func join(
+        _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
+    ) throws(Stop) -> Relation {
+        profile?.depth += 1
+        let right = try run(plan.right).materialized()
+        profile?.depth -= 1
+        let leftRows = try rowNumbers(of: left)
+        profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
+        var leftPairs: [Int] = []
+        var rightPairs: [Int] = []
+        if plan.leftKeys.isEmpty {
+            guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= context.limits.maximumJoinPairs,
+                !leftRows.count.multipliedReportingOverflow(by: right.count).overflow
+            else {
+                throw .failed(EvaluationError.crossJoinTooLarge(leftRows.count, right.count).message)
+            }
+            profile?.note("nested loop")
+            // Pairs are made and tested a slice of left rows at a time, so only the pairs that pass
+            // are ever held, and cancellation is checked between slices.
+            let slice = max(1, Executor.blockSize / max(1, right.count))
+            var start = 0
+            while start < leftRows.count {
+                let end = min(start + slice, leftRows.count)
+                var candidateLeft: [Int] = []
+                var candidateRight: [Int] = []
+                for row in leftRows[start..<end] {
+                    for other in 0..<right.count {
+                        candidateLeft.append(row)
+                        candidateRight.append(other)
+                    }
+                }
+                if let residual = plan.residual {
+                    let candidates = combine(left, candidateLeft, right, candidateRight, output: output)
+                    let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
+                    for index in candidateLeft.indices where test(index) {
+                        leftPairs.append(candidateLeft[index])
+                        rightPairs.append(candidateRight[index])
+                    }
+                } else {
+                    leftPairs += candidateLeft
+                    rightPairs += candidateRight
+                }
+                try checkpoint()
+                start = end
+            }
+        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0],
+            case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
+            case .column(let rightIndex) = plan.rightKeys[0], case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
+        {
+            profile?.note("hash join on string codes")
+            // One key of strings on both sides: match each distinct left string once, then pair by
+            // code. Each left code's right rows are a run of one flat array (no array per code,
+            // whose reference count every probing thread would touch per row).
+            var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
+            for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
+            let maximum = context.limits.maximumJoinPairs
+            var matchStart = [0]
+            var matchRows: [Int] = []
+            for text in leftDictionary.strings {
+                if let code = rightDictionary.code(of: text) { matchRows += rightRowsOfCode[Int(code)] }
+                matchStart.append(matchRows.count)
+            }
+            // Constants for the probing threads: a captured `var` is a shared box, read (and its
+            // arrays retained) on every use, from every thread.
+            let (matchStarts, matchedRows) = (matchStart, matchRows)
+            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
+                let (matchStart, matchRows) = (matchStarts, matchedRows)
+                for row in rows {
+                    let code = Int(leftCodes[row])
+                    guard code >= 0 else { continue }
+                    for match in matchStart[code]..<matchStart[code + 1] {
+                        leftPairs.append(row)
+                        rightPairs.append(matchRows[match])
+                    }
+                    if leftPairs.count > maximum { return }  // too many: stop before holding more
+                }
+            }
+        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
+            let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
+        {
+            profile?.note("hash join on integers")
+            // One key of integers on both sides: a table from key to the first right row, and a
+            // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
+            var first = IntegerMap(capacity: right.count)
+            var next = [Int](repeating: -1, count: right.count)
+            var unique = true
+            for row in stride(from: right.count - 1, through: 0, by: -1) where !(rightKeys.nulls?[row] ?? false) {
+                let key = rightKeys.values[row]
+                if let head = first.value(for: key) {
+                    next[row] = head
+                    unique = false
+                }
+                first.set(key, row)
+            }
+            // A key of the right side (an id): every match is one row, and the chain is not read.
+            if unique { next = [] }
+            profile?.note(unique ? "unique right keys" : "repeated right keys")
+            try checkpoint()
+            let (values, nulls) = leftKeys
+            let maximum = context.limits.maximumJoinPairs
+            // Constants for the probing threads (a captured `var` is a shared box, read on every use).
+            let (table, chain, isUnique) = (first, next, unique)
+            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
+                let (next, unique) = (chain, isUnique)
+                table.withLookup { first in
+                    for row in rows where !(nulls?[row] ?? false) {
+                        guard var other = first(values[row]) else { continue }
+                        if unique {
+                            leftPairs.append(row)
+                            rightPairs.append(other)
+                        } else {
+                            while other >= 0 {
+                                leftPairs.append(row)
+                                rightPairs.append(other)
+                                other = next[other]
+                            }
+                            if leftPairs.count > maximum { return }  // too many: stop before holding more
+                        }
+                    }
+                }
+            }
+        } else {
+            profile?.note("hash join on values")
+            let rightCompiler = ExpressionCompiler(columns: right.columns, context: context)
+            let rightKeys = plan.rightKeys.map(rightCompiler.value)
+            var buckets: [[Value]: [Int]] = [:]
+            for row in 0..<right.count {
+                if row % Executor.blockSize == 0 { try checkpoint() }
+                let key = rightKeys.map { $0(row) }
+                if key.contains(where: \.isNull) { continue }  // null never equals anything
+                buckets[key, default: []].append(row)
+            }
+            try checkpoint()
+            let leftCompiler = ExpressionCompiler(columns: left.columns, context: context)
+            let leftKeys = plan.leftKeys.map(leftCompiler.value)
+            try forEachBlock(of: leftRows) { block in
+                for row in block {
+                    let key = leftKeys.map { $0(row) }
+                    guard let matches = buckets[key] else { continue }
+                    for other in matches {
+                        leftPairs.append(row)
+                        rightPairs.append(other)
+                    }
+                    if leftPairs.count > context.limits.maximumJoinPairs {
+                        context.fail(joinTooLarge)
+                        return
+                    }
+                }
+            }
+        }
+        if let residual = plan.residual, !plan.leftKeys.isEmpty {
+            let candidates = combine(left, leftPairs, right, rightPairs, output: output)
+            let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
+            var keptLeft: [Int] = []
+            var keptRight: [Int] = []
+            try forEachBlock(of: Array(0..<leftPairs.count)) { block in
+                for index in block where test(index) {
+                    keptLeft.append(leftPairs[index])
+                    keptRight.append(rightPairs[index])
+                }
+            }
+            leftPairs = keptLeft
+            rightPairs = keptRight
+        }
+        if plan.isLeft {
+            try padUnmatched(leftRows, &leftPairs, &rightPairs)
+        }
+        try checkpoint()
+        return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
+    }
+
+    /// A left join's pairs with every unmatched left row added, paired with -1 (null), in left
+    /// order. Every way of pairing gives the pairs in the order of `leftRows`, each row's matches
+    /// together, so one walk down both finds the rows without a match: no table of matches.
+    private func padUnmatched(_ leftRows: [Int], _ leftPairs: inout [Int], _ rightPairs: inout [Int]) throws(Stop) {
+        var unmatched = 0
+        var next = 0
+        for row in leftRows {
+            if next < leftPairs.count && leftPairs[next] == row {
+                while next < leftPairs.count && leftPairs[next] == row { next += 1 }
+            } else {
+                unmatched += 1
+            }
+        }
+        profile?.note("left join: \(unmatched) rows without a match")
+        guard unmatched > 0 else { return }  // the pairs are the answer as they are
+        try checkpoint()
+        var allLeft: [Int] = []
+        var allRight: [Int] = []
+        allLeft.reserveCapacity(leftPairs.count + unmatched)
+        allRight.reserveCapacity(leftPairs.count + unmatched)
+        next = 0
+        for row in leftRows {
+            if next < leftPairs.count && leftPairs[next] == row {
+                while next < leftPairs.count && leftPairs[next] == row {
+                    allLeft.append(row)
+                    allRight.append(rightPairs[next])
+                    next += 1
+                }
+            } else {
+                allLeft.append(row)
+                allRight.append(-1)
+            }
+        }
+        leftPairs = allLeft
+        rightPairs = allRight
+    }
+
+    /// Pairs of left and right rows from `pairs` run over `leftRows` a block at a time, in ranges
+    /// on every thread, joined in range order; an error past the pairs a join may hold.
+    private func probe(
+        _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
+    ) throws(Stop) -> ([Int], [Int]) {
+        let maximum = context.limits.maximumJoinPairs
+        // The pairs every thread holds, counted together: a limit per thread let eight threads
+        // hold eight times the pairs one may (7 GB where one thread stopped with an error).
+        let held = SharedCount()
+        var parts = try inParallel(
+            leftRows.count, columns: [],
+            prepare: { _, positions in
+                // Room for a match a row (a join on an id), grown past that only when needed; the
+                // first range's for every range's, which are appended to it. Allocated here.
+                var leftPairs: [Int] = []
+                var rightPairs: [Int] = []
+                let room = min(positions.lowerBound == 0 ? leftRows.count : positions.count, maximum + 1)
+                leftPairs.reserveCapacity(room)
+                rightPairs.reserveCapacity(room)
+                return Handover((leftPairs, rightPairs))
+            }
+        ) { (prepared, positions, executor) throws(Stop) -> ([Int], [Int]) in
+            var (leftPairs, rightPairs) = prepared.take() ?? ([], [])
+            var blocks = Blocks(leftRows, positions: positions)
+            while let rows = blocks.next() {
+                let before = leftPairs.count
+                pairs(rows, &leftPairs, &rightPairs)
+                if held.add(leftPairs.count - before) > maximum { executor.context.fail(joinTooLarge) }
+                try executor.checkpoint()
+            }
+            return (leftPairs, rightPairs)
+        }
+        noteThreads(parts.count)
+        if parts.count == 1 { return parts[0] }
+        let total = parts.reduce(0) { $0 + $1.0.count }
+        if total > maximum { context.fail(joinTooLarge) }
+        try checkpoint()
+        // Moved out of `parts`, so each array has one reference and the first is extended in place.
+        var lefts: [[Int]] = []
+        var rights: [[Int]] = []
+        for index in parts.indices {
+            lefts.append(parts[index].0)
+            rights.append(parts[index].1)
+            parts[index] = ([], [])
+        }
+        return (Executor.concatenated(&lefts), Executor.concatenated(&rights))
+    }
+
+    /// The parts one after another. The first part's array is extended rather than a new one
+    /// filled: at 10M rows a fresh copy of every part was tens of thousands of page faults a
+    /// query (arrays that large are mapped afresh each time), which made two threads slower
+    /// than one.
+    /// `parts` is emptied: the arrays must have no other reference, or the first is copied.
+    package static func concatenated(_ parts: inout [[Int]]) -> [Int] {
+        guard !parts.isEmpty else { return [] }
+        var result = parts[0]
+        parts[0] = []  // the only reference left: extended in place
+        result.reserveCapacity(parts.reduce(result.count) { $0 + $1.count })
+        for part in parts.dropFirst() { result += part }
+        parts = []
+        return result
+    }
+
+    /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).
+    /// Columns outside `keeping` are not copied, since no later step reads them.
+    private func combine(
+        _ left: Relation, _ leftRows: [Int], _ right: Relation, _ rightRows: [Int], output: TableSchema,
+        keeping: Set<Int>? = nil
+    ) -> Relation {
+        func wanted(_ index: Int) -> Bool { keeping?.contains(index) ?? true }
+        let leftCount = left.columns.count
+        let leftColumns = left.columns.enumerated().map { index, column in
+            wanted(index) ? column.gather(leftRows) : Column(type: column.type, storage: .unread(leftRows.count))
+        }
+        let rightColumns = right.columns.enumerated().map { index, column in
+            wanted(leftCount + index) ? column.gather(orNull: rightRows) : Column(type: column.type, storage: .unread(rightRows.count))
+        }
+        return Relation(schema: output, columns: leftColumns + rightColumns, count: leftRows.count)
+    }
+
+    /// Tells `explain analyze` that a step ran on several threads.
+    package func noteThreads(_ parts: Int) {
+        if parts > 1 { profile?.note("\(parts) threads") }
+    }
+
+    // MARK: - Blocks
+
+    /// A relation's row numbers a block at a time, for loops that should not run in a closure
+    /// (the optimiser keeps a hot loop tight when it is plainly a loop): `while let rows = blocks.next()`.
+    package struct Blocks {
+        private let selection: [Int]?
+        private let count: Int
+        private var start = 0
+        /// Row numbers of a block of a relation without a selection, refilled for each block.
+        private var buffer: [Int] = []
+
+        package init(_ relation: Relation) {
+            selection = relation.selection
+            count = relation.selection?.count ?? relation.physicalCount
+        }
+
+        /// The rows at `positions` of the relation's row order (a range of a parallel step).
+        package init(_ relation: Relation, positions: Range<Int>) {
+            selection = relation.selection
+            start = positions.lowerBound
+            count = positions.upperBound
+        }
+
+        /// The rows at `positions` of `rows`.
+        package init(_ rows: [Int], positions: Range<Int>) {
+            selection = rows
+            start = positions.lowerBound
+            count = positions.upperBound
+        }
+
+        package init(_ rows: [Int]) {
+            selection = rows
+            count = rows.count
+        }
+
+        package mutating func next() -> ArraySlice<Int>? {
+            guard start < count else { return nil }
+            let end = min(start + Executor.blockSize, count)
+            defer { start = end }
+            if let selection { return selection[start..<end] }
+            if buffer.isEmpty { buffer = [Int](repeating: 0, count: min(Executor.blockSize, count)) }
+            let first = start
+            buffer.withUnsafeMutableBufferPointer { rows in
+                for position in 0..<(end - first) { rows[position] = first + position }
+            }
+            return buffer[0..<(end - start)]
+        }
+    }
+
+    package func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
+        var blocks = Blocks(relation)
+        while let rows = blocks.next() {
+            body(rows)
+            try checkpoint()
+        }
+    }
+
+    package func forEachBlock(of rows: [Int], _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
+        var blocks = Blocks(rows)
+        while let block = blocks.next() {
+            body(block)
+            try checkpoint()
+        }
+    }
+
+    /// The relation's physical row numbers, filled a block at a time so that a stop request is
+    /// seen within a block even for a hundred million rows.
+    package func rowNumbers(of relation: Relation) throws(Stop) -> [Int] {
+        if let selection = relation.selection { return selection }
+        let count = relation.physicalCount
+        var rows = [Int]()
+        rows.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            let end = min(start + Executor.blockSize * 16, count)
+            rows.append(contentsOf: start..<end)
+            try checkpoint()
+            start = end
+        }
+        return rows
+    }
+
+    package func checkpoint() throws(Stop) {
+        if let failure = context.failure { throw .failed(failure) }
+        if context.cancellation?.isCancelled ?? false || context.isAbandoned { throw .cancelled }
+        if context.isPastDeadline, let timeout = context.limits.timeout {
+            throw .failed(EvaluationError.timeLimit(timeout).message)
+        }
+    }
+}
+
+/// A count that several threads add to at once.
+package final class SharedCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Adds `amount` and returns the new total.
+    package func add(_ amount: Int) -> Int {
+        value.wrappingAdd(amount, ordering: .relaxed).newValue
+    }
+}

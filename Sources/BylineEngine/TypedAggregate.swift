@@ -1,0 +1,289 @@
+// Typed accumulators: `count()`, and count, sum, avg, min and max of integer or float arithmetic,
+// folded a block at a time into flat arrays indexed by group, from a kernel's vector (see
+// Kernels.swift). The rules are Accumulator's, row for row: nulls are skipped, an integer sum that
+// overflows is an error at the call, floats are added in row order, a NaN sum or average is null.
+
+import BylineCore
+import BylineFunctions
+import BylineSemantics
+import BylineStorage
+import BylineSyntax
+
+/// One aggregate over numbers, for every group.
+package struct TypedAggregate {
+    package enum Input {
+        case rows
+        case integers(IntegerKernel)
+        case floats(FloatKernel)
+    }
+
+    package let call: AggregateCall
+    package let input: Input
+    /// Computes the argument at one row, for blocks a kernel gives up on (an overflow, raised there).
+    package let fallback: RowEvaluator?
+    private var counts: [Int] = []
+    private var integerSums: [Int] = []
+    private var floatSums: [Double] = []
+    private var integerExtremes: [Int] = []
+    private var floatExtremes: [Double] = []
+    /// For an integer `sum`: the sum of the magnitudes of every value added (all groups), while
+    /// it fits; below `Int.max` no group's sum overflows in any order of adding.
+    private var magnitude: UInt = 0
+    private var magnitudeOverflowed = false
+
+    /// Whether merged partitions' sums are the sums of one pass: no integer `sum` could have
+    /// overflowed (that error depends on the order of adding).
+    package var sumsCannotOverflow: Bool { !magnitudeOverflowed && magnitude <= UInt(Int.max) }
+
+    /// Adds another partition's aggregates, whose group `g` is this one's `groups[g]` (this
+    /// one's groups now number `count`); its rows came after this one's.
+    package mutating func merge(_ other: TypedAggregate?, groups: [Int], count: Int) {
+        guard let other else { return }
+        grow(to: count)
+        let (total, overflow) = magnitude.addingReportingOverflow(other.magnitude)
+        magnitude = total
+        magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
+        for (group, into) in groups.enumerated() where group < other.counts.count && other.counts[group] > 0 {
+            let earlier = counts[into]
+            counts[into] = earlier + other.counts[group]
+            switch input {
+            case .rows:
+                continue
+            case .integers:
+                integerSums[into] = integerSums[into] &+ other.integerSums[group]
+                floatSums[into] += other.floatSums[group]
+                let value = other.integerExtremes[group]
+                if earlier == 0 || (call.kind == .min && value < integerExtremes[into]) || (call.kind == .max && value > integerExtremes[into]) {
+                    integerExtremes[into] = value
+                }
+            case .floats:
+                floatSums[into] += other.floatSums[group]
+                let value = other.floatExtremes[group]
+                if earlier == 0 || (call.kind == .min && value < floatExtremes[into]) || (call.kind == .max && value > floatExtremes[into]) {
+                    floatExtremes[into] = value
+                }
+            }
+        }
+    }
+
+    /// Puts another partition's aggregates, whose group `g` is this one's `groups[g]`, in place:
+    /// no other partition has those groups (this one's groups now number `count`).
+    mutating func place(_ other: TypedAggregate?, groups: [Int], count: Int) {
+        guard let other else { return }
+        grow(to: count)
+        let (total, overflow) = magnitude.addingReportingOverflow(other.magnitude)
+        magnitude = total
+        magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
+        TypedAggregate.scatter(other.counts, into: &counts, at: groups)
+        switch input {
+        case .rows:
+            break
+        case .integers:
+            TypedAggregate.scatter(other.integerSums, into: &integerSums, at: groups)
+            TypedAggregate.scatter(other.floatSums, into: &floatSums, at: groups)
+            TypedAggregate.scatter(other.integerExtremes, into: &integerExtremes, at: groups)
+        case .floats:
+            TypedAggregate.scatter(other.floatSums, into: &floatSums, at: groups)
+            TypedAggregate.scatter(other.floatExtremes, into: &floatExtremes, at: groups)
+        }
+    }
+
+    /// `target[groups[i]] = source[i]` for every `i` both have.
+    private static func scatter<T>(_ source: [T], into target: inout [T], at groups: [Int]) {
+        let count = Swift.min(source.count, groups.count)
+        target.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                groups.withUnsafeBufferPointer { groups in
+                    for index in 0..<count where groups[index] < target.count { target[groups[index]] = source[index] }
+                }
+            }
+        }
+    }
+
+    /// The typed form of `call`, or nil when it needs `Accumulator` (lists, distinct counts, text,
+    /// dates, and expressions without a kernel); `fallback` computes its argument at one row.
+    package init?(_ call: AggregateCall, compiler: ExpressionCompiler, fallback: RowEvaluator?) {
+        self.call = call
+        self.fallback = fallback
+        switch call.kind {
+        case .countRows:
+            input = .rows
+        case .count, .sum, .avg, .min, .max:
+            guard let argument = call.argument else { return nil }
+            if call.argumentType == .integer, let kernel = compiler.integerKernel(argument) {
+                input = .integers(kernel)
+            } else if call.argumentType == .float, let kernel = compiler.floatKernel(argument) {
+                input = .floats(kernel)
+            } else {
+                return nil
+            }
+        case .countDistinct, .list:
+            return nil
+        }
+    }
+
+    /// Makes room for groups up to `count`.
+    package mutating func grow(to count: Int) {
+        guard counts.count < count else { return }
+        let more = count - counts.count
+        counts.append(contentsOf: repeatElement(0, count: more))
+        switch input {
+        case .rows: break
+        case .integers:
+            integerSums.append(contentsOf: repeatElement(0, count: more))
+            floatSums.append(contentsOf: repeatElement(0, count: more))
+            integerExtremes.append(contentsOf: repeatElement(0, count: more))
+        case .floats:
+            floatSums.append(contentsOf: repeatElement(0, count: more))
+            floatExtremes.append(contentsOf: repeatElement(0, count: more))
+        }
+    }
+
+    /// Folds a block: `groups[i]` is the group of `rows[i]`.
+    package mutating func fold(_ rows: ArraySlice<Int>, groups: [Int], context: EvaluationContext) {
+        switch input {
+        case .rows:
+            for group in groups { counts[group] += 1 }
+        case .integers(let kernel):
+            guard let vector = kernel(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+            if call.kind == .sum, vector.nulls == nil {
+                return sumIntegers(vector.values, groups: groups, context: context)
+            }
+            for position in groups.indices where !vector.isNull(position) {
+                add(vector.values[position], to: groups[position], context: context)
+            }
+        case .floats(let kernel):
+            guard let vector = kernel(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+            for position in groups.indices where !vector.isNull(position) {
+                add(vector.values[position], to: groups[position])
+            }
+        }
+    }
+
+    /// `sum` of a block without nulls: one loop, the operator decided outside it, and the
+    /// float sums `avg` needs not kept. The same sums, counts and error as `add`, row by row.
+    private mutating func sumIntegers(_ values: [Int], groups: [Int], context: EvaluationContext) {
+        var overflowed = false
+        var magnitude = self.magnitude
+        var tooLarge = false
+        counts.withUnsafeMutableBufferPointer { counts in
+            integerSums.withUnsafeMutableBufferPointer { sums in
+                for position in values.indices {
+                    let (group, number) = (groups[position], values[position])
+                    counts[group] += 1
+                    let (sum, overflow) = sums[group].addingReportingOverflow(number)
+                    sums[group] = sum
+                    overflowed = overflowed || overflow
+                    let (total, past) = magnitude.addingReportingOverflow(number.magnitude)
+                    magnitude = total
+                    tooLarge = tooLarge || past
+                }
+            }
+        }
+        self.magnitude = magnitude
+        magnitudeOverflowed = magnitudeOverflowed || tooLarge
+        if overflowed { context.fail(.integerOverflowInSum, at: call.place) }
+    }
+
+    private mutating func foldRowByRow(_ rows: ArraySlice<Int>, groups: [Int], context: EvaluationContext) {
+        guard let fallback else { return }
+        for (position, row) in rows.enumerated() {
+            switch fallback(row) {
+            case .integer(let number): add(number, to: groups[position], context: context)
+            case .float(let number): add(number, to: groups[position])
+            default: continue
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func add(_ number: Int, to group: Int, context: EvaluationContext) {
+        let count = counts[group]
+        counts[group] = count + 1
+        switch call.kind {
+        case .sum, .avg:
+            let (sum, overflow) = integerSums[group].addingReportingOverflow(number)
+            if call.kind == .sum {
+                if overflow { context.fail(.integerOverflowInSum, at: call.place) }
+                let (total, tooLarge) = magnitude.addingReportingOverflow(number.magnitude)
+                magnitude = total
+                magnitudeOverflowed = magnitudeOverflowed || tooLarge
+            }
+            integerSums[group] = sum
+            floatSums[group] += Double(number)
+        case .min:
+            if count == 0 || number < integerExtremes[group] { integerExtremes[group] = number }
+        case .max:
+            if count == 0 || number > integerExtremes[group] { integerExtremes[group] = number }
+        default:
+            break
+        }
+    }
+
+    @inline(__always)
+    private mutating func add(_ number: Double, to group: Int) {
+        let count = counts[group]
+        counts[group] = count + 1
+        switch call.kind {
+        case .sum, .avg: floatSums[group] += number
+        case .min: if count == 0 || number < floatExtremes[group] { floatExtremes[group] = number }
+        case .max: if count == 0 || number > floatExtremes[group] { floatExtremes[group] = number }
+        default: break
+        }
+    }
+
+    /// Every group's value as a column, unboxed; nil when every value is null (such a column
+    /// takes its type from its values, which have none).
+    package func column(groups: Int) -> Column? {
+        let counts = self.counts + repeatElement(0, count: max(0, groups - self.counts.count))
+        func nulls(_ isNull: (Int) -> Bool) -> NullMask {
+            counts.indices.contains(where: isNull) ? NullMask(flags: counts.indices.map(isNull)) : .none
+        }
+        switch call.kind {
+        case .countRows, .count:
+            return Column(type: .integer, storage: .integers(counts, .none))
+        case .countDistinct, .list:
+            return nil
+        default:
+            guard counts.contains(where: { $0 > 0 }) else { return nil }
+        }
+        let isFloat: Bool
+        if case .floats = input { isFloat = true } else { isFloat = false }
+        switch call.kind {
+        case .sum where isFloat:
+            let sums = floatSums
+            return Column(type: .float, storage: .floats(sums, nulls { counts[$0] == 0 || sums[$0].isNaN }))
+        case .sum:
+            return Column(type: .integer, storage: .integers(integerSums, nulls { counts[$0] == 0 }))
+        case .avg:
+            let averages = counts.indices.map { counts[$0] == 0 ? 0 : floatSums[$0] / Double(counts[$0]) }
+            return Column(type: .float, storage: .floats(averages, nulls { counts[$0] == 0 || averages[$0].isNaN }))
+        default:
+            if isFloat { return Column(type: .float, storage: .floats(floatExtremes, nulls { counts[$0] == 0 })) }
+            return Column(type: .integer, storage: .integers(integerExtremes, nulls { counts[$0] == 0 }))
+        }
+    }
+
+    /// The aggregate's value for a group, as `Accumulator.result` gives it.
+    package func result(_ group: Int) -> Value {
+        let count = group < counts.count ? counts[group] : 0
+        switch call.kind {
+        case .countRows, .count:
+            return .integer(count)
+        case .sum:
+            if count == 0 { return .null }
+            if case .floats = input { return floatSums[group].isNaN ? .null : .float(floatSums[group]) }
+            return .integer(integerSums[group])
+        case .avg:
+            if count == 0 { return .null }
+            let average = floatSums[group] / Double(count)
+            return average.isNaN ? .null : .float(average)
+        case .min, .max:
+            if count == 0 { return .null }
+            if case .floats = input { return .float(floatExtremes[group]) }
+            return .integer(integerExtremes[group])
+        case .countDistinct, .list:
+            return .null
+        }
+    }
+}

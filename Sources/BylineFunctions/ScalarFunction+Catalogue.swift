@@ -1,0 +1,319 @@
+// The built-in scalar functions, each declared once: parameters, result type, what a row computes,
+// the SQL each dialect writes (SQLite calls Byline's own code as a host function unless said
+// otherwise), and help. Adding a function is adding a declaration here and to `all`, plus tests.
+
+import BylineCore
+import BylineStorage
+import BylineSyntax
+
+extension ScalarFunction {
+    /// Every built-in scalar function, operators' included.
+    package static let all: [ScalarFunction] = [
+        lower, upper, trim, length, substr, coalesce, abs, round, year, month, day,
+        contains, startsWith, endsWith, equalIgnoringCase, widenToFloat,
+    ] + math + text + conversions
+
+    /// Functions callable by name.
+    package static let callable: [String: ScalarFunction] = Dictionary(
+        uniqueKeysWithValues: all.filter(\.isCallable).map { ($0.name, $0) })
+
+    // MARK: - Text
+
+    package static let lower = ScalarFunction(
+        "lower", [.required("string", .string)], summary: "the string in lower case (Unicode case mapping)",
+        example: "leaders select lower(name)", result: always(.string),
+        postgresql: .text { "lower(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0] else { return .null }
+        return .string(text.lowercased())
+    }
+
+    package static let upper = ScalarFunction(
+        "upper", [.required("string", .string)], summary: "the string in upper case (Unicode case mapping)",
+        example: "leaders select upper(name)", result: always(.string),
+        postgresql: .text { "upper(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0] else { return .null }
+        return .string(text.uppercased())
+    }
+
+    package static let trim = ScalarFunction(
+        "trim", [.required("string", .string)], summary: "the string without white space at either end",
+        example: "leaders select trim(title)", result: always(.string),
+        postgresql: .text { call in "btrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0] else { return .null }
+        return .string(ScalarFunction.trimmed(text))
+    }
+
+    package static let length = ScalarFunction(
+        "length", [.required("string or list", .stringOrList)], summary: "the number of characters of a string, or of elements of a list",
+        example: "leaders select name, length(name), length(source)", result: always(.integer),
+        postgresql: .text { call in
+            if case .list = call.types[0] { return "CAST(jsonb_array_length(\(call.x)) AS bigint)" }
+            return "CAST(char_length(\(call.x)) AS bigint)"
+        },
+        sqlite: .text { call in
+            if case .list = call.types[0] { return "json_array_length(\(call.x))" }
+            return "byline_length(\(call.x))"
+        }
+    ) { arguments throws(EvaluationError) in
+        switch arguments[0] {
+        case .string(let text): return .integer(text.unicodeScalars.count)
+        case .list(let values): return .integer(values.count)
+        default: return .null
+        }
+    }
+
+    package static let substr = ScalarFunction(
+        "substr", [.required("string", .string), .required("start", .integer), .optional("length", .integer)],
+        summary: "the characters from position start (1-based), all or length of them, as SQL's SUBSTRING",
+        example: "leaders select substr(name, 1, 3)", result: always(.string),
+        postgresql: .text { call in
+            let (x, start) = (call.x, call.arguments[1])
+            // Null in, null out (GREATEST and LEAST would pass over a null).
+            let first = "GREATEST(\(start), 1)"
+            guard call.arguments.count == 3 else {
+                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer)) END)"
+            }
+            let length = call.arguments[2]
+            // Byline's substr is SQL's SUBSTRING on scalars: characters from start to start + length,
+            // counted without overflow (in numeric) and clamped to what a string can hold.
+            let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
+            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .integer(let start) = arguments[1] else { return .null }
+        var length: Int?
+        if arguments.count == 3, case .integer(let given) = arguments[2] { length = given }
+        return .string(ScalarFunction.substring(text, start: start, length: length))
+    }
+
+    // MARK: - Tests on strings
+
+    package static let contains = ScalarFunction(
+        "contains", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
+        summary: "whether the first string contains the second, ignoring case (as the operator 'contains')",
+        example: "leaders where contains(name, \"kay\")", result: always(.bool),
+        postgresql: .text { call in
+            "COALESCE(strpos(lower(\(call.x) COLLATE \"default\"), lower(\(call.arguments[1]) COLLATE \"default\")) > 0, FALSE)"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let part) = arguments[1] else { return .bool(false) }
+        return .bool(text.containsIgnoringCase(part))
+    }
+
+    package static let startsWith = ScalarFunction(
+        "starts_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
+        summary: "whether the first string starts with the second (as 'starts with')",
+        example: "leaders where starts_with(name, \"F\")", result: always(.bool),
+        postgresql: .text { "COALESCE(starts_with(\($0.x), \($0.arguments[1])), FALSE)" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let prefix) = arguments[1] else { return .bool(false) }
+        return .bool(ExactText.hasPrefix(text, prefix))
+    }
+
+    package static let endsWith = ScalarFunction(
+        "ends_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
+        summary: "whether the first string ends with the second (as 'ends with')",
+        example: "leaders where ends_with(name, \"i\")", result: always(.bool),
+        postgresql: .text { "COALESCE(right(\($0.x), char_length(\($0.arguments[1]))) = \($0.arguments[1]), FALSE)" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let suffix) = arguments[1] else { return .bool(false) }
+        return .bool(ExactText.hasSuffix(text, suffix))
+    }
+
+    /// `=~`: equality ignoring case (an operator, not callable by name).
+    package static let equalIgnoringCase = ScalarFunction(
+        "=~", key: "equal_ignoring_case", [.required("string", .string), .required("string", .string)], callable: false,
+        nulls: .falseForNull, summary: "whether two strings are equal ignoring case", result: always(.bool),
+        postgresql: .text { "COALESCE(lower(\($0.x) COLLATE \"default\") = lower(\($0.arguments[1]) COLLATE \"default\"), FALSE)" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let other) = arguments[1] else { return .bool(false) }
+        return .bool(ExactText.equalIgnoringCase(text, other))
+    }
+
+    // MARK: - Values
+
+    package static let coalesce = ScalarFunction(
+        "coalesce", [.repeated("value", .any)], nulls: .handledByFunction,
+        summary: "the first argument that is not null (later ones are not computed)",
+        example: "leaders select coalesce(country, organization)",
+        result: { types in
+            var result = DataType.null
+            for (index, type) in types.enumerated() {
+                guard let unified = result.unified(with: type) else {
+                    return .failure(ArgumentMismatch(index: index, expected: "\(result), like the arguments before it"))
+                }
+                result = unified
+            }
+            return .success(result)
+        },
+        postgresql: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" },
+        sqlite: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" }
+    ) { arguments throws(EvaluationError) in
+        arguments.first { !$0.isNull } ?? .null
+    }
+
+    /// An integer as a float, where a float is expected (`coalesce(f, i)` is a float); not callable.
+    package static let widenToFloat = ScalarFunction(
+        "float", key: "widen_to_float", [.required("number", .number)], callable: false, summary: "an integer as a float",
+        result: always(.float),
+        postgresql: .text { "CAST(\($0.x) AS double precision)" },
+        sqlite: .text { "CAST(\($0.x) AS REAL)" }
+    ) { arguments throws(EvaluationError) in
+        switch arguments[0] {
+        case .integer(let number): return .float(Double(number))
+        case .float: return arguments[0]
+        default: return .null
+        }
+    }
+
+    // MARK: - Numbers
+
+    package static let abs = ScalarFunction(
+        "abs", [.required("number", .number)], summary: "the number without its sign (overflow for the smallest integer is an error)",
+        example: "range(-2, 3) select abs(value)", result: sameAsFirst,
+        postgresql: .text { "abs(\($0.x))" },
+        // SQLite's abs raises "integer overflow" for the smallest integer, as Byline does.
+        sqlite: .text { "abs(\($0.x))" }
+    ) { arguments throws(EvaluationError) in
+        switch arguments[0] {
+        case .integer(let number):
+            guard number != Int.min else { throw EvaluationError.integerOverflowInAbs(number) }
+            return .integer(Swift.abs(number))
+        case .float(let number): return .float(Swift.abs(number))
+        default: return .null
+        }
+    }
+
+    package static let round = ScalarFunction(
+        "round", [.required("number", .number), .optional("digits", .integer)],
+        summary: "the number rounded half away from zero, to digits after the point (negative: to tens, hundreds, …)",
+        example: "range(3) select round(value / 7.0, 2)",
+        result: { types in .success(types[0] == .integer && types.count == 1 ? .integer : .float) },
+        postgresql: .text { call in
+            if call.arguments.count == 1 {
+                if call.types[0] == .integer { return call.x }
+                return ScalarFunction.roundedSQL(call.x, digits: "0")
+            }
+            let digits = call.arguments[1]
+            return "(CASE WHEN \(digits) IS NULL THEN NULL ELSE \(ScalarFunction.roundedSQL(call.x, digits: "LEAST(GREATEST(\(digits), -30), 30)")) END)"
+        }
+    ) { arguments throws(EvaluationError) in
+        let number = arguments[0]
+        if case .integer = number, arguments.count == 1 { return number }
+        guard let value = number.asDouble else { return .null }
+        var digits = 0
+        if arguments.count == 2, case .integer(let places) = arguments[1] { digits = places }
+        return .float(ScalarFunction.rounded(value, digits: digits))
+    }
+
+    // MARK: - Dates
+
+    package static let year = ScalarFunction(
+        "year", [.required("date", .date)], summary: "the date's year, or null when it has none", example: "events select date, year(date)",
+        result: always(.integer),
+        postgresql: .text { "(CASE WHEN left(\($0.x), 1) = '-' THEN NULL ELSE CAST(substr(\($0.x), 1, 4) AS bigint) END)" }
+    ) { arguments throws(EvaluationError) in
+        guard case .date(let date) = arguments[0] else { return .null }
+        return date.year.map(Value.integer) ?? .null
+    }
+
+    package static let month = ScalarFunction(
+        "month", [.required("date", .date)], summary: "the date's month (1-12), or null when it has none",
+        example: "events select date, month(date)", result: always(.integer),
+        postgresql: .text { call in
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .date(let date) = arguments[0] else { return .null }
+        return date.month.map(Value.integer) ?? .null
+    }
+
+    package static let day = ScalarFunction(
+        "day", [.required("date", .date)], summary: "the date's day of the month, or null when it has none",
+        example: "events select date, day(date)", result: always(.integer),
+        postgresql: .text { call in
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .date(let date) = arguments[0] else { return .null }
+        return date.day.map(Value.integer) ?? .null
+    }
+}
+
+// MARK: - Helpers the declarations share
+
+extension ScalarFunction {
+    /// `substr`: the scalars at 1-based positions `start ..< start + length` that exist, as SQL's
+    /// SUBSTRING defines it (a start before 1 still counts toward the length). Never traps: the
+    /// end is computed with saturating arithmetic.
+    package static func substring(_ text: String, start: Int, length: Int?) -> String {
+        let scalars = text.unicodeScalars
+        let count = scalars.count
+        var end = count + 1  // exclusive, 1-based
+        if let length {
+            if length <= 0 { return "" }
+            let (sum, overflow) = start.addingReportingOverflow(length)
+            end = Swift.min(end, overflow ? Int.max : sum)
+        }
+        let first = Swift.max(start, 1)
+        guard first < end, first <= count else { return "" }
+        let lower = scalars.index(scalars.startIndex, offsetBy: first - 1)
+        let upper = scalars.index(lower, offsetBy: end - first)
+        return String(scalars[lower..<upper])
+    }
+
+    /// `trim`: drops Unicode white-space scalars from both ends (a combining mark after a space
+    /// keeps that space, since the mark needs it).
+    package static func trimmed(_ text: String, leading: Bool = true, trailing: Bool = true) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[(leading ? first : scalars.startIndex)...(trailing ? last : scalars.index(before: scalars.endIndex))])
+    }
+
+    /// `round(x, digits)`: half away from zero at the given decimal place. A value too large to
+    /// have a fraction, or a scale that would overflow, leaves the value as it is; digits past 30
+    /// are taken as 30, as SQLite does.
+    package static func rounded(_ value: Double, digits: Int) -> Double {
+        guard value.isFinite else { return value }
+        let places = Swift.max(-30, Swift.min(30, digits))
+        if places >= 0 && Swift.abs(value) >= 4_503_599_627_370_496 { return value }  // 2^52: already whole
+        var scale = 1.0
+        for _ in 0..<Swift.abs(places) { scale *= 10 }
+        let result = places >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
+        return result.isFinite ? result : value
+    }
+
+    /// Byline's `round(x, digits)` in PostgreSQL's doubles, step for step: half away from zero
+    /// (PostgreSQL's round of a double goes to even, and its numeric keeps only 15 digits of a
+    /// double); a value of 2^52 or more is already whole; an infinite result keeps the value.
+    package static func roundedSQL(_ x: String, digits: String) -> String {
+        let value = "CAST(\(x) AS double precision)"
+        let scale = "power(CAST(10 AS double precision), abs(\(digits)))"
+        func half(_ y: String) -> String {
+            "(sign(\(y)) * (CASE WHEN abs(\(y)) - floor(abs(\(y))) >= 0.5 THEN ceil(abs(\(y))) ELSE floor(abs(\(y))) END))"
+        }
+        let up = "(\(half("\(value) * \(scale)")) / \(scale))"
+        let down = "(\(half("\(value) / \(scale)")) * \(scale))"
+        return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
+            + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
+            + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
+    }
+
+    /// The white space Byline's `trim` removes (Unicode's White_Space property), for SQL.
+    package static let whiteSpace: String = {
+        var text = ""
+        for value in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+            0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] as [UInt32]
+        {
+            if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
+        }
+        return text
+    }()
+}

@@ -1,0 +1,143 @@
+// Text functions beyond the first set: trimming one end, replacing, splitting, the ends of a
+// string, and joining many strings. Strings are sequences of Unicode scalars, as everywhere.
+
+import BylineCore
+import BylineStorage
+import BylineSyntax
+
+extension ScalarFunction {
+    package static let text: [ScalarFunction] = [ltrim, rtrim, replace, split, left, right, concat]
+
+    package static let ltrim = ScalarFunction(
+        "ltrim", [.required("string", .string)], summary: "the string without white space at its start",
+        example: "leaders select ltrim(\"  \" + name)", result: always(.string),
+        postgresql: .text { call in "ltrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0] else { return .null }
+        return .string(trimmed(text, trailing: false))
+    }
+
+    package static let rtrim = ScalarFunction(
+        "rtrim", [.required("string", .string)], summary: "the string without white space at its end",
+        example: "leaders select rtrim(name + \"  \")", result: always(.string),
+        postgresql: .text { call in "rtrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0] else { return .null }
+        return .string(trimmed(text, leading: false))
+    }
+
+    package static let replace = ScalarFunction(
+        "replace", [.required("string", .string), .required("from", .string), .required("to", .string)],
+        summary: "the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)",
+        example: "leaders select replace(name, \" \", \"_\")", result: always(.string),
+        postgresql: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let target) = arguments[1], case .string(let replacement) = arguments[2]
+        else { return .null }
+        return .string(replacing(target, with: replacement, in: text))
+    }
+
+    package static let split = ScalarFunction(
+        "split", [.required("string", .string), .required("separator", .string)],
+        summary: "the parts of the string between separators, as a list (an empty separator splits into characters)",
+        example: "leaders select split(name, \" \")", result: always(.list(.string)),
+        postgresql: .text { call in
+            let (x, separator) = (call.x, call.arguments[1])
+            let characters = "(SELECT COALESCE(jsonb_agg(substr(\(x), i, 1) ORDER BY i), '[]'::jsonb) FROM generate_series(1, char_length(\(x))) AS i)"
+            return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL THEN NULL WHEN \(separator) = '' THEN \(characters) "
+                + "WHEN \(x) = '' THEN '[\"\"]'::jsonb ELSE to_jsonb(string_to_array(\(x), \(separator))) END)"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1] else { return .null }
+        return .list(splitting(text, by: separator).map(Value.string))
+    }
+
+    package static let left = ScalarFunction(
+        "left", [.required("string", .string), .required("count", .integer)],
+        summary: "the first count characters (a negative count: all but the last -count)",
+        example: "leaders select left(name, 3)", result: always(.string),
+        postgresql: .text { "left(\($0.x), \(clampedCount($0.arguments[1])))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .integer(let count) = arguments[1] else { return .null }
+        let scalars = Array(text.unicodeScalars)
+        return .string(String(String.UnicodeScalarView(scalars[..<keptCount(count, of: scalars.count)])))
+    }
+
+    package static let right = ScalarFunction(
+        "right", [.required("string", .string), .required("count", .integer)],
+        summary: "the last count characters (a negative count: all but the first -count)",
+        example: "leaders select right(name, 3)", result: always(.string),
+        postgresql: .text { "right(\($0.x), \(clampedCount($0.arguments[1])))" }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .integer(let count) = arguments[1] else { return .null }
+        let scalars = Array(text.unicodeScalars)
+        return .string(String(String.UnicodeScalarView(scalars[(scalars.count - keptCount(count, of: scalars.count))...])))
+    }
+
+    package static let concat = ScalarFunction(
+        "concat", [.repeated("string", .string)], nulls: .handledByFunction,
+        summary: "the strings joined, leaving out nulls (never null; to_string(x) turns other values into text)",
+        example: "leaders select concat(name, \", \", title)", result: always(.string),
+        postgresql: .text { "(concat(\($0.arguments.joined(separator: ", "))) COLLATE \"C\")" },
+        sqlite: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" }
+    ) { arguments throws(EvaluationError) in
+        var text = ""
+        for case .string(let part) in arguments { text += part }
+        return .string(text)
+    }
+
+    // MARK: - Helpers
+
+    /// How many characters `left` or `right` keep of `total`: `count`, or all but `-count`.
+    package static func keptCount(_ count: Int, of total: Int) -> Int {
+        if count >= 0 { return Swift.min(count, total) }
+        return total - (count == Int.min ? total : Swift.min(total, -count))
+    }
+
+    /// A count of characters as PostgreSQL's `left` and `right` take it (a 32-bit integer); null
+    /// stays null (GREATEST and LEAST would pass over it).
+    package static func clampedCount(_ count: String) -> String {
+        "CAST((CASE WHEN \(count) IS NULL THEN NULL ELSE GREATEST(LEAST(\(count), 2147483647), -2147483647) END) AS integer)"
+    }
+
+    /// Every occurrence of `target` in `text` replaced, by Unicode scalars, left to right.
+    package static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        let needle = Array(target.unicodeScalars)
+        guard !needle.isEmpty else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == needle[0], index + needle.count <= scalars.count, Array(scalars[index..<(index + needle.count)]) == needle {
+                out.append(contentsOf: replacement.unicodeScalars)
+                index += needle.count
+            } else {
+                out.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// The parts between separators (by Unicode scalars); an empty separator gives each scalar.
+    package static func splitting(_ text: String, by separator: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        let needle = Array(separator.unicodeScalars)
+        guard !needle.isEmpty else { return scalars.map { String($0) } }
+        var parts: [String] = []
+        var current = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == needle[0], index + needle.count <= scalars.count, Array(scalars[index..<(index + needle.count)]) == needle {
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
+                index += needle.count
+            } else {
+                current.append(scalars[index])
+                index += 1
+            }
+        }
+        parts.append(String(current))
+        return parts
+    }
+}

@@ -1,0 +1,547 @@
+// Delimited text (CSV, TSV) into a table: a first pass over the file infers column types, a second
+// builds typed columns; the file is read in chunks, never held whole.
+import BylineCore
+import BylineStorage
+import Foundation
+
+/// What values a column has held so far, for choosing its type.
+package struct TypeEvidence {
+    package var integers = false
+    /// Every integer seen fits in 32 bits, so the column can be stored at half the size.
+    package var integersFit32 = true
+    package var floats = false
+    package var bools = false
+    package var dates = false
+    package var strings = false
+    /// Every integer seen is exact as a float (|n| <= 2^53), so a column mixing integers and floats
+    /// can be a float column without rounding any of them.
+    package var integersExactAsFloats = true
+
+    /// What this and `other` saw, together.
+    package mutating func merge(_ other: TypeEvidence) {
+        integers = integers || other.integers
+        integersFit32 = integersFit32 && other.integersFit32
+        floats = floats || other.floats
+        bools = bools || other.bools
+        dates = dates || other.dates
+        strings = strings || other.strings
+        integersExactAsFloats = integersExactAsFloats && other.integersExactAsFloats
+    }
+
+    /// The narrowest type that holds every value seen: mixing kinds widens, to float or to string.
+    package var type: DataType {
+        if strings { return .string }
+        // Integers too large to be exact as floats, mixed with floats: kept as text, never rounded.
+        if integers && floats && !integersExactAsFloats { return .string }
+        let kinds = [integers || floats, bools, dates].filter { $0 }.count
+        if kinds > 1 { return .string }
+        if dates { return .date }
+        if bools { return .bool }
+        if floats { return .float }
+        if integers { return .integer }
+        return .string  // only nulls
+    }
+}
+
+/// Loads delimited text in two passes over the bytes: the first infers each column's type, the
+/// second builds the typed columns.
+package struct DelimitedLoader {
+    package let path: String
+    package let name: String
+    package let delimiter: UInt8
+    package let cancellation: CancellationFlag?
+    package let progress: ((Double) -> Void)?
+    /// The data itself, when it does not come from a file (`path` then only names it in errors).
+    package var contents: [UInt8]? = nil
+
+    /// How much of the file is read at a time: memory holds one chunk, not the whole text.
+    package static let chunkSize = 1 << 22
+    /// This loader's chunk size (tests make it small to cross many chunks).
+    package var chunkSize = DelimitedLoader.chunkSize
+    /// How many threads parse a chunk's records at once.
+    package var threads = QueryLimits.processorCount
+
+    /// What a raw field looks like.
+    package enum Kind { case null, integer, float, bool, date, string }
+
+    /// Reads the file chunk by chunk. The first record goes to `header`; the rest of each chunk
+    /// is cut at line feeds into one piece per thread, and each piece's records go to `record`
+    /// with that piece's own state (`makePart`, made on this thread; `first` for a chunk's first
+    /// piece), all pieces at once; the parts reach `merge` here, in file order.
+    ///
+    /// What one thread would do is decided first: every piece is checked for NUL bytes and bad
+    /// UTF-8 before any is parsed (the first fault in file order wins, as for a whole chunk), and
+    /// a piece counts only when the piece before it ended exactly at its cut, so a cut that fell
+    /// inside a quoted field is found and the rest of the chunk is read again in one piece.
+    private func forEachRecord<Part>(
+        header: (UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        makePart: (_ first: Bool) -> Part,
+        record: (inout Part, UnsafeBufferPointer<UInt8>, [CSVReader.FieldSlice], Int) throws(LoadError) -> Void,
+        merge: (Part) -> Void,
+        fraction: (Double) -> Void
+    ) throws(LoadError) {
+        var remaining = contents
+        let handle = contents == nil ? FileHandle(forReadingAtPath: path) : nil
+        if contents == nil && handle == nil {
+            throw LoadError.permissionDenied(path)
+        }
+        defer { try? handle?.close() }
+        let size = contents?.count ?? (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > TableLoader.maximumFileSize {
+            throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
+        }
+        var carry: [UInt8] = []
+        var line = 1
+        var done = 0
+        var first = true
+        var needsHeader = true
+        var sawText = false
+        /// Old Mac files end lines with CR alone; they are read as if each CR were a line feed.
+        var carriageReturnsEndLines = false
+        /// Grows while a record is longer than what was read, so a huge field is read in a few
+        /// passes, not re-parsed once per megabyte.
+        var readSize = chunkSize
+        while true {
+            var chunk: Data
+            do {
+                if let bytes = remaining {
+                    chunk = Data(bytes)
+                    remaining = []
+                } else {
+                    chunk = try handle?.read(upToCount: readSize) ?? Data()
+                }
+            } catch {
+                throw LoadError.unreadable(path, line: line, reason: TableLoader.describe(error))
+            }
+            if done + chunk.count > TableLoader.maximumFileSize {
+                // Also what stops a device that never ends, such as /dev/zero.
+                throw LoadError.tooLarge(path, maximumBytes: TableLoader.maximumFileSize)
+            }
+            if first, !chunk.contains(10), chunk.contains(13) { carriageReturnsEndLines = true }
+            if carriageReturnsEndLines {
+                for index in chunk.indices where chunk[index] == 13 { chunk[index] = 10 }
+            }
+            let isFinal = chunk.isEmpty
+            var buffer = carry
+            buffer.append(contentsOf: chunk)
+            let skipByteOrderMark = first
+            let position = try buffer.withUnsafeBufferPointer { (bytes) throws(LoadError) -> (consumed: Int, line: Int) in
+                if !sawText { sawText = bytes.contains { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } }
+                // Check everything read but a character cut off at the end of the chunk (checked
+                // again with the next chunk), so a NUL or bad byte is found however long the line.
+                let checked = isFinal ? bytes.count : TableLoader.completePrefix(bytes)
+                let cuts = Self.cuts(bytes, upTo: checked, pieces: threads)
+                let lineFeeds = try validate(bytes, cuts: cuts, checked: checked, startLine: line)
+                var start = 0
+                var startLine = line
+                if needsHeader {
+                    let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                    var found = false
+                    (start, startLine) = try reader.forEachRecord(
+                        file: path, startLine: line, isFinal: isFinal, skipByteOrderMark: skipByteOrderMark
+                    ) { (fields, recordLine) throws(LoadError) -> Bool in
+                        try header(bytes, fields, recordLine)
+                        found = true
+                        return false
+                    }
+                    guard found else { return (start, startLine) }  // no whole record yet
+                    needsHeader = false
+                }
+                // Pieces from `start`: the cuts past it, the last piece running to the end.
+                var pieces: [(range: Range<Int>, line: Int)] = []
+                var pieceLine = line
+                for (index, cut) in cuts.enumerated() {
+                    let end = index + 1 < cuts.count ? cuts[index + 1] : bytes.count
+                    if end > start {
+                        pieces.append((max(cut, start)..<end, cut >= start ? pieceLine : startLine))
+                    }
+                    pieceLine += lineFeeds[index]
+                }
+                if pieces.isEmpty { pieces = [(start..<bytes.count, startLine)] }
+                // Each part is handed over in a box and taken out of it, so the one being filled
+                // is its only reference (a second would copy the table's columns on the next append).
+                let parts = pieces.indices.map { Handover(makePart($0 == 0)) }
+                func parse(_ piece: (range: Range<Int>, line: Int), _ handover: Handover<Part>) -> Result<(Part, consumed: Int, line: Int), LoadError> {
+                    guard var part = handover.take() else { return .failure(.cancelled(path, line: piece.line)) }
+                    let slice = UnsafeBufferPointer(rebasing: bytes[piece.range])
+                    let reader = CSVReader(bytes: slice, delimiter: delimiter)
+                    var records = 0
+                    do throws(LoadError) {
+                        let (consumed, line) = try reader.forEachRecord(
+                            file: path, startLine: piece.line, isFinal: isFinal && piece.range.upperBound == bytes.count,
+                            skipByteOrderMark: false
+                        ) { (fields, recordLine) throws(LoadError) -> Bool in
+                            try record(&part, slice, fields, recordLine)
+                            records &+= 1
+                            if records & 0x3FFF == 0, cancellation?.isCancelled ?? false {
+                                throw LoadError.cancelled(path, line: recordLine)
+                            }
+                            return true
+                        }
+                        return .success((part, piece.range.lowerBound + consumed, line))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                let outcomes = Parallel.run(pieces.count, workers: threads) { Handover(parse(pieces[$0], parts[$0])) }
+                var reached = (consumed: start, line: startLine)
+                for (index, handover) in outcomes.enumerated() {
+                    guard let outcome = handover.take() else { break }
+                    let (part, consumed, line) = try outcome.get()
+                    if consumed == pieces[index].range.upperBound || index == pieces.count - 1 {
+                        merge(part)
+                        reached = (consumed, line)
+                        continue
+                    }
+                    // The cut fell inside a record (a quoted line break): the piece ended early,
+                    // its records whole. The rest of the chunk from there, in one piece.
+                    merge(part)
+                    let rest = parse((consumed..<bytes.count, line), Handover(makePart(false)))
+                    let (restPart, restConsumed, restLine) = try rest.get()
+                    merge(restPart)
+                    reached = (restConsumed, restLine)
+                    break
+                }
+                return reached
+            }
+            first = false
+            done += chunk.count
+            line = position.line
+            carry = Array(buffer[position.consumed...])
+            readSize = position.consumed == 0 ? min(readSize * 2, 1 << 30) : chunkSize
+            if cancellation?.isCancelled ?? false { throw LoadError.cancelled(path, line: line) }
+            fraction(Double(done) / Double(max(1, size)))
+            if isFinal { break }
+        }
+        if !sawText {
+            throw LoadError.empty(path)
+        }
+    }
+
+    /// Where to cut `bytes[..<end]` into about `pieces` pieces: 0, then just after a line feed
+    /// near each even share.
+    package static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int, pieces: Int) -> [Int] {
+        var cuts = [0]
+        guard pieces > 1, end >= 1 << 16 else { return cuts }
+        for piece in 1..<pieces {
+            var index = max(cuts[cuts.count - 1], end / pieces * piece)
+            while index < end, bytes[index] != 10 { index += 1 }
+            if index + 1 < end { cuts.append(index + 1) }
+        }
+        return cuts
+    }
+
+    /// Checks the bytes from each cut to the next (the last to `checked`, given by the cuts'
+    /// caller as where whole characters end) on every thread; the first fault in file order is
+    /// thrown with its line. Returns each piece's line feeds.
+    private func validate(_ bytes: UnsafeBufferPointer<UInt8>, cuts: [Int], checked: Int, startLine: Int) throws(LoadError) -> [Int] {
+        let outcomes = Parallel.run(cuts.count, workers: threads) { index -> Result<Int, LoadError> in
+            let end = index + 1 < cuts.count ? cuts[index + 1] : checked
+            do throws(LoadError) {
+                return .success(try TableLoader.validate(UnsafeBufferPointer(rebasing: bytes[cuts[index]..<end]), file: path, startLine: 1))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var lineFeeds: [Int] = []
+        var line = startLine
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let count):
+                lineFeeds.append(count)
+                line += count
+            case .failure(var error):
+                // Counted from 1 in its piece: from the piece's first line in the file.
+                error.line = error.line.map { $0 - 1 + line }
+                throw error
+            }
+        }
+        return lineFeeds
+    }
+
+    /// Pass 1's findings in one piece of the file.
+    private struct Survey {
+        let columns: Int
+        var evidence: [TypeEvidence]
+        var rows = 0
+    }
+
+    /// Pass 2's columns for one piece of the file.
+    private struct Columns {
+        var builders: [ColumnBuilder]
+        /// These are the table's columns themselves, not a piece's to append to them.
+        var isTables = false
+        var rows = 0
+    }
+
+    package func load() throws(LoadError) -> LoadedTable {
+        var header: [String] = []
+        var headerLine = 1
+        var evidence: [TypeEvidence] = []
+        var rowCount = 0
+        // Pass 1: the header, field counts and the kinds of values in each column.
+        try forEachRecord(
+            header: { (bytes, fields, line) throws(LoadError) in
+                if fields.count > Limits.maximumFields {
+                    throw LoadError.tooManyColumns(path, line: line, columns: fields.count, maximum: Limits.maximumFields)
+                }
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                header = fields.map(reader.text)
+                headerLine = line
+                evidence = Array(repeating: TypeEvidence(), count: fields.count)
+            },
+            makePart: { _ in Survey(columns: header.count, evidence: Array(repeating: TypeEvidence(), count: header.count)) },
+            record: { (survey, bytes, fields, line) throws(LoadError) in
+                guard fields.count == survey.columns else {
+                    throw LoadError.rowWidth(path, line: line, fields: fields.count, header: survey.columns)
+                }
+                for (column, field) in fields.enumerated() {
+                    switch Self.classify(field, in: bytes) {
+                    case .null: break
+                    case .integer:
+                        survey.evidence[column].integers = true
+                        if let value = Self.parseInteger(bytes, field.start, field.end) {
+                            if Int32(exactly: value) == nil { survey.evidence[column].integersFit32 = false }
+                            if value.magnitude > 9_007_199_254_740_992 { survey.evidence[column].integersExactAsFloats = false }
+                        }
+                    case .float: survey.evidence[column].floats = true
+                    case .bool: survey.evidence[column].bools = true
+                    case .date: survey.evidence[column].dates = true
+                    case .string: survey.evidence[column].strings = true
+                    }
+                }
+                survey.rows += 1
+            },
+            merge: { survey in
+                for column in evidence.indices { evidence[column].merge(survey.evidence[column]) }
+                rowCount += survey.rows
+            },
+            fraction: { progress?(0.5 * $0) })
+        let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
+        let types = evidence.map(\.type)
+        // Pass 2: typed columns, each sized for the rows counted in pass 1 (a piece's own
+        // columns, appended in file order: strings keep the codes one pass would give them).
+        var builders = zip(types, evidence).map { type, seen in
+            ColumnBuilder(type: type, capacity: rowCount, narrowIntegers: type == .integer && seen.integersFit32)
+        }
+        var built = 0
+        try forEachRecord(
+            header: { _, _, _ in },
+            makePart: { first in
+                // A chunk's first piece appends to the table's own columns (moved out and back,
+                // so they are never copied); the others to their own, appended when merged.
+                if first {
+                    defer { builders = [] }
+                    return Columns(builders: builders, isTables: true)
+                }
+                return Columns(
+                    builders: zip(types, evidence).map { type, seen in
+                        ColumnBuilder(type: type, narrowIntegers: type == .integer && seen.integersFit32)
+                    })
+            },
+            record: { (part, bytes, fields, line) throws(LoadError) in
+                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+                for (column, field) in fields.enumerated() {
+                    // The common kinds straight from the bytes, without a boxed value.
+                    switch types[column] {
+                    case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
+                        part.builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+                    case .integer where !field.quoted:
+                        part.builders[column].appendInteger(
+                            field.start == field.end ? nil : Self.parseInteger(bytes, field.start, field.end))
+                    case .float where !field.quoted && field.start < field.end && Self.isInteger(bytes, field.start, field.end):
+                        part.builders[column].appendFloat(Self.parseInteger(bytes, field.start, field.end).map(Double.init))
+                    case .float where !field.quoted && field.start < field.end:
+                        if let number = Self.parseShortDecimal(bytes, field.start, field.end) {
+                            part.builders[column].appendFloat(number)
+                        } else {
+                            part.builders[column].append(Self.value(field, as: .float, reader: reader))
+                        }
+                    default:
+                        part.builders[column].append(Self.value(field, as: types[column], reader: reader))
+                    }
+                }
+                part.rows += 1
+            },
+            merge: { part in
+                if part.isTables {
+                    builders = part.builders
+                } else {
+                    for column in builders.indices { builders[column].append(contentsOf: part.builders[column]) }
+                }
+                built += part.rows
+            },
+            fraction: { progress?(0.5 + 0.5 * $0) })
+        let schema = TableSchema(
+            name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
+        progress?(1)
+        return LoadedTable(
+            table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
+    }
+
+    /// The kind of a raw field. A quoted field is text (a ZIP code written "02134" stays one), and
+    /// so is a number that would not come back as written: digits with a leading zero, an integer
+    /// wider than 64 bits, a float beyond the largest double. Nothing is rounded or widened silently.
+    package static func classify(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>) -> Kind {
+        let start = field.start
+        let end = field.end
+        if field.quoted { return .string }
+        if start == end { return .null }
+        if Self.isInteger(bytes, start, end) {
+            if Self.hasLeadingZero(bytes, start, end) { return .string }
+            return Self.parseInteger(bytes, start, end) == nil ? .string : .integer
+        }
+        if Self.isFloat(bytes, start, end) {
+            if Self.hasLeadingZero(bytes, start, end) { return .string }
+            // Only a long number or a large exponent can pass the largest double: check those.
+            if end - start > 20 || bytes[start..<end].contains(UInt8(ascii: "e")) || bytes[start..<end].contains(UInt8(ascii: "E")) {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                guard let value = Double(text), value.isFinite else { return .string }
+            }
+            return .float
+        }
+        let length = end - start
+        if length == 4 || length == 5 {
+            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
+            if word == "true" || word == "false" { return .bool }
+        }
+        if (length == 7 || length == 10), bytes[start + 4] == UInt8(ascii: "-"),
+            PartialDate(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) != nil
+        {
+            return .date
+        }
+        return .string
+    }
+
+    /// How an unquoted field holding `text` would be read.
+    package static func kind(of text: String) -> Kind {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            classify(CSVReader.FieldSlice(start: 0, end: bytes.count, quoted: false, hasEscapedQuotes: false), in: bytes)
+        }
+    }
+
+    /// A field as a value of its column's type.
+    package static func value(_ field: CSVReader.FieldSlice, as type: DataType, reader: CSVReader) -> Value {
+        let bytes = reader.bytes
+        if field.start == field.end && !field.quoted { return .null }
+        switch type {
+        case .integer:
+            return Self.parseInteger(bytes, field.start, field.end).map(Value.integer) ?? .null
+        case .float:
+            if Self.isInteger(bytes, field.start, field.end), let integer = Self.parseInteger(bytes, field.start, field.end) {
+                return .float(Double(integer))
+            }
+            return Double(reader.text(field)).map(Value.float) ?? .null
+        case .bool:
+            return .bool(reader.text(field).lowercased() == "true")
+        case .date:
+            return PartialDate(reader.text(field)).map(Value.date) ?? .null
+        default:
+            return .string(reader.text(field))
+        }
+    }
+
+    /// A decimal such as `-12.75` with at most 15 digits, converted exactly as `Double(text)` does:
+    /// the digits as an integer (exact below 2^53) divided by a power of ten (exact up to 10^22)
+    /// is one correctly rounded division (Clinger's fast path). Nil for anything else.
+    package static func parseShortDecimal(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var index = start
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if byte >= 48 && byte <= 57 {
+                mantissa = mantissa * 10 + UInt64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+                if digits > 15 { return nil }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0, fraction != 0 else { return nil }
+        let powers: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+        let value = Double(mantissa) / powers[max(0, fraction)]
+        return negative ? -value : value
+    }
+
+    /// Digits that start with a 0 followed by another digit ("007", "-01.5"): an identifier, not a number.
+    package static func hasLeadingZero(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        return index + 1 < end && bytes[index] == UInt8(ascii: "0") && bytes[index + 1] >= 48 && bytes[index + 1] <= 57
+    }
+
+    package static func isInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        guard index < end else { return false }
+        while index < end {
+            guard bytes[index] >= 48 && bytes[index] <= 57 else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Parses an integer without making a String; nil on overflow.
+    package static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var index = start
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var value = 0
+        while index < end {
+            let digit = Int(bytes[index] &- 48)
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
+
+    /// Digits with a point and/or an exponent, optionally signed.
+    package static func isFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        var digits = 0
+        while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; digits += 1 }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+            var exponentDigits = 0
+            while index < end, bytes[index] >= 48 && bytes[index] <= 57 { index += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return index == end
+    }
+
+    package init(
+        path: String, name: String, delimiter: UInt8, cancellation: CancellationFlag?, progress: ((Double) -> Void)?,
+        contents: [UInt8]? = nil, chunkSize: Int = DelimitedLoader.chunkSize, threads: Int = QueryLimits.processorCount
+    ) {
+        self.chunkSize = chunkSize
+        self.threads = threads
+        self.path = path
+        self.name = name
+        self.delimiter = delimiter
+        self.cancellation = cancellation
+        self.progress = progress
+        self.contents = contents
+    }
+}

@@ -1,0 +1,265 @@
+// Checked expressions and plans: names resolved to column positions, types known, literals folded.
+
+import BylineCore
+import BylineFunctions
+import BylineIO
+import BylineStorage
+import BylineSyntax
+
+/// An expression after checking. Columns are positions in the stage's input.
+package indirect enum BoundExpression: Sendable, Equatable {
+    case literal(Value)
+    case column(Int)
+    case compare(BinaryOperator, BoundExpression, BoundExpression)
+    case and(BoundExpression, BoundExpression)
+    case or(BoundExpression, BoundExpression)
+    case not(BoundExpression)
+    /// Case-insensitive substring test.
+    case contains(BoundExpression, BoundExpression)
+    /// Whether the first value equals an element of the second (a list).
+    case member(BoundExpression, BoundExpression)
+    case isNull(BoundExpression)
+    /// Builds a list from element expressions.
+    case makeList([BoundExpression])
+    case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType, Place)
+    case negate(BoundExpression, Place)
+    /// Maps any name of an entity (lowercased) to its canonical name; other values pass through.
+    case canonical(BoundExpression, [String: String])
+    /// A built-in scalar function.
+    case call(ScalarFunction, [BoundExpression], Place)
+    /// A function the host registered.
+    case userCall(UserFunction, [BoundExpression])
+    /// Whole-string regular expression match; the pattern was checked when the query was.
+    case matches(BoundExpression, pattern: String)
+    /// `case when`: conditions and values alternate; the first true condition's value, else
+    /// `otherwise`. A value whose condition is not true is never computed.
+    case conditional([BoundExpression], otherwise: BoundExpression)
+    /// `$name` in a prepared query: a value of this type, put in before each run
+    /// (`QueryPlan.substituting`), so a new value needs no new check. No plan runs with one.
+    case parameter(String, DataType)
+
+    /// The column positions the expression reads.
+    package var columnsUsed: Set<Int> {
+        switch self {
+        case .literal, .parameter: return []
+        case .column(let index): return [index]
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
+            .member(let a, let b), .arithmetic(_, let a, let b, _, _):
+            return a.columnsUsed.union(b.columnsUsed)
+        case .not(let a), .isNull(let a), .negate(let a, _), .canonical(let a, _), .matches(let a, _):
+            return a.columnsUsed
+        case .makeList(let items), .call(_, let items, _), .userCall(_, let items):
+            return items.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
+        case .conditional(let items, let otherwise):
+            return items.reduce(into: otherwise.columnsUsed) { $0.formUnion($1.columnsUsed) }
+        }
+    }
+
+    /// The same expression with every column position moved by `offset`.
+    package func shifted(by offset: Int) -> BoundExpression {
+        switch self {
+        case .literal, .parameter: return self
+        case .column(let index): return .column(index + offset)
+        case .compare(let op, let a, let b): return .compare(op, a.shifted(by: offset), b.shifted(by: offset))
+        case .and(let a, let b): return .and(a.shifted(by: offset), b.shifted(by: offset))
+        case .or(let a, let b): return .or(a.shifted(by: offset), b.shifted(by: offset))
+        case .contains(let a, let b): return .contains(a.shifted(by: offset), b.shifted(by: offset))
+        case .member(let a, let b): return .member(a.shifted(by: offset), b.shifted(by: offset))
+        case .arithmetic(let op, let a, let b, let type, let place):
+            return .arithmetic(op, a.shifted(by: offset), b.shifted(by: offset), type, place)
+        case .not(let a): return .not(a.shifted(by: offset))
+        case .isNull(let a): return .isNull(a.shifted(by: offset))
+        case .negate(let a, let place): return .negate(a.shifted(by: offset), place)
+        case .canonical(let a, let index): return .canonical(a.shifted(by: offset), index)
+        case .matches(let a, let pattern): return .matches(a.shifted(by: offset), pattern: pattern)
+        case .makeList(let items): return .makeList(items.map { $0.shifted(by: offset) })
+        case .call(let function, let items, let place): return .call(function, items.map { $0.shifted(by: offset) }, place)
+        case .userCall(let function, let items): return .userCall(function, items.map { $0.shifted(by: offset) })
+        case .conditional(let items, let otherwise):
+            return .conditional(items.map { $0.shifted(by: offset) }, otherwise: otherwise.shifted(by: offset))
+        }
+    }
+}
+
+/// Where an expression that can fail while running (overflow, a bad argument) was written, so the
+/// error points at it. It takes no part in equality: the same expression written twice is still the
+/// same expression (what matching `group by` keys relies on).
+package struct Place: Sendable, Equatable {
+    package var span: SourceSpan?
+
+    package static func == (lhs: Place, rhs: Place) -> Bool { true }
+
+    package init(span: SourceSpan? = nil) {
+        self.span = span
+    }
+}
+
+/// A checked expression with its type and, when it holds names of another table's rows, that table.
+package struct TypedExpression: Sendable {
+    package var expression: BoundExpression
+    package var type: DataType
+    package var references: String?
+
+    /// The constant value, when the expression is one.
+    package var constant: Value? {
+        if case .literal(let value) = expression { return value }
+        return nil
+    }
+}
+
+/// An aggregate in a `select` after `group by` (or over all rows).
+package struct AggregateCall: Sendable, Equatable {
+    package enum Kind: String, Sendable {
+        case countRows = "count()", count, countDistinct = "count distinct", sum, avg, min, max, list
+    }
+
+    package var kind: Kind
+    /// What is aggregated (nil for `count()`).
+    package var argument: BoundExpression?
+    /// The type of the argument.
+    package var argumentType: DataType
+    /// Where the call was written (for `sum`'s overflow).
+    package var place = Place()
+
+    /// The type of the aggregate's value.
+    package var resultType: DataType {
+        switch kind {
+        case .countRows, .count, .countDistinct: return .integer
+        case .sum: return argumentType == .float ? .float : .integer
+        case .avg: return .float
+        case .min, .max: return argumentType
+        case .list: return .list(argumentType)
+        }
+    }
+
+    package init(kind: Kind, argument: BoundExpression?, argumentType: DataType, place: Place = Place()) {
+        self.kind = kind
+        self.argument = argument
+        self.argumentType = argumentType
+        self.place = place
+    }
+}
+
+/// A checked query: where rows come from and the stages they pass through.
+package struct QueryPlan: Sendable {
+    /// Where rows come from.
+    package enum Source: Sendable {
+        /// A table or `let` result, by name.
+        case table(String)
+        /// The integers `start..<stop`, in a field named `value`.
+        case range(start: Int, stop: Int)
+        /// The rows written in the query (`[{code: 1, name: "one"}]`), each value computed.
+        case inline(Table)
+    }
+
+    /// A join's right side and how rows pair.
+    package struct JoinPlan: Sendable {
+        package var isLeft: Bool
+        /// The joined side, itself a plan (a table, `range`, or a `def`'s query).
+        package var right: QueryPlan
+        /// Equality keys: left expressions over the left input, right ones over the right side.
+        package var leftKeys: [BoundExpression]
+        package var rightKeys: [BoundExpression]
+        /// Any other part of the condition, over the combined row (left fields first).
+        package var residual: BoundExpression?
+
+        package init(
+            isLeft: Bool, right: QueryPlan, leftKeys: [BoundExpression], rightKeys: [BoundExpression], residual: BoundExpression?
+        ) {
+            self.isLeft = isLeft
+            self.right = right
+            self.leftKeys = leftKeys
+            self.rightKeys = rightKeys
+            self.residual = residual
+        }
+    }
+
+    /// One stage of the pipeline.
+    package indirect enum Stage: Sendable {
+        case filter(BoundExpression)
+        case project([BoundExpression])
+        case sort([(BoundExpression, descending: Bool)])
+        case limit(Int, offset: Int)
+        case count
+        case distinct
+        /// Groups by the keys, computes the aggregates, then the outputs over (keys ++ aggregates).
+        case aggregate(keys: [BoundExpression], aggregates: [AggregateCall], outputs: [BoundExpression], grouped: Bool)
+        case join(JoinPlan)
+        /// The rows of another plan after these; its fields match by position, integers widened
+        /// to floats where the output's field is a float.
+        case append(QueryPlan)
+        /// The distinct rows that are (`keep`) or are not among another plan's rows, in the order
+        /// they first came; fields matched as for `append`.
+        case intersect(QueryPlan, keep: Bool)
+    }
+
+    /// A stage, the schema of its output, and how `explain` describes it.
+    package struct Step: Sendable {
+        package var stage: Stage
+        package var output: TableSchema
+        package var description: String
+
+        package init(stage: Stage, output: TableSchema, description: String) {
+            self.stage = stage
+            self.output = output
+            self.description = description
+        }
+    }
+
+    /// What happens to the result instead of showing it as a table.
+    package enum Output: Sendable, Equatable {
+        case save(path: String)
+        /// `save table NAME`: into the open database.
+        case saveTable(String)
+        case chart(ChartKind)
+    }
+
+    /// Where the query's rows come from.
+    package var source: Source
+    /// How `explain` describes the source.
+    package var sourceDescription: String
+    /// The schema of the source.
+    package var sourceSchema: TableSchema
+    /// Stages in order.
+    package var steps: [Step]
+    /// The schema of the result.
+    package var schema: TableSchema
+    /// `save` or `chart`, when the query ends with one.
+    package var output: Output?
+    /// Whether each row's sentences are shown beside it (`cite`).
+    package var cites = false
+    /// With `cite`: the positions in `schema` of the fields holding each row's sentence ids.
+    package var citedFields: [Int] = []
+    /// Positions in `schema` of fields carried only for `cite`: dropped from the answer.
+    package var hiddenFields: Set<Int> = []
+
+    package init(
+        source: Source, sourceDescription: String, sourceSchema: TableSchema, steps: [Step], schema: TableSchema,
+        output: Output? = nil, cites: Bool = false, citedFields: [Int] = [], hiddenFields: Set<Int> = []
+    ) {
+        self.source = source
+        self.sourceDescription = sourceDescription
+        self.sourceSchema = sourceSchema
+        self.steps = steps
+        self.schema = schema
+        self.output = output
+        self.cites = cites
+        self.citedFields = citedFields
+        self.hiddenFields = hiddenFields
+    }
+}
+
+extension AggregateCall.Kind {
+    /// Aggregate functions by name.
+    package static func named(_ name: String) -> AggregateCall.Kind? {
+        switch name.lowercased() {
+        case "count": return .count
+        case "sum": return .sum
+        case "avg": return .avg
+        case "min": return .min
+        case "max": return .max
+        case "list": return .list
+        default: return nil
+        }
+    }
+}

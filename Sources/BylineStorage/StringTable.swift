@@ -1,0 +1,142 @@
+// The distinct strings of a column and their codes, found by their UTF-8 bytes: loading looks up
+// each field's bytes without making a `String` (one is made only for a string not seen before),
+// and equality is byte equality, which is Byline's scalar-exact equality (see ExactText). Open
+// addressing over one array of codes, doubled at half full; each code keeps its hash, so a probe
+// compares bytes only when the hashes agree. The hash is seeded once per process, so data cannot
+// be written to make every string collide.
+
+import BylineCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+package struct StringTable: Sendable {
+    /// The strings, by code.
+    package private(set) var strings: [String] = []
+    /// Each code's hash.
+    private var hashes: [UInt64] = []
+    /// Code + 1 in each slot; 0 is empty.
+    private var slots = [Int32](repeating: 0, count: 16)
+
+    package static let seed = UInt64.random(in: 1...UInt64.max)
+
+    /// A 64-bit hash of bytes, eight at a time.
+    package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
+        guard let base = bytes.baseAddress else { return mix(hash) }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            tail |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        return mix((hash ^ tail) &* 0x94D0_49BB_1331_11EB)
+    }
+
+    @inline(__always) private static func mix(_ value: UInt64) -> UInt64 {
+        var value = value ^ (value >> 31)
+        value = value &* 0xFF51_AFD7_ED55_8CCD
+        return value ^ (value >> 33)
+    }
+
+    private static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
+        if let equal = text.utf8.withContiguousStorageIfAvailable({ stored in
+            guard let p = stored.baseAddress, let q = bytes.baseAddress else { return stored.isEmpty }
+            return memcmp(p, q, bytes.count) == 0
+        }) {
+            return equal
+        }
+        return text.utf8.elementsEqual(bytes)
+    }
+
+    /// The slot where `bytes` is, or the empty slot where it would go.
+    @inline(__always)
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, code: Int32?) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return (slot, nil) }
+            let code = Int(entry) - 1
+            if hashes[code] == hash, StringTable.same(strings[code], bytes) { return (slot, entry - 1) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The code of the string with these bytes, if there is one.
+    package func code(of bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        find(bytes, hash: StringTable.hash(bytes)).code
+    }
+
+    /// The code of `text`, if the table holds it.
+    package func code(of text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { code(of: $0) }
+    }
+
+    /// The code of the string with these bytes, adding `make()` (which must have them) when new.
+    package mutating func code(for bytes: UnsafeBufferPointer<UInt8>, make: () -> String) -> Int32 {
+        let hash = StringTable.hash(bytes)
+        let (slot, existing) = find(bytes, hash: hash)
+        if let existing { return existing }
+        let code = Int32(truncatingIfNeeded: strings.count)
+        strings.append(make())
+        hashes.append(hash)
+        slots[slot] = code + 1
+        if strings.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    /// The code of `text`, adding it when new.
+    package mutating func code(for text: String) -> Int32 {
+        var bytes = text
+        return bytes.withUTF8 { code(for: $0) { text } }
+    }
+
+    /// The codes here of every string of `other`, by its code, adding those not here in its
+    /// order (its hashes are reused: the seed is the process's).
+    package mutating func codes(of other: StringTable) -> [Int32] {
+        var codes: [Int32] = []
+        codes.reserveCapacity(other.strings.count)
+        while (strings.count + other.strings.count) * 2 > slots.count { grow() }
+        for index in other.strings.indices {
+            let hash = other.hashes[index]
+            var text = other.strings[index]
+            let (slot, existing) = text.withUTF8 { find($0, hash: hash) }
+            if let existing {
+                codes.append(existing)
+                continue
+            }
+            let code = Int32(truncatingIfNeeded: strings.count)
+            strings.append(text)
+            hashes.append(hash)
+            slots[slot] = code + 1
+            codes.append(code)
+        }
+        return codes
+    }
+
+    private mutating func grow() {
+        var bigger = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for code in strings.indices {
+            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Int32(truncatingIfNeeded: code) + 1
+        }
+        slots = bigger
+    }
+}
