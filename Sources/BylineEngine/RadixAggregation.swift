@@ -3,6 +3,9 @@
 // caches), then put together in the order one pass first meets the groups. A group's rows stay in
 // row order inside its partition, so its sums, floats included, are added as one pass adds them.
 
+import BylineCore
+import BylineStorage
+
 extension Aggregation {
     /// How many partitions a radix-partitioned aggregation uses: a fixed number (never the
     /// threads), enough that each partition's table of a few million groups stays small.
@@ -117,38 +120,35 @@ extension Aggregation {
         var next = [Int](repeating: 0, count: partials.count)
         var groupOf = partials.map { [Int](repeating: 0, count: $0.groupCount) }
         let selection = input.selection
-        /// Numbers the next group of `partition` when `isFirst` of it holds at this position.
-        func walk(_ isFirst: (_ partition: Int, _ local: Int, _ row: Int) -> Bool) {
-            for (position, partition) in partitionOf.enumerated() {
-                let partition = Int(partition)
-                let local = next[partition]
-                let row = selection?[position] ?? position
-                if local < groupOf[partition].count, isFirst(partition, local, row) {
-                    groupOf[partition][local] = merged.groupCount
-                    merged.groupCount += 1
-                    next[partition] = local + 1
-                }
-            }
-        }
-        switch shape.key {
-        case .integers(let values, let nulls):
-            let keys = partials.map(\.groupIntegers)
-            walk { partition, local, row in
+        // Each partition's groups' keys (integers) or first rows (packed keys), as it met them.
+        let integerKeys = partials.map(\.groupIntegers)
+        let firstRows = partials.map(\.groupRows)
+        var integers: [Int?] = []
+        var rows: [Int] = []
+        var count = 0
+        for (position, partition) in partitionOf.enumerated() {
+            let partition = Int(partition)
+            let local = next[partition]
+            guard local < groupOf[partition].count else { continue }
+            let row = selection?[position] ?? position
+            switch shape.key {
+            case .integers(let values, let nulls):
                 let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
-                guard keys[partition][local] == key else { return false }
-                merged.groupIntegers.append(key)
-                return true
+                guard integerKeys[partition][local] == key else { continue }
+                integers.append(key)
+            case .packed:
+                guard firstRows[partition][local] == row else { continue }
+                rows.append(row)
+            case .none, .codes, .values:
+                continue
             }
-        case .packed:
-            let firstRows = partials.map(\.groupRows)
-            walk { partition, local, row in
-                guard firstRows[partition][local] == row else { return false }
-                merged.groupRows.append(row)
-                return true
-            }
-        case .none, .codes, .values:
-            break
+            groupOf[partition][local] = count
+            count += 1
+            next[partition] = local + 1
         }
+        merged.groupCount = count
+        merged.groupIntegers = integers
+        merged.groupRows = rows
         for (partition, partial) in partials.enumerated() {
             for index in merged.typed.indices {
                 merged.typed[index]?.place(partial.typed[index], groups: groupOf[partition], count: merged.groupCount)
