@@ -36,10 +36,14 @@ extension Aggregation {
         }
         var ordered: [Int] = []
         ordered.reserveCapacity(input.count)
+        var words: [UInt64] = []
         var bounds: [Range<Int>] = []
         for partition in 0..<partitions {
             let start = ordered.count
-            for range in scattered { ordered.append(contentsOf: range.rows[partition]) }
+            for range in scattered {
+                ordered.append(contentsOf: range.rows[partition])
+                words.append(contentsOf: range.words[partition])
+            }
             bounds.append(start..<ordered.count)
         }
         let partitionOf = scattered.flatMap(\.partitionOf)
@@ -48,12 +52,15 @@ extension Aggregation {
         selected.selection = ordered
         ordered = []  // one reference: the selection
         let radixInput = selected
+        // A packed key's words, packed once here rather than again from scattered rows.
+        let packedWords: [UInt64]? = words.isEmpty ? nil : words
+        words = []
         let partials: [Partial]
         do throws(Executor.Stop) {
             partials = try executor.inParallel(
                 input.count, ranges: bounds, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }
             ) { (compiled, positions, executor) throws(Executor.Stop) in
-                try shape.fold(radixInput, positions: positions, compiled, executor: executor)
+                try shape.fold(radixInput, positions: positions, compiled, executor: executor, packedWords: packedWords)
             }
         } catch {
             guard case .failed = error else { throw error }
@@ -68,13 +75,15 @@ extension Aggregation {
     /// One range's rows by partition (row numbers, in row order) and each of its positions' partition.
     struct Scattered {
         var rows: [[Int]]
+        /// With a packed key, each row's words, in the order of `rows`.
+        var words: [[UInt64]]
         var partitionOf: [UInt8]
     }
 
     /// The partition of each row at `positions`: the high bits of its key's hash (the low bits
     /// choose its slot in the partition's table). Nulls of an integer key go to partition 0.
     static func scatter(_ input: Relation, positions: Range<Int>, shape: Shape, partitions: Int) -> Scattered {
-        var scattered = Scattered(rows: Array(repeating: [], count: partitions), partitionOf: [])
+        var scattered = Scattered(rows: Array(repeating: [], count: partitions), words: Array(repeating: [], count: partitions), partitionOf: [])
         scattered.partitionOf.reserveCapacity(positions.count)
         let shift = UInt64(64 - (partitions - 1).nonzeroBitCount)
         var words: ([UInt64], [UInt64]) = ([], [])
@@ -96,6 +105,8 @@ extension Aggregation {
                     let hash = twoWords ? PackedKeys.mix(first ^ PackedKeys.mix(words.1[position])) : PackedKeys.mix(first)
                     let partition = Int(hash >> shift)
                     scattered.rows[partition].append(row)
+                    scattered.words[partition].append(first)
+                    if twoWords { scattered.words[partition].append(words.1[position]) }
                     scattered.partitionOf.append(UInt8(truncatingIfNeeded: partition))
                 }
             case .none, .codes, .values:
