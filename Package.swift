@@ -10,6 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Spark Connect's transport (gRPC is HTTP/2 with protobuf messages): only SparkConnect uses them.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The compiler's stages, each a target, so a stage can import only the ones before it
@@ -70,6 +74,27 @@ let package = Package(
         .systemLibrary(name: "CMemory"),
         // Database drivers for the SQL backends: PostgreSQL through libpq, SQLite through the system library.
         .target(name: "BylineDatabases", dependencies: ["Byline", "CPostgreSQL", "CSQLite"]),
+        // Spark Connect's protobuf messages, generated once from the .proto files of Spark's connect
+        // jar (Scripts/generate-spark-protos) and committed: a target of their own, so the 41,000
+        // generated lines are compiled once, not again with each change to the client.
+        .target(
+            name: "SparkConnectProtocol",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["NOTICE"]
+        ),
+        // A Spark Connect client: gRPC over swift-nio-http2, Arrow IPC streams read and written by
+        // hand. Knows nothing of Byline; nothing but its tests depends on it yet.
+        .target(
+            name: "SparkConnect",
+            dependencies: [
+                "SparkConnectProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         // Running scripts, dot-commands and the interactive shell.
         .target(name: "BylineShell", dependencies: ["Byline", "BylineDatabases", "CReadline"]),
         .executableTarget(
@@ -98,6 +123,7 @@ let package = Package(
         // The grammar-aware fuzzer's long runs (see Fuzz/README or README's Robustness).
         .executableTarget(name: "GrammarFuzz", dependencies: ["Byline", "TestSupport"]),
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.

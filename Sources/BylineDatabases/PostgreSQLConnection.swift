@@ -29,7 +29,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
             connection = nil
             throw DatabaseError(
                 "cannot connect to PostgreSQL: its client library, libpq (libpq.so.5), is not installed",
-                help: "install it (Debian and Ubuntu: apt-get install libpq5) and try again")
+                help: "install it (Debian and Ubuntu: apt-get install libpq5) and try again", kind: .connection)
         }
         connection = byline_PQconnectdb(conninfo)
         guard let connection, byline_PQstatus(connection) == CONNECTION_OK else {
@@ -38,7 +38,8 @@ public final class PostgreSQLConnection: DatabaseConnection {
             self.connection = nil
             throw DatabaseError(
                 "cannot connect to PostgreSQL: \(reason)",
-                help: "check the address (postgresql://USER@HOST:PORT/DATABASE or postgres:///DATABASE?host=/socket/dir) and that the server is running")
+                help: "check the address (postgresql://USER@HOST:PORT/DATABASE or postgres:///DATABASE?host=/socket/dir) and that the server is running",
+                kind: .connection)
         }
         let database = String(cString: byline_PQdb(connection))
         let host = String(cString: byline_PQhost(connection))
@@ -99,7 +100,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
     }
 
     private func handle() throws(DatabaseError) -> OpaquePointer {
-        guard let connection else { throw DatabaseError("the connection to PostgreSQL is closed", help: "open it again with .open") }
+        guard let connection else { throw DatabaseError("the connection to PostgreSQL is closed", help: "open it again with .open", kind: .connection) }
         return connection
     }
 
@@ -133,7 +134,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         }
         defer { byline_PQclear(result) }
         let status = byline_PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(of: result) }
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(of: result, statement: sql) }
     }
 
     public func query(
@@ -163,7 +164,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
             let status = byline_PQresultStatus(result)
             if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK { continue }
             guard status == PGRES_SINGLE_TUPLE else {
-                failure = error(of: result)
+                failure = error(of: result, statement: sql)
                 continue
             }
             if cancellation?.isCancelled == true {
@@ -222,7 +223,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         let start = byline_PQexec(connection, "COPY \(target) FROM STDIN")
         let status = byline_PQresultStatus(start)
         defer { byline_PQclear(start) }
-        guard status == PGRES_COPY_IN else { throw error(of: start) }
+        guard status == PGRES_COPY_IN else { throw error(of: start, statement: "COPY \(target) FROM STDIN") }
         let sent = DatabaseCatalog.copyText(of: table) { chunk in
             if cancellation?.isCancelled == true { return false }
             return chunk.withUnsafeBufferPointer { bytes in
@@ -233,7 +234,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         byline_PQputCopyEnd(connection, failed ? "the copy was interrupted" : nil)
         var failure: DatabaseError?
         while let result = byline_PQgetResult(connection) {
-            if byline_PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result) }
+            if byline_PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil { failure = error(of: result, statement: "COPY \(target) FROM STDIN") }
             byline_PQclear(result)
         }
         if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
@@ -245,17 +246,18 @@ public final class PostgreSQLConnection: DatabaseConnection {
     }
 
     /// The server's message for a failed result; an integer overflow is said in Byline's words.
-    private func error(of result: OpaquePointer?) -> DatabaseError {
+    private func error(of result: OpaquePointer?, statement: String) -> DatabaseError {
         let state = byline_PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let primary = byline_PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             ?? PostgreSQLConnection.firstLine(String(cString: byline_PQresultErrorMessage(result)))
+        // 22003 is any number out of range; the integer types are the ones Byline says as overflow.
         if state == "22003", primary.contains("bigint") || primary.contains("integer") {
-            return DatabaseError(
-                "integer overflow (PostgreSQL: \(primary))",
-                help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
+            var overflow = DatabaseError.integerOverflow("integer overflow (PostgreSQL: \(primary))", sqlState: state)
+            overflow.statement = statement
+            return overflow
         }
         if state == "57014" { return DatabaseError.cancelled }
-        return DatabaseError("PostgreSQL: \(primary)")
+        return DatabaseError("PostgreSQL: \(primary)", sqlState: state.isEmpty ? nil : state, statement: statement)
     }
 
     static func firstLine(_ text: String) -> String {

@@ -20,29 +20,43 @@ public final class SQLiteConnection: DatabaseConnection {
         guard status == SQLITE_OK, let handle else {
             let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(handle)
-            throw DatabaseError("cannot open SQLite database '\(path)': \(reason)", help: "check the path and that you may write to its folder")
+            throw DatabaseError(
+                "cannot open SQLite database '\(path)': \(reason)", help: "check the path and that you may write to its folder",
+                kind: .connection, resultCode: status)
         }
         database = handle
         location = path == ":memory:" ? "SQLite database in memory" : "SQLite database \(path)"
         for function in HostFunction.sqlite {
-            let box = Unmanaged.passRetained(FunctionBox(function)).toOpaque()
-            sqlite3_create_function_v2(
+            let box = Unmanaged.passRetained(FunctionBox(function, failures: functionFailure)).toOpaque()
+            let registered = sqlite3_create_function_v2(
                 handle, function.name, Int32(function.arity), SQLITE_UTF8 | SQLITE_DETERMINISTIC, box,
                 { context, count, arguments in
                     guard let context, let data = sqlite3_user_data(context) else { return }
-                    let function = Unmanaged<FunctionBox>.fromOpaque(data).takeUnretainedValue().function
+                    let box = Unmanaged<FunctionBox>.fromOpaque(data).takeUnretainedValue()
                     var values: [Value] = []
                     for index in 0..<Int(count) {
                         values.append(SQLiteConnection.value(of: arguments?[index]))
                     }
-                    switch function.apply(values) {
+                    switch box.function.apply(values) {
                     case .success(let result): SQLiteConnection.setResult(result, in: context)
-                    case .failure(let error): sqlite3_result_error(context, error.message, -1)
+                    case .failure(let error):
+                        // SQLite keeps only the text; the connection keeps the whole error.
+                        box.failures.error = error
+                        sqlite3_result_error(context, error.message, -1)
                     }
                 }, nil, nil,
                 { data in
                     if let data { Unmanaged<FunctionBox>.fromOpaque(data).release() }
                 })
+            guard registered == SQLITE_OK else {
+                let reason = String(cString: sqlite3_errmsg(handle))
+                sqlite3_close_v2(handle)
+                database = nil
+                throw DatabaseError(
+                    "cannot register Byline's function \(function.name) in SQLite: \(reason)",
+                    help: "the system SQLite library may be too old; Byline needs 3.35 or later", kind: .connection,
+                    resultCode: registered)
+            }
         }
         // Verify the file is a database now, with a clear message, rather than at the first query.
         do {
@@ -50,14 +64,28 @@ public final class SQLiteConnection: DatabaseConnection {
         } catch {
             sqlite3_close(handle)
             database = nil
-            throw DatabaseError("cannot open SQLite database '\(path)': \(error.message)", help: "is it an SQLite database file?")
+            throw DatabaseError(
+                "cannot open SQLite database '\(path)': \(error.message)", help: "is it an SQLite database file?", kind: .connection,
+                resultCode: error.resultCode)
         }
     }
 
     private final class FunctionBox {
         let function: HostFunction
-        init(_ function: HostFunction) { self.function = function }
+        let failures: FailureSlot
+        init(_ function: HostFunction, failures: FailureSlot) {
+            self.function = function
+            self.failures = failures
+        }
     }
+
+    /// The last error one of Byline's functions raised inside a statement (SQLite passes on only
+    /// its text), so the statement's error keeps its kind.
+    private final class FailureSlot {
+        var error: DatabaseError?
+    }
+
+    private let functionFailure = FailureSlot()
 
     deinit { close() }
 
@@ -67,23 +95,33 @@ public final class SQLiteConnection: DatabaseConnection {
     }
 
     private func handle() throws(DatabaseError) -> OpaquePointer {
-        guard let database else { throw DatabaseError("the SQLite database is closed", help: "open it again with .open") }
+        guard let database else { throw DatabaseError("the SQLite database is closed", help: "open it again with .open", kind: .connection) }
         return database
     }
 
-    private var lastError: DatabaseError {
-        let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
-        if message.contains("integer overflow") {
-            return DatabaseError(message, help: "integers range from \(Int.min) to \(Int.max); multiply by 1.0 to compute with floats")
+    /// The error of the statement that just failed: the error one of Byline's functions raised in
+    /// it, else SQLite's, with its extended result code.
+    private func lastError(_ sql: String) -> DatabaseError {
+        if var raised = functionFailure.error {
+            functionFailure.error = nil
+            raised.statement = sql
+            return raised
         }
-        return DatabaseError("SQLite: \(message)")
+        let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
+        let code = database.map { sqlite3_extended_errcode($0) }
+        // SQLite's own sum() reports overflow only as this text, with the generic SQLITE_ERROR;
+        // this is the one place its words decide the kind.
+        if code == SQLITE_ERROR, message == "integer overflow" {
+            return .integerOverflow(message, resultCode: code)
+        }
+        return DatabaseError("SQLite: \(message)", resultCode: code, statement: sql)
     }
 
     private func prepare(_ sql: String) throws(DatabaseError) -> OpaquePointer {
         let database = try handle()
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            let failure = lastError
+            let failure = lastError(sql)
             sqlite3_finalize(statement)
             throw failure
         }
@@ -110,10 +148,11 @@ public final class SQLiteConnection: DatabaseConnection {
         let database = try handle()
         if bindings.isEmpty {
             var message: UnsafeMutablePointer<CChar>?
-            guard sqlite3_exec(database, sql, nil, nil, &message) == SQLITE_OK else {
+            let status = sqlite3_exec(database, sql, nil, nil, &message)
+            guard status == SQLITE_OK else {
                 let text = message.map { String(cString: $0) } ?? "unknown error"
                 sqlite3_free(message)
-                throw DatabaseError("SQLite: \(text)")
+                throw DatabaseError("SQLite: \(text)", resultCode: sqlite3_extended_errcode(database), statement: sql)
             }
             return
         }
@@ -122,7 +161,7 @@ public final class SQLiteConnection: DatabaseConnection {
         bind(bindings, to: statement)
         var status = sqlite3_step(statement)
         while status == SQLITE_ROW { status = sqlite3_step(statement) }
-        guard status == SQLITE_DONE else { throw lastError }
+        guard status == SQLITE_DONE else { throw lastError(sql) }
     }
 
     public func query(
@@ -136,7 +175,7 @@ public final class SQLiteConnection: DatabaseConnection {
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw lastError }
+            guard status == SQLITE_ROW else { throw lastError(sql) }
             if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
             values.removeAll(keepingCapacity: true)
             for (column, type) in types.enumerated() {
@@ -154,7 +193,8 @@ public final class SQLiteConnection: DatabaseConnection {
         let fields = table.schema.fields.count
         let marks = (1...max(fields, 1)).map { "?\($0)" }.joined(separator: ", ")
         try transaction { () throws(DatabaseError) in
-            let statement = try prepare("INSERT INTO \(target) VALUES (\(marks))")
+            let insert = "INSERT INTO \(target) VALUES (\(marks))"
+            let statement = try prepare(insert)
             defer { sqlite3_finalize(statement) }
             var values: [Value] = []
             for row in 0..<table.rowCount {
@@ -163,7 +203,7 @@ public final class SQLiteConnection: DatabaseConnection {
                 for field in 0..<fields { values.append(table.value(row: row, field: field)) }
                 sqlite3_reset(statement)
                 bind(values, to: statement)
-                guard sqlite3_step(statement) == SQLITE_DONE else { throw lastError }
+                guard sqlite3_step(statement) == SQLITE_DONE else { throw lastError(insert) }
             }
         }
     }

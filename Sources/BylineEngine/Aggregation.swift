@@ -552,6 +552,8 @@ package struct Accumulator {
     private var codeBits: [UInt64] = []
     private var codeBitCount = 0
     private var values: [Value] = []
+    /// The numbers of a statistic, in row order; for `corr`, each pair as y then x.
+    private var numbers: [Double] = []
     /// The sum of the integers' magnitudes while it fits: below `Int.max`, no order of adding
     /// them overflows, so partitions' sums may be merged.
     private var magnitude: UInt = 0
@@ -587,6 +589,7 @@ package struct Accumulator {
             }
         }
         values.append(contentsOf: other.values)
+        numbers.append(contentsOf: other.numbers)
     }
 
     /// Folds in one row of `count(distinct …)` over a dictionary-encoded column by its code
@@ -616,6 +619,13 @@ package struct Accumulator {
     package mutating func add(_ value: Value, context: EvaluationContext) {
         if call.kind == .countRows {
             count += 1
+            return
+        }
+        if call.kind == .corr {
+            // A pair counts when both of its numbers are there.
+            if case .list(let pair) = value, pair.count == 2, let y = Statistics.number(pair[0]), let x = Statistics.number(pair[1]) {
+                numbers += [y, x]
+            }
             return
         }
         if value.isNull { return }
@@ -653,7 +663,9 @@ package struct Accumulator {
                     .listTooLong(maximum: Accumulator.maximumListLength),
                     at: call.place)
             }
-        case .count, .countRows:
+        case .median, .quantile, .stddev, .variance:
+            if let number = Statistics.number(value) { numbers.append(number) }
+        case .count, .countRows, .corr:
             break
         }
     }
@@ -673,6 +685,13 @@ package struct Accumulator {
             return count == 0 || average.isNaN ? .null : .float(average)
         case .min, .max: return extreme
         case .list: return .list(values)
+        case .median: return Statistics.quantile(numbers, 0.5)
+        case .quantile: return Statistics.quantile(numbers, call.fraction ?? 0.5)
+        case .variance: return Statistics.variance(numbers)
+        case .stddev:
+            guard case .float(let variance) = Statistics.variance(numbers) else { return .null }
+            return .float(variance.squareRoot())
+        case .corr: return Statistics.correlation(numbers)
         }
     }
 }

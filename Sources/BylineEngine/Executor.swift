@@ -203,6 +203,8 @@ package struct Executor {
             return try self.join(input, join, output: output)
         case .append(let other):
             return try append(input, other, output: output)
+        case .window(let calls):
+            return try window(input, calls, output: output)
         case .intersect(let other, let keep):
             return try intersect(input, other, keep: keep, output: output)
         }
@@ -330,219 +332,10 @@ package struct Executor {
 
     // MARK: - Joins
 
-    /// Pairs rows by hashing the right side on its equality keys (or, with none, every pair), keeps
-    /// pairs that pass the rest of the condition, and for a left join adds unmatched left rows.
-    private func join(
-        _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
-    ) throws(Stop) -> Relation {
-        profile?.depth += 1
-        let right = try run(plan.right).materialized()
-        profile?.depth -= 1
-        let leftRows = try rowNumbers(of: left)
-        profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
-        var leftPairs: [Int] = []
-        var rightPairs: [Int] = []
-        if plan.leftKeys.isEmpty {
-            guard leftRows.count.multipliedReportingOverflow(by: right.count).partialValue <= context.limits.maximumJoinPairs,
-                !leftRows.count.multipliedReportingOverflow(by: right.count).overflow
-            else {
-                throw .failed(EvaluationError.crossJoinTooLarge(leftRows.count, right.count).message)
-            }
-            profile?.note("nested loop")
-            // Pairs are made and tested a slice of left rows at a time, so only the pairs that pass
-            // are ever held, and cancellation is checked between slices.
-            let slice = max(1, Executor.blockSize / max(1, right.count))
-            var start = 0
-            while start < leftRows.count {
-                let end = min(start + slice, leftRows.count)
-                var candidateLeft: [Int] = []
-                var candidateRight: [Int] = []
-                for row in leftRows[start..<end] {
-                    for other in 0..<right.count {
-                        candidateLeft.append(row)
-                        candidateRight.append(other)
-                    }
-                }
-                if let residual = plan.residual {
-                    let candidates = combine(left, candidateLeft, right, candidateRight, output: output)
-                    let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
-                    for index in candidateLeft.indices where test(index) {
-                        leftPairs.append(candidateLeft[index])
-                        rightPairs.append(candidateRight[index])
-                    }
-                } else {
-                    leftPairs += candidateLeft
-                    rightPairs += candidateRight
-                }
-                try checkpoint()
-                start = end
-            }
-        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0],
-            case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
-            case .column(let rightIndex) = plan.rightKeys[0], case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
-        {
-            profile?.note("hash join on string codes")
-            // One key of strings on both sides: match each distinct left string once, then pair by
-            // code. Each left code's right rows are a run of one flat array (no array per code,
-            // whose reference count every probing thread would touch per row).
-            var rightRowsOfCode = [[Int]](repeating: [], count: rightDictionary.strings.count)
-            for row in 0..<right.count where rightCodes[row] >= 0 { rightRowsOfCode[Int(rightCodes[row])].append(row) }
-            let maximum = context.limits.maximumJoinPairs
-            var matchStart = [0]
-            var matchRows: [Int] = []
-            for text in leftDictionary.strings {
-                if let code = rightDictionary.code(of: text) { matchRows += rightRowsOfCode[Int(code)] }
-                matchStart.append(matchRows.count)
-            }
-            // Constants for the probing threads: a captured `var` is a shared box, read (and its
-            // arrays retained) on every use, from every thread.
-            let (matchStarts, matchedRows) = (matchStart, matchRows)
-            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
-                let (matchStart, matchRows) = (matchStarts, matchedRows)
-                for row in rows {
-                    let code = Int(leftCodes[row])
-                    guard code >= 0 else { continue }
-                    for match in matchStart[code]..<matchStart[code + 1] {
-                        leftPairs.append(row)
-                        rightPairs.append(matchRows[match])
-                    }
-                    if leftPairs.count > maximum { return }  // too many: stop before holding more
-                }
-            }
-        } else if plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0],
-            let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex])
-        {
-            profile?.note("hash join on integers")
-            // One key of integers on both sides: a table from key to the first right row, and a
-            // chain to the next row of the same key, in right order (no boxed values, no arrays per key).
-            var first = IntegerMap(capacity: right.count)
-            var next = [Int](repeating: -1, count: right.count)
-            var unique = true
-            for row in stride(from: right.count - 1, through: 0, by: -1) where !(rightKeys.nulls?[row] ?? false) {
-                let key = rightKeys.values[row]
-                if let head = first.value(for: key) {
-                    next[row] = head
-                    unique = false
-                }
-                first.set(key, row)
-            }
-            // A key of the right side (an id): every match is one row, and the chain is not read.
-            if unique { next = [] }
-            profile?.note(unique ? "unique right keys" : "repeated right keys")
-            try checkpoint()
-            let (values, nulls) = leftKeys
-            let maximum = context.limits.maximumJoinPairs
-            // Constants for the probing threads (a captured `var` is a shared box, read on every use).
-            let (table, chain, isUnique) = (first, next, unique)
-            (leftPairs, rightPairs) = try probe(leftRows) { rows, leftPairs, rightPairs in
-                let (next, unique) = (chain, isUnique)
-                table.withLookup { first in
-                    for row in rows where !(nulls?[row] ?? false) {
-                        guard var other = first(values[row]) else { continue }
-                        if unique {
-                            leftPairs.append(row)
-                            rightPairs.append(other)
-                        } else {
-                            while other >= 0 {
-                                leftPairs.append(row)
-                                rightPairs.append(other)
-                                other = next[other]
-                            }
-                            if leftPairs.count > maximum { return }  // too many: stop before holding more
-                        }
-                    }
-                }
-            }
-        } else {
-            profile?.note("hash join on values")
-            let rightCompiler = ExpressionCompiler(columns: right.columns, context: context)
-            let rightKeys = plan.rightKeys.map(rightCompiler.value)
-            var buckets: [[Value]: [Int]] = [:]
-            for row in 0..<right.count {
-                if row % Executor.blockSize == 0 { try checkpoint() }
-                let key = rightKeys.map { $0(row) }
-                if key.contains(where: \.isNull) { continue }  // null never equals anything
-                buckets[key, default: []].append(row)
-            }
-            try checkpoint()
-            let leftCompiler = ExpressionCompiler(columns: left.columns, context: context)
-            let leftKeys = plan.leftKeys.map(leftCompiler.value)
-            try forEachBlock(of: leftRows) { block in
-                for row in block {
-                    let key = leftKeys.map { $0(row) }
-                    guard let matches = buckets[key] else { continue }
-                    for other in matches {
-                        leftPairs.append(row)
-                        rightPairs.append(other)
-                    }
-                    if leftPairs.count > context.limits.maximumJoinPairs {
-                        context.fail(joinTooLarge)
-                        return
-                    }
-                }
-            }
-        }
-        if let residual = plan.residual, !plan.leftKeys.isEmpty {
-            let candidates = combine(left, leftPairs, right, rightPairs, output: output)
-            let test = ExpressionCompiler(columns: candidates.columns, context: context).predicate(residual)
-            var keptLeft: [Int] = []
-            var keptRight: [Int] = []
-            try forEachBlock(of: Array(0..<leftPairs.count)) { block in
-                for index in block where test(index) {
-                    keptLeft.append(leftPairs[index])
-                    keptRight.append(rightPairs[index])
-                }
-            }
-            leftPairs = keptLeft
-            rightPairs = keptRight
-        }
-        if plan.isLeft {
-            try padUnmatched(leftRows, &leftPairs, &rightPairs)
-        }
-        try checkpoint()
-        return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
-    }
-
-    /// A left join's pairs with every unmatched left row added, paired with -1 (null), in left
-    /// order. Every way of pairing gives the pairs in the order of `leftRows`, each row's matches
-    /// together, so one walk down both finds the rows without a match: no table of matches.
-    private func padUnmatched(_ leftRows: [Int], _ leftPairs: inout [Int], _ rightPairs: inout [Int]) throws(Stop) {
-        var unmatched = 0
-        var next = 0
-        for row in leftRows {
-            if next < leftPairs.count && leftPairs[next] == row {
-                while next < leftPairs.count && leftPairs[next] == row { next += 1 }
-            } else {
-                unmatched += 1
-            }
-        }
-        profile?.note("left join: \(unmatched) rows without a match")
-        guard unmatched > 0 else { return }  // the pairs are the answer as they are
-        try checkpoint()
-        var allLeft: [Int] = []
-        var allRight: [Int] = []
-        allLeft.reserveCapacity(leftPairs.count + unmatched)
-        allRight.reserveCapacity(leftPairs.count + unmatched)
-        next = 0
-        for row in leftRows {
-            if next < leftPairs.count && leftPairs[next] == row {
-                while next < leftPairs.count && leftPairs[next] == row {
-                    allLeft.append(row)
-                    allRight.append(rightPairs[next])
-                    next += 1
-                }
-            } else {
-                allLeft.append(row)
-                allRight.append(-1)
-            }
-        }
-        leftPairs = allLeft
-        rightPairs = allRight
-    }
 
     /// Pairs of left and right rows from `pairs` run over `leftRows` a block at a time, in ranges
     /// on every thread, joined in range order; an error past the pairs a join may hold.
-    private func probe(
+    func probe(
         _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
     ) throws(Stop) -> ([Int], [Int]) {
         let maximum = context.limits.maximumJoinPairs
@@ -605,7 +398,7 @@ package struct Executor {
 
     /// The joined rows: left columns at `leftRows`, right columns at `rightRows` (-1 is null).
     /// Columns outside `keeping` are not copied, since no later step reads them.
-    private func combine(
+    func combine(
         _ left: Relation, _ leftRows: [Int], _ right: Relation, _ rightRows: [Int], output: TableSchema,
         keeping: Set<Int>? = nil
     ) -> Relation {

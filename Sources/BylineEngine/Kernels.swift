@@ -345,7 +345,7 @@ extension ExpressionCompiler {
                 return vector
             }
         case .arithmetic(let op, let lhs, let rhs, .integer, _):
-            guard op != .divide, let left = integerKernel(lhs), let right = integerKernel(rhs) else { return nil }
+            guard let arithmetic = op.arithmetic, let left = integerKernel(lhs), let right = integerKernel(rhs) else { return nil }
             var constant: Int?
             if case .literal(.integer(let number)) = rhs { constant = number }
             /// `a[i] op b[i]` (or `op constant`) in place, for the three operators that can overflow;
@@ -354,15 +354,16 @@ extension ExpressionCompiler {
             func combine(_ a: inout NumericVector<Int>, _ b: NumericVector<Int>?) -> Bool {
                 a.values.withUnsafeMutableBufferPointer { values in
                     (b?.values ?? []).withUnsafeBufferPointer { others in
-                        switch op {
+                        switch arithmetic {
                         case .add: return KernelLoops.combine(KernelAdd.self, values, others, constant)
                         case .subtract: return KernelLoops.combine(KernelSubtract.self, values, others, constant)
-                        default: return KernelLoops.combine(KernelMultiply.self, values, others, constant)
+                        case .multiply: return KernelLoops.combine(KernelMultiply.self, values, others, constant)
+                        case .divide, .remainder: return false  // not combined in place (below)
                         }
                     }
                 }
             }
-            switch op {
+            switch arithmetic {
             case .add, .subtract, .multiply:
                 return { rows in
                     guard var a = left(rows) else { return nil }
@@ -389,8 +390,8 @@ extension ExpressionCompiler {
                     a.nulls = nulls
                     return a
                 }
-            default:
-                return nil
+            case .divide:
+                return nil  // an integer division's answer is a float
             }
         default:
             return nil

@@ -19,13 +19,13 @@ extension BinaryOperator {
     /// The operator on floats, with Byline's rule that division and remainder by zero are null
     /// (nil); nil for operators that are not arithmetic.
     package var floatOperation: ((Double, Double) -> Double?)? {
-        switch self {
-        case .add: return { $0 + $1 }
-        case .subtract: return { $0 - $1 }
-        case .multiply: return { $0 * $1 }
-        case .divide: return { $1 == 0 ? nil : $0 / $1 }
-        case .remainder: return { $1 == 0 ? nil : $0.truncatingRemainder(dividingBy: $1) }
-        default: return nil
+        switch arithmetic {
+        case .add?: return { $0 + $1 }
+        case .subtract?: return { $0 - $1 }
+        case .multiply?: return { $0 * $1 }
+        case .divide?: return { $1 == 0 ? nil : $0 / $1 }
+        case .remainder?: return { $1 == 0 ? nil : $0.truncatingRemainder(dividingBy: $1) }
+        case nil: return nil
         }
     }
 }
@@ -58,16 +58,16 @@ extension ExpressionCompiler {
                 return overflow ? nil : result
             }
         case .arithmetic(let op, let lhs, let rhs, .integer, let place):
-            guard op != .divide, let left = integerEvaluator(lhs), let right = integerEvaluator(rhs) else { return nil }
+            guard let arithmetic = op.arithmetic, let left = integerEvaluator(lhs), let right = integerEvaluator(rhs) else { return nil }
             let context = self.context
             let apply: (Int, Int) -> (partialValue: Int, overflow: Bool)
-            switch op {
+            switch arithmetic {
             case .add: apply = { $0.addingReportingOverflow($1) }
             case .subtract: apply = { $0.subtractingReportingOverflow($1) }
             case .multiply: apply = { $0.multipliedReportingOverflow(by: $1) }
             case .remainder:
                 apply = { a, b in b == -1 ? (0, false) : a.remainderReportingOverflow(dividingBy: b) }
-            default: return nil
+            case .divide: return nil  // an integer division's answer is a float
             }
             return { row in
                 guard let a = left(row), let b = right(row) else { return nil }

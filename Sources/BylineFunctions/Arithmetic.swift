@@ -8,6 +8,7 @@ package enum Arithmetic {
     /// Applies an arithmetic operator. `type` is the checked result type (`/` is always float).
     /// A float result that is not a number (infinity minus infinity) is null, as in SQLite.
     package static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, type: DataType) throws(EvaluationError) -> Value {
+        guard let arithmetic = op.arithmetic else { return .null }
         switch (lhs, rhs) {
         case (.null, _), (_, .null):
             return .null
@@ -15,7 +16,7 @@ package enum Arithmetic {
             return .string(a + b)
         case (.integer(let a), .integer(let b)) where type == .integer:
             let result: (partialValue: Int, overflow: Bool)
-            switch op {
+            switch arithmetic {
             case .add: result = a.addingReportingOverflow(b)
             case .subtract: result = a.subtractingReportingOverflow(b)
             case .multiply: result = a.multipliedReportingOverflow(by: b)
@@ -23,7 +24,7 @@ package enum Arithmetic {
                 if b == 0 { return .null }
                 if b == -1 { return .integer(0) }  // Int.min % -1 is 0, not an overflow
                 result = a.remainderReportingOverflow(dividingBy: b)
-            default:
+            case .divide:
                 return b == 0 ? .null : float(Double(a) / Double(b))
             }
             if result.overflow {
@@ -32,12 +33,12 @@ package enum Arithmetic {
             return .integer(result.partialValue)
         default:
             guard let a = lhs.asDouble, let b = rhs.asDouble else { return .null }
-            switch op {
+            switch arithmetic {
             case .add: return float(a + b)
             case .subtract: return float(a - b)
             case .multiply: return float(a * b)
             case .divide: return b == 0 ? .null : float(a / b)
-            default: return b == 0 ? .null : float(a.truncatingRemainder(dividingBy: b))
+            case .remainder: return b == 0 ? .null : float(a.truncatingRemainder(dividingBy: b))
             }
         }
     }

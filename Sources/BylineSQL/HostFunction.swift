@@ -23,7 +23,7 @@ public struct HostFunction: Sendable {
         do {
             return .success(try body(arguments))
         } catch {
-            return .failure(DatabaseError(error.message, help: error.help))
+            return .failure(DatabaseError(error.message, help: error.help, kind: error.isIntegerOverflow ? .integerOverflow : .failed))
         }
     }
 

@@ -282,6 +282,8 @@ package struct SQLGenerator {
                 current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             case .intersect(let other, let keep):
                 current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+            case .window(let calls):
+                current = try window(current, calls, columns)
             }
             index += 1
         }
@@ -438,6 +440,97 @@ package struct SQLGenerator {
         return Relation(name: name, width: output.count, order: [(ordinal, false)])
     }
 
+    /// Window functions: the relation's fields and hidden order columns, then a field per window
+    /// function. A partition is ordered by the window's keys, then by the relation's own order, so
+    /// ties keep Byline's stable order; `rank` and `dense_rank` see only the window's keys, so
+    /// ties rank alike. Frames are written out as rows (SQL's default with ORDER BY is a range,
+    /// which would give ties one running total).
+    private mutating func window(_ relation: Relation, _ calls: [WindowCall], _ columns: Scope) throws(SQLUnsupported) -> Relation {
+        var items: [String] = relation.width == 0 ? [] : [columnList(relation.width)]
+        for (position, call) in calls.enumerated() {
+            var partition: [String] = []
+            for key in call.partition { partition.append(try value(key, columns)) }
+            var keys: [String] = []
+            for key in call.order { keys.append("\(try value(key.0, columns)) \(key.descending ? "DESC" : "ASC") NULLS LAST") }
+            let stable = keys + (relation.order.isEmpty ? [] : [orderTerms(relation.order)])
+            func over(_ order: [String], frame: String = "") -> String {
+                var parts: [String] = []
+                if !partition.isEmpty { parts.append("PARTITION BY " + partition.joined(separator: ", ")) }
+                if !order.isEmpty { parts.append("ORDER BY " + order.joined(separator: ", ")) }
+                if !frame.isEmpty { parts.append(frame) }
+                return "OVER (" + parts.joined(separator: " ") + ")"
+            }
+            let computed: String
+            switch call.function {
+            case .rowNumber: computed = "ROW_NUMBER() " + over(stable)
+            case .rank: computed = "RANK() " + over(keys)
+            case .denseRank: computed = "DENSE_RANK() " + over(keys)
+            case .lag(let offset), .lead(let offset):
+                guard let argument = call.argument else { throw SQLUnsupported(reason: "a window function lost its argument") }
+                // The offset is a whole number the plan checked, written as one (PostgreSQL's
+                // takes an integer, not a bigint placeholder); past the partition's end it is null.
+                let name = call.function == .lag(offset: offset) ? "LAG" : "LEAD"
+                computed = "\(name)(\(try value(argument, columns)), \(min(offset, Int(Int32.max)))) " + over(stable)
+            case .aggregate(let aggregate):
+                let frame: String
+                switch call.frame {
+                // The whole partition in its order too: floats are added in the order Byline adds them.
+                case .partition: frame = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+                case .running: frame = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+                case .preceding(let count): frame = "ROWS BETWEEN \(count) PRECEDING AND CURRENT ROW"
+                }
+                computed = try windowAggregate(aggregate, columns, over: over(stable, frame: frame))
+            }
+            items.append("\(computed) AS c\(relation.width + position)")
+        }
+        let name = add("SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(hidden(relation.order)) FROM \(relation.name)")
+        return Relation(name: name, width: relation.width + calls.count, order: relation.order)
+    }
+
+    /// median, quantile, stddev, variance and corr in PostgreSQL, in doubles as Byline computes
+    /// them; SQLite has none of them, so a query with one runs in Byline's own engine.
+    private mutating func statistic(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
+        guard dialect == .postgresql else {
+            throw SQLUnsupported(reason: "SQLite has no '\(call.kind.rawValue)' ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
+        }
+        guard let argument = call.argument else { throw SQLUnsupported(reason: "'\(call.kind.rawValue)' lost its argument") }
+        func double(_ expression: BoundExpression) throws(SQLUnsupported) -> String { "CAST(\(try value(expression, columns)) AS double precision)" }
+        switch call.kind {
+        case .median, .quantile:
+            let fraction = bind(.float(call.fraction ?? 0.5), type: .float)
+            return "percentile_cont(\(fraction)) WITHIN GROUP (ORDER BY \(try double(argument)))"
+        case .variance: return "var_samp(\(try double(argument)))"
+        case .stddev: return "stddev_samp(\(try double(argument)))"
+        case .corr:
+            guard case .makeList(let pair) = argument, pair.count == 2 else { throw SQLUnsupported(reason: "'corr' lost its arguments") }
+            return "corr(\(try double(pair[0])), \(try double(pair[1])))"
+        default:
+            throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is no statistic")
+        }
+    }
+
+    /// An aggregate over a window, as `aggregate` computes it over a group.
+    private mutating func windowAggregate(_ call: AggregateCall, _ columns: Scope, over window: String) throws(SQLUnsupported) -> String {
+        guard let argument = call.argument else { return "COUNT(*) \(window)" }
+        let x = try value(argument, columns)
+        switch call.kind {
+        case .countRows: return "COUNT(*) \(window)"
+        case .count: return "COUNT(\(x)) \(window)"
+        case .sum:
+            if call.argumentType == .float {
+                return dialect == .postgresql
+                    ? "SUM(CAST(\(x) AS double precision)) \(window)"
+                    : "TOTAL(\(x)) \(window) * (CASE WHEN COUNT(\(x)) \(window) = 0 THEN NULL ELSE 1 END)"
+            }
+            return dialect == .postgresql ? "CAST(SUM(\(x)) \(window) AS bigint)" : "SUM(\(x)) \(window)"
+        case .avg: return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision)) \(window)" : "AVG(\(x)) \(window)"
+        case .min: return (dialect == .postgresql && call.argumentType == .bool ? "bool_and" : "MIN") + "(\(x)) \(window)"
+        case .max: return (dialect == .postgresql && call.argumentType == .bool ? "bool_or" : "MAX") + "(\(x)) \(window)"
+        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+            throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is not a window function")
+        }
+    }
+
     // MARK: - Expressions
 
     /// A placeholder for a value.
@@ -448,15 +541,9 @@ package struct SQLGenerator {
 
     /// The Byline type of a bound value, for its placeholder's cast.
     private func type(of value: Value) -> DataType {
-        switch value {
-        case .null: return .null
-        case .integer: return .integer
-        case .float: return .float
-        case .string: return .string
-        case .bool: return .bool
-        case .date: return .date
-        case .list: return .list(.null)
-        }
+        // A list's placeholder is cast as a list, whatever its elements.
+        if case .list = value { return .list(.null) }
+        return value.dataType
     }
 
     /// A test that is true or false, never null.
@@ -703,6 +790,7 @@ package struct SQLGenerator {
 
     private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
+        if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
         let x = try value(argument, columns)
         switch call.kind {
         case .countRows: return "COUNT(*)"
@@ -728,6 +816,8 @@ package struct SQLGenerator {
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             }
+        case .median, .quantile, .stddev, .variance, .corr:
+            return try statistic(call, columns)  // above, before its argument is written
         }
     }
 }

@@ -96,6 +96,8 @@ extension Binder {
         var call = AggregateCall(kind: kind, argument: nil, argumentType: .null, place: Place(span: span))
         if kind == .count && arguments.isEmpty {
             call.kind = .countRows
+        } else if kind == .quantile || kind == .corr {
+            call = try bindStatistic(call, name: name, arguments: arguments, distinct: distinct, span: span, input: context.input)
         } else {
             guard arguments.count == 1 else {
                 throw fail(.aggregateArgumentCount(name, given: arguments.count, isCount: kind == .count), at: span)
@@ -117,7 +119,7 @@ extension Binder {
                 call.kind = .countDistinct
             }
             switch kind {
-            case .sum, .avg:
+            case .sum, .avg, .median, .stddev, .variance:
                 if !argument.type.isNumeric {
                     throw fail(
                         .aggregateNeedsNumbers(
@@ -150,6 +152,8 @@ extension Binder {
         case .conditional(let items, let otherwise):
             return items.contains(where: containsAggregate) || otherwise.map(containsAggregate) == true
         case .between(let a, let b, let c, _): return containsAggregate(a) || containsAggregate(b) || containsAggregate(c)
+        // A window function's aggregate is computed per row, not per group.
+        case .window: return false
         }
     }
 }

@@ -64,7 +64,7 @@ package struct Evidence {
     package mutating func carry(through step: QueryPlan.Step, input: TableSchema) -> QueryPlan.Step {
         var step = step
         switch step.stage {
-        case .filter, .sort, .limit:
+        case .filter, .sort, .limit, .window:
             break
         case .project(var expressions):
             var carried: [Int] = []

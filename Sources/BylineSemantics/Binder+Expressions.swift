@@ -73,6 +73,8 @@ extension Binder {
             let upper = try bindBinary(.lessEqual, value, high, in: schema)
             let test = BoundExpression.and(lower.expression, upper.expression)
             return TypedExpression(expression: negated ? .not(test) : test, type: .bool)
+        case .window:
+            return try bindWindowReference(expression)
         }
     }
 
@@ -179,6 +181,9 @@ extension Binder {
         }
         if let function = userFunctions[name.lowercased()] {
             return try bindUserCall(function, arguments, span: span, in: schema)
+        }
+        if BuiltinFunctions.window.contains(name.lowercased()) {
+            throw fail(.windowNeedsOver(name.lowercased()), at: span)
         }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
             let names = BuiltinFunctions.scalar + BuiltinFunctions.aggregates + Array(userFunctions.keys)

@@ -32,6 +32,8 @@ package struct Binder {
     package var parameters: [String: TypedExpression] = [:]
     /// Set while binding the `select` of an aggregation.
     package var aggregation: AggregationContext?
+    /// Set while binding a `select` with window functions: the field each one's value is in.
+    var windowColumns: [(span: SourceSpan, value: TypedExpression)]?
     /// How many `def` calls deep binding is.
     package var callDepth = 0
     /// The `def` whose body is being checked, so a call to itself is an error, not a silent failure.
@@ -108,6 +110,9 @@ package struct Binder {
         } else {
             plan = try bindSource(query.source, arguments: query.arguments)
         }
+        // The source's fields are qualified by its `as` name, else by the name it was read by (a
+        // `let` name, not the table its query read) (Binder+SourceNames.swift).
+        requalify(&plan, as: query.alias, source: query.source)
         // With `cite` (or the shell's `.cite on`), each row's evidence is carried through every
         // step beside the fields the query asks for (Binder+Citation.swift), never changing them.
         let citing = plan.cites || citesEveryQuery || query.clauses.contains { $0.kind == .cite }
@@ -153,6 +158,15 @@ package struct Binder {
                     index += 1
                 }
                 step = try bindAggregation(keys: keys, groupClause: clause, select: select, input: plan.schema)
+            } else if let steps = try bindSeveralSteps(clause, input: plan.schema), let last = steps.last {
+                // A window step, then the `select` over its fields (Binder+Windows.swift); `distinct
+                // by` is a window, a `where` and a `select` (Binder+DistinctBy.swift).
+                for var windowed in steps.dropLast() {
+                    if citing { windowed = evidence.carry(through: windowed, input: plan.schema) } else { evidence.follow(windowed) }
+                    plan.steps.append(windowed)
+                    plan.schema = windowed.output
+                }
+                step = last
             } else {
                 step = try bindClause(clause, input: plan.schema)
             }
@@ -496,6 +510,9 @@ package struct Binder {
         case .groupBy:
             // Handled with the select after it, in bind(_:).
             throw fail(.groupByWithoutSelect, at: clause.span)
+        case .distinctBy:
+            // Several steps, made in bind(_:) by bindSeveralSteps; never reached.
+            throw Failure()
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
         case .append(let source, let arguments, let rows):

@@ -111,6 +111,8 @@ package struct TypedExpression: Sendable {
 package struct AggregateCall: Sendable, Equatable {
     package enum Kind: String, Sendable {
         case countRows = "count()", count, countDistinct = "count distinct", sum, avg, min, max, list
+        /// Statistics (Engine/Statistics.swift): floats, nulls skipped, null for too few values.
+        case median, quantile, stddev, variance, corr
     }
 
     package var kind: Kind
@@ -120,6 +122,8 @@ package struct AggregateCall: Sendable, Equatable {
     package var argumentType: DataType
     /// Where the call was written (for `sum`'s overflow).
     package var place = Place()
+    /// `quantile(x, p)`: p, from 0 to 1.
+    package var fraction: Double? = nil
 
     /// The type of the aggregate's value.
     package var resultType: DataType {
@@ -129,6 +133,7 @@ package struct AggregateCall: Sendable, Equatable {
         case .avg: return .float
         case .min, .max: return argumentType
         case .list: return .list(argumentType)
+        case .median, .quantile, .stddev, .variance, .corr: return .float
         }
     }
 
@@ -191,6 +196,9 @@ package struct QueryPlan: Sendable {
         /// The distinct rows that are (`keep`) or are not among another plan's rows, in the order
         /// they first came; fields matched as for `append`.
         case intersect(QueryPlan, keep: Bool)
+        /// The input's fields, then one field per window function, each computed for every row
+        /// from the rows of its partition; the rows keep their order.
+        case window([WindowCall])
     }
 
     /// A stage, the schema of its output, and how `explain` describes it.
@@ -259,6 +267,11 @@ extension AggregateCall.Kind {
         case "min": return .min
         case "max": return .max
         case "list": return .list
+        case "median": return .median
+        case "quantile": return .quantile
+        case "stddev": return .stddev
+        case "variance": return .variance
+        case "corr": return .corr
         default: return nil
         }
     }

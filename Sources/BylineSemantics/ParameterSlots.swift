@@ -118,6 +118,8 @@ extension QueryPlan.Stage {
             return .append(other.mapExpressions(transform))
         case .intersect(let other, let keep):
             return .intersect(other.mapExpressions(transform), keep: keep)
+        case .window(let calls):
+            return .window(calls.map { $0.mapExpressions(transform) })
         }
     }
 }

@@ -13,15 +13,16 @@ package enum PlanDescription {
         let schema = TableSchema(
             name: "explain",
             fields: [
-                Field(name: "step", type: .integer), Field(name: "operation", type: .string),
+                Field(name: "step", type: .string), Field(name: "operation", type: .string),
                 Field(name: "fields", type: .string),
             ])
-        var rows: [[Value]] = [[.integer(1), .string("read " + plan.sourceDescription), .string(fields(plan.sourceSchema))]]
+        var rows: [[Value]] = [[.string("1"), .string("read " + plan.sourceDescription), .string(fields(plan.sourceSchema))]]
         for (index, step) in plan.steps.enumerated() {
-            rows.append([.integer(index + 2), .string(operation(step)), .string(fields(step.output))])
+            rows.append([.string(String(index + 2)), .string(operation(step)), .string(fields(step.output))])
         }
+        // The SQL lines are no step of their own: their step is empty, as explain analyze's total.
         for line in sql ?? [] {
-            rows.append([.null, .string(line), .string("")])
+            rows.append([.string(""), .string(line), .string("")])
         }
         let table = Table(schema: schema, rows: rows)
         return ResultSet(Relation(table: table))

@@ -29,6 +29,8 @@ extension QueryPlan {
                 return read
             case .count:
                 return read
+            case .window(let calls):
+                for call in calls { read.formUnion(call.columnsUsed) }
             case .distinct, .join, .append, .intersect:
                 return nil
             }

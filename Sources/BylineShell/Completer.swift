@@ -32,6 +32,8 @@ public struct Completer {
     static let operandKeywords = Keyword.operandForms
     static let functionNames = BuiltinFunctions.scalar.map { $0 + "(" }
     static let aggregateNames = BuiltinFunctions.aggregates.map { $0 + "(" }
+    /// Window functions, offered in a `select` with the aggregates.
+    static let windowNames = BuiltinFunctions.window.map { $0 + "(" }
 
     /// Completions for `word`, which ends at the cursor; `before` is the statement's text before
     /// the word (earlier lines of a multi-line statement included).
@@ -243,7 +245,7 @@ public struct Completer {
         case .keyword(.asc), .keyword(.desc):
             return Self.clauseKeywords
         default:
-            let aggregates = lastClause == .select ? Self.aggregateNames : []
+            let aggregates = lastClause == .select ? Self.aggregateNames + Self.windowNames : []
             return fieldNames(tokens: tokens, text: text) + Self.operandKeywords + Self.functionNames + aggregates
         }
     }

@@ -314,7 +314,14 @@ struct DotCommands {
         let width = runner.output.isTerminal ? runner.output.columns : nil
         switch Self.helpText(topic, tableNames: runner.session.tableNames, width: width) {
         case .text(let text):
-            runner.output.write(text)
+            // Taller than the screen (the overview at 25 rows), it goes through the pager as results do.
+            let pager = PagerSink.make(for: runner.output, enabled: runner.settings.pager && runner.session.fileAccess.allowsPrograms)
+            if let pager {
+                _ = pager.write(text)
+                pager.finish()
+            } else {
+                runner.output.write(text)
+            }
             return .success
         case .missing(let message):
             return fail(message, span: span, source: source)

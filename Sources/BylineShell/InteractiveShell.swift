@@ -88,7 +88,10 @@ public struct InteractiveShell {
                         held = nil
                         continue
                     }
+                    // The line was echoed before the statement above ran: its result goes above it.
+                    editor.takeBackEcho(of: line, prompt: prompt)
                     if let status = execute(statement) { return status }
+                    editor.echoAgain(line, prompt: prompt)
                 }
                 if accumulator.isEmpty, let command = bareCommand(line) {
                     line = command

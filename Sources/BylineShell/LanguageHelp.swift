@@ -27,7 +27,8 @@ enum LanguageHelp {
             example: "visits order by year desc"),
         LanguageTopic(
             name: "group by", usage: "group by EXPR, ... select ...",
-            summary: "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x)",
+            summary:
+                "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x), median(x), quantile(x, p), variance(x), stddev(x), corr(y, x)",
             example: "visits group by destination select destination, count() as trips"),
         LanguageTopic(
             name: "join", usage: "join SOURCE [as NAME] on COND", summary: "pair each row with the rows of another table where COND holds",
@@ -44,7 +45,10 @@ enum LanguageHelp {
         LanguageTopic(
             name: "intersect", usage: "intersect SOURCE", summary: "the distinct rows that SOURCE also has (SQL's INTERSECT)",
             example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c intersect kz"),
-        LanguageTopic(name: "distinct", usage: "distinct", summary: "drop repeated rows", example: "visits select destination distinct"),
+        LanguageTopic(
+            name: "distinct", usage: "distinct [by EXPR, ...]",
+            summary: "drop repeated rows; with by, keep the first row of each distinct key (the latest of each: order by date desc distinct by key)",
+            example: "visits order by year desc distinct by destination"),
         LanguageTopic(name: "limit", usage: "limit N [offset M]", summary: "keep N rows after skipping M", example: "leaders limit 2 offset 1"),
         LanguageTopic(name: "count", usage: "count", summary: "one row with the field count: how many rows there are", example: "leaders count"),
         LanguageTopic(
@@ -75,6 +79,11 @@ enum LanguageHelp {
         LanguageTopic(
             name: "assert", usage: "assert (QUERY) OP VALUE", summary: "check that a query gives one value that compares as stated",
             example: "assert (leaders count) > 0"),
+        LanguageTopic(
+            name: "over", usage: "F(...) over ([partition by KEYS] [order by ITEMS] [rows N preceding])",
+            summary:
+                "a window function in a select, computed for each row from the rows of its partition in order: row_number, rank, dense_rank, lag(x[, N]), lead(x[, N]), and count, sum, avg, min, max (over the whole partition; running with order by; moving with rows N preceding); top N per group: select ..., row_number() over (...) as n where n <= N",
+            example: "visits select visitor, year, rank() over (partition by destination order by year desc) as r where r = 1"),
         LanguageTopic(
             name: "range", usage: "range(STOP) or range(START, STOP)", summary: "rows of whole numbers in the field value, from START (0) up to STOP",
             example: "range(3) select value * value as square"),

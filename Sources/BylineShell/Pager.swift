@@ -1,4 +1,5 @@
-// Long results at a terminal go through a pager, as psql does: `$PAGER`, else `less -SRFX`.
+// Long results at a terminal go through a pager, as psql does: `$PAGER`, else `less -SRFX --tilde`
+// (blank lines, not `~`, past the end: with -X they stay on the screen after less quits).
 
 import Byline
 
@@ -24,7 +25,7 @@ final class PagerSink {
     /// A pager for `terminal`, or nil when paging is off, there is no pager, or it is not a terminal.
     static func make(for terminal: TextSink, enabled: Bool) -> PagerSink? {
         guard enabled, terminal.isTerminal, let rows = terminal.rows, rows > 2 else { return nil }
-        var command = "less -SRFX"
+        var command = "less -SRFX --tilde"
         if let value = getenv("PAGER") {
             command = String(cString: value)
             if command.trimmingLeadingSpaces().isEmpty { return nil }

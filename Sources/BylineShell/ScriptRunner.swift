@@ -15,7 +15,7 @@ public struct ShellSettings: Sendable {
     /// One field per line instead of a table: always (`on`), never, or when a table would not fit
     /// the terminal (`auto`), as psql's `\x`.
     public var expanded: Expanded = .off
-    /// Long results at a terminal go through a pager (`$PAGER`, else `less -SRFX`); the
+    /// Long results at a terminal go through a pager (`$PAGER`, else `less -SRFX --tilde`); the
     /// interactive shell turns this on.
     public var pager = false
 
@@ -83,10 +83,17 @@ public final class ScriptRunner {
         session.commandEffect = DotCommands.checkTimeEffect
     }
 
+    /// Commands after which a script may name other tables: `.read` runs a file that may `load`,
+    /// `let` or `def`; `.open`, `.close` and `.import` change the database's tables.
+    static let catalogueCommands: Set<String> = ["read", "open", "close", "import"]
+
     /// Checks the whole source, then runs its statements in order.
     ///
     /// Every syntax and type error of the script is reported before anything runs; with errors,
-    /// nothing runs unless `keepGoing` is set, in which case the statements that checked run.
+    /// nothing runs unless `keepGoing` is set, in which case the statements that checked run. When
+    /// every error comes after a command that changes which tables exist (`.read`, `.open`,
+    /// `.import`, `.close`), the script runs up to that command and the rest is checked again
+    /// after it, as sqlite3 reads a script: a table the command brings is then known.
     public func run(_ source: SourceFile) -> RunOutcome {
         cancellation?.reset()
         let clock = ContinuousClock()
@@ -98,10 +105,21 @@ public final class ScriptRunner {
             errors.write(errors.isTerminal ? "\ncancelled\n" : "cancelled\n")
             return .failure
         }
+        if script.hasErrors, let command = firstCatalogueCommand(in: script),
+            !script.diagnostics.contains(where: { $0.severity == .error && ($0.span?.start.offset ?? 0) < command.span.end.offset })
+        {
+            return runInParts(source, script, through: command)
+        }
         report(script.diagnostics, in: source)
-        var failed = script.hasErrors
-        if failed && !keepGoing { return .failure }
-        for statement in script.statements {
+        if script.hasErrors && !keepGoing { return .failure }
+        let outcome = execute(script.statements, in: script)
+        return script.hasErrors && outcome == .success ? .failure : outcome
+    }
+
+    /// Runs statements in order: `.quit` at once, a failure at once unless `keepGoing`.
+    private func execute(_ statements: some Sequence<CheckedStatement>, in script: CheckedScript) -> RunOutcome {
+        var failed = false
+        for statement in statements {
             switch execute(statement, in: script) {
             case .success: continue
             case .quit: return .quit
@@ -111,6 +129,33 @@ public final class ScriptRunner {
             }
         }
         return failed ? .failure : .success
+    }
+
+    /// The first command of the script that changes which tables exist.
+    private func firstCatalogueCommand(in script: CheckedScript) -> CheckedStatement? {
+        script.statements.first { statement in
+            guard case .command(let text) = statement.kind,
+                let word = text.split(separator: " ", maxSplits: 1).first,
+                case .success(let spec) = DotCommands.resolve(String(word))
+            else { return false }
+            return Self.catalogueCommands.contains(spec.name)
+        }
+    }
+
+    /// Runs the statements through `command` (all of which checked cleanly), then checks and runs
+    /// the rest of the source, with the lines before it blank so places keep their line numbers.
+    private func runInParts(_ source: SourceFile, _ script: CheckedScript, through command: CheckedStatement) -> RunOutcome {
+        let before = script.diagnostics.filter { ($0.span?.start.offset ?? 0) < command.span.end.offset }
+        report(before, in: source)
+        let first = execute(script.statements.filter { $0.span.start.offset <= command.span.start.offset }, in: script)
+        if first == .quit || (first == .failure && !keepGoing) { return first }
+        let bytes = Array(source.text.utf8)
+        var end = min(command.span.end.offset, bytes.count)
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        let lines = bytes[..<min(end, bytes.count)].filter { $0 == UInt8(ascii: "\n") }.count
+        let rest = end < bytes.count ? String(decoding: bytes[(end + 1)...], as: UTF8.self) : ""
+        let outcome = run(SourceFile(name: source.name, text: String(repeating: "\n", count: lines + 1) + rest))
+        return first == .failure && outcome == .success ? .failure : outcome
     }
 
     private func execute(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {

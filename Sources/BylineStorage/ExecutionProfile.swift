@@ -38,12 +38,13 @@ package final class ExecutionProfile {
 extension ExecutionProfile {
     /// The record as rows, so `explain analyze` works in every output format: step, operation
     /// (indented for the right side of a join), rows, milliseconds; then the total; then `extra`
-    /// lines (the SQL of a plan that ran in a database).
+    /// lines (the SQL of a plan that ran in a database). The step is text, empty on the total and
+    /// the SQL lines: they are no step, and a null there read as "null" in a table.
     package func resultSet(total: Duration, rows: Int, extra: [String] = []) -> ResultSet {
         let schema = TableSchema(
             name: "explain",
             fields: [
-                Field(name: "step", type: .integer), Field(name: "operation", type: .string),
+                Field(name: "step", type: .string), Field(name: "operation", type: .string),
                 Field(name: "rows", type: .integer), Field(name: "ms", type: .float),
             ])
         func milliseconds(_ duration: Duration) -> Value {
@@ -51,10 +52,10 @@ extension ExecutionProfile {
             return .float(((Double(seconds) * 1e3 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000)
         }
         var table: [[Value]] = entries.enumerated().map { index, entry in
-            [.integer(index + 1), .string(String(repeating: "  ", count: entry.depth) + entry.operation), .integer(entry.rows), milliseconds(entry.duration)]
+            [.string(String(index + 1)), .string(String(repeating: "  ", count: entry.depth) + entry.operation), .integer(entry.rows), milliseconds(entry.duration)]
         }
-        table.append([.null, .string("total"), .integer(rows), milliseconds(total)])
-        for line in extra { table.append([.null, .string(line), .null, .null]) }
+        table.append([.string(""), .string("total"), .integer(rows), milliseconds(total)])
+        for line in extra { table.append([.string(""), .string(line), .null, .null]) }
         return ResultSet(Relation(table: Table(schema: schema, rows: table)))
     }
 }

@@ -83,3 +83,28 @@ extension BinaryOperator {
     /// Whether a three-way order satisfies the operator; false for an operator that compares nothing.
     package func holds(_ order: Int) -> Bool { comparison?.holds(order) ?? false }
 }
+
+/// The arithmetic operators, so every computation over them is an exhaustive switch: a new
+/// operator is a compile error where it is not handled, never another operator's meaning.
+package enum ArithmeticOperator: Sendable, Equatable {
+    case add, subtract, multiply, divide, remainder
+
+    /// The arithmetic an operator does; nil for an operator that does none.
+    package init?(_ op: BinaryOperator) {
+        switch op {
+        case .add: self = .add
+        case .subtract: self = .subtract
+        case .multiply: self = .multiply
+        case .divide: self = .divide
+        case .remainder: self = .remainder
+        case .and, .or, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .contains, .matches, .startsWith,
+            .endsWith, .equalIgnoringCase:
+            return nil
+        }
+    }
+}
+
+extension BinaryOperator {
+    /// The arithmetic this operator does, or nil.
+    package var arithmetic: ArithmeticOperator? { ArithmeticOperator(self) }
+}

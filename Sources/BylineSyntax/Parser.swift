@@ -143,7 +143,7 @@ public struct Parser {
         bracketDepth += 1
         let query = try parseQuery()
         try close(.rightParen, "')'", opener: opener)
-        guard let op = comparisonOperator(current.kind), op.isComparison || op == .equalIgnoringCase else {
+        guard let op = Parser.binaryLevels[Parser.notLevel].op(for: current.kind), op.isComparison || op == .equalIgnoringCase else {
             throw error(.expectedAssertionComparison(found: current.kind.displayName), at: current.span)
         }
         advance()
@@ -168,7 +168,7 @@ public struct Parser {
 
     // MARK: - Queries
 
-    // query = ( source | inline_table ) { clause }
+    // query = ( source | inline_table ) [ "as" NAME ] { clause }
     private mutating func parseQuery() throws(Failure) -> Query {
         var rows: [[InlineField]]?
         let (source, arguments): (Name, [Expression]?)
@@ -179,14 +179,15 @@ public struct Parser {
         } else {
             (source, arguments) = try parseSource()
         }
+        let alias = match(.as) ? try consumeName(purpose: "a name after 'as'") : nil
         var clauses: [Clause] = []
         while true {
             continueOnNextLineIfClauseFollows()
             guard let clause = try parseClause() else { break }
             clauses.append(clause)
         }
-        let end = clauses.last?.span ?? (arguments == nil ? source.span : previous.span)
-        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows)
+        let end = clauses.last?.span ?? (arguments == nil && alias == nil ? source.span : previous.span)
+        return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows, alias: alias)
     }
 
     // inline_table = "[" row { "," row } [ "," ] "]"
@@ -236,7 +237,7 @@ public struct Parser {
         return (name, arguments)
     }
 
-    // clause = where | select | order_by | group_by | join | append | intersect | limit | "distinct" | "count" | save | chart
+    // clause = where | select | order_by | group_by | join | append | intersect | limit | distinct | "count" | save | chart
     //        | "cite"
     private mutating func parseClause() throws(Failure) -> Clause? {
         let start = current.span
@@ -271,7 +272,14 @@ public struct Parser {
         case .join, .left:
             kind = .join(try parseJoin(isLeft: keyword == .left))
         case .distinct:
-            kind = .distinct
+            // distinct = "distinct" [ "by" expr { "," expr } ]
+            if match(.by) {
+                var keys = [try parseExpression()]
+                while match(.comma) { keys.append(try parseExpression()) }
+                kind = .distinctBy(keys)
+            } else {
+                kind = .distinct
+            }
         case .append:
             // append = "append" ( source | inline_table )
             if check(.leftBracket) {
@@ -370,23 +378,38 @@ public struct Parser {
         return expression
     }
 
-    // Binary operators by a precedence table (clox's rules[], a Pratt parser's binding powers):
-    // each level is left-associative and binds tighter than the one before; adding an operator
-    // is one entry. Between `and_expr` and `additive` sit `not_expr` and `comparison`, which are
-    // not chains (`not` is prefix, a comparison takes one operator).
+    // Binary operators by one precedence table (clox's rules[], a Pratt parser's binding powers):
+    // each level binds tighter than the one before; adding an operator is one entry. Levels are
+    // left-associative (`a - b - c`) but the comparison level, which takes one operator (`a < b <
+    // c` is an error, as in SQL), comes after the prefix `not`, and also has the operators written
+    // as words (`starts with`, `in`, `between`, `is null`), which parseComparison reads.
     //
     // or_expr = and_expr { "or" and_expr }
     // and_expr = not_expr { "and" not_expr }
     // additive = multiplicative { ( "+" | "-" ) multiplicative }
     // multiplicative = unary { ( "*" | "/" | "%" ) unary }
-    package static let binaryLevels: [[(token: TokenKind, op: BinaryOperator)]] = [
-        [(.keyword(.or), .or)],
-        [(.keyword(.and), .and)],
-        [],  // not_expr and comparison
-        [(.plus, .add), (.minus, .subtract)],
-        [(.star, .multiply), (.slash, .divide), (.percent, .remainder)],
+    package struct BinaryLevel: Sendable {
+        /// The operators of this level, by the token that writes each.
+        package let operators: [(token: TokenKind, op: BinaryOperator)]
+
+        /// The operator a token writes at this level.
+        package func op(for kind: TokenKind) -> BinaryOperator? { operators.first { $0.token == kind }?.op }
+    }
+
+    package static let binaryLevels: [BinaryLevel] = [
+        BinaryLevel(operators: [(.keyword(.or), .or)]),
+        BinaryLevel(operators: [(.keyword(.and), .and)]),
+        // not_expr, then comparison
+        BinaryLevel(
+            operators: [
+                (.equal, .equal), (.notEqual, .notEqual), (.less, .less), (.lessEqual, .lessEqual),
+                (.greater, .greater), (.greaterEqual, .greaterEqual), (.tildeEqual, .equalIgnoringCase),
+                (.keyword(.contains), .contains), (.keyword(.matches), .matches),
+            ]),
+        BinaryLevel(operators: [(.plus, .add), (.minus, .subtract)]),
+        BinaryLevel(operators: [(.star, .multiply), (.slash, .divide), (.percent, .remainder)]),
     ]
-    /// The level of `not_expr`, whose operand parsing starts the arithmetic levels again.
+    /// The level of `not_expr` and the comparisons, whose operands start the arithmetic levels again.
     package static let notLevel = 2
 
     /// Parses the operators of `level` and every tighter level.
@@ -395,7 +418,7 @@ public struct Parser {
         if level == Parser.binaryLevels.count { return try parseUnary() }
         var left = try parseBinary(level: level + 1)
         var links = 0
-        while let op = Parser.binaryLevels[level].first(where: { $0.token == current.kind })?.op {
+        while let op = Parser.binaryLevels[level].op(for: current.kind) {
             advance()
             try guardChain(&links, from: left.span)
             let right = try parseBinary(level: level + 1)
@@ -449,7 +472,7 @@ public struct Parser {
             let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
         }
-        if let op = comparisonOperator(current.kind) {
+        if let op = Parser.binaryLevels[Parser.notLevel].op(for: current.kind) {
             advance()
             let right = try parseBinary(level: Parser.notLevel + 1)
             return Expression(kind: .binary(op, left, right), span: left.span.union(right.span))
@@ -629,7 +652,7 @@ public struct Parser {
         return "matches " + Value.quote(regex)
     }
 
-    // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")"
+    // call = NAME "(" [ [ "distinct" ] expr { "," expr } ] ")" [ window ]
     private mutating func parseCall(_ name: String, from nameToken: Token) throws(Failure) -> Expression {
         let opener = current
         advance()
@@ -643,7 +666,47 @@ public struct Parser {
             } while match(.comma)
         }
         try close(.rightParen, "')'", opener: opener)
-        return Expression(kind: .call(name, arguments, distinct: distinct), span: nameToken.span.union(previous.span))
+        let call = Expression(kind: .call(name, arguments, distinct: distinct), span: nameToken.span.union(previous.span))
+        // `over` is a word only after a call and before "(", so it stays free as a field name.
+        if isWord(current.kind, "over"), peekKind(1) == .leftParen {
+            let window = try parseWindow()
+            return Expression(kind: .window(call, window), span: call.span.union(previous.span))
+        }
+        return call
+    }
+
+    // window = "over" "(" [ "partition" "by" expr { "," expr } ] [ "order" "by" order_item { "," order_item } ] [ "rows" INTEGER "preceding" ] ")"
+    private mutating func parseWindow() throws(Failure) -> WindowSpecification {
+        advance()
+        let opener = current
+        advance()
+        bracketDepth += 1
+        var window = WindowSpecification(partition: [], order: [], preceding: nil)
+        if isWord(current.kind, "partition") {
+            advance()
+            try consume(.keyword(.by), "'by' after 'partition'")
+            window.partition = [try parseExpression()]
+            while match(.comma) { window.partition.append(try parseExpression()) }
+        }
+        if match(.order) {
+            try consume(.keyword(.by), "'by' after 'order'")
+            window.order = [try parseOrderItem()]
+            while match(.comma) { window.order.append(try parseOrderItem()) }
+        }
+        if isWord(current.kind, "rows") {
+            advance()
+            guard case .integer(let count) = current.kind else {
+                throw error(.expected("a whole number of rows after 'rows'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            guard isWord(current.kind, "preceding") else {
+                throw error(.expected("'preceding' after 'rows \(count)'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            window.preceding = count
+        }
+        try close(.rightParen, "')'", opener: opener)
+        return window
     }
 
     // MARK: - Helpers
@@ -738,21 +801,6 @@ public struct Parser {
                 at: current.span)
         }
         return try rule(&self)
-    }
-
-    private func comparisonOperator(_ kind: TokenKind) -> BinaryOperator? {
-        switch kind {
-        case .equal: return .equal
-        case .notEqual: return .notEqual
-        case .less: return .less
-        case .lessEqual: return .lessEqual
-        case .greater: return .greater
-        case .greaterEqual: return .greaterEqual
-        case .tildeEqual: return .equalIgnoringCase
-        case .keyword(.contains): return .contains
-        case .keyword(.matches): return .matches
-        default: return nil
-        }
     }
 
     /// A line starting with a clause keyword continues the statement on the line above.

@@ -9,6 +9,7 @@ public enum SyntaxPrinter {
     public static func print(_ query: Query) -> String {
         var text = query.rows.map(print) ?? name(query.source.text)
         if let arguments = query.arguments { text += "(" + arguments.map(print).joined(separator: ", ") + ")" }
+        if let alias = query.alias { text += " as " + name(alias.text) }
         for clause in query.clauses { text += " " + print(clause) }
         return text
     }
@@ -29,6 +30,7 @@ public enum SyntaxPrinter {
             if let alias = join.alias { text += " as " + name(alias.text) }
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
+        case .distinctBy(let keys): return "distinct by " + keys.map(print).joined(separator: ", ")
         case .append(let source, let arguments, let rows):
             return "append " + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
         case .intersect(let source, let arguments, let keep, let rows):
@@ -76,6 +78,14 @@ public enum SyntaxPrinter {
             return text + " end)"
         case .between(let value, let low, let high, let negated):
             return "(" + print(value) + (negated ? " not between " : " between ") + print(low) + " and " + print(high) + ")"
+        case .window(let call, let window):
+            var parts: [String] = []
+            if !window.partition.isEmpty { parts.append("partition by " + window.partition.map(print).joined(separator: ", ")) }
+            if !window.order.isEmpty {
+                parts.append("order by " + window.order.map { print($0.expression) + ($0.descending ? " desc" : "") }.joined(separator: ", "))
+            }
+            if let preceding = window.preceding { parts.append("rows \(preceding) preceding") }
+            return "(" + print(call) + " over (" + parts.joined(separator: " ") + "))"
         }
     }
 

@@ -61,15 +61,18 @@ public struct Query: Sendable, Equatable {
     /// The rows when the source is an inline table (`[{code: 1, name: "one"}, …]`); `source` is
     /// then the word `rows`, spanning the table.
     public var rows: [[InlineField]]? = nil
+    /// `SOURCE as NAME`: the name the source's fields are qualified by.
+    public var alias: Name? = nil
 
     package init(
-        source: Name, arguments: [Expression]?, clauses: [Clause], span: SourceSpan, rows: [[InlineField]]? = nil
+        source: Name, arguments: [Expression]?, clauses: [Clause], span: SourceSpan, rows: [[InlineField]]? = nil, alias: Name? = nil
     ) {
         self.source = source
         self.arguments = arguments
         self.clauses = clauses
         self.span = span
         self.rows = rows
+        self.alias = alias
     }
 }
 
@@ -97,6 +100,8 @@ public struct Clause: Sendable, Equatable {
         case join(Join)
         /// `distinct`
         case distinct
+        /// `distinct by EXPR {, ...}`: the first row of each distinct key, in the rows' order.
+        case distinctBy([Expression])
         /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
         case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil)
         /// `intersect SOURCE` (`keep`) or `except SOURCE`: the distinct rows that are (or are not)
@@ -249,6 +254,8 @@ public struct Expression: Sendable, Equatable {
         case conditional([Expression], otherwise: Expression?)
         /// `EXPR [not] between LOW and HIGH`
         case between(Expression, Expression, Expression, negated: Bool)
+        /// `CALL over (…)`: a window function (the call) over the rows its window names.
+        case window(Expression, WindowSpecification)
     }
 
     /// What the expression is.
@@ -281,6 +288,8 @@ extension Expression {
                 for item in items + (otherwise.map { [$0] } ?? []) { stack.append((item, level + 1)) }
             case .between(let value, let low, let high, _):
                 for item in [value, low, high] { stack.append((item, level + 1)) }
+            case .window(let call, let window):
+                for item in [call] + window.partition + window.order.map(\.expression) { stack.append((item, level + 1)) }
             }
         }
         return deepest

@@ -381,3 +381,30 @@ import TestSupport
         #expect(name.stderr.hasPrefix("byline: '1x' is not a parameter name: use letters, digits and _\n"))
     }
 }
+
+/// A script that `.read`s a file which loads a table can use that table: the rest of the script
+/// is checked again after the command runs (as sqlite3 reads a script), while a script whose
+/// errors come before such a command still runs nothing.
+@Suite struct ScriptsInPartsTests {
+    @Test func aTableLoadedByAReadFileIsKnownAfterTheRead() throws {
+        try TemporaryFolder.with { folder in
+            _ = try folder.write("numbers.csv", "n\n1\n2\n3\n")
+            _ = try folder.write("setup.byl", "load \"numbers.csv\"\nlet big = numbers where n > 1\n")
+            _ = try folder.write("main.byl", ".read setup.byl\nnumbers count\nbig select n\n")
+            let run = try BylineBinary.run(["--format", "csv", "main.byl"], in: folder.url)
+            #expect(run.status == 0, Comment(rawValue: run.stderr))
+            #expect(run.stdout == "count\n3\nn\n2\n3\n")
+            // An error after the command is reported at its own line, after the part before ran.
+            _ = try folder.write("typo.byl", "leaders count\n.read setup.byl\n\nnumbers where m = 1\n")
+            let typo = try BylineBinary.run(["--format", "csv", "typo.byl"], in: folder.url)
+            #expect(typo.status == 1)
+            #expect(typo.stdout == "count\n6\n")
+            #expect(typo.stderr.hasPrefix("typo.byl:4:15: error: unknown field 'm' in 'numbers'"), Comment(rawValue: typo.stderr))
+            // An error before the command: nothing runs, as before.
+            _ = try folder.write("early.byl", "leaders where nope = 1\n.read setup.byl\nleaders count\n")
+            let early = try BylineBinary.run(["early.byl"], in: folder.url)
+            #expect(early.status == 1)
+            #expect(early.stdout == "")
+        }
+    }
+}

@@ -281,16 +281,35 @@ import TestSupport
     }
 
     @Test func narrowTerminalsKeepWholeColumnsAndSayWhatIsHidden() throws {
-        for columns: UInt16 in [60, 25] {
-            let terminal = try Workspace().shell(columns: columns)
-            terminal.type("leaders select name, title, country, status\r")
-            let shown = try terminal.expect("rows)")
-            let table = shown.split(separator: "\n").filter { $0.contains("|") || $0.hasPrefix("--") }
-            for line in table { #expect(line.count <= Int(columns), "\(columns): \(line)") }
-            // The first column whole, never cut to a few letters.
-            #expect(shown.contains("Kassym-Jomart Tokayev"), "\(columns)")
-            try terminal.expect(columns > 40 ? "hidden; .mode line shows all)" : "columns hidden)")
+        let terminal = try Workspace().shell(columns: 25)
+        terminal.type("leaders select name, title, country, status\r")
+        let shown = try terminal.expect("rows)")
+        let table = shown.split(separator: "\n").filter { $0.contains("|") || $0.hasPrefix("--") }
+        for line in table { #expect(line.count <= 25, "\(line)") }
+        // The first column whole, never cut to a few letters.
+        #expect(shown.contains("Kassym-Jomart Tokayev"))
+        try terminal.expect("columns hidden)")
+    }
+
+    @Test func at60ColumnsValuesAreShortenedBeforeColumnsAreHidden() throws {
+        // Found in review: `countries` showed `name | …` with 5 columns hidden, `relations` hid
+        // relation and object, `events` the description.
+        let terminal = try Workspace().shell(columns: 60)
+        terminal.type("countries\r")
+        let countries = try terminal.expect("(4 rows)")
+        #expect(countries.contains("| capital |"))
+        #expect(countries.contains("| Astana  |"))
+        terminal.type("relations\r")
+        let relations = try terminal.expect("(17 rows)")
+        #expect(relations.contains(" subject     | relation    | object      | note"))
+        try terminal.expect("(1 column hidden; .mode line shows all)")
+        terminal.type("events select description, country\r")
+        let events = try terminal.expect("(13 rows)")
+        #expect(events.contains(" description "))
+        for text in [countries, relations, events] {
+            for line in text.split(separator: "\n") where line.contains("|") { #expect(line.count <= 60, "\(line)") }
         }
+        #expect(!countries.contains("hidden"))
     }
 
     @Test func ctrlCStopsALongPrintAtOnce() throws {
@@ -356,6 +375,18 @@ import TestSupport
         #expect(!shown.contains("(7 rows)"))
     }
 
+    @Test func anUnbracketedPasteShowsEachResultUnderItsLine() throws {
+        // Found in review: each result was printed one echoed line late, under the next statement.
+        let terminal = try Workspace().shell()
+        terminal.type("visits count\rleaders count\rorganizations count\r")
+        try terminal.expect("visits count")  // after the prompt the shell was waiting at
+        try terminal.expect("     7")
+        try terminal.expect("byline> leaders count", timeout: 5)
+        try terminal.expect("     6", timeout: 5)
+        try terminal.expect("byline> organizations count", timeout: 5)
+        try terminal.expect("     5", timeout: 5)
+    }
+
     @Test func aBracketedPasteRunsAsTheSameLinesInAScript() throws {
         let terminal = try Workspace().shell()
         terminal.type("\u{1B}[200~visits\nwhere year > 2000\ncount\u{1B}[201~\r")
@@ -380,6 +411,24 @@ import TestSupport
         #expect(text.contains("(100 rows)"))
         #expect(!text.contains("(50 rows)"))
         #expect(!text.contains("(1 row)"))
+    }
+
+    @Test func helpTallerThanTheScreenGoesThroughThePager() throws {
+        // Found in review: the overview scrolled past a 25-row terminal.
+        let workspace = try Workspace()
+        let paged = workspace.folder.appendingPathComponent("paged.txt").path
+        let terminal = try workspace.shell(["PAGER": "cat > '\(paged)'"])
+        terminal.type("help where\r")
+        try terminal.expect("e.g.")  // short: straight to the screen
+        try terminal.expect("byline> ")
+        terminal.type("help\r")
+        try terminal.expect("byline> ")
+        terminal.type(".quit\r")
+        _ = terminal.waitForExit()
+        let text = try String(contentsOfFile: paged, encoding: .utf8)
+        #expect(text.contains("Clauses: "))
+        #expect(text.hasPrefix("A query starts with a table"))
+        #expect(!terminal.screen.contains("Clauses: "))
     }
 
     @Test func aPagerThatIsNotThereLeavesTheResultOnTheScreen() throws {

@@ -36,6 +36,25 @@ import Testing
         #expect(text.contains("\n\t              ^~~~~\n"))
     }
 
+    @Test func caretsLineUpAfterCJKFlagsAndEmojiSequences() {
+        // Found in review: the caret sat two cells left per CJK character before it.
+        #expect(
+            render(#"leaders where name = "日本語" and nme = 1"#) == """
+                <command>:1:32: error: unknown field 'nme' in 'leaders'
+                leaders where name = "日本語" and nme = 1
+                                                  ^~~
+                help: did you mean 'name'?
+
+                """)
+        // A flag is two regional indicators and a family three emoji joined by ZWJ: each is one
+        // character that terminals draw in two cells.
+        let flag = render(#"leaders where name = "🇮🇱👩‍👩‍👧" and nme = 1"#)
+        #expect(flag.contains("\n" + String(repeating: " ", count: 32) + "^~~\n"), "\(flag)")
+        // The tildes under a span of wide text cover its cells.
+        let wide = render(#"leaders where 名前 = 1"#)
+        #expect(wide.contains("\n              ^~~~\n"), "\(wide)")
+    }
+
     @Test func endOfInputGetsACaretPastTheText() {
         #expect(
             render("leaders where") == """

@@ -52,6 +52,18 @@ import Testing
         #expect(lines[5] == "(3 rows)")
     }
 
+    @Test func flagsAndEmojiSequencesKeepColumnsAligned() throws {
+        let table = Table(
+            schema: TableSchema(name: "t", fields: [Field(name: "flag", type: .string), Field(name: "n", type: .integer)]),
+            rows: [[.string("🇮🇱"), .integer(1)], [.string("👩‍👩‍👧"), .integer(2)], [.string("ab"), .integer(3)]])
+        let result = try #require(try Session(tables: [table]).run("t").first)
+        let lines = ResultFormatter.format(result, as: .table).split(separator: "\n").map(String.init)
+        #expect(lines[0] == " flag | n")
+        #expect(lines[2] == " 🇮🇱   | 1")
+        #expect(lines[3] == " 👩‍👩‍👧   | 2")
+        #expect(lines[4] == " ab   | 3")
+    }
+
     @Test func tableFitsAWidth() throws {
         let tricky = try makeTricky()
         var options = OutputOptions()
@@ -109,6 +121,13 @@ import Testing
         #expect(DisplayWidth.of("日本") == 4)
         #expect(DisplayWidth.of("e\u{301}") == 1)
         #expect(DisplayWidth.of("😀") == 2)
+        // Found in review: flags and ZWJ sequences were measured a scalar at a time (4 and 6).
+        #expect(DisplayWidth.of("🇮🇱") == 2)
+        #expect(DisplayWidth.of("👩‍👩‍👧") == 2)
+        #expect(DisplayWidth.of("👍🏽") == 2)
+        #expect(DisplayWidth.of("🇮🇱 and 👩‍👩‍👧") == 9)
+        #expect(DisplayWidth.truncate("🇮🇱🇰🇿🇨🇩", to: 5) == "🇮🇱🇰🇿…")
+        #expect(DisplayWidth.truncate("🇮🇱🇰🇿🇨🇩", to: 4) == "🇮🇱…")
         #expect(DisplayWidth.truncate("abcdef", to: 4) == "abc…")
     }
 }

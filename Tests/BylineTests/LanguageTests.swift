@@ -163,7 +163,7 @@ import Testing
     @Test func explainShowsEveryStepWithTypes() throws {
         let result = try rows("explain visits where year > 2000 group by visitor select visitor, count() as n")
         #expect(result.count == 3)
-        #expect(result[0] == [.integer(1), .string("read visits"), .string("visitor string, destination string, city string, year integer, status string, note string, source list<integer>")])
+        #expect(result[0] == [.string("1"), .string("read visits"), .string("visitor string, destination string, city string, year integer, status string, note string, source list<integer>")])
         #expect(result[2][1] == .string("group by visitor select visitor, count() as n [hash group; count()]"))
         #expect(result[2][2] == .string("visitor string, n integer"))
     }

@@ -61,6 +61,38 @@ final class RowSource {
     /// The current row's value in the field at `position`.
     func value(at position: Int) -> Value { columns[position].value(at: row) }
 
+    // MARK: - Straight from the column's storage
+    // The common fields (an Int, a Double, a String, a Bool that is there) are read without boxing
+    // a `Value` or making a `Cell`; nil sends the caller the slow way, which says what is wrong.
+
+    /// The current row's integer in the field at `position`, when it holds one.
+    func integer(at position: Int) -> Int? {
+        switch columns[position].storage {
+        case .integers(let values, let nulls): return nulls.isNull(row) ? nil : values[row]
+        case .integers32(let values, let nulls): return nulls.isNull(row) ? nil : Int(values[row])
+        default: return nil
+        }
+    }
+
+    /// The current row's number in the field at `position`, when it holds a float.
+    func float(at position: Int) -> Double? {
+        guard case .floats(let values, let nulls) = columns[position].storage, !nulls.isNull(row) else { return nil }
+        return values[row]
+    }
+
+    /// The current row's string in the field at `position`, when it holds one.
+    func string(at position: Int) -> String? {
+        guard case .strings(let codes, let dictionary) = columns[position].storage else { return nil }
+        let code = codes[row]
+        return code < 0 ? nil : dictionary.strings[Int(code)]
+    }
+
+    /// The current row's Boolean in the field at `position`, when it holds one.
+    func bool(at position: Int) -> Bool? {
+        guard case .bools(let values, let nulls) = columns[position].storage, !nulls.isNull(row) else { return nil }
+        return values[row]
+    }
+
     /// The keys in the order the first row asked for them: later rows ask in the same order, and
     /// comparing with the expected key is cheaper than hashing it.
     private var order: [(key: String, position: Int?)] = []
@@ -121,19 +153,44 @@ struct RowFields<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func contains(_ key: Key) -> Bool { source.position(of: key.stringValue) != nil }
 
-    private func cell(_ key: Key) throws -> Cell {
+    private func position(_ key: Key) throws -> Int {
         guard let position = source.position(of: key.stringValue) else {
             throw RowDecodingError(row: nil, field: nil, reason: "no field '\(key.stringValue)'")
         }
-        return Cell(value: source.value(at: position), field: key.stringValue, source: source)
+        return position
+    }
+
+    private func cell(_ key: Key) throws -> Cell {
+        cell(key, at: try position(key))
+    }
+
+    private func cell(_ key: Key, at position: Int) -> Cell {
+        Cell(value: source.value(at: position), field: key.stringValue, source: source)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try cell(key).value.isNull }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try cell(key).decode(type) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try cell(key).decode(type) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try cell(key).decode(type) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try cell(key).decode(Double.self)) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try cell(key).decode(type) }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        let position = try position(key)
+        return try source.bool(at: position) ?? cell(key, at: position).decode(type)
+    }
+
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        let position = try position(key)
+        return try source.string(at: position) ?? cell(key, at: position).decode(type)
+    }
+
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        let position = try position(key)
+        return try source.float(at: position) ?? cell(key, at: position).decode(type)
+    }
+
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try decode(Double.self, forKey: key)) }
+
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        let position = try position(key)
+        return try source.integer(at: position) ?? cell(key, at: position).decode(type)
+    }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try cell(key).decode(type) }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try cell(key).decode(type) }
     func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try cell(key).decode(type) }

@@ -8,13 +8,15 @@
 extension Session {
     /// Every table name: the session's, then the open database's that the session does not shadow.
     public var tableNames: [String] {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         let shadowing = localNames.filter { letNames.contains($0) || loadedNames.contains($0) }
         let fromDatabase = databaseTables.keys.sorted().filter { name in !shadowing.contains { $0.lowercased() == name.lowercased() } }
         return localNames.filter { name in !fromDatabase.contains { $0.lowercased() == name.lowercased() } } + fromDatabase
     }
 
     /// Whether a name is one of the open database's tables (and not shadowed by a session's).
-    public func isDatabaseTable(_ name: String) -> Bool { databaseTable(named: name) != nil }
+    public func isDatabaseTable(_ name: String) -> Bool { serialised { databaseTable(named: name) != nil } }
 
     /// The database table a name reads, when it reads one.
     func databaseTable(named name: String) -> DatabaseTable? {
@@ -43,6 +45,8 @@ extension Session {
     /// Opens a database for this session's queries, closing any open before; its tables appear
     /// beside the session's.
     public func open(_ connection: DatabaseConnection) throws(BylineError) {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         closeDatabase()
         database = connection
         do {
@@ -55,6 +59,8 @@ extension Session {
 
     /// Closes the open database, if any; its tables disappear from the session.
     public func closeDatabase() {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         database?.close()
         database = nil
         databaseTables = [:]
@@ -63,6 +69,8 @@ extension Session {
 
     /// Reads the database's catalog again (after tables were created there).
     public func refreshDatabaseTables() throws(BylineError) {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { return }
         do {
             let found = try DatabaseCatalog.tables(in: database)
@@ -79,6 +87,8 @@ extension Session {
     /// All or nothing: every table is stored in one transaction, so a failure or a cancel
     /// (`cancellation`, Ctrl-C) leaves every table of the database as it was.
     public func push(_ names: [String], cancellation: CancellationFlag? = nil) throws(BylineError) {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
         var tables: [Table] = []
         for name in names {
@@ -103,6 +113,8 @@ extension Session {
     /// Stores a table (a file just read, say) in the open database under a name, replacing a
     /// table of that name only when the whole new one is stored.
     public func store(_ table: Table, as name: String, cancellation: CancellationFlag? = nil) throws(BylineError) {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
         do {
             try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
@@ -115,6 +127,8 @@ extension Session {
     /// The SQL a query compiles to, for the open database's dialect, or for `dialect` as if every
     /// table of the session were in such a database (what `byline compile` prints).
     public func compile(_ text: String, dialect: SQLDialect? = nil) throws(BylineError) -> SQLQuery {
+        lock.lock()
+        defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         let script = check(SourceFile(name: "<query>", text: text))
         if script.diagnostics.contains(where: { $0.severity == .error }) {
             throw BylineError(script.diagnostics, source: script.source)
@@ -289,7 +303,7 @@ extension Session {
 
     static func failure(_ error: DatabaseError, in database: DatabaseConnection, at span: SourceSpan?, source: SourceFile?) -> BylineError {
         if error.isCancellation { return BylineError([Diagnostic(.cancelled, at: nil)], source: nil) }
-        let overflow = error.message.hasPrefix("integer overflow")
+        let overflow = error.kind == .integerOverflow
         return BylineError(
             [Diagnostic(.databaseFailed(error.message, help: error.help ?? "in the \(database.location)", overflow: overflow), at: span)],
             source: source)

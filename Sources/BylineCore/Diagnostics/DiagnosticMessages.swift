@@ -468,6 +468,52 @@ extension DiagnosticMessage {
     }
 }
 
+// MARK: - Window functions
+
+extension DiagnosticMessage {
+    package static func windowOutsideSelect(_ call: String) -> Self {
+        Self(.invalidArgument, "window functions are computed in a 'select': select '\(call)' as a field, then use it in a 'where' after it")
+    }
+
+    package static let windowInAggregation = Self(
+        .invalidArgument, "a window function cannot be in a 'select' that aggregates",
+        help: "aggregate in one 'select' (or 'group by … select'), then compute the window in a 'select' after it")
+
+    package static let nestedWindow = Self(.invalidArgument, "window functions cannot be nested", help: "compute the inner one in a 'select' before")
+
+    package static func notAWindowFunction(_ name: String, available: [String]) -> Self {
+        Self(.unknownFunction, "'\(name)' is not a window function", help: "window functions: " + available.joined(separator: ", "))
+    }
+
+    package static func windowNeedsOrder(_ name: String) -> Self {
+        Self(
+            .invalidArgument, "'\(name)' needs 'order by' in its 'over (…)', the order that ranks the rows",
+            help: Help.forExample("\(name)() over (partition by team order by score desc)"))
+    }
+
+    package static func windowFrameNeedsAggregate(_ name: String) -> Self {
+        Self(.invalidArgument, "'rows N preceding' is for the aggregates count, sum, avg, min and max, not '\(name)'")
+    }
+
+    package static func windowOffset(_ name: String) -> Self {
+        Self(.invalidArgument, "the offset of '\(name)' must be a whole number, 0 or more", help: Help.forExample("\(name)(x, 2)"))
+    }
+
+    package static func windowNeedsOver(_ name: String) -> Self {
+        Self(
+            .invalidArgument, "'\(name)' is a window function: say the rows it sees with 'over (…)'",
+            help: Help.forExample("\(name)(\(name == "lag" || name == "lead" ? "x" : "")) over (partition by team order by score desc)"))
+    }
+
+    package static func quantileFraction(_ written: String) -> Self {
+        Self(
+            .invalidArgument, "the second argument of 'quantile' must be a number from 0 to 1, but it is '\(written)'",
+            help: "quantile(x, 0.9) is the value 90% of the way from the least x to the greatest; median(x) is quantile(x, 0.5)")
+    }
+
+    package static let windowDistinct = Self(.invalidArgument, "'distinct' is not allowed in a window function")
+}
+
 // MARK: - Table functions and definitions
 
 extension DiagnosticMessage {
@@ -655,19 +701,19 @@ extension EvaluationError {
     }
 
     package static func integerOverflow(_ a: Int, _ op: String, _ b: Int) -> Self {
-        Self("integer overflow in \(a) \(op) \(b)", help: "\(Help.integerRange); multiply by 1.0 to compute with floats")
+        Self("integer overflow in \(a) \(op) \(b)", help: "\(Help.integerRange); multiply by 1.0 to compute with floats", isIntegerOverflow: true)
     }
 
     package static func integerOverflowInNegation(_ value: Int) -> Self {
-        Self("integer overflow in negation of \(value)", help: Help.integerRange)
+        Self("integer overflow in negation of \(value)", help: Help.integerRange, isIntegerOverflow: true)
     }
 
     package static func integerOverflowInAbs(_ value: Int) -> Self {
-        Self("integer overflow in abs(\(value))", help: Help.integerRange)
+        Self("integer overflow in abs(\(value))", help: Help.integerRange, isIntegerOverflow: true)
     }
 
     package static let integerOverflowInSum = Self(
-        "integer overflow in sum", help: "\(Help.integerRange); sum(x * 1.0) adds floats")
+        "integer overflow in sum", help: "\(Help.integerRange); sum(x * 1.0) adds floats", isIntegerOverflow: true)
 
     package static func listTooLong(maximum: Int) -> Self {
         Self("list() collected more than \(maximum) values", help: "group more finely, or count them with count()")

@@ -84,27 +84,33 @@ public struct DiagnosticRenderer: Sendable {
 
     private func underline(_ line: String, startColumn: Int, lastColumn: Int) -> String {
         let scalars = Array(line.unicodeScalars)
+        // Columns count scalars; the marks are measured in terminal cells, a character at a time
+        // (a CJK character takes two, a flag two for its two scalars).
+        func text(_ range: Range<Int>) -> String {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars[min(range.lowerBound, scalars.count)..<min(range.upperBound, scalars.count)])
+            return text
+        }
+        let before = text(0..<(startColumn - 1))
         var marks = ""
-        for index in 0..<(startColumn - 1) {
+        for character in before {
             // Keep tabs so the caret lines up under tabbed text; an escaped scalar takes the width
             // of its escape.
-            if index < scalars.count, scalars[index] == "\t" {
-                marks += "\t"
-            } else {
-                marks += String(repeating: " ", count: index < scalars.count ? shownLength(scalars[index]) : 1)
-            }
+            marks += character == "\t" ? "\t" : String(repeating: " ", count: shownWidth(character))
         }
-        var tildes = lastColumn - startColumn
-        for index in startColumn..<max(startColumn, lastColumn) where index < scalars.count {
-            tildes += shownLength(scalars[index]) - 1
-        }
-        marks += paint("^" + String(repeating: "~", count: tildes), green)
+        marks += String(repeating: " ", count: max(0, startColumn - 1 - scalars.count))
+        let marked = text((startColumn - 1)..<max(startColumn, lastColumn))
+        let cells = marked.reduce(0) { $0 + shownWidth($1) } + max(0, lastColumn - max(startColumn - 1, scalars.count))
+        marks += paint("^" + String(repeating: "~", count: max(0, cells - 1)), green)
         return marks
     }
 
-    /// How many columns a scalar of the source line takes once escaped (1 unless it is escaped).
-    private func shownLength(_ scalar: Unicode.Scalar) -> Int {
-        TerminalText.needsEscape(scalar) && scalar != "\t" ? TerminalText.escaped(scalar).unicodeScalars.count : 1
+    /// How many cells a character of the source line takes once shown (escaped when it must be).
+    private func shownWidth(_ character: Character) -> Int {
+        guard character.unicodeScalars.contains(where: TerminalText.needsEscape) else { return TerminalCells.width(of: character) }
+        return character.unicodeScalars.reduce(0) { width, scalar in
+            width + (TerminalText.needsEscape(scalar) ? TerminalText.escaped(scalar).unicodeScalars.count : TerminalCells.width(of: scalar))
+        }
     }
 
     private let red = "\u{1B}[1;31m"

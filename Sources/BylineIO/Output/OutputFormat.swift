@@ -55,9 +55,9 @@ public struct OutputOptions: Sendable {
 /// Renders a result set as text in a format.
 public enum ResultFormatter {
     /// Whether the table (or box) fits `options.maximumWidth` with every column whole or at a
-    /// readable width, so that nothing is hidden.
+    /// readable width (16 columns), so that nothing is hidden.
     public static func fits(_ result: ResultSet, as format: OutputFormat, options: OutputOptions) -> Bool {
-        TableFormatter(options: options, box: format == .box).hiddenColumns(result) == 0
+        TableFormatter(options: options, box: format == .box).fitsReadably(result)
     }
 
     /// Writes a result a block of rows at a time, so output starts at once and can be stopped:

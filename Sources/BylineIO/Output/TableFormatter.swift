@@ -2,9 +2,10 @@
 // Written a block of rows at a time, with column widths taken from a sample of rows (integer
 // columns from all of them: their widths are cheap to know), so a long result starts printing at
 // once and can be stopped part-way; a later cell wider than its column is shown whole, out of line,
-// rather than cut, unless the terminal or `.width` sets the column's width. On a narrow terminal whole columns
-// are kept and the middle ones left out (as DuckDB's shell does); when rows are left out, the
-// first and the last are shown.
+// rather than cut, unless the terminal or `.width` sets the column's width. On a narrow terminal the
+// widest values are shortened with `…` first, then `source` is hidden, and only then whole columns are
+// kept and the middle ones left out (as DuckDB's shell does); when rows are left out, the first and
+// the last are shown.
 
 import BylineCore
 import BylineStorage
@@ -109,8 +110,14 @@ package struct TableFormatter {
         layout(result).hiddenColumns
     }
 
+    /// Whether every column is shown at its whole width or at least 16 columns (what `.expanded
+    /// auto` asks before it keeps the table: shorter cuts than that are worse than one field a line).
+    package func fitsReadably(_ result: ResultSet) -> Bool {
+        layout(result, shortestReadable: [16]).hiddenColumns == 0
+    }
+
     /// Chooses rows, columns and widths.
-    private func layout(_ result: ResultSet) -> Layout {
+    private func layout(_ result: ResultSet, shortestReadable: [Int] = [10, 6]) -> Layout {
         let count = result.rowCount
         // Rows: all, or the first and last halves of the limit with a marker between.
         var rows: [Int?] = Array(0..<count)
@@ -120,14 +127,15 @@ package struct TableFormatter {
             rows = Array(0..<head) + (limit > 1 ? [nil] : []) + Array((count - tail)..<count)
         }
         // Natural widths: the header and a sample of the rows shown.
-        var widths = result.fields.map { DisplayWidth.of(TerminalText.escaped($0.name)) }
+        let headerWidths = result.fields.map { DisplayWidth.of(TerminalText.escaped($0.name)) }
+        var valueWidths = [Int](repeating: 0, count: result.fields.count)
         var sampled = 0
         for case let row? in rows {
             if sampled == TableFormatter.widthSample { break }
             sampled += 1
             for field in result.fields.indices {
                 let value = result[row, field]
-                widths[field] = max(widths[field], DisplayWidth.of(TableFormatter.visible(value.isNull ? options.nullText : value.description)))
+                valueWidths[field] = max(valueWidths[field], DisplayWidth.of(TableFormatter.visible(value.isNull ? options.nullText : value.description)))
             }
         }
         // Integers: the widest of all rows, from the smallest and the largest value.
@@ -140,63 +148,89 @@ package struct TableFormatter {
                     high = max(high, number)
                 }
             }
-            widths[field] = max(widths[field], String(low).count, String(high).count)
+            valueWidths[field] = max(valueWidths[field], String(low).count, String(high).count)
         }
+        var widths = zip(headerWidths, valueWidths).map { max($0, $1) }
         // `.width`: fixed widths where given (0 keeps the natural one).
         var cuts = [Bool](repeating: options.maximumWidth != nil, count: widths.count)
-        for (index, fixed) in options.columnWidths.enumerated() where index < widths.count && fixed > 0 {
-            widths[index] = fixed
+        var fixed = [Bool](repeating: false, count: widths.count)
+        for (index, width) in options.columnWidths.enumerated() where index < widths.count && width > 0 {
+            widths[index] = width
             cuts[index] = true
+            fixed[index] = true
         }
-        var columns: [Int?] = Array(result.fields.indices)
         guard let limit = options.maximumWidth, total(widths) > limit else {
-            return Layout(columns: columns, widths: widths, cuts: cuts, hiddenColumns: 0, rows: rows)
+            return Layout(columns: Array(result.fields.indices), widths: widths, cuts: cuts, hiddenColumns: 0, rows: rows)
         }
-        // When every column fits at a readable width (its whole text, or 16 columns), the widest are
-        // shortened with `…` and all are shown.
-        let floors = widths.map { min($0, 16) }
-        if total(floors) <= limit {
-            var shrunk = widths
-            while total(shrunk) > limit, let widest = shrunk.indices.max(by: { shrunk[$0] - floors[$0] < shrunk[$1] - floors[$1] }),
-                shrunk[widest] > floors[widest]
-            {
-                shrunk[widest] -= 1
+        // Too wide: the widest values are shortened with `…` before any column is hidden (as DuckDB's
+        // box output does), down to `readable` columns a cell; numbers are never shortened (their
+        // header may be). Where that is not enough at 10, `source` columns (a reference, not content)
+        // are hidden first; then everything goes down to 6.
+        let sources = result.fields.indices.filter { result.fields[$0].name.lowercased() == "source" }
+        let hideable = sources.count < result.fields.count ? sources : []
+        for readable in shortestReadable {
+            let floors = result.fields.indices.map { field -> Int in
+                if fixed[field] { return widths[field] }
+                let type = result.fields[field].type
+                if type == .integer || type == .float { return max(valueWidths[field], min(headerWidths[field], readable)) }
+                return min(widths[field], readable)
             }
-            return Layout(columns: columns, widths: shrunk, cuts: cuts, hiddenColumns: 0, rows: rows)
+            for hidden in hideable.isEmpty ? [[]] : [[], hideable] {
+                let shown = result.fields.indices.filter { !hidden.contains($0) }
+                let columns = withMarkers(shown, of: result.fields.count)
+                guard total(columns.map { $0.map { floors[$0] } ?? 1 }) <= limit else { continue }
+                var shrunk = columns.map { $0.map { widths[$0] } ?? 1 }
+                let columnFloors = columns.map { $0.map { floors[$0] } ?? 1 }
+                // `source` first, then the widest (above its floor), loses a column at a time: long
+                // values end equally long.
+                let excess = { (column: Int) -> Int in
+                    let over = shrunk[column] - columnFloors[column]
+                    return over > 0 && columns[column].map(sources.contains) == true ? Int.max : over
+                }
+                while total(shrunk) > limit, let widest = shrunk.indices.max(by: { excess($0) < excess($1) }),
+                    shrunk[widest] > columnFloors[widest]
+                {
+                    shrunk[widest] -= 1
+                }
+                return Layout(
+                    columns: columns, widths: shrunk, cuts: columns.map { $0.map { cuts[$0] } ?? true },
+                    hiddenColumns: hidden.count, rows: rows)
+            }
         }
         // Otherwise whole columns, from the left and the right in turn, each at most half the screen, until
-        // the next would not fit; the ones in the middle are left out behind a `…` column.
+        // the next would not fit; the ones in the middle (and `source`) are left out behind a `…` column.
         // The first column may take the whole screen; the others at most half of it.
+        let candidates = result.fields.indices.filter { !hideable.contains($0) }
         var capped = widths.map { min($0, max(8, limit / 2)) }
-        if let first = widths.first { capped[0] = min(first, max(1, limit - total([0]))) }
+        if let first = candidates.first { capped[first] = min(widths[first], max(1, limit - total([0]))) }
         var left: [Int] = []
         var right: [Int] = []
         var nextLeft = 0
-        var nextRight = capped.count - 1
+        var nextRight = candidates.count - 1
         var takeLeft = true
         while nextLeft <= nextRight {
-            let candidate = takeLeft ? nextLeft : nextRight
+            let candidate = candidates[takeLeft ? nextLeft : nextRight]
             let chosen = (left + right + [candidate]).map { capped[$0] }
             guard total(chosen) <= limit else { break }
             if takeLeft {
-                left.append(nextLeft)
+                left.append(candidate)
                 nextLeft += 1
             } else {
-                right.insert(nextRight, at: 0)
+                right.insert(candidate, at: 0)
                 nextRight -= 1
             }
             takeLeft.toggle()
         }
-        if left.isEmpty {
+        if left.isEmpty, let first = candidates.first {
             // Not even one whole column fits: show the first, cut to the screen.
-            left = [0]
-            nextLeft = 1
+            left = [first]
         }
-        let hidden = capped.count - left.count - right.count
-        // The `…` column marks where columns are missing, when there is room for it (the note
+        let shown = left + right
+        let hidden = result.fields.count - shown.count
+        // A `…` column marks where columns are missing, when there is room for it (the note
         // under the table says so either way).
-        let marker = hidden > 0 && total((left + right).map { capped[$0] } + [1]) <= limit
-        columns = left.map(Optional.some) + (marker ? [nil] : []) + right.map(Optional.some)
+        let marked = withMarkers(shown, of: result.fields.count)
+        let columns = total(marked.map { $0.map { capped[$0] } ?? 1 }) <= limit ? marked : shown.map(Optional.some)
         var shownWidths = columns.map { $0.map { capped[$0] } ?? 1 }
         while total(shownWidths) > limit, let widest = shownWidths.indices.max(by: { shownWidths[$0] < shownWidths[$1] }),
             shownWidths[widest] > 1
@@ -204,6 +238,19 @@ package struct TableFormatter {
             shownWidths[widest] -= 1
         }
         return Layout(columns: columns, widths: shownWidths, cuts: shownWidths.map { _ in true }, hiddenColumns: hidden, rows: rows)
+    }
+
+    /// The columns `shown` (in order) of `count`, with a nil (a `…` column) where any are left out.
+    private func withMarkers(_ shown: [Int], of count: Int) -> [Int?] {
+        var columns: [Int?] = []
+        var next = 0
+        for column in shown {
+            if column > next { columns.append(nil) }
+            columns.append(column)
+            next = column + 1
+        }
+        if next < count { columns.append(nil) }
+        return columns
     }
 
     /// The display width of a line with columns of these widths.

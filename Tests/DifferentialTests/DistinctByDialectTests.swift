@@ -1,0 +1,39 @@
+// `distinct by` (and a source's `as` name) over the table of edge values, in Byline's engine and
+// compiled for SQLite and PostgreSQL: one answer, value for value, rows in the same order.
+import Byline
+import BylineDatabases
+import Testing
+import TestSupport
+
+@Suite struct DistinctByDialectTests {
+    static let queries = [
+        "e distinct by b select id, b",
+        "e order by f desc distinct by b select id, b, f",
+        "e order by s distinct by i % 3, b select id, s",
+        "e where i is not null order by i desc distinct by b count",
+        "e as x join e as y on x.id = y.i select x.id, y.id as other",
+        "e as x order by x.id desc distinct by x.b select x.id",
+    ]
+
+    @Test func distinctByGivesOneAnswerInEveryEngine() throws {
+        let postgres = try PostgresForTests.connect(schema: "distinct_by") { try PostgreSQLConnection($0) }
+        defer { postgres.drop() }
+        let native = Session(tables: [])
+        try FunctionDialectTests.table(in: native)
+        guard let table = native.table(named: "e") else { throw FunctionDialectTests.Missing(description: "table e") }
+        var differences: [String] = []
+        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
+            let session = Session(tables: [])
+            try session.open(connection)
+            try session.store(table, as: "e")
+            for query in Self.queries {
+                let expected = DifferentialTests.exact(query, in: native)
+                #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
+                let answer = DifferentialTests.exact(query, in: session)
+                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(900))\n  \(name): \(answer.prefix(900))") }
+            }
+            if name == "sqlite" { session.closeDatabase() }
+        }
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+    }
+}
