@@ -17,13 +17,16 @@ distributions; Python's seeded generator, not R's):
 Each question runs REPEAT times in one process per engine, into a table (`let ans = …` in Byline,
 `CREATE OR REPLACE TABLE ans AS …` in DuckDB, as the benchmark times them); the table shows medians.
 
-Usage: Benchmarks/h2o [--sizes 1000000] [--repeat 3]
+The join questions are in h2o_join.py.
+
+Usage: Benchmarks/h2o [--tasks groupby,join] [--sizes 1000000] [--repeat 3]
 """
 import argparse, csv, io, json, math, os, random, re, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 import run as bench  # noqa: E402  (duckdb_python, run: the main benchmark's helpers)
+import h2o_join  # noqa: E402
 
 DATA = os.path.join(ROOT, "Benchmarks", "data", "h2o")
 K = 100
@@ -233,6 +236,7 @@ def compare(byline, duckdb, keys):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--tasks", default="groupby,join", help="groupby, join or both")
     parser.add_argument("--sizes", default="1000000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
@@ -246,7 +250,8 @@ def main():
     binary = os.path.join(bin_dir, "byline")
     os.makedirs(DATA, exist_ok=True)
     report = []
-    for size in [int(float(s)) for s in args.sizes.split(",")]:
+    tasks = args.tasks.split(",")
+    for size in [int(float(s)) for s in args.sizes.split(",")] if "groupby" in tasks else []:
         file = f"G1_{label(size)}_1e2_0_0.csv"
         path = os.path.join(DATA, file)
         if not os.path.exists(path):
@@ -273,13 +278,28 @@ def main():
                   f"  x{row[2]/row[4]:5.2f}  {count} groups  {'same' if row[6] else 'DIFFERENT'}")
         print(f"{size:>9} load byline {b_load:.2f} s  duckdb {d_load:.2f} s; peak {b_peak/1024:.0f} MiB, {d_peak/1024:.0f} MiB")
         report.append((size, file, os.path.getsize(path) / 1e6, rows, b_load, d_load, b_peak, d_peak, rows_compared))
-    write_markdown(args, report, python)
-    if any(not row[6] for r in report for row in r[3]):
+    joins = [h2o_join.measure(binary, python, DATA, int(float(s)), args.repeat, int(float(s)) <= args.rows_up_to)
+             for s in args.sizes.split(",")] if "join" in tasks else []
+    write_markdown(args, report, python, joins)
+    if any(not row[6] for r in report + joins for row in r[3]):
         sys.exit("the engines disagreed; see above")
 
 
-def write_markdown(args, report, python):
+def write_markdown(args, report, python, joins):
     version = subprocess.run([python, "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True, text=True).stdout.strip()
+    old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else ""
+    if joins:
+        section = h2o_join.markdown(args, joins, version)
+        if "<!-- h2o-join:" in old:
+            old = re.sub(r"<!-- h2o-join:.*?<!-- /h2o-join -->", lambda _: section, old, flags=re.S)
+        elif "<!-- /h2o -->" in old:
+            old = old.replace("<!-- /h2o -->", "<!-- /h2o -->\n\n" + section, 1)
+        else:
+            old = old.rstrip() + "\n\n" + section + "\n"
+    if not report:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(old)
+        return
     lines = [
         "<!-- h2o: written by Benchmarks/h2o -->",
         "## H2O.ai db-benchmark, groupby", "",
@@ -296,6 +316,7 @@ def write_markdown(args, report, python):
     ]
     if args.note:
         lines += [args.note, ""]
+    lines += [bench.load_note(), ""]
     for size, file, megabytes, rows, b_load, d_load, b_peak, d_peak, rows_compared in report:
         lines += [f"### {file} ({size:,} rows, {megabytes:.0f} MB of CSV)", "",
                   *([] if rows_compared else ["Answers compared by their checksums and row counts, not row by row.", ""]),
@@ -314,7 +335,6 @@ def write_markdown(args, report, python):
         lines.append(f"| {name} | {code(byline)} | {code(sql)} |")
     lines += ["", "<!-- /h2o -->"]
     section = "\n".join(lines)
-    old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else ""
     if "<!-- h2o:" in old:
         new = re.sub(r"<!-- h2o:.*?<!-- /h2o -->", lambda _: section, old, flags=re.S)
     elif "<!-- postgres:" in old:

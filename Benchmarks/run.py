@@ -47,8 +47,21 @@ def queries():
     return rows
 
 
+# The machine's one-minute load average before each measured process: the machine may be shared.
+LOADS = []
+
+
+def load_note():
+    """The load averages seen during the run, as a sentence for BENCHMARKS.md."""
+    if not LOADS:
+        return ""
+    return (f"Load average (one minute, before each of the {len(LOADS)} measured processes, on {os.cpu_count()} cores): "
+            f"median {statistics.median(LOADS):.1f}, from {min(LOADS):.1f} to {max(LOADS):.1f}.")
+
+
 def run(command, stdin=None, cwd=None):
     """Runs a command under /usr/bin/time -v; returns (stdout, stderr, seconds, peak KiB)."""
+    LOADS.append(os.getloadavg()[0])
     started = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-v"] + command, input=stdin, capture_output=True, text=True, cwd=cwd)
     seconds = time.perf_counter() - started
@@ -215,7 +228,8 @@ def write_markdown(args, report, start, qs):
         f"- Command: `Benchmarks/run --sizes {args.sizes} --repeat {args.repeat}{' --with-10m' if args.with_10m else ''}`",
         f"- Each query runs {args.repeat} times in one process per engine; the table shows medians. "
         "Load is the median of 3 runs of a process that only loads the events file. Peak memory is `/usr/bin/time -v`'s "
-        "maximum resident set size for the whole query run (load plus every query; DuckDB's includes Python's).", "",
+        "maximum resident set size for the whole query run (load plus every query; DuckDB's includes Python's).",
+        f"- {load_note()}", "",
     ]
     for size, megabytes, rows, lb, lbm, ls, lsm, bp, sp, ld, ldm, dp in report:
         lines += [f"## {size:,} rows ({megabytes:.0f} MB of CSV)", "",
@@ -245,9 +259,10 @@ def write_markdown(args, report, start, qs):
         lines.append(f"| {name} | `{b}` | `{s}` |")
     lines.append("")
     old = open(args.output, encoding="utf-8").read() if os.path.exists(args.output) else ""
-    h2o = re.search(r"<!-- h2o:.*?<!-- /h2o -->", old, flags=re.S)
-    if h2o:
-        lines += [h2o.group(0), ""]
+    for section in ["h2o", "h2o-join"]:
+        found = re.search(rf"<!-- {section}:.*?<!-- /{section} -->", old, flags=re.S)
+        if found:
+            lines += [found.group(0), ""]
     postgres = re.search(r"<!-- postgres:.*?<!-- /postgres -->", old, flags=re.S)
     if postgres:
         lines += [postgres.group(0), ""]

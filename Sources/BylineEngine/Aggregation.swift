@@ -56,8 +56,10 @@ package struct Aggregation {
         if aggregates.contains(where: { $0.kind == .avg || ($0.kind == .sum && $0.argumentType != .integer) }) {
             limits.threads = Aggregation.partitions
         }
-        let partitions = shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
-        var merged: Partial?
+        // Many groups on several threads: partitions by the key's hash (RadixAggregation.swift).
+        let radix = Aggregation.isRadixPartitioned(shape, input, limits: context.limits)
+        var merged = radix ? try radixFold(input, shape: shape, executor: executor) : nil
+        let partitions = radix || shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
         if partitions.count > 1 {
             do throws(Executor.Stop) {
                 let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }) {
@@ -90,7 +92,10 @@ package struct Aggregation {
                 schema: TableSchema(name: "groups", fields: fields),
                 columns: Array(relation.columns[..<keyCount]) + computed.map { relation.columns[keyCount + $0] }, count: relation.count)
         }
-        return Outcome(relation: relation, method: shape.method(rows: input.count), partitions: merged == nil ? 1 : partitions.count)
+        let radixUsed = radix && merged != nil
+        return Outcome(
+            relation: relation, method: shape.method(rows: input.count) + (radixUsed ? ", radix-partitioned" : ""),
+            partitions: radixUsed ? Aggregation.radixPartitions : merged == nil ? 1 : partitions.count)
     }
 
     /// A partition's closures, compiled against its own context.
@@ -203,8 +208,10 @@ package struct Aggregation {
         }
 
         /// Groups and their aggregates over the rows at `positions` of the input.
+        /// `packedWords`, when given, are the packed keys of the rows at every position of the
+        /// input (its words one after another), packed already (by the radix partitioning).
         package func fold(
-            _ input: Relation, positions: Range<Int>, _ compiled: Compiled, executor: Executor
+            _ input: Relation, positions: Range<Int>, _ compiled: Compiled, executor: Executor, packedWords given: [UInt64]? = nil
         ) throws(Executor.Stop) -> Partial {
             let context = compiled.context
             let keyEvaluators = compiled.keys
@@ -271,7 +278,22 @@ package struct Aggregation {
                         }
                     }
                 case .packed(let packed):
-                    packed.pack(block, first: &packedWords.0, second: &packedWords.1)
+                    if let given {
+                        // The block's positions in the input are its indices in the selection.
+                        let range = (block.startIndex * packed.words)..<(block.endIndex * packed.words)
+                        packedWords.0.removeAll(keepingCapacity: true)
+                        packedWords.1.removeAll(keepingCapacity: true)
+                        if packed.words == 1 {
+                            packedWords.0.append(contentsOf: given[range])
+                        } else {
+                            for index in stride(from: range.lowerBound, to: range.upperBound, by: 2) {
+                                packedWords.0.append(given[index])
+                                packedWords.1.append(given[index + 1])
+                            }
+                        }
+                    } else {
+                        packed.pack(block, first: &packedWords.0, second: &packedWords.1)
+                    }
                     let twoWords = packed.words == 2
                     for (position, row) in block.enumerated() {
                         let first = packedWords.0[position]

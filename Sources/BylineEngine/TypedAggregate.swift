@@ -66,6 +66,40 @@ package struct TypedAggregate {
         }
     }
 
+    /// Puts another partition's aggregates, whose group `g` is this one's `groups[g]`, in place:
+    /// no other partition has those groups (this one's groups now number `count`).
+    mutating func place(_ other: TypedAggregate?, groups: [Int], count: Int) {
+        guard let other else { return }
+        grow(to: count)
+        let (total, overflow) = magnitude.addingReportingOverflow(other.magnitude)
+        magnitude = total
+        magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
+        TypedAggregate.scatter(other.counts, into: &counts, at: groups)
+        switch input {
+        case .rows:
+            break
+        case .integers:
+            TypedAggregate.scatter(other.integerSums, into: &integerSums, at: groups)
+            TypedAggregate.scatter(other.floatSums, into: &floatSums, at: groups)
+            TypedAggregate.scatter(other.integerExtremes, into: &integerExtremes, at: groups)
+        case .floats:
+            TypedAggregate.scatter(other.floatSums, into: &floatSums, at: groups)
+            TypedAggregate.scatter(other.floatExtremes, into: &floatExtremes, at: groups)
+        }
+    }
+
+    /// `target[groups[i]] = source[i]` for every `i` both have.
+    private static func scatter<T>(_ source: [T], into target: inout [T], at groups: [Int]) {
+        let count = Swift.min(source.count, groups.count)
+        target.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                groups.withUnsafeBufferPointer { groups in
+                    for index in 0..<count where groups[index] < target.count { target[groups[index]] = source[index] }
+                }
+            }
+        }
+    }
+
     /// The typed form of `call`, or nil when it needs `Accumulator` (lists, distinct counts, text,
     /// dates, and expressions without a kernel); `fallback` computes its argument at one row.
     package init?(_ call: AggregateCall, compiler: ExpressionCompiler, fallback: RowEvaluator?) {

@@ -147,11 +147,11 @@ import TestSupport
         }
         let steps = [
             "t group by a, c select a, c, count() as n": "hash aggregate by a packed key of 2 columns in one word, a table indexed by the key: ",
-            "t group by b, d select b, d, count() as n": "hash aggregate by a packed key of 2 columns in one word, hashed: ",
+            "t group by b, d select b, d, count() as n": "hash aggregate by a packed key of 2 columns in one word, hashed, radix-partitioned: ",
             "t group by e, f select e, f, count() as n": "hash aggregate by a packed key of 2 columns in two words, hashed: ",
             "t group by a, g select a, g, count() as n": "hash aggregate by boxed values: ",
             "t group by a select a, count() as n": "hash aggregate by string codes: ",
-            "t group by d select d, count() as n": "hash aggregate by integers: ",
+            "t group by d select d, count() as n": "hash aggregate by integers, radix-partitioned: ",
             "t group by c select c, count() as n": "hash aggregate by integers in a range, a table indexed by the key: ",
             "t select a, c distinct": "distinct by a packed key of 2 columns in one word",
             "t select a, v / 2 as w distinct": "distinct by boxed values",
