@@ -15,7 +15,7 @@ struct DotCommandSpec: Sendable {
 struct DotCommands {
     let runner: ScriptRunner
 
-    /// Every command, in the order `.help` lists them.
+    /// Every command (`.help` lists them sorted by name).
     static let all: [DotCommandSpec] = [
         DotCommandSpec(name: "close", arguments: "", summary: "close the open database", example: ".close"),
         DotCommandSpec(name: "cite", arguments: "on|off", summary: "show the sentences each row comes from under it (as if every query ended in cite)", example: ".cite on"),
