@@ -53,7 +53,7 @@ package struct ScriptChecker {
     }
 
     package mutating func check() -> CheckedScript {
-        let parsed = Parser.parse(source)
+        let parsed = Parser.parse(source, maximumTokens: maximumLoadBytes / Parser.bytesPerToken)
         for statement in parsed.script.statements {
             binder.expansions = Binder.ExpansionCounter()
             let statementsBefore = statements.count

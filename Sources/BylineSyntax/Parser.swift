@@ -28,9 +28,14 @@ public struct Parser {
 
     private struct Failure: Error {}
 
-    /// Lexes and parses a whole source file.
-    public static func parse(_ source: SourceFile) -> Output {
-        let lexed = Lexer.tokenize(source)
+    /// About what one token takes while a script is checked: the token, and its share of the
+    /// syntax tree, the plans and the checked statements made from it.
+    public static let bytesPerToken = 512
+
+    /// Lexes and parses a whole source file; a script of more than `maximumTokens` tokens is
+    /// refused (see `Lexer.tokenize(_:maximumTokens:)`).
+    public static func parse(_ source: SourceFile, maximumTokens: Int = .max) -> Output {
+        let lexed = Lexer.tokenize(source, maximumTokens: maximumTokens)
         var parser = Parser(tokens: lexed.tokens)
         let script = parser.parseScript()
         let diagnostics = (lexed.diagnostics + parser.diagnostics).sorted { lhs, rhs in
