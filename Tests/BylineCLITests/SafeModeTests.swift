@@ -106,6 +106,15 @@ import TestSupport
         #expect(run.stderr.contains("read by the statement at <command>:2:6"), "\(run.stderr)")
     }
 
+    /// `load ""` named no file, so its message had no place at all ("error: no such file"): the
+    /// shell fuzzer's finding. The place is now the statement's, where the empty name is.
+    @Test func aLoadOfAnEmptyNameSaysWhere() throws {
+        let run = try BylineBinary.run(["-c", "leaders count\nload \"\""])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("<command>:2:6: error: no such file\n"), "\(run.stderr)")
+        #expect(!run.stderr.split(separator: "\n").contains { $0.hasPrefix("error:") }, "\(run.stderr)")
+    }
+
     @Test func aHugeNameGivesAShortMessage() throws {
         let name = String(repeating: "x", count: 2_000_000)
         let run = try BylineBinary.run(["-"], stdin: name + " count\n")
