@@ -205,7 +205,9 @@ package struct ColumnBuilder {
         case .date:
             if case .date(let v) = value { dates.append(v) } else { dates.append(PartialDate()) }
         case .list, .null:
-            if case .list(let items) = value { heldBytes &+= 32 &+ MemoryBudget.bytes(items.count, each: MemoryLayout<Value>.stride) }
+            if case .list(let items) = value, items.count < ColumnBuilder.chargedWhereMade / 16 {
+                heldBytes &+= 32 &+ MemoryBudget.bytes(items.count, each: MemoryLayout<Value>.stride)
+            }
             values.append(value)
         }
         if type != .string { nulls?.append(value.isNull) }
@@ -219,11 +221,16 @@ package struct ColumnBuilder {
         return code
     }
 
+    /// Strings of this many bytes or more, and lists of a sixteenth as many values, are charged
+    /// where a function makes them (`ExpressionCompiler.charged`); the builder counts only the
+    /// shorter ones, so nothing is charged twice.
+    package static let chargedWhereMade = 1024
+
     /// What one new distinct string holds: its dictionary entry and hash, and its text when
     /// longer than the 15 bytes a string keeps inline (with the heap object's header).
     package static func heldBytes(of text: String) -> Int {
         let length = text.utf8.count
-        return 32 &+ (length > 15 ? 32 &+ length : 0)
+        return 32 &+ (length > 15 && length < chargedWhereMade ? 32 &+ length : 0)
     }
 
     /// Appends a string given as UTF-8 bytes (valid, as loaded files are checked to be): the
