@@ -459,6 +459,22 @@ extension DiagnosticMessage {
             help: "count(\(source)) counts values of any type")
     }
 
+    package static func aggregateNeedsBools(_ name: String, described: String, is type: String) -> Self {
+        Self(
+            .typeMismatch, "'\(name)' needs bools, but \(described) is \(type)",
+            help: "give it a condition, for example: \(name)(price > 10)")
+    }
+
+    package static func aggregateNeedsStrings(_ name: String, described: String, is type: String, source: String) -> Self {
+        Self(
+            .typeMismatch, "'\(name)' needs strings, but \(described) is \(type)",
+            help: "convert it first: \(name)(to_string(\(source)), \", \")")
+    }
+
+    package static func separatorNotConstant(_ source: String) -> Self {
+        Self(.typeMismatch, "the separator of 'string_agg' must be a string written in the query, not '\(source)'", help: "for example: string_agg(name, \", \")")
+    }
+
     package static func aggregateCannotCompareLists(_ name: String) -> Self {
         Self(.typeMismatch, "'\(name)' cannot compare lists")
     }
