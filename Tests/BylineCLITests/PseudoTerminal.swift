@@ -61,6 +61,9 @@ final class PseudoTerminal {
         _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Everything the program wrote so far, escape sequences and carriage returns included.
+    var raw: String { String(decoding: bytes, as: UTF8.self) }
+
     /// Everything shown so far, with escape sequences and carriage returns removed.
     var screen: String {
         PseudoTerminal.visible(String(decoding: bytes, as: UTF8.self))
