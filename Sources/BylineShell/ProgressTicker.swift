@@ -74,8 +74,8 @@ final class ProgressTicker {
     deinit { stop() }
 
     /// The line shown after `seconds`: a percentage and bar when the step counts its rows, else a
-    /// spinner (`frame` turns it); the step; the time; cut to the terminal's width, the step's
-    /// name giving up cells first, then the bar, then the note on Ctrl-C.
+    /// spinner (`frame` turns it); the step; the time. Cut to the terminal's width: the note on
+    /// Ctrl-C goes first, then the bar, then the step's name is shortened.
     static func line(seconds: Int, progress: RunProgress.Snapshot?, frame: Int, style: Style) -> String {
         let spinner = ["|", "/", "-", "\\"][frame % 4]
         var gauge = spinner
@@ -99,14 +99,12 @@ final class ProgressTicker {
         // One cell short of the width: a line that fills the last column wraps on some terminals.
         guard let columns = style.columns, columns > 1 else { return assemble(bar, step, note) }
         let room = columns - 1
-        var text = assemble(bar, step, note)
-        if TerminalCells.width(of: text) <= room { return text }
-        // The step's name shortened with …, down to a few cells.
-        let others = TerminalCells.width(of: assemble(bar, "", note)) + 3
-        if !step.isEmpty, room - others >= 12 {
-            return assemble(bar, cut(step, to: room - others), note)
+        for text in [assemble(bar, step, note), assemble(bar, step, ""), assemble("", step, "")] where TerminalCells.width(of: text) <= room {
+            return text
         }
-        text = assemble("", step.isEmpty ? "" : cut(step, to: max(8, room - TerminalCells.width(of: assemble("", "", "")) - 3)), "")
+        // The step's name shortened with …, down to a few cells.
+        let others = TerminalCells.width(of: assemble("", "", "")) + 3
+        let text = assemble("", step.isEmpty ? "" : cut(step, to: max(8, room - others)), "")
         return TerminalCells.width(of: text) <= room ? text : cut(assemble("", "", ""), to: room)
     }
 

@@ -196,7 +196,11 @@ import TestSupport
         let uncounted = RunProgress.Snapshot(step: 1, steps: 1, name: "save to 'out.csv'", fraction: nil)
         #expect(ProgressTicker.line(seconds: 3, progress: uncounted, frame: 1, style: .init()) == "working… / save to 'out.csv' · 3 s (Ctrl-C stops)")
         #expect(ProgressTicker.line(seconds: 3, progress: nil, frame: 2, style: .init()) == "working… - 3 s (Ctrl-C stops)")
-        // Narrow terminals: the name is cut first, then the bar and the note; never wider than the width less one.
+        // Narrow terminals: the note goes first, then the bar, then the name is cut; never wider
+        // than the width less one.
+        #expect(
+            ProgressTicker.line(seconds: 2, progress: RunProgress.Snapshot(step: 1, steps: 3, name: "read range(0, 100000000)", fraction: 0.02), frame: 0, style: .init(columns: 60))
+                == "working…  2% step 1 of 3: read range(0, 100000000) · 2 s")
         let long = RunProgress.Snapshot(step: 2, steps: 3, name: "filter " + String(repeating: "name = \"x\" or ", count: 20), fraction: 0.5)
         for columns in [25, 40, 60, 100] {
             let line = ProgressTicker.line(seconds: 12, progress: long, frame: 0, style: .init(columns: columns))
