@@ -350,8 +350,9 @@ package struct Executor {
     private func sort(
         _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, range: Range<Int>? = nil
     ) throws(Stop) -> Relation {
-        let rows = try rowNumbers(of: input)
+        let rows = try rowNumbers(of: input, counted: true)
         let context = self.context
+        context.progress?.stopCounting()  // a top-k counts its rows; a full sort does not
         let shouldStop = { context.shouldStop || context.isPastDeadline }
         let sorter = Sorter(
             keys: keys.map {
@@ -532,15 +533,20 @@ package struct Executor {
 
     /// The relation's physical row numbers, filled a block at a time so that a stop request is
     /// seen within a block even for a hundred million rows.
-    package func rowNumbers(of relation: Relation) throws(Stop) -> [Int] {
+    package func rowNumbers(of relation: Relation, counted: Bool = false) throws(Stop) -> [Int] {
         if let selection = relation.selection { return selection }
         let count = relation.physicalCount
         var rows = [Int]()
         rows.reserveCapacity(count)
         var start = 0
+        // With `counted`, as the step's rows (a hundred million take seconds); the step's own
+        // pass over them then counts again from 0.
+        let progress = counted ? context.progress : nil
+        progress?.expect(rows: count)
         while start < count {
             let end = min(start + Executor.blockSize * 16, count)
             rows.append(contentsOf: start..<end)
+            progress?.advance(end - start)
             try checkpoint()
             start = end
         }

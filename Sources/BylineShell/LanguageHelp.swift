@@ -146,7 +146,8 @@ enum LanguageHelp {
 enum HelpText {
     /// `usage`, then the summary and the example indented under it.
     static func entry(usage: String, summary: String, example: String?, width: Int?) -> String {
-        var out = usage + "\n" + wrap(summary, width: width, indent: 4)
+        // A usage wider than the terminal is wrapped whole too (`help like` at 60 columns).
+        var out = wrap(usage, width: width, indent: 0, hanging: 4) + wrap(summary, width: width, indent: 4)
         if let example, !example.isEmpty { out += wrap("e.g. " + example, width: width, indent: 4, hanging: 9) }
         return out
     }

@@ -53,6 +53,11 @@ public final class RunProgress: Sendable {
         step.withLock { $0.rows = max(0, rows) }
     }
 
+    /// The rest of the current step is not counted (a spinner, not a percentage stuck at 100).
+    package func stopCounting() {
+        step.withLock { $0.rows = nil }
+    }
+
     /// `rows` more rows of the current step are done.
     package func advance(_ rows: Int) {
         done.wrappingAdd(rows, ordering: .relaxed)

@@ -58,6 +58,9 @@ import Testing
         #expect(help("union").contains("append"))
         #expect(help("is null").hasPrefix("EXPR is [not] null\n"))
         #expect(help("conditions").contains("between"))
+        for topic in ["like", "conditions"] {
+            for line in help(topic, width: 60).split(separator: "\n") { #expect(line.count <= 60, "\(topic): \(line)") }
+        }
         #expect(help("").contains("Conditions and SQL words: between, conditions, from, having, in, is null, like, union"))
     }
 
