@@ -111,12 +111,6 @@ final class PseudoTerminal {
         return Substring(shown[utf8.index(utf8.startIndex, offsetBy: offset)...] + pending)
     }
 
-    /// Reads whatever arrives within `seconds`, without expecting anything.
-    func drain(for seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while deadline.timeIntervalSinceNow > 0 { readAvailable(waitingUpTo: deadline.timeIntervalSinceNow) }
-    }
-
     /// Waits for the child to exit and returns its status (nil on timeout).
     func waitForExit(timeout: Double = 15) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
