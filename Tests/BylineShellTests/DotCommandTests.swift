@@ -168,7 +168,7 @@ import TestSupport
         // The step under way, counted: making the range, then the top-1 over its rows.
         #expect(written.value.contains("working… "))
         #expect(written.value.contains("%"))
-        #expect(written.value.contains("step 1 of 2: read range(0, 3000000)") || written.value.contains("step 2 of 2: sort by value desc limit 1"))
+        #expect(written.value.contains("step 1 of 2: read range(0, 3000000)") || written.value.contains("step 2 of 2: order by value desc limit 1"))
         #expect(written.value.hasSuffix("\r\u{1B}[K"))  // cleared before the result
     }
 
