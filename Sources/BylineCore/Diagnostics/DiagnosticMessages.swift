@@ -384,6 +384,12 @@ extension DiagnosticMessage {
             help: "write dates as \"2016\", \"2016-03\", \"2016-03-09\", or without a year \"--03\" or \"--06-09\"")
     }
 
+    package static func notATimestamp(_ text: String) -> Self {
+        Self(
+            .typeMismatch, "'\(text)' is not a timestamp",
+            help: "write timestamps as \"2009-01-01 00:00:00\" (or with a T, a fraction such as .25, an offset such as +02:00), or a whole date \"2009-01-01\" for its midnight")
+    }
+
     package static func needsNumbers(_ op: String, described: String, is type: String) -> Self {
         Self(.typeMismatch, "'\(op)' needs numbers, but \(described) is \(type)", help: op == "+" ? "'+' also joins two strings" : nil)
     }
@@ -721,6 +727,10 @@ extension EvaluationError {
 
     package static func invalidPattern(_ source: String) -> Self {
         Self("invalid pattern \(source)")
+    }
+
+    package static func unknownTimeUnit(_ unit: String, known: [String]) -> Self {
+        Self("date_trunc does not know the unit \(unit)", help: "write one of " + known.map { "\"\($0)\"" }.joined(separator: ", "))
     }
 
     package static func timeLimit(_ limit: Duration) -> Self {
