@@ -96,7 +96,7 @@ import TestSupport
         "invoices order by Total desc, InvoiceDate limit 5 select InvoiceId, InvoiceDate, Total",
         "invoices limit 5",
         // TIMESTAMP columns are timestamps in both databases, as the CSV's are in memory.
-        "invoices group by m = date_trunc(\"month\", InvoiceDate) select m, count() as n order by n desc, m limit 6",
+        "invoices select date_trunc(\"month\", InvoiceDate) as m group by m select m, count() as n order by n desc, m limit 6",
         "invoices where weekday(InvoiceDate) = 0 and hour(InvoiceDate) < 6 select InvoiceId, year(InvoiceDate) as y, to_string(InvoiceDate) as t order by t",
         "invoices select max(InvoiceDate) as last, min(InvoiceDate) as first, max(seconds_between(InvoiceDate, to_timestamp(\"2014-01-01\"))) as s",
     ]

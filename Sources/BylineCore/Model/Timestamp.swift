@@ -5,8 +5,9 @@
 /// Read from ISO 8601 text: `2009-01-01 00:00:00` or `2009-01-01T00:00:00`, minutes with or
 /// without seconds, seconds with up to six fractional digits, and an optional offset (`Z`, `+02`,
 /// `+02:00`, `-0530`). A text with an offset is the instant it names, kept in UTC (as PostgreSQL's
-/// `timestamptz` and DuckDB's cast from text do); a text without one is taken as UTC already. So a
-/// timestamp is one instant whatever zone wrote it, and `=` and `<` compare instants.
+/// and DuckDB's `timestamptz` keep it; their `timestamp` drops the offset unread); a text without
+/// one is taken as UTC already. So a timestamp is one instant whatever zone wrote it, and `=` and
+/// `<` compare instants.
 ///
 /// Written back as `2009-01-01 00:00:00`, with the fraction's trailing zeros dropped
 /// (`2009-01-01 00:00:00.25`) and no offset, as PostgreSQL writes a `timestamp` in its ISO style.
