@@ -161,11 +161,21 @@ extension Binder {
             throw fail(.ambiguousField(name, choices: choices), at: span)
         case .missing:
             let written = qualifier.map { "\($0).\(name)" } ?? name
+            // The naming rule (README, "Names"): a field a select computed or renamed belongs to
+            // no table, so `t.y` for such a `y` is answered with `y`, never `t.y` again.
+            let bare = schema.fields.first { $0.qualifier == nil && $0.baseName == name }?.baseName
             if let qualifier, !schema.fields.contains(where: { $0.qualifier == qualifier }) {
                 let tables = Array(Set(schema.fields.compactMap(\.qualifier))).sorted()
-                throw fail(.noSuchQualifier(qualifier, tables: tables), at: span)
+                // A `let` of a join keeps its tables' names (Binder+SourceNames.swift).
+                let joined = scope[qualifier] == nil ? nil : schema.fields.first { $0.qualifier != nil && $0.baseName == name }.map { "\($0.qualifier ?? "").\(name)" }
+                throw fail(.noSuchQualifier(qualifier, tables: tables, bare: bare, joined: joined), at: span)
             }
-            let guess = Suggestion.closest(to: name, among: schema.fields.map(\.baseName)).map { (qualifier.map { "\($0)." } ?? "") + $0 }
+            // The guess is a field as it is named here: with its own qualifier, or none.
+            let guess = bare ?? Suggestion.closest(to: name, among: schema.fields.map(\.baseName)).map { base in
+                guard qualifier != nil else { return base }
+                let field = schema.fields.first { $0.baseName == base && $0.qualifier == qualifier } ?? schema.fields.first { $0.baseName == base }
+                return field?.qualifier.map { "\($0).\(base)" } ?? base
+            }
             let isFunction = qualifier == nil && (ScalarFunction.callable[name.lowercased()] != nil || AggregateCall.Kind.named(name) != nil)
             throw fail(
                 .unknownField(written, in: schema.name, guess: guess, fields: schema.fields.map(\.name), isFunction: isFunction),

@@ -27,7 +27,7 @@ import TestSupport
 
     static let queries = [
         "e order by t, id select id, t", "e order by t desc select id, t", "e select year(t) as y, t group by y select y, min(t) as a, max(t) as b, count() as n order by y",
-        "e select t distinct order by t", "e where t > u select id", "e join e as o on t = o.u select id, o.id",
+        "e select t distinct order by t", "e where t > u select id", "e join e as o on e.t = o.u select e.id as a, o.id as b",
         "e group by t select t, count() as n order by n desc, t", "e select t, row_number() over (order by t desc) as r order by r",
     ]
 

@@ -246,10 +246,13 @@ extension DiagnosticMessage {
         Self(.invalidArgument, "'\(name)' takes arguments", help: "call it with parentheses: \(name)(...)")
     }
 
-    package static func noSuchQualifier(_ qualifier: String, tables: [String]) -> Self {
-        Self(
-            .unknownTable, "no table named '\(qualifier)' in this query",
-            help: tables.isEmpty ? nil : "tables here: " + tables.joined(separator: ", "))
+    /// `bare`: the field's name when a field of that name is here, belonging to no table;
+    /// `joined`: the field as named here when `qualifier` is a `let` of a join that holds it.
+    package static func noSuchQualifier(_ qualifier: String, tables: [String], bare: String? = nil, joined: String? = nil) -> Self {
+        var help = tables.isEmpty ? nil : "tables here: " + tables.joined(separator: ", ")
+        if let bare { help = "'\(bare)' belongs to no table: a select computed or renamed it, so write '\(bare)'" }
+        if let joined { help = "'\(qualifier)' holds a join, whose fields keep their tables' names: write '\(joined)'" }
+        return Self(.unknownTable, "no table named '\(qualifier)' in this query", help: help)
     }
 
     /// `written` as the user wrote it (maybe qualified); `guess` a close field name, already qualified.
