@@ -475,7 +475,7 @@ public struct Parser {
             var written: String?
             if case .literal(.string(let text)) = pattern.kind { written = Parser.likeReplacement(text) }
             let subject = SyntaxPrinter.print(left)
-            throw error(.sqlLike(written.map { (negated ? "not (" : "") + subject + " " + $0 + (negated ? ")" : "") }), at: start.union(pattern.span))
+            throw refusal(.sqlLike(written.map { (negated ? "not (" : "") + subject + " " + $0 + (negated ? ")" : "") }), at: start.union(pattern.span))
         }
         if check(.keyword(.starts)) || check(.keyword(.ends)) {
             let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
@@ -847,6 +847,15 @@ public struct Parser {
                 position += 1
             }
         }
+    }
+
+    /// An error about text already read whole (SQL's `like` at the end of a line), which more
+    /// input would not mend: the shell reports it instead of waiting for another line.
+    private mutating func refusal(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {
+        let wasAtEnd = failedAtEnd
+        let failure = error(message, at: span)
+        failedAtEnd = wasAtEnd
+        return failure
     }
 
     private mutating func error(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {
