@@ -529,6 +529,7 @@ package struct Aggregation {
             case .string: return .string
             case .bool: return .bool
             case .date: return .date
+            case .timestamp: return .timestamp
             case .list: return .list(.null)
             }
         }

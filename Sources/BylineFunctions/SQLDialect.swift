@@ -39,10 +39,12 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     }
 
     /// The column type a Byline type is stored as. Dates are their ISO-like text (whose byte order
-    /// is their order); lists are JSON arrays.
+    /// is their order); lists are JSON arrays; timestamps are PostgreSQL's `timestamp` (holding
+    /// UTC) and, in SQLite, their text (`2009-01-01 00:00:00.25`, whose byte order is time order).
     public func columnType(_ type: DataType) -> String {
         switch (self, type) {
         case (.postgresql, .integer): return "bigint"
+        case (.postgresql, .timestamp): return "timestamp"
         case (.postgresql, .float): return "double precision"
         case (.postgresql, .bool): return "boolean"
         case (.postgresql, .list): return "jsonb"
@@ -99,13 +101,15 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             case "double precision", "real", "float8", "float4", "numeric": return .float
             case "boolean", "bool": return .bool
             case "date": return .date
-            default: return .string
+            case "timestamp", "timestamp without time zone", "timestamptz", "timestamp with time zone": return .timestamp
+            default: return type.hasPrefix("timestamp(") ? .timestamp : .string
             }
         case .sqlite:
             // SQLite's affinity rules (https://sqlite.org/datatype3.html#determination_of_column_affinity).
             if type.contains("int") { return .integer }
             if type.contains("bool") { return .bool }
             if type == "date" { return .date }
+            if type == "datetime" || type.hasPrefix("timestamp") { return .timestamp }
             if type.contains("char") || type.contains("clob") || type.contains("text") { return .string }
             if type.contains("real") || type.contains("floa") || type.contains("doub") { return .float }
             // NUMERIC affinity (NUMERIC, DECIMAL(10,2) for money, and BOOLEAN above): SQLite keeps
@@ -117,7 +121,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 
     /// How a column of a database table is read so its values have the Byline type: PostgreSQL's
     /// narrower numbers are widened (so arithmetic overflows at 64 bits, as Byline's does) and
-    /// text compares by code points (`COLLATE "C"`, Byline's order); anything else is read as text.
+    /// text compares by code points (`COLLATE "C"`, Byline's order); timestamps become UTC in
+    /// PostgreSQL and Byline's own text in SQLite; anything else is read as text.
     package func readExpression(column: String, declared: String, as type: DataType) -> String {
         let name = identifier(column)
         switch (self, type) {
@@ -125,6 +130,13 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         case (.postgresql, .float): return "CAST(\(name) AS double precision)"
         case (.postgresql, .bool): return name
         case (.postgresql, .list): return declared.lowercased() == "jsonb" ? name : "CAST(\(name) AS jsonb)"
+        case (.postgresql, .timestamp):
+            // A timestamptz is an instant: Byline's timestamp is that instant in UTC.
+            let lowered = declared.lowercased()
+            return lowered == "timestamptz" || lowered.hasSuffix("with time zone") ? "(\(name) AT TIME ZONE 'UTC')" : name
+        case (.sqlite, .timestamp):
+            // Text in any of the forms Byline reads (a T, an offset, no seconds) becomes its own.
+            return "byline_to_timestamp(\(name))"
         case (.postgresql, _): return "CAST(\(name) AS text) COLLATE \"C\""
         case (.sqlite, .string):
             // A column of another declared type (or none) may hold numbers: read as text.

@@ -11,7 +11,7 @@ extension ScalarFunction {
     package static let all: [ScalarFunction] = [
         lower, upper, trim, length, substr, coalesce, abs, round, year, month, day,
         contains, startsWith, endsWith, equalIgnoringCase, widenToFloat,
-    ] + math + text + conversions
+    ] + math + text + conversions + time
 
     /// Functions callable by name.
     package static let callable: [String: ScalarFunction] = Dictionary(
@@ -212,34 +212,45 @@ extension ScalarFunction {
     // MARK: - Dates
 
     package static let year = ScalarFunction(
-        "year", [.required("date", .date)], summary: "the date's year, or null when it has none", example: "events select date, year(date)",
-        result: always(.integer),
-        postgresql: .text { "(CASE WHEN left(\($0.x), 1) = '-' THEN NULL ELSE CAST(substr(\($0.x), 1, 4) AS bigint) END)" }
+        "year", [.required("date", .dateOrTimestamp)], summary: "the year of a date or timestamp, or null when a date has none",
+        example: "events select date, year(date)", result: always(.integer),
+        postgresql: .text { call in
+            if call.types[0] == .timestamp { return timestampPart("YEAR", call) }
+            return "(CASE WHEN left(\(call.x), 1) = '-' THEN NULL ELSE CAST(substr(\(call.x), 1, 4) AS bigint) END)"
+        },
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("YEAR", $0) : "byline_year(\($0.x))" }
     ) { arguments throws(EvaluationError) in
+        if case .timestamp(let time) = arguments[0] { return .integer(time.parts.year) }
         guard case .date(let date) = arguments[0] else { return .null }
         return date.year.map(Value.integer) ?? .null
     }
 
     package static let month = ScalarFunction(
-        "month", [.required("date", .date)], summary: "the date's month (1-12), or null when it has none",
+        "month", [.required("date", .dateOrTimestamp)], summary: "the month (1-12) of a date or timestamp, or null when a date has none",
         example: "events select date, month(date)", result: always(.integer),
         postgresql: .text { call in
+            if call.types[0] == .timestamp { return timestampPart("MONTH", call) }
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
-        }
+        },
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("MONTH", $0) : "byline_month(\($0.x))" }
     ) { arguments throws(EvaluationError) in
+        if case .timestamp(let time) = arguments[0] { return .integer(time.parts.month) }
         guard case .date(let date) = arguments[0] else { return .null }
         return date.month.map(Value.integer) ?? .null
     }
 
     package static let day = ScalarFunction(
-        "day", [.required("date", .date)], summary: "the date's day of the month, or null when it has none",
+        "day", [.required("date", .dateOrTimestamp)], summary: "the day of the month of a date or timestamp, or null when a date has none",
         example: "events select date, day(date)", result: always(.integer),
         postgresql: .text { call in
+            if call.types[0] == .timestamp { return timestampPart("DAY", call) }
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
-        }
+        },
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("DAY", $0) : "byline_day(\($0.x))" }
     ) { arguments throws(EvaluationError) in
+        if case .timestamp(let time) = arguments[0] { return .integer(time.parts.day) }
         guard case .date(let date) = arguments[0] else { return .null }
         return date.day.map(Value.integer) ?? .null
     }

@@ -1,4 +1,4 @@
-// Conversions between integer, float, string and date. Like DuckDB's TRY_CAST, a value that does
+// Conversions between integer, float, string and date (to_timestamp is with the timestamps). Like DuckDB's TRY_CAST, a value that does
 // not convert gives null rather than stopping the query: text that is not a number (or a date), a
 // float beyond the integers. Text is read without the white space around it.
 
@@ -78,6 +78,7 @@ extension ScalarFunction {
             case .bool: return "(CASE WHEN \(x) THEN 'true' WHEN NOT \(x) THEN 'false' END)"
             case .integer: return "(CAST(\(x) AS text) COLLATE \"C\")"
             case .float: return floatText(x)
+            case .timestamp: return "(CAST(\(x) AS text) COLLATE \"C\")"
             default: return x
             }
         },
@@ -94,9 +95,10 @@ extension ScalarFunction {
 
     package static let toDate = ScalarFunction(
         "to_date", [.required("value", .stringOrDate)],
-        summary: "text as a date (2016, 2016-03, 2016-03-09, --03 or --06-09); null if it is not one",
+        summary: "text as a date (2016, 2016-03, 2016-03-09, --03 or --06-09), or a timestamp's date; null if it is not one",
         example: "range(1) select to_date(\"2016-03-09\") as d, year(to_date(\"2016-03\")) as y", result: always(.date),
         postgresql: .text { call in
+            if call.types[0] == .timestamp { return "CAST(CAST(\(call.x) AS date) AS text)" }
             guard call.types[0] == .string else { return call.x }
             let text = "btrim(\(call.x), \(call.bind(.string(whiteSpace), type: .string)))"
             let short = call.bind(.string("^([0-9]{4}(-(0[1-9]|1[0-2]))?|--(0[1-9]|1[0-2]))$"), type: .string)
@@ -109,10 +111,12 @@ extension ScalarFunction {
             return "(CASE WHEN \(text) ~ \(short) THEN \(text) WHEN \(text) ~ \(full) THEN (CASE WHEN \(day) <= 28 THEN \(text) "
                 + "WHEN \(month) = 2 THEN (CASE WHEN \(day) = 29 AND \(leap) THEN \(text) END) WHEN \(day) <= 30 THEN \(text) "
                 + "WHEN \(month) IN (1, 3, 5, 7, 8, 10, 12) THEN \(text) END) END)"
-        }
+        },
+        sqlite: .text { $0.types[0] == .timestamp ? "substr(\($0.x), 1, 10)" : "byline_to_date(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .date: return arguments[0]
+        case .timestamp(let time): return .date(time.date)
         case .string(let text): return PartialDate(trimmed(text)).map(Value.date) ?? .null
         default: return .null
         }

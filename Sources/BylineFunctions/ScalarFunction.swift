@@ -67,14 +67,16 @@ package struct ScalarFunction: Sendable {
 
     /// What an argument may be.
     package enum ArgumentKind: Sendable {
-        case string, integer, number, bool, date, stringOrList
-        /// A string, number, bool or date (not a list).
+        case string, integer, number, bool, date, timestamp, stringOrList
+        /// A date or a timestamp (`year`, `month`, `day`).
+        case dateOrTimestamp
+        /// A string, number, bool, date or timestamp (not a list).
         case scalar
         /// A value of any type.
         case any
         /// A string, number or bool (what converts to a number).
         case convertible
-        /// A string or a date (what converts to a date).
+        /// A string, a date or a timestamp (what converts to a date or a timestamp).
         case stringOrDate
 
         package func accepts(_ type: DataType) -> Bool {
@@ -84,11 +86,13 @@ package struct ScalarFunction: Sendable {
             case .number: return type.isNumeric
             case .bool: return type == .bool
             case .date: return type == .date
+            case .timestamp: return type == .timestamp
+            case .dateOrTimestamp: return type == .date || type == .timestamp
             case .stringOrList: return type == .string || type.isList
             case .scalar: return !type.isList
             case .any: return true
             case .convertible: return type == .string || type == .bool || type.isNumeric
-            case .stringOrDate: return type == .string || type == .date
+            case .stringOrDate: return type == .string || type == .date || type == .timestamp
             }
         }
 
@@ -100,11 +104,13 @@ package struct ScalarFunction: Sendable {
             case .number: return "a number"
             case .bool: return "a bool"
             case .date: return "a date"
+            case .timestamp: return "a timestamp"
+            case .dateOrTimestamp: return "a date or a timestamp"
             case .stringOrList: return "a string or a list"
-            case .scalar: return "a string, number, bool or date"
+            case .scalar: return "a string, number, bool, date or timestamp"
             case .any: return "a value"
             case .convertible: return "a string, number or bool"
-            case .stringOrDate: return "a string or a date"
+            case .stringOrDate: return "a string, a date or a timestamp"
             }
         }
     }

@@ -43,16 +43,22 @@ public struct HostFunction: Sendable {
         }
         functions.append(HostFunction(name: "byline_negate", arity: 1) { (arguments) throws(EvaluationError) in try Arithmetic.negate(arguments[0]) })
         // Every function, for SQLite spellings that call Byline's own (see ScalarFunction.SQLSpelling);
-        // dates arrive as their text. Those of any number of arguments (coalesce, concat) are
+        // dates and timestamps arrive as their text. Those of any number of arguments (coalesce, concat) are
         // spelled in SQLite's own SQL.
         for function in ScalarFunction.all where function.parameters.last?.repeats != true {
-            let dates = Set(function.parameters.indices.filter { function.parameters[$0].kind == .date })
+            // A parameter that takes a date or a timestamp gets only dates here: SQLite spells
+            // those functions on a timestamp without calling Byline (see timestampPart).
+            let dates = Set(function.parameters.indices.filter { [.date, .dateOrTimestamp].contains(function.parameters[$0].kind) })
+            let timestamps = Set(function.parameters.indices.filter { function.parameters[$0].kind == .timestamp })
             for arity in function.arity {
                 functions.append(
                     HostFunction(name: "byline_" + function.key, arity: arity) { (arguments) throws(EvaluationError) in
                         var values = arguments
                         for index in dates where index < values.count {
                             if case .string(let text) = values[index] { values[index] = PartialDate(text).map(Value.date) ?? .null }
+                        }
+                        for index in timestamps where index < values.count {
+                            if case .string(let text) = values[index] { values[index] = Timestamp(text).map(Value.timestamp) ?? .null }
                         }
                         return try function.apply(values)
                     })

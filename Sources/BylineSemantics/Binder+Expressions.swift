@@ -122,7 +122,7 @@ extension Binder {
         // In a prepared query a scalar becomes a slot for the value of each run; null and lists
         // stay values (their checks depend on the value).
         if parameterSlots.contains(name), let value = bound.constant, !value.isNull,
-            [DataType.integer, .float, .string, .bool, .date].contains(bound.type)
+            [DataType.integer, .float, .string, .bool, .date, .timestamp].contains(bound.type)
         {
             return TypedExpression(expression: .parameter(name, bound.type), type: bound.type)
         }
@@ -144,6 +144,7 @@ extension Binder {
         case .string: type = .string
         case .bool: type = .bool
         case .date: type = .date
+        case .timestamp: type = .timestamp
         case .list(let items): type = .list(JSONTableLoader.commonType(items))
         }
         return TypedExpression(expression: .literal(value), type: type)
@@ -160,11 +161,21 @@ extension Binder {
             throw fail(.ambiguousField(name, choices: choices), at: span)
         case .missing:
             let written = qualifier.map { "\($0).\(name)" } ?? name
+            // The naming rule (README, "Names"): a field a select computed or renamed belongs to
+            // no table, so `t.y` for such a `y` is answered with `y`, never `t.y` again.
+            let bare = schema.fields.first { $0.qualifier == nil && $0.baseName == name }?.baseName
             if let qualifier, !schema.fields.contains(where: { $0.qualifier == qualifier }) {
                 let tables = Array(Set(schema.fields.compactMap(\.qualifier))).sorted()
-                throw fail(.noSuchQualifier(qualifier, tables: tables), at: span)
+                // A `let` of a join keeps its tables' names (Binder+SourceNames.swift).
+                let joined = scope[qualifier] == nil ? nil : schema.fields.first { $0.qualifier != nil && $0.baseName == name }.map { "\($0.qualifier ?? "").\(name)" }
+                throw fail(.noSuchQualifier(qualifier, tables: tables, bare: bare, joined: joined), at: span)
             }
-            let guess = Suggestion.closest(to: name, among: schema.fields.map(\.baseName)).map { (qualifier.map { "\($0)." } ?? "") + $0 }
+            // The guess is a field as it is named here: with its own qualifier, or none.
+            let guess = bare ?? Suggestion.closest(to: name, among: schema.fields.map(\.baseName)).map { base in
+                guard qualifier != nil else { return base }
+                let field = schema.fields.first { $0.baseName == base && $0.qualifier == qualifier } ?? schema.fields.first { $0.baseName == base }
+                return field?.qualifier.map { "\($0).\(base)" } ?? base
+            }
             let isFunction = qualifier == nil && (ScalarFunction.callable[name.lowercased()] != nil || AggregateCall.Kind.named(name) != nil)
             throw fail(
                 .unknownField(written, in: schema.name, guess: guess, fields: schema.fields.map(\.name), isFunction: isFunction),
@@ -384,16 +395,23 @@ extension Binder {
 
     // MARK: - Dates
 
-    /// A string literal compared with a date is read as a date.
+    /// A string literal compared with a date is read as a date, and one compared with a timestamp
+    /// as a timestamp (a whole date as its midnight).
     package func coerceDateLiteral(_ operand: inout TypedExpression, toMatch other: TypedExpression) {
-        guard other.type == .date, case .string(let text)? = operand.constant, let date = PartialDate(text) else { return }
-        operand = TypedExpression(expression: .literal(.date(date)), type: .date)
+        guard case .string(let text)? = operand.constant else { return }
+        if other.type == .date, let date = PartialDate(text) {
+            operand = TypedExpression(expression: .literal(.date(date)), type: .date)
+        } else if other.type == .timestamp, let time = Timestamp(text, dateAlone: true) {
+            operand = TypedExpression(expression: .literal(.timestamp(time)), type: .timestamp)
+        }
     }
 
     package mutating func dateLiteralError(
         _ date: TypedExpression, _ other: TypedExpression, _ otherSyntax: Expression
     ) -> Failure? {
-        guard date.type == .date, other.type == .string, case .string(let text)? = other.constant else { return nil }
-        return fail(.notADate(text), at: otherSyntax.span)
+        guard date.type == .date || date.type == .timestamp, other.type == .string, case .string(let text)? = other.constant else {
+            return nil
+        }
+        return fail(date.type == .date ? .notADate(text) : .notATimestamp(text), at: otherSyntax.span)
     }
 }

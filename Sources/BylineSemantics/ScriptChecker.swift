@@ -144,10 +144,13 @@ package struct ScriptChecker {
             return
         }
         let field = plan.resultSchema.fields[0]
-        // As in comparisons, a string compared with a date is read as a date.
+        // As in comparisons, a string compared with a date is read as a date (with a timestamp, as one).
         if field.type == .date, case .string(let text) = value, let date = PartialDate(text) {
             value = .date(date)
             expected.type = .date
+        } else if field.type == .timestamp, case .string(let text) = value, let time = Timestamp(text, dateAlone: true) {
+            value = .timestamp(time)
+            expected.type = .timestamp
         }
         guard field.type.isComparable(with: expected.type) else {
             diagnostics.append(

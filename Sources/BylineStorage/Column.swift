@@ -173,7 +173,7 @@ package struct ColumnBuilder {
         case .bool: bools.reserveCapacity(capacity)
         case .string: codes.reserveCapacity(capacity)
         case .date: dates.reserveCapacity(capacity)
-        case .list, .null: values.reserveCapacity(capacity)
+        case .timestamp, .list, .null: values.reserveCapacity(capacity)
         }
     }
 
@@ -204,7 +204,7 @@ package struct ColumnBuilder {
             }
         case .date:
             if case .date(let v) = value { dates.append(v) } else { dates.append(PartialDate()) }
-        case .list, .null:
+        case .timestamp, .list, .null:
             if case .list(let items) = value, items.count < ColumnBuilder.chargedWhereMade / 16 {
                 heldBytes &+= 32 &+ MemoryBudget.bytes(items.count, each: MemoryLayout<Value>.stride)
             }
@@ -277,7 +277,7 @@ package struct ColumnBuilder {
             codes.reserveCapacity(codes.count + other.codes.count)
             for code in other.codes { codes.append(code < 0 ? -1 : codeOf[Int(code)]) }
         case .date: dates += other.dates
-        case .list, .null: values += other.values
+        case .timestamp, .list, .null: values += other.values
         }
         count += other.count
     }
@@ -294,7 +294,8 @@ package struct ColumnBuilder {
         case .string:
             return Column(type: type, storage: .strings(codes, StringDictionary(strings)))
         case .date: return Column(type: type, storage: .dates(dates, mask))
-        case .list, .null: return Column(type: type, storage: .values(values))
+        // Timestamps are boxed: few tables hold many, and every path reads boxed values.
+        case .timestamp, .list, .null: return Column(type: type, storage: .values(values))
         }
     }
 }

@@ -95,6 +95,10 @@ import TestSupport
         "customers group by SupportRepId select SupportRepId, count() as n",
         "invoices order by Total desc, InvoiceDate limit 5 select InvoiceId, InvoiceDate, Total",
         "invoices limit 5",
+        // TIMESTAMP columns are timestamps in both databases, as the CSV's are in memory.
+        "invoices select date_trunc(\"month\", InvoiceDate) as m group by m select m, count() as n order by n desc, m limit 6",
+        "invoices where weekday(InvoiceDate) = 0 and hour(InvoiceDate) < 6 select InvoiceId, year(InvoiceDate) as y, to_string(InvoiceDate) as t order by t",
+        "invoices select max(InvoiceDate) as last, min(InvoiceDate) as first, max(seconds_between(InvoiceDate, to_timestamp(\"2014-01-01\"))) as s",
     ]
 
     @Test func everyQueryGivesMemorysAnswerInBothDatabases() throws {

@@ -38,7 +38,7 @@ import TestSupport
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
         #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n    e.g. .mode json\n")
         // Functions, from their one declaration.
-        #expect(all.contains("Functions: abs, acos, asin, atan, atan2, ceil, coalesce, concat, contains, cos, day, "))
+        #expect(all.contains("Functions: abs, acos, asin, atan, atan2, ceil, coalesce, concat, contains, cos, date_trunc, day, degrees, div, "))
         #expect(
             run(".help replace").output
                 == "replace(string, from, to)\n    the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)\n    e.g. leaders select replace(name, \" \", \"_\")\n")

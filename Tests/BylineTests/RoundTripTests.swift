@@ -23,16 +23,23 @@ import TestSupport
     static let integers = [0, 1, -1, Int.max, Int.min, 9_007_199_254_740_993, 2_147_483_648, 42]
     static let floats: [Double] = [0, -0.0, 0.1, 1e300, -1e-300, .leastNonzeroMagnitude, 2.5, 1e15, 123456.789, 9_007_199_254_740_992]
     static let dates = [PartialDate(year: 2016, month: 3, day: 9), PartialDate(year: 1995, month: 12), PartialDate(month: 6, day: 9)]
+    static let timestamps = [
+        Timestamp(year: 2009, month: 1, day: 1), Timestamp(year: 1, month: 1, day: 1),
+        Timestamp(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 999_999),
+        Timestamp(year: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59, microsecond: 500_000),
+        Timestamp(year: 2024, month: 2, day: 29, hour: 12, minute: 0, second: 1, microsecond: 10),
+    ].compactMap { $0 }
 
     /// A random table of `rows` rows; every column has at least one value (a column of nulls only
     /// has no type to read back).
     static func table(_ random: inout SplitMix64, rows: Int, texts: [String], lists: Bool) -> Table {
         var fields: [Field] = [
             Field(name: "i", type: .integer), Field(name: "f", type: .float), Field(name: "s", type: .string),
-            Field(name: "b", type: .bool), Field(name: "d", type: .date),
+            Field(name: "b", type: .bool), Field(name: "d", type: .date), Field(name: "t", type: .timestamp),
         ]
         if lists { fields.append(Field(name: "l", type: .list(.integer))) }
         var data: [[Value]] = []
+        var timeRandom = SplitMix64(state: UInt64(rows) &* 7_919 &+ UInt64(texts.count))
         for row in 0..<rows {
             var nulls: [Bool] = []
             for _ in 0..<5 { nulls.append(row > 0 && random.below(100) < 15) }
@@ -42,6 +49,8 @@ import TestSupport
                 nulls[2] ? .null : .string(texts[random.below(texts.count)]),
                 nulls[3] ? .null : .bool(random.below(2) == 0),
                 nulls[4] ? .null : .date(dates[random.below(dates.count)]),
+                // From a generator of its own, so the other columns' values are as before.
+                timeRandom.below(100) < 15 && row > 0 ? .null : .timestamp(timestamps[timeRandom.below(timestamps.count)]),
             ]
             if lists { values.append(.list((0..<random.below(3)).map { _ in .integer(integers[random.below(integers.count)]) })) }
             data.append(values)
@@ -59,6 +68,7 @@ import TestSupport
         case .string(let text): return "s" + text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ".")
         case .bool(let flag): return "b\(flag)"
         case .date(let date): return "d\(date)"
+        case .timestamp(let time): return "t\(time.microseconds)"
         case .list(let values): return "[" + values.map(exact).joined(separator: ",") + "]"
         }
     }

@@ -353,6 +353,7 @@ import TestSupport
         case .string(let text): return "s:" + text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ".")
         // As text, the form SQLite holds dates in (and in which they order as Byline orders them).
         case .date(let date): return canonical(.string(date.description))
+        case .timestamp(let time): return "t:\(time)"
         default: return "other:\(value)"
         }
     }

@@ -78,12 +78,29 @@ struct RandomTables {
     var t: [[Value]]
     var v: [[Value]]
 
+    /// Timestamps, as their text in Byline's form (which SQLite orders as time): before 1970,
+    /// fractions, the first and last microsecond, a leap day, and repeats. A last field `ts` of
+    /// both tables, drawn apart from the others (so the other fields' values and every query of
+    /// the other generators are as they were); only `QueryGenerator.timestampQuery` reads it.
+    static let timestamps = [
+        "2009-01-01 00:00:00", "2009-01-01 00:00:00.5", "2009-01-01 23:59:59", "1969-12-31 23:59:59.999999", "1970-01-01 00:00:00",
+        "2016-02-29 12:30:00", "0001-01-01 00:00:00", "9999-12-31 23:59:59.999999", "2009-06-15 08:05:03.25", "2009-01-01 00:00:00",
+        "2008-12-31 23:00:00", "2010-03-14 15:09:26.535897",
+    ]
+
     /// `blocks`: how many of the engine's blocks of rows `t` spans (kernels and sorts run a block
     /// at a time, and past 4,096 rows take their radix paths).
     init(random: inout SplitMix64, blocks: Int = 0) {
         let size = blocks == 0 ? 20 + random.below(30) : blocks * 4096 + random.below(4096)
         t = RandomTables.rows(count: size, random: &random)
         v = RandomTables.rows(count: 5 + random.below(15), random: &random)
+        var times = SplitMix64(state: UInt64(t.count) &* 31 &+ UInt64(v.count))
+        for (index, row) in t.enumerated() { t[index] = row + [RandomTables.timestamp(&times)] }
+        for (index, row) in v.enumerated() { v[index] = row + [RandomTables.timestamp(&times)] }
+    }
+
+    static func timestamp(_ random: inout SplitMix64) -> Value {
+        random.below(100) < 15 ? .null : Timestamp(timestamps[random.below(timestamps.count)]).map(Value.timestamp) ?? .null
     }
 
     static func rows(count: Int, random: inout SplitMix64) -> [[Value]] {
@@ -114,7 +131,10 @@ struct RandomTables {
     /// Both tables, as Byline tables.
     var tables: [Table] {
         [("t", t), ("v", v)].map { name, rows in
-            Table(schema: TableSchema(name: name, fields: RandomTables.fields.map { Field(name: $0.name, type: $0.kind.dataType) }), rows: rows)
+            Table(
+                schema: TableSchema(
+                    name: name, fields: RandomTables.fields.map { Field(name: $0.name, type: $0.kind.dataType) } + [Field(name: "ts", type: .timestamp)]),
+                rows: rows)
         }
     }
 
@@ -126,8 +146,8 @@ struct RandomTables {
     /// Creates and fills both tables in SQLite.
     func create(in database: SQLiteDatabase) throws {
         for (name, rows) in [("t", t), ("v", v)] {
-            try database.execute("CREATE TABLE \(name) (id INTEGER, i INTEGER, f REAL, s TEXT, u TEXT, b INTEGER, d TEXT)")
-            try database.insert(into: name, columns: RandomTables.fields.count, rows: rows.map { $0.map(RandomTables.sqlite) })
+            try database.execute("CREATE TABLE \(name) (id INTEGER, i INTEGER, f REAL, s TEXT, u TEXT, b INTEGER, d TEXT, ts TEXT)")
+            try database.insert(into: name, columns: RandomTables.fields.count + 1, rows: rows.map { $0.map(RandomTables.sqlite) })
         }
     }
 
@@ -138,6 +158,7 @@ struct RandomTables {
         case .string(let text): return .text(text)
         case .bool(let flag): return .integer(flag ? 1 : 0)
         case .date(let date): return .text(Pools.text((date.year, date.month, date.day)))
+        case .timestamp(let time): return .text(time.description)
         default: return .null
         }
     }

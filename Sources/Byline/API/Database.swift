@@ -339,6 +339,7 @@ public enum DatabaseCatalog {
             default: return nil
             }
         case .date: return PartialDate(text).map(Value.date)
+        case .timestamp: return Timestamp(text).map(Value.timestamp)
         case .list(let element):
             guard let parsed = try? JSONReader.parse(Array(text.utf8)), case .list(let items) = JSONTableLoader.convert(parsed) else {
                 return nil
@@ -357,7 +358,7 @@ public enum DatabaseCatalog {
     public static func coerce(_ value: Value, to type: DataType) -> Value? {
         switch (value, type) {
         case (.null, _), (_, .null): return value
-        case (.integer, .integer), (.float, .float), (.string, .string), (.bool, .bool), (.date, .date): return value
+        case (.integer, .integer), (.float, .float), (.string, .string), (.bool, .bool), (.date, .date), (.timestamp, .timestamp): return value
         case (.integer(let number), .float): return .float(Double(number))
         case (.float(let number), .integer):
             guard number.rounded() == number, let whole = Int(exactly: number) else { return nil }
@@ -387,6 +388,7 @@ public enum DatabaseCatalog {
         case .string(let text): return text
         case .bool(let flag): return flag ? "true" : "false"
         case .date(let date): return date.description
+        case .timestamp(let time): return time.description
         case .list: return JSONText.encode(value)
         }
     }

@@ -242,6 +242,7 @@ struct Cell: Decoder, SingleValueDecodingContainer {
         case .string: found = "the string \(value.literal)"
         case .bool: found = "the boolean \(value.literal)"
         case .date: found = "the date \(value.literal)"
+        case .timestamp: found = "the timestamp \(value.literal)"
         case .list: found = "a list"
         }
         return source.fail(field, "expected \(wanted), found \(found)")
@@ -258,6 +259,7 @@ struct Cell: Decoder, SingleValueDecodingContainer {
         switch value {
         case .string(let text): return text
         case .date(let date): return date.description
+        case .timestamp(let time): return time.description
         default: throw mismatch("a String")
         }
     }
@@ -286,6 +288,13 @@ struct Cell: Decoder, SingleValueDecodingContainer {
     }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == Date.self, case .timestamp(let time) = value {
+            // Whole seconds and microseconds apart, so the fraction is not lost to a large double.
+            let seconds = time.microseconds >= 0 ? time.microseconds / 1_000_000 : -((-time.microseconds + 999_999) / 1_000_000)
+            let date = Date(timeIntervalSince1970: Double(seconds) + Double(time.microseconds - seconds * 1_000_000) / 1e6)
+            guard let result = date as? T else { throw mismatch("a Date") }
+            return result
+        }
         if T.self == Date.self {
             let day: PartialDate?
             switch value {

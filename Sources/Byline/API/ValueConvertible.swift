@@ -141,6 +141,7 @@ extension Value: Codable {
         case .string(let text): try container.encode(text)
         case .bool(let flag): try container.encode(flag)
         case .date(let date): try container.encode(date.description)
+        case .timestamp(let time): try container.encode(time.description)
         case .list(let items): try container.encode(items)
         }
     }

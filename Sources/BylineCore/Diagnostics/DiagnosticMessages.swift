@@ -264,10 +264,13 @@ extension DiagnosticMessage {
         Self(.invalidArgument, "'\(name)' takes arguments", help: "call it with parentheses: \(name)(...)")
     }
 
-    package static func noSuchQualifier(_ qualifier: String, tables: [String]) -> Self {
-        Self(
-            .unknownTable, "no table named '\(qualifier)' in this query",
-            help: tables.isEmpty ? nil : "tables here: " + tables.joined(separator: ", "))
+    /// `bare`: the field's name when a field of that name is here, belonging to no table;
+    /// `joined`: the field as named here when `qualifier` is a `let` of a join that holds it.
+    package static func noSuchQualifier(_ qualifier: String, tables: [String], bare: String? = nil, joined: String? = nil) -> Self {
+        var help = tables.isEmpty ? nil : "tables here: " + tables.joined(separator: ", ")
+        if let bare { help = "'\(bare)' belongs to no table: a select computed or renamed it, so write '\(bare)'" }
+        if let joined { help = "'\(qualifier)' holds a join, whose fields keep their tables' names: write '\(joined)'" }
+        return Self(.unknownTable, "no table named '\(qualifier)' in this query", help: help)
     }
 
     /// `written` as the user wrote it (maybe qualified); `guess` a close field name, already qualified.
@@ -400,6 +403,12 @@ extension DiagnosticMessage {
         Self(
             .typeMismatch, "'\(text)' is not a date",
             help: "write dates as \"2016\", \"2016-03\", \"2016-03-09\", or without a year \"--03\" or \"--06-09\"")
+    }
+
+    package static func notATimestamp(_ text: String) -> Self {
+        Self(
+            .typeMismatch, "'\(text)' is not a timestamp",
+            help: "write timestamps as \"2009-01-01 00:00:00\" (or with a T, a fraction such as .25, an offset such as +02:00), or a whole date \"2009-01-01\" for its midnight")
     }
 
     package static func needsNumbers(_ op: String, described: String, is type: String) -> Self {
@@ -755,6 +764,10 @@ extension EvaluationError {
 
     package static func invalidPattern(_ source: String) -> Self {
         Self("invalid pattern \(source)")
+    }
+
+    package static func unknownTimeUnit(_ unit: String, known: [String]) -> Self {
+        Self("date_trunc does not know the unit \(unit)", help: "write one of " + known.map { "\"\($0)\"" }.joined(separator: ", "))
     }
 
     package static func timeLimit(_ limit: Duration) -> Self {

@@ -8,6 +8,8 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
     case bool
     /// A calendar date that may lack a year, month or day, as the article gives it.
     case date
+    /// A date and time to the microsecond, in UTC (see `Timestamp`).
+    case timestamp
     /// A list whose elements have the given type.
     case list(DataType)
     /// The type of the literal `null`, which fits anywhere.
@@ -21,6 +23,7 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
         case .string: return "string"
         case .bool: return "bool"
         case .date: return "date"
+        case .timestamp: return "timestamp"
         case .list(let element): return "list<\(element)>"
         case .null: return "null"
         }
@@ -34,6 +37,7 @@ public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
         case "string": self = .string
         case "bool": self = .bool
         case "date": self = .date
+        case "timestamp": self = .timestamp
         default:
             guard name.hasPrefix("list<"), name.hasSuffix(">"),
                 let element = DataType(name: String(name.dropFirst(5).dropLast()))

@@ -43,6 +43,7 @@ package enum JSONText {
         case .string(let text): return quote(text)
         case .bool(let flag): return flag ? "true" : "false"
         case .date(let date): return quote(date.description)
+        case .timestamp(let timestamp): return quote(timestamp.description)
         case .list(let values): return "[" + values.map { encode($0) }.joined(separator: ",") + "]"
         }
     }

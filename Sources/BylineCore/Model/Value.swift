@@ -15,6 +15,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case bool(Bool)
     case date(PartialDate)
+    /// An instant to the microsecond, in UTC.
+    case timestamp(Timestamp)
     case list([Value])
 
     /// Whether this is `null`.
@@ -32,6 +34,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string(let value): return value
         case .bool(let value): return value ? "true" : "false"
         case .date(let value): return value.description
+        case .timestamp(let value): return value.description
         case .list(let values): return "[" + values.map(\.literal).joined(separator: ", ") + "]"
         }
     }
@@ -41,6 +44,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .string(let value): return Value.quote(value)
         case .date(let value): return Value.quote(value.description)
+        case .timestamp(let value): return Value.quote(value.description)
         default: return description
         }
     }
@@ -72,6 +76,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case (.string(let a), .string(let b)): return ExactText.equal(a, b)
         case (.bool(let a), .bool(let b)): return a == b
         case (.date(let a), .date(let b)): return a == b
+        case (.timestamp(let a), .timestamp(let b)): return a == b
         case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
         default: return false
         }
@@ -101,6 +106,9 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .date(let value):
             hasher.combine(5 as UInt8)
             hasher.combine(value)
+        case .timestamp(let value):
+            hasher.combine(7 as UInt8)
+            hasher.combine(value)
         case .list(let values):
             hasher.combine(6 as UInt8)
             hasher.combine(values.count)
@@ -120,6 +128,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case (.string(let a), .string(let b)): return ExactText.compare(a, b)
         case (.bool(let a), .bool(let b)): return a == b ? 0 : (!a ? -1 : 1)
         case (.date(let a), .date(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case (.timestamp(let a), .timestamp(let b)): return a < b ? -1 : (a == b ? 0 : 1)
         case (.list(let a), .list(let b)):
             for (x, y) in zip(a, b) {
                 guard let order = compare(x, y) else { return nil }
@@ -171,6 +180,7 @@ extension Value {
         case .string: return .string
         case .bool: return .bool
         case .date: return .date
+        case .timestamp: return .timestamp
         case .list(let items): return .list(items.first?.dataType ?? .null)
         }
     }

@@ -12,6 +12,7 @@ package struct TypeEvidence {
     package var floats = false
     package var bools = false
     package var dates = false
+    package var timestamps = false
     package var strings = false
     /// Every integer seen is exact as a float (|n| <= 2^53), so a column mixing integers and floats
     /// can be a float column without rounding any of them.
@@ -24,6 +25,7 @@ package struct TypeEvidence {
         floats = floats || other.floats
         bools = bools || other.bools
         dates = dates || other.dates
+        timestamps = timestamps || other.timestamps
         strings = strings || other.strings
         integersExactAsFloats = integersExactAsFloats && other.integersExactAsFloats
     }
@@ -33,9 +35,10 @@ package struct TypeEvidence {
         if strings { return .string }
         // Integers too large to be exact as floats, mixed with floats: kept as text, never rounded.
         if integers && floats && !integersExactAsFloats { return .string }
-        let kinds = [integers || floats, bools, dates].filter { $0 }.count
+        let kinds = [integers || floats, bools, dates, timestamps].filter { $0 }.count
         if kinds > 1 { return .string }
         if dates { return .date }
+        if timestamps { return .timestamp }
         if bools { return .bool }
         if floats { return .float }
         if integers { return .integer }
@@ -64,7 +67,7 @@ package struct DelimitedLoader {
     package var maximumBytes = TableLoader.maximumFileSize
 
     /// What a raw field looks like.
-    package enum Kind { case null, integer, float, bool, date, string }
+    package enum Kind { case null, integer, float, bool, date, timestamp, string }
 
     /// Reads the file chunk by chunk. The first record goes to `header`; the rest of each chunk
     /// is cut at line feeds into one piece per thread, and each piece's records go to `record`
@@ -309,6 +312,7 @@ package struct DelimitedLoader {
                     case .float: survey.evidence[column].floats = true
                     case .bool: survey.evidence[column].bools = true
                     case .date: survey.evidence[column].dates = true
+                    case .timestamp: survey.evidence[column].timestamps = true
                     case .string: survey.evidence[column].strings = true
                     }
                 }
@@ -412,6 +416,13 @@ package struct DelimitedLoader {
         {
             return .date
         }
+        // `2009-01-01 00:00` to `2009-01-01T00:00:00.123456+05:30`.
+        if length >= 16, length <= 32, bytes[start + 4] == UInt8(ascii: "-"),
+            bytes[start + 10] == UInt8(ascii: " ") || bytes[start + 10] == UInt8(ascii: "T"),
+            Timestamp(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) != nil
+        {
+            return .timestamp
+        }
         return .string
     }
 
@@ -439,6 +450,8 @@ package struct DelimitedLoader {
             return .bool(reader.text(field).lowercased() == "true")
         case .date:
             return PartialDate(reader.text(field)).map(Value.date) ?? .null
+        case .timestamp:
+            return Timestamp(reader.text(field)).map(Value.timestamp) ?? .null
         default:
             return .string(reader.text(field))
         }

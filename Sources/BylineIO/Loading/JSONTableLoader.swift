@@ -94,6 +94,9 @@ package enum JSONTableLoader {
             if type == .string, let dates = JSONTableLoader.dates(values) {
                 values = dates
                 type = .date
+            } else if type == .string, let timestamps = JSONTableLoader.timestamps(values) {
+                values = timestamps
+                type = .timestamp
             }
             var builder = ColumnBuilder(type: type, capacity: values.count)
             for value in values { builder.append(widen(value, to: type)) }
@@ -121,6 +124,24 @@ package enum JSONTableLoader {
             }
         }
         return any ? dates : nil
+    }
+
+    /// The values as timestamps, when every one that is not null is a string CSV loading reads as
+    /// a timestamp (`2009-01-01 00:00:00`, `2009-01-01T00:00:00Z`, …).
+    package static func timestamps(_ values: [Value]) -> [Value]? {
+        var timestamps: [Value] = []
+        var any = false
+        for value in values {
+            switch value {
+            case .null: timestamps.append(.null)
+            case .string(let text):
+                guard let time = Timestamp(text) else { return nil }
+                timestamps.append(.timestamp(time))
+                any = true
+            default: return nil
+            }
+        }
+        return any ? timestamps : nil
     }
 
     /// JSON values as Byline values; objects become their JSON text.
@@ -161,6 +182,7 @@ package enum JSONTableLoader {
             case .string: next = .string
             case .bool: next = .bool
             case .date: next = .date
+            case .timestamp: next = .timestamp
             case .list(let elements): next = .list(evidenceType(elements))
             }
             type = type.unified(with: next) ?? .string
@@ -173,7 +195,7 @@ package enum JSONTableLoader {
         switch (value, type) {
         case (.null, _): return .null
         case (.integer(let number), .float): return .float(Double(number))
-        case (.string, .string), (.integer, .integer), (.float, .float), (.bool, .bool), (.date, .date): return value
+        case (.string, .string), (.integer, .integer), (.float, .float), (.bool, .bool), (.date, .date), (.timestamp, .timestamp): return value
         case (.list, .list): return value
         case (_, .string): return .string(value.isNull ? "" : JSONTableLoader.unquoted(JSONText.encode(value)))
         default: return value
