@@ -52,6 +52,14 @@ package struct Executor {
         relation.schema = plan.sourceSchema
         if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
         var index = 0
+        // A step that keeps no row whatever its input (`limit 0`, a `where` whose condition
+        // holds for no row) makes the steps before it work no row needs: they are not run, so an
+        // overflow there is no error, as in SQL (README, "When a value is computed").
+        if let empty = plan.steps.lastIndex(where: { keepsNoRow($0.stage) }) {
+            let schema = empty == 0 ? plan.sourceSchema : plan.steps[empty - 1].output
+            relation = Relation(schema: schema, columns: schema.fields.map { ColumnBuilder(type: $0.type).build() }, count: 0)
+            index = empty
+        }
         while index < plan.steps.count {
             let step = plan.steps[index]
             started = profile?.now
@@ -78,6 +86,21 @@ package struct Executor {
             index += 1
         }
         return relation
+    }
+
+    /// Whether a stage keeps no row of any input: `limit 0`, or a `where` whose condition reads
+    /// no field and is not true (computed once here; one that fails is left to fail as it runs).
+    private func keepsNoRow(_ stage: QueryPlan.Stage) -> Bool {
+        switch stage {
+        case .limit(let count, _):
+            return count <= 0
+        case .filter(let condition) where condition.columnsUsed.isEmpty:
+            let probe = EvaluationContext(cancellation: nil)
+            let holds = ExpressionCompiler(columns: [], context: probe).predicate(condition)(0)
+            return !holds && probe.failure == nil
+        default:
+            return false
+        }
     }
 
     /// A column's integers and nulls, unboxed, when it holds integers.

@@ -48,10 +48,8 @@ extension Binder {
             }
             if case .integer(let value)? = bound.constant {
                 let (negated, overflow) = (0).subtractingReportingOverflow(value)
-                if overflow {
-                    throw fail(.integerOverflowInNegation(value), at: expression.span)
-                }
-                return literalExpression(.integer(negated))
+                // An overflow stays a negation, which fails only where a row needs its value.
+                if !overflow { return literalExpression(.integer(negated)) }
             }
             if case .float(let value)? = bound.constant { return literalExpression(.float(-value)) }
             return TypedExpression(expression: .negate(bound.expression, Place(span: expression.span)), type: bound.type)
@@ -216,6 +214,10 @@ extension Binder {
                     if (!folded.isNull || type == .null) && !folded.isLongerThanALiteral {
                         return TypedExpression(expression: .literal(folded), type: type)
                     }
+                } catch where error.isIntegerOverflow {
+                    // Not an error yet: a value is computed only where a row needs it (README,
+                    // "When a value is computed"), so `coalesce(1, abs(-9223372036854775808))` is 1
+                    // and over no rows nothing fails. The call stays, and fails where it runs.
                 } catch {
                     throw fail(.runtime(error.message, help: error.help), at: span)
                 }
