@@ -848,6 +848,8 @@ package struct SQLGenerator {
             case .postgresql: return "COALESCE(jsonb_agg(\(x)\(order.map { " ORDER BY " + $0 } ?? "")) FILTER (WHERE \(x) IS NOT NULL), '[]'::jsonb)"
             case .sqlite:
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
+                // Every digit of a float (SQLite's JSON keeps 15).
+                if call.argumentType == .float { return "json_group_array(json(byline_json_float(\(x)))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             }
         case .median, .quantile, .stddev, .variance, .corr:

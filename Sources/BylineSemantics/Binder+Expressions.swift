@@ -277,6 +277,10 @@ extension Binder {
         case .and, .or:
             try require(lhs, is: .bool, left, role: "the left side of '\(op.rawValue)'")
             try require(rhs, is: .bool, right, role: "the right side of '\(op.rawValue)'")
+            // A constant side that decides the answer decides it whatever the other side, which is
+            // then never computed (README, "When a value is computed"), as SQL engines fold it.
+            let decisive = Value.bool(op == .or)
+            if lhs.constant == decisive || rhs.constant == decisive { return literalExpression(.bool(op == .or)) }
             let expression: BoundExpression =
                 op == .and ? .and(lhs.expression, rhs.expression) : .or(lhs.expression, rhs.expression)
             return TypedExpression(expression: expression, type: .bool)
@@ -313,6 +317,11 @@ extension Binder {
             }
             canonicalize(&rhs, against: lhs)
             canonicalize(&lhs, against: rhs)
+            // Two constants compare once, here (as SQL engines fold them), so `x and 0.1 < -7.0`
+            // is false without computing `x`.
+            if let a = lhs.constant, let b = rhs.constant {
+                return literalExpression(.bool(Value.compare(a, b).map { op.holds($0) } ?? false))
+            }
             return TypedExpression(expression: .compare(op, lhs.expression, rhs.expression), type: .bool)
         case .add, .subtract, .multiply, .divide, .remainder:
             if op == .add, lhs.type == .string, rhs.type == .string {
