@@ -76,6 +76,23 @@ package struct Executor {
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
                 description += " " + plan.steps[index].description
+            } else if case .project(let expressions) = step.stage {
+                // A value is computed only where the answer needs it, as SQL engines do (README,
+                // "When a value is computed"): one no later step reads is not computed, and a
+                // `where` right after the `select` filters first, with the select's values it
+                // reads put in, so the other values are computed only for the rows it keeps.
+                var computed = expressions
+                if let read = plan.columnsRead(after: index) {
+                    for position in computed.indices where !read.contains(position) { computed[position] = .literal(.null) }
+                }
+                if index + 1 < plan.steps.count, case .filter(let condition) = plan.steps[index + 1].stage {
+                    relation = try run(.filter(condition.inlined(expressions)), on: relation, output: relation.schema)
+                    relation = try run(.project(computed), on: relation, output: step.output)
+                    index += 1  // the where is done
+                    description += " " + plan.steps[index].description
+                } else {
+                    relation = try run(.project(computed), on: relation, output: step.output)
+                }
             } else if case .join(let join) = step.stage {
                 relation = try self.join(relation, join, output: step.output, keeping: plan.columnsRead(after: index))
             } else {

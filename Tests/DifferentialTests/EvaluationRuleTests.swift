@@ -40,6 +40,10 @@ import TestSupport
         ("n select sum(b * b) as s where s > 0", "overflow"),
         ("n where false select abs(b) as x count", "0"),
         ("z select count() as c, sum(k) as s", "0 null"),
+        // A value no later step reads is not computed; a where after a select filters first.
+        ("n order by id select b - 1 as x, id as y select y", "1; 2"),
+        ("n order by id select abs(b) as x, id as y where y > 1 select x", "3"),
+        ("n order by id select abs(b) as x, id as y where x > 0", "overflow"),
         // Numbers: division by zero is null; round works on the digits shown, ties away from zero.
         ("n order by id select 1.0 / 0.0 as x, div(b, 0) as y limit 1", "null null"),
         ("n where id = 1 select round(2.675, 2) as x, round(1.005, 2) as y, round(-2.5) as z, round(1234.5, -2) as w", "2.68 1.01 -3.0 1200.0"),
