@@ -69,7 +69,9 @@ extension Binder {
             // `x between a and b` is `x >= a and x <= b`: false when any of them is null.
             let lower = try bindBinary(.greaterEqual, value, low, in: schema)
             let upper = try bindBinary(.lessEqual, value, high, in: schema)
-            let test = BoundExpression.and(lower.expression, upper.expression)
+            var test = BoundExpression.and(lower.expression, upper.expression)
+            // A bound that is constantly false decides it, as for `and`.
+            if lower.constant == .bool(false) || upper.constant == .bool(false) { test = .literal(.bool(false)) }
             return TypedExpression(expression: negated ? .not(test) : test, type: .bool)
         case .window:
             return try bindWindowReference(expression)
@@ -322,6 +324,9 @@ extension Binder {
             if let a = lhs.constant, let b = rhs.constant {
                 return literalExpression(.bool(Value.compare(a, b).map { op.holds($0) } ?? false))
             }
+            // A side that is constantly null makes it false whatever the other, which is then
+            // not computed (PostgreSQL folds it so).
+            if lhs.isConstantNull || rhs.isConstantNull { return literalExpression(.bool(false)) }
             return TypedExpression(expression: .compare(op, lhs.expression, rhs.expression), type: .bool)
         case .add, .subtract, .multiply, .divide, .remainder:
             if op == .add, lhs.type == .string, rhs.type == .string {

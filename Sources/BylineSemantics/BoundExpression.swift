@@ -130,6 +130,25 @@ package struct TypedExpression: Sendable {
         if case .literal(let value) = expression { return value }
         return nil
     }
+
+    /// Whether the expression is null whatever the row: the null literal, or a function of
+    /// constants whose value is null (kept as a call for its type, as `ln(-5)`).
+    package var isConstantNull: Bool { TypedExpression.constantValue(of: expression)?.isNull == true }
+
+    /// The value of a literal, or of functions of constants (nested), when computing it succeeds.
+    private static func constantValue(of expression: BoundExpression) -> Value? {
+        switch expression {
+        case .literal(let value): return value
+        case .call(let function, let arguments, _):
+            var values: [Value] = []
+            for argument in arguments {
+                guard let value = constantValue(of: argument) else { return nil }
+                values.append(value)
+            }
+            return try? function.apply(values)
+        default: return nil
+        }
+    }
 }
 
 /// An aggregate in a `select` after `group by` (or over all rows).
