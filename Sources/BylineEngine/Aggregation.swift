@@ -570,7 +570,7 @@ package struct Accumulator {
     /// Whether merging partitions gave what one pass gives: no integer sum that could have
     /// overflowed in some order, no list longer than a list may be.
     package var isDecided: Bool {
-        if call.kind == .list { return values.count <= Accumulator.maximumListLength }
+        if call.kind == .list || call.kind == .stringAgg { return values.count <= Accumulator.maximumListLength }
         return !magnitudeOverflowed && magnitude <= UInt(Int.max)
     }
 
@@ -663,7 +663,8 @@ package struct Accumulator {
             if extreme.isNull || (Value.compare(value, extreme) ?? 0) > 0 { extreme = value }
         case .countDistinct:
             distinct.insert(value)
-        case .list:
+        case .list, .stringAgg:
+            if call.kind == .stringAgg && value.isNull { break }
             values.append(value)
             // All of one list's values are held at once; tens of millions would exhaust memory.
             if values.count > Accumulator.maximumListLength {
@@ -693,6 +694,9 @@ package struct Accumulator {
             return count == 0 || average.isNaN ? .null : .float(average)
         case .min, .max: return extreme
         case .list: return .list(values)
+        case .stringAgg:
+            if values.isEmpty { return .null }
+            return .string(values.map { if case .string(let text) = $0 { return text } else { return "" } }.joined(separator: call.separator ?? ""))
         case .median: return Statistics.quantile(numbers, 0.5)
         case .quantile: return Statistics.quantile(numbers, call.fraction ?? 0.5)
         case .variance: return Statistics.variance(numbers)

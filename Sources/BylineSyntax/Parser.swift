@@ -105,6 +105,18 @@ public struct Parser {
             let query = try parseQuery()
             return Statement(kind: .explain(query, analyze: analyze), span: token.span.union(query.span))
         }
+        if case .identifier(let word) = token.kind, word.lowercased() == "help", position + 2 < tokens.count {
+            // `help where`, as the shell takes it: no query reads so, whatever tables exist.
+            let topic = tokens[position + 1]
+            switch (topic.kind, tokens[position + 2].kind) {
+            case (.identifier(let name), .newline), (.identifier(let name), .semicolon), (.identifier(let name), .endOfInput):
+                throw error(.bareHelp(name), at: token.span.union(topic.span))
+            case (.keyword(let keyword), .newline), (.keyword(let keyword), .semicolon), (.keyword(let keyword), .endOfInput):
+                throw error(.bareHelp(keyword.rawValue), at: token.span.union(topic.span))
+            default:
+                break
+            }
+        }
         let query = try parseQuery()
         return Statement(kind: .query(query), span: query.span)
     }
