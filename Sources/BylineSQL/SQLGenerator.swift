@@ -584,6 +584,10 @@ package struct SQLGenerator {
 
     private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
         switch expression {
+        // SQLite computes both sides of AND and OR in a value (not in WHERE); Byline's `and` and
+        // `or` stop at a side that decides (README, "When a value is computed"), as CASE does.
+        case .and(let a, let b) where dialect == .sqlite: return "(CASE WHEN \(try predicate(a, columns)) THEN \(try predicate(b, columns)) ELSE 0 END)"
+        case .or(let a, let b) where dialect == .sqlite: return "(CASE WHEN \(try predicate(a, columns)) THEN 1 ELSE \(try predicate(b, columns)) END)"
         case .and(let a, let b): return "(\(try predicate(a, columns)) AND \(try predicate(b, columns)))"
         case .or(let a, let b): return "(\(try predicate(a, columns)) OR \(try predicate(b, columns)))"
         case .not(let a): return "(NOT \(try predicate(a, columns)))"

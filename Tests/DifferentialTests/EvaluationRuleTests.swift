@@ -20,7 +20,9 @@ import TestSupport
         ("n order by id select (b - 1) + a as x", "overflow"),
         ("n where a < b - 1 count", "overflow"),
         ("n where a is null and b - 1 < 0 count", "overflow"),
-        // Choices compute only what they choose.
+        // Choices compute only what they choose, in a value as in a condition.
+        ("n order by id select a is not null and b - 1 < 0 as x", "false; false"),
+        ("n order by id select a is null or b - 1 < 0 as x", "true; false"),
         ("n where a is not null and b - 1 < 0 count", "0"),
         ("n order by id select coalesce(a, b - 1) as x", "overflow"),
         ("n order by id select coalesce(b, b - 1) as x", "-9223372036854775808; 3"),
