@@ -46,6 +46,7 @@ package struct Aggregation {
         }
         let executor = Executor(context: context, tables: { _ in nil })
         let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped, packsKeys: packsKeys)
+        context.progress?.expect(rows: input.count)
         // Float sums depend on the order of adding: their partitions must not depend on the
         // threads. Other aggregates merge exactly, so they take a partition per thread. Many
         // groups (a key of many strings or integers) stay in one pass: each partition would
@@ -79,6 +80,7 @@ package struct Aggregation {
         if let merged {
             result = merged
         } else {
+            context.progress?.expect(rows: input.count)  // again, after partitions that gave up
             result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
         var relation = shape.relation(of: result)
@@ -345,6 +347,7 @@ package struct Aggregation {
                     partial.typed[index]?.grow(to: partial.groupCount)
                     partial.typed[index]?.fold(block, groups: blockGroups, context: context)
                 }
+                context.progress?.advance(block.count)
                 try executor.checkpoint()
             }
             return partial
