@@ -63,6 +63,14 @@ package struct Executor {
         relation.schema = plan.sourceSchema
         if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
         var index = 0
+        // A step that keeps no row whatever its input (`limit 0`, a `where` whose condition
+        // holds for no row) makes the steps before it work no row needs: they are not run, so an
+        // overflow there is no error, as in SQL (README, "When a value is computed").
+        if let empty = plan.steps.lastIndex(where: { keepsNoRow($0.stage) }) {
+            let schema = empty == 0 ? plan.sourceSchema : plan.steps[empty - 1].output
+            relation = Relation(schema: schema, columns: schema.fields.map { ColumnBuilder(type: $0.type).build() }, count: 0)
+            index = empty
+        }
         while index < plan.steps.count {
             let step = plan.steps[index]
             started = profile?.now
@@ -87,6 +95,23 @@ package struct Executor {
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
                 description += " " + plan.steps[index].description
+            } else if case .project(let expressions) = step.stage {
+                // A value is computed only where the answer needs it, as SQL engines do (README,
+                // "When a value is computed"): one no later step reads is not computed, and a
+                // `where` right after the `select` filters first, with the select's values it
+                // reads put in, so the other values are computed only for the rows it keeps.
+                var computed = expressions
+                if let read = plan.columnsRead(after: index) {
+                    for position in computed.indices where !read.contains(position) { computed[position] = .literal(.null) }
+                }
+                if index + 1 < plan.steps.count, case .filter(let condition) = plan.steps[index + 1].stage {
+                    relation = try run(.filter(condition.inlined(expressions)), on: relation, output: relation.schema)
+                    relation = try run(.project(computed), on: relation, output: step.output)
+                    index += 1  // the where is done
+                    description += " " + plan.steps[index].description
+                } else {
+                    relation = try run(.project(computed), on: relation, output: step.output)
+                }
             } else if case .join(let join) = step.stage {
                 relation = try self.join(relation, join, output: step.output, keeping: plan.columnsRead(after: index))
             } else {
@@ -97,6 +122,21 @@ package struct Executor {
             index += 1
         }
         return relation
+    }
+
+    /// Whether a stage keeps no row of any input: `limit 0`, or a `where` whose condition reads
+    /// no field and is not true (computed once here; one that fails is left to fail as it runs).
+    private func keepsNoRow(_ stage: QueryPlan.Stage) -> Bool {
+        switch stage {
+        case .limit(let count, _):
+            return count <= 0
+        case .filter(let condition) where condition.columnsUsed.isEmpty:
+            let probe = EvaluationContext(cancellation: nil)
+            let holds = ExpressionCompiler(columns: [], context: probe).predicate(condition)(0)
+            return !holds && probe.failure == nil
+        default:
+            return false
+        }
     }
 
     /// A column's integers and nulls, unboxed, when it holds integers.

@@ -314,7 +314,9 @@ package struct ExpressionCompiler {
             let left = value(lhs)
             let right = value(rhs)
             return { row in
-                guard case .string(let haystack) = left(row), case .string(let needle) = right(row) else {
+                // Both sides are computed even when one is null, as in arithmetic.
+                let (x, y) = (left(row), right(row))
+                guard case .string(let haystack) = x, case .string(let needle) = y else {
                     return .bool(false)
                 }
                 return .bool(haystack.containsIgnoringCase(needle))
@@ -323,8 +325,8 @@ package struct ExpressionCompiler {
             let left = value(lhs)
             let right = value(rhs)
             return { row in
-                let candidate = left(row)
-                guard !candidate.isNull, case .list(let elements) = right(row) else { return .bool(false) }
+                let (candidate, list) = (left(row), right(row))
+                guard !candidate.isNull, case .list(let elements) = list else { return .bool(false) }
                 return .bool(elements.contains { Value.compare($0, candidate) == 0 })
             }
         case .isNull(let operand):

@@ -70,7 +70,10 @@ extension ExpressionCompiler {
             case .divide: return nil  // an integer division's answer is a float
             }
             return { row in
-                guard let a = left(row), let b = right(row) else { return nil }
+                // Both sides are computed, as SQL does: a null on one side does not hide an
+                // overflow on the other (README, "When a value is computed").
+                let (x, y) = (left(row), right(row))
+                guard let a = x, let b = y else { return nil }
                 if op == .remainder && b == 0 { return nil }
                 let (result, overflow) = apply(a, b)
                 if overflow {
@@ -106,7 +109,8 @@ extension ExpressionCompiler {
         case .arithmetic(let op, let lhs, let rhs, let type, _) where type == .float:
             guard let left = floatEvaluator(lhs), let right = floatEvaluator(rhs), let apply = op.floatOperation else { return nil }
             return { row in
-                guard let a = left(row), let b = right(row), let result = apply(a, b), !result.isNaN else { return nil }
+                let (x, y) = (left(row), right(row))
+                guard let a = x, let b = y, let result = apply(a, b), !result.isNaN else { return nil }
                 return result
             }
         default:
@@ -129,7 +133,8 @@ extension ExpressionCompiler {
         guard op.isComparison else { return nil }
         if let left = integerEvaluator(lhs), let right = integerEvaluator(rhs) {
             return { row in
-                guard let a = left(row), let b = right(row) else { return false }
+                let (x, y) = (left(row), right(row))
+                guard let a = x, let b = y else { return false }
                 return op.holds(a < b ? -1 : (a == b ? 0 : 1))
             }
         }
@@ -137,18 +142,21 @@ extension ExpressionCompiler {
         guard isFloat(lhs) || isFloat(rhs), let left = floatEvaluator(lhs), let right = floatEvaluator(rhs) else { return nil }
         if let integers = integerEvaluator(lhs) {
             return { row in
-                guard let a = integers(row), let b = right(row), !b.isNaN else { return false }
+                let (x, y) = (integers(row), right(row))
+                guard let a = x, let b = y, !b.isNaN else { return false }
                 return op.holds(Value.compareExactly(a, b))
             }
         }
         if let integers = integerEvaluator(rhs) {
             return { row in
-                guard let a = left(row), let b = integers(row), !a.isNaN else { return false }
+                let (x, y) = (left(row), integers(row))
+                guard let a = x, let b = y, !a.isNaN else { return false }
                 return op.holds(-Value.compareExactly(b, a))
             }
         }
         return { row in
-            guard let a = left(row), let b = right(row), !a.isNaN, !b.isNaN else { return false }
+            let (x, y) = (left(row), right(row))
+            guard let a = x, let b = y, !a.isNaN, !b.isNaN else { return false }
             return op.holds(a < b ? -1 : (a == b ? 0 : 1))
         }
     }

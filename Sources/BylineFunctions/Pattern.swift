@@ -200,9 +200,13 @@ package struct ScalarSet: Sendable {
         return found != negated
     }
 
+    // The classes are ASCII's, all three alike, as PostgreSQL's are under the C collation Byline
+    // gives every string (README, "When a value is computed"): `\s` is tab, line feed, vertical
+    // tab, form feed, carriage return and space; a no-break space is not white space here
+    // (`trim` removes Unicode's white space, a different rule).
     package static let digits = ScalarSet(ranges: [48...57])
     package static let word = ScalarSet(ranges: [48...57, 65...90, 95...95, 97...122])
-    package static let space = ScalarSet(ranges: [9...13, 32...32, 0x85...0x85, 0xA0...0xA0, 0x2000...0x200A, 0x2028...0x2029, 0x3000...0x3000])
+    package static let space = ScalarSet(ranges: [9...13, 32...32])
 }
 
 /// Reads a pattern into a tree: alternation, sequences, atoms with quantifiers.
@@ -263,8 +267,9 @@ private struct PatternParser {
             if let maximum, maximum < minimum {
                 throw Pattern.Failure(message: "{\(minimum),\(maximum)}: the larger bound comes second")
             }
-            if minimum > 1000 || (maximum ?? 0) > 1000 {
-                throw Pattern.Failure(message: "repeats are limited to 1000")
+            // 255, PostgreSQL's limit (RE_DUP_MAX), so a pattern Byline takes runs there too.
+            if minimum > 255 || (maximum ?? 0) > 255 {
+                throw Pattern.Failure(message: "repeats are limited to 255")
             }
             index = cursor + 1
             return (minimum, maximum)

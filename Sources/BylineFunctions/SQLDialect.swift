@@ -138,11 +138,19 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             // Text in any of the forms Byline reads (a T, an offset, no seconds) becomes its own.
             return "byline_to_timestamp(\(name))"
         case (.postgresql, _): return "CAST(\(name) AS text) COLLATE \"C\""
-        case (.sqlite, .string):
-            // A column of another declared type (or none) may hold numbers: read as text.
+        case (.sqlite, .string), (.sqlite, .date):
+            // A column of another declared type (or none) may hold numbers: read as text. A DATE
+            // column has NUMERIC affinity, which would make a text it is compared with a number
+            // (`d < "0042"` would compare with 42, and every date would be past it).
             let lowered = declared.lowercased()
             let isText = lowered.contains("char") || lowered.contains("clob") || lowered.contains("text")
             return isText ? name : "CAST(\(name) AS TEXT)"
+        case (.sqlite, .float):
+            // A NUMERIC or DECIMAL column keeps a whole number as an integer, which Byline's
+            // arithmetic would then treat as one (and overflow where floats do not).
+            let lowered = declared.lowercased()
+            let isFloat = lowered.contains("real") || lowered.contains("floa") || lowered.contains("doub")
+            return isFloat ? name : "CAST(\(name) AS REAL)"
         case (.sqlite, _): return name
         }
     }

@@ -288,33 +288,44 @@ extension ScalarFunction {
         return String(scalars[(leading ? first : scalars.startIndex)...(trailing ? last : scalars.index(before: scalars.endIndex))])
     }
 
-    /// `round(x, digits)`: half away from zero at the given decimal place. A value too large to
-    /// have a fraction, or a scale that would overflow, leaves the value as it is; digits past 30
-    /// are taken as 30, as SQLite does.
+    /// `round(x, digits)`: the decimal digits Byline shows for the value (the shortest that read
+    /// back as it), rounded half away from zero at the given place, so `round(2.675, 2)` is 2.68
+    /// and `round(1.005, 2)` 1.01, as SQLite's and PostgreSQL's numeric rounding give (the
+    /// binary value of 1.005 lies just below it, which rounding `x * 100` would follow). Digits
+    /// past ±30 are taken as ±30, as SQLite does; a zero keeps the value's sign.
     package static func rounded(_ value: Double, digits: Int) -> Double {
-        guard value.isFinite else { return value }
+        guard value.isFinite, value != 0 else { return value }
         let places = Swift.max(-30, Swift.min(30, digits))
-        if places >= 0 && Swift.abs(value) >= 4_503_599_627_370_496 { return value }  // 2^52: already whole
-        var scale = 1.0
-        for _ in 0..<Swift.abs(places) { scale *= 10 }
-        let result = places >= 0 ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
-        return result.isFinite ? result : value
+        // "2.675", "1e-05", "1.2345e+20": the digits and where the decimal point falls among them.
+        let text = "\(value.magnitude)"
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        var digitsText = Array(mantissa[0] + (mantissa.count == 2 ? mantissa[1] : ""))
+        var point = mantissa[0].count + exponent
+        while let first = digitsText.first, first == "0" {
+            digitsText.removeFirst()
+            point -= 1
+        }
+        let kept = point + places  // digits before the rounding place
+        if kept >= digitsText.count { return value }
+        var whole = 0
+        if kept > 0 {
+            guard let prefix = Int(String(digitsText[0..<kept])) else { return value }
+            whole = prefix
+        }
+        if kept >= 0, let next = digitsText[kept].wholeNumberValue, next >= 5 { whole += 1 }
+        let result = Double("\(whole)e\(-places)") ?? value
+        return value < 0 ? -result : result
     }
 
-    /// Byline's `round(x, digits)` in PostgreSQL's doubles, step for step: half away from zero
-    /// (PostgreSQL's round of a double goes to even, and its numeric keeps only 15 digits of a
-    /// double); a value of 2^52 or more is already whole; an infinite result keeps the value.
+    /// Byline's `round(x, digits)` in PostgreSQL: the double's shortest text (PostgreSQL prints
+    /// the same digits Byline shows) as numeric, whose `round` goes half away from zero, back to
+    /// a double; a zero keeps the value's sign, as in Byline.
     package static func roundedSQL(_ x: String, digits: String) -> String {
         let value = "CAST(\(x) AS double precision)"
-        let scale = "power(CAST(10 AS double precision), abs(\(digits)))"
-        func half(_ y: String) -> String {
-            "(sign(\(y)) * (CASE WHEN abs(\(y)) - floor(abs(\(y))) >= 0.5 THEN ceil(abs(\(y))) ELSE floor(abs(\(y))) END))"
-        }
-        let up = "(\(half("\(value) * \(scale)")) / \(scale))"
-        let down = "(\(half("\(value) / \(scale)")) * \(scale))"
-        return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
-            + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
-            + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
+        let rounded = "CAST(round(CAST(CAST(\(value) AS text) AS numeric), CAST(\(digits) AS integer)) AS double precision)"
+        return "(CASE WHEN \(rounded) = 0 THEN \(value) * 0 ELSE \(rounded) END)"
     }
 
     /// The white space Byline's `trim` removes (Unicode's White_Space property), for SQL.

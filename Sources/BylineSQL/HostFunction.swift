@@ -64,6 +64,13 @@ public struct HostFunction: Sendable {
                     })
             }
         }
+        // A float as the JSON number of its shortest digits, for `list()` of floats: SQLite's own
+        // JSON writes 15 digits (0.30000000000000004 would read back as 0.3).
+        functions.append(
+            HostFunction(name: "byline_json_float", arity: 1) { (arguments) throws(EvaluationError) in
+                guard case .float(let number) = arguments[0] else { return arguments[0] }
+                return .string(number.isFinite ? "\(number)" : number > 0 ? "9e999" : "-9e999")
+            })
         functions.append(
             HostFunction(name: "byline_matches", arity: 2) { (arguments) throws(EvaluationError) in
                 guard case .string(let text) = arguments[0], case .string(let source) = arguments[1] else { return .bool(false) }

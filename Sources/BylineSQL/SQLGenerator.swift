@@ -45,6 +45,9 @@ package struct SQLGenerator {
     private var counter = 0
     /// Whether a CTE refers to itself (SQLite's `range`), which needs `WITH RECURSIVE`.
     private var recursive = false
+    /// Set while a constant computation that fails is written for PostgreSQL: its values become
+    /// `(SELECT …)`, which the planner does not fold, so it fails only where a row needs it.
+    private var shieldingConstants = false
 
     package init(dialect: SQLDialect, tables: @escaping (String) -> DatabaseTable?) {
         self.dialect = dialect
@@ -581,6 +584,10 @@ package struct SQLGenerator {
 
     private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
         switch expression {
+        // SQLite computes both sides of AND and OR in a value (not in WHERE); Byline's `and` and
+        // `or` stop at a side that decides (README, "When a value is computed"), as CASE does.
+        case .and(let a, let b) where dialect == .sqlite: return "(CASE WHEN \(try predicate(a, columns)) THEN \(try predicate(b, columns)) ELSE 0 END)"
+        case .or(let a, let b) where dialect == .sqlite: return "(CASE WHEN \(try predicate(a, columns)) THEN 1 ELSE \(try predicate(b, columns)) END)"
         case .and(let a, let b): return "(\(try predicate(a, columns)) AND \(try predicate(b, columns)))"
         case .or(let a, let b): return "(\(try predicate(a, columns)) OR \(try predicate(b, columns)))"
         case .not(let a): return "(NOT \(try predicate(a, columns)))"
@@ -619,20 +626,51 @@ package struct SQLGenerator {
     /// either is null). PostgreSQL compares bigint with double precision as doubles (2^53 + 1
     /// equals 2^53) and turns a double into numeric with 15 digits, so neither is exact: as
     /// doubles, a difference is real (rounding keeps order); when they are equal as doubles, the
-    /// float is a whole number, and the integers compare.
+    /// float is a whole number, and the integers compare. The float is clamped to the bigints
+    /// before its cast, which that branch never needs but PostgreSQL's planner computes for a
+    /// constant (`id > -1e19` would fail before any row is read).
     package static func exactOrder(integer a: String, float b: String) -> String {
         "(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL WHEN CAST(\(a) AS double precision) < \(b) THEN -1 "
             + "WHEN CAST(\(a) AS double precision) > \(b) THEN 1 WHEN \(b) >= 9223372036854775807 THEN -1 "
-            + "ELSE sign(\(a) - CAST(\(b) AS bigint)) END)"
+            + "ELSE sign(\(a) - CAST(LEAST(GREATEST(\(b), -9223372036854775808), 9223372036854774784) AS bigint)) END)"
     }
 
     private var falseLiteral: String { dialect == .postgresql ? "FALSE" : "0" }
 
+    /// Whether the expression is arithmetic, a negation or a function call over constants alone
+    /// whose computation fails (an integer overflow the checker left for the rows to raise).
+    package static func failsWhenComputed(_ expression: BoundExpression) -> Bool {
+        switch expression {
+        case .arithmetic(let op, .literal(let a), .literal(let b), let type, _):
+            return (try? Arithmetic.apply(op, a, b, type: type)) == nil
+        case .negate(.literal(let a), _):
+            return (try? Arithmetic.negate(a)) == nil
+        case .call(let function, let arguments, _):
+            let constants = arguments.compactMap { argument -> Value? in
+                if case .literal(let constant) = argument { return constant }
+                return nil
+            }
+            return constants.count == arguments.count && (try? function.apply(constants)) == nil
+        default:
+            return false
+        }
+    }
+
     /// An expression's value (null where Byline's is null).
     private mutating func value(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        // PostgreSQL's planner computes constant parts of a query before reading a row, even in a
+        // CASE branch no row takes or over no rows; Byline computes a value only where a row needs
+        // it (README, "When a value is computed"). A constant computation that fails is written
+        // so the planner cannot compute it.
+        if dialect == .postgresql, !shieldingConstants, SQLGenerator.failsWhenComputed(expression) {
+            shieldingConstants = true
+            defer { shieldingConstants = false }
+            return try value(expression, columns)
+        }
         switch expression {
         case .literal(let constant):
             if constant.isNull { return "NULL" }
+            if shieldingConstants { return "(SELECT \(bind(constant, type: type(of: constant))))" }
             return bind(constant, type: type(of: constant))
         case .column(let index):
             return columns.name(index)
@@ -828,6 +866,8 @@ package struct SQLGenerator {
             case .postgresql: return "COALESCE(jsonb_agg(\(x)\(order.map { " ORDER BY " + $0 } ?? "")) FILTER (WHERE \(x) IS NOT NULL), '[]'::jsonb)"
             case .sqlite:
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
+                // Every digit of a float (SQLite's JSON keeps 15).
+                if call.argumentType == .float { return "json_group_array(json(byline_json_float(\(x)))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             }
         case .stringAgg:

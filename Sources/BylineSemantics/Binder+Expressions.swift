@@ -48,10 +48,8 @@ extension Binder {
             }
             if case .integer(let value)? = bound.constant {
                 let (negated, overflow) = (0).subtractingReportingOverflow(value)
-                if overflow {
-                    throw fail(.integerOverflowInNegation(value), at: expression.span)
-                }
-                return literalExpression(.integer(negated))
+                // An overflow stays a negation, which fails only where a row needs its value.
+                if !overflow { return literalExpression(.integer(negated)) }
             }
             if case .float(let value)? = bound.constant { return literalExpression(.float(-value)) }
             return TypedExpression(expression: .negate(bound.expression, Place(span: expression.span)), type: bound.type)
@@ -71,7 +69,9 @@ extension Binder {
             // `x between a and b` is `x >= a and x <= b`: false when any of them is null.
             let lower = try bindBinary(.greaterEqual, value, low, in: schema)
             let upper = try bindBinary(.lessEqual, value, high, in: schema)
-            let test = BoundExpression.and(lower.expression, upper.expression)
+            var test = BoundExpression.and(lower.expression, upper.expression)
+            // A bound that is constantly false decides it, as for `and`.
+            if lower.constant == .bool(false) || upper.constant == .bool(false) { test = .literal(.bool(false)) }
             return TypedExpression(expression: negated ? .not(test) : test, type: .bool)
         case .window:
             return try bindWindowReference(expression)
@@ -227,6 +227,10 @@ extension Binder {
                     if (!folded.isNull || type == .null) && !folded.isLongerThanALiteral {
                         return TypedExpression(expression: .literal(folded), type: type)
                     }
+                } catch where error.isIntegerOverflow {
+                    // Not an error yet: a value is computed only where a row needs it (README,
+                    // "When a value is computed"), so `coalesce(1, abs(-9223372036854775808))` is 1
+                    // and over no rows nothing fails. The call stays, and fails where it runs.
                 } catch {
                     throw fail(.runtime(error.message, help: error.help), at: span)
                 }
@@ -286,6 +290,10 @@ extension Binder {
         case .and, .or:
             try require(lhs, is: .bool, left, role: "the left side of '\(op.rawValue)'")
             try require(rhs, is: .bool, right, role: "the right side of '\(op.rawValue)'")
+            // A constant side that decides the answer decides it whatever the other side, which is
+            // then never computed (README, "When a value is computed"), as SQL engines fold it.
+            let decisive = Value.bool(op == .or)
+            if lhs.constant == decisive || rhs.constant == decisive { return literalExpression(.bool(op == .or)) }
             let expression: BoundExpression =
                 op == .and ? .and(lhs.expression, rhs.expression) : .or(lhs.expression, rhs.expression)
             return TypedExpression(expression: expression, type: .bool)
@@ -322,6 +330,14 @@ extension Binder {
             }
             canonicalize(&rhs, against: lhs)
             canonicalize(&lhs, against: rhs)
+            // Two constants compare once, here (as SQL engines fold them), so `x and 0.1 < -7.0`
+            // is false without computing `x`.
+            if let a = lhs.constant, let b = rhs.constant {
+                return literalExpression(.bool(Value.compare(a, b).map { op.holds($0) } ?? false))
+            }
+            // A side that is constantly null makes it false whatever the other, which is then
+            // not computed (PostgreSQL folds it so).
+            if lhs.isConstantNull || rhs.isConstantNull { return literalExpression(.bool(false)) }
             return TypedExpression(expression: .compare(op, lhs.expression, rhs.expression), type: .bool)
         case .add, .subtract, .multiply, .divide, .remainder:
             if op == .add, lhs.type == .string, rhs.type == .string {

@@ -55,6 +55,31 @@ package indirect enum BoundExpression: Sendable, Equatable {
         }
     }
 
+    /// The same expression with each column replaced by the expression at its position (the
+    /// values of a `select`, put into a condition over that select's output).
+    package func inlined(_ outputs: [BoundExpression]) -> BoundExpression {
+        func each(_ items: [BoundExpression]) -> [BoundExpression] { items.map { $0.inlined(outputs) } }
+        switch self {
+        case .literal, .parameter: return self
+        case .column(let index): return outputs[index]
+        case .compare(let op, let a, let b): return .compare(op, a.inlined(outputs), b.inlined(outputs))
+        case .and(let a, let b): return .and(a.inlined(outputs), b.inlined(outputs))
+        case .or(let a, let b): return .or(a.inlined(outputs), b.inlined(outputs))
+        case .contains(let a, let b): return .contains(a.inlined(outputs), b.inlined(outputs))
+        case .member(let a, let b): return .member(a.inlined(outputs), b.inlined(outputs))
+        case .arithmetic(let op, let a, let b, let type, let place): return .arithmetic(op, a.inlined(outputs), b.inlined(outputs), type, place)
+        case .not(let a): return .not(a.inlined(outputs))
+        case .isNull(let a): return .isNull(a.inlined(outputs))
+        case .negate(let a, let place): return .negate(a.inlined(outputs), place)
+        case .canonical(let a, let index): return .canonical(a.inlined(outputs), index)
+        case .matches(let a, let pattern): return .matches(a.inlined(outputs), pattern: pattern)
+        case .makeList(let items): return .makeList(each(items))
+        case .call(let function, let items, let place): return .call(function, each(items), place)
+        case .userCall(let function, let items): return .userCall(function, each(items))
+        case .conditional(let items, let otherwise): return .conditional(each(items), otherwise: otherwise.inlined(outputs))
+        }
+    }
+
     /// The same expression with every column position moved by `offset`.
     package func shifted(by offset: Int) -> BoundExpression {
         switch self {
@@ -104,6 +129,25 @@ package struct TypedExpression: Sendable {
     package var constant: Value? {
         if case .literal(let value) = expression { return value }
         return nil
+    }
+
+    /// Whether the expression is null whatever the row: the null literal, or a function of
+    /// constants whose value is null (kept as a call for its type, as `ln(-5)`).
+    package var isConstantNull: Bool { TypedExpression.constantValue(of: expression)?.isNull == true }
+
+    /// The value of a literal, or of functions of constants (nested), when computing it succeeds.
+    private static func constantValue(of expression: BoundExpression) -> Value? {
+        switch expression {
+        case .literal(let value): return value
+        case .call(let function, let arguments, _):
+            var values: [Value] = []
+            for argument in arguments {
+                guard let value = constantValue(of: argument) else { return nil }
+                values.append(value)
+            }
+            return try? function.apply(values)
+        default: return nil
+        }
     }
 }
 

@@ -43,6 +43,13 @@ import TestSupport
         #expect(try !Pattern("\\d{4}").matches("201"))
         #expect(try Pattern("caf\u{E9}").matches("caf\u{E9}"))
         #expect(try !Pattern("caf\u{E9}").matches("cafe\u{301}"))  // scalars, as everywhere in Byline
+        // \s, \w and \d are ASCII's, all three (PostgreSQL's under the C collation), by hand.
+        #expect(try Pattern("a\\sb").matches("a\tb"))
+        #expect(try !Pattern("a\\sb").matches("a\u{A0}b"))
+        #expect(try !Pattern("a\\sb").matches("a\u{3000}b"))
+        #expect(try Pattern("a\\Sb").matches("a\u{2003}b"))
+        #expect(try !Pattern("\\w").matches("\u{E9}"))
+        #expect(try !Pattern("\\d").matches("\u{663}"))
     }
 
     @Test func catastrophicPatternsFinishAtOnce() throws {
@@ -56,7 +63,7 @@ import TestSupport
     }
 
     @Test func unsupportedSyntaxIsRefusedWhenChecked() {
-        for pattern in ["(a)\\1", "(?=a)", "a{2000}", "(", "[a", "*a", "\\q"] {
+        for pattern in ["(a)\\1", "(?=a)", "a{2000}", "a{256}", "a{1,1000}", "(", "[a", "*a", "\\q"] {
             let script = Session().check(SourceFile(name: "t", text: "leaders where name matches \"\(pattern.replacingOccurrences(of: "\\", with: "\\\\"))\""))
             #expect(script.hasErrors, "\(pattern)")
             #expect(script.diagnostics.first?.message.hasPrefix("invalid regular expression") ?? false, "\(pattern)")

@@ -139,6 +139,41 @@ struct RandomTables {
     }
 
     /// Registers both tables in a Byline session.
+    /// The same tables with every date that is not a whole date made null (PostgreSQL's `date`
+    /// holds no partial one), for tables a user creates with the databases' own types.
+    mutating func keepWholeDates() {
+        func whole(_ rows: [[Value]]) -> [[Value]] {
+            rows.map { row in
+                row.map { value in
+                    if case .date(let date) = value, date.year == nil || date.month == nil || date.day == nil { return .null }
+                    return value
+                }
+            }
+        }
+        t = whole(t)
+        v = whole(v)
+    }
+
+    /// Creates `t` and `v` as a user would, with the database's own types (a primary key,
+    /// NUMERIC, VARCHAR, BOOLEAN, DATE), filled row by row with INSERT: tables Byline did not
+    /// create, with no schema of Byline's recorded and no row numbers of its own.
+    func createByHand(in connection: DatabaseConnection, postgresql: Bool) throws {
+        for (name, rows) in [("t", t), ("v", v)] {
+            try connection.execute("DROP TABLE IF EXISTS \(name)", bindings: [])
+            try connection.execute(
+                "CREATE TABLE \(name) (id bigint PRIMARY KEY, i bigint, f numeric, s varchar(20), u text, b boolean, d date)", bindings: [])
+            let placeholders = postgresql ? "$1, $2, CAST($3 AS numeric), $4, $5, $6, CAST($7 AS date)" : "?, ?, ?, ?, ?, ?, ?"
+            for row in rows {
+                var values = row
+                // A double's shortest digits, which numeric keeps exactly (a bound double would be
+                // cut to 15 digits by PostgreSQL's cast).
+                if postgresql, case .float(let number) = row[2] { values[2] = .string("\(number)") }
+                if case .date(let date) = row[6] { values[6] = .string(date.description) }
+                try connection.execute("INSERT INTO \(name) VALUES (\(placeholders))", bindings: values)
+            }
+        }
+    }
+
     func register(in session: Session) {
         for table in tables { session.register(table) }
     }

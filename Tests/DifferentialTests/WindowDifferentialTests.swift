@@ -92,6 +92,10 @@ import TestSupport
                         floatRange += 1
                         continue
                     }
+                    // A window function reads only some rows' values (`last_value` the frame's last),
+                    // which a database may compute for every row: an overflow in a value the answer
+                    // does not need may be raised there alone (README, "When a value is computed").
+                    if DifferentialTests.oneOverflowed(byline, answer) { continue }
                     if let difference = DifferentialTests.difference(byline, answer, ordered: true) {
                         mismatches.append("seed \(seed), query \(number), \(name):\n  byline: \(query.byline)\n  \(difference)")
                     }

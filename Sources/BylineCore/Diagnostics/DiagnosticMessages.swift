@@ -505,10 +505,6 @@ extension DiagnosticMessage {
     package static func aggregateCannotCompareLists(_ name: String) -> Self {
         Self(.typeMismatch, "'\(name)' cannot compare lists")
     }
-
-    package static func integerOverflowInNegation(_ value: Int) -> Self {
-        Self(.invalidNumber, "integer overflow in negation of \(value)", help: Help.integerRange)
-    }
 }
 
 // MARK: - Window functions
