@@ -38,9 +38,9 @@ struct CompileCommand: ParsableCommand {
         do {
             let compiled = try session.compile(query, dialect: dialect)
             var out = compiled.text + ";\n"
-            let mark = (dialect ?? session.database?.dialect ?? .postgresql) == .postgresql ? "$" : "?"
+            let target = dialect ?? session.database?.dialect ?? .postgresql
             for (index, value) in compiled.bindings.enumerated() {
-                out += "-- \(mark)\(index + 1) = \(value.literal)\n"
+                out += "-- \(target.parameterLabel(index + 1)) = \(value.literal)\n"
             }
             StandardStream.output.write(out)
         } catch {

@@ -22,7 +22,8 @@ extension ScalarFunction {
     package static let lower = ScalarFunction(
         "lower", [.required("string", .string)], summary: "the string in lower case (Unicode case mapping)",
         example: "leaders select lower(name)", result: always(.string),
-        postgresql: .text { "lower(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+        postgresql: .text { "lower(\($0.x) COLLATE \"default\") COLLATE \"C\"" },
+        spark: .text { "lower(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(text.lowercased())
@@ -31,7 +32,8 @@ extension ScalarFunction {
     package static let upper = ScalarFunction(
         "upper", [.required("string", .string)], summary: "the string in upper case (Unicode case mapping)",
         example: "leaders select upper(name)", result: always(.string),
-        postgresql: .text { "upper(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+        postgresql: .text { "upper(\($0.x) COLLATE \"default\") COLLATE \"C\"" },
+        spark: .text { "upper(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(text.uppercased())
@@ -40,7 +42,8 @@ extension ScalarFunction {
     package static let trim = ScalarFunction(
         "trim", [.required("string", .string)], summary: "the string without white space at either end",
         example: "leaders select trim(title)", result: always(.string),
-        postgresql: .text { call in "btrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+        postgresql: .text { call in "btrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" },
+        spark: .text { call in "trim(BOTH \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)) FROM \(call.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(ScalarFunction.trimmed(text))
@@ -56,6 +59,11 @@ extension ScalarFunction {
         sqlite: .text { call in
             if case .list = call.types[0] { return "json_array_length(\(call.x))" }
             return "byline_length(\(call.x))"
+        },
+        // Spark counts a string's code points, as Byline does; lists are JSON text there.
+        spark: .text { (call) throws(SQLUnsupported) in
+            if case .list = call.types[0] { throw SQLUnsupported(reason: "Spark keeps lists as JSON text ('length' of a list runs only in Byline's own engine)") }
+            return "CAST(char_length(\(call.x)) AS BIGINT)"
         }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
@@ -81,6 +89,17 @@ extension ScalarFunction {
             // counted without overflow (in numeric) and clamped to what a string can hold.
             let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
             return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
+        },
+        // As PostgreSQL's, with Spark's types (its substr counts from the end for a start below 1).
+        spark: .text { call in
+            let (x, start) = (call.x, call.arguments[1])
+            let first = "GREATEST(\(start), 1)"
+            guard call.arguments.count == 3 else {
+                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS INT)) END)"
+            }
+            let length = call.arguments[2]
+            let count = "LEAST(GREATEST(CAST(\(start) AS DECIMAL(20, 0)) + \(length) - \(first), 0), 2147483647)"
+            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS INT), CAST(\(count) AS INT)) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .integer(let start) = arguments[1] else { return .null }
@@ -97,7 +116,8 @@ extension ScalarFunction {
         example: "leaders where contains(name, \"kay\")", result: always(.bool),
         postgresql: .text { call in
             "COALESCE(strpos(lower(\(call.x) COLLATE \"default\"), lower(\(call.arguments[1]) COLLATE \"default\")) > 0, FALSE)"
-        }
+        },
+        spark: .text { "COALESCE(instr(lower(\($0.x)), lower(\($0.arguments[1]))) > 0, FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let part) = arguments[1] else { return .bool(false) }
         return .bool(text.containsIgnoringCase(part))
@@ -107,7 +127,8 @@ extension ScalarFunction {
         "starts_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
         summary: "whether the first string starts with the second (as 'starts with')",
         example: "leaders where starts_with(name, \"F\")", result: always(.bool),
-        postgresql: .text { "COALESCE(starts_with(\($0.x), \($0.arguments[1])), FALSE)" }
+        postgresql: .text { "COALESCE(starts_with(\($0.x), \($0.arguments[1])), FALSE)" },
+        spark: .text { "COALESCE(startswith(\($0.x), \($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let prefix) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.hasPrefix(text, prefix))
@@ -117,7 +138,8 @@ extension ScalarFunction {
         "ends_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
         summary: "whether the first string ends with the second (as 'ends with')",
         example: "leaders where ends_with(name, \"i\")", result: always(.bool),
-        postgresql: .text { "COALESCE(right(\($0.x), char_length(\($0.arguments[1]))) = \($0.arguments[1]), FALSE)" }
+        postgresql: .text { "COALESCE(right(\($0.x), char_length(\($0.arguments[1]))) = \($0.arguments[1]), FALSE)" },
+        spark: .text { "COALESCE(endswith(\($0.x), \($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let suffix) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.hasSuffix(text, suffix))
@@ -127,7 +149,8 @@ extension ScalarFunction {
     package static let equalIgnoringCase = ScalarFunction(
         "=~", key: "equal_ignoring_case", [.required("string", .string), .required("string", .string)], callable: false,
         nulls: .falseForNull, summary: "whether two strings are equal ignoring case", result: always(.bool),
-        postgresql: .text { "COALESCE(lower(\($0.x) COLLATE \"default\") = lower(\($0.arguments[1]) COLLATE \"default\"), FALSE)" }
+        postgresql: .text { "COALESCE(lower(\($0.x) COLLATE \"default\") = lower(\($0.arguments[1]) COLLATE \"default\"), FALSE)" },
+        spark: .text { "COALESCE(lower(\($0.x)) = lower(\($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let other) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.equalIgnoringCase(text, other))
@@ -150,7 +173,8 @@ extension ScalarFunction {
             return .success(result)
         },
         postgresql: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" },
-        sqlite: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" }
+        sqlite: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" },
+        spark: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" }
     ) { arguments throws(EvaluationError) in
         arguments.first { !$0.isNull } ?? .null
     }
@@ -160,7 +184,8 @@ extension ScalarFunction {
         "float", key: "widen_to_float", [.required("number", .number)], callable: false, summary: "an integer as a float",
         result: always(.float),
         postgresql: .text { "CAST(\($0.x) AS double precision)" },
-        sqlite: .text { "CAST(\($0.x) AS REAL)" }
+        sqlite: .text { "CAST(\($0.x) AS REAL)" },
+        spark: .text { "CAST(\($0.x) AS DOUBLE)" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .integer(let number): return .float(Double(number))
@@ -176,7 +201,9 @@ extension ScalarFunction {
         example: "range(-2, 3) select abs(value)", result: sameAsFirst,
         postgresql: .text { "abs(\($0.x))" },
         // SQLite's abs raises "integer overflow" for the smallest integer, as Byline does.
-        sqlite: .text { "abs(\($0.x))" }
+        sqlite: .text { "abs(\($0.x))" },
+        // In ANSI mode Spark's abs raises an overflow for the smallest integer.
+        spark: .text { "abs(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .integer(let number):
@@ -214,7 +241,8 @@ extension ScalarFunction {
     package static let year = ScalarFunction(
         "year", [.required("date", .date)], summary: "the date's year, or null when it has none", example: "events select date, year(date)",
         result: always(.integer),
-        postgresql: .text { "(CASE WHEN left(\($0.x), 1) = '-' THEN NULL ELSE CAST(substr(\($0.x), 1, 4) AS bigint) END)" }
+        postgresql: .text { "(CASE WHEN left(\($0.x), 1) = '-' THEN NULL ELSE CAST(substr(\($0.x), 1, 4) AS bigint) END)" },
+        spark: .text { "(CASE WHEN left(\($0.x), 1) = '-' THEN NULL ELSE CAST(substr(\($0.x), 1, 4) AS BIGINT) END)" }
     ) { arguments throws(EvaluationError) in
         guard case .date(let date) = arguments[0] else { return .null }
         return date.year.map(Value.integer) ?? .null
@@ -226,6 +254,10 @@ extension ScalarFunction {
         postgresql: .text { call in
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
+        },
+        spark: .text { call in
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS BIGINT) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS BIGINT) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .date(let date) = arguments[0] else { return .null }
@@ -238,6 +270,10 @@ extension ScalarFunction {
         postgresql: .text { call in
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
+        },
+        spark: .text { call in
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS BIGINT) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS BIGINT) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .date(let date) = arguments[0] else { return .null }

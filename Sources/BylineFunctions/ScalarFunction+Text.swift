@@ -30,7 +30,8 @@ extension ScalarFunction {
         "replace", [.required("string", .string), .required("from", .string), .required("to", .string)],
         summary: "the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)",
         example: "leaders select replace(name, \" \", \"_\")", result: always(.string),
-        postgresql: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" }
+        postgresql: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" },
+        spark: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let target) = arguments[1], case .string(let replacement) = arguments[2]
         else { return .null }
@@ -79,7 +80,8 @@ extension ScalarFunction {
         summary: "the strings joined, leaving out nulls (never null; to_string(x) turns other values into text)",
         example: "leaders select concat(name, \", \", title)", result: always(.string),
         postgresql: .text { "(concat(\($0.arguments.joined(separator: ", "))) COLLATE \"C\")" },
-        sqlite: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" }
+        sqlite: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" },
+        spark: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" }
     ) { arguments throws(EvaluationError) in
         var text = ""
         for case .string(let part) in arguments { text += part }
