@@ -2,6 +2,7 @@
 import ArgumentParser
 import Byline
 import BylineDatabases
+import BylineSpark
 import BylineShell
 
 /// `byline compile QUERY`: the SQL a query compiles to, without running it.
@@ -30,7 +31,7 @@ struct CompileCommand: ParsableCommand {
         let session = Session()
         if let db {
             do {
-                try session.open(try openDatabase(db))
+                try session.open(try openDatabase(at: db))
             } catch let error as DatabaseError {
                 throw ValidationError(error.message)
             }

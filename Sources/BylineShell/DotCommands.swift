@@ -1,6 +1,7 @@
 // Dot-commands (`.tables`, `.mode json`, …): dispatched before the query language, as in sqlite3's shell.
 import Byline
 import BylineDatabases
+import BylineSpark
 
 /// One dot-command: its name, arguments, and what it does.
 struct DotCommandSpec: Sendable {
@@ -258,7 +259,7 @@ struct DotCommands {
         }
         do {
             let target = FileAccess.isServerAddress(location) ? location : runner.session.fileAccess.resolve(FileAccess.sqlitePath(location))
-            let connection = try openDatabase(target)
+            let connection = try openDatabase(at: target)
             return database(span: span, source: source) { (session) throws(BylineError) in
                 try session.open(connection)
                 if runner.verbose {

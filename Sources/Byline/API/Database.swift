@@ -247,7 +247,7 @@ public enum DatabaseCatalog {
     /// exactly: an empty, NUL-holding or over-long name (which the engine would shorten, making
     /// it another table's), two fields SQL cannot tell apart, a field named as Byline's row
     /// numbers, or the name of Byline's own record of schemas.
-    static func checkStorable(_ schema: TableSchema, as name: String, dialect: SQLDialect, temporary: Bool) throws(DatabaseError) {
+    package static func checkStorable(_ schema: TableSchema, as name: String, dialect: SQLDialect, temporary: Bool) throws(DatabaseError) {
         if let problem = dialect.problem(withName: name) {
             throw DatabaseError("cannot store the table: \(problem)", help: "choose another table name")
         }
@@ -416,8 +416,8 @@ public enum DatabaseCatalog {
 }
 
 /// A table's Byline schema as JSON, kept in the database beside the table.
-enum SchemaRecord {
-    static func encode(_ schema: TableSchema) -> String {
+package enum SchemaRecord {
+    package static func encode(_ schema: TableSchema) -> String {
         var parts: [String] = []
         for field in schema.fields {
             var item = "{\"name\": \(JSONText.quote(field.name)), \"type\": \(JSONText.quote(field.type.description))"
@@ -431,7 +431,7 @@ enum SchemaRecord {
         return text + "}"
     }
 
-    static func decode(_ text: String) -> TableSchema? {
+    package static func decode(_ text: String) -> TableSchema? {
         guard let parsed = try? JSONReader.parse(Array(text.utf8)), case .object(let members) = parsed else { return nil }
         func string(_ value: JSONValue?) -> String? {
             if case .string(let text)? = value { return text }
