@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
-        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "CSQLite", "TestSupport"]),
+        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "BylineSpark", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

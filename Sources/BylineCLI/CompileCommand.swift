@@ -21,7 +21,7 @@ struct CompileCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The query.", valueName: "QUERY"))
     var query: String
 
-    @Option(name: .long, help: "postgresql or sqlite.")
+    @Option(name: .long, help: "postgresql, sqlite or spark.")
     var dialect: SQLDialect?
 
     @Option(name: .long, help: ArgumentHelp("Compile against this database's tables.", valueName: "DATABASE"))

@@ -61,8 +61,9 @@ extension ScalarFunction {
             return "byline_length(\(call.x))"
         },
         // Spark counts a string's code points, as Byline does; lists are JSON text there.
-        spark: .text { (call) throws(SQLUnsupported) in
-            if case .list = call.types[0] { throw SQLUnsupported(reason: "Spark keeps lists as JSON text ('length' of a list runs only in Byline's own engine)") }
+        spark: .text { call in
+            // A list is JSON text there, read as an array to count it.
+            if case .list = call.types[0] { return "(CASE WHEN \(call.x) IS NULL THEN NULL ELSE CAST(size(from_json(\(call.x), 'ARRAY<STRING>')) AS BIGINT) END)" }
             return "CAST(char_length(\(call.x)) AS BIGINT)"
         }
     ) { arguments throws(EvaluationError) in
@@ -226,6 +227,14 @@ extension ScalarFunction {
             }
             let digits = call.arguments[1]
             return "(CASE WHEN \(digits) IS NULL THEN NULL ELSE \(ScalarFunction.roundedSQL(call.x, digits: "LEAST(GREATEST(\(digits), -30), 30)")) END)"
+        },
+        spark: .text { call in
+            if call.arguments.count == 1 {
+                if call.types[0] == .integer { return call.x }
+                return ScalarFunction.sparkRounded(call.x, digits: "0")
+            }
+            let digits = call.arguments[1]
+            return "(CASE WHEN \(digits) IS NULL THEN NULL ELSE \(ScalarFunction.sparkRounded(call.x, digits: "LEAST(GREATEST(\(digits), -30), 30)")) END)"
         }
     ) { arguments throws(EvaluationError) in
         let number = arguments[0]
@@ -340,6 +349,23 @@ extension ScalarFunction {
         return "(CASE WHEN \(value) IN ('Infinity', '-Infinity') THEN \(value) "
             + "WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
             + "WHEN \(digits) >= 0 THEN \(up) ELSE \(down) END)"
+    }
+
+    /// Byline's `round(x, digits)` in Spark, step for step: Spark's `round(y, 0)` of a double is
+    /// half away from zero on its exact value, as Swift's `rounded()`; the scale is multiplied up
+    /// by tens, as Byline does (exact to 10^22); an infinite result keeps the value.
+    package static func sparkRounded(_ x: String, digits: String) -> String {
+        let value = "CAST(\(x) AS DOUBLE)"
+        var scale = "CAST(1 AS DOUBLE)"
+        var cases = ""
+        for power in 1...30 {
+            scale = "(\(scale) * 10)"
+            cases += " WHEN \(power) THEN \(scale)"
+        }
+        let factor = "(CASE abs(\(digits))\(cases) ELSE CAST(1 AS DOUBLE) END)"
+        let result = "(CASE WHEN \(digits) >= 0 THEN round(\(value) * \(factor), 0) / \(factor) ELSE round(\(value) / \(factor), 0) * \(factor) END)"
+        return "(CASE WHEN \(value) IS NULL THEN NULL WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
+            + "WHEN abs(\(result)) = CAST('Infinity' AS DOUBLE) THEN \(value) ELSE \(result) END)"
     }
 
     /// The white space Byline's `trim` removes (Unicode's White_Space property), for SQL.

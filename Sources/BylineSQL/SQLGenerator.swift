@@ -252,15 +252,18 @@ package struct SQLGenerator {
                 // list() gathers values in row order: PostgreSQL says so in the aggregate; SQLite
                 // (3.40 has no ORDER BY in an aggregate) reads them from a subquery in that order.
                 let listOrder = aggregates.contains { $0.kind == .list } && !current.order.isEmpty ? orderTerms(current.order) : nil
+                // Spark sorts what collect_list gathered by each row's place (a number in order).
+                var numbered: (source: String, column: String)?
+                if dialect == .spark, listOrder != nil { numbered = firstPlace(current) }
                 for (position, call) in aggregates.enumerated() {
-                    items.append("\(try aggregate(call, columns, order: dialect == .sqlite ? nil : listOrder)) AS a\(position)")
+                    items.append("\(try aggregate(call, columns, order: dialect == .sqlite ? nil : listOrder, place: numbered?.column)) AS a\(position)")
                 }
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
                 // Each group comes where its first row came.
-                var from = current.name
+                var from = numbered?.source ?? current.name
                 var ordinal: String?
                 if grouped, !current.order.isEmpty, SQLGenerator.groupOrderMatters(after: index, in: plan.steps, keys: keys.count, outputs: outputs) {
-                    let (source, first) = firstPlace(current)
+                    let (source, first) = numbered ?? firstPlace(current)
                     from = source
                     ordinal = "o\(counter)"
                     items.append("MIN(\(first)) AS \(ordinal!)")
@@ -639,6 +642,9 @@ package struct SQLGenerator {
             if case .list = type(of: a, in: columns), op != .equal, op != .notEqual {
                 throw SQLUnsupported(reason: "lists are ordered only in Byline's own engine")
             }
+            if dialect == .spark, case .list = type(of: a, in: columns) {
+                throw SQLUnsupported(reason: "Spark keeps lists as JSON text, which may be written differently for equal lists ('=' of lists runs only in Byline's own engine)")
+            }
             return try comparison(op, a, b, columns, columns)
         case .and, .or, .not:
             return try predicate(expression, columns)
@@ -677,7 +683,15 @@ package struct SQLGenerator {
             let elements = try value(list, columns)
             switch dialect {
             case .spark:
-                throw SQLUnsupported(reason: "Spark keeps lists as JSON text, so 'in' a list field runs only in Byline's own engine")
+                // The JSON text read as an array of the elements' type; Spark would compare an
+                // integer with a float as doubles, so that case runs in Byline's own engine.
+                guard case .list(let element) = type(of: list, in: columns), !element.isList,
+                    !(Set([element, type(of: a, in: columns)]) == Set([DataType.integer, .float]))
+                else {
+                    throw SQLUnsupported(reason: "Spark keeps lists as JSON text, so this 'in' runs only in Byline's own engine")
+                }
+                let array = "from_json(\(elements), 'ARRAY<\(dialect.columnType(element == .null ? .string : element))>')"
+                return "COALESCE(array_contains(\(array), \(needle)), FALSE)"
             case .postgresql:
                 return "COALESCE(EXISTS (SELECT 1 FROM jsonb_array_elements(\(elements)) AS e(v) WHERE e.v = to_jsonb(\(needle))), FALSE)"
             case .sqlite:
@@ -829,7 +843,9 @@ package struct SQLGenerator {
         return text
     }
 
-    private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
+    private mutating func aggregate(
+        _ call: AggregateCall, _ columns: Scope, order: String? = nil, place: String? = nil
+    ) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
         if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
         let x = try value(argument, columns)
@@ -858,8 +874,13 @@ package struct SQLGenerator {
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
             case .spark:
-                // collect_list gathers in no set order across partitions.
-                throw SQLUnsupported(reason: "Spark gathers 'list' in no set order, so 'list' runs only in Byline's own engine")
+                // collect_list gathers in no set order across partitions: each value goes with its
+                // row's place (nulls last), and the gathered list is sorted by it.
+                let values = "collect_list(\(place.map { "named_struct('n', \($0) IS NULL, 'o', \($0), 'v', \(x))" } ?? x)) FILTER (WHERE \(x) IS NOT NULL)"
+                let ordered = place == nil ? values : "transform(array_sort(\(values)), e -> e.v)"
+                // Lists are JSON text already: a list of them is their texts joined.
+                if case .list = call.argumentType { return "concat('[', array_join(\(ordered), ', '), ']')" }
+                return "to_json(\(ordered))"
             }
         case .median, .quantile, .stddev, .variance, .corr:
             return try statistic(call, columns)  // above, before its argument is written

@@ -41,7 +41,7 @@ import TestSupport
                 "-c STATEMENTS Run STATEMENTS and exit.", "--format format Output format: table, box,",
                 "--keep-going After a failed statement", "--threads N Use up to N threads",
                 "FILE ... Script files to run in order", "--junit FILE Also write a JUnit XML report",
-                "--dialect dialect postgresql or sqlite.",
+                "--dialect dialect postgresql, sqlite or spark.",
                 "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO",
             ] {
                 #expect(text.contains(shown), "not in the page: \(shown)")
