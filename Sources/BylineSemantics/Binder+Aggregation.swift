@@ -118,27 +118,34 @@ extension Binder {
                 }
                 call.kind = .countDistinct
             }
-            switch kind {
-            case .sum, .avg, .median, .stddev, .variance:
-                if !argument.type.isNumeric {
-                    throw fail(
-                        .aggregateNeedsNumbers(
-                            name, described: describe(arguments[0]), is: article(argument.type), source: text(of: arguments[0].span)),
-                        at: arguments[0].span)
-                }
-            case .min, .max:
-                if argument.type.isList {
-                    throw fail(.aggregateCannotCompareLists(name), at: arguments[0].span)
-                }
-            default:
-                break
-            }
+            try checkAggregateArgument(kind, name: name, argument: arguments[0], type: argument.type)
         }
         let type = call.resultType
         let index = context.keys.count + context.aggregates.count
         context.aggregates.append(call)
         aggregation = context
         return TypedExpression(expression: .column(index), type: type)
+    }
+
+    /// The one rule for what an aggregate takes, in a group and in a window alike: numbers for the sums
+    /// and statistics, anything but lists for `min` and `max`.
+    mutating func checkAggregateArgument(
+        _ kind: AggregateCall.Kind, name: String, argument: Expression, type: DataType
+    ) throws(Failure) {
+        switch kind {
+        case .sum, .avg, .median, .stddev, .variance:
+            if !type.isNumeric {
+                throw fail(
+                    .aggregateNeedsNumbers(name, described: describe(argument), is: article(type), source: text(of: argument.span)),
+                    at: argument.span)
+            }
+        case .min, .max:
+            if type.isList {
+                throw fail(.aggregateCannotCompareLists(name), at: argument.span)
+            }
+        default:
+            break
+        }
     }
 
     package func containsAggregate(_ expression: Expression) -> Bool {

@@ -150,19 +150,7 @@ extension Binder {
                 let argument = try bind(arguments[0], in: schema)
                 aggregate.argument = argument.expression
                 aggregate.argumentType = argument.type
-                switch kind {
-                case .sum, .avg:
-                    if !argument.type.isNumeric {
-                        throw fail(
-                            .aggregateNeedsNumbers(
-                                name, described: describe(arguments[0]), is: article(argument.type), source: text(of: arguments[0].span)),
-                            at: arguments[0].span)
-                    }
-                case .min, .max:
-                    if argument.type.isList { throw fail(.aggregateCannotCompareLists(name), at: arguments[0].span) }
-                default:
-                    break
-                }
+                try checkAggregateArgument(kind, name: name, argument: arguments[0], type: argument.type)
             }
             window.function = .aggregate(aggregate)
             window.type = aggregate.resultType
