@@ -341,7 +341,7 @@ package struct SQLGenerator {
                 return Relation(name: add("SELECT \(low) AS c0 WHERE 1 = 0"), width: 1)
             }
             // The values are in order: the value is its own row number.
-            let high = bind(.integer(stop - 1), type: .integer)
+            let high = dialect == .spark ? "" : bind(.integer(stop - 1), type: .integer)
             switch dialect {
             case .postgresql:
                 let ordinal = "o\(counter)"
@@ -576,7 +576,8 @@ package struct SQLGenerator {
         case .compare(let op, let a, let b):
             let types = (type(of: a, in: columns), type(of: b, in: columns))
             if types == (.integer, .float) || types == (.float, .integer) { break }
-            if case .list = types.0, op != .equal, op != .notEqual { break }
+            // Lists that are not ordered (and Spark's, which are refused) are written below.
+            if case .list = types.0, (op != .equal && op != .notEqual) || dialect == .spark { break }
             return "(\(try value(a, columns)) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(try value(b, columns)))"
         default:
             break

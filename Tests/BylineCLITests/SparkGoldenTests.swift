@@ -31,6 +31,13 @@ import TestSupport
         return url
     }
 
+    /// Examples with a query Spark cannot compute as Byline does, and what it names: refused
+    /// before it runs, with the reason, where the other queries give the .out file's answers.
+    static let refused = [
+        // Java's pow is not glibc's to the last bit (README, "Beyond one machine").
+        "analytics.byl": "'pow' runs only in Byline's own engine"
+    ]
+
     @Test(arguments: GoldenTests.scripts)
     func exampleGivesTheSameOutputOnSpark(_ script: String) throws {
         let url = try Self.pushed.get()
@@ -41,6 +48,10 @@ import TestSupport
         }
         let run = try BylineBinary.run(["--db", url, script], in: copy.url)
         let actual = GoldenTests.transcript(run)
+        if let reason = Self.refused[script] {
+            #expect(run.status == 1 && run.stderr.contains("but Spark") && run.stderr.contains(reason), "\(script) on Spark:\n\(actual)")
+            return
+        }
         if script == "explain.byl" {
             #expect(run.status == 0 && actual.contains("as this SQL:"), "explain on Spark shows no SQL:\n\(actual)")
             return
