@@ -98,6 +98,8 @@ extension Binder {
             call.kind = .countRows
         } else if kind == .quantile || kind == .corr {
             call = try bindStatistic(call, name: name, arguments: arguments, distinct: distinct, span: span, input: context.input)
+        } else if kind == .stringAgg {
+            call = try bindStringAggregate(call, arguments: arguments, distinct: distinct, span: span, input: context.input)
         } else {
             guard arguments.count == 1 else {
                 throw fail(.aggregateArgumentCount(name, given: arguments.count, isCount: kind == .count), at: span)
@@ -142,6 +144,11 @@ extension Binder {
         case .min, .max:
             if type.isList {
                 throw fail(.aggregateCannotCompareLists(name), at: argument.span)
+            }
+            let lowered = name.lowercased()
+            if (lowered == "every" || lowered == "any") && type != .bool && type != .null {
+                throw fail(
+                    .aggregateNeedsBools(lowered, described: describe(argument), is: article(type)), at: argument.span)
             }
         default:
             break

@@ -136,6 +136,16 @@ extension Binder {
             window.argument = value.expression
             window.type = value.type
             window.function = name == "lag" ? .lag(offset: offset) : .lead(offset: offset)
+        case "first_value", "last_value":
+            guard arguments.count == 1 else {
+                throw fail(
+                    .argumentCount(name, takes: "1", plural: false, given: arguments.count, usage: "\(name)(x) over (order by …)"),
+                    at: call.span)
+            }
+            let value = try bind(arguments[0], in: schema)
+            window.argument = value.expression
+            window.type = value.type
+            window.function = name == "first_value" ? .firstValue : .lastValue
         default:
             guard let kind = AggregateCall.Kind.named(name), BuiltinFunctions.windowAggregates.contains(name) else {
                 throw fail(.notAWindowFunction(written, available: WindowCall.Function.names), at: call.span)
