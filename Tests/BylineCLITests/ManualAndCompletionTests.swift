@@ -108,7 +108,7 @@ import TestSupport
             #expect(try bashCompletes(["byline", "te"], script: script) == ["test"])
             #expect(try bashCompletes(["byline", "test", "--f"], script: script) == ["--format"])
             #expect(try bashCompletes(["byline", "test", "--format", ""], script: script).sorted() == ["tap", "text"])
-            #expect(try bashCompletes(["byline", "compile", "--dialect", ""], script: script).sorted() == ["postgresql", "sqlite"])
+            #expect(try bashCompletes(["byline", "compile", "--dialect", ""], script: script).sorted() == ["postgresql", "spark", "sqlite"])
         }
     }
 
