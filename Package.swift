@@ -83,7 +83,7 @@ let package = Package(
             exclude: ["NOTICE"]
         ),
         // A Spark Connect client: gRPC over swift-nio-http2, Arrow IPC streams read and written by
-        // hand. Knows nothing of Byline; nothing but its tests depends on it yet.
+        // hand. Knows nothing of Byline.
         .target(
             name: "SparkConnect",
             dependencies: [
@@ -95,13 +95,17 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Spark as a database Byline queries run in (sc:// addresses), over the client above: a
+        // target of its own, so the library and the other drivers never depend on NIO.
+        .target(name: "BylineSpark", dependencies: ["Byline", "BylineDatabases", "SparkConnect"]),
         // Running scripts, dot-commands and the interactive shell.
-        .target(name: "BylineShell", dependencies: ["Byline", "BylineDatabases", "CReadline"]),
+        .target(name: "BylineShell", dependencies: ["Byline", "BylineDatabases", "BylineSpark", "CReadline"]),
         .executableTarget(
             name: "BylineCLI",
             dependencies: [
                 "Byline",
                 "BylineDatabases",
+                "BylineSpark",
                 "BylineShell",
                 "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -123,11 +127,11 @@ let package = Package(
         // The grammar-aware fuzzer's long runs (see Fuzz/README or README's Robustness).
         .executableTarget(name: "GrammarFuzz", dependencies: ["Byline", "TestSupport"]),
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect", "BylineSpark", "Byline", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
         .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
-        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "CSQLite", "TestSupport"]),
+        .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "BylineSpark", "CSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

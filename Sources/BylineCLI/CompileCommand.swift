@@ -2,6 +2,7 @@
 import ArgumentParser
 import Byline
 import BylineDatabases
+import BylineSpark
 import BylineShell
 
 /// `byline compile QUERY`: the SQL a query compiles to, without running it.
@@ -20,7 +21,7 @@ struct CompileCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The query.", valueName: "QUERY"))
     var query: String
 
-    @Option(name: .long, help: "postgresql or sqlite.")
+    @Option(name: .long, help: "postgresql, sqlite or spark.")
     var dialect: SQLDialect?
 
     @Option(name: .long, help: ArgumentHelp("Compile against this database's tables.", valueName: "DATABASE"))
@@ -30,7 +31,7 @@ struct CompileCommand: ParsableCommand {
         let session = Session()
         if let db {
             do {
-                try session.open(try openDatabase(db))
+                try session.open(try openDatabase(at: db))
             } catch let error as DatabaseError {
                 throw ValidationError(error.message)
             }
@@ -38,9 +39,9 @@ struct CompileCommand: ParsableCommand {
         do {
             let compiled = try session.compile(query, dialect: dialect)
             var out = compiled.text + ";\n"
-            let mark = (dialect ?? session.database?.dialect ?? .postgresql) == .postgresql ? "$" : "?"
+            let target = dialect ?? session.database?.dialect ?? .postgresql
             for (index, value) in compiled.bindings.enumerated() {
-                out += "-- \(mark)\(index + 1) = \(value.literal)\n"
+                out += "-- \(target.parameterLabel(index + 1)) = \(value.literal)\n"
             }
             StandardStream.output.write(out)
         } catch {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Byline
 import BylineDatabases
+import BylineSpark
 import BylineShell
 #if canImport(Glibc)
     import Glibc
@@ -67,7 +68,7 @@ extension RunCommand {
         if StandardStream.error.isTerminal, shellFollows { session.loadProgress = LoadProgress().report }
         if let location = options.db {
             do {
-                try session.open(try openDatabase(location))
+                try session.open(try openDatabase(at: location))
             } catch let error as DatabaseError {
                 StandardStream.error.write("byline: \(error.message)\n" + (error.help.map { "help: \($0)\n" } ?? ""))
                 return ExitStatus.usage

@@ -45,7 +45,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not run the start-up file.")
     var noInit = false
 
-    @Option(name: .long, help: ArgumentHelp("Open a database: postgresql://USER@HOST/DB, postgres:///DB?host=/socket/dir (PG* variables fill in the rest), or an SQLite FILE. Queries over its tables run there.", valueName: "DATABASE"))
+    @Option(name: .long, help: ArgumentHelp("Open a database: postgresql://USER@HOST/DB, postgres:///DB?host=/socket/dir (PG* variables fill in the rest), sc://HOST:PORT (a Spark Connect server), or an SQLite FILE. Queries over its tables run there.", valueName: "DATABASE"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Use up to N threads for a query (default: one per core).", valueName: "N"))

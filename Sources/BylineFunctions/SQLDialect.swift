@@ -8,12 +8,15 @@ import Foundation
 public enum SQLDialect: String, Sendable, CaseIterable {
     case postgresql
     case sqlite
+    /// Spark SQL through Spark Connect, in ANSI mode (overflow and bad casts raise errors).
+    case spark
 
     /// The engine's name in messages.
     public var displayName: String {
         switch self {
         case .postgresql: return "PostgreSQL"
         case .sqlite: return "SQLite"
+        case .spark: return "Spark"
         }
     }
 
@@ -23,6 +26,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         switch self {
         case .postgresql: return "pg_temp"
         case .sqlite: return "temp"
+        // Spark's temporary views are the session's own and take no schema.
+        case .spark: return ""
         }
     }
 
@@ -35,8 +40,55 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             let column = columnType(type)
             return "CAST($\(number) AS \(column))" + (column == "text" ? " COLLATE \"C\"" : "")
         case .sqlite: return "?\(number)"
+        // A named parameter marker, its value sent beside the statement (see `parameterName`);
+        // Spark's strings compare by code points (UTF8_BINARY) without a collation.
+        case .spark: return "CAST(:\(SQLDialect.parameterName(number)) AS \(columnType(type)))"
         }
     }
+
+    /// The name of the `number`th value of a Spark statement (`p1`, `p2`, …).
+    public static func parameterName(_ number: Int) -> String { "p\(number)" }
+
+    /// How `explain` names the `number`th bound value (`$1`, `?1`, `:p1`).
+    public func parameterLabel(_ number: Int) -> String {
+        switch self {
+        case .postgresql: return "$\(number)"
+        case .sqlite: return "?\(number)"
+        case .spark: return ":" + SQLDialect.parameterName(number)
+        }
+    }
+
+    /// The literal false, as a test's value.
+    package var falseLiteral: String { self == .sqlite ? "0" : "FALSE" }
+
+    /// The type name of a double, for casts.
+    package var doubleType: String {
+        switch self {
+        case .postgresql: return "double precision"
+        case .sqlite: return "REAL"
+        case .spark: return "DOUBLE"
+        }
+    }
+
+    /// The name `VALUES` gives its `index`th column (from 0): `column1` in PostgreSQL and
+    /// SQLite, `col1` in Spark.
+    package func valuesColumn(_ index: Int) -> String { (self == .spark ? "col" : "column") + "\(index + 1)" }
+
+    /// Whether the engine compares arrays element by element (so the least array of row numbers
+    /// is the first row); PostgreSQL only.
+    package var ordersArrays: Bool { self == .postgresql }
+
+    /// A count of rows for LIMIT or OFFSET, from its placeholder: Spark takes an INT there.
+    package func rowCount(_ placeholder: String) -> String { self == .spark ? "CAST(\(placeholder) AS INT)" : placeholder }
+
+    /// Whether the engine compares a bigint with a double as doubles (2^53 + 1 equals 2^53), so
+    /// the generator writes an exact comparison instead; SQLite compares them exactly.
+    package var comparesNumbersAsDoubles: Bool { self != .sqlite }
+
+    /// Whether integer `+ - * %` and unary minus raise an error on overflow in the engine itself
+    /// (PostgreSQL's bigint operators; Spark in ANSI mode); SQLite's turn to floats, so Byline's
+    /// own functions run there.
+    package var checksIntegerOverflow: Bool { self != .sqlite }
 
     /// The column type a Byline type is stored as. Dates are their ISO-like text (whose byte order
     /// is their order); lists are JSON arrays; timestamps are PostgreSQL's `timestamp` (holding
@@ -52,20 +104,28 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         case (.sqlite, .integer), (.sqlite, .bool): return "INTEGER"
         case (.sqlite, .float): return "REAL"
         case (.sqlite, _): return "TEXT"
+        case (.spark, .integer): return "BIGINT"
+        case (.spark, .float): return "DOUBLE"
+        case (.spark, .bool): return "BOOLEAN"
+        // Dates as their text, lists as JSON text, as in SQLite.
+        case (.spark, _): return "STRING"
         }
     }
 
     /// Quotes a name as an SQL identifier. Quotes are doubled by Unicode scalar, not by
     /// character: a quote followed by a combining mark is one Swift `Character` but two scalars to
     /// the database, and must not end the identifier.
+    /// Spark takes backquotes, whose only escape is a doubled backquote (a double-quoted name
+    /// would read backslashes as escapes).
     public func identifier(_ name: String) -> String {
+        let quote: Unicode.Scalar = self == .spark ? "`" : "\""
         var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
+        quoted.append(quote)
         for scalar in name.unicodeScalars {
             quoted.append(scalar)
-            if scalar == "\"" { quoted.append(scalar) }
+            if scalar == quote { quoted.append(scalar) }
         }
-        quoted.append("\"")
+        quoted.append(quote)
         return String(quoted)
     }
 
@@ -74,7 +134,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     public var maximumIdentifierBytes: Int? {
         switch self {
         case .postgresql: return 63
-        case .sqlite: return nil
+        case .sqlite, .spark: return nil
         }
     }
 
@@ -116,6 +176,14 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             // such values as integers or reals when they look like numbers, so they are numbers.
             if type.contains("numeric") || type.contains("decimal") { return .float }
             return .string
+        case .spark:
+            switch type {
+            case "bigint", "int", "integer", "smallint", "tinyint", "long", "short", "byte": return .integer
+            case "double", "float", "real": return .float
+            case "boolean": return .bool
+            case "date": return .date
+            default: return type.hasPrefix("decimal") ? .float : .string
+            }
         }
     }
 
@@ -152,6 +220,10 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             let isFloat = lowered.contains("real") || lowered.contains("floa") || lowered.contains("doub")
             return isFloat ? name : "CAST(\(name) AS REAL)"
         case (.sqlite, _): return name
+        case (.spark, .integer): return "CAST(\(name) AS BIGINT)"
+        case (.spark, .float): return "CAST(\(name) AS DOUBLE)"
+        case (.spark, .bool): return name
+        case (.spark, _): return declared.lowercased() == "string" ? name : "CAST(\(name) AS STRING)"
         }
     }
 }

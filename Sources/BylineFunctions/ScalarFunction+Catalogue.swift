@@ -22,7 +22,8 @@ extension ScalarFunction {
     package static let lower = ScalarFunction(
         "lower", [.required("string", .string)], summary: "the string in lower case (Unicode case mapping)",
         example: "leaders select lower(name)", result: always(.string),
-        postgresql: .text { "lower(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+        postgresql: .text { "lower(\($0.x) COLLATE \"default\") COLLATE \"C\"" },
+        spark: .text { "lower(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(text.lowercased())
@@ -31,7 +32,8 @@ extension ScalarFunction {
     package static let upper = ScalarFunction(
         "upper", [.required("string", .string)], summary: "the string in upper case (Unicode case mapping)",
         example: "leaders select upper(name)", result: always(.string),
-        postgresql: .text { "upper(\($0.x) COLLATE \"default\") COLLATE \"C\"" }
+        postgresql: .text { "upper(\($0.x) COLLATE \"default\") COLLATE \"C\"" },
+        spark: .text { "upper(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(text.uppercased())
@@ -40,7 +42,8 @@ extension ScalarFunction {
     package static let trim = ScalarFunction(
         "trim", [.required("string", .string)], summary: "the string without white space at either end",
         example: "leaders select trim(title)", result: always(.string),
-        postgresql: .text { call in "btrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+        postgresql: .text { call in "btrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" },
+        spark: .text { call in "trim(BOTH \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)) FROM \(call.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(ScalarFunction.trimmed(text))
@@ -56,6 +59,12 @@ extension ScalarFunction {
         sqlite: .text { call in
             if case .list = call.types[0] { return "json_array_length(\(call.x))" }
             return "byline_length(\(call.x))"
+        },
+        // Spark counts a string's code points, as Byline does; lists are JSON text there.
+        spark: .text { call in
+            // A list is JSON text there, read as an array to count it.
+            if case .list = call.types[0] { return "(CASE WHEN \(call.x) IS NULL THEN NULL ELSE CAST(size(from_json(\(call.x), 'ARRAY<STRING>')) AS BIGINT) END)" }
+            return "CAST(char_length(\(call.x)) AS BIGINT)"
         }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
@@ -81,6 +90,17 @@ extension ScalarFunction {
             // counted without overflow (in numeric) and clamped to what a string can hold.
             let count = "LEAST(GREATEST(CAST(\(start) AS numeric) + \(length) - \(first), 0), 2147483647)"
             return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS integer), CAST(\(count) AS integer)) END)"
+        },
+        // As PostgreSQL's, with Spark's types (its substr counts from the end for a start below 1).
+        spark: .text { call in
+            let (x, start) = (call.x, call.arguments[1])
+            let first = "GREATEST(\(start), 1)"
+            guard call.arguments.count == 3 else {
+                return "(CASE WHEN \(start) IS NULL THEN NULL ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS INT)) END)"
+            }
+            let length = call.arguments[2]
+            let count = "LEAST(GREATEST(CAST(\(start) AS DECIMAL(20, 0)) + \(length) - \(first), 0), 2147483647)"
+            return "(CASE WHEN \(x) IS NULL OR \(start) IS NULL OR \(length) IS NULL THEN NULL WHEN \(length) <= 0 THEN '' ELSE substr(\(x), CAST(LEAST(\(first), 2147483647) AS INT), CAST(\(count) AS INT)) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .integer(let start) = arguments[1] else { return .null }
@@ -97,7 +117,8 @@ extension ScalarFunction {
         example: "leaders where contains(name, \"kay\")", result: always(.bool),
         postgresql: .text { call in
             "COALESCE(strpos(lower(\(call.x) COLLATE \"default\"), lower(\(call.arguments[1]) COLLATE \"default\")) > 0, FALSE)"
-        }
+        },
+        spark: .text { "COALESCE(instr(lower(\($0.x)), lower(\($0.arguments[1]))) > 0, FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let part) = arguments[1] else { return .bool(false) }
         return .bool(text.containsIgnoringCase(part))
@@ -107,7 +128,8 @@ extension ScalarFunction {
         "starts_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
         summary: "whether the first string starts with the second (as 'starts with')",
         example: "leaders where starts_with(name, \"F\")", result: always(.bool),
-        postgresql: .text { "COALESCE(starts_with(\($0.x), \($0.arguments[1])), FALSE)" }
+        postgresql: .text { "COALESCE(starts_with(\($0.x), \($0.arguments[1])), FALSE)" },
+        spark: .text { "COALESCE(startswith(\($0.x), \($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let prefix) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.hasPrefix(text, prefix))
@@ -117,7 +139,8 @@ extension ScalarFunction {
         "ends_with", [.required("string", .string), .required("string", .string)], nulls: .falseForNull,
         summary: "whether the first string ends with the second (as 'ends with')",
         example: "leaders where ends_with(name, \"i\")", result: always(.bool),
-        postgresql: .text { "COALESCE(right(\($0.x), char_length(\($0.arguments[1]))) = \($0.arguments[1]), FALSE)" }
+        postgresql: .text { "COALESCE(right(\($0.x), char_length(\($0.arguments[1]))) = \($0.arguments[1]), FALSE)" },
+        spark: .text { "COALESCE(endswith(\($0.x), \($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let suffix) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.hasSuffix(text, suffix))
@@ -127,7 +150,8 @@ extension ScalarFunction {
     package static let equalIgnoringCase = ScalarFunction(
         "=~", key: "equal_ignoring_case", [.required("string", .string), .required("string", .string)], callable: false,
         nulls: .falseForNull, summary: "whether two strings are equal ignoring case", result: always(.bool),
-        postgresql: .text { "COALESCE(lower(\($0.x) COLLATE \"default\") = lower(\($0.arguments[1]) COLLATE \"default\"), FALSE)" }
+        postgresql: .text { "COALESCE(lower(\($0.x) COLLATE \"default\") = lower(\($0.arguments[1]) COLLATE \"default\"), FALSE)" },
+        spark: .text { "COALESCE(lower(\($0.x)) = lower(\($0.arguments[1])), FALSE)" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let other) = arguments[1] else { return .bool(false) }
         return .bool(ExactText.equalIgnoringCase(text, other))
@@ -150,7 +174,8 @@ extension ScalarFunction {
             return .success(result)
         },
         postgresql: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" },
-        sqlite: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" }
+        sqlite: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" },
+        spark: .text { "COALESCE(\($0.arguments.joined(separator: ", ")))" }
     ) { arguments throws(EvaluationError) in
         arguments.first { !$0.isNull } ?? .null
     }
@@ -160,7 +185,8 @@ extension ScalarFunction {
         "float", key: "widen_to_float", [.required("number", .number)], callable: false, summary: "an integer as a float",
         result: always(.float),
         postgresql: .text { "CAST(\($0.x) AS double precision)" },
-        sqlite: .text { "CAST(\($0.x) AS REAL)" }
+        sqlite: .text { "CAST(\($0.x) AS REAL)" },
+        spark: .text { "CAST(\($0.x) AS DOUBLE)" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .integer(let number): return .float(Double(number))
@@ -176,7 +202,9 @@ extension ScalarFunction {
         example: "range(-2, 3) select abs(value)", result: sameAsFirst,
         postgresql: .text { "abs(\($0.x))" },
         // SQLite's abs raises "integer overflow" for the smallest integer, as Byline does.
-        sqlite: .text { "abs(\($0.x))" }
+        sqlite: .text { "abs(\($0.x))" },
+        // In ANSI mode Spark's abs raises an overflow for the smallest integer.
+        spark: .text { "abs(\($0.x))" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .integer(let number):
@@ -199,6 +227,14 @@ extension ScalarFunction {
             }
             let digits = call.arguments[1]
             return "(CASE WHEN \(digits) IS NULL THEN NULL ELSE \(ScalarFunction.roundedSQL(call.x, digits: "LEAST(GREATEST(\(digits), -30), 30)")) END)"
+        },
+        spark: .text { call in
+            if call.arguments.count == 1 {
+                if call.types[0] == .integer { return call.x }
+                return ScalarFunction.sparkRounded(call.x, digits: "0")
+            }
+            let digits = call.arguments[1]
+            return "(CASE WHEN \(digits) IS NULL THEN NULL ELSE \(ScalarFunction.sparkRounded(call.x, digits: "LEAST(GREATEST(\(digits), -30), 30)")) END)"
         }
     ) { arguments throws(EvaluationError) in
         let number = arguments[0]
@@ -218,7 +254,11 @@ extension ScalarFunction {
             if call.types[0] == .timestamp { return timestampPart("YEAR", call) }
             return "(CASE WHEN left(\(call.x), 1) = '-' THEN NULL ELSE CAST(substr(\(call.x), 1, 4) AS bigint) END)"
         },
-        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("YEAR", $0) : "byline_year(\($0.x))" }
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("YEAR", $0) : "byline_year(\($0.x))" },
+        spark: .text { call throws(SQLUnsupported) in
+            if call.types[0] == .timestamp { throw SQLUnsupported(reason: "a timestamp's parts are not computed on Spark yet, but Spark runs year() of a date") }
+            return "(CASE WHEN left(\(call.x), 1) = '-' THEN NULL ELSE CAST(substr(\(call.x), 1, 4) AS BIGINT) END)"
+        }
     ) { arguments throws(EvaluationError) in
         if case .timestamp(let time) = arguments[0] { return .integer(time.parts.year) }
         guard case .date(let date) = arguments[0] else { return .null }
@@ -233,7 +273,12 @@ extension ScalarFunction {
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS bigint) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS bigint) END)"
         },
-        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("MONTH", $0) : "byline_month(\($0.x))" }
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("MONTH", $0) : "byline_month(\($0.x))" },
+        spark: .text { call throws(SQLUnsupported) in
+            if call.types[0] == .timestamp { throw SQLUnsupported(reason: "a timestamp's parts are not computed on Spark yet, but Spark runs month() of a date") }
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' THEN CAST(substr(\(x), 3, 2) AS BIGINT) WHEN char_length(\(x)) >= 7 THEN CAST(substr(\(x), 6, 2) AS BIGINT) END)"
+        }
     ) { arguments throws(EvaluationError) in
         if case .timestamp(let time) = arguments[0] { return .integer(time.parts.month) }
         guard case .date(let date) = arguments[0] else { return .null }
@@ -248,7 +293,12 @@ extension ScalarFunction {
             let x = call.x
             return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS bigint) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS bigint) END)"
         },
-        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("DAY", $0) : "byline_day(\($0.x))" }
+        sqlite: .text { $0.types[0] == .timestamp ? timestampPart("DAY", $0) : "byline_day(\($0.x))" },
+        spark: .text { call throws(SQLUnsupported) in
+            if call.types[0] == .timestamp { throw SQLUnsupported(reason: "a timestamp's parts are not computed on Spark yet, but Spark runs day() of a date") }
+            let x = call.x
+            return "(CASE WHEN left(\(x), 2) = '--' AND char_length(\(x)) = 7 THEN CAST(substr(\(x), 6, 2) AS BIGINT) WHEN char_length(\(x)) = 10 THEN CAST(substr(\(x), 9, 2) AS BIGINT) END)"
+        }
     ) { arguments throws(EvaluationError) in
         if case .timestamp(let time) = arguments[0] { return .integer(time.parts.day) }
         guard case .date(let date) = arguments[0] else { return .null }
@@ -326,6 +376,23 @@ extension ScalarFunction {
         let value = "CAST(\(x) AS double precision)"
         let rounded = "CAST(round(CAST(CAST(\(value) AS text) AS numeric), CAST(\(digits) AS integer)) AS double precision)"
         return "(CASE WHEN \(rounded) = 0 THEN \(value) * 0 ELSE \(rounded) END)"
+    }
+
+    /// Byline's `round(x, digits)` in Spark, step for step: Spark's `round(y, 0)` of a double is
+    /// half away from zero on its exact value, as Swift's `rounded()`; the scale is multiplied up
+    /// by tens, as Byline does (exact to 10^22); an infinite result keeps the value.
+    package static func sparkRounded(_ x: String, digits: String) -> String {
+        let value = "CAST(\(x) AS DOUBLE)"
+        var scale = "CAST(1 AS DOUBLE)"
+        var cases = ""
+        for power in 1...30 {
+            scale = "(\(scale) * 10)"
+            cases += " WHEN \(power) THEN \(scale)"
+        }
+        let factor = "(CASE abs(\(digits))\(cases) ELSE CAST(1 AS DOUBLE) END)"
+        let result = "(CASE WHEN \(digits) >= 0 THEN round(\(value) * \(factor), 0) / \(factor) ELSE round(\(value) / \(factor), 0) * \(factor) END)"
+        return "(CASE WHEN \(value) IS NULL THEN NULL WHEN \(digits) >= 0 AND abs(\(value)) >= 4503599627370496 THEN \(value) "
+            + "WHEN abs(\(result)) = CAST('Infinity' AS DOUBLE) THEN \(value) ELSE \(result) END)"
     }
 
     /// The white space Byline's `trim` removes (Unicode's White_Space property), for SQL.

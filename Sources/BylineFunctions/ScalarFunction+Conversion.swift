@@ -27,6 +27,21 @@ extension ScalarFunction {
                 return "(CASE WHEN \(text) ~ \(pattern) THEN (CASE WHEN CAST(\(text) AS numeric) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN CAST(CAST(\(text) AS numeric) AS bigint) END) END)"
             default: return x
             }
+        },
+        // try_cast gives null beyond the integers, as Byline does.
+        spark: .text { call in
+            let x = call.x
+            switch call.types[0] {
+            case .bool: return "(CASE WHEN \(x) THEN CAST(1 AS BIGINT) WHEN NOT \(x) THEN CAST(0 AS BIGINT) END)"
+            case .float:
+                let rounded = sparkRounded(x, digits: "0")
+                return "(CASE WHEN \(x) >= CAST(-9.223372036854775808e18 AS DOUBLE) AND \(x) < CAST(9.223372036854775808e18 AS DOUBLE) THEN CAST(\(rounded) AS BIGINT) END)"
+            case .string:
+                let text = "trim(BOTH \(call.bind(.string(whiteSpace), type: .string)) FROM \(x))"
+                let pattern = call.bind(.string("^[+-]?[0-9]+$"), type: .string)
+                return "(CASE WHEN \(text) RLIKE \(pattern) THEN try_cast(\(text) AS BIGINT) END)"
+            default: return x
+            }
         }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
@@ -53,6 +68,20 @@ extension ScalarFunction {
                 return "(CASE WHEN \(text) ~ \(pattern) THEN (CASE WHEN abs(CAST(\(text) AS numeric)) > 1.7976931348623157e308 THEN NULL "
                     + "WHEN abs(CAST(\(text) AS numeric)) < 1e-323 THEN CAST(0 AS double precision) ELSE CAST(\(text) AS double precision) END) END)"
             default: return "CAST(\(x) AS double precision)"
+            }
+        },
+        // Java's parseDouble rounds correctly, as Swift's Double(_:) does; past the largest
+        // double it gives an infinity, which Byline's null replaces.
+        spark: .text { call in
+            let x = call.x
+            switch call.types[0] {
+            case .bool: return "(CASE WHEN \(x) THEN CAST(1 AS DOUBLE) WHEN NOT \(x) THEN CAST(0 AS DOUBLE) END)"
+            case .string:
+                let text = "trim(BOTH \(call.bind(.string(whiteSpace), type: .string)) FROM \(x))"
+                let pattern = call.bind(.string("^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"), type: .string)
+                return "(CASE WHEN \(text) RLIKE \(pattern) THEN (CASE WHEN abs(try_cast(\(text) AS DOUBLE)) = CAST('Infinity' AS DOUBLE) THEN NULL "
+                    + "ELSE try_cast(\(text) AS DOUBLE) END) END)"
+            default: return "CAST(\(x) AS DOUBLE)"
             }
         }
     ) { arguments throws(EvaluationError) in
@@ -84,6 +113,16 @@ extension ScalarFunction {
         },
         sqlite: .text { call in
             call.types[0] == .bool ? "(CASE WHEN \(call.x) THEN 'true' WHEN NOT \(call.x) THEN 'false' END)" : "byline_to_string(\(call.x))"
+        },
+        // Java writes floats otherwise than Byline (1.0E10): a float's text runs in Byline's engine.
+        spark: .text { (call) throws(SQLUnsupported) in
+            let x = call.x
+            switch call.types[0] {
+            case .bool: return "(CASE WHEN \(x) THEN 'true' WHEN NOT \(x) THEN 'false' END)"
+            case .integer: return "CAST(\(x) AS STRING)"
+            case .float: throw SQLUnsupported(reason: "Spark writes floats otherwise than Byline ('to_string' of a float runs only in Byline's own engine)")
+            default: return x
+            }
         }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {

@@ -42,6 +42,11 @@ extension ScalarFunction {
         postgresql: .text { call in
             let x = "CAST(\(call.x) AS double precision)"
             return "(CASE WHEN \(x) < 0 THEN NULL ELSE sqrt(\(x)) END)"
+        },
+        // Java's Math.sqrt is correctly rounded, as Swift's squareRoot is.
+        spark: .text { call in
+            let x = "CAST(\(call.x) AS DOUBLE)"
+            return "(CASE WHEN \(x) < 0 THEN NULL ELSE sqrt(\(x)) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard let number = arguments[0].asDouble else { return .null }
@@ -95,7 +100,8 @@ extension ScalarFunction {
     package static let sign = ScalarFunction(
         "sign", [.required("number", .number)], summary: "-1, 0 or 1 as the number is negative, zero or positive (an integer)",
         example: "range(-1, 2) select sign(value)", result: always(.integer),
-        postgresql: .text { "CAST(sign(CAST(\($0.x) AS double precision)) AS bigint)" }
+        postgresql: .text { "CAST(sign(CAST(\($0.x) AS double precision)) AS bigint)" },
+        spark: .text { "CAST(sign(CAST(\($0.x) AS DOUBLE)) AS BIGINT)" }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .integer(let number): return .integer(number.signum())
@@ -106,14 +112,17 @@ extension ScalarFunction {
 
     package static let pi = ScalarFunction(
         "pi", [], summary: "the number π", example: "range(1, 3) select value * value * pi() as area", result: always(.float),
-        postgresql: .text { _ in "pi()" }
+        postgresql: .text { _ in "pi()" },
+        spark: .text { _ in "pi()" }
     ) { _ throws(EvaluationError) in .float(Double.pi) }
 
     package static let div = ScalarFunction(
         "div", [.required("integer", .integer), .required("divisor", .integer)],
         summary: "integer division, toward zero (div(-7, 2) is -3, as -7 % 2 is -1); null when dividing by zero",
         example: "range(10) select value, div(value, 3)", result: always(.integer),
-        postgresql: .text { "(\($0.x) / NULLIF(\($0.arguments[1]), 0))" }
+        postgresql: .text { "(\($0.x) / NULLIF(\($0.arguments[1]), 0))" },
+        // Spark's div truncates toward zero, and raises an overflow in ANSI mode.
+        spark: .text { "(\($0.x) div NULLIF(\($0.arguments[1]), 0))" }
     ) { arguments throws(EvaluationError) in
         guard case .integer(let a) = arguments[0], case .integer(let b) = arguments[1], b != 0 else { return .null }
         let (quotient, overflow) = a.dividedReportingOverflow(by: b)

@@ -30,7 +30,8 @@ extension ScalarFunction {
         "replace", [.required("string", .string), .required("from", .string), .required("to", .string)],
         summary: "the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)",
         example: "leaders select replace(name, \" \", \"_\")", result: always(.string),
-        postgresql: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" }
+        postgresql: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" },
+        spark: .text { "replace(\($0.x), \($0.arguments[1]), \($0.arguments[2]))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let target) = arguments[1], case .string(let replacement) = arguments[2]
         else { return .null }
@@ -46,6 +47,16 @@ extension ScalarFunction {
             let characters = "(SELECT COALESCE(jsonb_agg(substr(\(x), i, 1) ORDER BY i), '[]'::jsonb) FROM generate_series(1, char_length(\(x))) AS i)"
             return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL THEN NULL WHEN \(separator) = '' THEN \(characters) "
                 + "WHEN \(x) = '' THEN '[\"\"]'::jsonb ELSE to_jsonb(string_to_array(\(x), \(separator))) END)"
+        },
+        // Spark's split takes a regular expression: the separator is quoted as Java's
+        // Pattern.quote does (\Q…\E, each \E inside written \E\\E\Q); `(?s).` matches one code point.
+        spark: .text { call in
+            let (x, separator) = (call.x, call.arguments[1])
+            let quoted = "concat(\(call.bind(.string("\\Q"), type: .string)), replace(\(separator), \(call.bind(.string("\\E"), type: .string)), "
+                + "\(call.bind(.string("\\E\\\\E\\Q"), type: .string))), \(call.bind(.string("\\E"), type: .string)))"
+            let characters = "regexp_extract_all(\(x), \(call.bind(.string("(?s)(.)"), type: .string)), 1)"
+            return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL THEN NULL WHEN \(separator) = '' THEN to_json(\(characters)) "
+                + "ELSE to_json(split(\(x), \(quoted), -1)) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1] else { return .null }
@@ -56,7 +67,12 @@ extension ScalarFunction {
         "left", [.required("string", .string), .required("count", .integer)],
         summary: "the first count characters (a negative count: all but the last -count)",
         example: "leaders select left(name, 3)", result: always(.string),
-        postgresql: .text { "left(\($0.x), \(clampedCount($0.arguments[1])))" }
+        postgresql: .text { "left(\($0.x), \(clampedCount($0.arguments[1])))" },
+        // Spark's left gives '' for a negative count: the kept count is written out.
+        spark: .text { call in
+            let (x, count) = (call.x, call.arguments[1])
+            return "(CASE WHEN \(x) IS NULL OR \(count) IS NULL THEN NULL ELSE substr(\(x), 1, CAST(\(sparkKept(x, count)) AS INT)) END)"
+        }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .integer(let count) = arguments[1] else { return .null }
         let scalars = Array(text.unicodeScalars)
@@ -67,7 +83,11 @@ extension ScalarFunction {
         "right", [.required("string", .string), .required("count", .integer)],
         summary: "the last count characters (a negative count: all but the first -count)",
         example: "leaders select right(name, 3)", result: always(.string),
-        postgresql: .text { "right(\($0.x), \(clampedCount($0.arguments[1])))" }
+        postgresql: .text { "right(\($0.x), \(clampedCount($0.arguments[1])))" },
+        spark: .text { call in
+            let (x, count) = (call.x, call.arguments[1])
+            return "(CASE WHEN \(x) IS NULL OR \(count) IS NULL THEN NULL ELSE substr(\(x), CAST(char_length(\(x)) - \(sparkKept(x, count)) + 1 AS INT)) END)"
+        }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .integer(let count) = arguments[1] else { return .null }
         let scalars = Array(text.unicodeScalars)
@@ -79,7 +99,8 @@ extension ScalarFunction {
         summary: "the strings joined, leaving out nulls (never null; to_string(x) turns other values into text)",
         example: "leaders select concat(name, \", \", title)", result: always(.string),
         postgresql: .text { "(concat(\($0.arguments.joined(separator: ", "))) COLLATE \"C\")" },
-        sqlite: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" }
+        sqlite: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" },
+        spark: .text { "(" + $0.arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ") + ")" }
     ) { arguments throws(EvaluationError) in
         var text = ""
         for case .string(let part) in arguments { text += part }
@@ -92,6 +113,11 @@ extension ScalarFunction {
     package static func keptCount(_ count: Int, of total: Int) -> Int {
         if count >= 0 { return Swift.min(count, total) }
         return total - (count == Int.min ? total : Swift.min(total, -count))
+    }
+
+    /// How many characters `left` or `right` keep, in Spark SQL (as `keptCount`).
+    package static func sparkKept(_ x: String, _ count: String) -> String {
+        "(CASE WHEN \(count) >= 0 THEN LEAST(\(count), char_length(\(x))) ELSE GREATEST(char_length(\(x)) + GREATEST(\(count), -2147483647), 0) END)"
     }
 
     /// A count of characters as PostgreSQL's `left` and `right` take it (a 32-bit integer); null

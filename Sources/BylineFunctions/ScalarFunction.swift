@@ -32,12 +32,15 @@ package struct ScalarFunction: Sendable {
     package let postgresql: SQLSpelling
     /// How SQLite spells it.
     package let sqlite: SQLSpelling
+    /// How Spark SQL spells it (ANSI mode).
+    package let spark: SQLSpelling
 
     package init(
         _ name: String, key: String? = nil, _ parameters: [Parameter], callable: Bool = true, nulls: NullRule = .nullInNullOut,
         summary: String, example: String = "",
         result: @escaping @Sendable ([DataType]) -> Result<DataType, ArgumentMismatch>,
         postgresql: SQLSpelling, sqlite: SQLSpelling = .hostFunction,
+        spark: SQLSpelling = .unsupported("cannot yet compute it exactly as Byline does"),
         evaluate: @escaping @Sendable ([Value]) throws(EvaluationError) -> Value
     ) {
         self.name = name
@@ -51,6 +54,7 @@ package struct ScalarFunction: Sendable {
         self.evaluate = evaluate
         self.postgresql = postgresql
         self.sqlite = sqlite
+        self.spark = spark
     }
 
     /// A result of one type, whatever the arguments.
@@ -205,7 +209,13 @@ package struct ScalarFunction: Sendable {
 
     /// The SQL a dialect writes for a call of this function.
     package func sql(_ call: inout SQLCall) throws(SQLUnsupported) -> String {
-        switch call.dialect == .postgresql ? postgresql : sqlite {
+        let spelling: SQLSpelling
+        switch call.dialect {
+        case .postgresql: spelling = postgresql
+        case .sqlite: spelling = sqlite
+        case .spark: spelling = spark
+        }
+        switch spelling {
         case .text(let spell):
             return try spell(&call)
         case .unsupported(let reason):

@@ -117,7 +117,7 @@ package struct SQLGenerator {
         if relation.order.count == 1, !relation.order[0].descending { return (relation.name, relation.order[0].column) }
         // Row numbers alone (after a join), ascending: PostgreSQL orders arrays element by element,
         // so the least array is the first row, without numbering every row in a window.
-        if dialect == .postgresql, relation.order.allSatisfy({ !$0.descending && $0.column.hasPrefix("o") }) {
+        if dialect.ordersArrays, relation.order.allSatisfy({ !$0.descending && $0.column.hasPrefix("o") }) {
             return (relation.name, "ARRAY[" + relation.order.map(\.column).joined(separator: ", ") + "]")
         }
         let column = "r\(counter)"
@@ -225,8 +225,12 @@ package struct SQLGenerator {
                 current.order = order + previous
             case .limit(let count, let offset):
                 let orderBy = current.order.isEmpty ? "" : " ORDER BY " + orderTerms(current.order)
-                let limit = bind(.integer(count), type: .integer)
-                let skip = bind(.integer(offset), type: .integer)
+                // Spark's LIMIT and OFFSET take only 32-bit integers.
+                if dialect == .spark, max(count, offset) > Int(Int32.max) {
+                    throw SQLUnsupported(reason: "Spark's 'limit' and 'offset' go up to \(Int32.max) rows, and this one is \(max(count, offset))")
+                }
+                let limit = dialect.rowCount(bind(.integer(count), type: .integer))
+                let skip = dialect.rowCount(bind(.integer(offset), type: .integer))
                 current.name = add("SELECT * FROM \(current.name)\(orderBy) LIMIT \(limit) OFFSET \(skip)")
             case .count:
                 current.name = add("SELECT COUNT(*) AS c0 FROM \(current.name)")
@@ -252,15 +256,18 @@ package struct SQLGenerator {
                 // (3.40 has no ORDER BY in an aggregate) reads them from a subquery in that order.
                 let listOrder =
                     aggregates.contains { $0.kind == .list || $0.kind == .stringAgg } && !current.order.isEmpty ? orderTerms(current.order) : nil
+                // Spark sorts what collect_list gathered by each row's place (a number in order).
+                var numbered: (source: String, column: String)?
+                if dialect == .spark, listOrder != nil { numbered = firstPlace(current) }
                 for (position, call) in aggregates.enumerated() {
-                    items.append("\(try aggregate(call, columns, order: dialect == .postgresql ? listOrder : nil)) AS a\(position)")
+                    items.append("\(try aggregate(call, columns, order: dialect == .sqlite ? nil : listOrder, place: numbered?.column)) AS a\(position)")
                 }
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
                 // Each group comes where its first row came.
-                var from = current.name
+                var from = numbered?.source ?? current.name
                 var ordinal: String?
                 if grouped, !current.order.isEmpty, SQLGenerator.groupOrderMatters(after: index, in: plan.steps, keys: keys.count, outputs: outputs) {
-                    let (source, first) = firstPlace(current)
+                    let (source, first) = numbered ?? firstPlace(current)
                     from = source
                     ordinal = "o\(counter)"
                     items.append("MIN(\(first)) AS \(ordinal!)")
@@ -329,7 +336,7 @@ package struct SQLGenerator {
                 rows.append("(" + items.joined(separator: ", ") + ")")
             }
             let ordinal = "o\(counter)"
-            let columns = types.indices.map { "column\($0 + 1) AS c\($0)" } + ["column\(types.count + 1) AS \(ordinal)"]
+            let columns = types.indices.map { "\(dialect.valuesColumn($0)) AS c\($0)" } + ["\(dialect.valuesColumn(types.count)) AS \(ordinal)"]
             let body = "SELECT \(columns.joined(separator: ", ")) FROM (VALUES \(rows.joined(separator: ", "))) AS v"
             return Relation(name: add(body), width: types.count, order: [(ordinal, false)])
         case .range(let start, let stop):
@@ -338,7 +345,7 @@ package struct SQLGenerator {
                 return Relation(name: add("SELECT \(low) AS c0 WHERE 1 = 0"), width: 1)
             }
             // The values are in order: the value is its own row number.
-            let high = bind(.integer(stop - 1), type: .integer)
+            let high = dialect == .spark ? "" : bind(.integer(stop - 1), type: .integer)
             switch dialect {
             case .postgresql:
                 let ordinal = "o\(counter)"
@@ -353,6 +360,11 @@ package struct SQLGenerator {
                 recursive = true
                 let ordinal = "o\(counter)"
                 return Relation(name: add("SELECT c0, c0 AS \(ordinal) FROM \(name)"), width: 1, order: [(ordinal, false)])
+            case .spark:
+                // range's end is exclusive, as Byline's is; its numbers are bigints, in order.
+                let end = bind(.integer(stop), type: .integer)
+                let ordinal = "o\(counter)"
+                return Relation(name: add("SELECT id AS c0, id AS \(ordinal) FROM range(\(low), \(end))"), width: 1, order: [(ordinal, false)])
             }
         }
     }
@@ -507,11 +519,17 @@ package struct SQLGenerator {
     /// median, quantile, stddev, variance and corr in PostgreSQL, in doubles as Byline computes
     /// them; SQLite has none of them, so a query with one runs in Byline's own engine.
     private mutating func statistic(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
-        guard dialect == .postgresql else {
+        guard dialect != .sqlite else {
             throw SQLUnsupported(reason: "SQLite has no '\(call.kind.rawValue)' ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
         }
+        // Spark's variance, stddev and corr add in another order than Byline (and PostgreSQL),
+        // so their last digits would differ; its percentile_cont interpolates as theirs do.
+        if dialect == .spark, ![.median, .quantile].contains(call.kind) {
+            throw SQLUnsupported(reason: "Spark computes '\(call.kind.rawValue)' in another order, so its last digits would differ ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
+        }
         guard let argument = call.argument else { throw SQLUnsupported(reason: "'\(call.kind.rawValue)' lost its argument") }
-        func double(_ expression: BoundExpression) throws(SQLUnsupported) -> String { "CAST(\(try value(expression, columns)) AS double precision)" }
+        let doubleType = dialect.doubleType
+        func double(_ expression: BoundExpression) throws(SQLUnsupported) -> String { "CAST(\(try value(expression, columns)) AS \(doubleType))" }
         switch call.kind {
         case .median, .quantile:
             let fraction = bind(.float(call.fraction ?? 0.5), type: .float)
@@ -535,12 +553,13 @@ package struct SQLGenerator {
         case .count: return "COUNT(\(x)) \(window)"
         case .sum:
             if call.argumentType == .float {
-                return dialect == .postgresql
-                    ? "SUM(CAST(\(x) AS double precision)) \(window)"
-                    : "TOTAL(\(x)) \(window) * (CASE WHEN COUNT(\(x)) \(window) = 0 THEN NULL ELSE 1 END)"
+                return dialect == .sqlite
+                    ? "TOTAL(\(x)) \(window) * (CASE WHEN COUNT(\(x)) \(window) = 0 THEN NULL ELSE 1 END)"
+                    : "SUM(CAST(\(x) AS \(dialect.doubleType))) \(window)"
             }
+            // Spark's SUM of bigints raises an overflow itself in ANSI mode, as SQLite's does.
             return dialect == .postgresql ? "CAST(SUM(\(x)) \(window) AS bigint)" : "SUM(\(x)) \(window)"
-        case .avg: return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision)) \(window)" : "AVG(\(x)) \(window)"
+        case .avg: return dialect == .sqlite ? "AVG(\(x)) \(window)" : "AVG(CAST(\(x) AS \(dialect.doubleType))) \(window)"
         case .min: return (dialect == .postgresql && call.argumentType == .bool ? "bool_and" : "MIN") + "(\(x)) \(window)"
         case .max: return (dialect == .postgresql && call.argumentType == .bool ? "bool_or" : "MAX") + "(\(x)) \(window)"
         case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
@@ -574,7 +593,8 @@ package struct SQLGenerator {
         case .compare(let op, let a, let b):
             let types = (type(of: a, in: columns), type(of: b, in: columns))
             if types == (.integer, .float) || types == (.float, .integer) { break }
-            if case .list = types.0, op != .equal, op != .notEqual { break }
+            // Lists that are not ordered (and Spark's, which are refused) are written below.
+            if case .list = types.0, (op != .equal && op != .notEqual) || dialect == .spark { break }
             return "(\(try value(a, columns)) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(try value(b, columns)))"
         default:
             break
@@ -598,10 +618,7 @@ package struct SQLGenerator {
             return try value(expression, columns)
         default:
             let test = try value(expression, columns)
-            switch dialect {
-            case .postgresql: return "COALESCE(\(test), FALSE)"
-            case .sqlite: return "COALESCE(\(test), 0)"
-            }
+            return "COALESCE(\(test), \(dialect.falseLiteral))"
         }
     }
 
@@ -612,14 +629,13 @@ package struct SQLGenerator {
         let a = try value(lhs, left)
         let b = try value(rhs, right)
         let types = (type(of: lhs, in: left), type(of: rhs, in: right))
-        if dialect == .postgresql, types == (.integer, .float) {
-            return "COALESCE(\(SQLGenerator.exactOrder(integer: a, float: b)) \(op.rawValue == "!=" ? "<>" : op.rawValue) 0, FALSE)"
+        if dialect.comparesNumbersAsDoubles, types == (.integer, .float) {
+            return "COALESCE(\(SQLGenerator.exactOrder(integer: a, float: b, dialect)) \(op.rawValue == "!=" ? "<>" : op.rawValue) 0, FALSE)"
         }
-        if dialect == .postgresql, types == (.float, .integer) {
-            return "COALESCE(0 \(op.rawValue == "!=" ? "<>" : op.rawValue) \(SQLGenerator.exactOrder(integer: b, float: a)), FALSE)"
+        if dialect.comparesNumbersAsDoubles, types == (.float, .integer) {
+            return "COALESCE(0 \(op.rawValue == "!=" ? "<>" : op.rawValue) \(SQLGenerator.exactOrder(integer: b, float: a, dialect)), FALSE)"
         }
-        let false_ = dialect == .postgresql ? "FALSE" : "0"
-        return "COALESCE(\(a) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(b), \(false_))"
+        return "COALESCE(\(a) \(op.rawValue == "!=" ? "<>" : op.rawValue) \(b), \(dialect.falseLiteral))"
     }
 
     /// -1, 0 or 1 as an integer is below, equal to or above a float, by exact value (null when
@@ -628,14 +644,15 @@ package struct SQLGenerator {
     /// doubles, a difference is real (rounding keeps order); when they are equal as doubles, the
     /// float is a whole number, and the integers compare. The float is clamped to the bigints
     /// before its cast, which that branch never needs but PostgreSQL's planner computes for a
-    /// constant (`id > -1e19` would fail before any row is read).
-    package static func exactOrder(integer a: String, float b: String) -> String {
-        "(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL WHEN CAST(\(a) AS double precision) < \(b) THEN -1 "
-            + "WHEN CAST(\(a) AS double precision) > \(b) THEN 1 WHEN \(b) >= 9223372036854775807 THEN -1 "
+    /// constant (`id > -1e19` would fail before any row is read). Spark compares the same way.
+    package static func exactOrder(integer a: String, float b: String, _ dialect: SQLDialect = .postgresql) -> String {
+        let double = dialect.doubleType
+        return "(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL WHEN CAST(\(a) AS \(double)) < \(b) THEN -1 "
+            + "WHEN CAST(\(a) AS \(double)) > \(b) THEN 1 WHEN \(b) >= 9223372036854775807 THEN -1 "
             + "ELSE sign(\(a) - CAST(LEAST(GREATEST(\(b), -9223372036854775808), 9223372036854774784) AS bigint)) END)"
     }
 
-    private var falseLiteral: String { dialect == .postgresql ? "FALSE" : "0" }
+    private var falseLiteral: String { dialect.falseLiteral }
 
     /// Whether the expression is arithmetic, a negation or a function call over constants alone
     /// whose computation fails (an integer overflow the checker left for the rows to raise).
@@ -678,6 +695,9 @@ package struct SQLGenerator {
             if case .list = type(of: a, in: columns), op != .equal, op != .notEqual {
                 throw SQLUnsupported(reason: "lists are ordered only in Byline's own engine")
             }
+            if dialect == .spark, case .list = type(of: a, in: columns) {
+                throw SQLUnsupported(reason: "Spark keeps lists as JSON text, which may be written differently for equal lists ('=' of lists runs only in Byline's own engine)")
+            }
             return try comparison(op, a, b, columns, columns)
         case .and, .or, .not:
             return try predicate(expression, columns)
@@ -690,14 +710,15 @@ package struct SQLGenerator {
                 if present.isEmpty { return "(1 = 0)" }
                 // Integers and floats compare by exact value (PostgreSQL would compare as doubles).
                 let needleType = type(of: a, in: columns)
-                let mixed = dialect == .postgresql && (needleType == .integer || needleType == .float)
+                let mixed = dialect.comparesNumbersAsDoubles && (needleType == .integer || needleType == .float)
                     && present.contains { type(of: $0) != needleType }
                 var marks: [String] = []
                 for choice in present {
                     let mark = bind(choice, type: type(of: choice))
                     if mixed, type(of: choice) != needleType {
                         let order = needleType == .integer
-                            ? SQLGenerator.exactOrder(integer: needle, float: mark) : SQLGenerator.exactOrder(integer: mark, float: needle)
+                            ? SQLGenerator.exactOrder(integer: needle, float: mark, dialect)
+                            : SQLGenerator.exactOrder(integer: mark, float: needle, dialect)
                         marks.append("COALESCE(\(order) = 0, FALSE)")
                     } else {
                         marks.append(mixed ? "COALESCE(\(needle) = \(mark), FALSE)" : mark)
@@ -714,6 +735,16 @@ package struct SQLGenerator {
             }
             let elements = try value(list, columns)
             switch dialect {
+            case .spark:
+                // The JSON text read as an array of the elements' type; Spark would compare an
+                // integer with a float as doubles, so that case runs in Byline's own engine.
+                guard case .list(let element) = type(of: list, in: columns), !element.isList,
+                    !(Set([element, type(of: a, in: columns)]) == Set([DataType.integer, .float]))
+                else {
+                    throw SQLUnsupported(reason: "Spark keeps lists as JSON text, so this 'in' runs only in Byline's own engine")
+                }
+                let array = "from_json(\(elements), 'ARRAY<\(dialect.columnType(element == .null ? .string : element))>')"
+                return "COALESCE(array_contains(\(array), \(needle)), FALSE)"
             case .postgresql:
                 return "COALESCE(EXISTS (SELECT 1 FROM jsonb_array_elements(\(elements)) AS e(v) WHERE e.v = to_jsonb(\(needle))), FALSE)"
             case .sqlite:
@@ -724,12 +755,17 @@ package struct SQLGenerator {
         case .makeList(let items):
             var parts: [String] = []
             for item in items { parts.append(try value(item, columns)) }
-            return dialect == .postgresql ? "jsonb_build_array(\(parts.joined(separator: ", ")))" : "json_array(\(parts.joined(separator: ", ")))"
+            switch dialect {
+            case .postgresql: return "jsonb_build_array(\(parts.joined(separator: ", ")))"
+            case .sqlite: return "json_array(\(parts.joined(separator: ", ")))"
+            case .spark: throw SQLUnsupported(reason: "Spark keeps lists as JSON text, so lists are made only in Byline's own engine")
+            }
         case .arithmetic(let op, let a, let b, let type, _):
             return try arithmetic(op, a, b, type: type, columns)
         case .negate(let a, _):
             let operand = try value(a, columns)
-            return dialect == .postgresql ? "(- \(operand))" : "byline_negate(\(operand))"
+            // PostgreSQL's and Spark's (ANSI) minus raise an error for the smallest integer.
+            return dialect.checksIntegerOverflow ? "(- \(operand))" : "byline_negate(\(operand))"
         case .canonical(let a, let index):
             let operand = try value(a, columns)
             guard !index.isEmpty else { return operand }
@@ -740,7 +776,12 @@ package struct SQLGenerator {
             for (name, canonical) in index.sorted(by: { $0.key < $1.key }) {
                 cases += " WHEN \(bind(.string(name), type: .string)) THEN \(bind(.string(canonical), type: .string))"
             }
-            let lowered = dialect == .postgresql ? "lower(\(operand) COLLATE \"default\")" : "byline_lower(\(operand))"
+            let lowered: String
+            switch dialect {
+            case .postgresql: lowered = "lower(\(operand) COLLATE \"default\")"
+            case .sqlite: lowered = "byline_lower(\(operand))"
+            case .spark: lowered = "lower(\(operand))"
+            }
             return "(CASE \(lowered)\(cases) ELSE \(operand) END)"
         case .call(let function, let arguments, _):
             return try call(function, arguments, columns)
@@ -770,6 +811,10 @@ package struct SQLGenerator {
             case .sqlite:
                 let regex = bind(.string(pattern), type: .string)
                 return "byline_matches(\(operand), \(regex))"
+            case .spark:
+                // Java's regular expressions find a match anywhere, and take (?i) anywhere.
+                let regex = bind(.string("^(?:" + pattern + ")$"), type: .string)
+                return "COALESCE(\(operand) RLIKE \(regex), FALSE)"
             }
         }
     }
@@ -815,6 +860,17 @@ package struct SQLGenerator {
             default: name = "byline_remainder"
             }
             return "\(name)(\(a), \(b))"
+        case .spark:
+            // ANSI mode: bigint + - * raise ARITHMETIC_OVERFLOW (read as Byline's overflow).
+            if op == .divide {
+                return "(CAST(\(a) AS DOUBLE) / NULLIF(CAST(\(b) AS DOUBLE), 0))"
+            }
+            if type == .integer {
+                return op == .remainder ? "(\(a) % NULLIF(\(b), 0))" : "(\(a) \(op.rawValue) \(b))"
+            }
+            // Java's % of doubles is exact (fmod), as Swift's truncatingRemainder is.
+            if op == .remainder { return "(CAST(\(a) AS DOUBLE) % NULLIF(CAST(\(b) AS DOUBLE), 0))" }
+            return "(CAST(\(a) AS DOUBLE) \(op.rawValue) CAST(\(b) AS DOUBLE))"
         case .postgresql:
             if op == .divide {
                 return "(CAST(\(a) AS double precision) / NULLIF(CAST(\(b) AS double precision), 0))"
@@ -840,7 +896,9 @@ package struct SQLGenerator {
         return text
     }
 
-    private mutating func aggregate(_ call: AggregateCall, _ columns: Scope, order: String? = nil) throws(SQLUnsupported) -> String {
+    private mutating func aggregate(
+        _ call: AggregateCall, _ columns: Scope, order: String? = nil, place: String? = nil
+    ) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
         if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
         let x = try value(argument, columns)
@@ -850,14 +908,15 @@ package struct SQLGenerator {
         case .countDistinct: return "COUNT(DISTINCT \(x))"
         case .sum:
             if call.argumentType == .float {
-                return dialect == .postgresql ? "SUM(CAST(\(x) AS double precision))" : "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)"
+                return dialect == .sqlite ? "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)" : "SUM(CAST(\(x) AS \(dialect.doubleType)))"
             }
             // PostgreSQL sums bigints into numeric, which never overflows: cast back, so a sum past
             // the largest integer is an error, as in Byline. SQLite's SUM raises it itself.
+            // Spark's SUM raises it too in ANSI mode.
             return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
         case .avg:
             // In doubles, as Byline adds (PostgreSQL's avg of bigints would be exact numeric).
-            return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision))" : "AVG(\(x))"
+            return dialect == .sqlite ? "AVG(\(x))" : "AVG(CAST(\(x) AS \(dialect.doubleType)))"
         case .min: return dialect == .postgresql && call.argumentType == .bool ? "bool_and(\(x))" : "MIN(\(x))"
         case .max: return dialect == .postgresql && call.argumentType == .bool ? "bool_or(\(x))" : "MAX(\(x))"
         case .list:
@@ -869,6 +928,14 @@ package struct SQLGenerator {
                 // Every digit of a float (SQLite's JSON keeps 15).
                 if call.argumentType == .float { return "json_group_array(json(byline_json_float(\(x)))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
+            case .spark:
+                // collect_list gathers in no set order across partitions: each value goes with its
+                // row's place (nulls last), and the gathered list is sorted by it.
+                let values = "collect_list(\(place.map { "named_struct('n', \($0) IS NULL, 'o', \($0), 'v', \(x))" } ?? x)) FILTER (WHERE \(x) IS NOT NULL)"
+                let ordered = place == nil ? values : "transform(array_sort(\(values)), e -> e.v)"
+                // Lists are JSON text already: a list of them is their texts joined.
+                if case .list = call.argumentType { return "concat('[', array_join(\(ordered), ', '), ']')" }
+                return "to_json(\(ordered))"
             }
         case .stringAgg:
             // Both skip nulls and give null for no strings, as Byline does.
@@ -876,6 +943,7 @@ package struct SQLGenerator {
             switch dialect {
             case .postgresql: return "string_agg(\(x), \(separator)\(order.map { " ORDER BY " + $0 } ?? ""))"
             case .sqlite: return "group_concat(\(x), \(separator))"
+            case .spark: throw SQLUnsupported(reason: "Spark has no spelling of 'string_agg' in Byline yet ('string_agg' runs only in Byline's own engine)")
             }
         case .median, .quantile, .stddev, .variance, .corr:
             return try statistic(call, columns)  // above, before its argument is written

@@ -48,7 +48,7 @@ extension DiagnosticMessage {
     }
 
     static let noDatabaseToImportInto = Self(
-        .databaseFailure, "no database is open to import into", help: "open one first: .open postgresql://… or .open FILE.sqlite")
+        .databaseFailure, "no database is open to import into", help: "open one first: .open postgresql://…, .open sc://HOST:PORT (Spark) or .open FILE.sqlite")
 
     static let noDatabaseToClose = Self(.databaseFailure, "no database is open")
 

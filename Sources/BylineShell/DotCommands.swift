@@ -1,6 +1,7 @@
 // Dot-commands (`.tables`, `.mode json`, …): dispatched before the query language, as in sqlite3's shell.
 import Byline
 import BylineDatabases
+import BylineSpark
 
 /// One dot-command: its name, arguments, and what it does.
 struct DotCommandSpec: Sendable {
@@ -27,7 +28,7 @@ struct DotCommands {
         DotCommandSpec(name: "maxrows", arguments: "N", summary: "show at most N rows of a table at a terminal (0: all)", example: ".maxrows 100"),
         DotCommandSpec(name: "mode", arguments: "table|box|json|jsonl|csv|tsv|markdown|line", summary: "choose the output format", example: ".mode json"),
         DotCommandSpec(name: "nullvalue", arguments: "TEXT", summary: "text shown for null in tables", example: ".nullvalue NULL"),
-        DotCommandSpec(name: "open", arguments: "postgresql://…|FILE.sqlite", summary: "open a database: its tables join these, and queries over them run there", example: ".open data.sqlite"),
+        DotCommandSpec(name: "open", arguments: "postgresql://…|sc://…|FILE.sqlite", summary: "open a database: its tables join these, and queries over them run there", example: ".open data.sqlite"),
         DotCommandSpec(name: "once", arguments: "FILE", summary: "send the next result to FILE", example: ".once leaders.json"),
         DotCommandSpec(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen", example: ".output results.txt"),
         DotCommandSpec(name: "push", arguments: "article|TABLE ...", summary: "store tables of this session (the article's, loaded, let) in the open database", example: ".push leaders visits"),
@@ -214,7 +215,7 @@ struct DotCommands {
             guard !argument.isEmpty else {
                 return fail(
                     .commandTakes(
-                        "open", "needs a database: a postgresql:// address or an SQLite file",
+                        "open", "needs a database: a postgresql:// or sc:// (Spark Connect) address, or an SQLite file",
                         help: "for example: .open postgres:///mydb or .open data.sqlite"),
                     span: span, source: source)
             }
@@ -258,7 +259,7 @@ struct DotCommands {
         }
         do {
             let target = FileAccess.isServerAddress(location) ? location : runner.session.fileAccess.resolve(FileAccess.sqlitePath(location))
-            let connection = try openDatabase(target)
+            let connection = try openDatabase(at: target)
             return database(span: span, source: source) { (session) throws(BylineError) in
                 try session.open(connection)
                 if runner.verbose {

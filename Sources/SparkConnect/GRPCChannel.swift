@@ -37,6 +37,12 @@ public struct GRPCError: Error, Sendable, CustomStringConvertible {
     public static let cancelled = 1
 }
 
+/// The stream multiplexer the channel initializer makes, handed to `GRPCChannel.init`, which reads
+/// it only after the connection's future completed (so after the initializer ran).
+private final class MultiplexerBox: @unchecked Sendable {
+    var multiplexer: NIOHTTP2Handler.StreamMultiplexer?
+}
+
 /// An HTTP/2 connection to a gRPC server, on one event-loop thread of its own.
 public final class GRPCChannel: @unchecked Sendable {
     // Unchecked: `multiplexer` and `channel` are set once in `init` and only read after it.
@@ -50,23 +56,33 @@ public final class GRPCChannel: @unchecked Sendable {
     public init(host: String, port: Int, timeout: Int64 = 10) throws(GRPCError) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         authority = "\(host):\(port)"
+        // Spark sends results in large batches: a 4 MiB window keeps the stream flowing.
+        var connectionSettings = NIOHTTP2Handler.ConnectionConfiguration()
+        connectionSettings.targetWindowSize = 4 << 20
+        var streamSettings = NIOHTTP2Handler.StreamConfiguration()
+        streamSettings.targetWindowSize = 4 << 20
+        let (connection, stream) = (connectionSettings, streamSettings)
+        // The HTTP/2 handler is in the pipeline before the connection is made: added after it, the
+        // server's first frames (its SETTINGS) could arrive before it and be dropped, and the
+        // connection then fail its first call with a closed stream (seen on a loaded machine).
+        let made = MultiplexerBox()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(timeout))
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    made.multiplexer = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: connection, streamConfiguration: stream
+                    ) { $0.eventLoop.makeSucceededVoidFuture() }
+                }
+            }
         do {
             let channel = try bootstrap.connect(host: host, port: port).wait()
-            // Spark sends results in large batches: a 4 MiB window keeps the stream flowing.
-            var connectionSettings = NIOHTTP2Handler.ConnectionConfiguration()
-            connectionSettings.targetWindowSize = 4 << 20
-            var streamSettings = NIOHTTP2Handler.StreamConfiguration()
-            streamSettings.targetWindowSize = 4 << 20
-            let (connection, stream) = (connectionSettings, streamSettings)
-            multiplexer = try channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                    mode: .client, connectionConfiguration: connection, streamConfiguration: stream
-                ) { $0.eventLoop.makeSucceededVoidFuture() }
-            }.wait()
+            guard let configured = made.multiplexer else {
+                throw GRPCError(status: nil, message: "the HTTP/2 connection was not set up")
+            }
+            multiplexer = configured
             self.channel = channel
         } catch {
             try? group.syncShutdownGracefully()

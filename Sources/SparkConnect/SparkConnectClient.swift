@@ -82,6 +82,31 @@ public struct SparkConnectAddress: Equatable, Sendable {
     }
 }
 
+/// A value for a parameter marker of a statement.
+public enum SparkParameter: Equatable, Sendable {
+    /// SQL's null, of no type (the statement casts it to the type it needs).
+    case null
+    case bool(Bool)
+    case long(Int64)
+    case double(Double)
+    case string(String)
+
+    var literal: Spark_Connect_Expression.Literal {
+        var literal = Spark_Connect_Expression.Literal()
+        switch self {
+        case .null:
+            var type = Spark_Connect_DataType()
+            type.null = Spark_Connect_DataType.NULL()
+            literal.null = type
+        case .bool(let flag): literal.boolean = flag
+        case .long(let number): literal.long = number
+        case .double(let number): literal.double = number
+        case .string(let text): literal.string = text
+        }
+        return literal
+    }
+}
+
 /// A session on a Spark Connect server.
 public final class SparkConnectClient: @unchecked Sendable {
     // Unchecked: the channel is thread-safe; `sessionID` and `address` are constants.
@@ -132,12 +157,18 @@ public final class SparkConnectClient: @unchecked Sendable {
         return response.sparkVersion.version
     }
 
-    /// Starts running `sql` (one statement, a query or a command); its results are read from the
+    /// Starts running `sql` (one statement, a query or a command), with the values of its named
+    /// parameter markers (`:p1` takes `parameters["p1"]`); its results are read from the
     /// execution returned.
-    public func execute(_ sql: String) throws(SparkError) -> SparkExecution {
+    public func execute(_ sql: String, parameters: [String: SparkParameter] = [:]) throws(SparkError) -> SparkExecution {
         var relation = Spark_Connect_Relation()
         var statement = Spark_Connect_SQL()
         statement.query = sql
+        for (name, value) in parameters {
+            var expression = Spark_Connect_Expression()
+            expression.literal = value.literal
+            statement.namedArguments[name] = expression
+        }
         relation.sql = statement
         var plan = Spark_Connect_Plan()
         plan.root = relation

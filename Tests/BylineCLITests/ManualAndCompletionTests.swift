@@ -41,7 +41,7 @@ import TestSupport
                 "-c STATEMENTS Run STATEMENTS and exit.", "--format format Output format: table, box,",
                 "--keep-going After a failed statement", "--threads N Use up to N threads",
                 "FILE ... Script files to run in order", "--junit FILE Also write a JUnit XML report",
-                "--dialect dialect postgresql or sqlite.",
+                "--dialect dialect postgresql, sqlite or spark.",
                 "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO",
             ] {
                 #expect(text.contains(shown), "not in the page: \(shown)")
@@ -108,7 +108,7 @@ import TestSupport
             #expect(try bashCompletes(["byline", "te"], script: script) == ["test"])
             #expect(try bashCompletes(["byline", "test", "--f"], script: script) == ["--format"])
             #expect(try bashCompletes(["byline", "test", "--format", ""], script: script).sorted() == ["tap", "text"])
-            #expect(try bashCompletes(["byline", "compile", "--dialect", ""], script: script).sorted() == ["postgresql", "sqlite"])
+            #expect(try bashCompletes(["byline", "compile", "--dialect", ""], script: script).sorted() == ["postgresql", "spark", "sqlite"])
         }
     }
 

@@ -25,9 +25,28 @@ public protocol DatabaseConnection: AnyObject {
     func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError)
     /// Ends the connection.
     func close()
+    /// Every table and view of the database, with its fields' Byline types. The default reads
+    /// the SQL catalog (`DatabaseCatalog.tables`); a driver whose engine keeps its catalog
+    /// another way (Spark) reads it itself.
+    func catalogTables() throws(DatabaseError) -> [DatabaseTable]
+    /// Stores `table` as the database table `name`, as `DatabaseCatalog.store` does by default;
+    /// a driver whose engine has no transactions or row-by-row deletes (Spark) stores it its own way.
+    func storeTable(
+        _ table: Table, as name: String, temporary: Bool, replacing: Bool, cancellation: CancellationFlag?
+    ) throws(DatabaseError)
 }
 
 extension DatabaseConnection {
+    public func catalogTables() throws(DatabaseError) -> [DatabaseTable] {
+        try DatabaseCatalog.tables(in: self)
+    }
+
+    public func storeTable(
+        _ table: Table, as name: String, temporary: Bool = false, replacing: Bool = true, cancellation: CancellationFlag? = nil
+    ) throws(DatabaseError) {
+        try DatabaseCatalog.store(table, as: name, in: self, temporary: temporary, replacing: replacing, cancellation: cancellation)
+    }
+
     /// Runs a statement that returns no rows and cannot be cancelled.
     public func execute(_ sql: String, bindings: [Value]) throws(DatabaseError) {
         try execute(sql, bindings: bindings, cancellation: nil)
@@ -91,6 +110,8 @@ public enum DatabaseCatalog {
                 SELECT m.name, p.name, p.type FROM sqlite_schema m JOIN pragma_table_info(m.name) p
                 WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
                 """
+        case .spark:
+            throw DatabaseError("Spark's catalog is read by its driver (catalogTables), not as SQL tables")
         }
         let keys = try primaryKeys(in: database)
         var columns: [(table: String, column: String, type: String)] = []
@@ -167,6 +188,8 @@ public enum DatabaseCatalog {
                 FROM sqlite_schema m JOIN pragma_table_info(m.name) p
                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' GROUP BY m.name HAVING max(p.pk) <= 1
                 """
+        case .spark:
+            return [:]  // Spark tables have no primary keys
         }
         var columns: [String: [String]] = [:]
         try database.query(sql, bindings: [], types: [.string, .string], cancellation: nil) { (row) throws(DatabaseError) in
@@ -224,7 +247,7 @@ public enum DatabaseCatalog {
     /// exactly: an empty, NUL-holding or over-long name (which the engine would shorten, making
     /// it another table's), two fields SQL cannot tell apart, a field named as Byline's row
     /// numbers, or the name of Byline's own record of schemas.
-    static func checkStorable(_ schema: TableSchema, as name: String, dialect: SQLDialect, temporary: Bool) throws(DatabaseError) {
+    package static func checkStorable(_ schema: TableSchema, as name: String, dialect: SQLDialect, temporary: Bool) throws(DatabaseError) {
         if let problem = dialect.problem(withName: name) {
             throw DatabaseError("cannot store the table: \(problem)", help: "choose another table name")
         }
@@ -395,8 +418,8 @@ public enum DatabaseCatalog {
 }
 
 /// A table's Byline schema as JSON, kept in the database beside the table.
-enum SchemaRecord {
-    static func encode(_ schema: TableSchema) -> String {
+package enum SchemaRecord {
+    package static func encode(_ schema: TableSchema) -> String {
         var parts: [String] = []
         for field in schema.fields {
             var item = "{\"name\": \(JSONText.quote(field.name)), \"type\": \(JSONText.quote(field.type.description))"
@@ -410,7 +433,7 @@ enum SchemaRecord {
         return text + "}"
     }
 
-    static func decode(_ text: String) -> TableSchema? {
+    package static func decode(_ text: String) -> TableSchema? {
         guard let parsed = try? JSONReader.parse(Array(text.utf8)), case .object(let members) = parsed else { return nil }
         func string(_ value: JSONValue?) -> String? {
             if case .string(let text)? = value { return text }

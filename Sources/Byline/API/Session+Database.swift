@@ -73,7 +73,7 @@ extension Session {
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { return }
         do {
-            let found = try DatabaseCatalog.tables(in: database)
+            let found = try database.catalogTables()
             databaseTables = Dictionary(found.map { ($0.schema.name, $0) }, uniquingKeysWith: { first, _ in first })
             clearNameIndexes()
         } catch {
@@ -101,7 +101,7 @@ extension Session {
         do {
             try database.transaction { () throws(DatabaseError) in
                 for table in tables {
-                    try DatabaseCatalog.store(table, as: table.schema.name, in: database, cancellation: cancellation)
+                    try database.storeTable(table, as: table.schema.name, temporary: false, replacing: true, cancellation: cancellation)
                 }
             }
         } catch {
@@ -117,7 +117,7 @@ extension Session {
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
         do {
-            try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
+            try database.storeTable(table, as: name, temporary: false, replacing: true, cancellation: cancellation)
         } catch {
             throw Session.failure(error, in: database, at: nil, source: nil)
         }
@@ -204,7 +204,7 @@ extension Session {
             let query = try generator.generate(plan)
             lines += query.text.split(separator: "\n").map(String.init)
             for (index, value) in query.bindings.enumerated() {
-                lines.append("-- \(database.dialect == .postgresql ? "$" : "?")\(index + 1) = \(value.literal)")
+                lines.append("-- \(database.dialect.parameterLabel(index + 1)) = \(value.literal)")
             }
         } catch {
             lines = ["cannot run in the \(database.location): \(error.reason)"]
@@ -237,7 +237,7 @@ extension Session {
                     source: script.source)
             }
             do {
-                try DatabaseCatalog.store(table, as: temporary, in: database, temporary: true, cancellation: cancellation)
+                try database.storeTable(table, as: temporary, temporary: true, replacing: true, cancellation: cancellation)
             } catch {
                 throw Session.failure(error, in: database, at: statement.span, source: script.source)
             }
@@ -271,7 +271,7 @@ extension Session {
         }
         let table = Table(schema: TableSchema.stored(result.fields, as: name), columns: result.columns, rowCount: result.rowCount)
         do {
-            try DatabaseCatalog.store(table, as: name, in: database, cancellation: cancellation)
+            try database.storeTable(table, as: name, temporary: false, replacing: true, cancellation: cancellation)
         } catch {
             throw Session.failure(error, in: database, at: statement.span, source: script.source)
         }

@@ -698,7 +698,7 @@ extension DiagnosticMessage {
 extension DiagnosticMessage {
     package static let noDatabase = Self(
         .databaseFailure, "no database is open",
-        help: "open one with .open postgresql://… or .open FILE.sqlite (or start byline with --db)")
+        help: "open one with .open postgresql://…, .open sc://HOST:PORT (Spark) or .open FILE.sqlite (or start byline with --db)")
 
     package static func noTableToPush(_ name: String, tables: [String]) -> Self {
         Self(.unknownTable, "no table '\(name)' in this session to push", help: "tables: " + tables.joined(separator: ", "))

@@ -60,12 +60,16 @@ public enum FileAccess: Sendable, Equatable {
     /// Whether starting another program (the pager) is allowed: only with unrestricted access.
     public var allowsPrograms: Bool { self == .unrestricted }
 
-    /// Whether a database location names a PostgreSQL server (a `postgresql://` or `postgres://`
-    /// URI, or a libpq connection string) rather than an SQLite file.
+    /// Whether a database location names a server rather than an SQLite file: PostgreSQL (a
+    /// `postgresql://` or `postgres://` URI, or a libpq connection string) or Spark Connect (`sc://`).
     public static func isServerAddress(_ location: String) -> Bool {
         let lowered = location.lowercased()
         return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:") || lowered.contains("dbname=") || lowered.contains("host=")
+            || isSparkAddress(location)
     }
+
+    /// Whether a database location names a Spark Connect server (`sc://HOST:PORT`).
+    public static func isSparkAddress(_ location: String) -> Bool { location.lowercased().hasPrefix("sc://") }
 
     /// The file an SQLite location names (`sqlite:` taken off).
     public static func sqlitePath(_ location: String) -> String {
