@@ -116,6 +116,9 @@ extension ScalarFunction {
             let positions = ["YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2)]
             guard let (start, length) = positions[part] else { return "CAST(strftime('%w', substr(\(x), 1, 10)) AS INTEGER)" }
             return "CAST(substr(\(x), \(start), \(length)) AS INTEGER)"
+        case .spark:
+            // Not reached: Spark refuses timestamps' functions before any SQL is written.
+            return "CAST(EXTRACT(\(part) FROM \(x)) AS BIGINT)"
         }
     }
 
