@@ -49,8 +49,6 @@ final class RowSource {
     // tenth of decoding's instructions.
     @exclusivity(unchecked) var row = 0
     private var positions: [String: Int?] = [:]
-    /// The keyed container rows decode through (see `RowValueDecoder.container(keyedBy:)`).
-    @exclusivity(unchecked) var container: Any?
     /// Dates decode as midnight UTC of their day.
     let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
@@ -138,13 +136,10 @@ struct RowValueDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        // A container holds nothing but the source, so every row can use the first row's: making
-        // one per row (an allocation and two generic-metadata look-ups) was a quarter of the
-        // instructions decoding took (callgrind, 100,000 rows of four fields).
-        if let container = source.container as? KeyedDecodingContainer<Key> { return container }
-        let container = KeyedDecodingContainer(RowFields<Key>(source: source))
-        source.container = container
-        return container
+        // One per row: an allocation and two generic-metadata look-ups, a quarter of decoding's
+        // instructions. Keeping the first row's for the rest cost more, through the dynamic cast
+        // back to `KeyedDecodingContainer<Key>` (callgrind, 100,000 rows of four fields).
+        KeyedDecodingContainer(RowFields<Key>(source: source))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
