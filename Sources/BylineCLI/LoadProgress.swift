@@ -1,6 +1,10 @@
 // The progress of a long --data load, on standard error.
 import BylineShell
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Shows `loading FILE… 42%` on standard error for loads that take more than a second.
 ///
 /// `@unchecked Sendable` because the session's `loadProgress` must be a `@Sendable` closure, but
@@ -10,6 +14,7 @@ final class LoadProgress: @unchecked Sendable {
     private var path = ""
     private var started = ContinuousClock.now
     private var shown = false
+    private let plain = getenv("TERM").map { String(cString: $0) } == "dumb"
 
     func report(_ path: String, _ fraction: Double) {
         if path != self.path {
@@ -19,6 +24,9 @@ final class LoadProgress: @unchecked Sendable {
         }
         guard shown || ContinuousClock.now - started > .seconds(1) else { return }
         shown = fraction < 1
-        StandardStream.error.write(fraction >= 1 ? "\r\u{1B}[K" : "\rloading \(path)… \(Int(fraction * 100))%")
+        let line = "loading \(path)… \(Int(fraction * 100))%"
+        // A terminal that draws escape codes as text (TERM=dumb) is cleared with spaces.
+        let erase = plain ? "\r" + String(repeating: " ", count: line.count) + "\r" : "\r\u{1B}[K"
+        StandardStream.error.write(fraction >= 1 ? erase : "\r" + line)
     }
 }

@@ -63,7 +63,8 @@ extension RunCommand {
         if let threads = options.threads { session.limits.threads = threads }
         if let memory = options.memory.flatMap(QueryLimits.memorySize) { session.limits.maximumMemory = memory }
         session.parameters = (try? options.parameters()) ?? [:]  // validate() has checked them
-        if StandardStream.error.isTerminal { session.loadProgress = LoadProgress().report }
+        // Progress is for the person at the shell; scripts, -c and pipes stay quiet.
+        if StandardStream.error.isTerminal, shellFollows { session.loadProgress = LoadProgress().report }
         if let location = options.db {
             do {
                 try session.open(try openDatabase(location))
@@ -131,8 +132,10 @@ extension RunCommand {
 
     /// Runs the statements from -c, the files, standard input or the shell. The start-up file runs
     /// before the first prompt (interactive use only: scripts and -c stay reproducible).
+    /// Whether the interactive shell runs (at once, or after -c or the files with -i).
+    var shellFollows: Bool { isatty(0) == 1 && (options.interactive || (options.command == nil && files.isEmpty)) }
+
     func runStatements(_ runner: ScriptRunner) -> Int32 {
-        let shellFollows = isatty(0) == 1 && (options.interactive || (options.command == nil && files.isEmpty))
         if shellFollows, let path = initFilePath() {
             let outcome = runner.runFile(path)
             if outcome == .quit { return runner.requestedExitStatus }

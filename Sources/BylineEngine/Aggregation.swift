@@ -46,6 +46,7 @@ package struct Aggregation {
         }
         let executor = Executor(context: context, tables: { _ in nil })
         let shape = Shape(input: input, keys: keys, aggregates: aggregates, grouped: grouped, packsKeys: packsKeys)
+        context.progress?.expect(rows: input.count)
         // Float sums depend on the order of adding: their partitions must not depend on the
         // threads. Other aggregates merge exactly, so they take a partition per thread. Many
         // groups (a key of many strings or integers) stay in one pass: each partition would
@@ -79,6 +80,7 @@ package struct Aggregation {
         if let merged {
             result = merged
         } else {
+            context.progress?.expect(rows: input.count)  // again, after partitions that gave up
             result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
         var relation = shape.relation(of: result)
@@ -345,6 +347,7 @@ package struct Aggregation {
                     partial.typed[index]?.grow(to: partial.groupCount)
                     partial.typed[index]?.fold(block, groups: blockGroups, context: context)
                 }
+                context.progress?.advance(block.count)
                 try executor.checkpoint()
             }
             return partial
@@ -570,7 +573,7 @@ package struct Accumulator {
     /// Whether merging partitions gave what one pass gives: no integer sum that could have
     /// overflowed in some order, no list longer than a list may be.
     package var isDecided: Bool {
-        if call.kind == .list { return values.count <= Accumulator.maximumListLength }
+        if call.kind == .list || call.kind == .stringAgg { return values.count <= Accumulator.maximumListLength }
         return !magnitudeOverflowed && magnitude <= UInt(Int.max)
     }
 
@@ -663,7 +666,8 @@ package struct Accumulator {
             if extreme.isNull || (Value.compare(value, extreme) ?? 0) > 0 { extreme = value }
         case .countDistinct:
             distinct.insert(value)
-        case .list:
+        case .list, .stringAgg:
+            if call.kind == .stringAgg && value.isNull { break }
             values.append(value)
             // All of one list's values are held at once; tens of millions would exhaust memory.
             if values.count > Accumulator.maximumListLength {
@@ -693,6 +697,9 @@ package struct Accumulator {
             return count == 0 || average.isNaN ? .null : .float(average)
         case .min, .max: return extreme
         case .list: return .list(values)
+        case .stringAgg:
+            if values.isEmpty { return .null }
+            return .string(values.map { if case .string(let text) = $0 { return text } else { return "" } }.joined(separator: call.separator ?? ""))
         case .median: return Statistics.quantile(numbers, 0.5)
         case .quantile: return Statistics.quantile(numbers, call.fraction ?? 0.5)
         case .variance: return Statistics.variance(numbers)

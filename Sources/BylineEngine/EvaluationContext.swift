@@ -42,6 +42,10 @@ package final class EvaluationContext {
         self.part = (part, stop)
     }
 
+    /// Where the run says how far it has got: the cancellation flag's meter, read by the one
+    /// who waits (and may stop the run).
+    package var progress: RunProgress? { cancellation?.progress }
+
     /// A context for range `part` of a parallel step: the same cancellation, deadline and limits.
     package func forPart(_ part: Int, of stop: PartStop) -> EvaluationContext {
         EvaluationContext(parent: self, part: part, stop: stop)

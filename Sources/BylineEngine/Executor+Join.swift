@@ -19,7 +19,7 @@ extension Executor {
         _ left: Relation, _ plan: QueryPlan.JoinPlan, output: TableSchema, keeping: Set<Int>? = nil
     ) throws(Stop) -> Relation {
         profile?.depth += 1
-        let right = try run(plan.right).materialized()
+        let right = try run(plan.right, reportsSteps: false).materialized()
         profile?.depth -= 1
         try reserve(right.count + left.count, bytes: Executor.wordBytes * 2, for: "a join's table of \(right.count) rows")
         let leftRows = try rowNumbers(of: left)
@@ -213,6 +213,7 @@ extension Executor {
         try checkpoint()
         let leftCompiler = ExpressionCompiler(columns: left.columns, context: context)
         let leftKeys = leftKeyExpressions.map(leftCompiler.value)
+        context.progress?.expect(rows: leftRows.count)
         try forEachBlock(of: leftRows) { block in
             for row in block {
                 let key = leftKeys.map { $0(row) }

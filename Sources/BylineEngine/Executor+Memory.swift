@@ -31,7 +31,7 @@ extension Executor {
         case .distinct:
             try reserve(rows, bytes: Executor.wordBytes * 3, for: "'distinct' of \(rows) rows")
         case .aggregate(let keys, let aggregates, _, _):
-            let lists = aggregates.contains { $0.kind == .list }
+            let lists = aggregates.contains { $0.kind == .list || $0.kind == .stringAgg }
             let each = Executor.wordBytes * (1 + keys.count + aggregates.count) + (lists ? MemoryLayout<Value>.stride : 0)
             try reserve(rows, bytes: each, for: "the groups of 'group by'")
         case .window(let calls):

@@ -35,11 +35,22 @@ package struct Executor {
         case cancelled
     }
 
-    /// Runs a plan from its source through every stage.
-    package func run(_ plan: QueryPlan) throws(Stop) -> Relation {
+    /// Runs a plan from its source through every stage. The statement's own plan says which
+    /// step it is at (`context.progress`); a plan inside a step (a join's right side, the other
+    /// side of `append`) leaves that to the step it belongs to.
+    package func run(_ plan: QueryPlan, reportsSteps: Bool = true) throws(Stop) -> Relation {
         try checkpoint()
         var started = profile?.now
         var relation: Relation
+        // Steps as a person counts them: `sort` with the `limit` after it is one.
+        let merged = zip(plan.steps, plan.steps.dropFirst()).filter { pair in
+            if case .sort = pair.0.stage, case .limit = pair.1.stage { return true }
+            return false
+        }.count
+        let stepCount = 1 + plan.steps.count - merged
+        var stepNumber = 1
+        let progress = reportsSteps ? context.progress : nil
+        progress?.begin(step: stepNumber, of: stepCount, name: "read " + plan.sourceDescription)
         switch plan.source {
         case .table(let name):
             guard let table = tables(name) else { throw .failed(EvaluationError.tableGone(name).message) }
@@ -56,6 +67,14 @@ package struct Executor {
             let step = plan.steps[index]
             started = profile?.now
             var description = step.description
+            stepNumber += 1
+            if let progress {
+                var name = description
+                if case .sort = step.stage, index + 1 < plan.steps.count, case .limit = plan.steps[index + 1].stage {
+                    name += " " + plan.steps[index + 1].description
+                }
+                progress.begin(step: stepNumber, of: stepCount, name: name)
+            }
             // `order by … limit N offset M` finds the rows ranked M to M + N without sorting them all
             // (a bounded heap for the first few, else a selection by the keys' forms).
             if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
@@ -97,10 +116,12 @@ package struct Executor {
         var values: [Int] = []
         values.reserveCapacity(total)
         var done = 0
+        context.progress?.expect(rows: total)
         while done < total {
             let block = min(Executor.blockSize, total - done)
             let low = start &+ done  // low + block <= stop: no sum passes the largest integer
             values.append(contentsOf: low..<(low + block))
+            context.progress?.advance(block)
             try checkpoint()
             done += block
         }
@@ -114,6 +135,7 @@ package struct Executor {
         let compiler = ExpressionCompiler(columns: input.columns, context: context)
         switch stage {
         case .filter(let condition):
+            context.progress?.expect(rows: input.count)
             var parts = try inParallel(
                 input.count, columns: input.columns,
                 prepare: { compiler, positions in
@@ -129,6 +151,7 @@ package struct Executor {
                 var blocks = Blocks(input, positions: positions)
                 while let rows = blocks.next() {
                     kernel(rows, &kept)
+                    executor.context.progress?.advance(rows.count)
                     try executor.checkpoint()
                 }
                 return kept
@@ -154,6 +177,7 @@ package struct Executor {
         case .distinct where input.columns.count == 1:
             // One column: keep the first row of each distinct value, by code where it has one.
             var kept: [Int] = []
+            context.progress?.expect(rows: input.count)
             if case .strings(let codes, let dictionary) = input.columns[0].storage {
                 var seen = [Bool](repeating: false, count: dictionary.strings.count + 1)
                 var remaining = dictionary.strings.count + 1
@@ -220,7 +244,7 @@ package struct Executor {
     /// a field is a float) that are, or are not, among the other plan's.
     private func intersect(_ input: Relation, _ other: QueryPlan, keep: Bool, output: TableSchema) throws(Stop) -> Relation {
         profile?.depth += 1
-        let theirs = try run(other).materialized()
+        let theirs = try run(other, reportsSteps: false).materialized()
         profile?.depth -= 1
         try reserve(
             theirs.count + input.count, bytes: MemoryLayout<Value>.stride * max(1, output.fields.count) * 2,
@@ -254,7 +278,7 @@ package struct Executor {
     /// the output's field is one).
     private func append(_ input: Relation, _ other: QueryPlan, output: TableSchema) throws(Stop) -> Relation {
         profile?.depth += 1
-        let appended = try run(other).materialized()
+        let appended = try run(other, reportsSteps: false).materialized()
         profile?.depth -= 1
         try reserve(input.count + appended.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "appended rows")
         let rows = try rowNumbers(of: input)
@@ -302,6 +326,11 @@ package struct Executor {
     ) throws(Stop) -> Relation {
         let rows = try rowNumbers(of: input)
         var columns: [Column] = []
+        let computed = zip(expressions, output.fields).filter { expression, field in
+            if case .column(let index) = expression, input.columns[index].type == field.type { return false }
+            return true
+        }.count
+        context.progress?.expect(rows: rows.count * computed)
         for (expression, field) in zip(expressions, output.fields) {
             if case .column(let index) = expression, input.columns[index].type == field.type {
                 columns.append(input.selection == nil ? input.columns[index] : input.columns[index].gather(rows))
@@ -321,8 +350,9 @@ package struct Executor {
     private func sort(
         _ input: Relation, keys: [(BoundExpression, descending: Bool)], compiler: ExpressionCompiler, range: Range<Int>? = nil
     ) throws(Stop) -> Relation {
-        let rows = try rowNumbers(of: input)
+        let rows = try rowNumbers(of: input, counted: true)
         let context = self.context
+        context.progress?.stopCounting()  // a top-k counts its rows; a full sort does not
         let shouldStop = { context.shouldStop || context.isPastDeadline }
         let sorter = Sorter(
             keys: keys.map {
@@ -331,6 +361,7 @@ package struct Executor {
                     shouldStop: shouldStop)
             },
             threads: context.limits.threads, shouldStop: shouldStop)
+        sorter.progress = context.progress
         try checkpoint()
         var result = input
         result.selection = range.map { sorter.range($0.lowerBound, $0.upperBound, of: rows) } ?? sorter.sorted(rows)
@@ -349,6 +380,7 @@ package struct Executor {
         _ leftRows: [Int], _ pairs: (_ rows: ArraySlice<Int>, _ leftPairs: inout [Int], _ rightPairs: inout [Int]) -> Void
     ) throws(Stop) -> ([Int], [Int]) {
         let maximum = context.limits.maximumJoinPairs
+        context.progress?.expect(rows: leftRows.count)
         // The pairs every thread holds, counted together: a limit per thread let eight threads
         // hold eight times the pairs one may (7 GB where one thread stopped with an error).
         let held = SharedCount()
@@ -370,6 +402,7 @@ package struct Executor {
             while let rows = blocks.next() {
                 let before = leftPairs.count
                 pairs(rows, &leftPairs, &rightPairs)
+                executor.context.progress?.advance(rows.count)
                 if held.add(leftPairs.count - before) > maximum { executor.context.fail(joinTooLarge) }
                 executor.context.charge(MemoryBudget.bytes(leftPairs.count - before, each: 2 * Executor.wordBytes), for: "a join's pairs of rows")
                 try executor.checkpoint()
@@ -478,33 +511,42 @@ package struct Executor {
         }
     }
 
+    /// Runs `body` on each block of the relation's rows, counting them as done (`progress`).
     package func forEachBlock(of relation: Relation, _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
         var blocks = Blocks(relation)
         while let rows = blocks.next() {
             body(rows)
+            context.progress?.advance(rows.count)
             try checkpoint()
         }
     }
 
+    /// Runs `body` on each block of `rows`, counting them as done (`progress`).
     package func forEachBlock(of rows: [Int], _ body: (ArraySlice<Int>) -> Void) throws(Stop) {
         var blocks = Blocks(rows)
         while let block = blocks.next() {
             body(block)
+            context.progress?.advance(block.count)
             try checkpoint()
         }
     }
 
     /// The relation's physical row numbers, filled a block at a time so that a stop request is
     /// seen within a block even for a hundred million rows.
-    package func rowNumbers(of relation: Relation) throws(Stop) -> [Int] {
+    package func rowNumbers(of relation: Relation, counted: Bool = false) throws(Stop) -> [Int] {
         if let selection = relation.selection { return selection }
         let count = relation.physicalCount
         var rows = [Int]()
         rows.reserveCapacity(count)
         var start = 0
+        // With `counted`, as the step's rows (a hundred million take seconds); the step's own
+        // pass over them then counts again from 0.
+        let progress = counted ? context.progress : nil
+        progress?.expect(rows: count)
         while start < count {
             let end = min(start + Executor.blockSize * 16, count)
             rows.append(contentsOf: start..<end)
+            progress?.advance(end - start)
             try checkpoint()
             start = end
         }

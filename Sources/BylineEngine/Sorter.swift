@@ -315,6 +315,8 @@ package final class Sorter {
     package private(set) var stopped = false
     /// How the last sort ran, for `explain analyze`.
     package private(set) var method = ""
+    /// Where a top-k counts the rows it has gone through (a full sort does not count).
+    package var progress: RunProgress?
 
     /// How many threads a radix sort's passes may use.
     package let threads: Int
@@ -584,7 +586,9 @@ package final class Sorter {
         var heap: [Int] = []
         heap.reserveCapacity(count)
         func worse(_ x: Int, _ y: Int) -> Bool { precedes(rows[y], rows[x], positionA: y, positionB: x) }
+        progress?.expect(rows: rows.count)
         for position in rows.indices {
+            if position & 0xFFF == 0xFFF { progress?.advance(0x1000) }
             if heap.count < count {
                 heap.append(position)
                 var child = heap.count - 1

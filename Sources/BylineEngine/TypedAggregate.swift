@@ -117,7 +117,7 @@ package struct TypedAggregate {
             } else {
                 return nil
             }
-        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
             return nil
         }
     }
@@ -242,7 +242,7 @@ package struct TypedAggregate {
         switch call.kind {
         case .countRows, .count:
             return Column(type: .integer, storage: .integers(counts, .none))
-        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
             return nil
         default:
             guard counts.contains(where: { $0 > 0 }) else { return nil }
@@ -282,7 +282,7 @@ package struct TypedAggregate {
             if count == 0 { return .null }
             if case .floats = input { return .float(floatExtremes[group]) }
             return .integer(integerExtremes[group])
-        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
             return .null
         }
     }

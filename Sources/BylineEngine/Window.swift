@@ -81,6 +81,20 @@ extension Executor {
                     values[row] = offset < rows.count - index ? evaluate(rows[index + offset]) : .null
                 }
             }
+        case .firstValue, .lastValue:
+            guard let argument = call.argument else { return }
+            let evaluate = compiler.value(argument)
+            for (index, row) in rows.enumerated() {
+                // The frame's first and last rows: the whole partition, through this row, or
+                // the rows before it that `rows N preceding` counts.
+                let first: Int
+                switch call.frame {
+                case .partition, .running: first = 0
+                case .preceding(let before): first = before >= index ? 0 : index - before
+                }
+                let last = call.frame == .partition ? rows.count - 1 : index
+                values[row] = evaluate(rows[call.function == .firstValue ? first : last])
+            }
         case .aggregate(let aggregate):
             let evaluate = aggregate.argument.map { compiler.value($0) } ?? { _ in .null }
             let arguments = rows.map(evaluate)

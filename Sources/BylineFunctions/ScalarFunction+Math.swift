@@ -6,7 +6,7 @@ import BylineSyntax
 import Foundation
 
 extension ScalarFunction {
-    package static let math: [ScalarFunction] = [floor, ceil, trunc, sqrt, pow, exp, ln, log10, sign, pi, div]
+    package static let math: [ScalarFunction] = [floor, ceil, trunc, sqrt, pow, exp, ln, log10, sign, pi, div] + trigonometry
 
     /// A float result, null where it is not a number.
     package static func float(_ value: Double) -> Value { value.isNaN ? .null : .float(value) }
@@ -119,5 +119,61 @@ extension ScalarFunction {
         let (quotient, overflow) = a.dividedReportingOverflow(by: b)
         if overflow { throw EvaluationError.integerOverflow(a, "div", b) }
         return .integer(quotient)
+    }
+
+    // Trigonometry, in radians. A result that is not a number (the sine of an infinity, the
+    // arc cosine of 2) is null, where PostgreSQL raises "input is out of range": the SQL says so.
+    package static let trigonometry: [ScalarFunction] = [
+        trigonometric("sin", summary: "the sine of an angle in radians", domain: .finite) { Foundation.sin($0) },
+        trigonometric("cos", summary: "the cosine of an angle in radians", domain: .finite) { Foundation.cos($0) },
+        trigonometric("tan", summary: "the tangent of an angle in radians", domain: .finite) { Foundation.tan($0) },
+        trigonometric("asin", summary: "the angle in radians whose sine is the number; null outside -1 to 1", domain: .unit) {
+            Foundation.asin($0)
+        },
+        trigonometric("acos", summary: "the angle in radians whose cosine is the number; null outside -1 to 1", domain: .unit) {
+            Foundation.acos($0)
+        },
+        trigonometric("atan", summary: "the angle in radians whose tangent is the number", domain: .any) { Foundation.atan($0) },
+        trigonometric("degrees", summary: "radians converted to degrees", domain: .any, sql: "(%@ * 180 / pi())") { $0 * 180 / Double.pi },
+        trigonometric("radians", summary: "degrees converted to radians", domain: .any, sql: "(%@ * pi() / 180)") { $0 * Double.pi / 180 },
+        atan2,
+    ]
+
+    /// Where a trigonometric function gives a number; outside it, null.
+    package enum TrigonometricDomain: Sendable {
+        case any, finite, unit
+    }
+
+    private static func trigonometric(
+        _ name: String, summary: String, domain: TrigonometricDomain, sql: String? = nil,
+        _ body: @escaping @Sendable (Double) -> Double
+    ) -> ScalarFunction {
+        // The formula is written out where PostgreSQL's own function rounds differently from it.
+        let spell: @Sendable (String) -> String = { (x: String) in sql.map { $0.replacingOccurrences(of: "%@", with: x) } ?? "\(name)(\(x))" }
+        return ScalarFunction(
+            name, [.required("number", .number)], summary: summary, example: "range(-1, 2) select \(name)(value)",
+            result: always(.float),
+            postgresql: .text { call in
+                let x = "CAST(\(call.x) AS double precision)"
+                switch domain {
+                case .any: return spell(x)
+                case .finite: return "(CASE WHEN abs(\(x)) = CAST('Infinity' AS double precision) THEN NULL ELSE \(spell(x)) END)"
+                case .unit: return "(CASE WHEN \(x) < -1 OR \(x) > 1 THEN NULL ELSE \(spell(x)) END)"
+                }
+            }
+        ) { arguments throws(EvaluationError) in
+            guard let number = arguments[0].asDouble else { return .null }
+            return float(body(number))
+        }
+    }
+
+    package static let atan2 = ScalarFunction(
+        "atan2", [.required("y", .number), .required("x", .number)],
+        summary: "the angle in radians from the x axis to the point (x, y)", example: "range(-1, 2) select atan2(value, 1)",
+        result: always(.float),
+        postgresql: .text { "atan2(CAST(\($0.x) AS double precision), CAST(\($0.arguments[1]) AS double precision))" }
+    ) { arguments throws(EvaluationError) in
+        guard let y = arguments[0].asDouble, let x = arguments[1].asDouble else { return .null }
+        return float(Foundation.atan2(y, x))
     }
 }

@@ -253,12 +253,14 @@ package enum BuiltinFunctions {
     /// Scalar functions callable by name, sorted.
     public static let scalar: [String] = ScalarFunction.callable.keys.sorted()
     /// Aggregates, in the order the language documents them.
-    public static let aggregates = ["count", "sum", "avg", "min", "max", "list", "median", "quantile", "stddev", "variance", "corr"]
+    public static let aggregates = [
+        "count", "sum", "avg", "min", "max", "every", "any", "list", "string_agg", "median", "quantile", "stddev", "variance", "corr",
+    ]
     /// The aggregates that may also be window functions.
     public static let windowAggregates = ["count", "sum", "avg", "min", "max"]
     /// Functions that are only window functions (`rank() over (order by x)`); the aggregates
     /// but `list` are window functions too.
-    public static let window = ["row_number", "rank", "dense_rank", "lag", "lead"]
+    public static let window = ["row_number", "rank", "dense_rank", "lag", "lead", "first_value", "last_value"]
 
     /// A function's help: its signature, what it does and an example; nil for a name that is no
     /// built-in scalar function.

@@ -247,7 +247,8 @@ package struct SQLGenerator {
                 }
                 // list() gathers values in row order: PostgreSQL says so in the aggregate; SQLite
                 // (3.40 has no ORDER BY in an aggregate) reads them from a subquery in that order.
-                let listOrder = aggregates.contains { $0.kind == .list } && !current.order.isEmpty ? orderTerms(current.order) : nil
+                let listOrder =
+                    aggregates.contains { $0.kind == .list || $0.kind == .stringAgg } && !current.order.isEmpty ? orderTerms(current.order) : nil
                 for (position, call) in aggregates.enumerated() {
                     items.append("\(try aggregate(call, columns, order: dialect == .postgresql ? listOrder : nil)) AS a\(position)")
                 }
@@ -471,6 +472,10 @@ package struct SQLGenerator {
                 // takes an integer, not a bigint placeholder); past the partition's end it is null.
                 let name = call.function == .lag(offset: offset) ? "LAG" : "LEAD"
                 computed = "\(name)(\(try value(argument, columns)), \(min(offset, Int(Int32.max)))) " + over(stable)
+            case .firstValue, .lastValue:
+                guard let argument = call.argument else { throw SQLUnsupported(reason: "a window function lost its argument") }
+                let name = call.function == .firstValue ? "FIRST_VALUE" : "LAST_VALUE"
+                computed = "\(name)(\(try value(argument, columns))) " + over(stable, frame: Self.rowsFrame(call.frame))
             case .aggregate(let aggregate):
                 let frame: String
                 switch call.frame {
@@ -485,6 +490,15 @@ package struct SQLGenerator {
         }
         let name = add("SELECT \(items.isEmpty ? "NULL AS c0" : items.joined(separator: ", "))\(hidden(relation.order)) FROM \(relation.name)")
         return Relation(name: name, width: relation.width + calls.count, order: relation.order)
+    }
+
+    /// A window's frame written out as rows.
+    private static func rowsFrame(_ frame: WindowCall.Frame) -> String {
+        switch frame {
+        case .partition: return "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+        case .running: return "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+        case .preceding(let count): return "ROWS BETWEEN \(count) PRECEDING AND CURRENT ROW"
+        }
     }
 
     /// median, quantile, stddev, variance and corr in PostgreSQL, in doubles as Byline computes
@@ -526,7 +540,7 @@ package struct SQLGenerator {
         case .avg: return dialect == .postgresql ? "AVG(CAST(\(x) AS double precision)) \(window)" : "AVG(\(x)) \(window)"
         case .min: return (dialect == .postgresql && call.argumentType == .bool ? "bool_and" : "MIN") + "(\(x)) \(window)"
         case .max: return (dialect == .postgresql && call.argumentType == .bool ? "bool_or" : "MAX") + "(\(x)) \(window)"
-        case .countDistinct, .list, .median, .quantile, .stddev, .variance, .corr:
+        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
             throw SQLUnsupported(reason: "'\(call.kind.rawValue)' is not a window function")
         }
     }
@@ -815,6 +829,13 @@ package struct SQLGenerator {
             case .sqlite:
                 if case .list = call.argumentType { return "json_group_array(json(\(x))) FILTER (WHERE \(x) IS NOT NULL)" }
                 return "json_group_array(\(x)) FILTER (WHERE \(x) IS NOT NULL)"
+            }
+        case .stringAgg:
+            // Both skip nulls and give null for no strings, as Byline does.
+            let separator = bind(.string(call.separator ?? ""), type: .string)
+            switch dialect {
+            case .postgresql: return "string_agg(\(x), \(separator)\(order.map { " ORDER BY " + $0 } ?? ""))"
+            case .sqlite: return "group_concat(\(x), \(separator))"
             }
         case .median, .quantile, .stddev, .variance, .corr:
             return try statistic(call, columns)  // above, before its argument is written

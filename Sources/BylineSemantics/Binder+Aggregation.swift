@@ -98,6 +98,8 @@ extension Binder {
             call.kind = .countRows
         } else if kind == .quantile || kind == .corr {
             call = try bindStatistic(call, name: name, arguments: arguments, distinct: distinct, span: span, input: context.input)
+        } else if kind == .stringAgg {
+            call = try bindStringAggregate(call, arguments: arguments, distinct: distinct, span: span, input: context.input)
         } else {
             guard arguments.count == 1 else {
                 throw fail(.aggregateArgumentCount(name, given: arguments.count, isCount: kind == .count), at: span)
@@ -118,27 +120,39 @@ extension Binder {
                 }
                 call.kind = .countDistinct
             }
-            switch kind {
-            case .sum, .avg, .median, .stddev, .variance:
-                if !argument.type.isNumeric {
-                    throw fail(
-                        .aggregateNeedsNumbers(
-                            name, described: describe(arguments[0]), is: article(argument.type), source: text(of: arguments[0].span)),
-                        at: arguments[0].span)
-                }
-            case .min, .max:
-                if argument.type.isList {
-                    throw fail(.aggregateCannotCompareLists(name), at: arguments[0].span)
-                }
-            default:
-                break
-            }
+            try checkAggregateArgument(kind, name: name, argument: arguments[0], type: argument.type)
         }
         let type = call.resultType
         let index = context.keys.count + context.aggregates.count
         context.aggregates.append(call)
         aggregation = context
         return TypedExpression(expression: .column(index), type: type)
+    }
+
+    /// The one rule for what an aggregate takes, in a group and in a window alike: numbers for the sums
+    /// and statistics, anything but lists for `min` and `max`.
+    mutating func checkAggregateArgument(
+        _ kind: AggregateCall.Kind, name: String, argument: Expression, type: DataType
+    ) throws(Failure) {
+        switch kind {
+        case .sum, .avg, .median, .stddev, .variance:
+            if !type.isNumeric {
+                throw fail(
+                    .aggregateNeedsNumbers(name, described: describe(argument), is: article(type), source: text(of: argument.span)),
+                    at: argument.span)
+            }
+        case .min, .max:
+            if type.isList {
+                throw fail(.aggregateCannotCompareLists(name), at: argument.span)
+            }
+            let lowered = name.lowercased()
+            if (lowered == "every" || lowered == "any") && type != .bool && type != .null {
+                throw fail(
+                    .aggregateNeedsBools(lowered, described: describe(argument), is: article(type)), at: argument.span)
+            }
+        default:
+            break
+        }
     }
 
     package func containsAggregate(_ expression: Expression) -> Bool {

@@ -53,4 +53,37 @@ extension Binder {
         }
         return call
     }
+
+    /// `string_agg(text, separator)`: the separator is a constant string.
+    mutating func bindStringAggregate(
+        _ call: AggregateCall, arguments: [Expression], distinct: Bool, span: SourceSpan, input: TableSchema
+    ) throws(Failure) -> AggregateCall {
+        var call = call
+        guard arguments.count == 2 else {
+            throw fail(
+                .argumentCount("string_agg", takes: "2", plural: true, given: arguments.count, usage: "string_agg(text, separator)"),
+                at: span)
+        }
+        if distinct { throw fail(.distinctOutsideCount, at: span) }
+        for argument in arguments where containsAggregate(argument) {
+            throw fail(.nestedAggregate, at: argument.span)
+        }
+        let saved = aggregation
+        aggregation = nil
+        defer { aggregation = saved }
+        let text = try bind(arguments[0], in: input)
+        guard text.type == .string || text.type == .null else {
+            throw fail(
+                .aggregateNeedsStrings("string_agg", described: describe(arguments[0]), is: article(text.type), source: self.text(of: arguments[0].span)),
+                at: arguments[0].span)
+        }
+        let separator = try bind(arguments[1], in: input)
+        guard case .string(let value)? = separator.constant else {
+            throw fail(.separatorNotConstant(self.text(of: arguments[1].span)), at: arguments[1].span)
+        }
+        call.argument = text.expression
+        call.argumentType = .string
+        call.separator = value
+        return call
+    }
 }

@@ -136,6 +136,16 @@ extension Binder {
             window.argument = value.expression
             window.type = value.type
             window.function = name == "lag" ? .lag(offset: offset) : .lead(offset: offset)
+        case "first_value", "last_value":
+            guard arguments.count == 1 else {
+                throw fail(
+                    .argumentCount(name, takes: "1", plural: false, given: arguments.count, usage: "\(name)(x) over (order by …)"),
+                    at: call.span)
+            }
+            let value = try bind(arguments[0], in: schema)
+            window.argument = value.expression
+            window.type = value.type
+            window.function = name == "first_value" ? .firstValue : .lastValue
         default:
             guard let kind = AggregateCall.Kind.named(name), BuiltinFunctions.windowAggregates.contains(name) else {
                 throw fail(.notAWindowFunction(written, available: WindowCall.Function.names), at: call.span)
@@ -150,19 +160,7 @@ extension Binder {
                 let argument = try bind(arguments[0], in: schema)
                 aggregate.argument = argument.expression
                 aggregate.argumentType = argument.type
-                switch kind {
-                case .sum, .avg:
-                    if !argument.type.isNumeric {
-                        throw fail(
-                            .aggregateNeedsNumbers(
-                                name, described: describe(arguments[0]), is: article(argument.type), source: text(of: arguments[0].span)),
-                            at: arguments[0].span)
-                    }
-                case .min, .max:
-                    if argument.type.isList { throw fail(.aggregateCannotCompareLists(name), at: arguments[0].span) }
-                default:
-                    break
-                }
+                try checkAggregateArgument(kind, name: name, argument: arguments[0], type: argument.type)
             }
             window.function = .aggregate(aggregate)
             window.type = aggregate.resultType

@@ -111,6 +111,8 @@ package struct TypedExpression: Sendable {
 package struct AggregateCall: Sendable, Equatable {
     package enum Kind: String, Sendable {
         case countRows = "count()", count, countDistinct = "count distinct", sum, avg, min, max, list
+        /// `string_agg(text, separator)`: the strings, not null, in row order, joined; null for none.
+        case stringAgg = "string_agg"
         /// Statistics (Engine/Statistics.swift): floats, nulls skipped, null for too few values.
         case median, quantile, stddev, variance, corr
     }
@@ -124,6 +126,8 @@ package struct AggregateCall: Sendable, Equatable {
     package var place = Place()
     /// `quantile(x, p)`: p, from 0 to 1.
     package var fraction: Double? = nil
+    /// `string_agg(x, separator)`: what goes between two strings.
+    package var separator: String? = nil
 
     /// The type of the aggregate's value.
     package var resultType: DataType {
@@ -133,6 +137,7 @@ package struct AggregateCall: Sendable, Equatable {
         case .avg: return .float
         case .min, .max: return argumentType
         case .list: return .list(argumentType)
+        case .stringAgg: return .string
         case .median, .quantile, .stddev, .variance, .corr: return .float
         }
     }
@@ -267,6 +272,11 @@ extension AggregateCall.Kind {
         case "min": return .min
         case "max": return .max
         case "list": return .list
+        case "string_agg": return .stringAgg
+        // Over bools, `every` is true when no value is false and `any` when one is true: the
+        // least and the greatest, as false orders before true.
+        case "every": return .min
+        case "any": return .max
         case "median": return .median
         case "quantile": return .quantile
         case "stddev": return .stddev

@@ -20,6 +20,9 @@ package struct WindowCall: Sendable {
         /// The argument `offset` rows before (`lag`) or after (`lead`) in the partition.
         case lag(offset: Int)
         case lead(offset: Int)
+        /// The argument at the first or the last row of the frame (a null there included).
+        case firstValue
+        case lastValue
         /// count(), count, sum, avg, min or max over the frame.
         case aggregate(AggregateCall)
 
@@ -38,7 +41,7 @@ package struct WindowCall: Sendable {
     }
 
     package var function: Function
-    /// The value `lag` and `lead` read.
+    /// The value `lag`, `lead`, `first_value` and `last_value` read.
     package var argument: BoundExpression?
     /// `partition by` keys.
     package var partition: [BoundExpression]

@@ -364,8 +364,17 @@ struct DotCommands {
                 }
                 return .text(text)
             }
+            if !topic.hasPrefix("."), ["functions", "function"].contains(name.lowercased()) {
+                return .text(LanguageHelp.functions(width: width))
+            }
             if !topic.hasPrefix("."), let function = BuiltinFunctions.help(for: name) {
                 return .text(HelpText.entry(usage: function.signature, summary: function.summary, example: function.example, width: width))
+            }
+            // An aggregate or window function is taught by the clause it is written in.
+            if !topic.hasPrefix("."), let clause = BuiltinFunctions.window.contains(name.lowercased()) ? "over" : BuiltinFunctions.aggregates.contains(name.lowercased()) ? "group by" : nil,
+                let language = LanguageHelp.topic(clause)
+            {
+                return .text(LanguageHelp.text(of: language, width: width))
             }
             guard case .success(let spec) = DotCommands.resolve(name) else {
                 let known = LanguageHelp.all.map(\.name) + BuiltinFunctions.scalar + all.map { "." + $0.name }
@@ -382,9 +391,12 @@ struct DotCommands {
         out += "\n"
         out += HelpText.wrap(LanguageHelp.clauses.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Clauses: ", hanging: 2)
         out += HelpText.wrap(LanguageHelp.statements.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Statements: ", hanging: 2)
+        out += HelpText.wrap(
+            LanguageHelp.conditions.map(\.name).sorted().joined(separator: ", "), width: width, lead: "Conditions and SQL words: ", hanging: 2)
         // A database's table names are data: escaped, as `.tables` shows them.
         out += HelpText.wrap(tableNames.sorted().map { TerminalText.escaped($0) }.joined(separator: ", "), width: width, lead: "Tables: ", hanging: 2)
-        out += HelpText.wrap(BuiltinFunctions.scalar.sorted().joined(separator: ", "), width: width, lead: "Functions: ", hanging: 2)
+        out += HelpText.wrap(
+            BuiltinFunctions.scalar.sorted().joined(separator: ", ") + " (help functions describes each)", width: width, lead: "Functions: ", hanging: 2)
         out += "\nCommands:\n"
         out += HelpText.table(all.map { (".\($0.name) \($0.arguments)".trimmingTrailingSpaces(), $0.summary) }, width: width)
         out += "\n" + HelpText.wrap("help NAME (or .help NAME) explains a clause, statement, function or command, with an example.", width: width, indent: 0)

@@ -32,6 +32,7 @@ public struct InteractiveShell {
         runner.cancellation = interruptFlag
         if runner.settings.maximumRows == nil { runner.settings.maximumRows = 40 }
         runner.settings.pager = true
+        runner.showProgressAtTerminal()
         // The banner is for the person at the terminal, not for a file standard output goes to.
         (runner.output.isTerminal ? runner.output : runner.errors).write(banner())
 

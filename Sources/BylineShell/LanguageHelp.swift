@@ -89,8 +89,46 @@ enum LanguageHelp {
             example: "range(3) select value * value as square"),
     ]
 
+    /// Conditions, and the SQL words someone new asks about first, answered with what Byline
+    /// writes (found in review: `help like`, `help functions` had no answer).
+    static let conditions: [LanguageTopic] = [
+        LanguageTopic(
+            name: "conditions", usage: "= != < <= > >= and or not in between is null contains starts with ends with matches",
+            summary: "what where keeps rows by; strings in double quotes, lists in brackets; help NAME on each word",
+            example: #"leaders where country in ["Israel", "Kazakhstan"] and status != "former""#),
+        LanguageTopic(
+            name: "in", usage: "EXPR [not] in [A, B, ...]", summary: "true when the value is one of the list's",
+            example: #"leaders where country in ["Israel", "Kazakhstan"]"#),
+        LanguageTopic(
+            name: "between", usage: "EXPR [not] between LOW and HIGH", summary: "LOW <= EXPR and EXPR <= HIGH",
+            example: "visits where year between 2000 and 2010"),
+        LanguageTopic(
+            name: "is null", usage: "EXPR is [not] null", summary: "whether the value is missing (= null is never true)",
+            example: "leaders where organization is null"),
+        LanguageTopic(
+            name: "like", usage: #"EXPR contains "part" | starts with "a" | ends with "z" | matches "regex""#,
+            summary: "there is no like in Byline: contains ignores case; matches takes a regular expression",
+            example: #"leaders where name contains "net""#),
+        LanguageTopic(
+            name: "from", usage: "TABLE [clauses]", summary: "there is no from in Byline: a query starts with its table (SQL's select name from leaders)",
+            example: "leaders select name"),
+        LanguageTopic(
+            name: "having", usage: "group by ... select ... where COND", summary: "there is no having in Byline: a where after the group by keeps groups",
+            example: "visits group by destination select destination, count() as trips where trips > 1"),
+        LanguageTopic(
+            name: "union", usage: "append SOURCE [distinct]", summary: "there is no union in Byline: append the rows (UNION ALL), then distinct (UNION)",
+            example: "range(2) append range(1, 3) distinct"),
+    ]
+
     /// Every topic, sorted, for `.help` and completion after `help`.
-    static let all: [LanguageTopic] = (clauses + statements).sorted { $0.name < $1.name }
+    static let all: [LanguageTopic] = (clauses + statements + conditions).sorted { $0.name < $1.name }
+
+    /// `help functions`: every function with its signature and what it does.
+    static func functions(width: Int?) -> String {
+        let names = Set(BuiltinFunctions.scalar + BuiltinFunctions.aggregates + BuiltinFunctions.window)
+        let rows = names.sorted().compactMap { name in BuiltinFunctions.help(for: name).map { (usage: $0.signature, summary: $0.summary) } }
+        return HelpText.wrap("Functions (help NAME shows an example):", width: width, indent: 0) + HelpText.table(rows, width: width)
+    }
 
     /// The topic `name` (any case, spaces collapsed), if there is one.
     static func topic(_ name: String) -> LanguageTopic? {
@@ -108,7 +146,8 @@ enum LanguageHelp {
 enum HelpText {
     /// `usage`, then the summary and the example indented under it.
     static func entry(usage: String, summary: String, example: String?, width: Int?) -> String {
-        var out = usage + "\n" + wrap(summary, width: width, indent: 4)
+        // A usage wider than the terminal is wrapped whole too (`help like` at 60 columns).
+        var out = wrap(usage, width: width, indent: 0, hanging: 4) + wrap(summary, width: width, indent: 4)
         if let example, !example.isEmpty { out += wrap("e.g. " + example, width: width, indent: 4, hanging: 9) }
         return out
     }

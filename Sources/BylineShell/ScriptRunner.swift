@@ -65,8 +65,11 @@ public final class ScriptRunner {
     private var readDepth = 0
     /// How long a statement runs before a terminal is told that it is working (nil: never).
     var progressDelay: Duration? = .seconds(2)
-    /// Where that is said: standard error at a terminal, else nowhere (tests give their own).
+    /// Where that is said: the interactive shell gives standard error when it is a terminal;
+    /// scripts, `-c` and pipes give nothing, so they never show it (tests give their own).
     var progressWriter: (@Sendable (String) -> Void)?
+    /// The width of the line that says it, and whether it is plain text (`TERM=dumb`).
+    var progressStyle = ProgressTicker.Style()
     /// Time spent checking the script, not yet shown by `.timer` (see `run`).
     private var uncountedCheckTime = Duration.zero
 
@@ -79,7 +82,6 @@ public final class ScriptRunner {
         self.settings = settings
         self.standardOutput = output
         self.errors = errors
-        if let stream = errors as? StandardStream, stream.isTerminal { progressWriter = { stream.write($0) } }
         session.commandEffect = DotCommands.checkTimeEffect
     }
 
@@ -277,11 +279,21 @@ public final class ScriptRunner {
         }
     }
 
-    /// A ticker on the error stream when it is a terminal (never in a pipe or a file), so a
-    /// statement that runs past `progressDelay` says that it is working.
+    /// A ticker on the error stream when the interactive shell asked for one (never in a pipe, a
+    /// file or a script), so a statement that runs past `progressDelay` says how far it has got.
     private func startProgress() -> ProgressTicker? {
         guard testing == nil, let delay = progressDelay, let write = progressWriter else { return nil }
-        return ProgressTicker(delay: delay, write: write)
+        var style = progressStyle
+        style.columns = errors.columns ?? style.columns
+        return ProgressTicker(delay: delay, progress: cancellation?.progress, style: style, write: write)
+    }
+
+    /// Shows progress on standard error while statements run, when it is a terminal: the
+    /// interactive shell's choice; `TERM=dumb` gets plain text.
+    public func showProgressAtTerminal() {
+        guard let stream = errors as? StandardStream, stream.isTerminal else { return }
+        progressWriter = { stream.write($0) }
+        progressStyle.plain = TerminalEnvironment.variable("TERM") == "dumb"
     }
 
     /// Runs a script file named on its own (the start-up file); its errors name the file.

@@ -105,6 +105,18 @@ package struct Parser {
             let query = try parseQuery()
             return Statement(kind: .explain(query, analyze: analyze), span: token.span.union(query.span))
         }
+        if case .identifier(let word) = token.kind, word.lowercased() == "help", position + 2 < tokens.count {
+            // `help where`, as the shell takes it: no query reads so, whatever tables exist.
+            let topic = tokens[position + 1]
+            switch (topic.kind, tokens[position + 2].kind) {
+            case (.identifier(let name), .newline), (.identifier(let name), .semicolon), (.identifier(let name), .endOfInput):
+                throw error(.bareHelp(name), at: token.span.union(topic.span))
+            case (.keyword(let keyword), .newline), (.keyword(let keyword), .semicolon), (.keyword(let keyword), .endOfInput):
+                throw error(.bareHelp(keyword.rawValue), at: token.span.union(topic.span))
+            default:
+                break
+            }
+        }
         let query = try parseQuery()
         return Statement(kind: .query(query), span: query.span)
     }
@@ -463,7 +475,7 @@ package struct Parser {
             var written: String?
             if case .literal(.string(let text)) = pattern.kind { written = Parser.likeReplacement(text) }
             let subject = SyntaxPrinter.print(left)
-            throw error(.sqlLike(written.map { (negated ? "not (" : "") + subject + " " + $0 + (negated ? ")" : "") }), at: start.union(pattern.span))
+            throw refusal(.sqlLike(written.map { (negated ? "not (" : "") + subject + " " + $0 + (negated ? ")" : "") }), at: start.union(pattern.span))
         }
         if check(.keyword(.starts)) || check(.keyword(.ends)) {
             let op: BinaryOperator = check(.keyword(.starts)) ? .startsWith : .endsWith
@@ -835,6 +847,15 @@ package struct Parser {
                 position += 1
             }
         }
+    }
+
+    /// An error about text already read whole (SQL's `like` at the end of a line), which more
+    /// input would not mend: the shell reports it instead of waiting for another line.
+    private mutating func refusal(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {
+        let wasAtEnd = failedAtEnd
+        let failure = error(message, at: span)
+        failedAtEnd = wasAtEnd
+        return failure
     }
 
     private mutating func error(_ message: DiagnosticMessage, at span: SourceSpan) -> Failure {

@@ -10,7 +10,11 @@ final class PseudoTerminal {
     private let master: Int32
     private let pid: pid_t
     private var bytes: [UInt8] = []
-    /// Where the next `expect` starts searching in the visible text.
+    /// The visible text of `bytes` up to `convertedUpTo` (whole lines: no escape sequence or
+    /// character is cut there), kept as output arrives so a long output is converted once.
+    private var shown = ""
+    private var convertedUpTo = 0
+    /// Where the next `expect` starts searching in the visible text (a UTF-8 offset).
     private var searchFrom = 0
     private var exitStatus: Int32?
 
@@ -61,32 +65,50 @@ final class PseudoTerminal {
         _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Everything the program wrote so far, escape sequences and carriage returns included.
+    var raw: String { String(decoding: bytes, as: UTF8.self) }
+
     /// Everything shown so far, with escape sequences and carriage returns removed.
     var screen: String {
-        PseudoTerminal.visible(String(decoding: bytes, as: UTF8.self))
+        shown + PseudoTerminal.visible(String(decoding: bytes[convertedUpTo...], as: UTF8.self))
     }
 
     /// Waits until `text` appears after the previous match; returns the visible text up to it.
     @discardableResult
+    /// Returns as soon as the text arrives (the wait is on the terminal's output, never a fixed
+    /// sleep); `timeout` only bounds a failure.
     func expect(_ text: String, timeout: Double = 15) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        // Text already searched, less what could hold the start of a match, is not searched again.
+        var searched = searchFrom
         while true {
-            let visible = screen
-            let start = visible.index(visible.startIndex, offsetBy: min(searchFrom, visible.count))
-            if let range = visible[start...].range(of: text) {
-                searchFrom = visible.distance(from: visible.startIndex, to: range.upperBound)
-                return String(visible[start..<range.upperBound])
+            let region = visible(from: searched)
+            if let range = region.range(of: text) {
+                let end = searched + region.utf8.distance(from: region.startIndex, to: range.upperBound)
+                let seen = visible(from: searchFrom)
+                let upTo = seen.utf8.index(seen.startIndex, offsetBy: end - searchFrom)
+                searchFrom = end
+                return String(seen[..<upTo])
             }
+            // From a character boundary as many characters back as the text has.
+            let back = region.index(region.endIndex, offsetBy: -text.count, limitedBy: region.startIndex) ?? region.startIndex
+            searched += region.utf8.distance(from: region.startIndex, to: back)
             let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { throw Timeout(waitingFor: text, screen: visible) }
-            readAvailable(waitingUpTo: min(remaining, 0.2))
+            if remaining <= 0 { throw Timeout(waitingFor: text, screen: screen) }
+            readAvailable(waitingUpTo: remaining)
         }
     }
 
-    /// Reads whatever arrives within `seconds`, without expecting anything.
-    func drain(for seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while deadline.timeIntervalSinceNow > 0 { readAvailable(waitingUpTo: deadline.timeIntervalSinceNow) }
+    /// The visible text from a UTF-8 offset on, without copying what comes before it.
+    private func visible(from offset: Int) -> Substring {
+        let pending = PseudoTerminal.visible(String(decoding: bytes[convertedUpTo...], as: UTF8.self))
+        let shownCount = shown.utf8.count
+        if offset >= shownCount {
+            let utf8 = pending.utf8
+            return pending[utf8.index(utf8.startIndex, offsetBy: min(offset - shownCount, utf8.count))...]
+        }
+        let utf8 = shown.utf8
+        return Substring(shown[utf8.index(utf8.startIndex, offsetBy: offset)...] + pending)
     }
 
     /// Waits for the child to exit and returns its status (nil on timeout).
@@ -110,7 +132,12 @@ final class PseudoTerminal {
         guard poll(&descriptor, 1, Int32(max(1, seconds * 1000))) > 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 65536)
         let count = read(master, &buffer, buffer.count)
-        if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
+        guard count > 0 else { return }
+        bytes.append(contentsOf: buffer[0..<count])
+        if let lastLine = bytes[convertedUpTo...].lastIndex(of: UInt8(ascii: "\n")) {
+            shown += PseudoTerminal.visible(String(decoding: bytes[convertedUpTo...lastLine], as: UTF8.self))
+            convertedUpTo = lastLine + 1
+        }
     }
 
     /// Drops ANSI escape sequences, carriage returns and bells.

@@ -170,20 +170,49 @@ import TestSupport
         #expect(!result.contains("error"))
     }
 
-    @Test func ctrlCStopsALongQueryAndTheShellGoesOn() throws {
-        let terminal = try Workspace().shell()
+    @Test func aLongQueryShowsHowFarItHasGotAndCtrlCStopsIt() throws {
+        // Found in review: `range(100000000) order by value desc limit 1` showed nothing for 17 s.
+        // Beside it, the same kind of statement through -c at a terminal shows no progress at all.
+        let workspace = try Workspace()
+        let started = Date()
+        let command = try PseudoTerminal(
+            executable: BylineBinary.url.path, arguments: ["--threads", "1", "-c", Self.slowStatement], environment: workspace.environment())
+        let terminal = try workspace.shell(columns: 60)
         terminal.type("range(100000000) select value * 2 as v order by v desc limit 1\r")
         try terminal.expect("limit 1")
-        terminal.drain(for: 0.5)
+        // After 2 s: the step under way and its percentage (the rows are counted), in one line
+        // that fits the terminal.
+        try terminal.expect("working… ", timeout: 30)
+        try terminal.expect("% ", timeout: 30)
+        try terminal.expect("step 1 of 3: read range(0, 100000000) · ", timeout: 30)
         let sent = Date()
         terminal.type("\u{3}")
         let shown = try terminal.expect("cancelled", timeout: 10)
         #expect(Date().timeIntervalSince(sent) < 5)
         #expect(!shown.contains("(1 row)"))
+        // The line is erased before the shell says so.
+        let raw = terminal.raw
+        let last = try #require(raw.range(of: "working… ", options: .backwards))
+        let end = try #require(raw.range(of: "cancelled", options: .backwards))
+        #expect(raw[last.upperBound..<end.lowerBound].contains("\r\u{1B}[K"))
+        for line in raw.components(separatedBy: "\r") where line.hasPrefix("working… ") {
+            let drawn = line.components(separatedBy: "\u{1B}[K")[0]
+            #expect(drawn.count <= 59, "\(drawn)")
+        }
         try terminal.expect("byline> ")
         terminal.type("visits count\r")
         try terminal.expect("(1 row)")
+
+        #expect(command.waitForExit(timeout: 180) == 0)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(command.screen.contains("(1 row)"))
+        #expect(!command.screen.contains("working"))
+        #expect(elapsed > 2.5, "the statement took \(elapsed) s, too quick to test the 2 s delay")
     }
+
+    /// A statement that takes more than the 2 s before progress is shown, in this debug build on
+    /// one thread (about 5 s of one core).
+    static let slowStatement = "range(6000000) where value % 3 = 0 select value * 2 as v order by v desc limit 1"
 
     @Test func quitAndExitLeaveWithStatusZero() throws {
         for command in [".quit", ".exit", ".q"] {

@@ -38,7 +38,7 @@ import TestSupport
         for spec in DotCommands.all { #expect(all.contains("." + spec.name)) }
         #expect(run(".help mode").output == ".mode table|box|json|jsonl|csv|tsv|markdown|line\n    choose the output format\n    e.g. .mode json\n")
         // Functions, from their one declaration.
-        #expect(all.contains("Functions: abs, ceil, coalesce, concat, contains, day, div, "))
+        #expect(all.contains("Functions: abs, acos, asin, atan, atan2, ceil, coalesce, concat, contains, cos, day, "))
         #expect(
             run(".help replace").output
                 == "replace(string, from, to)\n    the string with every occurrence of from replaced by to (case-sensitive; an empty from changes nothing)\n    e.g. leaders select replace(name, \" \", \"_\")\n")
@@ -158,13 +158,17 @@ import TestSupport
         func append(_ more: String) { text.withLock { $0 += more } }
     }
 
-    @Test func aStatementPastTheDelaySaysItIsWorkingThenClearsTheLine() {
+    @Test func aStatementPastTheDelaySaysHowFarItHasGotThenClearsTheLine() {
         let written = Written()
         let runner = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        runner.cancellation = CancellationFlag()
         runner.progressDelay = .milliseconds(1)
         runner.progressWriter = { written.append($0) }
         _ = runner.run(SourceFile(name: "t", text: "range(3000000) order by value desc limit 1"))
-        #expect(written.value.contains("working… 0 s (Ctrl-C stops)"))
+        // The step under way, counted: making the range, then the top-1 over its rows.
+        #expect(written.value.contains("working… "))
+        #expect(written.value.contains("%"))
+        #expect(written.value.contains("step 1 of 2: read range(0, 3000000)") || written.value.contains("step 2 of 2: order by value desc limit 1"))
         #expect(written.value.hasSuffix("\r\u{1B}[K"))  // cleared before the result
     }
 
@@ -174,7 +178,46 @@ import TestSupport
         runner.progressWriter = { written.append($0) }
         _ = runner.run(SourceFile(name: "t", text: "leaders count"))
         #expect(written.value.isEmpty)
-        // Errors to a buffer (not a terminal): no writer at all.
-        #expect(ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink()).progressWriter == nil)
+        // Errors to a buffer (not a terminal): no writer at all, even when the shell asks.
+        let piped = ScriptRunner(session: Session(), output: BufferSink(), errors: BufferSink())
+        piped.showProgressAtTerminal()
+        #expect(piped.progressWriter == nil)
+    }
+
+    @Test func theLineShowsAPercentageWhereCountedElseASpinnerAndFitsTheWidth() {
+        let counted = RunProgress.Snapshot(step: 2, steps: 3, name: "filter value > 3", fraction: 0.42)
+        #expect(
+            ProgressTicker.line(seconds: 5, progress: counted, frame: 0, style: .init(columns: 200))
+                == "working… 42% [████      ] step 2 of 3: filter value > 3 · 5 s (Ctrl-C stops)")
+        // TERM=dumb: plain text only.
+        #expect(
+            ProgressTicker.line(seconds: 5, progress: counted, frame: 0, style: .init(columns: 200, plain: true))
+                == "working… 42% [####......] step 2 of 3: filter value > 3 · 5 s (Ctrl-C stops)")
+        let uncounted = RunProgress.Snapshot(step: 1, steps: 1, name: "save to 'out.csv'", fraction: nil)
+        #expect(ProgressTicker.line(seconds: 3, progress: uncounted, frame: 1, style: .init()) == "working… / save to 'out.csv' · 3 s (Ctrl-C stops)")
+        #expect(ProgressTicker.line(seconds: 3, progress: nil, frame: 2, style: .init()) == "working… - 3 s (Ctrl-C stops)")
+        // Narrow terminals: the note goes first, then the bar, then the name is cut; never wider
+        // than the width less one.
+        #expect(
+            ProgressTicker.line(seconds: 2, progress: RunProgress.Snapshot(step: 1, steps: 3, name: "read range(0, 100000000)", fraction: 0.02), frame: 0, style: .init(columns: 60))
+                == "working…  2% step 1 of 3: read range(0, 100000000) · 2 s")
+        let long = RunProgress.Snapshot(step: 2, steps: 3, name: "filter " + String(repeating: "name = \"x\" or ", count: 20), fraction: 0.5)
+        for columns in [25, 40, 60, 100] {
+            let line = ProgressTicker.line(seconds: 12, progress: long, frame: 0, style: .init(columns: columns))
+            #expect(line.count <= columns - 1, "\(columns): \(line)")
+            #expect(line.contains("50%"), "\(columns): \(line)")
+        }
+        #expect(ProgressTicker.line(seconds: 12, progress: long, frame: 0, style: .init(columns: 60)).contains("12 s"))
+    }
+
+    @Test func theEngineSaysWhichStepItIsAtAndCountsTheRowsOfEach() throws {
+        let session = Session()
+        let flag = CancellationFlag()
+        let script = session.check(SourceFile(name: "t", text: "range(100000) where value % 2 = 0 select value * 2 as v"))
+        _ = try session.execute(script.statements[0], in: script, cancellation: flag)
+        // After the run: the last step, all of its rows done.
+        #expect(flag.progress.snapshot == RunProgress.Snapshot(step: 3, steps: 3, name: "select value * 2 as v", fraction: 1))
+        flag.reset()
+        #expect(flag.progress.snapshot == nil)
     }
 }

@@ -42,6 +42,28 @@ import Testing
         #expect(help("join").contains("e.g. visits join leaders on visitor = leaders.name"))
     }
 
+    @Test func theWordsSomeoneFromSQLAsksAboutFirstAreAnswered() {
+        // Found in the tmux trial: `help functions` and `help like` said "no help".
+        let functions = help("functions", width: 60)
+        #expect(functions.hasPrefix("Functions (help NAME shows an example):\n"))
+        for name in ["upper", "substr", "to_date"] { #expect(functions.contains("  \(name)("), "\(name)") }
+        // Aggregates and window functions: the clause they are written in.
+        #expect(help("median").hasPrefix("group by EXPR, ... select ...\n"))
+        #expect(help("row_number").hasPrefix("F(...) over ("))
+        for line in functions.split(separator: "\n") { #expect(line.count <= 60, "\(line)") }
+        #expect(help("like").contains("there is no like in Byline"))
+        #expect(help("like").contains(#"e.g. leaders where name contains "net""#))
+        #expect(help("having").contains("a where after the group by keeps groups"))
+        #expect(help("from").contains("a query starts with its table"))
+        #expect(help("union").contains("append"))
+        #expect(help("is null").hasPrefix("EXPR is [not] null\n"))
+        #expect(help("conditions").contains("between"))
+        for topic in ["like", "conditions"] {
+            for line in help(topic, width: 60).split(separator: "\n") { #expect(line.count <= 60, "\(topic): \(line)") }
+        }
+        #expect(help("").contains("Conditions and SQL words: between, conditions, from, having, in, is null, like, union"))
+    }
+
     @Test func theOverviewIsSortedAndWrappedWholeAt60Columns() {
         let wide = help("")
         let narrow = help("", width: 60)

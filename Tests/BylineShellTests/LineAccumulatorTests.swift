@@ -23,6 +23,9 @@ import Testing
         (["", "   ", "visits"], [nil, nil, "visits"]),
         ([".tables"], [".tables"]),
         (["leaders where )"], ["leaders where )"]),  // an error, not more input: it runs and reports
+        // Found in the tmux trial: SQL's like at the end of a line waited for more lines.
+        (["leaders where name like \"Net%\""], ["leaders where name like \"Net%\""]),
+        (["leaders where", "name not like \"%yahu\""], [nil, "leaders where\nname not like \"%yahu\""]),
     ])
     func statementsCompleteWhenTheParserSaysSo(_ lines: [String], _ expected: [String?]) {
         #expect(feed(lines) == expected)

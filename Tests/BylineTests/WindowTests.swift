@@ -85,7 +85,7 @@ import TestSupport
         #expect(message(Self.scores + "\nscores select team, count() as n, rank() over (order by score)") == "a window function cannot be in a 'select' that aggregates | help: aggregate in one 'select' (or 'group by … select'), then compute the window in a 'select' after it")
         #expect(message(Self.scores + "\nscores group by team select team, rank() over (order by team)").hasPrefix("a window function cannot be in a 'select' that aggregates"))
         #expect(message(Self.scores + "\nscores select sum(rank() over (order by score)) over ()") == "window functions cannot be nested | help: compute the inner one in a 'select' before")
-        #expect(message(Self.scores + "\nscores select lower(team) over ()") == "'lower' is not a window function | help: window functions: row_number, rank, dense_rank, lag, lead, count, sum, avg, min, max")
+        #expect(message(Self.scores + "\nscores select lower(team) over ()") == "'lower' is not a window function | help: window functions: row_number, rank, dense_rank, lag, lead, first_value, last_value, count, sum, avg, min, max")
         #expect(message(Self.scores + "\nscores select rank() over (order by score rows 2 preceding)") == "'rows N preceding' is for the aggregates count, sum, avg, min and max, not 'rank'")
         #expect(message(Self.scores + "\nscores select lag(score, -1) over ()") == "the offset of 'lag' must be a whole number, 0 or more | help: for example: lag(x, 2)")
         #expect(message(Self.scores + "\nscores select lag(score, team) over ()") == "the offset of 'lag' must be a whole number, 0 or more | help: for example: lag(x, 2)")

@@ -13,6 +13,8 @@ import TestSupport
         "floor(f)", "ceil(f)", "trunc(f)", "floor(i)", "ceil(i)", "trunc(i)", "sqrt(f)", "sqrt(i)", "pow(f, 2)", "pow(i, 0.5)",
         "pow(f, -1)", "pow(0.0, i)", "pow(-0.0, i)", "pow(i, 2)", "exp(f)", "ln(f)", "ln(i)", "log10(i)", "log10(f)", "sign(f)", "sign(i)",
         "pi() * i", "div(i, 3)", "div(i, i)", "div(7, i)", "abs(f)", "round(f)", "round(f, 1)",
+        "sin(f)", "cos(i)", "tan(f)", "asin(f)", "acos(f / 4)", "asin(i)", "atan(i)", "atan2(f, i)", "atan2(i, 0)", "degrees(f)",
+        "radians(i)",
         // Text
         "ltrim(s)", "rtrim(s)", "trim(s)", "replace(s, \"-\", \"+\")", "replace(s, \"\", \"x\")", "replace(s, \"l\", \"\")",
         "split(s, \"-\")", "split(s, \"\")", "left(s, 2)", "left(s, -2)", "right(s, 2)", "right(s, -1)", "left(s, i)", "right(s, i)",

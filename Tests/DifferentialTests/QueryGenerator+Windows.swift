@@ -17,7 +17,7 @@ extension QueryGenerator {
             bylineParts.append("partition by " + keys.map(\.byline).joined(separator: ", "))
             partition = keys.map { "coalesce(\($0.sql), NULL)" }
         }
-        let function = random.below(10)
+        let function = random.below(12)
         // rank and dense_rank need an order; the others have one most of the time.
         var order: [String] = []
         if function == 1 || function == 2 || chance(75) {
@@ -31,8 +31,8 @@ extension QueryGenerator {
             bylineParts.append("order by " + bylineKeys.joined(separator: ", "))
         }
         var frame = ""
-        var sqlFunction: String
-        var bylineFunction: String
+        var sqlFunction = ""
+        var bylineFunction = ""
         var ranks = false
         switch function {
         case 0: (bylineFunction, sqlFunction) = ("row_number()", "row_number()")
@@ -44,9 +44,17 @@ extension QueryGenerator {
             let name = function == 3 ? "lag" : "lead"
             bylineFunction = "\(name)(\(argument.byline), \(offset))"
             sqlFunction = "\(name)(\(argument.sql), \(offset))"
+        case 10, 11:
+            let argument = expression(of: pick(kinds(scope)), scope, depth: 1)
+            let name = function == 10 ? "first_value" : "last_value"
+            bylineFunction = "\(name)(\(argument.byline))"
+            sqlFunction = "\(name)(\(argument.sql))"
+            fallthrough
         default:
-            let (bylineCall, sqlCall, _) = windowAggregate(scope)
-            (bylineFunction, sqlFunction) = (bylineCall, sqlCall)
+            if function < 10 {
+                let (bylineCall, sqlCall, _) = windowAggregate(scope)
+                (bylineFunction, sqlFunction) = (bylineCall, sqlCall)
+            }
             if chance(30) {
                 let rows = random.below(4)
                 bylineParts.append("rows \(rows) preceding")

@@ -14,6 +14,8 @@ import TestSupport
         "e select id, rank() over (partition by i % 2 order by b, s)",
         "e select id, lag(s) over (order by f), lead(f, 3) over (partition by b order by i desc)",
         "e select id, lag(i, 0) over (), lead(b, 100) over (order by id)",
+        "e select id, first_value(s) over (partition by b order by f), last_value(i) over (order by f desc), last_value(s) over ()",
+        "e select id, first_value(f) over (order by i rows 2 preceding), last_value(b) over (partition by i > 0), first_value(i) over ()",
         "e select id, sum(i) over (), sum(f) over (partition by b), avg(i) over (partition by b), count() over (partition by i), count(s) over ()",
         "e select id, sum(i) over (order by f), sum(f) over (order by i desc), avg(f) over (partition by b order by s)",
         "e select id, avg(i) over (order by id rows 2 preceding), sum(f) over (partition by b order by i rows 1 preceding), max(s) over (order by i rows 0 preceding)",

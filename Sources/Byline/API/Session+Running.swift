@@ -69,6 +69,7 @@ extension Session {
         case .chart(let kind)?:
             result.chart = kind
         case .save(let path)?:
+            cancellation?.progress.begin(step: 1, of: 1, name: "save to '\(path)'")
             if let denial = fileAccess.denial(for: path, writing: true) {
                 throw BylineError([Diagnostic(.accessDenied(denial), at: statement.span)], source: script.source)
             }
@@ -81,6 +82,7 @@ extension Session {
             }
             return .saved(path: path, rowCount: result.rowCount)
         case .saveTable(let name)?:
+            cancellation?.progress.begin(step: 1, of: 1, name: "save table '\(name)'")
             try store(result, as: name, statement: statement, script: script, cancellation: cancellation)
             return .storedTable(name: name, rowCount: result.rowCount)
         case nil:

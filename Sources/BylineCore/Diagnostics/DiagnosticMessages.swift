@@ -103,6 +103,11 @@ extension DiagnosticMessage {
         Self(.expectedToken, "expected \(what), found \(found)", help: help)
     }
 
+    /// `help where` in a script or `-c`: the shell's bare word, which a query cannot be.
+    package static func bareHelp(_ topic: String) -> Self {
+        Self(.expectedToken, "'help \(topic)' is not a query", help: "for help, write .help \(topic)")
+    }
+
     /// A name was expected; a keyword in its place is the usual cause.
     package static func expectedName(_ purpose: String, found: String, keyword: String?) -> Self {
         expected(
@@ -227,7 +232,13 @@ extension DiagnosticMessage {
 
 extension DiagnosticMessage {
     package static func unknownTable(_ name: String, guess: String?, available: [String]) -> Self {
-        Self(
+        // The shell takes these words bare, as psql does; a script or -c takes the dot-command.
+        switch name.lowercased() {
+        case "help": return Self(.unknownTable, "unknown table '\(name)'", help: "for help, write .help (or .help NAME, e.g. .help where)")
+        case "quit", "exit": return Self(.unknownTable, "unknown table '\(name)'", help: "to stop, write .quit")
+        default: break
+        }
+        return Self(
             .unknownTable, "unknown table '\(name)'",
             help: Help.guess(guess, otherwise: "available tables: " + available.joined(separator: ", ")))
     }
@@ -457,6 +468,22 @@ extension DiagnosticMessage {
         Self(
             .typeMismatch, "'\(name)' needs numbers, but \(described) is \(type)",
             help: "count(\(source)) counts values of any type")
+    }
+
+    package static func aggregateNeedsBools(_ name: String, described: String, is type: String) -> Self {
+        Self(
+            .typeMismatch, "'\(name)' needs bools, but \(described) is \(type)",
+            help: "give it a condition, for example: \(name)(price > 10)")
+    }
+
+    package static func aggregateNeedsStrings(_ name: String, described: String, is type: String, source: String) -> Self {
+        Self(
+            .typeMismatch, "'\(name)' needs strings, but \(described) is \(type)",
+            help: "convert it first: \(name)(to_string(\(source)), \", \")")
+    }
+
+    package static func separatorNotConstant(_ source: String) -> Self {
+        Self(.typeMismatch, "the separator of 'string_agg' must be a string written in the query, not '\(source)'", help: "for example: string_agg(name, \", \")")
     }
 
     package static func aggregateCannotCompareLists(_ name: String) -> Self {
