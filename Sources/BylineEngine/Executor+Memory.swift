@@ -16,6 +16,24 @@ extension Executor {
         try checkpoint()
     }
 
+    /// Charges what `builder` has come to hold since `charged` (new distinct strings, lists) as
+    /// it fills; the block loop's checkpoint then stops a run that passed the budget.
+    func chargeHeld(by builder: ColumnBuilder, since charged: inout Int, for step: @autoclosure () -> String) {
+        guard builder.heldBytes > charged else { return }
+        _ = context.charge(builder.heldBytes - charged, for: step())
+        charged = builder.heldBytes
+    }
+
+    /// Bytes one row takes in a column built from values of `type`: its value and null flag, or
+    /// a boxed value where the column holds values (lists), or a code where it holds strings.
+    static func builtBytes(_ type: DataType) -> Int {
+        switch type {
+        case .list, .null: return MemoryLayout<Value>.stride + 1
+        case .string: return MemoryLayout<Int32>.stride
+        default: return wordBytes + 1
+        }
+    }
+
     /// What a stage builds, charged before it runs: a buffer of row numbers or a column per
     /// computed value, hash tables and sort keys, boxed rows where a stage compares whole rows.
     func reserve(for stage: QueryPlan.Stage, on input: Relation) throws(Stop) {

@@ -246,9 +246,11 @@ package struct Executor {
         profile?.depth += 1
         let theirs = try run(other, reportsSteps: false).materialized()
         profile?.depth -= 1
-        try reserve(
-            theirs.count + input.count, bytes: MemoryLayout<Value>.stride * max(1, output.fields.count) * 2,
-            for: "rows of 'intersect' or 'except'")
+        // Each row is an array of values (a heap object) in a set, and the rows kept become columns.
+        let rowBytes = 64 + MemoryLayout<Value>.stride * max(1, output.fields.count)
+        let builtBytes = output.fields.reduce(Executor.wordBytes) { $0 + Executor.builtBytes($1.type) }
+        try reserve(theirs.count, bytes: rowBytes, for: "rows of 'intersect' or 'except'")
+        try reserve(input.count, bytes: rowBytes + builtBytes, for: "rows of 'intersect' or 'except'")
         let types = output.fields.map(\.type)
         func row(_ columns: [Column], _ position: Int) -> [Value] {
             var values: [Value] = []
@@ -280,11 +282,13 @@ package struct Executor {
         profile?.depth += 1
         let appended = try run(other, reportsSteps: false).materialized()
         profile?.depth -= 1
-        try reserve(input.count + appended.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "appended rows")
+        let builtBytes = output.fields.reduce(2 * Executor.wordBytes) { $0 + Executor.builtBytes($1.type) }
+        try reserve(input.count + appended.count, bytes: builtBytes, for: "appended rows")
         let rows = try rowNumbers(of: input)
         var columns: [Column] = []
         for (index, field) in output.fields.enumerated() {
             var builder = ColumnBuilder(type: field.type, capacity: rows.count + appended.count)
+            var charged = 0
             for (column, positions) in [(input.columns[index], rows), (appended.columns[index], Array(0..<appended.count))] {
                 try forEachBlock(of: positions) { block in
                     for row in block {
@@ -295,6 +299,7 @@ package struct Executor {
                             builder.append(value)
                         }
                     }
+                    chargeHeld(by: builder, since: &charged, for: "appended rows")
                 }
             }
             columns.append(builder.build())
@@ -338,8 +343,10 @@ package struct Executor {
             }
             let evaluate = compiler.value(expression)
             var builder = ColumnBuilder(type: field.type, capacity: rows.count)
+            var charged = 0
             try forEachBlock(of: rows) { block in
                 for row in block { builder.append(evaluate(row)) }
+                chargeHeld(by: builder, since: &charged, for: "the strings and lists 'select' makes")
             }
             columns.append(builder.build())
         }

@@ -6,9 +6,9 @@ import BylineSemantics
 import BylineStorage
 
 extension ExpressionCompiler {
-    /// Strings and lists shorter than this are not charged: what they take is bounded by the
-    /// rows and columns the steps charge for, and the hot path stays a comparison.
-    static let chargedFrom = 1024
+    /// Strings and lists shorter than this are not charged here: the column they go into counts
+    /// them as it is built (`ColumnBuilder.heldBytes`), and the hot path stays a comparison.
+    static let chargedFrom = ColumnBuilder.chargedWhereMade
 
     /// A function's result, its memory charged to the run when it is a long string or list (a
     /// string doubled again and again); null, with the run failed, past the budget.

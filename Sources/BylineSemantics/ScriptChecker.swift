@@ -53,7 +53,7 @@ package struct ScriptChecker {
     }
 
     package mutating func check() -> CheckedScript {
-        let parsed = Parser.parse(source)
+        let parsed = Parser.parse(source, maximumTokens: maximumLoadBytes / Parser.bytesPerToken)
         for statement in parsed.script.statements {
             binder.expansions = Binder.ExpansionCounter()
             let statementsBefore = statements.count
@@ -200,7 +200,9 @@ package struct ScriptChecker {
             var message = DiagnosticMessage.loadFailed(error.message)
             if error.kind == .missing, let line = savedFiles[files.resolve(path)] { message = .loadsWhatItSaves(error.message, savedOn: line) }
             var diagnostic = Diagnostic(message, at: pathSpan)
-            diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "")
+            // The data file is the place, when it has a name (`load ""` has none: the place is then
+            // the statement's, as a message without one would be no help).
+            if !error.file.isEmpty { diagnostic.location = error.file + (error.line.map { ":\($0)" } ?? "") }
             diagnostics.append(diagnostic)
         }
     }

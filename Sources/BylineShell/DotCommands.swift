@@ -427,7 +427,8 @@ struct DotCommands {
             // Names come from data files: escaped, so a header cannot act on the terminal.
             out += TerminalText.escaped("\(schema.name)(\(fields.joined(separator: ", ")))")
             out += inDatabase ? "  -- in the database" : "  -- \(table?.rowCount ?? 0) rows"
-            if let summary = schema.summary { out += "; \(summary)" }
+            // The summary names the file it was loaded from, which may hold anything.
+            if let summary = schema.summary { out += "; " + TerminalText.escaped(summary) }
             out += "\n"
         }
         runner.output.write(out)

@@ -156,6 +156,10 @@ package struct ColumnBuilder {
     private var nulls: [Bool]?
     private var count = 0
     private let capacity: Int
+    /// About what the builder holds beyond its reserved rows: each new distinct string (its
+    /// dictionary entry, and its text when too long to be stored inline) and each list (its
+    /// array), so a step can charge them to the memory budget as they arrive.
+    package private(set) var heldBytes = 0
 
     /// Creates a builder; `capacity` reserves room for that many rows of the builder's type only.
     package init(type: DataType, capacity: Int = 0, narrowIntegers: Bool = false) {
@@ -201,6 +205,9 @@ package struct ColumnBuilder {
         case .date:
             if case .date(let v) = value { dates.append(v) } else { dates.append(PartialDate()) }
         case .list, .null:
+            if case .list(let items) = value, items.count < ColumnBuilder.chargedWhereMade / 16 {
+                heldBytes &+= 32 &+ MemoryBudget.bytes(items.count, each: MemoryLayout<Value>.stride)
+            }
             values.append(value)
         }
         if type != .string { nulls?.append(value.isNull) }
@@ -208,7 +215,22 @@ package struct ColumnBuilder {
     }
 
     private mutating func code(for text: String) -> Int32 {
-        strings.code(for: text)
+        let before = strings.strings.count
+        let code = strings.code(for: text)
+        if strings.strings.count > before { heldBytes &+= ColumnBuilder.heldBytes(of: text) }
+        return code
+    }
+
+    /// Strings of this many bytes or more, and lists of a sixteenth as many values, are charged
+    /// where a function makes them (`ExpressionCompiler.charged`); the builder counts only the
+    /// shorter ones, so nothing is charged twice.
+    package static let chargedWhereMade = 1024
+
+    /// What one new distinct string holds: its dictionary entry and hash, and its text when
+    /// longer than the 15 bytes a string keeps inline (with the heap object's header).
+    package static func heldBytes(of text: String) -> Int {
+        let length = text.utf8.count
+        return 32 &+ (length > 15 && length < chargedWhereMade ? 32 &+ length : 0)
     }
 
     /// Appends a string given as UTF-8 bytes (valid, as loaded files are checked to be): the

@@ -24,15 +24,19 @@ package struct Lexer {
         public var endedInsideString: Bool
     }
 
-    /// Lexes a whole source file.
-    public static func tokenize(_ source: SourceFile) -> Output {
-        var lexer = Lexer(bytes: source.bytes)
+    /// Lexes a whole source file. Past `maximumTokens` it stops with an error and no tokens, so
+    /// a script too large for the memory a caller allows is refused before it is held.
+    public static func tokenize(_ source: SourceFile, maximumTokens: Int = .max) -> Output {
+        var lexer = Lexer(bytes: source.bytes, maximumTokens: maximumTokens)
         lexer.run()
         return Output(tokens: lexer.tokens, diagnostics: lexer.diagnostics, endedInsideString: lexer.endedInsideString)
     }
 
-    private init(bytes: [UInt8]) {
+    private let maximumTokens: Int
+
+    private init(bytes: [UInt8], maximumTokens: Int) {
         self.bytes = bytes
+        self.maximumTokens = maximumTokens
     }
 
     // MARK: - Driver
@@ -40,6 +44,12 @@ package struct Lexer {
     private mutating func run() {
         var atLineStart = true
         while index < bytes.count {
+            if tokens.count >= maximumTokens {
+                tokens = []
+                diagnostics = [Diagnostic(.scriptTooLarge(tokens: maximumTokens), at: SourceSpan(at: location))]
+                endedInsideString = false
+                break
+            }
             let start = location
             let byte = bytes[index]
             switch byte {

@@ -17,7 +17,9 @@ package struct Parser {
     /// How deeply expressions may nest before the parser refuses (instead of overflowing the stack).
     public static let maximumNestingDepth = 128
     /// How deep an expression's tree may be, counting chains such as `a or b or c` (each link is a level).
-    public static let maximumTreeDepth = 512
+    /// The binder, the compiler and the SQL generator recurse once per level; 512 overflowed the
+    /// 8 MiB main stack of a debug build (the shell fuzzer's finding), 256 leaves room in both.
+    public static let maximumTreeDepth = 256
 
     private let tokens: [Token]
     private var position = 0
@@ -28,9 +30,14 @@ package struct Parser {
 
     private struct Failure: Error {}
 
-    /// Lexes and parses a whole source file.
-    public static func parse(_ source: SourceFile) -> Output {
-        let lexed = Lexer.tokenize(source)
+    /// About what one token takes while a script is checked: the token, and its share of the
+    /// syntax tree, the plans and the checked statements made from it.
+    public static let bytesPerToken = 512
+
+    /// Lexes and parses a whole source file; a script of more than `maximumTokens` tokens is
+    /// refused (see `Lexer.tokenize(_:maximumTokens:)`).
+    public static func parse(_ source: SourceFile, maximumTokens: Int = .max) -> Output {
+        let lexed = Lexer.tokenize(source, maximumTokens: maximumTokens)
         var parser = Parser(tokens: lexed.tokens)
         let script = parser.parseScript()
         let diagnostics = (lexed.diagnostics + parser.diagnostics).sorted { lhs, rhs in

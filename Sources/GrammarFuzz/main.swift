@@ -2,6 +2,8 @@
 // until the time is up. A trap (caught by a signal handler that prints the statement being run),
 // a statement that runs past twice its time limit, or an error without a place is a finding,
 // written to Fuzz/findings/. Usage: swift run -c release GrammarFuzz [SECONDS] [SEED]
+// With `--shell PATH [LIMIT]`, scripts with files, dot-commands and options run through the
+// binary at PATH instead (ShellCampaign.swift), each allowed LIMIT seconds (default 60).
 
 import Byline
 import Foundation
@@ -14,6 +16,12 @@ import TestSupport
 let arguments = CommandLine.arguments
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 60 : 60
 let firstSeed = arguments.count > 2 ? UInt64(arguments[2]) ?? 1 : UInt64(time(nil))
+
+if let flag = arguments.firstIndex(of: "--shell"), flag + 1 < arguments.count {
+    let limit = flag + 2 < arguments.count ? Double(arguments[flag + 2]) ?? 60 : 60
+    let campaign = ShellCampaign(binary: arguments[flag + 1], seconds: seconds, firstSeed: firstSeed, limit: limit)
+    exit(campaign.start())
+}
 
 /// The script being run, kept where a signal handler can write it out without allocating.
 /// Global because a C signal handler cannot capture context.

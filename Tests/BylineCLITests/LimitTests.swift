@@ -20,7 +20,7 @@ import TestSupport
         let chain = "leaders where " + Array(repeating: "name = \"x\"", count: 100_000).joined(separator: " or ")
         let run = try BylineBinary.run([], stdin: chain)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("error: expression is more than 512 operators deep"))
+        #expect(run.stderr.contains("error: expression is more than 256 operators deep"))
         #expect(run.stderr.contains("help: use 'in [...]' for many alternatives"))
     }
 

@@ -42,6 +42,20 @@ import TestSupport
         }
     }
 
+    /// A 45 MB script of three million statements used to be lexed whole: its tokens alone asked
+    /// for 1.2 GB and the run aborted ("failed to allocate", signal 6) after three minutes. The
+    /// tokens are now counted against the budget (a quarter of the cap here) and the script is
+    /// refused at once, at the place it passed the limit.
+    @Test func aScriptTooLargeForTheCapIsRefusedNeverASignal() throws {
+        let folder = try TemporaryFolder("memory-cap-script")
+        defer { folder.remove() }
+        let run = try Self.underCap(2_000_000, threads: 1, String(repeating: "range(1) count\n", count: 3_000_000) + "nope\n", in: folder.url)
+        #expect(run.status == 1, "status \(run.status), \(run.stderr.prefix(300))")
+        #expect(run.stderr.hasPrefix("attack.byl:"), "\(run.stderr.prefix(300))")
+        #expect(run.stderr.contains("error: the script has more than"), "\(run.stderr.prefix(300))")
+        #expect(!run.stderr.contains("Fatal error"))
+    }
+
     @Test func theFlagSetsTheBudgetAndIsChecked() throws {
         let tight = try BylineBinary.run(["--memory", "8M", "-c", "range(2000000) count"])
         #expect(tight.status == 1)

@@ -106,6 +106,26 @@ import TestSupport
         #expect(run.stderr.contains("read by the statement at <command>:2:6"), "\(run.stderr)")
     }
 
+    /// `.schema` says which file a table was loaded from; a name holding an escape sequence was
+    /// written raw (the shell fuzzer's finding: a saved file named so, loaded, then `.schema`).
+    @Test func schemaShowsTheFileALoadedTableCameFromEscaped() throws {
+        let folder = try TemporaryFolder("schema-escape")
+        defer { folder.remove() }
+        try "a,b\n1,2\n".write(to: folder.url.appendingPathComponent("x\u{1b}]0;pwned\u{7}.csv"), atomically: true, encoding: .utf8)
+        let run = try BylineBinary.run(["--no-article", "-c", "load \"x\\u{1b}]0;pwned\\u{7}.csv\" as t\n.schema t"], in: folder.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "t(a integer, b integer)  -- 1 rows; loaded from x\\u{1b}]0;pwned\\u{7}.csv\n", "\(run.stdout)")
+    }
+
+    /// `load ""` named no file, so its message had no place at all ("error: no such file"): the
+    /// shell fuzzer's finding. The place is now the statement's, where the empty name is.
+    @Test func aLoadOfAnEmptyNameSaysWhere() throws {
+        let run = try BylineBinary.run(["-c", "leaders count\nload \"\""])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("<command>:2:6: error: no such file\n"), "\(run.stderr)")
+        #expect(!run.stderr.split(separator: "\n").contains { $0.hasPrefix("error:") }, "\(run.stderr)")
+    }
+
     @Test func aHugeNameGivesAShortMessage() throws {
         let name = String(repeating: "x", count: 2_000_000)
         let run = try BylineBinary.run(["-"], stdin: name + " count\n")

@@ -1,6 +1,7 @@
 // Output formats: table alignment, JSON and CSV escaping, tricky cells.
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Byline
 
@@ -17,6 +18,32 @@ import Testing
                 [.string("日本語 😀"), .null, .null],
             ])
         return try #require(try Session(tables: [table]).run("t").first)
+    }
+
+    /// Output is handed on a block at a time, each about `ResultFormatter.blockBytes` at most
+    /// (plus one row), however long the cells: 40 rows of 200 KB are never one 8 MB string. The
+    /// blocks joined are the whole text, in every format, and so is what `save` writes.
+    @Test func blocksStayNearAMegabyteAndJoinToTheWholeText() throws {
+        let long = String(repeating: "é|x", count: 70_000)
+        let rows: [[Value]] = (0..<40).map { [.integer($0), .string(long), .list([.string("a")])] }
+        let schema = TableSchema(name: "t", fields: [Field(name: "n", type: .integer), Field(name: "s", type: .string), Field(name: "l", type: .list(.string))])
+        let result = try #require(try Session(tables: [Table(schema: schema, rows: rows)]).run("t").first)
+        let folder = try TemporaryFolder("blocks")
+        defer { folder.remove() }
+        for format in OutputFormat.allCases {
+            var blocks: [String] = []
+            #expect(ResultFormatter.write(result, as: format) { blocks.append($0); return true })
+            let largest = blocks.map(\.utf8.count).max() ?? 0
+            #expect(largest < ResultFormatter.blockBytes + 600_000, "\(format): a block of \(largest) bytes")
+            #expect(blocks.count > 2, "\(format): \(blocks.count) blocks")
+            let whole = ResultFormatter.format(result, as: format)
+            #expect(blocks.joined() == whole, "\(format)")
+            if format != .box, format != .line, let name = ["csv", "tsv", "json", "jsonl", "md", "txt"].first(where: { OutputFormat.forPath("x.\($0)") == format }) {
+                let path = folder.url.appendingPathComponent("saved.\(name)").path
+                try ResultWriter.write(result, to: path)
+                #expect(try String(contentsOfFile: path, encoding: .utf8) == whole, "save as .\(name)")
+            }
+        }
     }
 
     /// Widths come from a sample of rows; nothing after it is cut: integers are measured over all

@@ -50,6 +50,45 @@ import TestSupport
         }
     }
 
+    /// What an 8 MiB budget used to let pass unseen: strings and lists shorter than 1 KiB made
+    /// by every row, rows appended or intersected (lists boxed, each row an array in a set), a
+    /// chart drawn a line per row. Each is now charged, on 1, 2 and 4 threads alike.
+    @Test(arguments: [
+        ("range(100000) select concat(to_string(value), \"abcdefghijklmnopqrstuvwxyz0123456789\") as s where s != \"\" count",
+         "the strings and lists 'select' makes"),
+        ("range(100000) select [value, value] as l where l != [] count", "the strings and lists 'select' makes"),
+        ("let a = range(60000) select [value] as l\na append a where l != [] count", "appended rows"),
+        ("let a = range(40000) select to_string(value) as s\na intersect a count", "rows of 'intersect' or 'except'"),
+        ("range(20000) select value as k, value as v chart bar", "a chart of 20000 rows"),
+    ])
+    func smallStringsListsAppendIntersectAndChartsAreCharged(query: String, step: String) throws {
+        for threads in [1, 2, 4] {
+            let session = Self.session(threads: threads, memory: 8 << 20)
+            let message = Self.failure(session, query)
+            #expect(message.hasPrefix("the query needs more than 8 MiB of memory (\(step)"), "\(threads) threads: \(message)")
+            #expect(try session.value("range(10) count") == .integer(10), "the next query runs")
+            session.limits.maximumMemory = 256 << 20
+            #expect(Self.failure(session, query) == "no error", "\(threads) threads, within 256 MiB")
+        }
+    }
+
+    /// A script is checked whole (tokens, syntax tree, plans): one with more tokens than the
+    /// budget allows at `Parser.bytesPerToken` each is refused before it is held, at the token
+    /// where it passed the limit.
+    @Test func aScriptTooLargeForTheBudgetIsRefusedBeforeItIsHeld() throws {
+        let session = Self.session(threads: 1, memory: 8 << 20)
+        let script = String(repeating: "range(1) count\n", count: 4000)
+        let checked = session.check(SourceFile(name: "big.byl", text: script))
+        #expect(checked.statements.isEmpty)
+        let errors = checked.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message == "the script has more than 16384 tokens, more than the memory limit lets it check")
+        #expect(errors.first?.help == "split the script into smaller files, or raise the limit with --memory SIZE (.memory SIZE in the shell)")
+        #expect(errors.first?.span?.start.line == 2731, "the line of token 16385: six tokens a line, the newline one of them")
+        session.limits.maximumMemory = 64 << 20
+        #expect(!session.check(SourceFile(name: "big.byl", text: script)).hasErrors)
+    }
+
     @Test func theSameQueriesRunWithinALargerBudget() throws {
         let session = Self.session(threads: 2, memory: 1 << 30)
         #expect(try session.value("range(20000) select value % 10 as k join range(20000) as r on k = r.value % 10 count") == .integer(40_000_000))

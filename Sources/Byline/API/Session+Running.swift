@@ -67,6 +67,12 @@ extension Session {
         result = result.dropping(plan.hiddenFields)
         switch plan.output {
         case .chart(let kind)?:
+            // A chart is drawn whole, a line per row: its text is charged to the memory budget.
+            let budget = MemoryBudget(maximum: limits.maximumMemory, held: heldBytes.values.reduce(0, &+))
+            guard budget.charge(MemoryBudget.bytes(result.rowCount, each: ChartRenderer.bytesPerRow)) else {
+                let error = EvaluationError.memoryLimit(maximum: budget.maximum, step: "a chart of \(result.rowCount) rows", held: budget.held)
+                throw BylineError([Diagnostic(.runtime(error.message, help: error.help), at: statement.span)], source: script.source)
+            }
             result.chart = kind
         case .save(let path)?:
             cancellation?.progress.begin(step: 1, of: 1, name: "save to '\(path)'")

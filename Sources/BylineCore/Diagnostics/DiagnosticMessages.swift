@@ -217,6 +217,13 @@ extension DiagnosticMessage {
         Self(.invalidNumber, "integer '\(digits)' is too large", help: "\(Help.integerRange); write \(digits).0 for a float")
     }
 
+    /// A script with more tokens than the memory budget lets the checker hold.
+    package static func scriptTooLarge(tokens: Int) -> Self {
+        Self(
+            .limitExceeded, "the script has more than \(tokens) tokens, more than the memory limit lets it check",
+            help: "split the script into smaller files, or raise the limit with --memory SIZE (.memory SIZE in the shell)")
+    }
+
     package static func nestedTooDeep(levels: Int, help: String) -> Self {
         Self(.nestingTooDeep, "expression nests more than \(levels) levels deep", help: help)
     }

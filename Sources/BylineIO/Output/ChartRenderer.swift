@@ -5,6 +5,10 @@ import BylineStorage
 
 /// Draws charts with Unicode block characters, fitted to a width.
 package enum ChartRenderer {
+    /// About what drawing takes per row (its label, number and line of block characters), which
+    /// the session charges to the memory budget before a chart is drawn.
+    package static let bytesPerRow = 512
+
     package static func render(_ result: ResultSet, kind: ChartKind, width: Int, colour: Bool) -> String {
         switch kind {
         case .bar: return bar(result, width: max(20, width), colour: colour)

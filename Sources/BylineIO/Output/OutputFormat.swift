@@ -61,49 +61,61 @@ package enum ResultFormatter {
     }
 
     /// Writes a result a block of rows at a time, so output starts at once and can be stopped:
-    /// `sink` returns false to stop, and then so does this.
+    /// `sink` returns false to stop, and then so does this. A block is at most
+    /// `TableFormatter.blockSize` rows and about `blockBytes` of text, so however long the cells,
+    /// the text held at once stays near one block (and one row).
     public static func write(
         _ result: ResultSet, as format: OutputFormat, options: OutputOptions = OutputOptions(), to sink: (String) -> Bool
     ) -> Bool {
         if result.chart != nil { return sink(self.format(result, as: format, options: options)) }
-        let blockSize = TableFormatter.blockSize
         switch format {
         case .table, .box:
             return TableFormatter(options: options, box: format == .box).write(result, to: sink)
         case .json:
             guard sink("[") else { return false }
-            var start = 0
-            while start < result.rowCount {
-                let end = min(start + blockSize, result.rowCount)
-                guard sink((start > 0 ? "," : "") + JSONFormatter.objects(result, rows: start..<end)) else { return false }
-                start = end
+            let rows = inBlocks(result.rowCount, to: sink) { rows in
+                (rows.lowerBound > 0 ? "," : "") + JSONFormatter.objects(result, rows: rows)
             }
-            return sink("]\n")
+            return rows && sink("]\n")
         case .jsonl:
-            var start = 0
-            while start < result.rowCount {
-                let end = min(start + blockSize, result.rowCount)
-                guard sink(JSONFormatter.formatLines(result, rows: start..<end)) else { return false }
-                start = end
-            }
-            return true
+            return inBlocks(result.rowCount, to: sink) { JSONFormatter.formatLines(result, rows: $0) }
+        case .markdown:
+            let formatter = MarkdownFormatter(options: options)
+            let whole = result.withCitationField()
+            return sink(formatter.header(whole)) && inBlocks(whole.rowCount, to: sink) { formatter.rows(whole, $0) }
         default:
             // Formats with a header and no cross-row layout: whole blocks of rows, the header once.
             // The line format shows citations itself, a line each; the others as a field `cited`.
             let whole = format == .line ? result : result.withCitationField()
-            guard whole.rowCount > blockSize, format != .markdown else { return sink(self.format(result, as: format, options: options)) }
-            var start = 0
+            guard whole.rowCount > 1 else { return sink(self.format(result, as: format, options: options)) }
             var blockOptions = options
-            while start < whole.rowCount {
-                let end = min(start + blockSize, whole.rowCount)
-                var text = self.format(whole.slice(start..<end), as: format, options: blockOptions)
-                if format == .line, start > 0 { text = "\n" + text }
-                guard sink(text) else { return false }
+            return inBlocks(whole.rowCount, to: sink) { rows in
+                var text = self.format(whole.slice(rows), as: format, options: blockOptions)
+                if format == .line, rows.lowerBound > 0 { text = "\n" + text }
                 blockOptions.headers = false
-                start = end
+                return text
             }
-            return true
         }
+    }
+
+    /// About how much text one block of output may hold before it is handed on.
+    package static let blockBytes = 1 << 20
+
+    /// Hands `sink` the text of `count` rows a block at a time: one row first, then as many as
+    /// the rows so far suggest fit in `blockBytes`, at most `TableFormatter.blockSize`.
+    private static func inBlocks(_ count: Int, to sink: (String) -> Bool, _ text: (Range<Int>) -> String) -> Bool {
+        var start = 0
+        var size = 1
+        var bytes = 0
+        while start < count {
+            let end = min(start + size, count)
+            let block = text(start..<end)
+            guard sink(block) else { return false }
+            bytes &+= block.utf8.count
+            start = end
+            size = max(1, min(TableFormatter.blockSize, blockBytes / max(1, bytes / start)))
+        }
+        return true
     }
 
     /// The text for a result, ending with a newline. A result that ends in `chart` is drawn as its chart.

@@ -18,7 +18,13 @@ package enum ResultWriter {
         }
         var plain = result
         plain.chart = nil
-        try writeAtomically(ResultFormatter.format(plain, as: format), to: path)
+        // Written a block at a time, so a large result is never one string in memory.
+        let file = try AtomicFile(path: path, newFileMode: nil)
+        _ = ResultFormatter.write(plain, as: format) { text in
+            file.write(text)
+            return file.writeFailure == nil
+        }
+        try file.commit()
     }
 
     /// Writes text to a temporary file in the target's folder, flushes it, and renames it over

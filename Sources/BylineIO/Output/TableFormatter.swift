@@ -84,7 +84,7 @@ package struct TableFormatter {
             block += line(cells)
             block += citationLines(result, row: row, layout: layout)
             inBlock += 1
-            if inBlock == TableFormatter.blockSize {
+            if inBlock == TableFormatter.blockSize || block.utf8.count >= ResultFormatter.blockBytes {
                 guard sink(block) else { return false }
                 block = ""
                 inBlock = 0
