@@ -12,9 +12,9 @@ import Synchronization
 /// A connection to a PostgreSQL server.
 ///
 /// Not thread-safe: one session uses it from one thread at a time, as libpq requires.
-public final class PostgreSQLConnection: DatabaseConnection {
-    public let dialect = SQLDialect.postgresql
-    public let location: String
+package final class PostgreSQLConnection: DatabaseConnection {
+    package let dialect = SQLDialect.postgresql
+    package let location: String
     private var connection: OpaquePointer?
     private let transactions = TransactionNesting()
     /// The cancel request of this connection (PQgetCancel), registered for the signal handler.
@@ -23,7 +23,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
     /// Connects with a libpq connection string or URI (`postgresql://user@host/db`,
     /// `postgres:///db?host=/socket/dir`, `dbname=x host=y`); what it leaves out comes from the
     /// PG* environment variables, as for psql.
-    public init(_ conninfo: String) throws(DatabaseError) {
+    package init(_ conninfo: String) throws(DatabaseError) {
         // libpq is loaded now, not at start-up (see CPostgreSQL/shim.h).
         guard byline_libpq_available() != 0 else {
             connection = nil
@@ -53,7 +53,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
 
     deinit { close() }
 
-    public func close() {
+    package func close() {
         if let cancelRequest {
             PostgreSQLConnection.unregister(cancelRequest)
             byline_PQfreeCancel(cancelRequest)
@@ -84,14 +84,14 @@ public final class PostgreSQLConnection: DatabaseConnection {
     }
 
     /// Makes the registry ready before any signal handler can read it.
-    public static func prepareForSignals() {
+    package static func prepareForSignals() {
         _ = registeredCancel.load(ordering: .relaxed)
     }
 
     /// Asks the server to stop the statement the open connection is running, if any. Safe in a
     /// signal handler (libpq documents PQcancel as such, with the buffer on the stack): a
     /// terminating signal calls it so the server does not go on with a statement nobody waits for.
-    public static func cancelRunningStatement() {
+    package static func cancelRunningStatement() {
         let bits = registeredCancel.load(ordering: .sequentiallyConsistent)
         guard bits != 0, let request = OpaquePointer(bitPattern: bits) else { return }
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
@@ -120,7 +120,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         return try body(copies.map { $0.map { UnsafePointer($0) } })
     }
 
-    public func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
         if let cancellation {
             // Sent without waiting, so the flag can cancel it on the server (a lock wait, say).
             if cancellation.isCancelled { throw DatabaseError.cancelled }
@@ -137,7 +137,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(of: result, statement: sql) }
     }
 
-    public func query(
+    package func query(
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {
@@ -218,7 +218,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         byline_PQfreeCancel(cancel)
     }
 
-    public func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
         let connection = try handle()
         let start = byline_PQexec(connection, "COPY \(target) FROM STDIN")
         let status = byline_PQresultStatus(start)
@@ -241,7 +241,7 @@ public final class PostgreSQLConnection: DatabaseConnection {
         if let failure { throw failure }
     }
 
-    public func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+    package func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
         try transactions.run(on: self, body)
     }
 

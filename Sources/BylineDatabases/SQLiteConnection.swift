@@ -7,14 +7,14 @@ import CSQLite
 /// A connection to an SQLite database file.
 ///
 /// Not thread-safe: one session uses it from one thread at a time.
-public final class SQLiteConnection: DatabaseConnection {
-    public let dialect = SQLDialect.sqlite
-    public let location: String
+package final class SQLiteConnection: DatabaseConnection {
+    package let dialect = SQLDialect.sqlite
+    package let location: String
     private var database: OpaquePointer?
     private let transactions = TransactionNesting()
 
     /// Opens (or creates) a database file; ":memory:" for one in memory.
-    public init(path: String) throws(DatabaseError) {
+    package init(path: String) throws(DatabaseError) {
         var handle: OpaquePointer?
         let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
         guard status == SQLITE_OK, let handle else {
@@ -89,7 +89,7 @@ public final class SQLiteConnection: DatabaseConnection {
 
     deinit { close() }
 
-    public func close() {
+    package func close() {
         if let database { sqlite3_close_v2(database) }
         database = nil
     }
@@ -143,7 +143,7 @@ public final class SQLiteConnection: DatabaseConnection {
         }
     }
 
-    public func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
         if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
         let database = try handle()
         if bindings.isEmpty {
@@ -164,7 +164,7 @@ public final class SQLiteConnection: DatabaseConnection {
         guard status == SQLITE_DONE else { throw lastError(sql) }
     }
 
-    public func query(
+    package func query(
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {
@@ -189,7 +189,7 @@ public final class SQLiteConnection: DatabaseConnection {
         }
     }
 
-    public func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
         let fields = table.schema.fields.count
         let marks = (1...max(fields, 1)).map { "?\($0)" }.joined(separator: ", ")
         try transaction { () throws(DatabaseError) in
@@ -208,7 +208,7 @@ public final class SQLiteConnection: DatabaseConnection {
         }
     }
 
-    public func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+    package func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
         try transactions.run(on: self, body)
     }
 
@@ -242,7 +242,7 @@ public final class SQLiteConnection: DatabaseConnection {
 
 /// Opens a database by how it is written: a `postgresql://` or `postgres://` URI or a libpq
 /// connection string (`dbname=…`) for PostgreSQL, anything else a path of an SQLite file.
-public func openDatabase(_ location: String) throws(DatabaseError) -> DatabaseConnection {
+package func openDatabase(_ location: String) throws(DatabaseError) -> DatabaseConnection {
     if FileAccess.isServerAddress(location) { return try PostgreSQLConnection(location) }
     return try SQLiteConnection(path: FileAccess.sqlitePath(location))
 }

@@ -5,7 +5,7 @@ import BylineSyntax
 import Foundation
 
 /// A database engine Byline compiles queries for.
-public enum SQLDialect: String, Sendable, CaseIterable {
+package enum SQLDialect: String, Sendable, CaseIterable {
     case postgresql
     case sqlite
     /// Spark SQL through Spark Connect, in ANSI mode (overflow and bad casts raise errors).
@@ -229,7 +229,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 }
 
 /// A table in a database, as a query reads it.
-public struct DatabaseTable: Sendable {
+package struct DatabaseTable: Sendable {
     /// The table's Byline schema (from Byline's own record of it, or mapped from its SQL types).
     public var schema: TableSchema
     /// The table's name in the database.
@@ -265,7 +265,7 @@ public struct DatabaseTable: Sendable {
 }
 
 /// Why a query cannot run in a database.
-public struct SQLUnsupported: Error, Sendable {
+package struct SQLUnsupported: Error, Sendable {
     /// What cannot be expressed, and where it should run instead.
     public var reason: String
 

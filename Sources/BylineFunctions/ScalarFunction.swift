@@ -265,7 +265,7 @@ package struct SQLCall {
 }
 
 /// The names of the built-in functions, for completion and help: one list, from the catalogue.
-public enum BuiltinFunctions {
+package enum BuiltinFunctions {
     /// Scalar functions callable by name, sorted.
     public static let scalar: [String] = ScalarFunction.callable.keys.sorted()
     /// Aggregates, in the order the language documents them.

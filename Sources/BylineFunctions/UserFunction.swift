@@ -35,6 +35,7 @@ public final class UserFunction: Sendable, Equatable, CustomStringConvertible {
         "\(name)(\(argumentTypes.map(\.description).joined(separator: ", "))) -> \(returnType)"
     }
 
+    /// The function's ``signature``.
     public var description: String { signature }
 
     /// Calls the body; what it throws, or a result of the wrong type, is an error of the query.

@@ -6,7 +6,7 @@
 import BylineCore
 
 /// What went wrong in the database, in its own words, with what to do.
-public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+package struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure it is, for callers that act on it.
     public enum Kind: Sendable, Equatable {
         /// The database refused or failed the statement.

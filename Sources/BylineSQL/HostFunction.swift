@@ -9,7 +9,7 @@ import BylineStorage
 import BylineSyntax
 
 /// A function a database connection registers so generated SQL can call it.
-public struct HostFunction: Sendable {
+package struct HostFunction: Sendable {
     /// The name SQL calls it by (`byline_add`).
     public let name: String
     /// How many arguments it takes.

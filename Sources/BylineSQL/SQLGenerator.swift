@@ -25,7 +25,7 @@ import BylineStorage
 import BylineSyntax
 
 /// One SQL statement and the values of its parameters.
-public struct SQLQuery: Sendable {
+package struct SQLQuery: Sendable {
     /// The statement's text.
     public var text: String
     /// Values for `$1…` (PostgreSQL) or `?1…` (SQLite), in order.

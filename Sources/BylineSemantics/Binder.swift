@@ -9,7 +9,7 @@ import Foundation
 import struct BylineSyntax.Expression
 
 /// A saved, parameterised query: `def by_country(c) = leaders where country = c`.
-public struct Definition: Sendable {
+package struct Definition: Sendable {
     /// The name it is called by.
     public var name: String
     /// Parameter names, in order.

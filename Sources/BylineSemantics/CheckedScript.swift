@@ -7,7 +7,7 @@ import BylineStorage
 import BylineSyntax
 
 /// A script after checking: the statements that can run, and every diagnostic found.
-public struct CheckedScript: Sendable {
+package struct CheckedScript: Sendable {
     /// The text that was checked.
     public let source: SourceFile
     /// Statements that checked cleanly, in source order.
@@ -24,7 +24,7 @@ public struct CheckedScript: Sendable {
 }
 
 /// One statement that checked cleanly and can be run.
-public struct CheckedStatement: Sendable {
+package struct CheckedStatement: Sendable {
     /// What the statement does.
     public enum Kind: Sendable, Equatable {
         case query

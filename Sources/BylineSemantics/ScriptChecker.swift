@@ -12,7 +12,7 @@ import BylineStorage
 import BylineSyntax
 
 /// What a command line between statements may change for the statements after it.
-public struct CheckSettings: Sendable {
+package struct CheckSettings: Sendable {
     /// Values of `$name` parameters.
     public var parameters: [String: Value]
     /// Whether every query carries and cites its sources.

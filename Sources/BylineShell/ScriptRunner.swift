@@ -5,9 +5,9 @@ import Byline
 /// Settings the dot-commands change.
 public struct ShellSettings: Sendable {
     /// The format results are written in.
-    public var format: OutputFormat = .table
+    package var format: OutputFormat = .table
     /// Options every format shares.
-    public var options = OutputOptions()
+    package var options = OutputOptions()
     /// Whether to print each statement's wall time.
     public var timer = false
     /// In the table format at a terminal, show at most this many rows (nil for all).

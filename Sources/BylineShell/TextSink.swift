@@ -101,7 +101,7 @@ public final class FileSink: TextSink {
     public let isTerminal = false
 
     /// Opens the temporary file now, so a bad path fails at once.
-    public init(path: String) throws(WriteError) {
+    package init(path: String) throws(WriteError) {
         self.path = path
         file = try AtomicFile(path: path)
     }
@@ -117,7 +117,7 @@ public final class FileSink: TextSink {
 
     /// Puts the file in place when `keep` and something was written; otherwise leaves the old
     /// file as it was and removes the temporary one.
-    public func close(keep: Bool = true) throws(WriteError) {
+    package func close(keep: Bool = true) throws(WriteError) {
         guard keep, !isEmpty else {
             file.abort()
             return

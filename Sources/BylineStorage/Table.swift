@@ -3,7 +3,7 @@
 import BylineCore
 
 /// A named table, stored column-wise.
-public struct Table: Sendable {
+package struct Table: Sendable {
     /// The table's shape.
     public let schema: TableSchema
     package let columns: [Column]

@@ -3,7 +3,7 @@
 import BylineCore
 
 /// Splits source text into tokens. Errors become diagnostics; lexing always reaches the end.
-public struct Lexer {
+package struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1

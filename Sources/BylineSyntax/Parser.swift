@@ -4,7 +4,7 @@
 import BylineCore
 
 /// Parses a script. Use `Parser.parse(_:)`.
-public struct Parser {
+package struct Parser {
     /// The result of parsing: the statements that parsed, every error, and whether input ended too soon.
     public struct Output: Sendable {
         public var script: Script

@@ -4,7 +4,7 @@
 import BylineCore
 
 /// Writes syntax trees as Byline source.
-public enum SyntaxPrinter {
+package enum SyntaxPrinter {
     /// A query as one line of source.
     public static func print(_ query: Query) -> String {
         var text = query.rows.map(print) ?? name(query.source.text)

@@ -3,13 +3,13 @@
 import BylineCore
 
 /// A parsed script: statements in source order.
-public struct Script: Sendable, Equatable {
+package struct Script: Sendable, Equatable {
     /// Every statement that parsed.
     public var statements: [Statement]
 }
 
 /// A name as written, with its span.
-public struct Name: Sendable, Equatable {
+package struct Name: Sendable, Equatable {
     /// The name's text (backquotes removed).
     public var text: String
     /// Where it was written.
@@ -22,7 +22,7 @@ public struct Name: Sendable, Equatable {
 }
 
 /// One statement of a script.
-public struct Statement: Sendable, Equatable {
+package struct Statement: Sendable, Equatable {
     /// The kinds of statement.
     public enum Kind: Sendable, Equatable {
         /// A query whose result is shown.
@@ -49,7 +49,7 @@ public struct Statement: Sendable, Equatable {
 }
 
 /// `source { clause }`: a pipeline read left to right.
-public struct Query: Sendable, Equatable {
+package struct Query: Sendable, Equatable {
     /// The table or `let` name rows come from.
     public var source: Name
     /// Arguments when the source is a table function such as `range(10)`; nil for a plain name.
@@ -77,13 +77,13 @@ public struct Query: Sendable, Equatable {
 }
 
 /// `NAME: EXPR` in a row of an inline table.
-public struct InlineField: Sendable, Equatable {
+package struct InlineField: Sendable, Equatable {
     public var name: Name
     public var value: Expression
 }
 
 /// One stage of a query's pipeline.
-public struct Clause: Sendable, Equatable {
+package struct Clause: Sendable, Equatable {
     /// The kinds of clause.
     public enum Kind: Sendable, Equatable {
         /// `where EXPR`
@@ -141,7 +141,7 @@ extension Clause.Kind {
 }
 
 /// `[left] join SOURCE [as NAME] on EXPR`.
-public struct Join: Sendable, Equatable {
+package struct Join: Sendable, Equatable {
     /// Whether rows without a match are kept (with nulls).
     public var isLeft: Bool
     /// The table joined.
@@ -168,7 +168,7 @@ public struct Join: Sendable, Equatable {
 }
 
 /// `EXPR [as NAME]` in a `select`.
-public struct SelectItem: Sendable, Equatable {
+package struct SelectItem: Sendable, Equatable {
     public var expression: Expression
     public var alias: Name?
 
@@ -179,7 +179,7 @@ public struct SelectItem: Sendable, Equatable {
 }
 
 /// `EXPR [asc|desc]` in an `order by`.
-public struct OrderItem: Sendable, Equatable {
+package struct OrderItem: Sendable, Equatable {
     public var expression: Expression
     public var descending: Bool
 
@@ -190,7 +190,7 @@ public struct OrderItem: Sendable, Equatable {
 }
 
 /// Binary operators, lowest precedence last in the grammar.
-public enum BinaryOperator: String, Sendable, Equatable {
+package enum BinaryOperator: String, Sendable, Equatable {
     case and, or
     case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case contains
@@ -218,7 +218,7 @@ public enum BinaryOperator: String, Sendable, Equatable {
 }
 
 /// A literal value as written.
-public enum Literal: Sendable, Equatable {
+package enum Literal: Sendable, Equatable {
     case string(String)
     case integer(Int)
     case float(Double)
@@ -227,7 +227,7 @@ public enum Literal: Sendable, Equatable {
 }
 
 /// An expression and its span.
-public struct Expression: Sendable, Equatable {
+package struct Expression: Sendable, Equatable {
     /// The kinds of expression.
     public indirect enum Kind: Sendable, Equatable {
         case literal(Literal)

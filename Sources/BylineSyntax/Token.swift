@@ -3,7 +3,7 @@
 import BylineCore
 
 /// Words the language reserves. Case-insensitive in source.
-public enum Keyword: String, Sendable, CaseIterable {
+package enum Keyword: String, Sendable, CaseIterable {
     case `let`, def, explain, load, save, chart, assert, cite
     case `where`, select, `as`, order, by, asc, desc, limit, offset, count, group, distinct, join, left, on, append, except, intersect
     case and, or, not, `in`, `is`, null, `true`, `false`, contains, starts, ends, with, matches
@@ -28,7 +28,7 @@ public enum Keyword: String, Sendable, CaseIterable {
 }
 
 /// What a token is, with the value it carries.
-public enum TokenKind: Sendable, Equatable {
+package enum TokenKind: Sendable, Equatable {
     case identifier(String)
     case keyword(Keyword)
     case string(String)
@@ -94,7 +94,7 @@ public enum TokenKind: Sendable, Equatable {
 }
 
 /// One token and where it stands in the source.
-public struct Token: Sendable, Equatable {
+package struct Token: Sendable, Equatable {
     /// What the token is.
     public var kind: TokenKind
     /// The text it was read from.

@@ -4,7 +4,7 @@ import BylineCore
 
 /// `over ( [partition by …] [order by …] [rows N preceding] )` after a call: the rows a window
 /// function sees beside each row.
-public struct WindowSpecification: Sendable, Equatable {
+package struct WindowSpecification: Sendable, Equatable {
     /// `partition by EXPR, …`: rows with equal values form one partition (nulls equal).
     public var partition: [Expression]
     /// `order by EXPR [asc|desc], …`: the order within a partition (stable, nulls last).

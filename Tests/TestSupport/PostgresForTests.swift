@@ -24,12 +24,12 @@ public struct PostgresForTests {
     /// A new schema's name, unique to this process and call.
     nonisolated(unsafe) private static var counter = 0
 
-    public let connection: DatabaseConnection
+    package let connection: DatabaseConnection
     public let schema: String
 
     /// Connects with `open` (the driver's constructor, from BylineDatabases), creates a fresh schema
     /// and makes it the one tables are created in and read from.
-    public static func connect(
+    package static func connect(
         schema prefix: String, open: (String) throws -> DatabaseConnection
     ) throws -> PostgresForTests {
         guard let uri else {

@@ -4,7 +4,7 @@
 
 /// A connection to a database that queries can be compiled for and run in. The drivers
 /// (PostgreSQL through libpq, SQLite through the system library) are in the `BylineDatabases` module.
-public protocol DatabaseConnection: AnyObject {
+package protocol DatabaseConnection: AnyObject {
     /// The SQL the engine speaks.
     var dialect: SQLDialect { get }
     /// Where the connection goes, for messages (never a password).
@@ -55,7 +55,7 @@ extension DatabaseConnection {
 
 /// Transactions that nest: the outermost is BEGIN … COMMIT, an inner one a savepoint, and a
 /// failure undoes exactly what its own body did. Each driver keeps one per connection.
-public final class TransactionNesting {
+package final class TransactionNesting {
     private var depth = 0
 
     public init() {}
@@ -91,7 +91,7 @@ public final class TransactionNesting {
 }
 
 /// Reading and writing tables of a database, for any driver.
-public enum DatabaseCatalog {
+package enum DatabaseCatalog {
     /// The table where Byline keeps the schema of each table it stored (types SQL does not have,
     /// such as partial dates and lists, a table's key, aliases and references).
     public static let schemaTable = "byline_schemas"

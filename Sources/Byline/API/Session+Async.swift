@@ -8,7 +8,7 @@ extension Session {
     /// Cancelling the task stops the query within one block of rows, with the diagnostic
     /// `cancelled`. Calls on one session run one at a time, in turn.
     ///
-    /// From synchronous code, or to run on the current thread, use ``runSync(_:parameters:name:)``.
+    /// From synchronous code, or to run on the current thread, use ``runSync(_:parameters:name:cancellation:)``.
     @discardableResult
     public func run(
         _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
@@ -23,12 +23,16 @@ extension Session {
 
     /// Checks and runs a script on the current thread, returning each query's rows; the same as
     /// the synchronous `run`, under a name that async code can call too (where `run` means the
-    /// `async` one).
+    /// `async` one). Calling ``CancellationFlag/cancel()`` on `cancellation` from another thread
+    /// stops the query within one block of rows, with the diagnostic `cancelled`.
     @discardableResult
     public func runSync(
-        _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>"
+        _ text: String, parameters: [String: any ValueConvertible] = [:], name: String = "<input>",
+        cancellation: CancellationFlag? = nil
     ) throws(BylineError) -> [ResultSet] {
-        try withParameters(bylineValues(parameters)) { () throws(BylineError) in try run(text, name: name, cancellation: nil) }
+        try withParameters(bylineValues(parameters)) { () throws(BylineError) in
+            try run(text, name: name, cancellation: cancellation)
+        }
     }
 
     /// Runs `work` on a new thread while the calling task suspends; cancelling the task sets the

@@ -4,7 +4,7 @@ extension Session {
     /// Parses and checks a whole script against this session's tables, without running anything.
     /// `let` names defined earlier in the script are visible to later statements.
     /// `cancellation` stops a `load` that is reading a large file.
-    public func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
+    package func check(_ source: SourceFile, cancellation: CancellationFlag? = nil) -> CheckedScript {
         serialised { checkLocked(source, cancellation: cancellation) }
     }
 
@@ -28,7 +28,7 @@ extension Session {
 
     /// How a command line between statements (the shell's `.param`, `.cite`) changes the checking
     /// of the statements after it; the shell sets it, since commands are the shell's.
-    public var commandEffect: (@Sendable (String, inout CheckSettings) -> Void)? {
+    package var commandEffect: (@Sendable (String, inout CheckSettings) -> Void)? {
         get { serialised { storedCommandEffect } }
         set { serialised { storedCommandEffect = newValue } }
     }

@@ -16,7 +16,7 @@ extension Session {
     }
 
     /// Whether a name is one of the open database's tables (and not shadowed by a session's).
-    public func isDatabaseTable(_ name: String) -> Bool { serialised { databaseTable(named: name) != nil } }
+    package func isDatabaseTable(_ name: String) -> Bool { serialised { databaseTable(named: name) != nil } }
 
     /// The database table a name reads, when it reads one.
     func databaseTable(named name: String) -> DatabaseTable? {
@@ -44,7 +44,7 @@ extension Session {
 
     /// Opens a database for this session's queries, closing any open before; its tables appear
     /// beside the session's.
-    public func open(_ connection: DatabaseConnection) throws(BylineError) {
+    package func open(_ connection: DatabaseConnection) throws(BylineError) {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         closeDatabase()
@@ -58,7 +58,7 @@ extension Session {
     }
 
     /// Closes the open database, if any; its tables disappear from the session.
-    public func closeDatabase() {
+    package func closeDatabase() {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         database?.close()
@@ -68,7 +68,7 @@ extension Session {
     }
 
     /// Reads the database's catalog again (after tables were created there).
-    public func refreshDatabaseTables() throws(BylineError) {
+    package func refreshDatabaseTables() throws(BylineError) {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { return }
@@ -86,7 +86,7 @@ extension Session {
     ///
     /// All or nothing: every table is stored in one transaction, so a failure or a cancel
     /// (`cancellation`, Ctrl-C) leaves every table of the database as it was.
-    public func push(_ names: [String], cancellation: CancellationFlag? = nil) throws(BylineError) {
+    package func push(_ names: [String], cancellation: CancellationFlag? = nil) throws(BylineError) {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
@@ -112,7 +112,7 @@ extension Session {
 
     /// Stores a table (a file just read, say) in the open database under a name, replacing a
     /// table of that name only when the whole new one is stored.
-    public func store(_ table: Table, as name: String, cancellation: CancellationFlag? = nil) throws(BylineError) {
+    package func store(_ table: Table, as name: String, cancellation: CancellationFlag? = nil) throws(BylineError) {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         guard let database else { throw Session.noDatabase(at: nil, source: nil) }
@@ -126,7 +126,7 @@ extension Session {
 
     /// The SQL a query compiles to, for the open database's dialect, or for `dialect` as if every
     /// table of the session were in such a database (what `byline compile` prints).
-    public func compile(_ text: String, dialect: SQLDialect? = nil) throws(BylineError) -> SQLQuery {
+    package func compile(_ text: String, dialect: SQLDialect? = nil) throws(BylineError) -> SQLQuery {
         lock.lock()
         defer { lock.unlock() }  // one call at a time, as every entry point (see `serialised`)
         let script = check(SourceFile(name: "<query>", text: text))

@@ -2,7 +2,7 @@
 
 extension Session {
     /// Adds a table (replacing a loaded table or `let` result of the same name).
-    public func register(_ table: Table) {
+    package func register(_ table: Table) {
         serialised {
             add(table)
             loadedNames.insert(table.schema.name)

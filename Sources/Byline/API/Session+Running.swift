@@ -5,7 +5,7 @@ import Foundation
 extension Session {
     /// Runs one checked statement. Queries return their rows; `let` stores its result.
     /// Commands are returned untouched for the caller (the shell or the command-line tool) to handle.
-    public func execute(
+    package func execute(
         _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag? = nil
     ) throws(BylineError) -> StatementResult {
         try serialised { () throws(BylineError) in try executeLocked(statement, in: script, cancellation: cancellation) }

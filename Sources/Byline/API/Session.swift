@@ -26,7 +26,7 @@ public final class Session: @unchecked Sendable {
     var letNames: Set<String> = []
     var storedDefinitions: [String: Definition] = [:]
     /// Saved queries defined with `def`, by name.
-    public var definitions: [String: Definition] { serialised { storedDefinitions } }
+    package var definitions: [String: Definition] { serialised { storedDefinitions } }
     var nameIndexCache: [String: [String: String]] = [:]
 
     var storedLimits = QueryLimits()
@@ -74,12 +74,18 @@ public final class Session: @unchecked Sendable {
     /// Names of tables loaded from files, which a later `load` may replace.
     var loadedNames: Set<String> = []
     /// The open database, whose tables queries can read (see Session+Database.swift).
-    public internal(set) var database: DatabaseConnection?
+    package internal(set) var database: DatabaseConnection?
     /// The open database's tables, by name.
     var databaseTables: [String: DatabaseTable] = [:]
 
-    /// Creates a session with the given tables (the article's by default).
-    public init(tables: [Table] = ArticleDataset.tables) {
+    /// Creates a session over the article's tables, or over no tables when `article` is false;
+    /// add your own with ``register(table:rows:)`` or ``register(table:columns:)``.
+    public convenience init(article: Bool = true) {
+        self.init(tables: article ? ArticleDataset.tables : [])
+    }
+
+    /// Creates a session with the given tables.
+    package init(tables: [Table]) {
         for table in tables { add(table) }
     }
 
@@ -96,7 +102,7 @@ public final class Session: @unchecked Sendable {
     }
 
     /// A table or `let` result by name.
-    public func table(named name: String) -> Table? {
+    package func table(named name: String) -> Table? {
         serialised { tables.value(forNameIgnoringCase: name) }
     }
 

@@ -1,7 +1,7 @@
 // What running one statement gives back.
 
 /// What running a statement produced.
-public enum StatementResult: Sendable {
+package enum StatementResult: Sendable {
     /// A query's rows.
     case rows(ResultSet)
     /// A `let` stored a result under a name.

@@ -1,19 +1,19 @@
 // The built-in dataset: facts extracted by hand from the article, embedded at build time.
 
 /// The tables extracted from the article (see `Dataset/article.json`, embedded into the library).
-public enum ArticleDataset {
+package enum ArticleDataset {
     /// The decoded tables, shared read-only by every session.
     static let decoded: Result<[Table], DatasetError> = Result { () throws(DatasetError) in
         try decode(Array(embeddedArticleJSON.utf8))
     }
 
     /// The article's tables, in the order the data file lists them.
-    public static var tables: [Table] {
+    package static var tables: [Table] {
         (try? decoded.get()) ?? []
     }
 
     /// Why the embedded dataset could not be read; nil when it was read.
-    public static var loadError: DatasetError? {
+    package static var loadError: DatasetError? {
         if case .failure(let error) = decoded { return error }
         return nil
     }
@@ -157,7 +157,7 @@ public enum ArticleDataset {
 }
 
 /// The embedded dataset could not be decoded (a build problem, caught by the tests).
-public struct DatasetError: Error, Sendable, CustomStringConvertible {
+package struct DatasetError: Error, Sendable, CustomStringConvertible {
     /// What is wrong, with the data file's line and column where known.
     public var description: String
 

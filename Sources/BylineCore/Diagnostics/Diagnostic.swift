@@ -2,8 +2,11 @@
 
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Hashable {
+    /// The script cannot run, or stopped.
     case error
+    /// Worth knowing; the script still runs.
     case warning
+    /// More about the diagnostic before it.
     case note
 }
 
@@ -55,37 +58,62 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
 /// A stable name for each kind of diagnostic, so tests and tools need not match on message text.
 public enum DiagnosticID: String, Sendable, Hashable, CaseIterable {
     // Lexing
+    /// A character that starts no token.
     case unexpectedCharacter
+    /// A string with no closing quote.
     case unterminatedString
+    /// A backslash escape the language does not know.
     case invalidEscape
+    /// A number that cannot be read, or does not fit.
     case invalidNumber
     // Parsing
+    /// A token the grammar needs here is missing.
     case expectedToken
+    /// An expression is needed here.
     case expectedExpression
+    /// A bracket opened and never closed.
     case unclosedBracket
+    /// A token the grammar does not allow here.
     case unexpectedToken
+    /// Brackets or definitions nested deeper than the parser allows.
     case nestingTooDeep
     // Checking
+    /// A name that is no table, `let` result or definition.
     case unknownTable
+    /// A name that is no field of the rows at that point.
     case unknownField
+    /// A value of the wrong type for an operator, function or clause.
     case typeMismatch
+    /// An argument the function or clause cannot take.
     case invalidArgument
+    /// A name given twice where it must be unique.
     case duplicateName
+    /// A call of a function no catalogue has.
     case unknownFunction
     /// A `$name` the query uses that was given no value.
     case missingParameter
     // Data files
+    /// A file that could not be read as a table.
     case loadFailure
+    /// A file outside what the session's ``FileAccess`` allows.
     case fileAccessDenied
+    /// A file that could not be written.
     case saveFailure
     // Databases
+    /// An error from the open database.
     case databaseFailure
+    /// A query the open database cannot run.
     case unsupportedInDatabase
     // Running
+    /// An error while rows were computed (an overflow, a function's own error).
     case runtimeFailure
+    /// An `assert` whose two sides differ.
     case assertionFailed
+    /// A query past the session's ``QueryLimits``.
     case limitExceeded
+    /// A query stopped by its ``CancellationFlag`` or its task's cancellation.
     case cancelled
+    /// A dot-command that does not exist.
     case unknownCommand
     /// A known dot-command given arguments it does not take.
     case invalidCommandArgument

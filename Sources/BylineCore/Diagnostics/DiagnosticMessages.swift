@@ -9,7 +9,7 @@
 
 /// What a diagnostic says: which kind of problem, the sentence, and the help to show when the
 /// place that raises it knows nothing more particular.
-public struct DiagnosticMessage: Sendable, Hashable {
+package struct DiagnosticMessage: Sendable, Hashable {
     /// Which kind of problem this is, stable across releases.
     public var id: DiagnosticID
     /// The sentence.
@@ -27,7 +27,7 @@ public struct DiagnosticMessage: Sendable, Hashable {
 
 extension Diagnostic {
     /// A diagnostic saying `message` at `span`; `help`, when given, replaces the message's own.
-    public init(_ message: DiagnosticMessage, at span: SourceSpan?, help: String? = nil, severity: Severity = .error) {
+    package init(_ message: DiagnosticMessage, at span: SourceSpan?, help: String? = nil, severity: Severity = .error) {
         self.init(severity, message.id, message.text, at: span, help: help ?? message.help)
     }
 }

@@ -1,7 +1,7 @@
 // What loading a data file can report: an error that stops it, or a warning about a change made.
 
 /// Why a data file could not be read, with the line it went wrong on.
-public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file's name as given.
     public var file: String
     /// The 1-based line of the data file, when known.
@@ -38,7 +38,7 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Something a load changed on the way in, such as a renamed header name; shown as
 /// `file:line: warning: …`.
-public struct LoadWarning: Sendable, Equatable, CustomStringConvertible {
+package struct LoadWarning: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     /// What was changed, lowercase, without a final period.

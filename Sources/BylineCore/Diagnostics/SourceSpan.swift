@@ -19,6 +19,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// The start of any text.
     public static let start = SourceLocation(offset: 0, line: 1, column: 1)
 
+    /// Whether `lhs` comes before `rhs` in the text.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool { lhs.offset < rhs.offset }
 
     /// `line:column`.

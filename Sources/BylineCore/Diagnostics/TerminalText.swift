@@ -6,7 +6,7 @@
 /// U+202A–U+202E, U+2066–U+2069), which reorder the text around them. Every human-readable
 /// format and every diagnostic passes data through here; the data formats (CSV, TSV, JSON) keep
 /// values exactly.
-public enum TerminalText {
+package enum TerminalText {
     /// Whether a scalar is shown as an escape.
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

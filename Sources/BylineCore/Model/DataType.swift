@@ -2,9 +2,13 @@
 
 /// The type of a field or an expression, known before any row is read.
 public indirect enum DataType: Sendable, Hashable, CustomStringConvertible {
+    /// A 64-bit signed integer.
     case integer
+    /// A 64-bit floating-point number.
     case float
+    /// Unicode text.
     case string
+    /// True or false.
     case bool
     /// A calendar date that may lack a year, month or day, as the article gives it.
     case date

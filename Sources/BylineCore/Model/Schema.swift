@@ -97,6 +97,7 @@ extension TableSchema {
 
 /// The charts `chart KIND` draws (a query's plan names one; the renderer draws it).
 public enum ChartKind: String, Sendable, CaseIterable {
+    /// A horizontal bar per row, or the rows' dates on a line.
     case bar, timeline
 }
 

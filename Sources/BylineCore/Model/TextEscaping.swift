@@ -2,7 +2,7 @@
 
 /// The one loop that escapes text, scalar by scalar, for every format's own rules (Byline
 /// literals, JSON, TSV, XML, the terminal).
-public enum TextEscaping {
+package enum TextEscaping {
     /// The text with each scalar that `replacement` maps replaced by what it returns.
     public static func map(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""

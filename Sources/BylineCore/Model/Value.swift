@@ -9,14 +9,21 @@
 /// engines), and `null` equals only `null` here (grouping keeps nulls together; the `=` operator
 /// itself is false for null, see `compare`).
 public enum Value: Sendable, Hashable, CustomStringConvertible {
+    /// No value.
     case null
+    /// A 64-bit signed integer.
     case integer(Int)
+    /// A 64-bit floating-point number.
     case float(Double)
+    /// Unicode text.
     case string(String)
+    /// True or false.
     case bool(Bool)
+    /// A calendar date that may lack a year, month or day.
     case date(PartialDate)
     /// An instant to the microsecond, in UTC.
     case timestamp(Timestamp)
+    /// A list of values.
     case list([Value])
 
     /// Whether this is `null`.
@@ -67,6 +74,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Equality
 
+    /// Whether two values are the same as `=` in a query sees it (an integer equals the float of the same number).
     public static func == (lhs: Value, rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -82,6 +90,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Hashes the value so that values `==` calls equal hash alike.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0 as UInt8)
@@ -162,11 +171,17 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral
 {
+    /// A string value: `"Congo"`.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer value: `2016`.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// A float value: `2.5`.
     public init(floatLiteral value: Double) { self = .float(value) }
+    /// A bool value: `true`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Null: `nil`.
     public init(nilLiteral: ()) { self = .null }
+    /// A list value: `[1, 2]`.
     public init(arrayLiteral elements: Value...) { self = .list(elements) }
 }
 

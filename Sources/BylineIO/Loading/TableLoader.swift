@@ -5,7 +5,7 @@ import BylineStorage
 import Foundation
 
 /// The formats a data file can have.
-public enum DataFormat: Sendable, Equatable {
+package enum DataFormat: Sendable, Equatable {
     /// Delimited text with a header row (`,` for CSV, a tab for TSV).
     case delimited(UInt8)
     /// A JSON array of objects.
@@ -34,7 +34,7 @@ public enum DataFormat: Sendable, Equatable {
 }
 
 /// A loaded table and what was changed on the way in.
-public struct LoadedTable: Sendable {
+package struct LoadedTable: Sendable {
     /// The table, named after the file's stem unless a name was given.
     public var table: Table
     /// Warnings such as renamed header names.
@@ -42,7 +42,7 @@ public struct LoadedTable: Sendable {
 }
 
 /// Reads data files into tables.
-public enum TableLoader {
+package enum TableLoader {
     /// The largest file loaded, in bytes.
     public static let maximumFileSize = 4 << 30
 

@@ -15,7 +15,7 @@ import Foundation
 #endif
 
 /// A file being written. Call `commit()` to put it in place, or `abort()` to leave the old one.
-public final class AtomicFile {
+package final class AtomicFile {
     /// The path the user named.
     public let path: String
     /// The file that will be replaced (the symbolic link's final target, when `path` is one).
@@ -204,7 +204,7 @@ public final class AtomicFile {
 /// The temporary files being written, kept where a signal handler can remove them: fixed slots
 /// of C strings, because a handler may not allocate or take locks. Global because C signal
 /// handlers cannot capture context; guarded by a lock for registration from several threads.
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     package static let slots = 32
     package static let slotSize = 4096
     nonisolated(unsafe) static let storage: UnsafeMutablePointer<CChar> = {

@@ -4,7 +4,7 @@ import BylineCore
 import BylineStorage
 
 /// How results are written.
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     /// Aligned columns with a header and a `(N rows)` footer.
     case table
     /// Aligned columns inside Unicode box-drawing borders.
@@ -34,7 +34,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 }
 
 /// Choices that apply to every format.
-public struct OutputOptions: Sendable {
+package struct OutputOptions: Sendable {
     /// Text shown for null in the table, box, markdown and line formats.
     public var nullText: String = "null"
     /// Whether to print the header row (table, box, csv, tsv, markdown).
@@ -53,7 +53,7 @@ public struct OutputOptions: Sendable {
 }
 
 /// Renders a result set as text in a format.
-public enum ResultFormatter {
+package enum ResultFormatter {
     /// Whether the table (or box) fits `options.maximumWidth` with every column whole or at a
     /// readable width (16 columns), so that nothing is hidden.
     public static func fits(_ result: ResultSet, as format: OutputFormat, options: OutputOptions) -> Bool {

@@ -4,13 +4,13 @@ import BylineStorage
 import Foundation
 
 /// Why a file could not be written.
-public struct WriteError: Error, Sendable {
+package struct WriteError: Error, Sendable {
     /// What went wrong, lowercase.
     public var reason: String
 }
 
 /// Writes text and results to files atomically.
-public enum ResultWriter {
+package enum ResultWriter {
     /// Writes a result in the format its file name implies (`.csv`, `.tsv`, `.json`, `.jsonl`, `.md`, `.txt`).
     public static func write(_ result: ResultSet, to path: String) throws(WriteError) {
         guard let format = OutputFormat.forPath(path) else {

@@ -46,7 +46,7 @@ try session.register(UserFunction(name: "initials", arguments: [.string], return
 // MARK: - The demo's own checks: it fails loudly if the answers change.
 
 let joined = try session.run("polls join countries on polls.country = countries.name select countries.name, support order by support desc")[0]
-print(ResultFormatter.format(joined, as: .csv), terminator: "")
+print(joined)
 let initials = try session.value(#"leaders where country = "Congo" select initials(name)"#)
 
 // Typed rows: a parameter is a value, never text in the query.
