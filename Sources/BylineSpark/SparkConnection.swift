@@ -17,9 +17,9 @@ import SparkConnect
 /// A session on a Spark Connect server, as a database Byline queries run in.
 ///
 /// Not thread-safe: one session uses it from one thread at a time.
-public final class SparkConnection: DatabaseConnection {
-    public let dialect = SQLDialect.spark
-    public let location: String
+package final class SparkConnection: DatabaseConnection {
+    package let dialect = SQLDialect.spark
+    package let location: String
     private var client: SparkConnectClient?
 
     /// The table property holding a stored table's Byline schema.
@@ -27,7 +27,7 @@ public final class SparkConnection: DatabaseConnection {
 
     /// Connects to `sc://HOST:PORT` and sets ANSI mode (overflow and bad casts raise errors) and
     /// double-quoted identifiers.
-    public init(_ address: String) throws(DatabaseError) {
+    package init(_ address: String) throws(DatabaseError) {
         guard let parsed = SparkConnectAddress(address) else {
             throw DatabaseError(
                 "cannot connect to Spark: \(Value.string(address).literal) is not a Spark Connect address",
@@ -54,7 +54,7 @@ public final class SparkConnection: DatabaseConnection {
 
     deinit { close() }
 
-    public func close() {
+    package func close() {
         client?.close()
         client = nil
     }
@@ -99,11 +99,11 @@ public final class SparkConnection: DatabaseConnection {
         return parameters
     }
 
-    public func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
         try query(sql, bindings: bindings, types: [], cancellation: cancellation) { _ in }
     }
 
-    public func query(
+    package func query(
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {
@@ -198,7 +198,7 @@ public final class SparkConnection: DatabaseConnection {
 
     // MARK: - Catalog
 
-    public func catalogTables() throws(DatabaseError) -> [DatabaseTable] {
+    package func catalogTables() throws(DatabaseError) -> [DatabaseTable] {
         var names: [String] = []
         try query("SHOW TABLES", bindings: [], types: [.string, .string, .bool], cancellation: nil) { (row) throws(DatabaseError) in
             // Byline's own temporary views (the rows of a query's session tables) are not the user's.
@@ -278,7 +278,7 @@ public final class SparkConnection: DatabaseConnection {
         "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 
-    public func storeTable(
+    package func storeTable(
         _ table: Table, as name: String, temporary: Bool, replacing: Bool, cancellation: CancellationFlag?
     ) throws(DatabaseError) {
         try DatabaseCatalog.checkStorable(table.schema, as: name, dialect: dialect, temporary: temporary)
@@ -313,7 +313,7 @@ public final class SparkConnection: DatabaseConnection {
         }
     }
 
-    public func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
+    package func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {
         let client = try session()
         let view = "byline_copy_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         do {
@@ -327,14 +327,14 @@ public final class SparkConnection: DatabaseConnection {
 
     /// Spark has no transactions: `body` runs as it is, and what it did before a failure stays.
     /// (A table Byline stores is still put in place only once it is whole; see `storeTable`.)
-    public func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
+    package func transaction(_ body: () throws(DatabaseError) -> Void) throws(DatabaseError) {
         try body()
     }
 }
 
 /// Opens a database by how it is written: an `sc://` address for Spark Connect, otherwise as
 /// `openDatabase` does (a PostgreSQL address, or an SQLite file).
-public func openDatabase(at location: String) throws(DatabaseError) -> DatabaseConnection {
+package func openDatabase(at location: String) throws(DatabaseError) -> DatabaseConnection {
     if FileAccess.isSparkAddress(location) { return try SparkConnection(location) }
     return try BylineDatabases.openDatabase(location)
 }
