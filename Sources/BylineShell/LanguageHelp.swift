@@ -28,7 +28,7 @@ enum LanguageHelp {
         LanguageTopic(
             name: "group by", usage: "group by EXPR, ... select ...",
             summary:
-                "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, list(x), median(x), quantile(x, p), variance(x), stddev(x), corr(y, x)",
+                "one row per group; select its fields and aggregates: count(), count(x), sum, avg, min, max, every(cond), any(cond), list(x), string_agg(text, separator), median(x), quantile(x, p), variance(x), stddev(x), corr(y, x)",
             example: "visits group by destination select destination, count() as trips"),
         LanguageTopic(
             name: "join", usage: "join SOURCE [as NAME] on COND", summary: "pair each row with the rows of another table where COND holds",
@@ -82,7 +82,7 @@ enum LanguageHelp {
         LanguageTopic(
             name: "over", usage: "F(...) over ([partition by KEYS] [order by ITEMS] [rows N preceding])",
             summary:
-                "a window function in a select, computed for each row from the rows of its partition in order: row_number, rank, dense_rank, lag(x[, N]), lead(x[, N]), and count, sum, avg, min, max (over the whole partition; running with order by; moving with rows N preceding); top N per group: select ..., row_number() over (...) as n where n <= N",
+                "a window function in a select, computed for each row from the rows of its partition in order: row_number, rank, dense_rank, lag(x[, N]), lead(x[, N]), first_value(x), last_value(x), and count, sum, avg, min, max (over the whole partition; running with order by; moving with rows N preceding); top N per group: select ..., row_number() over (...) as n where n <= N",
             example: "visits select visitor, year, rank() over (partition by destination order by year desc) as r where r = 1"),
         LanguageTopic(
             name: "range", usage: "range(STOP) or range(START, STOP)", summary: "rows of whole numbers in the field value, from START (0) up to STOP",
