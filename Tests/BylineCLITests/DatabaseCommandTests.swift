@@ -159,7 +159,7 @@ import TestSupport
 /// Each database command's errors, exactly, with the exit status: nothing is left half done.
 @Suite struct DatabaseCommandErrorTests {
     static let cases: [(command: String, message: String)] = [
-        (".open", "<command>:1:1: error: .open needs a database: a postgresql:// address or an SQLite file"),
+        (".open", "<command>:1:1: error: .open needs a database: a postgresql:// or sc:// (Spark Connect) address, or an SQLite file"),
         (".close", "<command>:1:1: error: no database is open"),
         (".import x.csv", "<command>:1:1: error: no database is open to import into"),
         (".import", "<command>:1:1: error: .import takes a file and, if you like, a table name"),

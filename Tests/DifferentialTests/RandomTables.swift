@@ -155,20 +155,23 @@ struct RandomTables {
     }
 
     /// Creates `t` and `v` as a user would, with the database's own types (a primary key,
-    /// NUMERIC, VARCHAR, BOOLEAN, DATE), filled row by row with INSERT: tables Byline did not
+    /// NUMERIC, VARCHAR, BOOLEAN, DATE, TIMESTAMP or DATETIME), filled row by row with INSERT: tables Byline did not
     /// create, with no schema of Byline's recorded and no row numbers of its own.
     func createByHand(in connection: DatabaseConnection, postgresql: Bool) throws {
         for (name, rows) in [("t", t), ("v", v)] {
             try connection.execute("DROP TABLE IF EXISTS \(name)", bindings: [])
             try connection.execute(
-                "CREATE TABLE \(name) (id bigint PRIMARY KEY, i bigint, f numeric, s varchar(20), u text, b boolean, d date)", bindings: [])
-            let placeholders = postgresql ? "$1, $2, CAST($3 AS numeric), $4, $5, $6, CAST($7 AS date)" : "?, ?, ?, ?, ?, ?, ?"
+                "CREATE TABLE \(name) (id bigint PRIMARY KEY, i bigint, f numeric, s varchar(20), u text, b boolean, d date, ts \(postgresql ? "timestamp" : "datetime"))",
+                bindings: [])
+            let placeholders =
+                postgresql ? "$1, $2, CAST($3 AS numeric), $4, $5, $6, CAST($7 AS date), CAST($8 AS timestamp)" : "?, ?, ?, ?, ?, ?, ?, ?"
             for row in rows {
                 var values = row
                 // A double's shortest digits, which numeric keeps exactly (a bound double would be
                 // cut to 15 digits by PostgreSQL's cast).
                 if postgresql, case .float(let number) = row[2] { values[2] = .string("\(number)") }
                 if case .date(let date) = row[6] { values[6] = .string(date.description) }
+                if row.count > 7, case .timestamp(let time) = row[7] { values[7] = .string(time.description) }
                 try connection.execute("INSERT INTO \(name) VALUES (\(placeholders))", bindings: values)
             }
         }
