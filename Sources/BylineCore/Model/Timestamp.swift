@@ -21,8 +21,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Microseconds in a second, a minute, an hour and a day.
     public static let perSecond = 1_000_000
+    /// Microseconds in a minute.
     public static let perMinute = 60_000_000
+    /// Microseconds in an hour.
     public static let perHour = 3_600_000_000
+    /// Microseconds in a day.
     public static let perDay = 86_400_000_000
 
     /// A timestamp from microseconds since the epoch; nil outside years 1–9999.
@@ -131,7 +134,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The units `truncated(to:)` knows, as `date_trunc` names them.
     public enum Unit: String, Sendable, CaseIterable {
-        case year, month, day, hour, minute, second
+        /// The start of the year.
+        case year
+        /// The start of the month.
+        case month
+        /// Midnight.
+        case day
+        /// The start of the hour.
+        case hour
+        /// The start of the minute.
+        case minute
+        /// The whole second.
+        case second
     }
 
     /// The timestamp with every part smaller than `unit` set to its start (`date_trunc`).
@@ -172,6 +186,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return text
     }
 
+    /// Whether the first instant is earlier.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)
