@@ -227,15 +227,18 @@ public final class SparkConnectClient: @unchecked Sendable {
         return batches
     }
 
-    /// Asks the server to stop operation `operationID` of this session.
-    public func interrupt(operationID: String) throws(SparkError) {
+    /// Asks the server to stop operation `operationID` of this session; returns the operations it
+    /// stopped: empty when it knows no such running operation (not yet started, or already ended).
+    @discardableResult
+    public func interrupt(operationID: String) throws(SparkError) -> [String] {
         var request = Spark_Connect_InterruptRequest()
         request.sessionID = sessionID
         request.userContext = userContext
         request.clientType = "byline"
         request.interruptType = .operationID
         request.operationID = operationID
-        let _: Spark_Connect_InterruptResponse = try unary("Interrupt", request)
+        let response: Spark_Connect_InterruptResponse = try unary("Interrupt", request)
+        return response.interruptedIds
     }
 
     private func unary<Response: SwiftProtobuf.Message>(_ method: String, _ request: some SwiftProtobuf.Message) throws(SparkError) -> Response {
@@ -266,6 +269,9 @@ public final class SparkExecution {
     public private(set) var startedStages = 0
     /// The columns of the result, once a batch or the schema has been seen.
     public private(set) var fields: [ArrowField]?
+    /// Whether the server ended the operation's stream (its last result, its error, or the end of
+    /// an interrupted operation), rather than the client giving up waiting for it in `cancel()`.
+    public private(set) var endedOnServer = false
 
     init(client: SparkConnectClient, stream: CallStream, operationID: String) {
         self.client = client
@@ -273,34 +279,40 @@ public final class SparkExecution {
         self.operationID = operationID
     }
 
+    /// How long `cancel()` waits for an operation Spark accepted to interrupt to end there, in
+    /// seconds: Spark stops a running job in well under a second; past this the client stops
+    /// waiting and the operation ends on the server alone.
+    static let interruptPatience = 1.0
+    /// How long `cancel()` keeps asking Spark to interrupt an operation it does not know yet (the
+    /// ExecutePlan call not yet taken by the server, which can be slower than the Interrupt call
+    /// sent after it on a loaded machine), in seconds.
+    static let registrationPatience = 10.0
+
     /// The next batch of rows, nil after the last. `isCancelled` is asked every 50 ms while
-    /// waiting: when it says yes, the operation is interrupted on the server and the error
-    /// thrown says so.
+    /// waiting: when it says yes, the operation is interrupted on the server (`cancel()`) and the
+    /// error thrown says so.
     public func nextBatch(isCancelled: () -> Bool) throws(SparkError) -> ArrowBatch? {
         while pending.isEmpty {
+            if interrupted { throw SparkError("interrupted", isInterrupted: true) }
             guard !done else { return nil }
+            if isCancelled() {
+                cancel()
+                continue
+            }
             let message: Data?
             do {
                 message = try stream.next(timeout: 0.05)
             } catch {
-                if CallStream.isTimeout(error) {
-                    if !interrupted, isCancelled() { cancel() }
-                    continue
-                }
+                if CallStream.isTimeout(error) { continue }
                 done = true
-                if interrupted { throw SparkError("interrupted", isInterrupted: true) }
+                endedOnServer = true
                 throw SparkError(error)
             }
             guard let message else {
                 done = true
-                if interrupted { throw SparkError("interrupted", isInterrupted: true) }
+                endedOnServer = true
                 return nil
             }
-            if !interrupted, isCancelled() {
-                cancel()
-                continue
-            }
-            guard !interrupted else { continue }
             let response: Spark_Connect_ExecutePlanResponse
             do {
                 response = try Spark_Connect_ExecutePlanResponse(serializedBytes: message)
@@ -329,11 +341,39 @@ public final class SparkExecution {
         return pending.removeFirst()
     }
 
-    /// Interrupts the operation on the server and stops waiting for it.
+    /// Interrupts the operation on the server, and waits for Spark to end it: the Interrupt call is
+    /// repeated every 100 ms until Spark says it interrupted this operation (an interrupt that
+    /// arrives before the server has taken the ExecutePlan call finds nothing to stop and would be
+    /// lost), then the rest of the stream is dropped until Spark's end of it, at most
+    /// `interruptPatience` seconds later. Returns at once when the operation already ended.
     public func cancel() {
         guard !interrupted, !done else { return }
         interrupted = true
-        try? client.interrupt(operationID: operationID)
+        pending.removeAll()
+        let started = Date()
+        var acceptedAt: Date?
+        var askedAt: Date?
+        while true {
+            if acceptedAt == nil, askedAt.map({ Date().timeIntervalSince($0) >= 0.1 }) ?? true {
+                askedAt = Date()
+                let stopped = (try? client.interrupt(operationID: operationID)) ?? []
+                if stopped.contains(operationID) { acceptedAt = Date() }
+            }
+            do {
+                if try stream.next(timeout: 0.05) == nil {  // ended before the interrupt took
+                    endedOnServer = true
+                    break
+                }
+            } catch {
+                if !CallStream.isTimeout(error) {  // Spark's OPERATION_CANCELED, or the connection's end
+                    endedOnServer = error.status != nil
+                    break
+                }
+            }
+            let waited = Date().timeIntervalSince(acceptedAt ?? started)
+            if waited > (acceptedAt == nil ? SparkExecution.registrationPatience : SparkExecution.interruptPatience) { break }
+        }
+        done = true
         stream.cancel()
     }
 }
