@@ -124,11 +124,21 @@ public final class GRPCChannel: @unchecked Sendable {
         return stream
     }
 
-    /// Makes a unary call and waits for its one response.
-    public func unary(_ method: String, request: Data, metadata: [(String, String)] = []) throws(GRPCError) -> Data {
+    /// Makes a unary call and waits for its one response; with a `timeout` (seconds), a call not
+    /// answered by then is reset and `CallStream.timeout` thrown.
+    public func unary(_ method: String, request: Data, metadata: [(String, String)] = [], timeout: Double? = nil) throws(GRPCError) -> Data {
         let stream = try call(method, request: request, metadata: metadata)
+        let deadline = timeout.map { Date(timeIntervalSinceNow: $0) }
         var response: Data?
-        while let message = try stream.next() {
+        while true {
+            let message: Data?
+            do {
+                message = try stream.next(timeout: deadline.map { max(0, $0.timeIntervalSinceNow) })
+            } catch {
+                if CallStream.isTimeout(error) { stream.cancel() }
+                throw error
+            }
+            guard let message else { break }
             if response == nil { response = message }
         }
         guard let response else { throw GRPCError(status: nil, message: "\(method) returned no response") }

@@ -229,22 +229,25 @@ public final class SparkConnectClient: @unchecked Sendable {
 
     /// Asks the server to stop operation `operationID` of this session; returns the operations it
     /// stopped: empty when it knows no such running operation (not yet started, or already ended).
+    /// Waits at most `timeout` seconds for the answer when given.
     @discardableResult
-    public func interrupt(operationID: String) throws(SparkError) -> [String] {
+    public func interrupt(operationID: String, timeout: Double? = nil) throws(SparkError) -> [String] {
         var request = Spark_Connect_InterruptRequest()
         request.sessionID = sessionID
         request.userContext = userContext
         request.clientType = "byline"
         request.interruptType = .operationID
         request.operationID = operationID
-        let response: Spark_Connect_InterruptResponse = try unary("Interrupt", request)
+        let response: Spark_Connect_InterruptResponse = try unary("Interrupt", request, timeout: timeout)
         return response.interruptedIds
     }
 
-    private func unary<Response: SwiftProtobuf.Message>(_ method: String, _ request: some SwiftProtobuf.Message) throws(SparkError) -> Response {
+    private func unary<Response: SwiftProtobuf.Message>(
+        _ method: String, _ request: some SwiftProtobuf.Message, timeout: Double? = nil
+    ) throws(SparkError) -> Response {
         do {
             let bytes: Data = try request.serializedBytes()
-            let answer = try channel.unary(SparkConnectClient.service + method, request: bytes)
+            let answer = try channel.unary(SparkConnectClient.service + method, request: bytes, timeout: timeout)
             return try Response(serializedBytes: answer)
         } catch let error as GRPCError {
             throw SparkError(error)
@@ -272,6 +275,9 @@ public final class SparkExecution {
     /// Whether the server ended the operation's stream (its last result, its error, or the end of
     /// an interrupted operation), rather than the client giving up waiting for it in `cancel()`.
     public private(set) var endedOnServer = false
+    /// How many Interrupt calls `cancel()` made (one, unless Spark did not yet know the operation,
+    /// or an Interrupt call went unanswered).
+    public private(set) var interruptsSent = 0
 
     init(client: SparkConnectClient, stream: CallStream, operationID: String) {
         self.client = client
@@ -356,7 +362,10 @@ public final class SparkExecution {
         while true {
             if acceptedAt == nil, askedAt.map({ Date().timeIntervalSince($0) >= 0.1 }) ?? true {
                 askedAt = Date()
-                let stopped = (try? client.interrupt(operationID: operationID)) ?? []
+                interruptsSent += 1
+                // An Interrupt call left unanswered is asked again on a new stream (seen: a call
+                // the server never answered, while it answered the same call made again).
+                let stopped = (try? client.interrupt(operationID: operationID, timeout: SparkExecution.interruptPatience)) ?? []
                 if stopped.contains(operationID) { acceptedAt = Date() }
             }
             do {

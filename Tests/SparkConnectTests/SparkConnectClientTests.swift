@@ -128,7 +128,7 @@ enum SparkForTests {
         #expect(execution.endedOnServer, "Spark did not end the operation within \(SparkExecution.interruptPatience) s of accepting the interrupt")
         if delay < 0 { #expect(execution.runningTasks > 0, "no progress report said tasks were running") }
         let stopped = Date().timeIntervalSince(try #require(cancelledAt))
-        print("interruptsAnOperationAtAnyPoint(after: \(delay)): the operation stopped \(stopped) s after the interrupt")
+        print("interruptsAnOperationAtAnyPoint(after: \(delay)): the operation stopped \(stopped) s after the interrupt, \(execution.interruptsSent) Interrupt calls")
         #expect(stopped < 2, "the operation stopped \(stopped) s after the interrupt")
         // The session answers the next query.
         #expect(try spark.collect("SELECT 2 AS two").first?.columns.first == .integer([2]))
