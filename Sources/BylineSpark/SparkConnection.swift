@@ -25,8 +25,8 @@ package final class SparkConnection: DatabaseConnection {
     /// The table property holding a stored table's Byline schema.
     static let schemaProperty = "byline.schema"
 
-    /// Connects to `sc://HOST:PORT` and sets ANSI mode (overflow and bad casts raise errors) and
-    /// double-quoted identifiers.
+    /// Connects to `sc://HOST:PORT` and sets ANSI mode (overflow and bad casts raise errors),
+    /// double-quoted identifiers, and adaptive query execution off (so an interrupt stops every job).
     package init(_ address: String) throws(DatabaseError) {
         guard let parsed = SparkConnectAddress(address) else {
             throw DatabaseError(
@@ -47,7 +47,10 @@ package final class SparkConnection: DatabaseConnection {
                 "cannot connect to Spark: \(error.message)",
                 help: "check the address (sc://HOST:PORT) and that Spark Connect runs there (sbin/start-connect-server.sh)", kind: .connection)
         }
-        for setting in ["spark.sql.ansi.enabled=true", "spark.sql.ansi.doubleQuotedIdentifiers=true"] {
+        // Adaptive execution off: with it on, a query's stages are submitted as jobs of their own by
+        // another thread, and one submitted just after an interrupt ran on to its end (hours, holding
+        // the executors' cores) although Spark reported the operation cancelled.
+        for setting in ["spark.sql.ansi.enabled=true", "spark.sql.ansi.doubleQuotedIdentifiers=true", "spark.sql.adaptive.enabled=false"] {
             try execute("SET \(setting)", bindings: [])
         }
     }
