@@ -13,7 +13,10 @@ import TestSupport
     /// (4 s after): the shell says "cancelled" within a second or two, and the next query answers.
     /// Had the interrupt been lost, the next query would wait behind the first one's tasks, which
     /// hold both executors' cores.
-    @Test(arguments: [0.3, 4.0])
+    // Not yet working: `range` runs in Byline's own engine even with --db sc://, so the session needs
+    // a Spark table for its long query first (issue 33). The client-level test
+    // (SparkConnectClientTests.interruptsAnOperationAtAnyPoint) covers the interrupt meanwhile.
+    @Test(.disabled("the long query runs in memory: it needs a Spark table (issue 33)"), arguments: [0.3, 4.0])
     func ctrlCStopsALongSparkQueryAndTheNextQueryRuns(after delay: Double) throws {
         let url = try SparkGoldenTests.address()
         let workspace = try ShellTests.Workspace()
