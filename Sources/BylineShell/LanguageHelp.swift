@@ -97,6 +97,10 @@ enum LanguageHelp {
             summary: "what where keeps rows by; strings in double quotes, lists in brackets; help NAME on each word",
             example: #"leaders where country in ["Israel", "Kazakhstan"] and status != "former""#),
         LanguageTopic(
+            name: "case", usage: "case when COND then VALUE ... [else VALUE] end | case EXPR when VALUE then VALUE ... [else VALUE] end",
+            summary: "the value of the first condition that is true (or of the first VALUE equal to EXPR; a null EXPR equals none), else the else value, else null",
+            example: #"visits select visitor, case status when "completed" then "done" else "not yet" end as state"#),
+        LanguageTopic(
             name: "in", usage: "EXPR [not] in [A, B, ...]", summary: "true when the value is one of the list's",
             example: #"leaders where country in ["Israel", "Kazakhstan"]"#),
         LanguageTopic(

@@ -23,6 +23,9 @@ import TestSupport
         "to_date(t)", "to_timestamp(s)", "to_string(to_timestamp(s))", "to_timestamp(to_date(s))", "to_timestamp(t)",
         "t < u", "t = u", "t >= \"2009-01-01\"", "t between \"2000-01-01\" and \"2010-01-01 12:00\"", "coalesce(t, u)",
         "case when t > u then t else u end", "concat(to_string(t), \"|\")", "year(to_timestamp(s)) + month(to_date(s))",
+        "strftime(t, \"%Y-%m-%d %H:%M:%S\")", "strftime(t, \"%a %d %b %Y, day %j, 100%%\")", "strftime(u, \"no directive\")",
+        "strftime(t, \"\")", "strftime(to_timestamp(s), \"%j|%a|%b|%H\")", "strftime(t, \"%S%%%M\")", "strftime(t, null)",
+        "strftime(date_trunc(\"month\", t), \"%b %Y\")",
     ]
 
     static let queries = [
