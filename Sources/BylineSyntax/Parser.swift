@@ -548,7 +548,7 @@ package struct Parser {
         return try parsePrimary()
     }
 
-    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | conditional | simpleConditional | NAME [ "." NAME ] | call
+    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | conditional | simple_conditional | NAME [ "." NAME ] | call
     //         | "count" | ( "contains" | "left" ) "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
@@ -661,7 +661,7 @@ package struct Parser {
         return Expression(kind: .conditional(items, otherwise: otherwise), span: opener.span.union(previous.span))
     }
 
-    // simpleConditional = "case" expr "when" expr "then" expr { "when" expr "then" expr } [ "else" expr ] "end"
+    // simple_conditional = "case" expr "when" expr "then" expr { "when" expr "then" expr } [ "else" expr ] "end"
     /// SQL's simple CASE, read as the searched form with `=`: `case x when 1 then "a" end` is
     /// `case when x = 1 then "a" end`, so a null `x` matches no branch, as in SQL. `case` is a
     /// field name everywhere else, so this is tried first and gives way (nil, nothing consumed)
@@ -709,10 +709,13 @@ package struct Parser {
     }
 
     /// Whether a token can begin the operand of `case x when …` (and so cannot follow a field
-    /// named `case`): a name, a literal, a parameter or an opening bracket.
+    /// named `case`, but for `-`, which the search for `when` tells apart): a name, a literal, a
+    /// parameter, an opening bracket, `-`, `not`, or a call of `count`, `contains` or `left`.
     private static func mayBeginOperand(_ kind: TokenKind) -> Bool {
         switch kind {
-        case .identifier, .string, .integer, .float, .parameter, .leftParen, .leftBracket, .keyword(.true), .keyword(.false), .keyword(.null): true
+        case .identifier, .string, .integer, .float, .parameter, .leftParen, .leftBracket, .minus, .keyword(.true), .keyword(.false),
+            .keyword(.null), .keyword(.not), .keyword(.count), .keyword(.contains), .keyword(.left):
+            true
         default: false
         }
     }

@@ -90,7 +90,7 @@ import TestSupport
     }
 
     @Test func aQueryInParenthesesIsAnOperandAsItsLetWouldBe() throws {
-        for (clause, expected) in [("append", 5), ("intersect", 2), ("except", 1)] {
+        for (clause, expected) in [("append", 5), ("intersect", 1), ("except", 2)] {
             let inline = try rows("range(3) \(clause) (range(1, 5) where value % 2 = 1 select value) count")
             let viaLet = try rows("let odd = range(1, 5) where value % 2 = 1 select value\nrange(3) \(clause) odd count")
             #expect(inline == viaLet, "\(clause)")
@@ -121,7 +121,7 @@ import TestSupport
     }
 
     @Test func printedItParsesAgain() throws {
-        let text = "range(3) append (range(2) where value > 0) intersect (range(9) select value) except (x as y limit 1)"
+        let text = "range(3) append (range(2) where (value > 0)) intersect (range(9) select value) except (x as y limit 1)"
         guard case .query(let query)? = Parser.parse(SourceFile(name: "p", text: text)).script.statements.first?.kind else {
             Issue.record("no query")
             return

@@ -43,15 +43,29 @@ struct DuckDBOracle {
     /// - `CAST(… AS REAL)` is `AS DOUBLE` (DuckDB's REAL has 32 bits, SQLite's 64);
     /// - `char(9, 10, …)` is `chr(9) || chr(10) || …`;
     /// - `ln(` and `sqrt(` are the macros above;
-    /// - `GROUP BY coalesce(K, NULL), …` is `GROUP BY ALL` (the select's keys: DuckDB wants a
-    ///   selected key written as in the GROUP BY, SQLite does not).
+    /// - `GROUP BY coalesce(K, NULL), …` is `GROUP BY 1, …`, the select's first items, which are
+    ///   the keys (DuckDB wants a selected key written as in the GROUP BY, SQLite does not; and
+    ///   its `GROUP BY ALL` of constant keys alone is no grouping, one row even of no rows).
     static func duckdbSQL(fromSQLite sql: String) -> String {
         var text = sql.replacingOccurrences(of: " AS REAL)", with: " AS DOUBLE)")
         let codes = QueryGenerator.whiteSpace.dropFirst("char(".count).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         text = text.replacingOccurrences(of: QueryGenerator.whiteSpace, with: "(" + codes.map { "chr(\($0))" }.joined(separator: " || ") + ")")
         if let group = text.range(of: " GROUP BY ") {
             let end = text.range(of: ") AS q WHERE ", range: group.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
-            text.replaceSubrange(group.lowerBound..<end, with: " GROUP BY ALL")
+            // The keys are separated by the commas outside parentheses and quotes.
+            var keys = 1
+            var depth = 0
+            var inQuotes = false
+            for character in text[group.upperBound..<end] {
+                switch character {
+                case "'": inQuotes.toggle()
+                case "(" where !inQuotes: depth += 1
+                case ")" where !inQuotes: depth -= 1
+                case "," where !inQuotes && depth == 0: keys += 1
+                default: break
+                }
+            }
+            text.replaceSubrange(group.lowerBound..<end, with: " GROUP BY " + (1...keys).map(String.init).joined(separator: ", "))
         }
         // Outside quoted text: numbers with a point or an exponent, and the two functions.
         var out = ""
