@@ -257,15 +257,18 @@ package struct TimestampFormat: Sendable {
         guard let constant = call.constants[1] else {
             throw SQLUnsupported(reason: "\(call.dialect.displayName) writes strftime only for a constant format ('strftime' with a computed format runs only in Byline's own engine)")
         }
-        guard case .string(let text) = constant else { return "CAST(NULL AS \(call.dialect == .postgresql ? "text" : "TEXT"))" }
+        // The format's own SQL stays in the statement (a value bound for it must be used there).
+        let written = call.arguments[1]
+        guard case .string(let text) = constant else { return "CAST(\(written) AS TEXT)" }
         let format: TimestampFormat
         do {
             format = try TimestampFormat(text)
         } catch {
-            // The database's own error, raised only for a row that is not null.
+            // The database's own error, raised only for a row that is not null (the text depends
+            // on the row, so PostgreSQL cannot compute it, and fail, while planning).
             let message = call.bind(.string(error.message), type: .string)
             switch call.dialect {
-            case .postgresql: return "(CASE WHEN \(x) IS NOT NULL THEN CAST(CAST(\(message) AS integer) AS text) END)"
+            case .postgresql: return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN CAST(CAST(\(message) || left(CAST(\(x) AS text), 0) AS integer) AS text) END)"
             default: return "byline_strftime(\(call.arguments.joined(separator: ", ")))"
             }
         }
@@ -279,7 +282,7 @@ package struct TimestampFormat: Sendable {
             }
         }
         let joined = parts.isEmpty ? "''" : parts.joined(separator: " || ")
-        return "(CASE WHEN \(x) IS NOT NULL THEN \(joined) END)"
+        return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN \(joined) END)"
     }
 
     /// One directive's text from a timestamp's SQL: PostgreSQL's `to_char` (whose `Dy` and `Mon`
