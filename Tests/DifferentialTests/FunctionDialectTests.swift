@@ -25,6 +25,8 @@ import TestSupport
         // case when, between
         "case when i > 0 then \"positive\" when i < 0 then \"negative\" end", "case when b then i else f end",
         "case when s = \"x\" then [1] else [2, 3] end", "case when b then b else not b end",
+        "case i when 7 then \"seven\" when -7 then \"minus seven\" else \"other\" end", "case s when \"x\" then 1 when null then 2 end",
+        "case i % 2 when 0 then f end", "case b when true then i when false then 0 else -1 end",
         "i between 0 and 7", "s between \"a\" and \"x\"", "f not between -1 and 3", "i between f and 10",
     ]
 
