@@ -43,7 +43,7 @@ struct DialectEngines {
     /// Runs each query in Byline's engine (where it must not be an error) and in every database,
     /// and requires the same answer of each; returns how many answers were compared.
     @discardableResult
-    func expectOneAnswer(to queries: [String], shown: Int = 900, sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+    func expectOneAnswer(to queries: [String], shown: Int = 900, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Int {
         var differences: [String] = []
         var compared = 0
         for query in queries {
