@@ -155,6 +155,28 @@ package enum SortKey {
         }
     }
 
+    /// Whether two rows' keys are equal (`compare` gives 0), as a closure made once: the key's
+    /// arrays are taken here, not on every call (a window's partitions are found by a call a row).
+    package func equality() -> (_ a: Int, _ b: Int) -> Bool {
+        switch self {
+        case .integers(let values, let nulls, _):
+            guard let nulls else { return { values[$0] == values[$1] } }
+            return { a, b in nulls[a] == nulls[b] && (nulls[a] || values[a] == values[b]) }
+        case .integers32(let values, let nulls, _):
+            guard let nulls else { return { values[$0] == values[$1] } }
+            return { a, b in nulls[a] == nulls[b] && (nulls[a] || values[a] == values[b]) }
+        case .floats(let values, let nulls, _):
+            // NaN equals nothing, as `compare` orders it.
+            guard let nulls else { return { values[$0] == values[$1] } }
+            return { a, b in nulls[a] == nulls[b] && (nulls[a] || values[a] == values[b]) }
+        case .ranks(let codes, _, _):
+            // A dictionary holds each string once: equal codes are equal strings, and -1 is null.
+            return { codes[$0] == codes[$1] }
+        case .strings, .values:
+            return { self.compare($0, $1) == 0 }
+        }
+    }
+
     /// Negative when row `a` sorts before row `b`; nulls sort last in both directions.
     @inline(__always)
     package func compare(_ a: Int, _ b: Int) -> Int {
@@ -417,10 +439,44 @@ package final class Sorter {
     /// Sorts positions by their forms (a stable radix sort, so input order breaks ties), then each
     /// run of equal forms by the keys when the forms do not decide.
     private func order(_ forms: inout [UInt64], _ positions: inout [Int32], exact: Bool, rows: [Int]) {
-        Sorter.radixSort(&forms, &positions, threads: threads) { [self] in
+        let stop = { [self] () -> Bool in
             if shouldStop() { stopped = true }
             return stopped
         }
+        if exact, keys.count == 2, let second = secondForms(rows), second.decides {
+            // Two keys whose forms decide: by the second key (nulls last), then by the first,
+            // both stable radix sorts, so ties of both keep input order; no comparisons.
+            var firstOf = [UInt64](repeating: 0, count: rows.count)
+            for (index, position) in positions.enumerated() { firstOf[Int(position)] = forms[index] }
+            var secondForms: [UInt64] = []
+            var order: [Int32] = []
+            var secondNulls: [Int32] = []
+            secondForms.reserveCapacity(positions.count)
+            order.reserveCapacity(positions.count)
+            for position in positions {
+                if second.isNull[Int(position)] {
+                    secondNulls.append(position)
+                } else {
+                    secondForms.append(second.forms[Int(position)])
+                    order.append(position)
+                }
+            }
+            // The radix sort breaks ties by the value it carries: it carries places in `order`
+            // (increasing), so ties keep the order the pass before gave.
+            func sortByForms(_ forms: inout [UInt64], _ order: inout [Int32]) {
+                var places = (0..<Int32(truncatingIfNeeded: order.count)).map { $0 }
+                Sorter.radixSort(&forms, &places, threads: threads, stop: stop)
+                order = places.map { [order] place in order[Int(place)] }
+            }
+            sortByForms(&secondForms, &order)
+            order += secondNulls
+            var firstForms = order.map { firstOf[Int($0)] }
+            sortByForms(&firstForms, &order)
+            forms = firstForms
+            positions = order
+            return
+        }
+        Sorter.radixSort(&forms, &positions, threads: threads, stop: stop)
         guard !stopped, !(exact && keys.count == 1) else { return }
         // Equal exact forms of the first key are equal keys: a run of them is ordered by the
         // second key's forms (unboxed compares), which decide alone when it is the last key.

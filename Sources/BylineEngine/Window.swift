@@ -34,41 +34,66 @@ extension Executor {
                 if sorter.stopped { throw .cancelled }
             }
             try checkpoint()
-            var values = [Value](repeating: .null, count: count)
+            // Numbering functions write integers, unboxed; the rest a value per row.
+            let numbers: Bool
+            switch call.function {
+            case .rowNumber, .rank, .denseRank: numbers = true
+            default: numbers = false
+            }
+            var integers = [Int](repeating: 0, count: numbers ? count : 0)
+            var values = [Value](repeating: .null, count: numbers ? 0 : count)
+            let samePartition = partitionKeys.map { $0.equality() }
             var start = 0
             while start < count {
                 var end = start + 1
-                while end < count, partitionKeys.allSatisfy({ $0.compare(order[start], order[end]) == 0 }) { end += 1 }
-                try compute(call, order[start..<end], orderKeys: orderKeys, compiler: compiler, into: &values)
-                try checkpoint()
+                while end < count, samePartition.allSatisfy({ $0(order[start], order[end]) }) { end += 1 }
+                try compute(call, order[start..<end], orderKeys: orderKeys, compiler: compiler, into: &values, numbers: &integers)
+                if context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try checkpoint() }
                 start = end
             }
-            var builder = ColumnBuilder(type: call.type, capacity: count)
-            for value in values { builder.append(value) }
-            columns.append(builder.build())
+            if numbers {
+                columns.append(Column(type: .integer, storage: .integers(integers, .none)))
+            } else {
+                var builder = ColumnBuilder(type: call.type, capacity: count)
+                for value in values { builder.append(value) }
+                columns.append(builder.build())
+            }
         }
         return Relation(schema: output, columns: columns, count: count)
     }
 
-    /// One partition's values, its rows (positions) in the partition's order.
+    /// One partition's values, its rows (positions) in the partition's order: numbering
+    /// functions' into `numbers`, the rest into `values`.
     private func compute(
-        _ call: WindowCall, _ partition: ArraySlice<Int>, orderKeys: [SortKey], compiler: ExpressionCompiler, into values: inout [Value]
+        _ call: WindowCall, _ partition: ArraySlice<Int>, orderKeys: [SortKey], compiler: ExpressionCompiler, into values: inout [Value],
+        numbers: inout [Int]
     ) throws(Stop) {
-        let rows = Array(partition)
-        func tied(_ a: Int, _ b: Int) -> Bool { orderKeys.allSatisfy { $0.compare(a, b) == 0 } }
+        let equal = orderKeys.map { $0.equality() }
+        func tied(_ a: Int, _ b: Int) -> Bool { equal.allSatisfy { $0(a, b) } }
         switch call.function {
         case .rowNumber:
-            for (index, row) in rows.enumerated() { values[row] = .integer(index + 1) }
+            for (index, row) in partition.enumerated() { numbers[row] = index + 1 }
+            return
         case .rank, .denseRank:
             var rank = 0
             var dense = 0
-            for (index, row) in rows.enumerated() {
-                if index == 0 || !tied(rows[index - 1], row) {
+            var previous = -1
+            for (index, row) in partition.enumerated() {
+                if index == 0 || !tied(previous, row) {
                     rank = index + 1
                     dense += 1
                 }
-                values[row] = .integer(call.function == .rank ? rank : dense)
+                previous = row
+                numbers[row] = call.function == .rank ? rank : dense
             }
+            return
+        default:
+            break
+        }
+        let rows = Array(partition)
+        switch call.function {
+        case .rowNumber, .rank, .denseRank:
+            return
         case .lag(let offset), .lead(let offset):
             guard let argument = call.argument else { return }
             let evaluate = compiler.value(argument)

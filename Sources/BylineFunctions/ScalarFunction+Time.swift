@@ -7,7 +7,7 @@ import BylineStorage
 import BylineSyntax
 
 extension ScalarFunction {
-    package static let time: [ScalarFunction] = [hour, minute, second, weekday, dateTrunc, secondsBetween, toTimestamp]
+    package static let time: [ScalarFunction] = [hour, minute, second, weekday, dateTrunc, secondsBetween, toTimestamp, strftime]
 
     package static let hour = ScalarFunction(
         "hour", [.required("timestamp", .timestamp)], summary: "the timestamp's hour (0-23, UTC)",
@@ -103,6 +103,22 @@ extension ScalarFunction {
         }
     }
 
+    package static let strftime = ScalarFunction(
+        "strftime", [.required("timestamp", .timestamp), .required("format", .string)],
+        summary: "the timestamp as text in a format, as DuckDB's: %Y year, %m month, %d day, %H hour, %M minute, %S second, %j day of the year, %a weekday (Sun), %b month (Jan), %% a percent sign",
+        example: "range(1) select strftime(to_timestamp(\"2009-03-14 15:09:26\"), \"%a %d %b %Y, %H:%M\") as shown",
+        result: always(.string),
+        postgresql: .text { call throws(SQLUnsupported) in try TimestampFormat.sql(&call) },
+        sqlite: .text { call throws(SQLUnsupported) in
+            // A constant format is written out of SQLite's own parts; any other runs as Byline's.
+            guard case .string? = call.constants[1] else { return "byline_strftime(\(call.arguments.joined(separator: ", ")))" }
+            return try TimestampFormat.sql(&call)
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .timestamp(let time) = arguments[0], case .string(let format) = arguments[1] else { return .null }
+        return .string(try TimestampFormat(format).text(of: time))
+    }
+
     // MARK: - Helpers
 
     /// A part of a timestamp as an integer: `YEAR` … `SECOND` (whole seconds) or `DOW` (0 for Sunday).
@@ -156,5 +172,140 @@ extension ScalarFunction {
         // Nested, since PostgreSQL may test the parts of an AND in any order.
         let checked = "(CASE WHEN \(text) ~ \(shape) THEN (CASE WHEN left(\(text), 4) <> '0000' AND \(validDay) THEN \(cast) END) END)"
         return "(CASE WHEN \(checked) BETWEEN CAST('0001-01-01 00:00:00' AS timestamp) AND CAST('9999-12-31 23:59:59.999999' AS timestamp) THEN \(checked) END)"
+    }
+}
+
+/// A `strftime` format: text and directives (`%Y`), read once, then applied to timestamps here
+/// or written as SQL that makes the same text from the database's own parts.
+package struct TimestampFormat: Sendable {
+    /// A run of text, or a directive's letter.
+    package enum Piece: Sendable, Equatable {
+        case text(String)
+        case directive(Character)
+    }
+
+    /// The directives, in the order help lists them.
+    package static let directives: [Character] = ["Y", "m", "d", "H", "M", "S", "j", "a", "b"]
+    static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    package let pieces: [Piece]
+
+    /// Reads a format; an unknown directive (or a `%` at the end) is an error naming it.
+    package init(_ format: String) throws(EvaluationError) {
+        var pieces: [Piece] = []
+        var text = ""
+        var characters = format.makeIterator()
+        while let character = characters.next() {
+            guard character == "%" else {
+                text.append(character)
+                continue
+            }
+            guard let directive = characters.next() else {
+                throw EvaluationError.unknownFormatDirective("'%' at the end of the format", known: Self.known)
+            }
+            if directive == "%" {
+                text.append("%")
+            } else if Self.directives.contains(directive) {
+                if !text.isEmpty { pieces.append(.text(text)) }
+                text = ""
+                pieces.append(.directive(directive))
+            } else {
+                throw EvaluationError.unknownFormatDirective("%" + String(directive), known: Self.known)
+            }
+        }
+        if !text.isEmpty { pieces.append(.text(text)) }
+        self.pieces = pieces
+    }
+
+    static var known: [String] { directives.map { "%" + String($0) } }
+
+    /// The timestamp written in this format (UTC).
+    package func text(of time: Timestamp) -> String {
+        let parts = time.parts
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        var result = ""
+        for piece in pieces {
+            switch piece {
+            case .text(let text): result += text
+            case .directive("Y"): result += pad(parts.year, 4)
+            case .directive("m"): result += pad(parts.month, 2)
+            case .directive("d"): result += pad(parts.day, 2)
+            case .directive("H"): result += pad(parts.hour, 2)
+            case .directive("M"): result += pad(parts.minute, 2)
+            case .directive("S"): result += pad(parts.second, 2)
+            case .directive("j"):
+                // Both truncations stay in years 1–9999, so the difference is small.
+                let day = time.truncated(to: .day).microseconds - time.truncated(to: .year).microseconds
+                result += pad(day / Timestamp.perDay + 1, 3)
+            case .directive("a"): result += Self.weekdays[time.weekday]
+            case .directive("b"): result += Self.months[parts.month - 1]
+            case .directive: break  // only the directives above are read
+            }
+        }
+        return result
+    }
+
+    /// The SQL of `strftime(timestamp, format)` for a constant format, built from the dialect's
+    /// own parts so the text is byte for byte Byline's. PostgreSQL refuses a format that is not a
+    /// constant; an unknown directive fails where a row needs it, as in Byline's engine.
+    package static func sql(_ call: inout SQLCall) throws(SQLUnsupported) -> String {
+        let x = call.x
+        guard let constant = call.constants[1] else {
+            throw SQLUnsupported(reason: "\(call.dialect.displayName) writes strftime only for a constant format ('strftime' with a computed format runs only in Byline's own engine)")
+        }
+        // The format's own SQL stays in the statement (a value bound for it must be used there).
+        let written = call.arguments[1]
+        guard case .string(let text) = constant else { return "CAST(\(written) AS TEXT)" }
+        let format: TimestampFormat
+        do {
+            format = try TimestampFormat(text)
+        } catch {
+            // The database's own error, raised only for a row that is not null (the text depends
+            // on the row, so PostgreSQL cannot compute it, and fail, while planning).
+            let message = call.bind(.string(error.message), type: .string)
+            switch call.dialect {
+            case .postgresql: return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN CAST(CAST(\(message) || left(CAST(\(x) AS text), 0) AS integer) AS text) END)"
+            default: return "byline_strftime(\(call.arguments.joined(separator: ", ")))"
+            }
+        }
+        var parts: [String] = []
+        for piece in format.pieces {
+            switch piece {
+            case .text(let text):
+                parts.append(call.bind(.string(text), type: .string))
+            case .directive(let letter):
+                parts.append(directive(letter, of: x, dialect: call.dialect))
+            }
+        }
+        let joined = parts.isEmpty ? "''" : parts.joined(separator: " || ")
+        return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN \(joined) END)"
+    }
+
+    /// One directive's text from a timestamp's SQL: PostgreSQL's `to_char` (whose `Dy` and `Mon`
+    /// are English without `TM`), SQLite's substrings of the timestamp's text.
+    static func directive(_ letter: Character, of x: String, dialect: SQLDialect) -> String {
+        switch dialect {
+        case .postgresql:
+            let pattern = ["Y": "YYYY", "m": "MM", "d": "DD", "H": "HH24", "M": "MI", "S": "SS", "j": "DDD", "a": "Dy", "b": "Mon"][letter] ?? "YYYY"
+            return "to_char(\(x), '\(pattern)')"
+        default:
+            // The text is `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+            let date = "substr(\(x), 1, 10)"
+            switch letter {
+            case "m": return "substr(\(x), 6, 2)"
+            case "d": return "substr(\(x), 9, 2)"
+            case "H": return "substr(\(x), 12, 2)"
+            case "M": return "substr(\(x), 15, 2)"
+            case "S": return "substr(\(x), 18, 2)"
+            case "j": return "strftime('%j', \(date))"
+            case "a": return "substr('\(weekdays.joined())', 1 + 3 * CAST(strftime('%w', \(date)) AS INTEGER), 3)"
+            case "b": return "substr('\(months.joined())', 3 * CAST(substr(\(x), 6, 2) AS INTEGER) - 2, 3)"
+            default: return "substr(\(x), 1, 4)"
+            }
+        }
     }
 }

@@ -244,14 +244,18 @@ package struct SQLCall {
     package let types: [DataType]
     /// The number of the statement's first new binding.
     package let firstBinding: Int
+    /// Each argument's value where it is a constant written in the query (not a parameter of a
+    /// prepared query, whose value changes between runs); nil elsewhere.
+    package var constants: [Value?] = []
     /// Values bound by the call, in order (the generator appends them to the statement's).
     package private(set) var bindings: [Value] = []
 
-    package init(dialect: SQLDialect, arguments: [String], types: [DataType], firstBinding: Int) {
+    package init(dialect: SQLDialect, arguments: [String], types: [DataType], firstBinding: Int, constants: [Value?] = []) {
         self.dialect = dialect
         self.arguments = arguments
         self.types = types
         self.firstBinding = firstBinding
+        self.constants = constants + Array(repeating: nil, count: max(0, arguments.count - constants.count))
     }
 
     /// The first argument's SQL.

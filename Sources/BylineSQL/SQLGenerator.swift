@@ -890,7 +890,11 @@ package struct SQLGenerator {
         var values: [String] = []
         for argument in arguments { values.append(try value(argument, columns)) }
         var call = SQLCall(
-            dialect: dialect, arguments: values, types: arguments.map { type(of: $0, in: columns) }, firstBinding: bindings.count + 1)
+            dialect: dialect, arguments: values, types: arguments.map { type(of: $0, in: columns) }, firstBinding: bindings.count + 1,
+            constants: arguments.map { argument in
+                if case .literal(let value) = argument { return value }
+                return nil
+            })
         let text = try function.sql(&call)
         bindings += call.bindings
         return text

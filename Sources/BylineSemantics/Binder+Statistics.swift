@@ -1,4 +1,4 @@
-// Binding the statistics aggregates that take two arguments: quantile(x, p) and corr(y, x).
+// Binding the aggregates that take two arguments: quantile(x, p), corr(y, x) and string_agg(text, separator).
 
 import BylineCore
 import BylineFunctions
@@ -14,19 +14,7 @@ extension Binder {
     ) throws(Failure) -> AggregateCall {
         var call = call
         let usage = call.kind == .quantile ? "quantile(x, p), p from 0 to 1" : "corr(y, x)"
-        guard arguments.count == 2 else {
-            throw fail(.argumentCount(name.lowercased(), takes: "2", plural: true, given: arguments.count, usage: usage), at: span)
-        }
-        if distinct { throw fail(.distinctOutsideCount, at: span) }
-        for argument in arguments where containsAggregate(argument) {
-            throw fail(.nestedAggregate, at: argument.span)
-        }
-        // The arguments read the input rows, not the groups.
-        let saved = aggregation
-        aggregation = nil
-        defer { aggregation = saved }
-        var bound: [TypedExpression] = []
-        for argument in arguments { bound.append(try bind(argument, in: input)) }
+        let bound = try bindTwoArguments(arguments, of: name.lowercased(), usage: usage, distinct: distinct, span: span, input: input)
         let numbers = call.kind == .quantile ? [0] : [0, 1]
         for index in numbers where !bound[index].type.isNumeric {
             throw fail(
@@ -59,10 +47,31 @@ extension Binder {
         _ call: AggregateCall, arguments: [Expression], distinct: Bool, span: SourceSpan, input: TableSchema
     ) throws(Failure) -> AggregateCall {
         var call = call
-        guard arguments.count == 2 else {
+        let bound = try bindTwoArguments(
+            arguments, of: "string_agg", usage: "string_agg(text, separator)", distinct: distinct, span: span, input: input)
+        let text = bound[0]
+        guard text.type == .string || text.type == .null else {
             throw fail(
-                .argumentCount("string_agg", takes: "2", plural: true, given: arguments.count, usage: "string_agg(text, separator)"),
-                at: span)
+                .aggregateNeedsStrings("string_agg", described: describe(arguments[0]), is: article(text.type), source: self.text(of: arguments[0].span)),
+                at: arguments[0].span)
+        }
+        let separator = bound[1]
+        guard case .string(let value)? = separator.constant else {
+            throw fail(.separatorNotConstant(self.text(of: arguments[1].span)), at: arguments[1].span)
+        }
+        call.argument = text.expression
+        call.argumentType = .string
+        call.separator = value
+        return call
+    }
+
+    /// The two arguments of an aggregate that takes two (`quantile`, `corr`, `string_agg`), bound
+    /// over the input rows, not the groups: exactly two, no `distinct`, no aggregate inside.
+    private mutating func bindTwoArguments(
+        _ arguments: [Expression], of name: String, usage: String, distinct: Bool, span: SourceSpan, input: TableSchema
+    ) throws(Failure) -> [TypedExpression] {
+        guard arguments.count == 2 else {
+            throw fail(.argumentCount(name, takes: "2", plural: true, given: arguments.count, usage: usage), at: span)
         }
         if distinct { throw fail(.distinctOutsideCount, at: span) }
         for argument in arguments where containsAggregate(argument) {
@@ -71,19 +80,8 @@ extension Binder {
         let saved = aggregation
         aggregation = nil
         defer { aggregation = saved }
-        let text = try bind(arguments[0], in: input)
-        guard text.type == .string || text.type == .null else {
-            throw fail(
-                .aggregateNeedsStrings("string_agg", described: describe(arguments[0]), is: article(text.type), source: self.text(of: arguments[0].span)),
-                at: arguments[0].span)
-        }
-        let separator = try bind(arguments[1], in: input)
-        guard case .string(let value)? = separator.constant else {
-            throw fail(.separatorNotConstant(self.text(of: arguments[1].span)), at: arguments[1].span)
-        }
-        call.argument = text.expression
-        call.argumentType = .string
-        call.separator = value
-        return call
+        var bound: [TypedExpression] = []
+        for argument in arguments { bound.append(try bind(argument, in: input)) }
+        return bound
     }
 }

@@ -515,14 +515,15 @@ package struct Binder {
             throw Failure()
         case .join(let join):
             return try bindJoin(join, input: schema, description: description)
-        case .append(let source, let arguments, let rows):
-            return try bindAppend(source, arguments: arguments, rows: rows, input: schema, description: description)
-        case .intersect(let source, let arguments, let keep, let rows):
+        case .append(let source, let arguments, let rows, let query):
+            return try bindAppend(source, arguments: arguments, rows: rows, query: query, input: schema, description: description)
+        case .intersect(let source, let arguments, let keep, let rows, let query):
             if schema.fields.contains(where: Evidence.isHidden) {
                 throw fail(.citeWithSetOperation(keep ? "intersect" : "except"), at: clause.span)
             }
             let step = try bindAppend(
-                source, arguments: arguments, rows: rows, input: schema, description: description, clause: keep ? "intersect" : "except")
+                source, arguments: arguments, rows: rows, query: query, input: schema, description: description,
+                clause: keep ? "intersect" : "except")
             guard case .append(let other) = step.stage else { return step }
             return QueryPlan.Step(stage: .intersect(other, keep: keep), output: step.output, description: description)
         }
@@ -531,11 +532,20 @@ package struct Binder {
     /// `append SOURCE`: the source must have as many fields as the rows so far, each of a type
     /// that mixes with theirs (integers and floats make floats). The result keeps these names.
     package mutating func bindAppend(
-        _ source: Name, arguments: [Expression]?, rows: [[InlineField]]? = nil, input: TableSchema, description: String,
-        clause: String = "append"
+        _ source: Name, arguments: [Expression]?, rows: [[InlineField]]? = nil, query: Query? = nil, input: TableSchema,
+        description: String, clause: String = "append"
     ) throws(Failure) -> QueryPlan.Step {
         var other: QueryPlan
-        if let rows {
+        var source = source
+        if let query {
+            // `append (QUERY)`: the query's rows, as a `let` of it would give them; it ends before
+            // `save`, `chart` and `cite`, which belong to the whole query.
+            if let last = query.clauses.first(where: \.kind.isOutput) {
+                throw fail(.clauseInOperandQuery(text(of: last.span), clause: clause), at: last.span)
+            }
+            other = try bind(query)
+            source.text = text(of: source.span)
+        } else if let rows {
             other = try bindInlineTable(rows, span: source.span)
         } else {
             other = try bindSource(source, arguments: arguments)

@@ -37,13 +37,14 @@ enum LanguageHelp {
             name: "left join", usage: "left join SOURCE [as NAME] on COND", summary: "as join, keeping rows without a match (their other fields are null)",
             example: "leaders left join visits on name = visits.visitor select name, visits.year"),
         LanguageTopic(
-            name: "append", usage: "append SOURCE", summary: "the rows of another table, let name or range after these (SQL's UNION ALL)",
-            example: "range(2) append range(5, 7)"),
+            name: "append", usage: "append SOURCE | append (QUERY)",
+            summary: "the rows of another table, let name, range or query in parentheses after these (SQL's UNION ALL)",
+            example: "range(2) append (range(5, 9) where value % 2 = 0)"),
         LanguageTopic(
-            name: "except", usage: "except SOURCE", summary: "the distinct rows that SOURCE does not have (SQL's EXCEPT)",
+            name: "except", usage: "except SOURCE | except (QUERY)", summary: "the distinct rows that SOURCE does not have (SQL's EXCEPT)",
             example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c except kz"),
         LanguageTopic(
-            name: "intersect", usage: "intersect SOURCE", summary: "the distinct rows that SOURCE also has (SQL's INTERSECT)",
+            name: "intersect", usage: "intersect SOURCE | intersect (QUERY)", summary: "the distinct rows that SOURCE also has (SQL's INTERSECT)",
             example: "let kz = [{c: \"Kazakhstan\"}]; visits select destination as c intersect kz"),
         LanguageTopic(
             name: "distinct", usage: "distinct [by EXPR, ...]",
@@ -96,6 +97,10 @@ enum LanguageHelp {
             name: "conditions", usage: "= != < <= > >= and or not in between is null contains starts with ends with matches",
             summary: "what where keeps rows by; strings in double quotes, lists in brackets; help NAME on each word",
             example: #"leaders where country in ["Israel", "Kazakhstan"] and status != "former""#),
+        LanguageTopic(
+            name: "case", usage: "case when COND then VALUE ... [else VALUE] end | case EXPR when VALUE then VALUE ... [else VALUE] end",
+            summary: "the value of the first condition that is true (or of the first VALUE equal to EXPR; a null EXPR equals none), else the else value, else null",
+            example: #"visits select visitor, case status when "completed" then "done" else "not yet" end as state"#),
         LanguageTopic(
             name: "in", usage: "EXPR [not] in [A, B, ...]", summary: "true when the value is one of the list's",
             example: #"leaders where country in ["Israel", "Kazakhstan"]"#),

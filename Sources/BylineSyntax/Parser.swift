@@ -209,6 +209,16 @@ package struct Parser {
         return Query(source: source, arguments: arguments, clauses: clauses, span: source.span.union(end), rows: rows, alias: alias)
     }
 
+    /// `( query )` after `append`, `intersect` or `except`, with a name spanning the parentheses.
+    private mutating func parseOperandQuery() throws(Failure) -> (Name, Query) {
+        let opener = current
+        advance()
+        bracketDepth += 1
+        let query = try parseQuery()
+        try close(.rightParen, "')'", opener: opener)
+        return (Name(text: "(query)", span: opener.span.union(previous.span)), query)
+    }
+
     // inline_table = "[" row { "," row } [ "," ] "]"
     private mutating func parseInlineTable() throws(Failure) -> (source: Name, rows: [[InlineField]]) {
         let opener = current
@@ -300,19 +310,25 @@ package struct Parser {
                 kind = .distinct
             }
         case .append:
-            // append = "append" ( source | inline_table )
+            // append = "append" ( source | inline_table | "(" query ")" )
             if check(.leftBracket) {
                 let table = try parseInlineTable()
                 kind = .append(table.source, arguments: nil, rows: table.rows)
+            } else if check(.leftParen) {
+                let (name, query) = try parseOperandQuery()
+                kind = .append(name, arguments: nil, query: query)
             } else {
                 let (source, arguments) = try parseSource()
                 kind = .append(source, arguments: arguments)
             }
         case .except, .intersect:
-            // intersect = ( "intersect" | "except" ) ( source | inline_table )
+            // intersect = ( "intersect" | "except" ) ( source | inline_table | "(" query ")" )
             if check(.leftBracket) {
                 let table = try parseInlineTable()
                 kind = .intersect(table.source, arguments: nil, keep: keyword == .intersect, rows: table.rows)
+            } else if check(.leftParen) {
+                let (name, query) = try parseOperandQuery()
+                kind = .intersect(name, arguments: nil, keep: keyword == .intersect, query: query)
             } else {
                 let (source, arguments) = try parseSource()
                 kind = .intersect(source, arguments: arguments, keep: keyword == .intersect)
@@ -532,7 +548,7 @@ package struct Parser {
         return try parsePrimary()
     }
 
-    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | conditional | NAME [ "." NAME ] | call
+    // primary = STRING | INTEGER | FLOAT | PARAMETER | "true" | "false" | "null" | conditional | simple_conditional | NAME [ "." NAME ] | call
     //         | "count" | ( "contains" | "left" ) "(" expr "," expr ")" | "(" expr ")" | "[" [ expr { "," expr } [ "," ] ] "]"
     private mutating func parsePrimary() throws(Failure) -> Expression {
         skipNewlinesBeforeOperand()
@@ -561,6 +577,9 @@ package struct Parser {
         case .identifier(let name) where name.lowercased() == "case" && isWord(peekKind(1), "when"):
             return try parseConditional()
         case .identifier(let name):
+            if name.lowercased() == "case", Self.mayBeginOperand(peekKind(1)), let simple = try parseSimpleConditional() {
+                return simple
+            }
             advance()
             if tokens[position].kind == .leftParen {
                 return try parseCall(name, from: token)
@@ -640,6 +659,65 @@ package struct Parser {
         bracketDepth -= 1
         advance()
         return Expression(kind: .conditional(items, otherwise: otherwise), span: opener.span.union(previous.span))
+    }
+
+    // simple_conditional = "case" expr "when" expr "then" expr { "when" expr "then" expr } [ "else" expr ] "end"
+    /// SQL's simple CASE, read as the searched form with `=`: `case x when 1 then "a" end` is
+    /// `case when x = 1 then "a" end`, so a null `x` matches no branch, as in SQL. `case` is a
+    /// field name everywhere else, so this is tried first and gives way (nil, nothing consumed)
+    /// unless an operand followed by `when` comes after the word.
+    private mutating func parseSimpleConditional() throws(Failure) -> Expression? {
+        let saved = (position, bracketDepth, nestingDepth, diagnostics.count, failedAtEnd)
+        let opener = current
+        advance()
+        bracketDepth += 1
+        let operand: Expression
+        do {
+            operand = try parseExpression()
+        } catch {
+            (position, bracketDepth, nestingDepth, _, failedAtEnd) = saved
+            diagnostics.removeSubrange(saved.3...)
+            return nil
+        }
+        guard isWord(current.kind, "when") else {
+            (position, bracketDepth, nestingDepth, _, failedAtEnd) = saved
+            diagnostics.removeSubrange(saved.3...)
+            return nil
+        }
+        var items: [Expression] = []
+        while isWord(current.kind, "when") {
+            advance()
+            let value = try parseExpression()
+            items.append(Expression(kind: .binary(.equal, operand, value), span: operand.span.union(value.span)))
+            guard isWord(current.kind, "then") else {
+                throw error(.expected("'then' after the value of 'when'", found: current.kind.displayName), at: current.span)
+            }
+            advance()
+            items.append(try parseExpression())
+        }
+        var otherwise: Expression?
+        if isWord(current.kind, "else") {
+            advance()
+            otherwise = try parseExpression()
+        }
+        guard isWord(current.kind, "end") else {
+            throw error(.unclosedConditional(openedAt: opener.span.start, found: current.kind.displayName), at: current.span)
+        }
+        bracketDepth -= 1
+        advance()
+        return Expression(kind: .conditional(items, otherwise: otherwise), span: opener.span.union(previous.span))
+    }
+
+    /// Whether a token can begin the operand of `case x when …` (and so cannot follow a field
+    /// named `case`, but for `-`, which the search for `when` tells apart): a name, a literal, a
+    /// parameter, an opening bracket, `-`, `not`, or a call of `count`, `contains` or `left`.
+    private static func mayBeginOperand(_ kind: TokenKind) -> Bool {
+        switch kind {
+        case .identifier, .string, .integer, .float, .parameter, .leftParen, .leftBracket, .minus, .keyword(.true), .keyword(.false),
+            .keyword(.null), .keyword(.not), .keyword(.count), .keyword(.contains), .keyword(.left):
+            true
+        default: false
+        }
     }
 
     /// Whether a token is the word `word` (any case): the words of `case … end`, `between` and

@@ -31,9 +31,11 @@ package enum SyntaxPrinter {
             return text + " on " + print(join.condition)
         case .distinct: return "distinct"
         case .distinctBy(let keys): return "distinct by " + keys.map(print).joined(separator: ", ")
-        case .append(let source, let arguments, let rows):
+        case .append(let source, let arguments, let rows, let query):
+            if let query { return "append (" + print(query) + ")" }
             return "append " + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
-        case .intersect(let source, let arguments, let keep, let rows):
+        case .intersect(let source, let arguments, let keep, let rows, let query):
+            if let query { return (keep ? "intersect (" : "except (") + print(query) + ")" }
             return (keep ? "intersect " : "except ")
                 + (rows.map(print) ?? name(source.text) + (arguments.map { "(" + $0.map(print).joined(separator: ", ") + ")" } ?? ""))
         case .count: return "count"

@@ -102,11 +102,13 @@ package struct Clause: Sendable, Equatable {
         case distinct
         /// `distinct by EXPR {, ...}`: the first row of each distinct key, in the rows' order.
         case distinctBy([Expression])
-        /// `append SOURCE`: the rows of another table, `let` result or `def` call after these.
-        case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil)
+        /// `append SOURCE`: the rows of another table, `let` result or `def` call after these; with
+        /// `query`, of the query in parentheses (`append (visits where year > 2000)`), and the
+        /// name spans it.
+        case append(Name, arguments: [Expression]?, rows: [[InlineField]]? = nil, query: Query? = nil)
         /// `intersect SOURCE` (`keep`) or `except SOURCE`: the distinct rows that are (or are not)
         /// among another source's.
-        case intersect(Name, arguments: [Expression]?, keep: Bool, rows: [[InlineField]]? = nil)
+        case intersect(Name, arguments: [Expression]?, keep: Bool, rows: [[InlineField]]? = nil, query: Query? = nil)
         /// `save "FILE"`: writes the result to a file (the last clause).
         case save(String)
         /// `save table NAME`: stores the result as a table of the open database (the last clause).
@@ -135,6 +137,15 @@ extension Clause.Kind {
     package var isSave: Bool {
         switch self {
         case .save, .saveTable: return true
+        default: return false
+        }
+    }
+
+    /// Whether the clause says where the whole query's rows go (`save`, `chart`, `cite`), so it
+    /// cannot end a query in parentheses.
+    package var isOutput: Bool {
+        switch self {
+        case .save, .saveTable, .chart, .cite: return true
         default: return false
         }
     }

@@ -24,7 +24,7 @@ import Testing
 
     @Test func fieldsOfTheSourceAfterWhere() {
         #expect(complete("leaders where ", "co") == ["coalesce(", "concat(", "contains(", "cos(", "country"])
-        #expect(complete("leaders where country = \"Congo\" and ", "st") == ["starts_with(", "status"])
+        #expect(complete("leaders where country = \"Congo\" and ", "st") == ["starts_with(", "status", "strftime("])
         #expect(complete("visits order by ", "y") == ["year", "year("])
         #expect(complete("visits select ", "co") == ["coalesce(", "concat(", "contains(", "corr(", "cos(", "count("])  // aggregates only in select
         #expect(complete("visits where ", "ran") == [])  // window functions only in select

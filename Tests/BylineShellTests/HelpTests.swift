@@ -61,7 +61,8 @@ import Testing
         for topic in ["like", "conditions"] {
             for line in help(topic, width: 60).split(separator: "\n") { #expect(line.count <= 60, "\(topic): \(line)") }
         }
-        #expect(help("").contains("Conditions and SQL words: between, conditions, from, having, in, is null, like, union"))
+        #expect(help("").contains("Conditions and SQL words: between, case, conditions, from, having, in, is null, like, union"))
+        #expect(help("case").contains("case EXPR when VALUE then VALUE"))
     }
 
     @Test func theOverviewIsSortedAndWrappedWholeAt60Columns() {

@@ -81,3 +81,53 @@ import TestSupport
         #expect(SyntaxPrinter.print(query) == "range(2) append halves(3) except range(1) intersect x count")
     }
 }
+
+/// `append (QUERY)`, `intersect (QUERY)`, `except (QUERY)`: a query in parentheses as the operand,
+/// the same as a `let` of it.
+@Suite struct OperandQueryTests {
+    private func rows(_ text: String) throws -> [[Value]] {
+        try Session().run(text).last?.rows ?? []
+    }
+
+    @Test func aQueryInParenthesesIsAnOperandAsItsLetWouldBe() throws {
+        for (clause, expected) in [("append", 5), ("intersect", 1), ("except", 2)] {
+            let inline = try rows("range(3) \(clause) (range(1, 5) where value % 2 = 1 select value) count")
+            let viaLet = try rows("let odd = range(1, 5) where value % 2 = 1 select value\nrange(3) \(clause) odd count")
+            #expect(inline == viaLet, "\(clause)")
+            #expect(inline == [[.integer(expected)]], "\(clause)")
+        }
+        // Nested, over lines, and with a join inside.
+        #expect(
+            try rows(
+                """
+                range(1) select value append (
+                    range(5) except (range(2, 9) select value)
+                ) order by value
+                """) == [[.integer(0)], [.integer(0)], [.integer(1)]])
+        let later = try rows("visits where year > 2010 select visitor")
+        let joined = try rows(#"visits join leaders on visitor = leaders.name where leaders.country = "Israel" select visitor"#)
+        #expect(!joined.isEmpty)
+        #expect(
+            try rows(#"visits where year > 2010 select visitor append (visits join leaders on visitor = leaders.name where leaders.country = "Israel" select visitor)"#)
+                == later + joined)
+    }
+
+    @Test func itsMistakesAreNamed() {
+        #expect(Session.messages(running: "range(3) append (range(2) save \"x.csv\")").contains("'save \"x.csv\"' cannot end the query in parentheses after 'append'"))
+        #expect(Session.messages(running: "range(3) except (range(2) chart bar)").contains("cannot end the query in parentheses after 'except'"))
+        #expect(Session.messages(running: "range(3) append (visits select visitor, year)").contains("'append' needs 1 field, like the rows before it, but '(visits select visitor, year)' has 2"))
+        #expect(Session.messages(running: "range(3) append (range(2)").contains("expected ')' to close '('"))
+        #expect(Session.messages(running: "range(3) intersect (nothing)").contains("unknown table 'nothing'"))
+    }
+
+    @Test func printedItParsesAgain() throws {
+        let text = "range(3) append (range(2) where (value > 0)) intersect (range(9) select value) except (x as y limit 1)"
+        guard case .query(let query)? = Parser.parse(SourceFile(name: "p", text: text)).script.statements.first?.kind else {
+            Issue.record("no query")
+            return
+        }
+        #expect(SyntaxPrinter.print(query) == text)
+        let explained = try Session().run("explain range(2) append (range(3) where value > 0)").last?.rows ?? []
+        #expect(explained.map { $0[1] }.last == .string("append (range(3) where value > 0)"), "\(explained)")
+    }
+}

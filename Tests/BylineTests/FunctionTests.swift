@@ -126,6 +126,38 @@ import TestSupport
         #expect(try value("case when value > 0 then value + 9223372036854775807 else 0 end", over: "range(1)") == .integer(0))
     }
 
+    @Test func simpleCaseComparesItsOperandWithEachValue() throws {
+        let rows = try Session().run(
+            "range(-1, 3) select case value when 0 then \"zero\" when 1 then \"one\" when 1 then \"again\" else \"other\" end as s"
+        ).last?.rows ?? []
+        #expect(rows == [[.string("other")], [.string("zero")], [.string("one")], [.string("other")]])
+        // A null operand equals no value (SQL's simple CASE), not even a null one.
+        #expect(try value("case null when null then 1 else 2 end") == .integer(2))
+        #expect(try value("case to_integer(\"x\") when 0 then 1 end") == .null)
+        #expect(try value("case \"a\" + \"\" when \"a\" then 1.5 else 2 end") == .float(1.5))
+        // The operand may be any expression, even in parentheses or a case of its own.
+        #expect(try value("case (value + 1) * 2 when 2 then \"two\" end") == .string("two"))
+        #expect(try value("case case value when 0 then 5 end when 5 then \"five\" end") == .string("five"))
+        // Over lines, in a group's select.
+        let grouped = try Session().run(
+            """
+            visits group by status
+              select status, case count()
+                when 1 then "once"
+                else "more" end as amount
+              order by status limit 1
+            """
+        ).last?.rows ?? []
+        #expect(grouped.count == 1)
+        // `case` stays a field name where no operand and `when` follow it.
+        #expect(try Session().run("[{case: 1, x: 2}] select case, case + x as y where case = 1 order by case").last?.rows == [[.integer(1), .integer(3)]])
+        // Mistakes are named as for the searched form.
+        #expect(Session.messages(running: "range(1) select case value when \"x\" then 1 end").contains("cannot compare 'value' (integer) with '\"x\"' (string)"))
+        #expect(Session.messages(running: "range(1) select case value when 1 then 2").contains("expected 'end' to close 'case' at 1:17"))
+        #expect(Session.messages(running: "range(1) select case value when 1 else 2 end").contains("expected 'then' after the value of 'when'"))
+        #expect(Session.messages(running: "range(1) select case value when 1 then 2 else \"x\" end").contains("the values of 'case' must have one type"))
+    }
+
     @Test func caseWhenWorksInGroupsAndOverLines() throws {
         let rows = try Session().run(
             """

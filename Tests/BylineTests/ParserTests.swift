@@ -113,6 +113,7 @@ import Testing
         ("leaders where a and", true),
         ("let x =", true),
         ("visits select case when year > 2000 then \"late\"", true),
+        ("visits select case year when 2000 then", true),
         ("visits where year between 2000 and", true),
         ("[{a: 1},", true),
         ("leaders", false),

@@ -32,6 +32,28 @@ import Testing
         #expect(rows == [Mixed(id: 1, score: 0.5, name: "a", flag: true, note: nil), Mixed(id: 2, score: 1.5, name: "b", flag: false, note: "n")])
     }
 
+    /// A subclass and its superclass each ask for a container with their own keys in every row:
+    /// the container kept from one row serves only the key type it was made for.
+    class Named: Decodable {
+        let name: String
+    }
+
+    final class Scored: Named {
+        let score: Double
+        private enum CodingKeys: String, CodingKey { case score }
+
+        required init(from decoder: any Decoder) throws {
+            score = try decoder.container(keyedBy: CodingKeys.self).decode(Double.self, forKey: .score)
+            try super.init(from: decoder)
+        }
+    }
+
+    @Test func containersWithOtherKeysInOneRowDecode() throws {
+        let rows = try session().rows(Scored.self, "t")
+        #expect(rows.map(\.name) == ["a", "b"])
+        #expect(rows.map(\.score) == [0.5, 1.5])
+    }
+
     @Test func otherTypesTakeTheSlowWay() throws {
         // An integer field read as a Double, a whole float as an Int.
         struct Converted: Decodable, Equatable {

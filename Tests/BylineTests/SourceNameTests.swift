@@ -47,3 +47,53 @@ import TestSupport
         #expect(SyntaxPrinter.print(query) == text)
     }
 }
+
+/// The naming rule's other half (README, "Names"): a bare name that two fields answer to is
+/// ambiguous, even when one is a field a select named (which belongs to no table). Found in
+/// review: `albums select artist_id as artist_id … join artists on artist_id = artists.artist_id`
+/// silently took the left side.
+@Suite struct SharedNameTests {
+    private func message(_ text: String) -> String { Session.messages(running: text) }
+
+    static let tables = """
+        let albums = [{album_id: 1, artist_id: 10, title: "A"}, {album_id: 2, artist_id: 20, title: "B"}]
+        let artists = [{artist_id: 10, name: "X"}, {artist_id: 30, name: "Z"}]
+
+        """
+
+    @Test func aSelectsNameAndAJoinedTablesAreAmbiguous() {
+        for join in ["join", "left join"] {
+            for condition in ["artist_id = artists.artist_id", "artists.artist_id = artist_id", "artist_id = artists.artist_id and title != \"\""] {
+                let text = Self.tables + "albums select artist_id as artist_id, title \(join) artists on \(condition)"
+                let answer = message(text)
+                #expect(answer.contains("'artist_id' is ambiguous here: a select named a field 'artist_id', and this query also has 'artists.artist_id'"), "\(text)\n\(answer)")
+                #expect(answer.contains("give the select's 'artist_id' a name of its own with 'as'"), "\(answer)")
+            }
+        }
+        // Computed, not only renamed; and after the join, in a later clause.
+        #expect(message(Self.tables + "albums select artist_id * 1 as artist_id join artists on artists.artist_id = 10 where artist_id > 0").contains("'artist_id' is ambiguous here"))
+        #expect(message(Self.tables + "albums select artist_id + 0 as artist_id join artists on artists.artist_id = 10 select artist_id").contains("'artist_id' is ambiguous here"))
+        // An inline table joined, and a let of computed rows (qualified by its own name: no ambiguity).
+        #expect(message(Self.tables + "albums select artist_id as k join [{k: 10}] as r on k = r.k").contains("'k' is ambiguous here"))
+        // Two fields of one select: a renamed one and a table's.
+        #expect(message(Self.tables + "albums join artists on albums.artist_id = artists.artist_id select albums.artist_id as artist_id, artists.artist_id select artist_id").contains("'artist_id' is ambiguous here"))
+    }
+
+    @Test func theWaysOutWork() throws {
+        // Renamed apart, the query runs; qualified, the joined table's field is found.
+        let renamed = try Session().run(Self.tables + "albums select artist_id as aid, title left join artists on aid = artists.artist_id select title, name order by title").last
+        #expect(renamed?.rows == [[.string("A"), .string("X")], [.string("B"), .null]])
+        // A let of one table's rows qualifies its own fields, so the bare name is the let's and the join's both: still ambiguous, and each qualified works.
+        let session = Session()
+        _ = try session.run(Self.tables)
+        #expect(message(Self.tables + "let a = albums select artist_id, title\na join artists on artist_id = artists.artist_id").contains("'artist_id' is ambiguous here"))
+        let qualified = try session.run("let a = albums select artist_id, title\na join artists on a.artist_id = artists.artist_id select title, name").last
+        #expect(qualified?.rows == [[.string("A"), .string("X")]])
+        // A self-join with `as` on both sides, and a using-like shape: each side qualified.
+        let selfJoin = try session.run("albums as x join albums as y on x.artist_id = y.artist_id select x.title, y.title order by x.title").last
+        #expect(selfJoin?.rows == [[.string("A"), .string("A")], [.string("B"), .string("B")]])
+        #expect(message(Self.tables + "albums as x join albums as y on x.artist_id = y.artist_id select artist_id").contains("write one of 'x.artist_id' and 'y.artist_id'"))
+        // A name only one side has stays bare.
+        #expect(try session.run("albums join artists on albums.artist_id = artists.artist_id select title, name").last?.rows == [[.string("A"), .string("X")]])
+    }
+}

@@ -25,6 +25,8 @@ import TestSupport
         // case when, between
         "case when i > 0 then \"positive\" when i < 0 then \"negative\" end", "case when b then i else f end",
         "case when s = \"x\" then [1] else [2, 3] end", "case when b then b else not b end",
+        "case i when 7 then \"seven\" when -7 then \"minus seven\" else \"other\" end", "case s when \"x\" then 1 when null then 2 end",
+        "case i % 2 when 0 then f end", "case b when true then i when false then 0 else -1 end",
         "i between 0 and 7", "s between \"a\" and \"x\"", "f not between -1 and 3", "i between f and 10",
     ]
 
@@ -46,28 +48,11 @@ import TestSupport
     @Test func functionsGiveOneAnswerInEveryEngine() throws {
         let postgres = try PostgresForTests.connect(schema: "functions") { try PostgreSQLConnection($0) }
         defer { postgres.drop() }
-        let native = Session(tables: [])
-        try Self.table(in: native)
-        guard let table = native.table(named: "e") else { throw Missing(description: "table e") }
-        var engines: [(String, Session)] = []
-        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
-            let session = Session(tables: [])
-            try session.open(connection)
-            try session.store(table, as: "e")
-            engines.append((name, session))
-        }
-        defer { engines[0].1.closeDatabase() }
-        var differences: [String] = []
-        for expression in Self.expressions {
-            let query = "e select id, \(expression) as x"
-            let expected = DifferentialTests.exact(query, in: native)
-            #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
-            for (name, session) in engines {
-                let answer = DifferentialTests.exact(query, in: session)
-                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(600))\n  \(name): \(answer.prefix(600))") }
-            }
-        }
-        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+        let dialects = try DialectEngines(postgres: postgres)
+        defer { dialects.close() }
+        let native = dialects.native
+        let engines = dialects.databases
+        dialects.expectOneAnswer(to: Self.expressions.map { "e select id, \($0) as x" }, shown: 600)
         // Floats as text, as Byline writes them, from every range PostgreSQL writes otherwise.
         let floats = [
             "0.1", "1.5", "3.0", "-0.0", "0.0", "1e15", "-1e15", "1e16", "123456789012345.6", "1234567890123456.7", "-1234567890123456.7",
@@ -113,23 +98,9 @@ import TestSupport
     @Test func appendGivesOneAnswerInEveryEngine() throws {
         let postgres = try PostgresForTests.connect(schema: "append") { try PostgreSQLConnection($0) }
         defer { postgres.drop() }
-        let native = Session(tables: [])
-        try Self.table(in: native)
-        guard let table = native.table(named: "e") else { throw Missing(description: "table e") }
-        var differences: [String] = []
-        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
-            let session = Session(tables: [])
-            try session.open(connection)
-            try session.store(table, as: "e")
-            for query in Self.appends {
-                let expected = DifferentialTests.exact(query, in: native)
-                #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
-                let answer = DifferentialTests.exact(query, in: session)
-                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(600))\n  \(name): \(answer.prefix(600))") }
-            }
-            if name == "sqlite" { session.closeDatabase() }
-        }
-        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+        let engines = try DialectEngines(postgres: postgres)
+        defer { engines.close() }
+        engines.expectOneAnswer(to: Self.appends, shown: 600)
     }
 
     struct Missing: Error, CustomStringConvertible {

@@ -30,22 +30,8 @@ import TestSupport
     @Test func windowsGiveOneAnswerInEveryEngine() throws {
         let postgres = try PostgresForTests.connect(schema: "windows") { try PostgreSQLConnection($0) }
         defer { postgres.drop() }
-        let native = Session(tables: [])
-        try FunctionDialectTests.table(in: native)
-        guard let table = native.table(named: "e") else { throw FunctionDialectTests.Missing(description: "table e") }
-        var differences: [String] = []
-        for (name, connection) in [("sqlite", try SQLiteConnection(path: ":memory:") as DatabaseConnection), ("postgresql", postgres.connection)] {
-            let session = Session(tables: [])
-            try session.open(connection)
-            try session.store(table, as: "e")
-            for query in Self.queries {
-                let expected = DifferentialTests.exact(query, in: native)
-                #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
-                let answer = DifferentialTests.exact(query, in: session)
-                if answer != expected { differences.append("\(name): \(query)\n  byline: \(expected.prefix(900))\n  \(name): \(answer.prefix(900))") }
-            }
-            if name == "sqlite" { session.closeDatabase() }
-        }
-        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+        let engines = try DialectEngines(postgres: postgres)
+        defer { engines.close() }
+        engines.expectOneAnswer(to: Self.queries)
     }
 }

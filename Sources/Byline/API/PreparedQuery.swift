@@ -19,6 +19,18 @@ public struct PreparedQuery: Sendable {
         var types: [String: DataType]
         /// Parameters whose value the check used (a `range` bound, a `limit`), with that value.
         var baked: [String: Value]
+        /// The plan's steps (by index) that hold a slot: only they change from run to run.
+        var slotted: [Int]
+
+        /// The plan with these values in its slots. Only the steps that hold a slot are rewritten
+        /// (the plan's other steps are the same whatever the values).
+        func plan(with values: [String: Value]) -> QueryPlan {
+            var plan = self.plan
+            for index in slotted {
+                plan.steps[index].stage = plan.steps[index].stage.mapExpressions { $0.substituting(values) }
+            }
+            return plan
+        }
 
         /// Whether these values fit the slots as they are: every slot given a value of its type,
         /// and every baked value the same.
@@ -49,7 +61,7 @@ public struct PreparedQuery: Sendable {
     public func run(parameters: [String: any ValueConvertible], cancellation: CancellationFlag? = nil) throws(BylineError) -> ResultSet {
         let parameters = bylineValues(parameters)
         if let slots, slots.fit(parameters) {
-            let bound = CheckedStatement(kind: statement.kind, plan: slots.plan.substituting(parameters), span: statement.span)
+            let bound = CheckedStatement(kind: statement.kind, plan: slots.plan(with: parameters), span: statement.span)
             return try rows(of: bound, cancellation: cancellation)
         }
         return try session.withParameters(parameters) { () throws(BylineError) in

@@ -20,6 +20,8 @@ struct RowDecodingError: Error, CustomStringConvertible {
 enum RowDecoder {
     static func decode<Row: Decodable>(_ type: Row.Type, from result: ResultSet) throws(BylineError) -> [Row] {
         let source = RowSource(result)
+        // The kept container holds the source: letting it go breaks the cycle.
+        defer { source.container = nil }
         var rows: [Row] = []
         rows.reserveCapacity(result.rowCount)
         do {
@@ -48,6 +50,8 @@ final class RowSource {
     // it is touched only by the one decode loop that owns this source, and the checks were a
     // tenth of decoding's instructions.
     @exclusivity(unchecked) var row = 0
+    /// The keyed container the first row made, for the rows after it.
+    @exclusivity(unchecked) var container: KeptContainerBase?
     private var positions: [String: Int?] = [:]
     /// Dates decode as midnight UTC of their day.
     let calendar: Calendar = {
@@ -129,6 +133,22 @@ final class RowSource {
     }
 }
 
+/// A keyed container kept for the rows after the first, with the key type it was made for.
+class KeptContainerBase {
+    let keyType: ObjectIdentifier
+
+    init(keyType: ObjectIdentifier) { self.keyType = keyType }
+}
+
+final class KeptContainer<Key: CodingKey>: KeptContainerBase {
+    let container: KeyedDecodingContainer<Key>
+
+    init(_ container: KeyedDecodingContainer<Key>) {
+        self.container = container
+        super.init(keyType: ObjectIdentifier(Key.self))
+    }
+}
+
 /// A row as a `Decoder`: a keyed container of its fields.
 struct RowValueDecoder: Decoder {
     let source: RowSource
@@ -136,10 +156,17 @@ struct RowValueDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        // One per row: an allocation and two generic-metadata look-ups, a quarter of decoding's
-        // instructions. Keeping the first row's for the rest cost more, through the dynamic cast
-        // back to `KeyedDecodingContainer<Key>` (callgrind, 100,000 rows of four fields).
-        KeyedDecodingContainer(RowFields<Key>(source: source))
+        // Made once per result and key type, not per row: a new one is an allocation and two
+        // generic-metadata look-ups, a quarter of decoding's instructions. The container holds
+        // nothing of its row (the source does), so the first row's serves the rest.
+        if let kept = source.container, kept.keyType == ObjectIdentifier(Key.self) {
+            // The key type was checked just above, so this is the very class that was kept; a
+            // checked cast (`as?`) cost more than the allocation it saves.
+            return unsafeDowncast(kept, to: KeptContainer<Key>.self).container
+        }
+        let made = KeptContainer(KeyedDecodingContainer(RowFields<Key>(source: source)))
+        source.container = made
+        return made.container
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

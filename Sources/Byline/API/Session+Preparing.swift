@@ -25,9 +25,17 @@ extension Session {
         var types: [String: DataType] = [:]
         slotted.forEachParameter { types[$0] = $1 }
         guard !types.isEmpty, slotted.substituting(parameters).sameWork(as: plan) else { return nil }
+        let steps = slotted.steps.indices.filter { index in
+            var holdsSlot = false
+            _ = slotted.steps[index].stage.mapExpressions { expression in
+                expression.forEachParameter { _, _ in holdsSlot = true }
+                return expression
+            }
+            return holdsSlot
+        }
         return PreparedQuery.Slots(
             plan: slotted, types: types,
-            baked: parameters.filter { script.bakedParameters.contains($0.key) })
+            baked: parameters.filter { script.bakedParameters.contains($0.key) }, slotted: steps)
     }
 
     /// Runs `body` with these parameters over the session's own, which are restored afterwards.

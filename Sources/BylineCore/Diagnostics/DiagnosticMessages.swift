@@ -282,8 +282,17 @@ extension DiagnosticMessage {
         return Self(.unknownField, "unknown field '\(written)' in '\(table)'", help: Help.guess(guess, otherwise: otherwise))
     }
 
+    /// `choices` are the fields' names as written to tell them apart; one equal to `name` is a
+    /// field a select named, which belongs to no table and so cannot be qualified.
     package static func ambiguousField(_ name: String, choices: [String]) -> Self {
-        Self(.unknownField, "'\(name)' is ambiguous here", help: "write one of " + Suggestion.list(choices))
+        let unowned = choices.filter { $0.lowercased() == name.lowercased() }
+        guard let own = unowned.first else {
+            return Self(.unknownField, "'\(name)' is ambiguous here", help: "write one of " + Suggestion.list(choices))
+        }
+        let qualified = choices.filter { $0.lowercased() != name.lowercased() }
+        return Self(
+            .unknownField, "'\(name)' is ambiguous here: a select named a field '\(own)', and this query also has " + Suggestion.list(qualified),
+            help: "write " + Suggestion.list(qualified) + " for a table's field, and give the select's '\(own)' a name of its own with 'as' (a field a select names belongs to no table)")
     }
 
     package static func missingParameter(_ name: String, given: [String]) -> Self {
@@ -319,6 +328,13 @@ extension DiagnosticMessage {
 extension DiagnosticMessage {
     package static func mustBeLast(_ clause: String, move: String?) -> Self {
         Self(.unexpectedToken, "'\(clause)' must be the last clause of a query", help: move.map { "move '\($0)' to the end" })
+    }
+
+    /// `append (visits save "v.csv")`: an output clause inside a query in parentheses.
+    package static func clauseInOperandQuery(_ written: String, clause: String) -> Self {
+        Self(
+            .unexpectedToken, "'\(written)' cannot end the query in parentheses after '\(clause)'",
+            help: "move '\(written)' after the closing parenthesis, to the end of the whole query")
     }
 
     package static let groupByWithoutSelect = Self(.unexpectedToken, "'group by' here has no 'select' to aggregate")
@@ -764,6 +780,12 @@ extension EvaluationError {
 
     package static func unknownTimeUnit(_ unit: String, known: [String]) -> Self {
         Self("date_trunc does not know the unit \(unit)", help: "write one of " + known.map { "\"\($0)\"" }.joined(separator: ", "))
+    }
+
+    package static func unknownFormatDirective(_ directive: String, known: [String]) -> Self {
+        Self(
+            "strftime does not know the directive \(directive)",
+            help: "write one of " + known.joined(separator: " ") + " (%% for a percent sign)")
     }
 
     package static func timeLimit(_ limit: Duration) -> Self {

@@ -75,9 +75,9 @@ public struct TableSchema: Sendable, Hashable {
             }
             if matches.count == 1 { return .field(matches[0]) }
             if matches.count > 1 {
-                // An exact full name wins over base names that merely match.
-                let exact = matches.filter { qualifier == nil && same(fields[$0].name, name) }
-                if exact.count == 1 { return .field(exact[0]) }
+                // The naming rule (README, "Names"): a bare name two fields answer to is
+                // ambiguous, even when one of them (a field a select named, which belongs to no
+                // table) has it as its whole name; `x as k … join t on k = t.k` is not the left `k`.
                 return .ambiguous(
                     matches.map { index in
                         fields[index].qualifier.map { "\($0).\(fields[index].baseName)" } ?? fields[index].name

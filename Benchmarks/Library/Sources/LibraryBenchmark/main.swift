@@ -1,8 +1,8 @@
 // Times what an embedding program does most, in Byline and in GRDB on the same data: a query run
 // with 2,000 new values, prepared once against checked (or, in SQLite, compiled) each time, and
 // 100,000 rows decoded into a Swift type against read as plain rows. Each figure is the best of
-// five runs, so a busy machine inflates it less. `--only byline` or `--only grdb` runs one side
-// (for a profiler).
+// five runs, so a busy machine inflates it less. `--only byline` or `--only grdb` runs one side,
+// and `--part reparsed|prepared|raw|decoded` (repeatable) only those parts (for a profiler).
 import Byline
 import Foundation
 import GRDB
@@ -34,6 +34,8 @@ let arguments = CommandLine.arguments
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 let runByline = only == nil || only == "byline"
 let runGRDB = only == nil || only == "grdb"
+let parts = arguments.indices.dropLast().filter { arguments[$0] == "--part" }.map { arguments[$0 + 1] }
+func runs(_ part: String) -> Bool { parts.isEmpty || parts.contains(part) }
 
 let session = Session()
 let years = (0..<2000).map { 1990 + $0 % 40 }
@@ -62,11 +64,15 @@ print("|---|---:|---:|")
 var bylineFigures: [String: Duration] = [:]
 if runByline {
     let query = "visits where year = $y select visitor, destination"
-    bylineFigures["reparsed"] = try best { for year in years { _ = try session.run(query, parameters: ["y": year]) } }
-    let prepared = try session.prepare(query, parameters: ["y": 2016])
-    bylineFigures["prepared"] = try best { for year in years { _ = try prepared.run(parameters: ["y": year]) } }
-    bylineFigures["raw"] = try best { _ = try session.run("big")[0].rows }
-    bylineFigures["decoded"] = try best { _ = try session.rows(Big.self, "big") }
+    if runs("reparsed") {
+        bylineFigures["reparsed"] = try best { for year in years { _ = try session.run(query, parameters: ["y": year]) } }
+    }
+    if runs("prepared") {
+        let prepared = try session.prepare(query, parameters: ["y": 2016])
+        bylineFigures["prepared"] = try best { for year in years { _ = try prepared.run(parameters: ["y": year]) } }
+    }
+    if runs("raw") { bylineFigures["raw"] = try best { _ = try session.run("big")[0].rows } }
+    if runs("decoded") { bylineFigures["decoded"] = try best { _ = try session.rows(Big.self, "big") } }
 }
 
 // MARK: - GRDB, on the same data
