@@ -130,8 +130,8 @@ import TestSupport
     }
 }
 
-/// Ctrl-C (the cancellation flag) stops a query that is still computing in PostgreSQL, before any
-/// row has come back, and the connection is usable after.
+/// Ctrl-C (the cancellation flag) stops a query that is still computing in PostgreSQL or SQLite,
+/// before any row has come back, and the connection is usable after.
 @Suite struct DatabaseCancellationTests {
     @Test func cancellingStopsAQueryInPostgreSQL() throws {
         let postgres = try PostgresForTests.connect(schema: "cancel") { try PostgreSQLConnection($0) }
@@ -155,6 +155,29 @@ import TestSupport
         // The driver now asks again while the statement runs (the test below aims at that case).
         #expect(ContinuousClock.now - started < .seconds(10))
         // The same connection answers the next query.
+        #expect(try session.run("countries count").last?[0, 0] == .integer(ArticleDataset.tables.first { $0.schema.name == "countries" }?.rowCount ?? -1))
+    }
+
+    /// SQLite stops a statement still computing before its first row too (its progress handler
+    /// asks the flag; before, the flag was read only between rows, so this ran for minutes), and
+    /// the connection answers the next query.
+    @Test func cancellingStopsAQueryInSQLite() throws {
+        let session = Session()
+        try session.open(SQLiteConnection(path: ":memory:"))
+        defer { session.closeDatabase() }
+        try session.push(["countries"])
+        let flag = CancellationFlag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
+        let started = ContinuousClock.now
+        let script = session.check(SourceFile(name: "<test>", text: "countries join range(90000000) on true count"))
+        #expect(!script.hasErrors)
+        do {
+            _ = try session.execute(script.statements[0], in: script, cancellation: flag)
+            Issue.record("the query ran to its end")
+        } catch {
+            #expect(error.diagnostics.first?.id == .cancelled, "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(try session.run("countries count").last?[0, 0] == .integer(ArticleDataset.tables.first { $0.schema.name == "countries" }?.rowCount ?? -1))
     }
 
