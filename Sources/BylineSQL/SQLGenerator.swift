@@ -313,7 +313,12 @@ package struct SQLGenerator {
             case .join(let join):
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
             case .append(let other):
-                current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+                // Byline's engine computes every value of both sides; PostgreSQL leaves out a
+                // side's value no later step reads, except in a union with an OFFSET (a fence:
+                // it plans such a union with all its fields).
+                let whole = SQLGenerator.mayFail(other) || plan.steps[..<index].contains { SQLGenerator.mayFail($0.stage) }
+                current = try append(
+                    current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type), fence: whole ? fence : nil)
             case .intersect(let other, let keep):
                 current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             case .window(let calls):
@@ -426,7 +431,7 @@ package struct SQLGenerator {
     /// `append`: UNION ALL of both sides, each numbered in its own order, the left side's rows
     /// first; an integer is cast where the output's field is a float.
     private mutating func append(
-        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType]
+        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType], fence: String? = nil
     ) throws(SQLUnsupported) -> Relation {
         let right = try relation(for: other)
         let rightTypes = other.schema.fields.map(\.type)
@@ -440,7 +445,7 @@ package struct SQLGenerator {
             items.append("ROW_NUMBER() OVER (\(window)) AS \(number)")
             return "SELECT \(items.joined(separator: ", ")) FROM \(relation.name)"
         }
-        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
+        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1) + (fence ?? ""))
         return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
     }
 

@@ -62,6 +62,12 @@ import TestSupport
         ("n order by b - 1 where id > 1 select id", "overflow"),
         ("n select abs(b) as x, id as y order by y where y > 1 select x", "overflow"),
         ("n select abs(b) as x, id as y order by y where y > 1 select y", "2"),
+        // Both sides of an append are computed whole, also a value no later step reads.
+        ("n select id as y, b * b as x append [{y: 0, x: 0}] select y", "overflow"),
+        // Arithmetic of constants folds as a database folds it: a comparison with a constant
+        // null is false, and a constant false side decides an `and` or a `between`.
+        ("n where -1 not between b - 1 and 0 % 0 count", "2"),
+        ("n where b - 1 < 0 and 1 + 2 > 5 count", "0"),
         // Numbers: division by zero is null; round works on the digits shown, ties away from zero.
         ("n order by id select 1.0 / 0.0 as x, div(b, 0) as y limit 1", "null null"),
         ("n where id = 1 select round(2.675, 2) as x, round(1.005, 2) as y, round(-2.5) as z, round(1234.5, -2) as w", "2.68 1.01 -3.0 1200.0"),
