@@ -128,3 +128,18 @@ extension SQLGenerator {
         return false
     }
 }
+
+extension SQLGenerator {
+    /// Whether the constants of an expression are written so PostgreSQL's planner cannot fold
+    /// them: where a part can fail. The planner folds a strict operator with a constant null
+    /// (`id / NULLIF(0, 0)` is null) and then an AND with a constant false side, dropping a part
+    /// that fails (an overflow) that Byline's engine computes; a constant Byline folds itself
+    /// (a comparison of constants, a `case` of constant conditions) is already gone.
+    func shieldsConstants(in expression: BoundExpression) -> Bool {
+        guard dialect == .postgresql else { return false }
+        switch expression {
+        case .literal, .column, .parameter: return false
+        default: return SQLGenerator.mayFail(expression)
+        }
+    }
+}

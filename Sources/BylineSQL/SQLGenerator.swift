@@ -615,6 +615,11 @@ package struct SQLGenerator {
     /// drop the row, so comparisons, AND and OR need no COALESCE here, which leaves them plain
     /// for the database's indexes and hash joins. Under NOT, Byline's two values are needed again.
     private mutating func condition(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        if !shieldingConstants, shieldsConstants(in: expression) {
+            shieldingConstants = true
+            defer { shieldingConstants = false }
+            return try condition(expression, columns)
+        }
         switch expression {
         // A database tests the parts of a WHERE's AND in the order it likes (PostgreSQL: cheapest
         // first); Byline's `and` stops at a false left side. Where a part can fail, CASE keeps
@@ -636,6 +641,11 @@ package struct SQLGenerator {
     }
 
     private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        if !shieldingConstants, shieldsConstants(in: expression) {
+            shieldingConstants = true
+            defer { shieldingConstants = false }
+            return try predicate(expression, columns)
+        }
         switch expression {
         // SQLite computes both sides of AND and OR in a value (not in WHERE); Byline's `and` and
         // `or` stop at a side that decides (README, "When a value is computed"), as CASE does.
@@ -712,7 +722,7 @@ package struct SQLGenerator {
         // CASE branch no row takes or over no rows; Byline computes a value only where a row needs
         // it (README, "When a value is computed"). A constant computation that fails is written
         // so the planner cannot compute it.
-        if dialect == .postgresql, !shieldingConstants, SQLGenerator.failsWhenComputed(expression) {
+        if dialect == .postgresql, !shieldingConstants, SQLGenerator.failsWhenComputed(expression) || shieldsConstants(in: expression) {
             shieldingConstants = true
             defer { shieldingConstants = false }
             return try value(expression, columns)

@@ -147,6 +147,13 @@ package struct TypedExpression: Sendable {
         case .arithmetic(let op, let a, let b, let type, _):
             guard let left = constantValue(of: a), let right = constantValue(of: b) else { return nil }
             return try? Arithmetic.apply(op, left, right, type: type)
+        case .conditional(let items, let otherwise):
+            // A `case` whose conditions are constants is the value of the one that holds.
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let condition = constantValue(of: items[index]) else { return nil }
+                if condition == .bool(true) { return constantValue(of: items[index + 1]) }
+            }
+            return constantValue(of: otherwise)
         case .call(let function, let arguments, _):
             var values: [Value] = []
             for argument in arguments {

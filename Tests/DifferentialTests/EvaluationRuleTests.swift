@@ -68,6 +68,10 @@ import TestSupport
         // null is false, and a constant false side decides an `and` or a `between`.
         ("n where -1 not between b - 1 and 0 % 0 count", "2"),
         ("n where b - 1 < 0 and 1 + 2 > 5 count", "0"),
+        ("n where -id = case when 1 > 2 then 1 end or b - 1 < 0 count", "overflow"),
+        ("n where -(b - 1) = case when 1 > 2 then 1 end count", "0"),
+        // PostgreSQL would fold `id / NULLIF(0, 0)` to null and drop the `and`'s other side.
+        ("n order by id select (b - 1 < 0 and div(id, 0) > 0) as x", "overflow"),
         // Numbers: division by zero is null; round works on the digits shown, ties away from zero.
         ("n order by id select 1.0 / 0.0 as x, div(b, 0) as y limit 1", "null null"),
         ("n where id = 1 select round(2.675, 2) as x, round(1.005, 2) as y, round(-2.5) as z, round(1234.5, -2) as w", "2.68 1.01 -3.0 1200.0"),
