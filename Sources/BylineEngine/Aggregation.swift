@@ -448,8 +448,13 @@ package struct Aggregation {
             }
             // Typed aggregates give their columns as they are; the rest box a value per group.
             let typedColumns = partial.typed.map { $0?.column(groups: partial.groupCount) }
+            // Typed statistics give every group's value at once (their numbers put in order once).
+            for index in aggregates.indices where typedColumns[index] == nil {
+                if let values = partial.typed[index]?.statistics(groups: partial.groupCount) { results[index] = values }
+            }
+            let boxed = aggregates.indices.filter { typedColumns[$0] == nil && !(partial.typed[$0]?.isStatistic ?? false) }
             for group in 0..<partial.groupCount {
-                for index in aggregates.indices where typedColumns[index] == nil {
+                for index in boxed {
                     results[index].append(
                         partial.typed[index]?.result(group) ?? partial.states[group * aggregates.count + index].result)
                 }
@@ -701,13 +706,8 @@ package struct Accumulator {
         case .stringAgg:
             if values.isEmpty { return .null }
             return .string(values.map { if case .string(let text) = $0 { return text } else { return "" } }.joined(separator: call.separator ?? ""))
-        case .median: return Statistics.quantile(numbers, 0.5)
-        case .quantile: return Statistics.quantile(numbers, call.fraction ?? 0.5)
-        case .variance: return Statistics.variance(numbers)
-        case .stddev:
-            guard case .float(let variance) = Statistics.variance(numbers) else { return .null }
-            return .float(variance.squareRoot())
-        case .corr: return Statistics.correlation(numbers)
+        case .median, .quantile, .variance, .stddev, .corr:
+            return Statistics.result(call.kind, of: numbers[...], fraction: call.fraction)
         }
     }
 }

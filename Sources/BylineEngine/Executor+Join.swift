@@ -24,6 +24,13 @@ extension Executor {
         try reserve(right.count + left.count, bytes: Executor.wordBytes * 2, for: "a join's table of \(right.count) rows")
         let leftRows = try rowNumbers(of: left)
         profile?.note("right side \(right.count) rows, left side \(leftRows.count) rows")
+        if keeping?.isEmpty == true, plan.residual == nil, let total = try countedPairs(left, leftRows, plan, right) {
+            // No later step reads a field (the join is only counted): the pairs are counted, not made.
+            if total > context.limits.maximumJoinPairs { context.fail(joinTooLarge) }
+            try checkpoint()
+            let columns = (left.columns + right.columns).map { Column(type: $0.type, storage: .unread(total)) }
+            return Relation(schema: output, columns: columns, count: total)
+        }
         var (leftPairs, rightPairs): Pairs
         if plan.leftKeys.isEmpty {
             (leftPairs, rightPairs) = try nestedLoopPairs(left, leftRows, right, residual: plan.residual, output: output)
@@ -61,6 +68,65 @@ extension Executor {
         }
         try reserve(leftPairs.count, bytes: Executor.wordBytes * max(1, output.fields.count), for: "the joined rows")
         return combine(left, leftPairs, right, rightPairs, output: output, keeping: keeping)
+    }
+
+    /// How many rows a join on one key of strings or integers gives (with a left join's rows
+    /// without a match), counted from how many right rows each key has, without making the pairs;
+    /// nil for other keys.
+    private func countedPairs(_ left: Relation, _ leftRows: [Int], _ plan: QueryPlan.JoinPlan, _ right: Relation) throws(Stop) -> Int? {
+        guard plan.leftKeys.count == 1, case .column(let leftIndex) = plan.leftKeys[0], case .column(let rightIndex) = plan.rightKeys[0]
+        else { return nil }
+        let unmatched = plan.isLeft ? 1 : 0
+        var total = 0
+        var overflow = false
+        var withoutMatch = 0
+        if case .strings(let leftCodes, let leftDictionary) = left.columns[leftIndex].storage,
+            case .strings(let rightCodes, let rightDictionary) = right.columns[rightIndex].storage
+        {
+            profile?.note("hash join on string codes, pairs counted")
+            var rightCount = [Int](repeating: 0, count: rightDictionary.strings.count)
+            for row in 0..<right.count where rightCodes[row] >= 0 { rightCount[Int(rightCodes[row])] += 1 }
+            // Each left code's matches, with a slot for null (code -1) at the front.
+            var matches = [0]
+            for text in leftDictionary.strings { matches.append(rightDictionary.code(of: text).map { rightCount[Int($0)] } ?? 0) }
+            try forEachBlock(of: leftRows) { block in
+                for row in block {
+                    var count = matches[Int(leftCodes[row]) + 1]
+                    if count == 0 {
+                        withoutMatch += 1
+                        count = unmatched
+                    }
+                    let (sum, past) = total.addingReportingOverflow(count)
+                    total = sum
+                    overflow = overflow || past
+                }
+            }
+        } else if let leftKeys = Executor.integers(left.columns[leftIndex]), let rightKeys = Executor.integers(right.columns[rightIndex]) {
+            profile?.note("hash join on integers, pairs counted")
+            var counts = IntegerMap(capacity: right.count)
+            for row in 0..<right.count where !(rightKeys.nulls?[row] ?? false) {
+                counts.set(rightKeys.values[row], (counts.value(for: rightKeys.values[row]) ?? 0) + 1)
+            }
+            try checkpoint()
+            try forEachBlock(of: leftRows) { block in
+                counts.withLookup { count in
+                    for row in block {
+                        var matches = leftKeys.nulls?[row] ?? false ? 0 : count(leftKeys.values[row]) ?? 0
+                        if matches == 0 {
+                            withoutMatch += 1
+                            matches = unmatched
+                        }
+                        let (sum, past) = total.addingReportingOverflow(matches)
+                        total = sum
+                        overflow = overflow || past
+                    }
+                }
+            }
+        } else {
+            return nil
+        }
+        if plan.isLeft { profile?.note("left join: \(withoutMatch) rows without a match") }
+        return overflow ? Int.max : total
     }
 
     /// Every pair of rows (no equality keys), made and tested a slice of left rows at a time, so

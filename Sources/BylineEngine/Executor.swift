@@ -381,6 +381,10 @@ package struct Executor {
                 columns.append(input.selection == nil ? input.columns[index] : input.columns[index].gather(rows))
                 continue
             }
+            if let column = try projectThroughKernel(input, expression, type: field.type, compiler: compiler) {
+                columns.append(column)
+                continue
+            }
             let evaluate = compiler.value(expression)
             var builder = ColumnBuilder(type: field.type, capacity: rows.count)
             var charged = 0
@@ -391,6 +395,49 @@ package struct Executor {
             columns.append(builder.build())
         }
         return Relation(schema: output, columns: columns, count: rows.count)
+    }
+
+    /// An integer or float expression computed a block at a time by its kernel, in ranges on
+    /// every thread, joined in range order; nil when it has no kernel. A block its kernel gives
+    /// up on (an overflow somewhere in it) is computed row by row, which raises the row's error;
+    /// the error reported is the earliest range's, as one thread meets it.
+    private func projectThroughKernel(
+        _ input: Relation, _ expression: BoundExpression, type: DataType, compiler: ExpressionCompiler
+    ) throws(Stop) -> Column? {
+        switch type {
+        case .integer where compiler.integerKernel(expression) != nil: break
+        case .float where compiler.floatKernel(expression) != nil: break
+        default: return nil
+        }
+        let isInteger = type == .integer
+        var parts = try inParallel(
+            input.count, columns: input.columns,
+            prepare: { compiler, _ in
+                (isInteger ? compiler.integerKernel(expression) : nil, isInteger ? nil : compiler.floatKernel(expression),
+                 compiler.value(expression))
+            }
+        ) { (prepared, positions, executor) throws(Stop) -> ProjectedNumbers in
+            let (integerKernel, floatKernel, evaluate) = prepared
+            var part = ProjectedNumbers(isInteger: isInteger, capacity: positions.count)
+            var blocks = Blocks(input, positions: positions)
+            while let rows = blocks.next() {
+                if let integerKernel, let vector = integerKernel(rows) {
+                    part.append(vector)
+                } else if let floatKernel, let vector = floatKernel(rows) {
+                    part.append(vector)
+                } else {
+                    for row in rows { part.append(evaluate(row)) }
+                }
+                executor.context.progress?.advance(rows.count)
+                try executor.checkpoint()
+            }
+            return part
+        }
+        noteThreads(parts.count)
+        var whole = parts[0]
+        parts[0] = ProjectedNumbers(isInteger: isInteger, capacity: 0)  // one reference: extended in place
+        for part in parts.dropFirst() { whole.append(part) }
+        return whole.column
     }
 
     /// Sorts the relation's rows; with `range`, keeps only the rows of those ranks.
@@ -618,3 +665,67 @@ package final class SharedCount: Sendable {
         value.wrappingAdd(amount, ordering: .relaxed).newValue
     }
 }
+
+/// The numbers a range of a projection computed, with their nulls (kept only once there is one).
+struct ProjectedNumbers {
+    let isInteger: Bool
+    var integers: [Int] = []
+    var floats: [Double] = []
+    var nulls: [Bool]?
+
+    init(isInteger: Bool, capacity: Int) {
+        self.isInteger = isInteger
+        if isInteger { integers.reserveCapacity(capacity) } else { floats.reserveCapacity(capacity) }
+    }
+
+    var count: Int { isInteger ? integers.count : floats.count }
+
+    private mutating func appendNulls(_ flags: [Bool]?, count: Int) {
+        if let flags {
+            if nulls == nil { nulls = [Bool](repeating: false, count: self.count - count) }
+            nulls?.append(contentsOf: flags)
+        } else if nulls != nil {
+            nulls?.append(contentsOf: repeatElement(false, count: count))
+        }
+    }
+
+    mutating func append(_ vector: NumericVector<Int>) {
+        integers.append(contentsOf: vector.values)
+        appendNulls(vector.nulls, count: vector.values.count)
+    }
+
+    mutating func append(_ vector: NumericVector<Double>) {
+        floats.append(contentsOf: vector.values)
+        appendNulls(vector.nulls, count: vector.values.count)
+    }
+
+    /// One row's value, computed row by row (null for anything but a number of the column's type).
+    mutating func append(_ value: Value) {
+        switch (value, isInteger) {
+        case (.integer(let number), true):
+            integers.append(number)
+            appendNulls(nil, count: 1)
+        case (.float(let number), false):
+            floats.append(number)
+            appendNulls(nil, count: 1)
+        default:
+            if isInteger { integers.append(0) } else { floats.append(0) }
+            appendNulls([true], count: 1)
+        }
+    }
+
+    /// Another range's numbers, after these.
+    mutating func append(_ other: ProjectedNumbers) {
+        if isInteger { integers.append(contentsOf: other.integers) } else { floats.append(contentsOf: other.floats) }
+        let count = other.count
+        appendNulls(other.nulls, count: count)
+    }
+
+    var column: Column {
+        let mask = nulls.map { NullMask(flags: $0) } ?? .none
+        return isInteger
+            ? Column(type: .integer, storage: .integers(integers, mask))
+            : Column(type: .float, storage: .floats(floats, mask))
+    }
+}
+

@@ -422,15 +422,54 @@ package final class Sorter {
             return stopped
         }
         guard !stopped, !(exact && keys.count == 1) else { return }
+        // Equal exact forms of the first key are equal keys: a run of them is ordered by the
+        // second key's forms (unboxed compares), which decide alone when it is the last key.
+        var second: SecondForms??
+        var sinceAsked = 0
         var start = 0
         while start < forms.count, !stopped {
             var end = start + 1
             while end < forms.count, forms[end] == forms[start] { end += 1 }
             if end - start > 1 {
-                positions[start..<end].sort { precedes(rows[Int($0)], rows[Int($1)], positionA: Int($0), positionB: Int($1)) }
+                if exact, second == nil { second = .some(secondForms(rows)) }
+                if exact, let next = second ?? nil {
+                    let (form, isNull, decides) = (next.forms, next.isNull, next.decides)
+                    positions[start..<end].sort { [self] a, b in
+                        let (x, y) = (Int(a), Int(b))
+                        if isNull[x] != isNull[y] { return isNull[y] }  // nulls last
+                        if !isNull[x], form[x] != form[y] { return form[x] < form[y] }
+                        if decides { return x < y }
+                        return precedes(rows[x], rows[y], positionA: x, positionB: y)
+                    }
+                    sinceAsked += end - start
+                    if sinceAsked > 65_536 {
+                        sinceAsked = 0
+                        if shouldStop() { stopped = true }
+                    }
+                } else {
+                    positions[start..<end].sort { precedes(rows[Int($0)], rows[Int($1)], positionA: Int($0), positionB: Int($1)) }
+                }
             }
             start = end
         }
+    }
+
+    /// The second key's form at every position of `rows`, for ordering runs of equal first keys.
+    private struct SecondForms {
+        var forms: [UInt64]
+        var isNull: [Bool]
+        /// Whether equal forms are equal keys and no key follows: position decides the rest.
+        var decides: Bool
+    }
+
+    /// The second key's forms, position by position; nil when there is none or it has no forms.
+    private func secondForms(_ rows: [Int]) -> SecondForms? {
+        guard keys.count >= 2, let keyForms = keys[1].forms(of: rows) else { return nil }
+        var forms = [UInt64](repeating: 0, count: rows.count)
+        var isNull = [Bool](repeating: false, count: rows.count)
+        for (index, position) in keyForms.positions.enumerated() { forms[Int(position)] = keyForms.forms[index] }
+        for position in keyForms.nulls { isNull[Int(position)] = true }
+        return SecondForms(forms: forms, isNull: isNull, decides: keyForms.exact && keys.count == 2)
     }
 
     /// Rows whose first key is null, in order of the other keys (input order when there are none).

@@ -12,7 +12,7 @@ import BylineSyntax
 enum Statistics {
     /// The value a fraction `p` of the way through the sorted values, interpolated between the
     /// two around it (SQL's percentile_cont); null for no values.
-    static func quantile(_ values: [Double], _ p: Double) -> Value {
+    static func quantile(_ values: ArraySlice<Double>, _ p: Double) -> Value {
         guard !values.isEmpty else { return .null }
         // NaN sorts last, as PostgreSQL sorts it.
         let sorted = values.sorted { $0 < $1 || (!$0.isNaN && $1.isNaN) }
@@ -25,7 +25,7 @@ enum Statistics {
     }
 
     /// The sample variance (divided by n - 1); null for fewer than two values.
-    static func variance(_ values: [Double]) -> Value {
+    static func variance(_ values: ArraySlice<Double>) -> Value {
         guard values.count > 1 else { return .null }
         var count = 0.0
         var sum = 0.0
@@ -42,11 +42,11 @@ enum Statistics {
     }
 
     /// The correlation of pairs (y, x), flattened; null for no pairs or when either varies not at all.
-    static func correlation(_ pairs: [Double]) -> Value {
+    static func correlation(_ pairs: ArraySlice<Double>) -> Value {
         var count = 0.0
         var (sumX, sumY, squaresX, squaresY, products) = (0.0, 0.0, 0.0, 0.0, 0.0)
-        var index = 0
-        while index + 1 < pairs.count {
+        var index = pairs.startIndex
+        while index + 1 < pairs.endIndex {
             let (y, x) = (pairs[index], pairs[index + 1])
             index += 2
             count += 1
@@ -64,6 +64,20 @@ enum Statistics {
         guard count >= 1, squaresX != 0, squaresY != 0 else { return .null }
         let result = products / (squaresX * squaresY).squareRoot()
         return result.isNaN ? .null : .float(result)
+    }
+
+    /// A statistic of one group's numbers in row order (for `corr`, each pair as y then x).
+    static func result(_ kind: AggregateCall.Kind, of numbers: ArraySlice<Double>, fraction: Double?) -> Value {
+        switch kind {
+        case .median: return quantile(numbers, 0.5)
+        case .quantile: return quantile(numbers, fraction ?? 0.5)
+        case .variance: return variance(numbers)
+        case .stddev:
+            guard case .float(let variance) = variance(numbers) else { return .null }
+            return .float(variance.squareRoot())
+        case .corr: return correlation(numbers)
+        default: return .null
+        }
     }
 
     /// A number as a float; nil for anything else (null).

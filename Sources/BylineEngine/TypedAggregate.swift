@@ -1,6 +1,8 @@
 // Typed accumulators: `count()`, and count, sum, avg, min and max of integer or float arithmetic,
 // folded a block at a time into flat arrays indexed by group, from a kernel's vector (see
-// Kernels.swift). The rules are Accumulator's, row for row: nulls are skipped, an integer sum that
+// Kernels.swift). The statistics (median, quantile, variance, stddev, corr) keep each number
+// beside its group, unboxed, and put them in group order once at the end: each group's numbers in
+// row order, as `Accumulator` keeps them, so the answers are the same to the bit. The rules are Accumulator's, row for row: nulls are skipped, an integer sum that
 // overflows is an error at the call, floats are added in row order, a NaN sum or average is null.
 
 import BylineCore
@@ -15,6 +17,8 @@ package struct TypedAggregate {
         case rows
         case integers(IntegerKernel)
         case floats(FloatKernel)
+        /// A statistic's numbers: one kernel, or for `corr` two (y, then x).
+        case numbers(FloatKernel, FloatKernel?)
     }
 
     package let call: AggregateCall
@@ -26,6 +30,9 @@ package struct TypedAggregate {
     private var floatSums: [Double] = []
     private var integerExtremes: [Int] = []
     private var floatExtremes: [Double] = []
+    /// A statistic's numbers in row order (for `corr`, y then x), each with its group.
+    private var statisticGroups: [Int] = []
+    private var statisticNumbers: [Double] = []
     /// For an integer `sum`: the sum of the magnitudes of every value added (all groups), while
     /// it fits; below `Int.max` no group's sum overflows in any order of adding.
     private var magnitude: UInt = 0
@@ -47,7 +54,7 @@ package struct TypedAggregate {
             let earlier = counts[into]
             counts[into] = earlier + other.counts[group]
             switch input {
-            case .rows:
+            case .rows, .numbers:
                 continue
             case .integers:
                 integerSums[into] = integerSums[into] &+ other.integerSums[group]
@@ -64,6 +71,16 @@ package struct TypedAggregate {
                 }
             }
         }
+        appendStatistics(of: other, groups: groups)
+    }
+
+    /// Appends another partition's statistic numbers, renumbering their groups; its rows came
+    /// after this one's, or its groups are its own, so each group's numbers stay in row order.
+    private mutating func appendStatistics(of other: TypedAggregate, groups: [Int]) {
+        guard case .numbers = input else { return }
+        statisticGroups.reserveCapacity(statisticGroups.count + other.statisticGroups.count)
+        for group in other.statisticGroups { statisticGroups.append(groups[group]) }
+        statisticNumbers.append(contentsOf: other.statisticNumbers)
     }
 
     /// Puts another partition's aggregates, whose group `g` is this one's `groups[g]`, in place:
@@ -75,8 +92,9 @@ package struct TypedAggregate {
         magnitude = total
         magnitudeOverflowed = magnitudeOverflowed || overflow || other.magnitudeOverflowed
         TypedAggregate.scatter(other.counts, into: &counts, at: groups)
+        appendStatistics(of: other, groups: groups)
         switch input {
-        case .rows:
+        case .rows, .numbers:
             break
         case .integers:
             TypedAggregate.scatter(other.integerSums, into: &integerSums, at: groups)
@@ -117,9 +135,22 @@ package struct TypedAggregate {
             } else {
                 return nil
             }
-        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
+        case .median, .quantile, .stddev, .variance:
+            guard let argument = call.argument, let kernel = compiler.floatKernel(argument) else { return nil }
+            input = .numbers(kernel, nil)
+        case .corr:
+            guard case .makeList(let pair)? = call.argument, pair.count == 2,
+                let y = compiler.floatKernel(pair[0]), let x = compiler.floatKernel(pair[1])
+            else { return nil }
+            input = .numbers(y, x)
+        case .countDistinct, .list, .stringAgg:
             return nil
         }
+    }
+
+    /// Whether this is a statistic, whose values come from `statistics(groups:)`.
+    package var isStatistic: Bool {
+        if case .numbers = input { return true } else { return false }
     }
 
     /// Makes room for groups up to `count`.
@@ -128,7 +159,7 @@ package struct TypedAggregate {
         let more = count - counts.count
         counts.append(contentsOf: repeatElement(0, count: more))
         switch input {
-        case .rows: break
+        case .rows, .numbers: break
         case .integers:
             integerSums.append(contentsOf: repeatElement(0, count: more))
             floatSums.append(contentsOf: repeatElement(0, count: more))
@@ -157,7 +188,41 @@ package struct TypedAggregate {
             for position in groups.indices where !vector.isNull(position) {
                 add(vector.values[position], to: groups[position])
             }
+        case .numbers(let first, let second):
+            guard let ys = first(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+            let before = statisticGroups.count
+            if let second {
+                // A pair counts when both of its numbers are there.
+                guard let xs = second(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+                for position in groups.indices where !ys.isNull(position) && !xs.isNull(position) {
+                    keep(ys.values[position], xs.values[position], group: groups[position])
+                }
+            } else {
+                for position in groups.indices where !ys.isNull(position) { keep(ys.values[position], group: groups[position]) }
+            }
+            chargeStatistics(since: before, context: context)
         }
+    }
+
+    /// A statistic's number (and for `corr` the pair's second) for a group.
+    @inline(__always)
+    private mutating func keep(_ number: Double, _ second: Double? = nil, group: Int) {
+        counts[group] += 1
+        statisticGroups.append(group)
+        statisticNumbers.append(number)
+        if let second { statisticNumbers.append(second) }
+    }
+
+    /// Charges the numbers a block kept to the memory budget: they are held until the end.
+    private func chargeStatistics(since before: Int, context: EvaluationContext) {
+        let pairs = second(of: input) ? 2 : 1
+        _ = context.charge(
+            MemoryBudget.bytes(statisticGroups.count - before, each: Executor.wordBytes * (1 + pairs)),
+            for: "the numbers of \(call.kind.rawValue)()")
+    }
+
+    private func second(of input: Input) -> Bool {
+        if case .numbers(_, let second) = input { return second != nil } else { return false }
     }
 
     /// `sum` of a block without nulls: one loop, the operator decided outside it, and the
@@ -187,6 +252,20 @@ package struct TypedAggregate {
 
     private mutating func foldRowByRow(_ rows: ArraySlice<Int>, groups: [Int], context: EvaluationContext) {
         guard let fallback else { return }
+        if case .numbers = input {
+            let before = statisticGroups.count
+            for (position, row) in rows.enumerated() {
+                let value = fallback(row)
+                if case .list(let pair) = value {
+                    if pair.count == 2, let y = Statistics.number(pair[0]), let x = Statistics.number(pair[1]) {
+                        keep(y, x, group: groups[position])
+                    }
+                } else if let number = Statistics.number(value) {
+                    keep(number, group: groups[position])
+                }
+            }
+            return chargeStatistics(since: before, context: context)
+        }
         for (position, row) in rows.enumerated() {
             switch fallback(row) {
             case .integer(let number): add(number, to: groups[position], context: context)
@@ -243,6 +322,7 @@ package struct TypedAggregate {
         case .countRows, .count:
             return Column(type: .integer, storage: .integers(counts, .none))
         case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
+            // Statistics give their values through `statistics(groups:)`.
             return nil
         default:
             guard counts.contains(where: { $0 > 0 }) else { return nil }
@@ -264,6 +344,27 @@ package struct TypedAggregate {
         }
     }
 
+    /// A statistic's value for every group: its numbers put in group order by one counting pass
+    /// (stable, so each group's stay in row order), then each group's computed as `Accumulator`
+    /// computes it. Nil for an aggregate that is not a statistic.
+    package func statistics(groups: Int) -> [Value]? {
+        guard case .numbers(_, let second) = input else { return nil }
+        let width = second == nil ? 1 : 2
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for group in statisticGroups where group < groups { starts[group + 1] += 1 }
+        for group in 0..<groups { starts[group + 1] += starts[group] }
+        var next = starts
+        var ordered = [Double](repeating: 0, count: statisticNumbers.count)
+        for (index, group) in statisticGroups.enumerated() where group < groups {
+            let place = next[group] * width
+            next[group] += 1
+            for offset in 0..<width { ordered[place + offset] = statisticNumbers[index * width + offset] }
+        }
+        return (0..<groups).map { group in
+            Statistics.result(call.kind, of: ordered[(starts[group] * width)..<(starts[group + 1] * width)], fraction: call.fraction)
+        }
+    }
+
     /// The aggregate's value for a group, as `Accumulator.result` gives it.
     package func result(_ group: Int) -> Value {
         let count = group < counts.count ? counts[group] : 0
@@ -282,7 +383,9 @@ package struct TypedAggregate {
             if count == 0 { return .null }
             if case .floats = input { return .float(floatExtremes[group]) }
             return .integer(integerExtremes[group])
-        case .countDistinct, .list, .stringAgg, .median, .quantile, .stddev, .variance, .corr:
+        case .median, .quantile, .stddev, .variance, .corr:
+            return statistics(groups: group + 1)?[group] ?? .null
+        case .countDistinct, .list, .stringAgg:
             return .null
         }
     }
