@@ -149,14 +149,12 @@ package final class PostgreSQLConnection: DatabaseConnection {
         byline_PQsetSingleRowMode(connection)
         var failure: DatabaseError?
         var values: [Value] = []
-        var cancelled = false
+        var cancels = CancelRequests()
         while true {
             // Wait for the server without blocking in libpq, so Ctrl-C (the flag) can cancel a
             // query that is still computing before its first row.
-            if !cancelled, let cancellation, !waitForResult(connection, cancellation: cancellation) {
-                cancelled = true
+            if let cancellation, waitForResult(connection, cancellation: cancellation, cancels: &cancels), failure == nil {
                 failure = DatabaseError.cancelled
-                cancel(connection)
             }
             guard let result = byline_PQgetResult(connection) else { break }
             defer { byline_PQclear(result) }
@@ -169,8 +167,7 @@ package final class PostgreSQLConnection: DatabaseConnection {
             }
             if cancellation?.isCancelled == true {
                 failure = DatabaseError.cancelled
-                cancelled = true
-                cancel(connection)
+                cancels.send(connection)
                 continue
             }
             values.removeAll(keepingCapacity: true)
@@ -199,23 +196,51 @@ package final class PostgreSQLConnection: DatabaseConnection {
     }
 
     /// Waits until libpq has a result to give without blocking, checking the flag every 50 ms;
-    /// false when the flag was set first.
-    private func waitForResult(_ connection: OpaquePointer, cancellation: CancellationFlag) -> Bool {
+    /// true when the flag was set while the statement was still running. From then on it asks
+    /// the server to stop the statement, and asks again while the statement goes on.
+    private func waitForResult(_ connection: OpaquePointer, cancellation: CancellationFlag, cancels: inout CancelRequests) -> Bool {
+        var cancelled = false
         while byline_PQisBusy(connection) == 1 {
-            if cancellation.isCancelled { return false }
+            if cancellation.isCancelled {
+                cancelled = true
+                cancels.sendIfDue(connection)
+            }
             var descriptor = pollfd(fd: byline_PQsocket(connection), events: Int16(POLLIN), revents: 0)
-            if poll(&descriptor, 1, 50) < 0, errno != EINTR { return true }
-            if byline_PQconsumeInput(connection) == 0 { return true }  // the error shows in PQgetResult
+            if poll(&descriptor, 1, 50) < 0, errno != EINTR { break }
+            if byline_PQconsumeInput(connection) == 0 { break }  // the error shows in PQgetResult
         }
-        return true
+        return cancelled
     }
 
-    /// Asks the server to stop the running statement.
-    private func cancel(_ connection: OpaquePointer) {
-        guard let cancel = byline_PQgetCancel(connection) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        byline_PQcancel(cancel, &buffer, 256)
-        byline_PQfreeCancel(cancel)
+    /// The cancel requests sent for one statement. PostgreSQL drops a cancel that reaches the
+    /// server before the statement runs: before it has read the statement, or between the
+    /// messages that make it up (Parse, Bind, Execute: a backend checks for a cancel as it reads
+    /// each message, and discards one that came while no statement was running, postgres.c).
+    /// On a new connection the first statement's Parse and Bind read the catalogues, which can
+    /// take a tenth of a second on a busy machine, and a Ctrl-C then was lost: the statement ran
+    /// to its end. So the request is sent again, after 0.1 s, 0.2 s, 0.4 s, … (at most a second
+    /// apart) for as long as the statement runs. A repeat cannot stop a later statement: PQcancel
+    /// returns only after the server has signalled the backend, and the next statement is sent
+    /// only after this one's end has come back.
+    private struct CancelRequests {
+        private var last: ContinuousClock.Instant?
+        private var interval = Duration.milliseconds(100)
+
+        /// Sends a request now.
+        mutating func send(_ connection: OpaquePointer) {
+            guard let cancel = byline_PQgetCancel(connection) else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            byline_PQcancel(cancel, &buffer, 256)
+            byline_PQfreeCancel(cancel)
+            if last != nil { interval = min(interval * 2, .seconds(1)) }
+            last = .now
+        }
+
+        /// Sends a request if none was sent yet, or the last one was sent long enough ago.
+        mutating func sendIfDue(_ connection: OpaquePointer) {
+            if let last, ContinuousClock.now - last < interval { return }
+            send(connection)
+        }
     }
 
     package func copy(_ table: Table, into target: String, cancellation: CancellationFlag?) throws(DatabaseError) {

@@ -109,6 +109,7 @@ package final class SQLiteConnection: DatabaseConnection {
         }
         let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "closed"
         let code = database.map { sqlite3_extended_errcode($0) }
+        if code == SQLITE_INTERRUPT { return .cancelled }
         // SQLite's own sum() reports overflow only as this text, with the generic SQLITE_ERROR;
         // this is the one place its words decide the kind.
         if code == SQLITE_ERROR, message == "integer overflow" {
@@ -143,12 +144,38 @@ package final class SQLiteConnection: DatabaseConnection {
         }
     }
 
+    /// Runs `body` with SQLite asking the flag every 1,000 steps of its virtual machine, so a
+    /// statement still computing before its first row (a count over a large join) stops at
+    /// Ctrl-C too, with SQLITE_INTERRUPT, as `sqlite3_interrupt` would stop it.
+    private func interruptible<T>(
+        _ cancellation: CancellationFlag?, _ body: () throws(DatabaseError) -> T
+    ) throws(DatabaseError) -> T {
+        guard let cancellation, let database else { return try body() }
+        let flag = Unmanaged.passUnretained(cancellation).toOpaque()
+        sqlite3_progress_handler(
+            database, 1000,
+            { flag in
+                guard let flag else { return 0 }
+                return Unmanaged<CancellationFlag>.fromOpaque(flag).takeUnretainedValue().isCancelled ? 1 : 0
+            }, flag)
+        defer { sqlite3_progress_handler(database, 0, nil, nil) }
+        return try withExtendedLifetime(cancellation) { () throws(DatabaseError) -> T in try body() }
+    }
+
     package func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError) {
         if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
+        try interruptible(cancellation) { () throws(DatabaseError) in try run(sql, bindings: bindings) }
+    }
+
+    private func run(_ sql: String, bindings: [Value]) throws(DatabaseError) {
         let database = try handle()
         if bindings.isEmpty {
             var message: UnsafeMutablePointer<CChar>?
             let status = sqlite3_exec(database, sql, nil, nil, &message)
+            if status == SQLITE_INTERRUPT {
+                sqlite3_free(message)
+                throw DatabaseError.cancelled
+            }
             guard status == SQLITE_OK else {
                 let text = message.map { String(cString: $0) } ?? "unknown error"
                 sqlite3_free(message)
@@ -165,6 +192,15 @@ package final class SQLiteConnection: DatabaseConnection {
     }
 
     package func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        try interruptible(cancellation) { () throws(DatabaseError) in
+            try stream(sql, bindings: bindings, types: types, cancellation: cancellation, row: row)
+        }
+    }
+
+    private func stream(
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {

@@ -113,16 +113,26 @@ package struct SQLGenerator {
 
     /// A relation whose order is one ascending column (the column), or else the relation numbered
     /// in its order (a window over the order), for taking each group's least.
-    private mutating func firstPlace(_ relation: Relation) -> (source: String, column: String) {
-        if relation.order.count == 1, !relation.order[0].descending { return (relation.name, relation.order[0].column) }
+    private mutating func firstPlace(_ relation: Relation) -> (source: String, column: String, parts: Int) {
+        if relation.order.count == 1, !relation.order[0].descending { return (relation.name, relation.order[0].column, 1) }
         // Row numbers alone (after a join), ascending: PostgreSQL orders arrays element by element,
         // so the least array is the first row, without numbering every row in a window.
         if dialect.ordersArrays, relation.order.allSatisfy({ !$0.descending && $0.column.hasPrefix("o") }) {
-            return (relation.name, "ARRAY[" + relation.order.map(\.column).joined(separator: ", ") + "]")
+            return (relation.name, "ARRAY[" + relation.order.map(\.column).joined(separator: ", ") + "]", relation.order.count)
         }
         let column = "r\(counter)"
         let numbered = add("SELECT *, ROW_NUMBER() OVER (ORDER BY \(orderTerms(relation.order))) AS \(column) FROM \(relation.name)")
-        return (numbered, column)
+        return (numbered, column, 1)
+    }
+
+    /// Each group's least place (`MIN` of firstPlace's column) as order columns named from
+    /// `column`. The least array of row numbers is taken apart again, one number a column: an
+    /// array column in a later ARRAY[…] (a second join and distinct) would be an error
+    /// (PostgreSQL cannot put bigint[] and bigint in one array).
+    private func leastPlace(_ first: String, parts: Int, named column: String) -> (items: [String], order: [(column: String, descending: Bool)]) {
+        guard parts > 1 else { return (["MIN(\(first)) AS \(column)"], [(column, false)]) }
+        let names = (1...parts).map { "\(column)_\($0)" }
+        return (names.enumerated().map { "(MIN(\(first)))[\($0.offset + 1)] AS \($0.element)" }, names.map { ($0, false) })
     }
 
     /// The order's columns as a step that makes new fields carries them: hidden columns keep their
@@ -177,13 +187,25 @@ package struct SQLGenerator {
             let step = plan.steps[index]
             defer { input = step.output }
             let columns = Scope(name: { "c\($0)" }, types: input.fields.map(\.type))
+            // Where a database would move a `where` past a value that can fail, or test it in
+            // another order, a fence keeps Byline's order (SQLGenerator+Fences.swift).
+            if let fence, SQLGenerator.fencesBefore(index, in: plan.steps) { current.name = add("SELECT * FROM \(current.name)\(fence)") }
+            let fenced = fence != nil && SQLGenerator.fencesAfter(index, in: plan.steps)
+            defer { if fenced, let fence { current.name = add("SELECT * FROM \(current.name)\(fence)") } }
             switch step.stage {
             case .filter(let condition):
                 let test = try self.condition(condition, columns)
                 current.name = add("SELECT * FROM \(current.name) WHERE \(test)")
             case .project(let expressions):
                 var items: [String] = []
+                // Behind a fence a value no later step reads would be computed (SELECT * reads
+                // it): it is not written, as Byline's engine does not compute it.
+                let read = fenced ? plan.columnsRead(after: index) : nil
                 for (position, expression) in expressions.enumerated() {
+                    if let read, !read.contains(position) {
+                        items.append("NULL AS c\(position)")
+                        continue
+                    }
                     items.append("\(try value(expression, columns)) AS c\(position)")
                 }
                 let list = items.isEmpty ? "" : items.joined(separator: ", ")
@@ -241,11 +263,11 @@ package struct SQLGenerator {
                     current.name = add("SELECT DISTINCT * FROM \(current.name)")
                 } else {
                     // The first of equal rows keeps its place: the least row number of each.
-                    let (source, first) = firstPlace(current)
+                    let (source, first, parts) = firstPlace(current)
                     let groups = current.width == 0 ? "" : " GROUP BY " + columnList(current.width)
-                    let column = "o\(counter)"
-                    current.name = add("SELECT \(columnList(current.width))\(current.width == 0 ? "" : ", ")MIN(\(first)) AS \(column) FROM \(source)\(groups)")
-                    current.order = [(column, false)]
+                    let least = leastPlace(first, parts: parts, named: "o\(counter)")
+                    current.name = add("SELECT \(columnList(current.width))\(current.width == 0 ? "" : ", ")\(least.items.joined(separator: ", ")) FROM \(source)\(groups)")
+                    current.order = least.order
                 }
             case .aggregate(let keys, let aggregates, let outputs, let grouped):
                 var items: [String] = []
@@ -257,7 +279,7 @@ package struct SQLGenerator {
                 let listOrder =
                     aggregates.contains { $0.kind == .list || $0.kind == .stringAgg } && !current.order.isEmpty ? orderTerms(current.order) : nil
                 // Spark sorts what collect_list gathered by each row's place (a number in order).
-                var numbered: (source: String, column: String)?
+                var numbered: (source: String, column: String, parts: Int)?
                 if dialect == .spark, listOrder != nil { numbered = firstPlace(current) }
                 for (position, call) in aggregates.enumerated() {
                     items.append("\(try aggregate(call, columns, order: dialect == .sqlite ? nil : listOrder, place: numbered?.column)) AS a\(position)")
@@ -265,12 +287,13 @@ package struct SQLGenerator {
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""
                 // Each group comes where its first row came.
                 var from = numbered?.source ?? current.name
-                var ordinal: String?
+                var ordinals: [(column: String, descending: Bool)] = []
                 if grouped, !current.order.isEmpty, SQLGenerator.groupOrderMatters(after: index, in: plan.steps, keys: keys.count, outputs: outputs) {
-                    let (source, first) = numbered ?? firstPlace(current)
+                    let (source, first, parts) = numbered ?? firstPlace(current)
                     from = source
-                    ordinal = "o\(counter)"
-                    items.append("MIN(\(first)) AS \(ordinal!)")
+                    let least = leastPlace(first, parts: parts, named: "o\(counter)")
+                    ordinals = least.order
+                    items += least.items
                 }
                 if dialect == .sqlite, let listOrder { from = add("SELECT * FROM \(from) ORDER BY \(listOrder)") }
                 let inner = add("SELECT \(items.isEmpty ? "COUNT(*) AS a_" : items.joined(separator: ", ")) FROM \(from)\(groupBy)")
@@ -283,14 +306,19 @@ package struct SQLGenerator {
                 for (position, output) in outputs.enumerated() {
                     projected.append("\(try value(output, names)) AS c\(position)")
                 }
-                if let ordinal { projected.append(ordinal) }
+                projected += ordinals.map(\.column)
                 current.name = add("SELECT \(projected.isEmpty ? "NULL AS c0" : projected.joined(separator: ", ")) FROM \(inner)")
                 current.width = outputs.count
-                current.order = ordinal.map { [($0, false)] } ?? []
+                current.order = ordinals
             case .join(let join):
                 current = try self.join(current, join, leftTypes: input.fields.map(\.type))
             case .append(let other):
-                current = try append(current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
+                // Byline's engine computes every value of both sides; PostgreSQL leaves out a
+                // side's value no later step reads, except in a union with an OFFSET (a fence:
+                // it plans such a union with all its fields).
+                let whole = SQLGenerator.mayFail(other) || plan.steps[..<index].contains { SQLGenerator.mayFail($0.stage) }
+                current = try append(
+                    current, other, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type), fence: whole ? fence : nil)
             case .intersect(let other, let keep):
                 current = try intersect(current, other, keep: keep, leftTypes: input.fields.map(\.type), output: step.output.fields.map(\.type))
             case .window(let calls):
@@ -403,7 +431,7 @@ package struct SQLGenerator {
     /// `append`: UNION ALL of both sides, each numbered in its own order, the left side's rows
     /// first; an integer is cast where the output's field is a float.
     private mutating func append(
-        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType]
+        _ left: Relation, _ other: QueryPlan, leftTypes: [DataType], output: [DataType], fence: String? = nil
     ) throws(SQLUnsupported) -> Relation {
         let right = try relation(for: other)
         let rightTypes = other.schema.fields.map(\.type)
@@ -417,7 +445,7 @@ package struct SQLGenerator {
             items.append("ROW_NUMBER() OVER (\(window)) AS \(number)")
             return "SELECT \(items.joined(separator: ", ")) FROM \(relation.name)"
         }
-        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1))
+        let name = add(side(left, leftTypes, 0) + " UNION ALL " + side(right, rightTypes, 1) + (fence ?? ""))
         return Relation(name: name, width: output.count, order: [(part, false), (number, false)])
     }
 
@@ -587,7 +615,17 @@ package struct SQLGenerator {
     /// drop the row, so comparisons, AND and OR need no COALESCE here, which leaves them plain
     /// for the database's indexes and hash joins. Under NOT, Byline's two values are needed again.
     private mutating func condition(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        if !shieldingConstants, shieldsConstants(in: expression) {
+            shieldingConstants = true
+            defer { shieldingConstants = false }
+            return try condition(expression, columns)
+        }
         switch expression {
+        // A database tests the parts of a WHERE's AND in the order it likes (PostgreSQL: cheapest
+        // first); Byline's `and` stops at a false left side. Where a part can fail, CASE keeps
+        // the order written.
+        case .and(let a, let b) where dialect != .spark && (SQLGenerator.mayFail(a) || SQLGenerator.mayFail(b)):
+            return "(CASE WHEN \(try condition(a, columns)) THEN \(try condition(b, columns)) ELSE \(falseLiteral) END)"
         case .and(let a, let b): return "(\(try condition(a, columns)) AND \(try condition(b, columns)))"
         case .or(let a, let b): return "(\(try condition(a, columns)) OR \(try condition(b, columns)))"
         case .compare(let op, let a, let b):
@@ -603,6 +641,11 @@ package struct SQLGenerator {
     }
 
     private mutating func predicate(_ expression: BoundExpression, _ columns: Scope) throws(SQLUnsupported) -> String {
+        if !shieldingConstants, shieldsConstants(in: expression) {
+            shieldingConstants = true
+            defer { shieldingConstants = false }
+            return try predicate(expression, columns)
+        }
         switch expression {
         // SQLite computes both sides of AND and OR in a value (not in WHERE); Byline's `and` and
         // `or` stop at a side that decides (README, "When a value is computed"), as CASE does.
@@ -679,7 +722,7 @@ package struct SQLGenerator {
         // CASE branch no row takes or over no rows; Byline computes a value only where a row needs
         // it (README, "When a value is computed"). A constant computation that fails is written
         // so the planner cannot compute it.
-        if dialect == .postgresql, !shieldingConstants, SQLGenerator.failsWhenComputed(expression) {
+        if dialect == .postgresql, !shieldingConstants, SQLGenerator.failsWhenComputed(expression) || shieldsConstants(in: expression) {
             shieldingConstants = true
             defer { shieldingConstants = false }
             return try value(expression, columns)

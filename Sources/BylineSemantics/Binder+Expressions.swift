@@ -331,8 +331,8 @@ extension Binder {
             canonicalize(&rhs, against: lhs)
             canonicalize(&lhs, against: rhs)
             // Two constants compare once, here (as SQL engines fold them), so `x and 0.1 < -7.0`
-            // is false without computing `x`.
-            if let a = lhs.constant, let b = rhs.constant {
+            // is false without computing `x`; so does arithmetic of constants (`x and 1 + 2 > 5`).
+            if let a = lhs.foldedConstant, let b = rhs.foldedConstant {
                 return literalExpression(.bool(Value.compare(a, b).map { op.holds($0) } ?? false))
             }
             // A side that is constantly null makes it false whatever the other, which is then

@@ -135,10 +135,25 @@ package struct TypedExpression: Sendable {
     /// constants whose value is null (kept as a call for its type, as `ln(-5)`).
     package var isConstantNull: Bool { TypedExpression.constantValue(of: expression)?.isNull == true }
 
-    /// The value of a literal, or of functions of constants (nested), when computing it succeeds.
+    /// The value when the expression is the same whatever the row (a literal, or functions and
+    /// arithmetic of constants) and computing it succeeds, as a database folds it while planning.
+    package var foldedConstant: Value? { TypedExpression.constantValue(of: expression) }
+
+    /// The value of a literal, or of functions and arithmetic of constants (nested), when
+    /// computing it succeeds.
     private static func constantValue(of expression: BoundExpression) -> Value? {
         switch expression {
         case .literal(let value): return value
+        case .arithmetic(let op, let a, let b, let type, _):
+            guard let left = constantValue(of: a), let right = constantValue(of: b) else { return nil }
+            return try? Arithmetic.apply(op, left, right, type: type)
+        case .conditional(let items, let otherwise):
+            // A `case` whose conditions are constants is the value of the one that holds.
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let condition = constantValue(of: items[index]) else { return nil }
+                if condition == .bool(true) { return constantValue(of: items[index + 1]) }
+            }
+            return constantValue(of: otherwise)
         case .call(let function, let arguments, _):
             var values: [Value] = []
             for argument in arguments {

@@ -342,6 +342,10 @@ import TestSupport
         }
         let report = "\(mismatches.count) answers differ:\n" + mismatches.prefix(20).joined(separator: "\n")
         #expect(mismatches.isEmpty, Comment(rawValue: report))
+        // A long run (Tests/differential) wants every difference, to classify them all.
+        if getenv("BYLINE_DIFF_SHOW_ALL") != nil, mismatches.count > 20 {
+            print("databases: every difference:\n" + mismatches.joined(separator: "\n"))
+        }
         print("databases: \(compared) queries answered alike natively, in SQLite\(postgres == nil ? "" : " and in PostgreSQL")\(spark == nil ? "" : " and on Spark (\(refused) refused there)") (\(overflowed) overflowed in all alike, \(floatRange) stopped by PostgreSQL's float range), \(mismatches.count) differ")
         #expect(refused * 2 < compared, "Spark refused \(refused) of \(compared) queries")
         #expect(floatRange * 10 < compared, "\(floatRange) of \(compared) queries stopped by PostgreSQL's float range")

@@ -13,6 +13,12 @@ import TestSupport
         "e where i is not null order by i desc distinct by b count",
         "e as x join e as y on x.id = y.i select x.id, y.id as other",
         "e as x order by x.id desc distinct by x.b select x.id",
+        // A join after a distinct (or a group) that followed a join: each row's place is several
+        // row numbers, which PostgreSQL once gathered into an array and then that array into
+        // another ("ARRAY types bigint[] and bigint cannot be matched").
+        "e as x join e as y on x.b = y.b distinct join e as w on x.i = w.i distinct select x.id, y.id as other, w.id as third",
+        "e as x join e as y on x.b = y.b group by x.i select x.i, count() as n join e as w on x.i = w.i distinct",
+        "e as x join e as y on x.b = y.b distinct join e as w on x.i = w.i distinct join e as v on x.id = v.id distinct count",
     ]
 
     @Test func distinctByGivesOneAnswerInEveryEngine() throws {

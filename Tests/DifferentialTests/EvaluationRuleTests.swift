@@ -51,6 +51,27 @@ import TestSupport
         ("n order by id select b - 1 as x, id as y select y", "1; 2"),
         ("n order by id select abs(b) as x, id as y where y > 1 select x", "3"),
         ("n order by id select abs(b) as x, id as y where x > 0", "overflow"),
+        // A database moves a where before the step it follows and tests the parts of an `and` in
+        // the order it likes; Byline's rule holds there too: a group's aggregates, a sort key and
+        // a select's values are computed for every row that reaches them, an `and` stops at a
+        // false left side, and an earlier where filters first.
+        ("n group by id select id, sum(b * b) as s where id > 1", "overflow"),
+        ("n where id * 2 + 0 > 2 and b - 1 < 0 count", "0"),
+        ("n where id * 2 + 0 > 2 where b - 1 < 0 count", "0"),
+        ("n where id * 2 + 0 > 2 select b - 1 as x, id as y where x < 0 count", "0"),
+        ("n order by b - 1 where id > 1 select id", "overflow"),
+        ("n select abs(b) as x, id as y order by y where y > 1 select x", "overflow"),
+        ("n select abs(b) as x, id as y order by y where y > 1 select y", "2"),
+        // Both sides of an append are computed whole, also a value no later step reads.
+        ("n select id as y, b * b as x append [{y: 0, x: 0}] select y", "overflow"),
+        // Arithmetic of constants folds as a database folds it: a comparison with a constant
+        // null is false, and a constant false side decides an `and` or a `between`.
+        ("n where -1 not between b - 1 and 0 % 0 count", "2"),
+        ("n where b - 1 < 0 and 1 + 2 > 5 count", "0"),
+        ("n where -id = case when 1 > 2 then 1 end or b - 1 < 0 count", "overflow"),
+        ("n where -(b - 1) = case when 1 > 2 then 1 end count", "0"),
+        // PostgreSQL would fold `id / NULLIF(0, 0)` to null and drop the `and`'s other side.
+        ("n order by id select (b - 1 < 0 and div(id, 0) > 0) as x", "overflow"),
         // Numbers: division by zero is null; round works on the digits shown, ties away from zero.
         ("n order by id select 1.0 / 0.0 as x, div(b, 0) as y limit 1", "null null"),
         ("n where id = 1 select round(2.675, 2) as x, round(1.005, 2) as y, round(-2.5) as z, round(1234.5, -2) as w", "2.68 1.01 -3.0 1200.0"),
