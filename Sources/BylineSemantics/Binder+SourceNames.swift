@@ -6,7 +6,8 @@ import BylineSyntax
 
 extension Binder {
     /// Qualifies the source's fields by `alias`, else by the name the source was read by: a `let`
-    /// of one table's rows takes its own name. A `let` of a join keeps its tables' names
+    /// of one table's rows takes its own name, for the fields it renamed or computed too (they
+    /// have no table of their own). A `let` of a join keeps its tables' names
     /// (`j select leaders.name`), which tell its fields apart; with `as`, a field whose name it
     /// holds twice keeps its table's, and every other field takes the `as` name.
     mutating func requalify(_ plan: inout QueryPlan, as alias: Name?, source: Name) {
@@ -15,7 +16,8 @@ extension Binder {
         if let alias {
             qualifier = alias.text
         } else if case .table = plan.source, scope[source.text] != nil,
-            Set(plan.sourceSchema.fields.map(\.qualifier)).count == 1, plan.sourceSchema.fields.contains(where: { $0.qualifier != source.text })
+            Set(plan.sourceSchema.fields.compactMap(\.qualifier).filter { $0 != source.text }).count <= 1,
+            plan.sourceSchema.fields.contains(where: { $0.qualifier != source.text })
         {
             qualifier = source.text
         } else {

@@ -38,6 +38,21 @@ import TestSupport
         #expect(try Session().run(joined + "j as v select v.year, v.visitor limit 1").last?.rows.count == 1)
     }
 
+    @Test func aLetNameQualifiesTheFieldsItRenamedOrComputed() throws {
+        // Found by an outside trial: once a let renamed a field, grouped, or was an inline table's,
+        // its own name no longer qualified any of its fields ("unknown field 't.year' in 't'").
+        let session = Session()
+        #expect(try session.run("let t = visits select visitor as v, year where year > 2000 order by year; t select t.v, t.year limit 1").last?.rows
+            == [[.string("Nursultan Nazarbayev"), .integer(2013)]])
+        #expect(try session.run("let g = visits group by visitor select visitor, count() as n; g where g.n > 1 select g.visitor").last?.rows
+            == [[.string("Benjamin Netanyahu")], [.string("Nursultan Nazarbayev")]])
+        #expect(try session.run("let t = [{a: 1, b: 2}] select a as x, b; t select t.x, t.b").last?.rows == [[.integer(1), .integer(2)]])
+        // A let of a join that kept one table's fields and renamed the rest: its own name, as
+        // its help says.
+        #expect(message("let j = leaders join visits on leaders.name = visits.visitor select leaders.name as n, visits.year\nj select visits.year")
+            .contains("write 'j.year'"))
+    }
+
     @Test func printedAliasesParseAgain() throws {
         let text = "leaders as l join leaders as m on (l.country = m.country) select l.name"
         guard case .query(let query)? = Parser.parse(SourceFile(name: "p", text: text)).script.statements.first?.kind else {
