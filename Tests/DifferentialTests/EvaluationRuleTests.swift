@@ -103,6 +103,19 @@ import TestSupport
         try Self.check(postgres: nil)
     }
 
+    /// The SQL that keeps the rule where the answer alone cannot show it without a server:
+    /// SQLite tests an `and`'s parts in the written order anyway, PostgreSQL need not, so the
+    /// generated SQL guards the later part with CASE when an earlier one can fail, in both.
+    @Test func anAndWhosePartCanFailIsTestedInTheWrittenOrder() throws {
+        for dialect in [SQLDialect.postgresql, .sqlite] {
+            let guarded = try Session().compile("visits where year * 1000000 > 0 and visitor = \"x\" select visitor", dialect: dialect).text
+            #expect(guarded.contains("(CASE WHEN ") && guarded.contains(" ELSE "), "\(dialect): \(guarded)")
+            // Nothing that can fail: the plain AND, which the database may reorder.
+            let plain = try Session().compile("visits where year > 0 and visitor = \"x\" select visitor", dialect: dialect).text
+            #expect(!plain.contains("CASE WHEN") && plain.contains(" AND "), "\(dialect): \(plain)")
+        }
+    }
+
     @Test func postgresqlFollowsTheRule() throws {
         let postgres = try PostgresForTests.connect(schema: "evaluation_rule") { try PostgreSQLConnection($0) }
         defer { postgres.drop() }
