@@ -40,19 +40,34 @@ extension Executor {
             case .rowNumber, .rank, .denseRank: numbers = true
             default: numbers = false
             }
-            var integers = [Int](repeating: 0, count: numbers ? count : 0)
-            var values = [Value](repeating: .null, count: numbers ? 0 : count)
+            // The partitions, then runs of whole partitions on every thread: each part writes
+            // its own rows (every row is in one partition), so the parts share nothing else.
             let samePartition = partitionKeys.map { $0.equality() }
-            var start = 0
-            while start < count {
-                var end = start + 1
-                while end < count, samePartition.allSatisfy({ $0(order[start], order[end]) }) { end += 1 }
-                try compute(call, order[start..<end], orderKeys: orderKeys, compiler: compiler, into: &values, numbers: &integers)
-                if context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try checkpoint() }
-                start = end
+            let starts = try partitionStarts(order, samePartition: samePartition)
+            let parts = Executor.windowParts(count, starts: starts, limits: context.limits)
+            profile?.note("\(starts.count) partition\(starts.count == 1 ? "" : "s") on \(parts.count) thread\(parts.count == 1 ? "" : "s")")
+            let integers = UnsafeMutableBufferPointer<Int>.allocate(capacity: numbers ? count : 0)
+            integers.initialize(repeating: 0)
+            let values = UnsafeMutableBufferPointer<Value>.allocate(capacity: numbers ? 0 : count)
+            values.initialize(repeating: .null)
+            defer {
+                integers.deallocate()
+                values.deinitialize()
+                values.deallocate()
+            }
+            _ = try inParallel(count, ranges: parts, columns: rows.columns, prepare: { compiler, _ in compiler }) {
+                compiler, part, executor throws(Stop) in
+                var first = Executor.firstStart(atOrAfter: part.lowerBound, in: starts)
+                while first < starts.count, starts[first] < part.upperBound {
+                    let start = starts[first]
+                    let end = first + 1 < starts.count ? starts[first + 1] : count
+                    try executor.compute(call, order[start..<end], orderKeys: orderKeys, compiler: compiler, into: values, numbers: integers)
+                    if executor.context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try executor.checkpoint() }
+                    first += 1
+                }
             }
             if numbers {
-                columns.append(Column(type: .integer, storage: .integers(integers, .none)))
+                columns.append(Column(type: .integer, storage: .integers(Array(integers), .none)))
             } else {
                 var builder = ColumnBuilder(type: call.type, capacity: count)
                 for value in values { builder.append(value) }
@@ -62,11 +77,60 @@ extension Executor {
         return Relation(schema: output, columns: columns, count: count)
     }
 
+    /// Where each partition starts in `order` (the rows sorted by partition, then order): the
+    /// first row, and every row whose partition keys differ from the row before it. Found in
+    /// ranges on every thread, put back together in order.
+    private func partitionStarts(_ order: [Int], samePartition: [(Int, Int) -> Bool]) throws(Stop) -> [Int] {
+        guard !order.isEmpty else { return [] }
+        guard !samePartition.isEmpty else { return [0] }
+        let context = self.context
+        let ranges = Parallel(context.limits).ranges(of: order.count)
+        let pieces = Parallel.run(ranges.count, workers: context.limits.threads) { part -> [Int] in
+            var starts: [Int] = []
+            for index in ranges[part] {
+                if index % Executor.blockSize == 0, context.shouldStop || context.isPastDeadline { return [] }
+                if index == 0 || !samePartition.allSatisfy({ $0(order[index - 1], order[index]) }) { starts.append(index) }
+            }
+            return starts
+        }
+        try checkpoint()
+        return Array(pieces.joined())
+    }
+
+    /// The rows `0..<count` of the sorted order cut into parts for the threads, each part whole
+    /// partitions: the even split's bounds moved on to the next partition's start. One part when
+    /// the rows are few or one partition holds them all.
+    static func windowParts(_ count: Int, starts: [Int], limits: QueryLimits) -> [Range<Int>] {
+        let even = Parallel(limits).ranges(of: count)
+        guard even.count > 1, starts.count > 1 else { return [0..<count] }
+        var bounds = [0]
+        for range in even.dropFirst() {
+            let next = firstStart(atOrAfter: range.lowerBound, in: starts)
+            let bound = next < starts.count ? starts[next] : count
+            if let last = bounds.last, bound > last, bound < count { bounds.append(bound) }
+        }
+        bounds.append(count)
+        return zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+    }
+
+    /// The index in `starts` (ascending) of the first start at or after `position`; `starts.count`
+    /// when there is none.
+    static func firstStart(atOrAfter position: Int, in starts: [Int]) -> Int {
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if starts[middle] < position { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     /// One partition's values, its rows (positions) in the partition's order: numbering
-    /// functions' into `numbers`, the rest into `values`.
+    /// functions' into `numbers`, the rest into `values`, each at its row (no other partition
+    /// writes there, so partitions may run on several threads at once).
     private func compute(
-        _ call: WindowCall, _ partition: ArraySlice<Int>, orderKeys: [SortKey], compiler: ExpressionCompiler, into values: inout [Value],
-        numbers: inout [Int]
+        _ call: WindowCall, _ partition: ArraySlice<Int>, orderKeys: [SortKey], compiler: ExpressionCompiler,
+        into values: UnsafeMutableBufferPointer<Value>, numbers: UnsafeMutableBufferPointer<Int>
     ) throws(Stop) {
         let equal = orderKeys.map { $0.equality() }
         func tied(_ a: Int, _ b: Int) -> Bool { equal.allSatisfy { $0(a, b) } }

@@ -64,12 +64,24 @@ extension Binder {
             guard let kind = AggregateCall.Kind.named(name) else { return nil }
             return try bindAggregate(kind, name: name, arguments: arguments, distinct: distinct, span: expression.span)
         case .field(let name) where parameters[name] == nil:
+            // A name the input cannot resolve (unknown, or in two joined tables) says that first.
+            try bindOutsideAggregation(expression, in: context.input)
             throw fail(context.grouped ? .notInGroupBy(name) : .notAggregated(name), at: expression.span)
         case .qualifiedField(let table, let name):
+            try bindOutsideAggregation(expression, in: context.input)
             throw fail(.qualifiedNotInGroupBy("\(table).\(name)"), at: expression.span)
         default:
             return nil
         }
+    }
+
+    /// Binds `expression` against the rows going into the aggregation, reporting what is wrong
+    /// with it there (an unknown or ambiguous name); the binding itself is not kept.
+    private mutating func bindOutsideAggregation(_ expression: Expression, in input: TableSchema) throws(Failure) {
+        let saved = aggregation
+        aggregation = nil
+        defer { aggregation = saved }
+        _ = try bind(expression, in: input)
     }
 
     /// Which `group by` key an expression is: written the same way, or naming the same thing

@@ -88,4 +88,47 @@ import Testing
         let steps = try session.run("explain analyze t where n = 0 count").last?.rows.map { "\($0)" } ?? []
         #expect(steps.contains { $0.contains("2 threads") }, "\(steps)")
     }
+
+    @Test func windowsOverManyPartitionsGiveWhatOneThreadGivesOnEveryThread() throws {
+        // Partitions of 1 to 40 rows, met in every block; ties in the order; floats whose running
+        // sum depends on the order of adding; text. Each thread takes whole partitions.
+        let count = 3 * Executor.blockSize + 100
+        let keys: [Value] = (0..<count).map { .integer(($0 * 7919) % 997) }
+        let order: [Value] = (0..<count).map { $0 % 11 == 0 ? .null : .integer(($0 * 31) % 17) }
+        let floats: [Value] = (0..<count).map { .float(1.0 / Double($0 % 97 + 1) * ($0 % 3 == 0 ? 1e10 : 1)) }
+        let names: [Value] = (0..<count).map { .string("n\(($0 * 13) % 101)") }
+        let columns = [("k", keys), ("o", order), ("f", floats), ("s", names)]
+        let queries = [
+            "t select k, o, row_number() over (partition by k order by o desc) as r, rank() over (partition by k order by o) as q, dense_rank() over (partition by k order by o) as d",
+            "t select k, sum(f) over (partition by k order by o) as running, avg(f) over (partition by k) as whole, min(s) over (partition by k order by o rows 2 preceding) as m",
+            "t select k, s, lag(s, 2) over (partition by k order by o) as before, lead(f) over (partition by s order by k) as after, last_value(o) over (partition by k order by o) as last",
+            "t select k, first_value(s) over (partition by k % 7, s order by o desc) as first, count() over (partition by s) as n",
+        ]
+        let one = try ParallelTests.session(threads: 1, columns)
+        for threads in [2, 3, 8] {
+            let several = try ParallelTests.session(threads: threads, columns)
+            for query in queries {
+                #expect(ParallelTests.answer(several, query) == ParallelTests.answer(one, query), "\(threads) threads: \(query)")
+            }
+            // And the partitions did run on several threads.
+            let steps = try several.run("explain analyze " + queries[0]).last?.rows.map { "\($0)" } ?? []
+            #expect(steps.contains { $0.contains("997 partitions on \(min(threads, 3)) threads") }, "\(steps)")
+        }
+    }
+
+    @Test func aWindowsErrorIsTheOneOfTheEarliestPartitionInItsOrder() throws {
+        // A value overflows in partition 5 (at `n * 2`) and in partition 900 (at `n * 3`): one
+        // thread meets partition 5 first, as the partitions are sorted by key; so must several,
+        // although partition 900 is another thread's.
+        var special: [Int: Int] = [:]
+        for row in 0..<(3 * Executor.blockSize + 100) where row % 997 == 5 || row % 997 == 900 { special[row] = Int.max / 2 + 1 }
+        let keys: [Value] = (0..<(3 * Executor.blockSize + 100)).map { .integer($0 % 997) }
+        let columns = [("k", keys), ("n", ParallelTests.integers(special))]
+        let query = "t select k, sum(case when k < 500 then n * 2 else n * 3 end) over (partition by k order by n) as s"
+        let one = ParallelTests.answer(try ParallelTests.session(threads: 1, columns), query)
+        #expect(one.hasPrefix("error: integer overflow") && one.hasSuffix("at Optional(1:40)"), Comment(rawValue: one))
+        for threads in [2, 3, 4] {
+            #expect(ParallelTests.answer(try ParallelTests.session(threads: threads, columns), query) == one, "\(threads) threads")
+        }
+    }
 }

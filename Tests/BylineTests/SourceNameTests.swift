@@ -111,4 +111,18 @@ import TestSupport
         // A name only one side has stays bare.
         #expect(try session.run("albums join artists on albums.artist_id = artists.artist_id select title, name").last?.rows == [[.string("A"), .string("X")]])
     }
+
+    @Test func aGroupsFieldThatIsAmbiguousOrUnknownSaysSoBeforeAskingForAnAggregate() {
+        // Not "'artist_id' is neither a group key nor aggregated": the name itself is the trouble.
+        let ambiguous = message(Self.tables + "albums as x join albums as y on x.artist_id = y.artist_id group by x.title select artist_id")
+        #expect(ambiguous.contains("'artist_id' is ambiguous here"), "\(ambiguous)")
+        #expect(ambiguous.contains("write one of 'x.artist_id' and 'y.artist_id'"), "\(ambiguous)")
+        let unknown = message(Self.tables + "albums group by title select artst_id")
+        #expect(unknown.contains("unknown field 'artst_id'"), "\(unknown)")
+        #expect(unknown.contains("artist_id"), "\(unknown)")
+        let qualified = message(Self.tables + "albums group by title select z.artist_id")
+        #expect(qualified.contains("no table named 'z'"), "\(qualified)")
+        // A name the rows have, neither grouped nor aggregated, still says that.
+        #expect(message(Self.tables + "albums group by title select artist_id").contains("group"))
+    }
 }
