@@ -6,7 +6,7 @@ import BylineStorage
 import BylineSyntax
 
 extension ScalarFunction {
-    package static let text: [ScalarFunction] = [ltrim, rtrim, replace, split, left, right, concat]
+    package static let text: [ScalarFunction] = [ltrim, rtrim, replace, split, splitPart, left, right, concat]
 
     package static let ltrim = ScalarFunction(
         "ltrim", [.required("string", .string)], summary: "the string without white space at its start",
@@ -61,6 +61,30 @@ extension ScalarFunction {
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1] else { return .null }
         return .list(splitting(text, by: separator).map(Value.string))
+    }
+
+    package static let splitPart = ScalarFunction(
+        "split_part", [.required("string", .string), .required("separator", .string), .required("n", .integer)],
+        summary: "the nth part of split(string, separator): 1 is the first, -1 the last; \"\" when there is no nth part",
+        example: "leaders select split_part(name, \" \", -1)", result: always(.string),
+        // PostgreSQL's split_part (negative n since 14) gives "" past the parts, as Byline does;
+        // an empty separator splits into characters here, so it is written out.
+        postgresql: .text { call in
+            let (x, separator, n) = (call.x, call.arguments[1], call.arguments[2])
+            let clamped = "CAST(GREATEST(LEAST(\(n), 2147483647), -2147483647) AS integer)"
+            let character = "(CASE WHEN \(n) BETWEEN 1 AND char_length(\(x)) THEN substr(\(x), \(clamped), 1) "
+                + "WHEN \(n) < 0 AND \(n) >= -char_length(\(x)) THEN substr(\(x), char_length(\(x)) + \(clamped) + 1, 1) ELSE '' END)"
+            return "((CASE WHEN \(x) IS NULL OR \(separator) IS NULL OR \(n) IS NULL THEN NULL WHEN \(n) = 0 THEN '' "
+                + "WHEN \(separator) = '' THEN \(character) ELSE split_part(\(x), \(separator), \(clamped)) END) COLLATE \"C\")"
+        }
+    ) { arguments throws(EvaluationError) in
+        guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1], case .integer(let n) = arguments[2]
+        else { return .null }
+        let parts = splitting(text, by: separator)
+        // Compared without arithmetic on n, which may be any whole number.
+        if n > 0, n <= parts.count { return .string(parts[n - 1]) }
+        if n < 0, n >= -parts.count { return .string(parts[parts.count + n]) }
+        return .string("")
     }
 
     package static let left = ScalarFunction(

@@ -276,8 +276,13 @@ package struct SQLGenerator {
                 }
                 // list() gathers values in row order: PostgreSQL says so in the aggregate; SQLite
                 // (3.40 has no ORDER BY in an aggregate) reads them from a subquery in that order.
-                let listOrder =
-                    aggregates.contains { $0.kind == .list || $0.kind == .stringAgg } && !current.order.isEmpty ? orderTerms(current.order) : nil
+                // PostgreSQL adds floats in row order too, as Byline does: a plan that sorts for a
+                // count(distinct …) beside them changed the order within groups, and an average's
+                // last digit with it (6.41225 came back as 6.4122499999999985).
+                let inOrder = aggregates.contains {
+                    $0.kind == .list || $0.kind == .stringAgg || (dialect == .postgresql && SQLGenerator.addsFloats($0))
+                }
+                let listOrder = inOrder && !current.order.isEmpty ? orderTerms(current.order) : nil
                 // Spark sorts what collect_list gathered by each row's place (a number in order).
                 var numbered: (source: String, column: String, parts: Int)?
                 if dialect == .spark, listOrder != nil { numbered = firstPlace(current) }
@@ -943,6 +948,12 @@ package struct SQLGenerator {
         return text
     }
 
+    /// Whether an aggregate adds floats, whose total depends on the order they are added in: a sum
+    /// of floats, and any average (Byline averages in doubles).
+    static func addsFloats(_ call: AggregateCall) -> Bool {
+        (call.kind == .sum && call.argumentType == .float) || call.kind == .avg
+    }
+
     private mutating func aggregate(
         _ call: AggregateCall, _ columns: Scope, order: String? = nil, place: String? = nil
     ) throws(SQLUnsupported) -> String {
@@ -955,7 +966,9 @@ package struct SQLGenerator {
         case .countDistinct: return "COUNT(DISTINCT \(x))"
         case .sum:
             if call.argumentType == .float {
-                return dialect == .sqlite ? "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)" : "SUM(CAST(\(x) AS \(dialect.doubleType)))"
+                // PostgreSQL adds in the rows' order when it is given (see addsFloats).
+                let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
+                return dialect == .sqlite ? "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)" : "SUM(CAST(\(x) AS \(dialect.doubleType))\(inOrder))"
             }
             // PostgreSQL sums bigints into numeric, which never overflows: cast back, so a sum past
             // the largest integer is an error, as in Byline. SQLite's SUM raises it itself.
@@ -963,7 +976,8 @@ package struct SQLGenerator {
             return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
         case .avg:
             // In doubles, as Byline adds (PostgreSQL's avg of bigints would be exact numeric).
-            return dialect == .sqlite ? "AVG(\(x))" : "AVG(CAST(\(x) AS \(dialect.doubleType)))"
+            let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
+            return dialect == .sqlite ? "AVG(\(x))" : "AVG(CAST(\(x) AS \(dialect.doubleType))\(inOrder))"
         case .min: return dialect == .postgresql && call.argumentType == .bool ? "bool_and(\(x))" : "MIN(\(x))"
         case .max: return dialect == .postgresql && call.argumentType == .bool ? "bool_or(\(x))" : "MAX(\(x))"
         case .list:

@@ -197,6 +197,8 @@ extension Binder {
             throw fail(.windowNeedsOver(name.lowercased()), at: span)
         }
         guard let function = ScalarFunction.callable[name.lowercased()] else {
+            // SQL's EXISTS (…): what Byline writes for rows in (or not in) another query.
+            if name.lowercased() == "exists" { throw fail(.sqlSubquery, at: span) }
             let names = BuiltinFunctions.scalar + BuiltinFunctions.aggregates + Array(userFunctions.keys)
             let guess = Suggestion.closest(to: name, among: names)
             throw fail(.unknownFunction(name, guess: guess, available: names.sorted()), at: span)

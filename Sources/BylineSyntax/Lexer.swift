@@ -158,6 +158,14 @@ package struct Lexer {
                 lexCurlyQuotedString(from: start, opening: character)
                 return
             }
+            // SQL's `||` (joining text) and C's `&&`, `||`: one error for the pair, saying what to write.
+            if (character == "|" || character == "&"), peek(0) == bytes[start.offset] {
+                advance()
+                let message: DiagnosticMessage = character == "|" ? .sqlConcatenation : .unexpectedCharacter("&&", help: "use 'and' to combine conditions")
+                diagnostics.append(Diagnostic(message, at: SourceSpan(start: start, end: location)))
+                add(.invalid, from: start)
+                return
+            }
             let help = Lexer.lookalikeHelp[character]
             diagnostics.append(
                 Diagnostic(.unexpectedCharacter(character, help: help), at: SourceSpan(start: start, end: location)))

@@ -175,6 +175,10 @@ package struct Parser {
         switch current.kind {
         case .newline, .semicolon, .endOfInput:
             return
+        case .identifier(let word) where word.lowercased() == "having":
+            throw refusal(.sqlHaving, at: current.span)
+        case .leftBracket:
+            throw refusal(.indexing, at: current.span)
         default:
             var guess: String?
             if case .identifier(let word) = current.kind {
@@ -366,6 +370,8 @@ package struct Parser {
         if check(.leftBracket) {
             let table = try parseInlineTable()
             (source, arguments, rows) = (table.source, nil, table.rows)
+        } else if check(.leftParen) {
+            throw refusal(.joinQuery, at: current.span)
         } else {
             (source, arguments) = try parseSource()
         }
@@ -582,6 +588,7 @@ package struct Parser {
             }
             advance()
             if tokens[position].kind == .leftParen {
+                if name.lowercased() == "exists", Self.beginsQuery(peekKind(1), peekKind(2)) { throw refusal(.sqlSubquery, at: token.span) }
                 return try parseCall(name, from: token)
             }
             if tokens[position].kind == .dot {
@@ -606,6 +613,8 @@ package struct Parser {
             }
             return Expression(kind: .field("count"), span: token.span)
         case .leftParen:
+            // A query in brackets (SQL's scalar subquery, `in (SELECT …)`): `(SELECT` or `(NAME CLAUSE`.
+            if Self.beginsQuery(peekKind(1), peekKind(2)) { throw refusal(.sqlSubquery, at: token.span.union(tokens[position + 1].span)) }
             advance()
             bracketDepth += 1
             let inner = try parseExpression()
@@ -722,6 +731,33 @@ package struct Parser {
 
     /// Whether a token is the word `word` (any case): the words of `case … end`, `between` and
     /// SQL's `like` are names everywhere else, so fields may be called `end` or `when`.
+    /// An expression as written inside a call's brackets (an operation without its own brackets).
+    static func argumentText(_ expression: Expression) -> String {
+        let text = SyntaxPrinter.print(expression)
+        if case .binary = expression.kind, text.hasPrefix("("), text.hasSuffix(")") { return String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    /// Byline's conversion function for an SQL type's name (`integer`, `varchar`, `double`…).
+    static func conversion(for type: String) -> String? {
+        switch type.lowercased() {
+        case "int", "integer", "bigint", "smallint", "int2", "int4", "int8", "tinyint", "long", "short": return "to_integer"
+        case "float", "double", "real", "numeric", "decimal", "float4", "float8", "number": return "to_float"
+        case "string", "text", "varchar", "char", "character", "nvarchar", "clob": return "to_string"
+        case "date": return "to_date"
+        case "timestamp", "datetime", "timestamptz": return "to_timestamp"
+        default: return nil
+        }
+    }
+
+    /// Whether the tokens after a `(` begin a query: `SELECT`, or a name followed by a clause
+    /// (`(visits select …)`), which no expression can be.
+    static func beginsQuery(_ first: TokenKind, _ second: TokenKind) -> Bool {
+        if first == .keyword(.select) { return true }
+        guard case .identifier = first, case .keyword(let keyword) = second else { return false }
+        return Keyword.clauseStarters.contains(keyword) && keyword != .count
+    }
+
     private func isWord(_ kind: TokenKind, _ word: String) -> Bool {
         if case .identifier(let text) = kind { return text.lowercased() == word }
         return false
@@ -756,10 +792,35 @@ package struct Parser {
         bracketDepth += 1
         var arguments: [Expression] = []
         var distinct = false
+        if check(.star), peekKind(1) == .rightParen { throw refusal(.sqlCountStar, at: current.span) }
+        if name.lowercased() == "extract", case .identifier(let part) = current.kind, isWord(peekKind(1), "from") {
+            // SQL's EXTRACT(part FROM x): the part's own function.
+            advance()
+            advance()
+            let value = try parseExpression()
+            let parts = ["year", "month", "day", "hour", "minute", "second"]
+            let function = parts.first { part.lowercased() == $0 || part.lowercased() == $0 + "s" }
+                ?? (["dow", "isodow", "weekday"].contains(part.lowercased()) ? "weekday" : nil)
+            throw refusal(.sqlExtract(function.map { "\($0)(\(Self.argumentText(value)))" }), at: nameToken.span.union(value.span))
+        }
         if !check(.rightParen) {
             distinct = match(.distinct)
             repeat {
                 arguments.append(try parseExpression())
+                if name.lowercased() == "cast", arguments.count == 1, check(.keyword(.as)) {
+                    // SQL's CAST(x AS type): the conversion for the type.
+                    advance()
+                    let type = current.kind
+                    let converted: String?
+                    switch type {
+                    case .identifier(let word):
+                        converted = Self.conversion(for: word)
+                    default: converted = nil
+                    }
+                    throw refusal(
+                        .sqlCast(converted.map { "\($0)(\(Self.argumentText(arguments[0])))" }),
+                        at: nameToken.span.union(type == .endOfInput ? previous.span : current.span))
+                }
             } while match(.comma)
         }
         try close(.rightParen, "')'", opener: opener)

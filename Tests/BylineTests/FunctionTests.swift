@@ -202,4 +202,49 @@ import TestSupport
         #expect(text.hasPrefix("there is no 'like' in Byline: write contains, starts with, ends with or matches"))
         #expect(text.contains(help), "\(text)")
     }
+
+    /// SQL an outside trial wrote first, each answered with what Byline writes instead (the
+    /// messages had been "expected ')'", "unexpected character '|'" twice, "expected a clause").
+    @Test(arguments: [
+        ("visits select visitor || destination", "there is no '||' in Byline", "write a + b, or concat(a, b, …)"),
+        ("visits select count(*)", "there is no '*' in Byline: count() counts rows", "write count() for the rows"),
+        ("visits select cast(year as varchar)", "there is no cast in Byline", "write: to_string(year)"),
+        ("visits select cast(year * 2 as integer)", "there is no cast in Byline", "write: to_integer(year * 2)"),
+        ("visits select cast(year as blob)", "there is no cast in Byline", "to_integer(x), to_float(x), to_string(x)"),
+        ("visits select extract(month from to_date(\"2016-05-01\"))", "there is no extract in Byline", "write: month(to_date(\"2016-05-01\"))"),
+        ("visits select extract(dow from year)", "there is no extract in Byline", "write: weekday(year)"),
+        ("visits group by visitor select visitor, count() as n having n > 1", "there is no 'having' in Byline", "count() as n where n > 1"),
+        ("visits select split(visitor, \" \")[1]", "values cannot be indexed", "split_part(text, separator, n)"),
+        ("visits join (leaders where country = \"Congo\") as l on visitor = l.name", "a join takes a table's name", "'let NAME = QUERY'"),
+        ("visits where year > (visits select avg(year))", "a query cannot be used inside an expression", "avg(x) over ()"),
+        ("visits where year in (SELECT year FROM visits)", "a query cannot be used inside an expression", "intersect (QUERY)"),
+        ("visits where not exists (leaders where name = visitor)", "a query cannot be used inside an expression", "except (QUERY)"),
+        ("visits where not exists(leaders)", "a query cannot be used inside an expression", "except (QUERY)"),
+    ])
+    func sqlHabitsSayWhatToWrite(_ query: String, _ text: String, _ help: String) {
+        let answer = message(query)
+        #expect(answer.hasPrefix(text), "\(answer)")
+        #expect(answer.contains(help), "\(answer)")
+        // One error, not one per character or a second about what follows.
+        #expect(answer.components(separatedBy: "\n").count <= 2, "\(answer)")
+    }
+
+    @Test func bracketsAroundAnExpressionAreStillAnExpression() throws {
+        #expect(try Session().run("visits where (year > 2000) and (visitor in [\"x\", visitor]) select (year + 1) * 2 as y limit 1").last?.rows.count == 1)
+        #expect(try value("(value + 1) * 2") == .integer(2))
+        #expect(try value("(value) in [0, 1]") == .bool(true))
+    }
+
+    @Test func splitPartIsOnePartOfSplit() throws {
+        #expect(try value("split_part(\"a-b--c\", \"-\", 1)") == .string("a"))
+        #expect(try value("split_part(\"a-b--c\", \"-\", 3)") == .string(""))
+        #expect(try value("split_part(\"a-b--c\", \"-\", -1)") == .string("c"))
+        #expect(try value("split_part(\"a-b--c\", \"-\", -4)") == .string("a"))
+        #expect(try value("split_part(\"a-b--c\", \"-\", 5)") == .string(""))
+        #expect(try value("split_part(\"a-b--c\", \"-\", 0)") == .string(""))
+        #expect(try value("split_part(\"a-b--c\", \"-\", -9223372036854775807 - 1)") == .string(""))
+        #expect(try value("split_part(\"héllo\", \"\", 2)") == .string("é"))
+        #expect(try value("split_part(null, \"-\", 1)") == .null)
+        #expect(try value("split_part(\"ab\", \"-\", 1)") == .string("ab"))
+    }
 }

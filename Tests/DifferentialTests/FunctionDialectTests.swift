@@ -19,6 +19,9 @@ import TestSupport
         "ltrim(s)", "rtrim(s)", "trim(s)", "replace(s, \"-\", \"+\")", "replace(s, \"\", \"x\")", "replace(s, \"l\", \"\")",
         "split(s, \"-\")", "split(s, \"\")", "left(s, 2)", "left(s, -2)", "right(s, 2)", "right(s, -1)", "left(s, i)", "right(s, i)",
         "concat(s, \"|\", s)", "concat(s)", "length(split(s, \"-\"))",
+        "split_part(s, \"-\", 1)", "split_part(s, \"-\", 2)", "split_part(s, \"-\", -1)", "split_part(s, \"-\", -3)", "split_part(s, \"-\", 0)",
+        "split_part(s, \"\", 2)", "split_part(s, \"\", -1)", "split_part(s, \"l\", i)", "split_part(s, \"0\", -9223372036854775807 - 1)",
+        "split_part(s, \"2-\", 9223372036854775807)",
         // Conversions
         "to_integer(s)", "to_float(s)", "to_date(s)", "to_integer(f)", "to_integer(b)", "to_integer(i)", "to_float(i)", "to_float(b)",
         "to_string(i)", "to_string(b)", "to_string(s)", "to_string(to_date(s))", "year(to_date(s))", "day(to_date(s))",

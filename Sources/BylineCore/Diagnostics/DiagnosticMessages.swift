@@ -213,6 +213,50 @@ extension DiagnosticMessage {
             help: instead.map { "write: \($0)" } ?? "x contains \"part\" (any case), x starts with \"a\", x ends with \"z\", x matches \"regex\"")
     }
 
+    /// SQL's `||`, which joins text there.
+    package static let sqlConcatenation = Self(
+        .unexpectedCharacter, "there is no '||' in Byline: text is joined with '+' or concat",
+        help: "write a + b, or concat(a, b, …) (which leaves out nulls); 'or' combines conditions")
+
+    /// SQL's `count(*)`.
+    package static let sqlCountStar = Self(
+        .unexpectedToken, "there is no '*' in Byline: count() counts rows",
+        help: "write count() for the rows, count(x) for the values of x that are not null")
+
+    /// SQL's `CAST(x AS type)`; `instead` is the conversion for the type named, when it has one.
+    package static func sqlCast(_ instead: String?) -> Self {
+        Self(
+            .unexpectedToken, "there is no cast in Byline: a conversion function converts a value",
+            help: instead.map { "write: \($0)" } ?? "to_integer(x), to_float(x), to_string(x), to_date(x) or to_timestamp(x)")
+    }
+
+    /// SQL's `EXTRACT(part FROM x)`; `instead` is the part's function, when it has one.
+    package static func sqlExtract(_ instead: String?) -> Self {
+        Self(
+            .unexpectedToken, "there is no extract in Byline: each part of a date or timestamp has a function",
+            help: instead.map { "write: \($0)" } ?? "year(x), month(x), day(x), hour(x), minute(x), second(x) or weekday(x)")
+    }
+
+    /// SQL's `HAVING`.
+    package static let sqlHaving = Self(
+        .unexpectedToken, "there is no 'having' in Byline: a 'where' after the grouping 'select' filters the groups",
+        help: "write: … group by k select k, count() as n where n > 1")
+
+    /// A subquery inside an expression (SQL's scalar subquery, `in (SELECT …)`, `EXISTS (…)`).
+    package static let sqlSubquery = Self(
+        .unexpectedToken, "a query cannot be used inside an expression in Byline",
+        help: "a value of all the rows: avg(x) over () as a (a window), then where x > a; rows that are (not) in another query: join, intersect (QUERY) or except (QUERY); or 'let NAME = QUERY' first and join NAME")
+
+    /// `[…]` after a value, as if to take one element.
+    package static let indexing = Self(
+        .unexpectedToken, "values cannot be indexed with '[…]' in Byline",
+        help: "split_part(text, separator, n) is the nth part of split text; for other lists, join or filter the rows instead")
+
+    /// `join (QUERY)`: a join takes a source's name.
+    package static let joinQuery = Self(
+        .unexpectedToken, "a join takes a table's name, not a query in brackets",
+        help: "write 'let NAME = QUERY' on the line before, then join NAME (append, intersect and except take a query in brackets)")
+
     package static func integerTooLarge(_ digits: String) -> Self {
         Self(.invalidNumber, "integer '\(digits)' is too large", help: "\(Help.integerRange); write \(digits).0 for a float")
     }
