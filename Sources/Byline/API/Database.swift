@@ -45,6 +45,7 @@ package protocol DatabaseConnection: AnyObject {
 }
 
 extension DatabaseConnection {
+    /// The rows in one part: `batchEnded` once, after the last row.
     public func query(
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void, batchEnded: () throws(DatabaseError) -> Void
