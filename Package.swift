@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "BylineTests", dependencies: ["Byline", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect", "BylineSpark", "Byline", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BylineShellTests", dependencies: ["Byline", "BylineShell", "TestSupport"]),
-        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "TestSupport"]),
+        .testTarget(name: "BylineCLITests", dependencies: ["Byline", "BylineDatabases", "BylineShell", "BylineSpark", "TestSupport"]),
         // Random queries through Byline and through SQLite, answers compared.
         .testTarget(name: "DifferentialTests", dependencies: ["Byline", "BylineDatabases", "BylineSpark", "CSQLite", "TestSupport"]),
     ],

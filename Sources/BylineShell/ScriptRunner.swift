@@ -195,10 +195,28 @@ public final class ScriptRunner {
         var end: ContinuousClock.Instant?
         cancellation?.reset()
         let ticker = startProgress()
-        do {
-            let running = Result { () throws(BylineError) in try session.execute(statement, in: script, cancellation: cancellation) }
+        // Rows a database hands over in parts are written as they come, in the formats that allow it.
+        var stream: ResultStream?
+        do throws(BylineError) {
+            let running = Result { () throws(BylineError) in
+                guard testing == nil, ResultStreamWriter.streams(settings.format) else {
+                    return try session.execute(statement, in: script, cancellation: cancellation)
+                }
+                return try session.execute(statement, in: script, cancellation: cancellation) { part in
+                    ticker?.stop()  // before any result is written
+                    if stream == nil { stream = ResultStream(runner: self, fields: part.fields) }
+                    return stream?.write(part) ?? false
+                }
+            }
             ticker?.stop()  // before any result is written
-            let result = try running.get()
+            let result: StatementResult
+            do {
+                result = try running.get()
+            } catch {
+                // A query that failed part-way has printed its earlier rows: what is held goes out first.
+                stream?.pager?.finish()
+                throw error
+            }
             switch result {
             case .assertion(let outcome):
                 if var tally = testing {
@@ -214,13 +232,14 @@ public final class ScriptRunner {
                 }
             case .rows where testing != nil:
                 break
+            case .streamed:
+                // No part came when the query had no rows: the header (or `[]`) is written now.
+                let written = stream ?? ResultStream(runner: self, fields: statement.plan?.resultSchema.fields ?? [])
+                let finished = written.finish()
+                end = written.pager?.startedAt ?? clock.now
+                if let outcome = finishPrinting(finished, pager: written.pager, statement: statement, in: script) { return outcome }
             case .rows(let rows):
-                var options = settings.options
-                options.colour = options.colour && output.isTerminal
-                if output.isTerminal {
-                    options.maximumWidth = options.maximumWidth ?? output.columns
-                    options.maximumRows = settings.maximumRows
-                }
+                let options = printOptions()
                 var format = settings.format
                 if format == .table || format == .box {
                     switch settings.expanded {
@@ -231,27 +250,10 @@ public final class ScriptRunner {
                 }
                 // Written as it is formatted; Ctrl-C (the cancellation flag) stops the printing.
                 // Taller than the screen, at a terminal, it goes through the pager.
-                let cancellation = self.cancellation
-                let pager = redirection == nil ? PagerSink.make(for: output, enabled: settings.pager && session.fileAccess.allowsPrograms) : nil
-                let finished = ResultFormatter.write(rows, as: format, options: options) { text in
-                    if cancellation?.isCancelled ?? false { return false }
-                    if let pager { return pager.write(text) }
-                    output.write(text)
-                    return output.writeFailure == nil && !((output as? StandardStream)?.readerClosed ?? false)
-                }
+                let (pager, sink) = resultSink()
+                let finished = ResultFormatter.write(rows, as: format, options: options, to: sink)
                 end = pager?.startedAt ?? clock.now
-                pager?.finish()
-                if let failure = output.writeFailure {
-                    let target = (redirection?.path).map { "'\($0)'" } ?? "standard output"
-                    report([Diagnostic(.outputFailed(target, reason: failure), at: statement.span)], in: script.source)
-                    return .failure
-                }
-                if (output as? StandardStream)?.readerClosed ?? false { return .failure }
-                // Quitting the pager stops the printing quietly; Ctrl-C says so.
-                if !finished, (cancellation?.isCancelled ?? false) || !(pager?.closed ?? false) {
-                    errors.write(errors.isTerminal ? "\ninterrupted\n" : "interrupted\n")
-                    return .failure
-                }
+                if let outcome = finishPrinting(finished, pager: pager, statement: statement, in: script) { return outcome }
             case .loaded(let name, let count) where verbose:
                 errors.write("loaded '\(name)': \(count) row\(count == 1 ? "" : "s")\n")
             case .saved(let path, let count) where verbose:
@@ -277,6 +279,51 @@ public final class ScriptRunner {
             }
             return .failure
         }
+    }
+
+    /// The options results are printed with: at a terminal, cut to its width, coloured if asked.
+    fileprivate func printOptions() -> OutputOptions {
+        var options = settings.options
+        options.colour = options.colour && output.isTerminal
+        if output.isTerminal {
+            options.maximumWidth = options.maximumWidth ?? output.columns
+            options.maximumRows = settings.maximumRows
+        }
+        return options
+    }
+
+    /// Where a result's text goes: the output, or at a terminal the pager once it is taller than
+    /// the screen. The sink says stop (false) on Ctrl-C, a quit pager, a closed reader or a failed write.
+    fileprivate func resultSink() -> (PagerSink?, (String) -> Bool) {
+        let cancellation = self.cancellation
+        let output = self.output
+        let pager = redirection == nil ? PagerSink.make(for: output, enabled: settings.pager && session.fileAccess.allowsPrograms) : nil
+        return (pager, { text in
+            if cancellation?.isCancelled ?? false { return false }
+            if let pager { return pager.write(text) }
+            output.write(text)
+            return output.writeFailure == nil && !((output as? StandardStream)?.readerClosed ?? false)
+        })
+    }
+
+    /// After a result is printed (`finished` when all of it was): the pager's end, then a failed
+    /// write, a closed reader or Ctrl-C as the statement's failure; nil when all went well.
+    private func finishPrinting(
+        _ finished: Bool, pager: PagerSink?, statement: CheckedStatement, in script: CheckedScript
+    ) -> RunOutcome? {
+        pager?.finish()
+        if let failure = output.writeFailure {
+            let target = (redirection?.path).map { "'\($0)'" } ?? "standard output"
+            report([Diagnostic(.outputFailed(target, reason: failure), at: statement.span)], in: script.source)
+            return .failure
+        }
+        if (output as? StandardStream)?.readerClosed ?? false { return .failure }
+        // Quitting the pager stops the printing quietly; Ctrl-C says so.
+        if !finished, (cancellation?.isCancelled ?? false) || !(pager?.closed ?? false) {
+            errors.write(errors.isTerminal ? "\ninterrupted\n" : "interrupted\n")
+            return .failure
+        }
+        return nil
     }
 
     /// A ticker on the error stream when the interactive shell asked for one (never in a pipe, a
@@ -360,5 +407,33 @@ public final class ScriptRunner {
         var text = String(scaled)
         if let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) == 2 { text += "0" }
         return text
+    }
+}
+
+/// A result being printed as its parts arrive (see `ResultStreamWriter`): the sink chosen once,
+/// when the first part comes, so a pager starts only for rows.
+private final class ResultStream {
+    private var writer: ResultStreamWriter
+    let pager: PagerSink?
+    private let sink: (String) -> Bool
+    /// Whether the sink said stop (then nothing more is written, and the query stops).
+    private var stopped = false
+
+    init(runner: ScriptRunner, fields: [Field]) {
+        writer = ResultStreamWriter(fields: fields, format: runner.settings.format, options: runner.printOptions())
+        (pager, sink) = runner.resultSink()
+    }
+
+    func write(_ part: ResultSet) -> Bool {
+        guard !stopped else { return false }
+        stopped = !writer.write(part, to: sink)
+        return !stopped
+    }
+
+    /// Ends the result; false when it was cut short.
+    func finish() -> Bool {
+        guard !stopped else { return false }
+        stopped = !writer.finish(to: sink)
+        return !stopped
     }
 }

@@ -21,6 +21,8 @@ package final class SparkConnection: DatabaseConnection {
     package let dialect = SQLDialect.spark
     package let location: String
     private var client: SparkConnectClient?
+    /// How many Arrow batches of results this connection has read, over all its statements.
+    package private(set) var batchesRead = 0
 
     /// The table property holding a stored table's Byline schema.
     static let schemaProperty = "byline.schema"
@@ -110,6 +112,14 @@ package final class SparkConnection: DatabaseConnection {
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError) {
+        try query(sql, bindings: bindings, types: types, cancellation: cancellation, row: row, batchEnded: {})
+    }
+
+    /// Hands the rows over an Arrow batch at a time: `batchEnded` follows each batch's rows.
+    package func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void, batchEnded: () throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
         let client = try session()
         if cancellation?.isCancelled == true { throw DatabaseError.cancelled }
         let execution: SparkExecution
@@ -126,6 +136,7 @@ package final class SparkConnection: DatabaseConnection {
                 throw SparkConnection.error(error, statement: sql)
             }
             guard let batch else { return }
+            batchesRead += 1
             let columns: [[Value]]
             do {
                 columns = try SparkConnection.values(of: batch, as: types)
@@ -134,15 +145,16 @@ package final class SparkConnection: DatabaseConnection {
                 throw error
             }
             var values: [Value] = []
-            for index in 0..<batch.rowCount {
-                values.removeAll(keepingCapacity: true)
-                for column in columns { values.append(column[index]) }
-                do {
+            do {
+                for index in 0..<batch.rowCount {
+                    values.removeAll(keepingCapacity: true)
+                    for column in columns { values.append(column[index]) }
                     try row(values)
-                } catch {
-                    execution.cancel()  // stops the operation on the cluster too
-                    throw error
                 }
+                try batchEnded()
+            } catch {
+                execution.cancel()  // stops the operation on the cluster too
+                throw error
             }
         }
     }

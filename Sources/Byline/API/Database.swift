@@ -14,6 +14,14 @@ package protocol DatabaseConnection: AnyObject {
         _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
         row: ([Value]) throws(DatabaseError) -> Void
     ) throws(DatabaseError)
+    /// Runs a statement as `query(_:bindings:types:cancellation:row:)` does, calling `batchEnded`
+    /// after each part of the rows the engine handed over (Spark: each Arrow batch), so a caller
+    /// can show the rows so far before the rest arrive. The default hands over one part, the
+    /// whole result. An error `batchEnded` throws stops the statement (on the server too).
+    func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void, batchEnded: () throws(DatabaseError) -> Void
+    ) throws(DatabaseError)
     /// Runs a statement that returns no rows; `cancellation` stops it (on the server too) when set.
     func execute(_ sql: String, bindings: [Value], cancellation: CancellationFlag?) throws(DatabaseError)
     /// Appends every row of a table to the database table `target` (an SQL name, already quoted,
@@ -37,6 +45,15 @@ package protocol DatabaseConnection: AnyObject {
 }
 
 extension DatabaseConnection {
+    /// The rows in one part: `batchEnded` once, after the last row.
+    public func query(
+        _ sql: String, bindings: [Value], types: [DataType], cancellation: CancellationFlag?,
+        row: ([Value]) throws(DatabaseError) -> Void, batchEnded: () throws(DatabaseError) -> Void
+    ) throws(DatabaseError) {
+        try query(sql, bindings: bindings, types: types, cancellation: cancellation, row: row)
+        try batchEnded()
+    }
+
     public func catalogTables() throws(DatabaseError) -> [DatabaseTable] {
         try DatabaseCatalog.tables(in: self)
     }

@@ -212,10 +212,10 @@ extension Session {
         return lines
     }
 
-    /// Runs a plan in the database: sends the session tables it reads, then streams the rows back.
-    func databaseRows(
+    /// The SQL a plan runs as in the open database, once the session tables it reads are sent there.
+    private func databaseQuery(
         of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
-    ) throws(BylineError) -> ResultSet {
+    ) throws(BylineError) -> (DatabaseConnection, SQLQuery) {
         guard let database else { throw Session.noDatabase(at: statement.span, source: script.source) }
         var sending: [(Table, String)] = []
         guard var generator = generator(for: plan, sending: &sending) else { throw Session.noDatabase(at: statement.span, source: script.source) }
@@ -242,24 +242,80 @@ extension Session {
                 throw Session.failure(error, in: database, at: statement.span, source: script.source)
             }
         }
+        return (database, query)
+    }
+
+    /// Runs a plan in the database: sends the session tables it reads, then gathers the rows.
+    func databaseRows(
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?
+    ) throws(BylineError) -> ResultSet {
+        var result: ResultSet?
+        _ = try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation, inParts: false) { whole in
+            result = whole
+            return true
+        }
+        return result ?? ResultSet(fields: plan.schema.fields, rows: [])
+    }
+
+    /// Runs a plan in the database, handing its rows to `parts` as the database hands them over
+    /// (Spark: an Arrow batch at a time), without the fields carried for `cite`; `parts` returning
+    /// false stops the query there, quietly. Returns how many rows were handed over.
+    func streamDatabaseRows(
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?,
+        parts: (ResultSet) -> Bool
+    ) throws(BylineError) -> Int {
+        try databaseRows(of: plan, statement: statement, script: script, cancellation: cancellation, inParts: true) { part in
+            parts(part.dropping(plan.hiddenFields))
+        }
+    }
+
+    /// Runs a plan in the database and hands `part` its rows: in the database's parts when
+    /// `inParts`, else all of them at once (none when the query fails).
+    private func databaseRows(
+        of plan: QueryPlan, statement: CheckedStatement, script: CheckedScript, cancellation: CancellationFlag?,
+        inParts: Bool, part: (ResultSet) -> Bool
+    ) throws(BylineError) -> Int {
+        let (database, query) = try databaseQuery(of: plan, statement: statement, script: script, cancellation: cancellation)
         let types = query.fields.map(\.type)
+        let schema = TableSchema(name: plan.schema.name, fields: plan.schema.fields)
         var builders = types.map { ColumnBuilder(type: $0, capacity: 0) }
         var count = 0
+        var held = 0
+        var stopped = false
         let maximum = limits.maximumRows
+        // The rows gathered so far, handed on; false when the receiver said stop.
+        func handOver() -> Bool {
+            let rows = ResultSet(Relation(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: held)))
+            builders = types.map { ColumnBuilder(type: $0, capacity: 0) }
+            held = 0
+            return part(rows)
+        }
         do {
-            try database.query(query.text, bindings: query.bindings, types: types, cancellation: cancellation) { (row) throws(DatabaseError) in
-                count += 1
-                if let maximum, count > maximum { throw DatabaseError.cancelled }  // stops the rows; reported below
-                for index in builders.indices { builders[index].append(row[index]) }
-            }
+            try database.query(
+                query.text, bindings: query.bindings, types: types, cancellation: cancellation,
+                row: { (row) throws(DatabaseError) in
+                    count += 1
+                    if let maximum, count > maximum { throw DatabaseError.cancelled }  // stops the rows; reported below
+                    for index in builders.indices { builders[index].append(row[index]) }
+                    held += 1
+                },
+                batchEnded: { () throws(DatabaseError) in
+                    // An empty part (Spark sends a batch of no rows for an empty partition) is not handed on.
+                    guard inParts, held > 0 else { return }
+                    if !handOver() {
+                        stopped = true
+                        throw DatabaseError.cancelled  // stops the query, on the server too; not an error here
+                    }
+                })
         } catch {
+            if stopped { return count - held }
             if let maximum, count > maximum {
                 throw BylineError([Diagnostic(.tooManyRows(moreThan: maximum), at: statement.span)], source: script.source)
             }
             throw Session.failure(error, in: database, at: statement.span, source: script.source)  // a cancel too
         }
-        let schema = TableSchema(name: plan.schema.name, fields: plan.schema.fields)
-        return ResultSet(Relation(table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: count)))
+        if !inParts || held > 0 { _ = handOver() }
+        return count
     }
 
     /// Stores a result as a database table (`save table NAME`).

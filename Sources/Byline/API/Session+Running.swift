@@ -11,6 +11,24 @@ extension Session {
         try serialised { () throws(BylineError) in try executeLocked(statement, in: script, cancellation: cancellation) }
     }
 
+    /// Runs one checked statement as `execute(_:in:cancellation:)` does, except that a query
+    /// that runs in the open database and is shown (not saved, charted, cited or bound to a name)
+    /// hands its rows to `parts` as the database sends them, a part at a time, and returns
+    /// `.streamed`: a caller prints the first rows while the rest are still coming. `parts`
+    /// returning false stops the query (on the server too) and the statement ends quietly, with
+    /// the rows handed over so far. Every other statement returns what `execute` returns.
+    package func execute(
+        _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag? = nil,
+        parts: (ResultSet) -> Bool
+    ) throws(BylineError) -> StatementResult {
+        try serialised { () throws(BylineError) in
+            if case .query = statement.kind, let plan = statement.plan, plan.output == nil, !plan.cites, runsInDatabase(plan) {
+                return .streamed(rowCount: try streamDatabaseRows(of: plan, statement: statement, script: script, cancellation: cancellation, parts: parts))
+            }
+            return try executeLocked(statement, in: script, cancellation: cancellation)
+        }
+    }
+
     func executeLocked(
         _ statement: CheckedStatement, in script: CheckedScript, cancellation: CancellationFlag?
     ) throws(BylineError) -> StatementResult {

@@ -4,6 +4,9 @@
 package enum StatementResult: Sendable {
     /// A query's rows.
     case rows(ResultSet)
+    /// A query's rows, handed over part by part as the database sent them (see
+    /// `Session.execute(_:in:cancellation:parts:)`); `rowCount` rows in all.
+    case streamed(rowCount: Int)
     /// A `let` stored a result under a name.
     case bound(name: String, rowCount: Int)
     /// A `def` saved a query under a name.

@@ -103,7 +103,7 @@ package enum ResultFormatter {
 
     /// Hands `sink` the text of `count` rows a block at a time: one row first, then as many as
     /// the rows so far suggest fit in `blockBytes`, at most `TableFormatter.blockSize`.
-    private static func inBlocks(_ count: Int, to sink: (String) -> Bool, _ text: (Range<Int>) -> String) -> Bool {
+    static func inBlocks(_ count: Int, to sink: (String) -> Bool, _ text: (Range<Int>) -> String) -> Bool {
         var start = 0
         var size = 1
         var bytes = 0
@@ -135,5 +135,72 @@ package enum ResultFormatter {
         case .markdown: return MarkdownFormatter(options: options).format(result.withCitationField())
         case .line: return LineFormatter(options: options).format(result)
         }
+    }
+}
+
+/// Writes a result that arrives in parts (a database's batches) as it arrives, in the formats
+/// whose layout needs no later row: CSV, TSV, JSON, JSON lines, Markdown and the line format. The
+/// text is byte for byte what `ResultFormatter.write` gives for all the parts as one result: the
+/// header once, before the first row (or at the end when there are none), JSON's brackets around
+/// and commas between every part's rows. The table and box formats size their columns from every
+/// row, so results shown in them are gathered whole first.
+package struct ResultStreamWriter {
+    /// The result's fields, known before any row arrives.
+    package let fields: [Field]
+    package let format: OutputFormat
+    package let options: OutputOptions
+    /// How many rows have been written.
+    package private(set) var rowCount = 0
+
+    /// Whether a format can be written part by part.
+    package static func streams(_ format: OutputFormat) -> Bool {
+        switch format {
+        case .csv, .tsv, .json, .jsonl, .markdown, .line: return true
+        case .table, .box: return false
+        }
+    }
+
+    /// A writer for a result of `fields` in `format`, which must be one that `streams`.
+    package init(fields: [Field], format: OutputFormat, options: OutputOptions = OutputOptions()) {
+        self.fields = fields
+        self.format = format
+        self.options = options
+    }
+
+    /// Writes a part's rows (a block at a time, as `ResultFormatter.write` does); false when
+    /// `sink` said stop.
+    package mutating func write(_ part: ResultSet, to sink: (String) -> Bool) -> Bool {
+        guard part.rowCount > 0 else { return true }
+        let first = rowCount == 0
+        rowCount += part.rowCount
+        switch format {
+        case .json:
+            return sink(first ? "[" : ",")
+                && ResultFormatter.inBlocks(part.rowCount, to: sink) { rows in
+                    (rows.lowerBound > 0 ? "," : "") + JSONFormatter.objects(part, rows: rows)
+                }
+        case .jsonl:
+            return ResultFormatter.inBlocks(part.rowCount, to: sink) { JSONFormatter.formatLines(part, rows: $0) }
+        case .markdown:
+            let formatter = MarkdownFormatter(options: options)
+            let whole = part.withCitationField()
+            return (!first || sink(formatter.header(whole))) && ResultFormatter.inBlocks(whole.rowCount, to: sink) { formatter.rows(whole, $0) }
+        case .line:
+            // Rows apart by a blank line, across parts as within one.
+            return (first || sink("\n")) && ResultFormatter.write(part, as: .line, options: options, to: sink)
+        default:
+            var partOptions = options
+            partOptions.headers = options.headers && first
+            return ResultFormatter.write(part, as: format, options: partOptions, to: sink)
+        }
+    }
+
+    /// Ends the result: JSON's closing bracket, or, when no row came, what the format writes for
+    /// no rows (the header; `[]`).
+    package func finish(to sink: (String) -> Bool) -> Bool {
+        if rowCount == 0 {
+            return ResultFormatter.write(ResultSet(fields: fields, rows: []), as: format, options: options, to: sink)
+        }
+        return format == .json ? sink("]\n") : true
     }
 }
