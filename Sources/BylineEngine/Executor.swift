@@ -177,13 +177,30 @@ package struct Executor {
 
     private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {
         try reserve(for: stage, on: input)
-        // Made where a stage compiles here (a `where` compiles in each of its ranges).
+        // Made where a stage compiles here (a `where` over several ranges compiles in each).
         var compiler: ExpressionCompiler { ExpressionCompiler(columns: input.columns, context: context) }
         switch stage {
         case .filter(let condition):
             context.progress?.expect(rows: input.count)
+            let ranges = Parallel(context.limits).ranges(of: input.count)
+            if ranges.count == 1 {
+                // One range (few rows, or one thread): compiled and run here, as the range
+                // below would be, without a parallel step's buffers, closures and parts.
+                let kernel = compiler.filterKernel(condition)
+                var kept: [Int] = []
+                kept.reserveCapacity(input.count)
+                var blocks = Blocks(input)
+                while let rows = blocks.next() {
+                    kernel(rows, &kept)
+                    context.progress?.advance(rows.count)
+                    try checkpoint()
+                }
+                var result = input
+                result.selection = kept
+                return result
+            }
             var parts = try inParallel(
-                input.count, columns: input.columns,
+                input.count, ranges: ranges, columns: input.columns,
                 prepare: { compiler, positions in
                     // Room for every row (the first range: for all ranges', which are appended
                     // to it), allocated here; pages are touched only as rows are kept.
