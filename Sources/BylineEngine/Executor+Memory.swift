@@ -34,6 +34,17 @@ extension Executor {
         }
     }
 
+    /// What `select` builds: a buffer of row numbers and a column per computed value.
+    func reserve(projecting expressions: [BoundExpression], on input: Relation) throws(Stop) {
+        let rows = input.count
+        var computed = 0
+        for expression in expressions {
+            if case .column = expression { continue }
+            computed += 1
+        }
+        try reserve(rows, bytes: Executor.wordBytes * (1 + computed), for: "'select' of \(rows) rows")
+    }
+
     /// What a stage builds, charged before it runs: a buffer of row numbers or a column per
     /// computed value, hash tables and sort keys, boxed rows where a stage compares whole rows.
     func reserve(for stage: QueryPlan.Stage, on input: Relation) throws(Stop) {
@@ -42,8 +53,7 @@ extension Executor {
         case .filter:
             try reserve(rows, bytes: Executor.wordBytes, for: "the rows 'where' keeps of \(rows)")
         case .project(let expressions):
-            let computed = expressions.filter { if case .column = $0 { return false } else { return true } }.count
-            try reserve(rows, bytes: Executor.wordBytes * (1 + computed), for: "'select' of \(rows) rows")
+            try reserve(projecting: expressions, on: input)
         case .sort(let keys):
             try reserve(rows, bytes: Executor.wordBytes * (2 + keys.count), for: "'order by' of \(rows) rows")
         case .distinct:

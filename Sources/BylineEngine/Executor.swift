@@ -43,10 +43,10 @@ package struct Executor {
         var started = profile?.now
         var relation: Relation
         // Steps as a person counts them: `sort` with the `limit` after it is one.
-        let merged = zip(plan.steps, plan.steps.dropFirst()).filter { pair in
-            if case .sort = pair.0.stage, case .limit = pair.1.stage { return true }
-            return false
-        }.count
+        var merged = 0
+        for index in plan.steps.indices.dropFirst() {
+            if case .sort = plan.steps[index - 1].stage, case .limit = plan.steps[index].stage { merged += 1 }
+        }
         let stepCount = 1 + plan.steps.count - merged
         var stepNumber = 1
         let progress = reportsSteps ? context.progress : nil
@@ -54,13 +54,14 @@ package struct Executor {
         switch plan.source {
         case .table(let name):
             guard let table = tables(name) else { throw .failed(EvaluationError.tableGone(name).message) }
-            relation = Relation(table: table)
+            // The table's columns under the plan's schema (the names the check gave them).
+            relation = Relation(schema: plan.sourceSchema, columns: table.columns, count: table.rowCount)
         case .range(let start, let stop):
             relation = try generateRange(start, stop)
+            relation.schema = plan.sourceSchema
         case .inline(let table):
-            relation = Relation(table: table)
+            relation = Relation(schema: plan.sourceSchema, columns: table.columns, count: table.rowCount)
         }
-        relation.schema = plan.sourceSchema
         if let profile, let started { profile.record("read " + plan.sourceDescription, rows: relation.count, since: started) }
         var index = 0
         // A step that keeps no row whatever its input (`limit 0`, a `where` whose condition
@@ -72,30 +73,31 @@ package struct Executor {
             index = empty
         }
         while index < plan.steps.count {
-            let step = plan.steps[index]
+            // The stage alone (one reference), not the whole step: its schema and description
+            // are read where they are needed.
+            let stage = plan.steps[index].stage
+            let first = index
             started = profile?.now
-            var description = step.description
             stepNumber += 1
             if let progress {
-                var name = description
-                if case .sort = step.stage, index + 1 < plan.steps.count, case .limit = plan.steps[index + 1].stage {
+                var name = plan.steps[index].description
+                if case .sort = stage, index + 1 < plan.steps.count, case .limit = plan.steps[index + 1].stage {
                     name += " " + plan.steps[index + 1].description
                 }
                 progress.begin(step: stepNumber, of: stepCount, name: name)
             }
             // `order by … limit N offset M` finds the rows ranked M to M + N without sorting them all
             // (a bounded heap for the first few, else a selection by the keys' forms).
-            if case .sort(let keys) = step.stage, index + 1 < plan.steps.count,
+            if case .sort(let keys) = stage, index + 1 < plan.steps.count,
                 case .limit(let count, let offset) = plan.steps[index + 1].stage
             {
                 let compiler = ExpressionCompiler(columns: relation.columns, context: context)
                 // Saturating: `limit` and `offset` are whatever whole numbers the user wrote.
                 let (end, overflow) = count.addingReportingOverflow(offset)
-                try reserve(for: step.stage, on: relation)
+                try reserve(for: stage, on: relation)
                 relation = try sort(relation, keys: keys, compiler: compiler, range: offset..<(overflow ? Int.max : end))
                 index += 1  // the limit is done
-                description += " " + plan.steps[index].description
-            } else if case .project(let expressions) = step.stage {
+            } else if case .project(let expressions) = stage {
                 // A value is computed only where the answer needs it, as SQL engines do (README,
                 // "When a value is computed"): one no later step reads is not computed, and a
                 // `where` right after the `select` filters first, with the select's values it
@@ -106,19 +108,22 @@ package struct Executor {
                 }
                 if index + 1 < plan.steps.count, case .filter(let condition) = plan.steps[index + 1].stage {
                     relation = try run(.filter(condition.inlined(expressions)), on: relation, output: relation.schema)
-                    relation = try run(.project(computed), on: relation, output: step.output)
+                    relation = try project(computed, on: relation, output: plan.steps[index].output)
                     index += 1  // the where is done
-                    description += " " + plan.steps[index].description
                 } else {
-                    relation = try run(.project(computed), on: relation, output: step.output)
+                    relation = try project(computed, on: relation, output: plan.steps[index].output)
                 }
-            } else if case .join(let join) = step.stage {
-                relation = try self.join(relation, join, output: step.output, keeping: plan.columnsRead(after: index))
+            } else if case .join(let join) = stage {
+                relation = try self.join(relation, join, output: plan.steps[index].output, keeping: plan.columnsRead(after: index))
             } else {
-                relation = try run(step.stage, on: relation, output: step.output)
+                relation = try run(stage, on: relation, output: plan.steps[index].output)
             }
             try checkpoint()
-            if let profile, let started { profile.record(description, rows: relation.count, since: started) }
+            if let profile, let started {
+                // A step run with the one after it (`order by` and `limit`, `select` and `where`) is one line.
+                let description = plan.steps[first...index].map(\.description).joined(separator: " ")
+                profile.record(description, rows: relation.count, since: started)
+            }
             index += 1
         }
         return relation
@@ -130,7 +135,7 @@ package struct Executor {
         switch stage {
         case .limit(let count, _):
             return count <= 0
-        case .filter(let condition) where condition.columnsUsed.isEmpty:
+        case .filter(let condition) where !condition.readsColumns:
             let probe = EvaluationContext(cancellation: nil)
             let holds = ExpressionCompiler(columns: [], context: probe).predicate(condition)(0)
             return !holds && probe.failure == nil
@@ -172,18 +177,36 @@ package struct Executor {
 
     private func run(_ stage: QueryPlan.Stage, on input: Relation, output: TableSchema) throws(Stop) -> Relation {
         try reserve(for: stage, on: input)
-        let compiler = ExpressionCompiler(columns: input.columns, context: context)
+        // Made where a stage compiles here (a `where` over several ranges compiles in each).
+        var compiler: ExpressionCompiler { ExpressionCompiler(columns: input.columns, context: context) }
         switch stage {
         case .filter(let condition):
             context.progress?.expect(rows: input.count)
+            let ranges = Parallel(context.limits).ranges(of: input.count)
+            if ranges.count == 1 {
+                // One range (few rows, or one thread): compiled and run here, as the range
+                // below would be, without a parallel step's buffers, closures and parts.
+                let kernel = compiler.filterKernel(condition)
+                var kept: [Int] = []
+                kept.reserveCapacity(input.count)
+                var blocks = Blocks(input)
+                while let rows = blocks.next() {
+                    kernel(rows, &kept)
+                    context.progress?.advance(rows.count)
+                    try checkpoint()
+                }
+                var result = input
+                result.selection = kept
+                return result
+            }
             var parts = try inParallel(
-                input.count, columns: input.columns,
+                input.count, ranges: ranges, columns: input.columns,
                 prepare: { compiler, positions in
                     // Room for every row (the first range: for all ranges', which are appended
                     // to it), allocated here; pages are touched only as rows are kept.
                     var kept: [Int] = []
                     kept.reserveCapacity(positions.lowerBound == 0 ? input.count : positions.count)
-                    return (compiler.filterKernel(condition), Handover(kept))
+                    return (compiler.filterKernel(condition), RangeBuffer(kept))
                 }
             ) { (prepared, positions, executor) throws(Stop) in
                 let kernel = prepared.0
@@ -366,11 +389,18 @@ package struct Executor {
         return kept
     }
 
+    /// `select`: what `run(.project(expressions), on:output:)` does, without making the stage.
+    private func project(_ expressions: [BoundExpression], on input: Relation, output: TableSchema) throws(Stop) -> Relation {
+        try reserve(projecting: expressions, on: input)
+        return try project(input, expressions, output: output, compiler: ExpressionCompiler(columns: input.columns, context: context))
+    }
+
     private func project(
         _ input: Relation, _ expressions: [BoundExpression], output: TableSchema, compiler: ExpressionCompiler
     ) throws(Stop) -> Relation {
         let rows = try rowNumbers(of: input)
         var columns: [Column] = []
+        columns.reserveCapacity(expressions.count)
         let computed = zip(expressions, output.fields).filter { expression, field in
             if case .column(let index) = expression, input.columns[index].type == field.type { return false }
             return true
@@ -488,7 +518,7 @@ package struct Executor {
                 let room = min(positions.lowerBound == 0 ? leftRows.count : positions.count, maximum + 1)
                 leftPairs.reserveCapacity(room)
                 rightPairs.reserveCapacity(room)
-                return Handover((leftPairs, rightPairs))
+                return RangeBuffer((leftPairs, rightPairs))
             }
         ) { (prepared, positions, executor) throws(Stop) -> ([Int], [Int]) in
             var (leftPairs, rightPairs) = prepared.take() ?? ([], [])

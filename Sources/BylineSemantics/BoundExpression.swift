@@ -55,6 +55,24 @@ package indirect enum BoundExpression: Sendable, Equatable {
         }
     }
 
+    /// Whether the expression reads any column (`columnsUsed` is not empty), found without
+    /// building the set.
+    package var readsColumns: Bool {
+        switch self {
+        case .literal, .parameter: return false
+        case .column: return true
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .contains(let a, let b),
+            .member(let a, let b), .arithmetic(_, let a, let b, _, _):
+            return a.readsColumns || b.readsColumns
+        case .not(let a), .isNull(let a), .negate(let a, _), .canonical(let a, _), .matches(let a, _):
+            return a.readsColumns
+        case .makeList(let items), .call(_, let items, _), .userCall(_, let items):
+            return items.contains { $0.readsColumns }
+        case .conditional(let items, let otherwise):
+            return otherwise.readsColumns || items.contains { $0.readsColumns }
+        }
+    }
+
     /// The same expression with each column replaced by the expression at its position (the
     /// values of a `select`, put into a condition over that select's output).
     package func inlined(_ outputs: [BoundExpression]) -> BoundExpression {

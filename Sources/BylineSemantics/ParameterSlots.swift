@@ -10,30 +10,36 @@ extension BoundExpression {
     /// The expression with each slot replaced by its value (folded where the check would have
     /// folded it: a name mapped to its canonical name).
     package func substituting(_ values: [String: Value]) -> BoundExpression {
-        func each(_ items: [BoundExpression]) -> [BoundExpression] { items.map { $0.substituting(values) } }
+        substituting { values[$0] }
+    }
+
+    /// The expression with each slot replaced by the value `value` gives for its name (null
+    /// for none), folded as above.
+    package func substituting(_ value: (String) -> Value?) -> BoundExpression {
+        func each(_ items: [BoundExpression]) -> [BoundExpression] { items.map { $0.substituting(value) } }
         switch self {
-        case .parameter(let name, _): return .literal(values[name] ?? .null)
+        case .parameter(let name, _): return .literal(value(name) ?? .null)
         case .literal, .column: return self
-        case .compare(let op, let a, let b): return .compare(op, a.substituting(values), b.substituting(values))
-        case .and(let a, let b): return .and(a.substituting(values), b.substituting(values))
-        case .or(let a, let b): return .or(a.substituting(values), b.substituting(values))
-        case .not(let a): return .not(a.substituting(values))
-        case .contains(let a, let b): return .contains(a.substituting(values), b.substituting(values))
-        case .member(let a, let b): return .member(a.substituting(values), b.substituting(values))
-        case .isNull(let a): return .isNull(a.substituting(values))
+        case .compare(let op, let a, let b): return .compare(op, a.substituting(value), b.substituting(value))
+        case .and(let a, let b): return .and(a.substituting(value), b.substituting(value))
+        case .or(let a, let b): return .or(a.substituting(value), b.substituting(value))
+        case .not(let a): return .not(a.substituting(value))
+        case .contains(let a, let b): return .contains(a.substituting(value), b.substituting(value))
+        case .member(let a, let b): return .member(a.substituting(value), b.substituting(value))
+        case .isNull(let a): return .isNull(a.substituting(value))
         case .makeList(let items): return .makeList(each(items))
         case .arithmetic(let op, let a, let b, let type, let place):
-            return .arithmetic(op, a.substituting(values), b.substituting(values), type, place)
-        case .negate(let a, let place): return .negate(a.substituting(values), place)
+            return .arithmetic(op, a.substituting(value), b.substituting(value), type, place)
+        case .negate(let a, let place): return .negate(a.substituting(value), place)
         case .canonical(let a, let index):
-            let operand = a.substituting(values)
+            let operand = a.substituting(value)
             // As `Binder.canonicalValue` does for a constant.
             if case .literal(.string(let text)) = operand { return .literal(.string(index[text.lowercased()] ?? text)) }
             return .canonical(operand, index)
         case .call(let function, let items, let place): return .call(function, each(items), place)
         case .userCall(let function, let items): return .userCall(function, each(items))
-        case .matches(let a, let pattern): return .matches(a.substituting(values), pattern: pattern)
-        case .conditional(let items, let otherwise): return .conditional(each(items), otherwise: otherwise.substituting(values))
+        case .matches(let a, let pattern): return .matches(a.substituting(value), pattern: pattern)
+        case .conditional(let items, let otherwise): return .conditional(each(items), otherwise: otherwise.substituting(value))
         }
     }
 

@@ -47,6 +47,38 @@ import Testing
         #expect(try prepared.run(parameters: ["n": 8, "low": 3]).rowCount == 5)
     }
 
+    @Test func aTableReplacedBetweenRunsIsReadByTheNextRun() throws {
+        let session = Session(tables: [])
+        try session.register(table: "t", columns: [("k", [1, 2, 2]), ("v", ["a", "b", "c"])])
+        let prepared = try session.prepare("t where k = $k select v", parameters: ["k": 2])
+        #expect(try prepared.run(parameters: ["k": 2]).rows == [["b"], ["c"]])
+        // Other rows under the same schema.
+        try session.register(table: "t", columns: [("k", [2, 3]), ("v", ["x", "y"])])
+        #expect(try prepared.run(parameters: ["k": 2]).rows == [["x"]])
+        #expect(try prepared.run(parameters: ["k": 3]).rows == [["y"]])
+        #expect(try prepared.run().rows == [["x"]])
+        // The fields in another order: the plan's positions are made again.
+        try session.register(table: "t", columns: [("v", ["p", "q", "r"]), ("k", [2, 1, 2])])
+        #expect(try prepared.run(parameters: ["k": 2]).rows == [["p"], ["r"]])
+        #expect(try prepared.run(parameters: ["k": 1]).rows == [["q"]])
+        #expect(prepared.bindsWithoutChecking)
+        // The field gone: the check's error, not a trap.
+        try session.register(table: "t", columns: [("w", [1])])
+        #expect(throws: BylineError.self) { try prepared.run(parameters: ["k": 2]) }
+        #expect(throws: BylineError.self) { try prepared.run() }
+    }
+
+    @Test func aLetOrAnotherQueryBetweenRunsChangesNothing() throws {
+        let session = Session()
+        let query = "visits where year = $y select visitor, destination"
+        let prepared = try session.prepare(query, parameters: ["y": 2016])
+        let expected = try session.run(query, parameters: ["y": 2019])[0].rows
+        _ = try session.run("let recent = visits where year > 2015")
+        #expect(try prepared.run(parameters: ["y": 2019]).rows == expected)
+        #expect(try prepared.run(parameters: ["y": 2019]).rows == expected)
+        #expect(prepared.bindsWithoutChecking)
+    }
+
     struct Visit: Decodable, Equatable {
         var visitor: String
         var year: Int

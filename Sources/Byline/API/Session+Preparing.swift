@@ -9,18 +9,36 @@ extension Session {
         _ query: String, parameters: [String: any ValueConvertible], name: String = "<prepared>"
     ) throws(BylineError) -> PreparedQuery {
         let parameters = bylineValues(parameters)
-        return try withParameters(parameters) { () throws(BylineError) in
-            var prepared = try prepareLocked(query, name: name)
-            prepared.slots = slotPlan(for: prepared, parameters: parameters)
-            return prepared
+        let source = SourceFile(name: name, text: query)
+        return try serialised { () throws(BylineError) in
+            PreparedQuery(session: self, source: source, values: parameters, checked: try preparedCheck(source, parameters: parameters))
+        }
+    }
+
+    /// The query checked with these parameters (over the session's own), and, given any, checked
+    /// again with them as slots for `slotPlan`; an error when it is not one query that checks.
+    func preparedCheck(_ source: SourceFile, parameters: [String: Value]) throws(BylineError) -> PreparedQuery.Checked {
+        try withParameters(parameters) { () throws(BylineError) in
+            let generation = self.generation
+            let script = checkLocked(source, cancellation: nil)
+            let errors = script.diagnostics.filter { $0.severity == .error }
+            if !errors.isEmpty { throw BylineError(errors, source: script.source) }
+            guard script.statements.count == 1, let statement = script.statements.first,
+                statement.kind == .query
+            else {
+                throw BylineError(
+                    [Diagnostic(.oneQueryOnly("prepare"), at: nil)], source: script.source)
+            }
+            let slots = parameters.isEmpty ? nil : slotPlan(for: statement, in: script, parameters: parameters)
+            return PreparedQuery.Checked(script: script, statement: statement, slots: slots, generation: generation)
         }
     }
 
     /// The query checked again with its parameters as slots, when that plan, given the first
     /// values, is the very plan the ordinary check made; nil otherwise (each run then checks).
-    func slotPlan(for prepared: PreparedQuery, parameters: [String: Value]) -> PreparedQuery.Slots? {
-        guard !parameters.isEmpty, let plan = prepared.statement.plan else { return nil }
-        let script = checkLocked(prepared.script.source, cancellation: nil, slots: Set(parameters.keys))
+    func slotPlan(for statement: CheckedStatement, in checked: CheckedScript, parameters: [String: Value]) -> PreparedQuery.Slots? {
+        guard !parameters.isEmpty, let plan = statement.plan else { return nil }
+        let script = checkLocked(checked.source, cancellation: nil, slots: Set(parameters.keys))
         guard !script.hasErrors, script.statements.count == 1, let slotted = script.statements[0].plan else { return nil }
         var types: [String: DataType] = [:]
         slotted.forEachParameter { types[$0] = $1 }
@@ -48,21 +66,12 @@ extension Session {
         }
     }
 
-    /// Checks a single query once, so it can be run many times (over tables as they are then).
+    /// Checks a single query once, so it can be run many times, over the session's tables as
+    /// they are when it runs (a change to them since the check makes the next run check it again).
     public func prepare(_ query: String, name: String = "<prepared>") throws(BylineError) -> PreparedQuery {
-        try serialised { () throws(BylineError) in try prepareLocked(query, name: name) }
-    }
-
-    func prepareLocked(_ query: String, name: String) throws(BylineError) -> PreparedQuery {
-        let script = checkLocked(SourceFile(name: name, text: query), cancellation: nil)
-        let errors = script.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty { throw BylineError(errors, source: script.source) }
-        guard script.statements.count == 1, let statement = script.statements.first,
-            statement.kind == .query
-        else {
-            throw BylineError(
-                [Diagnostic(.oneQueryOnly("prepare"), at: nil)], source: script.source)
+        let source = SourceFile(name: name, text: query)
+        return try serialised { () throws(BylineError) in
+            PreparedQuery(session: self, source: source, values: [:], checked: try preparedCheck(source, parameters: [:]))
         }
-        return PreparedQuery(session: self, script: script, statement: statement)
     }
 }

@@ -17,14 +17,18 @@ public final class Session: @unchecked Sendable {
     /// Serialises the session's work; recursive, since public entry points call one another.
     let lock = NSRecursiveLock()
 
-    var tables: [String: Table] = [:]
+    var tables: [String: Table] = [:] { didSet { generation &+= 1 } }
+    /// Counts the changes to what a check reads (tables, `def`s, functions, the database, the
+    /// session's parameters, `cite`): a prepared query checked at another count is checked again
+    /// before it runs, so none runs with a plan made for tables that have since changed.
+    var generation = 0
     /// The memory each table holds, estimated when it was added: a query's budget is what the
     /// limit leaves beside them.
     var heldBytes: [String: Int] = [:]
     /// Table names in the order they were added, for listings.
     var localNames: [String] = []
     var letNames: Set<String> = []
-    var storedDefinitions: [String: Definition] = [:]
+    var storedDefinitions: [String: Definition] = [:] { didSet { generation &+= 1 } }
     /// Saved queries defined with `def`, by name.
     package var definitions: [String: Definition] { serialised { storedDefinitions } }
     var nameIndexCache: [String: [String: String]] = [:]
@@ -33,7 +37,7 @@ public final class Session: @unchecked Sendable {
     var storedFileAccess: FileAccess = .unrestricted
     var storedLoadProgress: (@Sendable (String, Double) -> Void)?
     var storedParameters: [String: Value] = [:]
-    var storedCitesEveryQuery = false
+    var storedCitesEveryQuery = false { didSet { generation &+= 1 } }
     var storedCommandEffect: (@Sendable (String, inout CheckSettings) -> Void)?
 
     /// Bounds on every query this session runs.
@@ -55,7 +59,12 @@ public final class Session: @unchecked Sendable {
     /// literal of its own type, never spliced into the text.
     public var parameters: [String: Value] {
         get { serialised { storedParameters } }
-        set { serialised { storedParameters = newValue } }
+        set {
+            serialised {
+                storedParameters = newValue
+                generation &+= 1
+            }
+        }
     }
 
     /// Whether every query shows the sentences its rows come from, as if it ended in `cite` (the
@@ -74,9 +83,9 @@ public final class Session: @unchecked Sendable {
     /// Names of tables loaded from files, which a later `load` may replace.
     var loadedNames: Set<String> = []
     /// The open database, whose tables queries can read (see Session+Database.swift).
-    package internal(set) var database: DatabaseConnection?
+    package internal(set) var database: DatabaseConnection? { didSet { generation &+= 1 } }
     /// The open database's tables, by name.
-    var databaseTables: [String: DatabaseTable] = [:]
+    var databaseTables: [String: DatabaseTable] = [:] { didSet { generation &+= 1 } }
 
     /// Creates a session over the article's tables, or over no tables when `article` is false;
     /// add your own with ``register(table:rows:)`` or ``register(table:columns:)``.
@@ -89,7 +98,7 @@ public final class Session: @unchecked Sendable {
         for table in tables { add(table) }
     }
 
-    var storedFunctions: [String: UserFunction] = [:]
+    var storedFunctions: [String: UserFunction] = [:] { didSet { generation &+= 1 } }
     /// Functions the host added, by lowercased name.
     public var functions: [String: UserFunction] { serialised { storedFunctions } }
 
