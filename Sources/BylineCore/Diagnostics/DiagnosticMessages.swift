@@ -208,9 +208,15 @@ extension DiagnosticMessage {
 
     /// SQL's LIKE; `instead` is the Byline for the pattern given, when it was a literal.
     package static func sqlLike(_ instead: String?) -> Self {
-        Self(
-            .unexpectedToken, "there is no 'like' in Byline: write contains, starts with, ends with or matches",
-            help: instead.map { "write: \($0)" } ?? "x contains \"part\" (any case), x starts with \"a\", x ends with \"z\", x matches \"regex\"")
+        sqlHabit(
+            "there is no 'like' in Byline: write contains, starts with, ends with or matches", instead: instead,
+            otherwise: "x contains \"part\" (any case), x starts with \"a\", x ends with \"z\", x matches \"regex\"")
+    }
+
+    /// SQL that Byline writes another way: the Byline for the text written, when it could be
+    /// worked out (`instead`), else the ways to write it.
+    private static func sqlHabit(_ text: String, instead: String?, otherwise: String) -> Self {
+        Self(.unexpectedToken, text, help: instead.map { "write: \($0)" } ?? otherwise)
     }
 
     /// SQL's `||`, which joins text there.
@@ -225,16 +231,16 @@ extension DiagnosticMessage {
 
     /// SQL's `CAST(x AS type)`; `instead` is the conversion for the type named, when it has one.
     package static func sqlCast(_ instead: String?) -> Self {
-        Self(
-            .unexpectedToken, "there is no cast in Byline: a conversion function converts a value",
-            help: instead.map { "write: \($0)" } ?? "to_integer(x), to_float(x), to_string(x), to_date(x) or to_timestamp(x)")
+        sqlHabit(
+            "there is no cast in Byline: a conversion function converts a value", instead: instead,
+            otherwise: "to_integer(x), to_float(x), to_string(x), to_date(x) or to_timestamp(x)")
     }
 
     /// SQL's `EXTRACT(part FROM x)`; `instead` is the part's function, when it has one.
     package static func sqlExtract(_ instead: String?) -> Self {
-        Self(
-            .unexpectedToken, "there is no extract in Byline: each part of a date or timestamp has a function",
-            help: instead.map { "write: \($0)" } ?? "year(x), month(x), day(x), hour(x), minute(x), second(x) or weekday(x)")
+        sqlHabit(
+            "there is no extract in Byline: each part of a date or timestamp has a function", instead: instead,
+            otherwise: "year(x), month(x), day(x), hour(x), minute(x), second(x) or weekday(x)")
     }
 
     /// SQL's `HAVING`.
