@@ -82,7 +82,7 @@ import Byline
             Issue.record("a string was taken for an integer")
         } catch {
             #expect(error.diagnostics.first?.id == .runtimeFailure)
-            #expect(error.diagnostics.first?.message == #"'bad' returned "oops", but it is declared to return a integer"#)
+            #expect(error.diagnostics.first?.message == #"'bad' returned "oops", but it is declared to return an integer"#)
         }
         try session.register(UserFunction(name: "half", arguments: [.integer], returns: .float) { values in values[0] })
         #expect(try session.value("range(3, 4) select half(value)") == .float(3))

@@ -207,7 +207,7 @@ extension Session {
         }
         switch decoding {
         case .keyNotFound(let key, _): return "no field '\(key.stringValue)'"
-        case .typeMismatch(let type, let context): return "'\(path(context))' is not a \(type)"
+        case .typeMismatch(let type, let context): return "'\(path(context))' is not \(Help.article("\(type)"))"
         case .valueNotFound(let type, let context): return "'\(path(context))' is null, but \(type) is not optional"
         case .dataCorrupted(let context): return context.debugDescription
         @unknown default: return "\(decoding)"

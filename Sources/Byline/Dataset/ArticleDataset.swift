@@ -62,7 +62,7 @@ package enum ArticleDataset {
                 for (cell, field) in zip(cells, fields) {
                     guard let value = convert(cell, to: field.type) else {
                         throw DatasetError(
-                            "article.json: row \(rowNumber + 1) of '\(name)': field '\(field.name)' is not a \(field.type)")
+                            "article.json: row \(rowNumber + 1) of '\(name)': field '\(field.name)' is not \(Help.article("\(field.type)"))")
                     }
                     row.append(value)
                 }

@@ -34,6 +34,12 @@ extension Diagnostic {
 
 /// Help lines several messages share.
 package enum Help {
+    /// A type's name after "a" or "an", as English says it: "an integer", "a float", "an Int".
+    package static func article(_ noun: String) -> String {
+        guard let first = noun.first?.lowercased() else { return noun }
+        return ("aeiou".contains(first) ? "an " : "a ") + noun
+    }
+
     /// "did you mean 'x'?" when a close name exists, else the list of what does.
     package static func guess(_ suggestion: String?, otherwise: String?) -> String? {
         suggestion.map { "did you mean '\($0)'?" } ?? otherwise
@@ -801,8 +807,8 @@ extension EvaluationError {
 
     package static func userFunctionReturned(_ name: String, _ value: Value, declared: DataType) -> Self {
         Self(
-            "'\(name)' returned \(value.literal), but it is declared to return a \(declared)",
-            help: "the host program's function must return null or a \(declared)")
+            "'\(name)' returned \(value.literal), but it is declared to return \(Help.article("\(declared)"))",
+            help: "the host program's function must return null or \(Help.article("\(declared)"))")
     }
 
     package static func integerOverflow(_ a: Int, _ op: String, _ b: Int) -> Self {
