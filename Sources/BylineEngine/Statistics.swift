@@ -11,17 +11,78 @@ import BylineSyntax
 
 enum Statistics {
     /// The value a fraction `p` of the way through the sorted values, interpolated between the
-    /// two around it (SQL's percentile_cont); null for no values.
+    /// two around it (SQL's percentile_cont); null for no values. NaN sorts last, as PostgreSQL
+    /// sorts it. The two values are found by selection, not a sort (linear in the values; the
+    /// H2O benchmark's median by 10,000 groups spent its time sorting each group), and are the
+    /// ones a stable sort would put at those places (which of 0.0 and -0.0, equal as they are).
     static func quantile(_ values: ArraySlice<Double>, _ p: Double) -> Value {
         guard !values.isEmpty else { return .null }
-        // NaN sorts last, as PostgreSQL sorts it.
-        let sorted = values.sorted { $0 < $1 || (!$0.isNaN && $1.isNaN) }
-        let position = p * Double(sorted.count - 1)
+        let position = p * Double(values.count - 1)
         let below = Int(position.rounded(.down))
         let above = Int(position.rounded(.up))
-        let first = sorted[below]
+        var work = Array(values)
+        select(below, in: &work)
+        let first = stableZero(work[below], rank: below, in: values)
         guard above != below else { return .float(first) }
-        return .float(first + (position - Double(below)) * (sorted[above] - first))
+        // Everything after `below` is at or after it in the order: the next value is their least.
+        var next = work[below + 1]
+        for value in work[(below + 2)...] where precedes(value, next) { next = value }
+        let second = stableZero(next, rank: above, in: values)
+        return .float(first + (position - Double(below)) * (second - first))
+    }
+
+    /// The order quantiles sort by: numbers ascending, NaN last (all NaNs alike, 0.0 and -0.0 alike).
+    @inline(__always) static func precedes(_ a: Double, _ b: Double) -> Bool { a < b || (!a.isNaN && b.isNaN) }
+
+    /// Puts the value of rank `k` in the order at `values[k]`, lesser ones before it and the rest
+    /// after (a three-way quickselect; past its budget of rounds, the rest is sorted).
+    static func select(_ k: Int, in values: inout [Double]) {
+        var (low, high) = (0, values.count - 1)
+        var budget = 2 * (Int.bitWidth - values.count.leadingZeroBitCount) + 8
+        while high > low {
+            if budget == 0 {
+                values[low...high].sort(by: precedes)
+                return
+            }
+            budget -= 1
+            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+            let pivot = precedes(a, b) ? (precedes(b, c) ? b : (precedes(a, c) ? c : a)) : (precedes(a, c) ? a : (precedes(b, c) ? c : b))
+            // [low, less) before the pivot, [less, index) alike, (greater, high] after it.
+            var (less, index, greater) = (low, low, high)
+            while index <= greater {
+                if precedes(values[index], pivot) {
+                    values.swapAt(less, index)
+                    less += 1
+                    index += 1
+                } else if precedes(pivot, values[index]) {
+                    values.swapAt(index, greater)
+                    greater -= 1
+                } else {
+                    index += 1
+                }
+            }
+            if k < less {
+                high = less - 1
+            } else if k > greater {
+                low = greater + 1
+            } else {
+                return
+            }
+        }
+    }
+
+    /// `value`, found at rank `rank`; when it is a zero, the zero a stable sort puts there: the
+    /// zeros keep their order among `values`, after every negative number.
+    static func stableZero(_ value: Double, rank: Int, in values: ArraySlice<Double>) -> Double {
+        guard value == 0 else { return value }
+        var negatives = 0
+        for other in values where other < 0 { negatives += 1 }
+        var zeros = rank - negatives
+        for other in values where other == 0 {
+            if zeros == 0 { return other }
+            zeros -= 1
+        }
+        return value
     }
 
     /// The sample variance (divided by n - 1); null for fewer than two values.

@@ -53,4 +53,50 @@ import TestSupport
         let text = try Session().compile("visits select quantile(year, 0.9), stddev(year)", dialect: .postgresql).text
         #expect(text.contains("percentile_cont(") && text.contains("stddev_samp("), "\(text)")
     }
+
+    /// Medians and quantiles of random groups (ties, zeros of both signs, negative numbers, groups
+    /// of one), against the values a stable sort of each group puts at the places, interpolated
+    /// as percentile_cont does: computed here, in the test, from the rows given.
+    @Test(arguments: [1, 2, 3])
+    func quantilesAreTheValuesAStableSortPutsThere(seed: UInt64) throws {
+        var random = SplitMix64(state: seed)
+        let choices: [Double] = [-0.0, 0.0, 1.5, -2.25, 3.0, 3.0, 7.75, -0.0, 100.5, 0.0, 2.0, -1e300]
+        var groups: [Value] = []
+        var values: [Value] = []
+        var byGroup: [[Double]] = []
+        for group in 0..<60 {
+            let size = group < 5 ? group + 1 : Int(random.next() % 80) + 1
+            var these: [Double] = []
+            for _ in 0..<size {
+                let value = choices[Int(random.next() % UInt64(choices.count))]
+                these.append(value)
+                groups.append(.integer(group))
+                values.append(.float(value))
+            }
+            byGroup.append(these)
+        }
+        let session = Session(tables: [])
+        try session.register(table: "t", columns: [(name: "g", values: groups), (name: "x", values: values)])
+        func reference(_ values: [Double], _ p: Double) -> Double {
+            var sorted = values.enumerated().map { ($0.element, $0.offset) }
+            sorted.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }  // stable: ties by row
+            let position = p * Double(values.count - 1)
+            let (below, above) = (Int(position.rounded(.down)), Int(position.rounded(.up)))
+            if below == above { return sorted[below].0 }
+            return sorted[below].0 + (position - Double(below)) * (sorted[above].0 - sorted[below].0)
+        }
+        for p in [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0] {
+            let rows = try session.run("t group by g select g, quantile(x, \(p)) as q, median(x) as m order by g").last?.rows ?? []
+            #expect(rows.count == byGroup.count)
+            for (group, row) in rows.enumerated() {
+                guard case .float(let q) = row[1], case .float(let m) = row[2] else {
+                    Issue.record("group \(group): \(row)")
+                    continue
+                }
+                let expected = reference(byGroup[group], p)
+                #expect(q.bitPattern == expected.bitPattern, "p \(p), group \(group) \(byGroup[group]): \(q) against \(expected)")
+                #expect(m.bitPattern == reference(byGroup[group], 0.5).bitPattern, "median, group \(group) \(byGroup[group]): \(m)")
+            }
+        }
+    }
 }
