@@ -20,12 +20,27 @@ import TestSupport
     @Test(arguments: [0.3, 4.0])
     func ctrlCStopsALongSparkQueryAndTheNextQueryRuns(after delay: Double) throws {
         let url = try SparkGoldenTests.address()
+        // The Spark table the long query reads, stored before the shell starts. Seen once in CI
+        // (4 December 2026): Spark answered the rename that puts a stored table in place with
+        // TABLE_OR_VIEW_NOT_FOUND for the table it had just made (issue #33, not yet explained).
+        // Storing is not what this test checks: a failed store is printed and tried again.
+        var stored = false
+        for attempt in 1...3 where !stored {
+            let errors = BufferSink()
+            let connection = try SparkConnection(url)
+            let session = Session()
+            try session.open(connection)
+            let outcome = ScriptRunner(session: session, output: BufferSink(), errors: errors)
+                .run(SourceFile(name: "<setup>", text: "range(1) select value + 1 as one save table session_one"))
+            session.closeDatabase()
+            stored = outcome == .success
+            if !stored { print("ctrlCStopsALongSparkQueryAndTheNextQueryRuns: storing session_one failed (attempt \(attempt)): \(errors.text)") }
+        }
+        try #require(stored, "session_one could not be stored in Spark")
         let workspace = try ShellTests.Workspace()
         let terminal = try PseudoTerminal(executable: BylineBinary.url.path, arguments: ["--db", url], environment: workspace.environment())
         terminal.keepAlive = workspace.temporary
         try terminal.expect("byline> ", timeout: 60)
-        terminal.type("range(1) select value + 1 as one save table session_one\r")
-        try terminal.expect("byline> ", timeout: 120)
         // The query runs on the cluster (explain names Spark's SQL) and would take minutes there.
         let query = "range(100000000) select value, 1 as k join session_one on k = one where to_string(value * 7919) contains \"1234567\" count"
         terminal.type("explain \(query)\r")
