@@ -960,14 +960,14 @@ package struct SQLGenerator {
         guard let argument = call.argument else { return "COUNT(*)" }
         if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
         let x = try value(argument, columns)
+        // PostgreSQL adds floats in the rows' order when it is given (see addsFloats).
+        let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
         switch call.kind {
         case .countRows: return "COUNT(*)"
         case .count: return "COUNT(\(x))"
         case .countDistinct: return "COUNT(DISTINCT \(x))"
         case .sum:
             if call.argumentType == .float {
-                // PostgreSQL adds in the rows' order when it is given (see addsFloats).
-                let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
                 return dialect == .sqlite ? "TOTAL(\(x)) * (CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE 1 END)" : "SUM(CAST(\(x) AS \(dialect.doubleType))\(inOrder))"
             }
             // PostgreSQL sums bigints into numeric, which never overflows: cast back, so a sum past
@@ -976,7 +976,6 @@ package struct SQLGenerator {
             return dialect == .postgresql ? "CAST(SUM(\(x)) AS bigint)" : "SUM(\(x))"
         case .avg:
             // In doubles, as Byline adds (PostgreSQL's avg of bigints would be exact numeric).
-            let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
             return dialect == .sqlite ? "AVG(\(x))" : "AVG(CAST(\(x) AS \(dialect.doubleType))\(inOrder))"
         case .min: return dialect == .postgresql && call.argumentType == .bool ? "bool_and(\(x))" : "MIN(\(x))"
         case .max: return dialect == .postgresql && call.argumentType == .bool ? "bool_or(\(x))" : "MAX(\(x))"
