@@ -278,6 +278,12 @@ public final class SparkExecution {
     /// How many Interrupt calls `cancel()` made (one, unless Spark did not yet know the operation,
     /// or an Interrupt call went unanswered).
     public private(set) var interruptsSent = 0
+    /// Whether Spark said it interrupted this operation (its answer to an Interrupt call named it).
+    public private(set) var interruptAccepted = false
+    /// How long `cancel()` waits for an operation Spark accepted to interrupt to end on the
+    /// server, in seconds (`interruptPatience` unless changed: a caller that must know the
+    /// operation ended there, such as a test, waits longer).
+    public var endPatience = SparkExecution.interruptPatience
 
     init(client: SparkConnectClient, stream: CallStream, operationID: String) {
         self.client = client
@@ -285,10 +291,13 @@ public final class SparkExecution {
         self.operationID = operationID
     }
 
-    /// How long `cancel()` waits for an operation Spark accepted to interrupt to end there, in
-    /// seconds: Spark stops a running job in well under a second; past this the client stops
-    /// waiting and the operation ends on the server alone.
-    static let interruptPatience = 1.0
+    /// How long `cancel()` waits by default for an operation Spark accepted to interrupt to end
+    /// there, in seconds. Spark ends a running job's operation in well under a tenth of a second;
+    /// a query it is still planning (seen: the first queries after the server starts, compiling
+    /// code) ends only when planning does, up to seconds later, though it runs no task after the
+    /// interrupt. Past this the client stops waiting, so Ctrl-C is answered within a second, and
+    /// the operation ends on the server alone. See `endPatience`.
+    public static let interruptPatience = 0.5
     /// How long `cancel()` keeps asking Spark to interrupt an operation it does not know yet (the
     /// ExecutePlan call not yet taken by the server, which can be slower than the Interrupt call
     /// sent after it on a loaded machine), in seconds.
@@ -351,7 +360,7 @@ public final class SparkExecution {
     /// repeated every 100 ms until Spark says it interrupted this operation (an interrupt that
     /// arrives before the server has taken the ExecutePlan call finds nothing to stop and would be
     /// lost), then the rest of the stream is dropped until Spark's end of it, at most
-    /// `interruptPatience` seconds later. Returns at once when the operation already ended.
+    /// `endPatience` seconds later. Returns at once when the operation already ended.
     public func cancel() {
         guard !interrupted, !done else { return }
         interrupted = true
@@ -366,7 +375,10 @@ public final class SparkExecution {
                 // An Interrupt call left unanswered is asked again on a new stream (seen: a call
                 // the server never answered, while it answered the same call made again).
                 let stopped = (try? client.interrupt(operationID: operationID, timeout: SparkExecution.interruptPatience)) ?? []
-                if stopped.contains(operationID) { acceptedAt = Date() }
+                if stopped.contains(operationID) {
+                    acceptedAt = Date()
+                    interruptAccepted = true
+                }
             }
             do {
                 if try stream.next(timeout: 0.05) == nil {  // ended before the interrupt took
@@ -380,7 +392,7 @@ public final class SparkExecution {
                 }
             }
             let waited = Date().timeIntervalSince(acceptedAt ?? started)
-            if waited > (acceptedAt == nil ? SparkExecution.registrationPatience : SparkExecution.interruptPatience) { break }
+            if waited > (acceptedAt == nil ? SparkExecution.registrationPatience : endPatience) { break }
         }
         done = true
         stream.cancel()

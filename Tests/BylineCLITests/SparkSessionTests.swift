@@ -13,7 +13,7 @@ import TestSupport
 
 @Suite(.serialized) struct SparkSessionTests {
     /// Ctrl-C while Spark is still planning the query (0.3 s after Enter) and while its tasks run
-    /// (4 s after): the shell says "cancelled" within 1.5 s, and the next query answers. Had the
+    /// (4 s after): the shell says "cancelled" within a second, and the next query answers. Had the
     /// interrupt been lost, the next query would wait behind the first one's tasks, which hold
     /// both executors' cores. The long query reads a Spark table (one row, stored first), so it
     /// runs on the cluster, not in Byline's own engine.
@@ -53,7 +53,7 @@ import TestSupport
         try terminal.expect("cancelled", timeout: 30)
         let took = Date().timeIntervalSince(pressed)
         print("ctrlCStopsALongSparkQueryAndTheNextQueryRuns(after: \(delay)): cancelled \(took) s after Ctrl-C")
-        #expect(took < 1.5, "the shell said cancelled \(took) s after Ctrl-C")
+        #expect(took < 1.0, "the shell said cancelled \(took) s after Ctrl-C")
         try terminal.expect("byline> ")
         terminal.type("range(5) select value, 1 as k join session_one on k = one count\r")
         let next = try terminal.expect("(1 row)", timeout: 60)
