@@ -151,7 +151,23 @@ extension ScalarFunction {
                 + "WHEN \(month) = 2 THEN (CASE WHEN \(day) = 29 AND \(leap) THEN \(text) END) WHEN \(day) <= 30 THEN \(text) "
                 + "WHEN \(month) IN (1, 3, 5, 7, 8, 10, 12) THEN \(text) END) END)"
         },
-        sqlite: .text { $0.types[0] == .timestamp ? "substr(\($0.x), 1, 10)" : "byline_to_date(\($0.x))" }
+        sqlite: .text { $0.types[0] == .timestamp ? "substr(\($0.x), 1, 10)" : "byline_to_date(\($0.x))" },
+        // As PostgreSQL's, in Java's regular expressions (\\z: Java's $ also matches before a last
+        // line break); Spark holds a date as its text too.
+        spark: .text { (call) throws(SQLUnsupported) in
+            if call.types[0] == .timestamp { throw SQLUnsupported(reason: "Spark does not yet hold Byline's timestamps ('to_date' of a timestamp runs only in Byline's own engine)") }
+            guard call.types[0] == .string else { return call.x }
+            let text = "trim(BOTH \(call.bind(.string(whiteSpace), type: .string)) FROM \(call.x))"
+            let short = call.bind(.string("^([0-9]{4}(-(0[1-9]|1[0-2]))?|--(0[1-9]|1[0-2]))\\z"), type: .string)
+            let full = call.bind(.string("^([0-9]{4}|-)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\z"), type: .string)
+            let month = "CAST(substr(right(\(text), 5), 1, 2) AS INT)"
+            let day = "CAST(right(\(text), 2) AS INT)"
+            let year = "CAST(left(\(text), 4) AS INT)"
+            let leap = "(CASE WHEN left(\(text), 1) = '-' THEN TRUE ELSE (\(year) % 4 = 0 AND (\(year) % 100 <> 0 OR \(year) % 400 = 0)) END)"
+            return "(CASE WHEN \(text) RLIKE \(short) THEN \(text) WHEN \(text) RLIKE \(full) THEN (CASE WHEN \(day) <= 28 THEN \(text) "
+                + "WHEN \(month) = 2 THEN (CASE WHEN \(day) = 29 AND \(leap) THEN \(text) END) WHEN \(day) <= 30 THEN \(text) "
+                + "WHEN \(month) IN (1, 3, 5, 7, 8, 10, 12) THEN \(text) END) END)"
+        }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
         case .date: return arguments[0]

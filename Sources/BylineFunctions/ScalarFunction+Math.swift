@@ -17,7 +17,12 @@ extension ScalarFunction {
     ) -> ScalarFunction {
         ScalarFunction(
             name, [.required("number", .number)], summary: summary, example: example, result: sameAsFirst,
-            postgresql: .text { call in call.types[0] == .float ? "\(postgres)(\(call.x))" : call.x }
+            postgresql: .text { call in call.types[0] == .float ? "\(postgres)(\(call.x))" : call.x },
+            // Spark's floor and ceil of a double are bigints (and lose -0.0): floats run in Byline.
+            spark: .text { (call) throws(SQLUnsupported) in
+                guard call.types[0] == .float else { return call.x }
+                throw SQLUnsupported(reason: "Spark rounds a float to a bigint ('\(name)' of a float runs only in Byline's own engine)")
+            }
         ) { arguments throws(EvaluationError) in
             switch arguments[0] {
             case .float(let number): return .float(number.rounded(rule))
@@ -64,6 +69,23 @@ extension ScalarFunction {
             let odd = "(\(b) = floor(\(b)) AND \(b) - 2 * floor(\(b) / 2) = 1)"
             return "(CASE WHEN \(a) = 0 AND \(b) < 0 THEN (CASE WHEN CAST(\(a) AS text) = '-0' AND \(odd) THEN CAST('-Infinity' AS double precision) ELSE CAST('Infinity' AS double precision) END) "
                 + "WHEN \(a) < 0 AND \(a) <> CAST('-Infinity' AS double precision) AND \(b) <> floor(\(b)) THEN NULL ELSE power(\(a), \(b)) END)"
+        },
+        // Spark's pow is Java's StrictMath.pow, not glibc's: the two differ in the last bit for
+        // about one float argument in a thousand (even pow(x, 2)). Both are exact where the power
+        // is an integer below 2^53 (each returns the correct integer when it is representable), so
+        // an integer to a power of 0 or more runs there, and any other fails on Spark, not wrongly.
+        spark: .text { (call) throws(SQLUnsupported) in
+            guard call.types.allSatisfy({ $0 == .integer || $0 == .null }) else {
+                throw SQLUnsupported(
+                    reason: "Spark's pow (Java's) is not Byline's to the last bit but for integers ('pow' of a float runs only in Byline's own engine)")
+            }
+            let (a, b) = (call.x, call.arguments[1])
+            let power = "pow(CAST(\(a) AS DOUBLE), CAST(\(b) AS DOUBLE))"
+            let refusal = call.bind(
+                .string("pow on Spark is exact only for an integer to a power of 0 or more below 2^53: run it in Byline's own engine (let the rows first)"),
+                type: .string)
+            return "(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN CAST(NULL AS DOUBLE) WHEN \(b) >= 0 AND abs(\(power)) < 9007199254740992 THEN \(power) "
+                + "ELSE CAST(raise_error(\(refusal)) AS DOUBLE) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard let base = arguments[0].asDouble, let exponent = arguments[1].asDouble else { return .null }

@@ -11,7 +11,8 @@ extension ScalarFunction {
     package static let ltrim = ScalarFunction(
         "ltrim", [.required("string", .string)], summary: "the string without white space at its start",
         example: "leaders select ltrim(\"  \" + name)", result: always(.string),
-        postgresql: .text { call in "ltrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+        postgresql: .text { call in "ltrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" },
+        spark: .text { call in "trim(LEADING \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)) FROM \(call.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(trimmed(text, trailing: false))
@@ -20,7 +21,8 @@ extension ScalarFunction {
     package static let rtrim = ScalarFunction(
         "rtrim", [.required("string", .string)], summary: "the string without white space at its end",
         example: "leaders select rtrim(name + \"  \")", result: always(.string),
-        postgresql: .text { call in "rtrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" }
+        postgresql: .text { call in "rtrim(\(call.x), \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)))" },
+        spark: .text { call in "trim(TRAILING \(call.bind(.string(ScalarFunction.whiteSpace), type: .string)) FROM \(call.x))" }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0] else { return .null }
         return .string(trimmed(text, leading: false))
@@ -52,11 +54,7 @@ extension ScalarFunction {
         // Pattern.quote does (\Q…\E, each \E inside written \E\\E\Q); `(?s).` matches one code point.
         spark: .text { call in
             let (x, separator) = (call.x, call.arguments[1])
-            let quoted = "concat(\(call.bind(.string("\\Q"), type: .string)), replace(\(separator), \(call.bind(.string("\\E"), type: .string)), "
-                + "\(call.bind(.string("\\E\\\\E\\Q"), type: .string))), \(call.bind(.string("\\E"), type: .string)))"
-            let characters = "regexp_extract_all(\(x), \(call.bind(.string("(?s)(.)"), type: .string)), 1)"
-            return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL THEN NULL WHEN \(separator) = '' THEN to_json(\(characters)) "
-                + "ELSE to_json(split(\(x), \(quoted), -1)) END)"
+            return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL THEN NULL ELSE to_json(\(sparkParts(&call))) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1] else { return .null }
@@ -76,6 +74,14 @@ extension ScalarFunction {
                 + "WHEN \(n) < 0 AND \(n) >= -char_length(\(x)) THEN substr(\(x), char_length(\(x)) + \(clamped) + 1, 1) ELSE '' END)"
             return "((CASE WHEN \(x) IS NULL OR \(separator) IS NULL OR \(n) IS NULL THEN NULL WHEN \(n) = 0 THEN '' "
                 + "WHEN \(separator) = '' THEN \(character) ELSE split_part(\(x), \(separator), \(clamped)) END) COLLATE \"C\")"
+        },
+        // The part of split's array; try_element_at counts from the end for a negative n.
+        spark: .text { call in
+            let (x, separator, n) = (call.x, call.arguments[1], call.arguments[2])
+            let parts = sparkParts(&call)
+            let clamped = "CAST(GREATEST(LEAST(\(n), 2147483647), -2147483647) AS INT)"
+            return "(CASE WHEN \(x) IS NULL OR \(separator) IS NULL OR \(n) IS NULL THEN NULL "
+                + "WHEN (\(n) >= 1 AND \(n) <= size(\(parts))) OR (\(n) <= -1 AND \(n) >= -size(\(parts))) THEN try_element_at(\(parts), \(clamped)) ELSE '' END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .string(let separator) = arguments[1], case .integer(let n) = arguments[2]
@@ -170,6 +176,18 @@ extension ScalarFunction {
     }
 
     /// The parts between separators (by Unicode scalars); an empty separator gives each scalar.
+    /// Spark: the parts of the call's string between its separators (its first two arguments, not
+    /// null), as `splitting` makes them: an array of strings. Spark's split takes a regular
+    /// expression: the separator is quoted as Java's Pattern.quote does (\\Q…\\E, each \\E inside
+    /// written \\E\\\\E\\Q); an empty separator gives the code points (`(?s).` matches one).
+    static func sparkParts(_ call: inout SQLCall) -> String {
+        let (x, separator) = (call.x, call.arguments[1])
+        let quoted = "concat(\(call.bind(.string("\\Q"), type: .string)), replace(\(separator), \(call.bind(.string("\\E"), type: .string)), "
+            + "\(call.bind(.string("\\E\\\\E\\Q"), type: .string))), \(call.bind(.string("\\E"), type: .string)))"
+        let characters = "regexp_extract_all(\(x), \(call.bind(.string("(?s)(.)"), type: .string)), 1)"
+        return "(CASE WHEN \(separator) = '' THEN \(characters) ELSE split(\(x), \(quoted), -1) END)"
+    }
+
     package static func splitting(_ text: String, by separator: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
         let needle = Array(separator.unicodeScalars)

@@ -84,6 +84,12 @@ package final class SparkConnection: DatabaseConnection {
             overflow.statement = statement
             return overflow
         }
+        if error.errorClass == "USER_RAISED_EXCEPTION" {  // the generated SQL's raise_error: Byline's own words
+            var message = error.message
+            if message.hasPrefix("[USER_RAISED_EXCEPTION] ") { message.removeFirst("[USER_RAISED_EXCEPTION] ".count) }
+            if let state = message.range(of: " SQLSTATE: ", options: .backwards) { message = String(message[..<state.lowerBound]) }
+            return DatabaseError(message, statement: statement)
+        }
         return DatabaseError("Spark: \(error.message)", statement: statement)
     }
 
