@@ -155,7 +155,7 @@ extension ScalarFunction {
         // As PostgreSQL's, in Java's regular expressions (\\z: Java's $ also matches before a last
         // line break); Spark holds a date as its text too.
         spark: .text { (call) throws(SQLUnsupported) in
-            if call.types[0] == .timestamp { throw SQLUnsupported(reason: "Spark does not yet hold Byline's timestamps ('to_date' of a timestamp runs only in Byline's own engine)") }
+            if call.types[0] == .timestamp { return "substr(\(call.x), 1, 10)" }  // its text, as in SQLite
             guard call.types[0] == .string else { return call.x }
             let text = "trim(BOTH \(call.bind(.string(whiteSpace), type: .string)) FROM \(call.x))"
             let short = call.bind(.string("^([0-9]{4}(-(0[1-9]|1[0-2]))?|--(0[1-9]|1[0-2]))\\z"), type: .string)

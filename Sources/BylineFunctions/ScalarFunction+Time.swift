@@ -12,7 +12,8 @@ extension ScalarFunction {
     package static let hour = ScalarFunction(
         "hour", [.required("timestamp", .timestamp)], summary: "the timestamp's hour (0-23, UTC)",
         example: "range(1) select hour(to_timestamp(\"2009-01-01 17:30:00\"))", result: always(.integer),
-        postgresql: .text { timestampPart("HOUR", $0) }, sqlite: .text { timestampPart("HOUR", $0) }
+        postgresql: .text { timestampPart("HOUR", $0) }, sqlite: .text { timestampPart("HOUR", $0) },
+        spark: .text { timestampPart("HOUR", $0) }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let time) = arguments[0] else { return .null }
         return .integer(time.parts.hour)
@@ -21,7 +22,8 @@ extension ScalarFunction {
     package static let minute = ScalarFunction(
         "minute", [.required("timestamp", .timestamp)], summary: "the timestamp's minute (0-59)",
         example: "range(1) select minute(to_timestamp(\"2009-01-01 17:30:00\"))", result: always(.integer),
-        postgresql: .text { timestampPart("MINUTE", $0) }, sqlite: .text { timestampPart("MINUTE", $0) }
+        postgresql: .text { timestampPart("MINUTE", $0) }, sqlite: .text { timestampPart("MINUTE", $0) },
+        spark: .text { timestampPart("MINUTE", $0) }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let time) = arguments[0] else { return .null }
         return .integer(time.parts.minute)
@@ -30,7 +32,8 @@ extension ScalarFunction {
     package static let second = ScalarFunction(
         "second", [.required("timestamp", .timestamp)], summary: "the timestamp's whole seconds (0-59), without the fraction",
         example: "range(1) select second(to_timestamp(\"2009-01-01 17:30:05.5\"))", result: always(.integer),
-        postgresql: .text { timestampPart("SECOND", $0) }, sqlite: .text { timestampPart("SECOND", $0) }
+        postgresql: .text { timestampPart("SECOND", $0) }, sqlite: .text { timestampPart("SECOND", $0) },
+        spark: .text { timestampPart("SECOND", $0) }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let time) = arguments[0] else { return .null }
         return .integer(time.parts.second)
@@ -39,7 +42,8 @@ extension ScalarFunction {
     package static let weekday = ScalarFunction(
         "weekday", [.required("timestamp", .timestamp)], summary: "the day of the week, 0 for Sunday to 6 for Saturday",
         example: "range(1) select weekday(to_timestamp(\"2009-01-01 00:00:00\"))", result: always(.integer),
-        postgresql: .text { timestampPart("DOW", $0) }, sqlite: .text { timestampPart("DOW", $0) }
+        postgresql: .text { timestampPart("DOW", $0) }, sqlite: .text { timestampPart("DOW", $0) },
+        spark: .text { timestampPart("DOW", $0) }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let time) = arguments[0] else { return .null }
         return .integer(time.weekday)
@@ -54,6 +58,16 @@ extension ScalarFunction {
             let units = Timestamp.Unit.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             let unit = call.arguments[0]
             return "date_trunc(CASE WHEN lower(\(unit)) IN (\(units)) THEN \(unit) ELSE 'unknown unit ' || \(unit) END, \(call.arguments[1]))"
+        },
+        // The timestamp's text (`YYYY-MM-DD HH:MM:SS[.ffffff]`, as SQLite holds it) cut and filled.
+        spark: .text { call in
+            let (unit, x) = (call.arguments[0], call.arguments[1])
+            let cuts = [("year", 4, "-01-01 00:00:00"), ("month", 7, "-01 00:00:00"), ("day", 10, " 00:00:00"), ("hour", 13, ":00:00"), ("minute", 16, ":00"), ("second", 19, "")]
+            let known = Timestamp.Unit.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            let unknown = "concat('date_trunc does not know the unit \"', \(unit), '\" (write one of ', \(call.bind(.string(known), type: .string)), ')')"
+            return "(CASE WHEN \(unit) IS NULL OR \(x) IS NULL THEN NULL "
+                + cuts.map { "WHEN lower(\(unit)) = '\($0.0)' THEN concat(substr(\(x), 1, \($0.1)), '\($0.2)')" }.joined(separator: " ")
+                + " ELSE CAST(raise_error(\(unknown)) AS STRING) END)"
         }
     ) { arguments throws(EvaluationError) in
         guard case .string(let text) = arguments[0], case .timestamp(let time) = arguments[1] else { return .null }
@@ -93,6 +107,17 @@ extension ScalarFunction {
             case .timestamp: return call.x
             default: return "byline_to_timestamp(\(call.x))"
             }
+        },
+        // A date's midnight, as its text; text is read only in Byline's engine and SQLite for now.
+        spark: .text { (call) throws(SQLUnsupported) in
+            switch call.types[0] {
+            case .timestamp: return call.x
+            case .date:
+                let pattern = call.bind(.string("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z"), type: .string)
+                return "(CASE WHEN \(call.x) RLIKE \(pattern) AND left(\(call.x), 4) <> '0000' THEN concat(\(call.x), ' 00:00:00') END)"
+            default:
+                throw SQLUnsupported(reason: "Spark does not yet read timestamps from text as Byline does ('to_timestamp' of text runs only in Byline's own engine)")
+            }
         }
     ) { arguments throws(EvaluationError) in
         switch arguments[0] {
@@ -113,7 +138,8 @@ extension ScalarFunction {
             // A constant format is written out of SQLite's own parts; any other runs as Byline's.
             guard case .string? = call.constants[1] else { return "byline_strftime(\(call.arguments.joined(separator: ", ")))" }
             return try TimestampFormat.sql(&call)
-        }
+        },
+        spark: .text { call throws(SQLUnsupported) in try TimestampFormat.sql(&call) }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let time) = arguments[0], case .string(let format) = arguments[1] else { return .null }
         return .string(try TimestampFormat(format).text(of: time))
@@ -133,8 +159,11 @@ extension ScalarFunction {
             guard let (start, length) = positions[part] else { return "CAST(strftime('%w', substr(\(x), 1, 10)) AS INTEGER)" }
             return "CAST(substr(\(x), \(start), \(length)) AS INTEGER)"
         case .spark:
-            // Not reached: Spark refuses timestamps' functions before any SQL is written.
-            return "CAST(EXTRACT(\(part) FROM \(x)) AS BIGINT)"
+            // Spark holds a timestamp as SQLite does, its text `YYYY-MM-DD HH:MM:SS[.ffffff]`;
+            // dayofweek counts from 1 for Sunday (the proleptic Gregorian calendar, as Byline's).
+            let positions = ["YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2)]
+            guard let (start, length) = positions[part] else { return "CAST(dayofweek(CAST(substr(\(x), 1, 10) AS DATE)) - 1 AS BIGINT)" }
+            return "CAST(substr(\(x), \(start), \(length)) AS BIGINT)"
         }
     }
 
@@ -259,7 +288,7 @@ package struct TimestampFormat: Sendable {
         }
         // The format's own SQL stays in the statement (a value bound for it must be used there).
         let written = call.arguments[1]
-        guard case .string(let text) = constant else { return "CAST(\(written) AS TEXT)" }
+        guard case .string(let text) = constant else { return "CAST(\(written) AS \(call.dialect == .spark ? "STRING" : "TEXT"))" }
         let format: TimestampFormat
         do {
             format = try TimestampFormat(text)
@@ -269,7 +298,8 @@ package struct TimestampFormat: Sendable {
             let message = call.bind(.string(error.message), type: .string)
             switch call.dialect {
             case .postgresql: return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN CAST(CAST(\(message) || left(CAST(\(x) AS text), 0) AS integer) AS text) END)"
-            default: return "byline_strftime(\(call.arguments.joined(separator: ", ")))"
+            case .spark: return "(CASE WHEN \(x) IS NOT NULL AND \(written) IS NOT NULL THEN CAST(raise_error(\(message)) AS STRING) END)"
+            case .sqlite: return "byline_strftime(\(call.arguments.joined(separator: ", ")))"
             }
         }
         var parts: [String] = []
@@ -286,7 +316,7 @@ package struct TimestampFormat: Sendable {
     }
 
     /// One directive's text from a timestamp's SQL: PostgreSQL's `to_char` (whose `Dy` and `Mon`
-    /// are English without `TM`), SQLite's substrings of the timestamp's text.
+    /// are English without `TM`), SQLite's and Spark's substrings of the timestamp's text.
     static func directive(_ letter: Character, of x: String, dialect: SQLDialect) -> String {
         switch dialect {
         case .postgresql:
@@ -301,8 +331,10 @@ package struct TimestampFormat: Sendable {
             case "H": return "substr(\(x), 12, 2)"
             case "M": return "substr(\(x), 15, 2)"
             case "S": return "substr(\(x), 18, 2)"
-            case "j": return "strftime('%j', \(date))"
-            case "a": return "substr('\(weekdays.joined())', 1 + 3 * CAST(strftime('%w', \(date)) AS INTEGER), 3)"
+            case "j": return dialect == .spark ? "date_format(CAST(\(date) AS DATE), 'DDD')" : "strftime('%j', \(date))"
+            case "a":
+                let weekday = dialect == .spark ? "(dayofweek(CAST(\(date) AS DATE)) - 1)" : "CAST(strftime('%w', \(date)) AS INTEGER)"
+                return "substr('\(weekdays.joined())', 1 + 3 * \(weekday), 3)"
             case "b": return "substr('\(months.joined())', 3 * CAST(substr(\(x), 6, 2) AS INTEGER) - 2, 3)"
             default: return "substr(\(x), 1, 4)"
             }

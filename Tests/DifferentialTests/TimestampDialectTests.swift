@@ -5,6 +5,8 @@
 // tables the databases made themselves.
 import Byline
 import BylineDatabases
+import BylineSpark
+import Foundation
 import Testing
 import TestSupport
 
@@ -83,6 +85,41 @@ import TestSupport
                 if !fails { #expect(answer == expected, "\(name): \(query)") }
             }
         }
+    }
+
+    /// Timestamps on Spark (beside a server: BYLINE_SPARK_URL): the table stored there (as its
+    /// text, as in SQLite), every expression and query answered as Byline's or refused before it
+    /// runs with a reason naming Spark; the parts, truncation, formats, comparison and order must run.
+    @Test func sparkGivesBylinesTimestamps() throws {
+        let url = try #require(
+            ProcessInfo.processInfo.environment["BYLINE_SPARK_URL"],
+            "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesTimestamps")
+        let spark = try SparkConnection(url)
+        defer { spark.close() }
+        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_timestamps", bindings: [])
+        try spark.execute("USE byline_timestamps", bindings: [])
+        let native = Session(tables: [])
+        try Self.table(in: native)
+        let session = Session(tables: [])
+        try session.open(spark)
+        try session.store(try #require(native.table(named: "e")), as: "e")
+        let refusable = ["seconds_between", "to_timestamp(s)"]
+        var refused: [String] = []
+        var differences: [String] = []
+        for query in Self.expressions.map({ "e select id, \($0) as x" }) + Self.queries + [
+            "e select id, date_trunc(\"week\", t) as x", "e select id, strftime(t, \"%Y %q\") as x", "e where t is null select id, strftime(t, \"%q\") as x",
+        ] {
+            let (expected, answer) = (DifferentialTests.exact(query, in: native), DifferentialTests.exact(query, in: session))
+            if answer.hasPrefix("error"), answer.contains("Spark"), refusable.contains(where: query.contains) {
+                refused.append(query)
+                continue
+            }
+            // An error is the same error (Spark's raise_error carries Byline's message).
+            let same = expected.hasPrefix("error") ? answer.hasPrefix("error") && expected.contains(answer.dropFirst(6).prefix(40)) : answer == expected
+            if !same { differences.append("\(query)\n  byline: \(expected.prefix(600))\n  spark: \(answer.prefix(600))") }
+        }
+        print("sparkGivesBylinesTimestamps: \(Self.expressions.count + Self.queries.count + 3 - refused.count) as Byline's, \(refused.count) refused: \(refused)")
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
     }
 
     /// A unit date_trunc does not know stops the query in every engine.
