@@ -281,6 +281,7 @@ package struct SQLGenerator {
                 // last digit with it (6.41225 came back as 6.4122499999999985).
                 let inOrder = aggregates.contains {
                     $0.kind == .list || $0.kind == .stringAgg || (dialect == .postgresql && SQLGenerator.addsFloats($0))
+                        || (dialect == .spark && [.variance, .stddev, .corr].contains($0.kind))
                 }
                 let listOrder = inOrder && !current.order.isEmpty ? orderTerms(current.order) : nil
                 // Spark sorts what collect_list gathered by each row's place (a number in order).
@@ -551,18 +552,46 @@ package struct SQLGenerator {
 
     /// median, quantile, stddev, variance and corr in PostgreSQL, in doubles as Byline computes
     /// them; SQLite has none of them, so a query with one runs in Byline's own engine.
-    private mutating func statistic(_ call: AggregateCall, _ columns: Scope) throws(SQLUnsupported) -> String {
+    private mutating func statistic(_ call: AggregateCall, _ columns: Scope, place: String?) throws(SQLUnsupported) -> String {
         guard dialect != .sqlite else {
             throw SQLUnsupported(reason: "SQLite has no '\(call.kind.rawValue)' ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
-        }
-        // Spark's variance, stddev and corr add in another order than Byline (and PostgreSQL),
-        // so their last digits would differ; its percentile_cont interpolates as theirs do.
-        if dialect == .spark, ![.median, .quantile].contains(call.kind) {
-            throw SQLUnsupported(reason: "Spark computes '\(call.kind.rawValue)' in another order, so its last digits would differ ('\(call.kind.rawValue)' runs in PostgreSQL and in Byline's own engine)")
         }
         guard let argument = call.argument else { throw SQLUnsupported(reason: "'\(call.kind.rawValue)' lost its argument") }
         let doubleType = dialect.doubleType
         func double(_ expression: BoundExpression) throws(SQLUnsupported) -> String { "CAST(\(try value(expression, columns)) AS \(doubleType))" }
+        // Spark's own var_samp, stddev_samp and corr add in another order than Byline (and
+        // PostgreSQL): each group's values are gathered in row order and folded with Byline's
+        // Youngs–Cramer steps, operation for operation (Java's doubles are IEEE's, as Swift's).
+        if dialect == .spark, [.variance, .stddev, .corr].contains(call.kind) {
+            guard let place else {
+                throw SQLUnsupported(reason: "Spark has no order for the rows here, so '\(call.kind.rawValue)' would add in another order ('\(call.kind.rawValue)' runs in Byline's own engine)")
+            }
+            if call.kind == .corr {
+                guard case .makeList(let pair) = argument, pair.count == 2 else { throw SQLUnsupported(reason: "'corr' lost its arguments") }
+                let (y, x) = (try double(pair[0]), try double(pair[1]))
+                let pairs = "transform(array_sort(collect_list(named_struct('n', \(place) IS NULL, 'o', \(place), 'y', \(y), 'x', \(x))) "
+                    + "FILTER (WHERE \(y) IS NOT NULL AND \(x) IS NOT NULL)), e -> named_struct('y', e.y, 'x', e.x))"
+                let c = "(a.c + 1D)"
+                let (sx, sy) = ("(a.sx + v.x)", "(a.sy + v.y)")
+                let (dx, dy) = ("(v.x * \(c) - \(sx))", "(v.y * \(c) - \(sy))")
+                let scale = "(1D / (\(c) * (\(c) - 1D)))"
+                let step = "named_struct('c', \(c), 'sx', \(sx), 'sy', \(sy), "
+                    + "'qx', CASE WHEN \(c) > 1D THEN a.qx + \(dx) * \(dx) * \(scale) ELSE a.qx END, "
+                    + "'qy', CASE WHEN \(c) > 1D THEN a.qy + \(dy) * \(dy) * \(scale) ELSE a.qy END, "
+                    + "'p', CASE WHEN \(c) > 1D THEN a.p + \(dx) * \(dy) * \(scale) ELSE a.p END)"
+                let start = "named_struct('c', 0D, 'sx', 0D, 'sy', 0D, 'qx', 0D, 'qy', 0D, 'p', 0D)"
+                let finish = "CASE WHEN a.c >= 1D AND a.qx <> 0D AND a.qy <> 0D AND NOT isnan(a.p / sqrt(a.qx * a.qy)) THEN a.p / sqrt(a.qx * a.qy) END"
+                return "aggregate(\(pairs), \(start), (a, v) -> \(step), a -> \(finish))"
+            }
+            let values = sparkInOrder(try double(argument), place: place)
+            let c = "(a.c + 1D)"
+            let sum = "(a.s + v)"
+            let deviation = "(v * \(c) - \(sum))"
+            let step = "named_struct('c', \(c), 's', \(sum), 'q', CASE WHEN \(c) > 1D THEN a.q + \(deviation) * \(deviation) / (\(c) * (\(c) - 1D)) ELSE a.q END)"
+            let variance = "a.q / (a.c - 1D)"
+            let finish = "CASE WHEN a.c > 1D THEN \(call.kind == .stddev ? "sqrt(\(variance))" : variance) END"
+            return "aggregate(\(values), named_struct('c', 0D, 's', 0D, 'q', 0D), (a, v) -> \(step), a -> \(finish))"
+        }
         switch call.kind {
         case .median, .quantile:
             let fraction = bind(.float(call.fraction ?? 0.5), type: .float)
@@ -954,11 +983,19 @@ package struct SQLGenerator {
         (call.kind == .sum && call.argumentType == .float) || call.kind == .avg
     }
 
+    /// Spark: the values of `x` that are not null as an array in their rows' order. collect_list
+    /// gathers in no set order across partitions: each value goes with its row's place (`place`,
+    /// nulls last), and the gathered array is sorted by it.
+    private func sparkInOrder(_ x: String, place: String?) -> String {
+        let values = "collect_list(\(place.map { "named_struct('n', \($0) IS NULL, 'o', \($0), 'v', \(x))" } ?? x)) FILTER (WHERE \(x) IS NOT NULL)"
+        return place == nil ? values : "transform(array_sort(\(values)), e -> e.v)"
+    }
+
     private mutating func aggregate(
         _ call: AggregateCall, _ columns: Scope, order: String? = nil, place: String? = nil
     ) throws(SQLUnsupported) -> String {
         guard let argument = call.argument else { return "COUNT(*)" }
-        if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns) }
+        if [.median, .quantile, .stddev, .variance, .corr].contains(call.kind) { return try statistic(call, columns, place: place) }
         let x = try value(argument, columns)
         // PostgreSQL adds floats in the rows' order when it is given (see addsFloats).
         let inOrder = dialect == .postgresql ? order.map { " ORDER BY " + $0 } ?? "" : ""
@@ -991,8 +1028,7 @@ package struct SQLGenerator {
             case .spark:
                 // collect_list gathers in no set order across partitions: each value goes with its
                 // row's place (nulls last), and the gathered list is sorted by it.
-                let values = "collect_list(\(place.map { "named_struct('n', \($0) IS NULL, 'o', \($0), 'v', \(x))" } ?? x)) FILTER (WHERE \(x) IS NOT NULL)"
-                let ordered = place == nil ? values : "transform(array_sort(\(values)), e -> e.v)"
+                let ordered = sparkInOrder(x, place: place)
                 // Lists are JSON text already: a list of them is their texts joined.
                 if case .list = call.argumentType { return "concat('[', array_join(\(ordered), ', '), ']')" }
                 return "to_json(\(ordered))"
@@ -1003,10 +1039,12 @@ package struct SQLGenerator {
             switch dialect {
             case .postgresql: return "string_agg(\(x), \(separator)\(order.map { " ORDER BY " + $0 } ?? ""))"
             case .sqlite: return "group_concat(\(x), \(separator))"
-            case .spark: throw SQLUnsupported(reason: "Spark has no spelling of 'string_agg' in Byline yet ('string_agg' runs only in Byline's own engine)")
+            case .spark:
+                // As list(): the strings sorted by their rows' places, then joined.
+                return "(CASE WHEN COUNT(\(x)) = 0 THEN NULL ELSE array_join(\(sparkInOrder(x, place: place)), \(separator)) END)"
             }
         case .median, .quantile, .stddev, .variance, .corr:
-            return try statistic(call, columns)  // above, before its argument is written
+            return try statistic(call, columns, place: place)  // above, before its argument is written
         }
     }
 }

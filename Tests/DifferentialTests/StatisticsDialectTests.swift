@@ -3,6 +3,8 @@
 // has none of them, and refuses each before running.
 import Byline
 import BylineDatabases
+import BylineSpark
+import Foundation
 import Testing
 import TestSupport
 
@@ -34,6 +36,52 @@ import TestSupport
             let answer = "\(DifferentialTests.run(query, in: session))"
             if answer != expected { differences.append("\(query)\n  byline: \(expected.prefix(900))\n  postgresql: \(answer.prefix(900))") }
         }
+        #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
+    }
+
+    /// On Spark (beside a server: BYLINE_SPARK_URL), exactly Byline's answers, to the last bit:
+    /// variance, stddev and corr folded in row order, median and quantile, string_agg; over the
+    /// table of edge values and over 4,000 random floats in 40 groups (whose rows Spark reads in
+    /// several partitions, in no set order).
+    @Test func sparkGivesBylinesStatistics() throws {
+        let url = try #require(
+            ProcessInfo.processInfo.environment["BYLINE_SPARK_URL"],
+            "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesStatistics")
+        let spark = try SparkConnection(url)
+        defer { spark.close() }
+        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_statistics", bindings: [])
+        try spark.execute("USE byline_statistics", bindings: [])
+        let native = Session(tables: [])
+        try FunctionDialectTests.table(in: native)
+        var random = SplitMix64(state: 20261204)
+        let count = 4_000
+        func uniform() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
+        try native.register(
+            table: "r",
+            columns: [
+                (name: "id", values: (0..<count).map { .integer($0) }),
+                (name: "g", values: (0..<count).map { _ in .integer(Int(random.next() % 40)) }),
+                (name: "x", values: (0..<count).map { _ in random.next() % 17 == 0 ? .null : .float((uniform() - 0.3) * 1e6) }),
+                (name: "y", values: (0..<count).map { _ in .float(uniform() * 3 - 1) }),
+                (name: "s", values: (0..<count).map { _ in random.next() % 9 == 0 ? .null : .string("s\(random.next() % 1000)") }),
+            ])
+        let session = Session(tables: [])
+        try session.open(spark)
+        for name in ["e", "r"] { try session.store(try #require(native.table(named: name)), as: name) }
+        let queries = Self.queries + [
+            "e select string_agg(s, \"|\"), string_agg(to_string(i), \",\")", "e group by b select b, string_agg(s, \"\") order by b",
+            "r group by g select g, variance(x), stddev(y), corr(x, y), corr(y, x), median(x), quantile(y, 0.37), quantile(x, 0.9) order by g",
+            "r order by y desc group by g select g, variance(x), corr(x, y), string_agg(s, \",\") order by g",
+            "r where x > 0 select variance(x), stddev(x), corr(x, id), median(y), string_agg(s, \" \")",
+        ]
+        var differences: [String] = []
+        for query in queries {
+            let expected = DifferentialTests.exact(query, in: native)
+            #expect(!expected.hasPrefix("error"), "\(query): \(expected)")
+            let answer = DifferentialTests.exact(query, in: session)
+            if answer != expected { differences.append("\(query)\n  byline: \(expected.prefix(900))\n  spark: \(answer.prefix(900))") }
+        }
+        print("sparkGivesBylinesStatistics: \(queries.count - differences.count) of \(queries.count) queries as Byline's to the last bit")
         #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ:\n" + differences.joined(separator: "\n")))
     }
 
