@@ -82,7 +82,22 @@ extension ScalarFunction {
         summary: "the seconds from start to end, with the fraction (negative when end is earlier)",
         example: "range(1) select seconds_between(to_timestamp(\"2009-01-01 00:00:00\"), to_timestamp(\"2009-01-02 00:00:01.5\"))",
         result: always(.float),
-        postgresql: .text { "CAST(EXTRACT(EPOCH FROM (\($0.arguments[1]) - \($0.arguments[0]))) AS double precision)" }
+        postgresql: .text { "CAST(EXTRACT(EPOCH FROM (\($0.arguments[1]) - \($0.arguments[0]))) AS double precision)" },
+        // From the timestamps' text: each as microseconds (its date's days, as Spark's DATE
+        // counts them, and its time), the difference written out in decimal and read back as
+        // `seconds(start:end:)` does (Java's parseDouble rounds once, as Swift's Double(_:)).
+        spark: .text { call in
+            func micros(_ x: String) -> String {
+                "(CAST(unix_date(CAST(substr(\(x), 1, 10) AS DATE)) AS BIGINT) * 86400000000 + CAST(substr(\(x), 12, 2) AS BIGINT) * 3600000000 "
+                    + "+ CAST(substr(\(x), 15, 2) AS BIGINT) * 60000000 + CAST(substr(\(x), 18, 2) AS BIGINT) * 1000000 "
+                    + "+ CAST(rpad(concat(substr(\(x), 21), '000000'), 6, '0') AS BIGINT))"
+            }
+            let difference = "(\(micros(call.arguments[1])) - \(micros(call.arguments[0])))"
+            let magnitude = "abs(\(difference))"
+            let text = "concat(CASE WHEN \(difference) < 0 THEN '-' ELSE '' END, CAST(\(magnitude) div 1000000 AS STRING), '.', "
+                + "lpad(CAST(\(magnitude) % 1000000 AS STRING), 6, '0'))"
+            return "(CASE WHEN \(call.arguments[0]) IS NULL OR \(call.arguments[1]) IS NULL THEN CAST(NULL AS DOUBLE) ELSE CAST(\(text) AS DOUBLE) END)"
+        }
     ) { arguments throws(EvaluationError) in
         guard case .timestamp(let start) = arguments[0], case .timestamp(let end) = arguments[1] else { return .null }
         return .float(seconds(start: start, end: end))
