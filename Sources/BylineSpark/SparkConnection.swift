@@ -52,7 +52,13 @@ package final class SparkConnection: DatabaseConnection {
         // Adaptive execution off: with it on, a query's stages are submitted as jobs of their own by
         // another thread, and one submitted just after an interrupt ran on to its end (hours, holding
         // the executors' cores) although Spark reported the operation cancelled.
-        for setting in ["spark.sql.ansi.enabled=true", "spark.sql.ansi.doubleQuotedIdentifiers=true", "spark.sql.adaptive.enabled=false"] {
+        // The parser's cache flushed past a tenth of the driver's memory (Spark 4.1 and later; an
+        // older Spark keeps the setting unread): it keeps states for every statement parsed, and
+        // Byline's statements are long and varied; unmanaged, a few thousand filled a 512 MiB driver.
+        for setting in [
+            "spark.sql.ansi.enabled=true", "spark.sql.ansi.doubleQuotedIdentifiers=true", "spark.sql.adaptive.enabled=false",
+            "spark.sql.parser.manageParserCaches=true", "spark.sql.parser.parserDfaCacheFlushRatio=10",
+        ] {
             try execute("SET \(setting)", bindings: [])
         }
     }

@@ -2,7 +2,9 @@
 // (prior knowledge, as grpc does for insecure channels), one stream per call, messages framed as
 // 1 byte (compressed: always 0) + 4 bytes big-endian length + protobuf bytes, the outcome in the
 // trailers' grpc-status and grpc-message. Callers block: the responses queue up in a `CallStream`
-// that they read one message at a time, so a result can be consumed batch by batch.
+// that they read one message at a time, so a result can be consumed batch by batch. The queue is
+// bounded: a stream reads from the connection only while fewer than `CallStream.highWater`
+// messages wait, so a slow reader makes HTTP/2's flow control hold the server back.
 
 import Foundation
 import NIOCore
@@ -51,6 +53,8 @@ public final class GRPCChannel: @unchecked Sendable {
     private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
     /// The host and port, for the :authority header and for messages.
     public let authority: String
+    /// The flow-control window of the connection and of each stream, in bytes.
+    public static let window = 4 << 20
 
     /// Connects to `host`:`port`, waiting at most `timeout` seconds.
     public init(host: String, port: Int, timeout: Int64 = 10) throws(GRPCError) {
@@ -58,9 +62,9 @@ public final class GRPCChannel: @unchecked Sendable {
         authority = "\(host):\(port)"
         // Spark sends results in large batches: a 4 MiB window keeps the stream flowing.
         var connectionSettings = NIOHTTP2Handler.ConnectionConfiguration()
-        connectionSettings.targetWindowSize = 4 << 20
+        connectionSettings.targetWindowSize = GRPCChannel.window
         var streamSettings = NIOHTTP2Handler.StreamConfiguration()
-        streamSettings.targetWindowSize = 4 << 20
+        streamSettings.targetWindowSize = GRPCChannel.window
         let (connection, stream) = (connectionSettings, streamSettings)
         // The HTTP/2 handler is in the pipeline before the connection is made: added after it, the
         // server's first frames (its SETTINGS) could arrive before it and be dropped, and the
@@ -112,8 +116,12 @@ public final class GRPCChannel: @unchecked Sendable {
         let created = channel.eventLoop.makePromise(of: Channel.self)
         let authority = self.authority
         multiplexer.createStreamChannel(promise: created) { streamChannel in
-            streamChannel.pipeline.addHandler(
-                CallHandler(method: method, authority: authority, request: request, metadata: metadata, stream: stream))
+            // Frames are read when the stream asks (CallHandler, CallStream.next): unread ones
+            // keep the stream's flow-control window from being given back to the server.
+            streamChannel.setOption(ChannelOptions.autoRead, value: false).flatMap {
+                streamChannel.pipeline.addHandler(
+                    CallHandler(method: method, authority: authority, request: request, metadata: metadata, stream: stream))
+            }
         }
         do {
             let streamChannel = try created.futureResult.wait()
@@ -160,6 +168,22 @@ public final class CallStream: @unchecked Sendable {
     private var messages: [Data] = []
     private var outcome: Result<Void, GRPCError>?
     private var streamChannel: Channel?
+    /// Whether the handler stopped reading because `highWater` messages waited.
+    private var paused = false
+    private var queuedBytes = 0
+    private var most = (messages: 0, bytes: 0)
+    /// The most messages, and the most bytes, that waited at once (for tests: however slow the
+    /// reader, at most `highWater` messages and what one read hands over, which HTTP/2's flow
+    /// control keeps within the stream's window).
+    public var mostQueued: (messages: Int, bytes: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return most
+    }
+
+    /// How many messages may wait before the stream stops reading from the connection (Spark's
+    /// Arrow batches are at most 4 MiB each by default); it reads again once half are taken.
+    public static let highWater = 8
 
     init() {}
 
@@ -172,8 +196,19 @@ public final class CallStream: @unchecked Sendable {
     func deliver(_ message: Data) {
         condition.lock()
         messages.append(message)
+        queuedBytes += message.count
+        most = (max(most.messages, messages.count), max(most.bytes, queuedBytes))
         condition.signal()
         condition.unlock()
+    }
+
+    /// Whether the handler may read more from the connection now (on the event loop, after each
+    /// read); when not, the stream is paused until `next` takes messages.
+    func mayRead() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        paused = messages.count >= CallStream.highWater
+        return !paused
     }
 
     func finish(_ result: Result<Void, GRPCError>) {
@@ -196,7 +231,15 @@ public final class CallStream: @unchecked Sendable {
                 condition.wait()
             }
         }
-        if !messages.isEmpty { return messages.removeFirst() }
+        if !messages.isEmpty {
+            let message = messages.removeFirst()
+            queuedBytes -= message.count
+            if paused, messages.count <= CallStream.highWater / 2, let channel = streamChannel {
+                paused = false
+                channel.eventLoop.execute { channel.read() }
+            }
+            return message
+        }
         switch outcome {
         case .failure(let error): throw error
         default: return nil
@@ -251,11 +294,18 @@ private final class CallHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelActive()
     }
 
+    /// Reads on while the stream has room (the channel does not read by itself).
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !finished, stream.mayRead() { context.read() }
+        context.fireChannelReadComplete()
+    }
+
     private var sent = false
 
     private func send(context: ChannelHandlerContext) {
         guard !sent else { return }
         sent = true
+        context.read()
         var headers: HPACKHeaders = [
             ":method": "POST", ":scheme": "http", ":path": method, ":authority": authority,
             "content-type": "application/grpc", "te": "trailers", "user-agent": "byline-spark-connect",

@@ -278,6 +278,8 @@ public final class SparkExecution {
     /// How many Interrupt calls `cancel()` made (one, unless Spark did not yet know the operation,
     /// or an Interrupt call went unanswered).
     public private(set) var interruptsSent = 0
+    /// The most response messages, and bytes, that waited unread at once (see `CallStream.highWater`).
+    public var mostQueued: (messages: Int, bytes: Int) { stream.mostQueued }
     /// Whether Spark said it interrupted this operation (its answer to an Interrupt call named it).
     public private(set) var interruptAccepted = false
     /// How long `cancel()` waits for an operation Spark accepted to interrupt to end on the

@@ -81,6 +81,27 @@ enum SparkForTests {
         #expect(batches >= 8)
     }
 
+    /// A reader slower than Spark holds Spark back (HTTP/2 flow control), rather than the client
+    /// queueing the whole result: at most `CallStream.highWater` messages and one read's frames (the
+    /// stream's window) wait, about 8 MiB here, of a result of about 90 MiB.
+    @Test func aSlowReaderHoldsTheServerBack() throws {
+        let spark = try SparkForTests.client()
+        defer { spark.close() }
+        let execution = try spark.execute("SELECT id, repeat('x', 100) AS pad FROM range(0, 800000, 1, 64)")
+        var (rows, batches, largest) = (0, 0, 0)
+        while let batch = try execution.nextBatch(isCancelled: { false }) {
+            batches += 1
+            rows += batch.rowCount
+            largest = max(largest, batch.rowCount * 110)
+            if batches < 24 { Thread.sleep(forTimeInterval: 0.1) }  // Spark could send the rest meanwhile
+        }
+        #expect(rows == 800_000)
+        let (messages, bytes) = execution.mostQueued
+        print("aSlowReaderHoldsTheServerBack: \(batches) batches, at most \(messages) messages (\(bytes) bytes) waited")
+        #expect(batches >= 24)
+        #expect(bytes <= GRPCChannel.window + CallStream.highWater * (largest + 4096), "\(bytes) bytes waited")
+    }
+
     @Test func runsTasksOnBothExecutors() throws {
         let spark = try SparkForTests.client()
         defer { spark.close() }
