@@ -287,7 +287,35 @@ package struct SQLGenerator {
                 // Spark sorts what collect_list gathered by each row's place (a number in order).
                 var numbered: (source: String, column: String, parts: Int)?
                 if dialect == .spark, listOrder != nil { numbered = firstPlace(current) }
+                // Spark adds a group's floats in the order its partitions arrive. A running sum
+                // over the group's rows in their order (a window, sorted and spilled as Spark
+                // sorts) adds them one by one as Byline does; its value at the group's last row is
+                // the sum (max_by), and an average is that over the count, as Byline divides.
+                var runningSums: [Int: String] = [:]
+                if dialect == .spark, !current.order.isEmpty, aggregates.contains(where: SQLGenerator.addsFloats) {
+                    let (source, place, _) = numbered ?? firstPlace(current)
+                    var partition: [String] = []
+                    if grouped { for key in keys { partition.append(try value(key, columns)) } }
+                    let over = "OVER (\(partition.isEmpty ? "" : "PARTITION BY \(partition.joined(separator: ", ")) ")ORDER BY \(place) "
+                        + "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+                    var windows: [String] = []
+                    for (position, call) in aggregates.enumerated() where SQLGenerator.addsFloats(call) {
+                        guard let argument = call.argument else { continue }
+                        let column = "s\(counter)_\(position)"
+                        windows.append("SUM(CAST(\(try value(argument, columns)) AS DOUBLE)) \(over) AS \(column)")
+                        runningSums[position] = column
+                    }
+                    counter += 1
+                    numbered = (add("SELECT *, \(windows.joined(separator: ", ")) FROM \(source)"), place, 1)
+                }
                 for (position, call) in aggregates.enumerated() {
+                    if let running = runningSums[position], let place = numbered?.column, let argument = call.argument {
+                        let sum = "max_by(\(running), \(place))"
+                        items.append(
+                            (call.kind == .avg ? "(CASE WHEN COUNT(\(try value(argument, columns))) = 0 THEN NULL ELSE \(sum) / COUNT(\(try value(argument, columns))) END)" : sum)
+                                + " AS a\(position)")
+                        continue
+                    }
                     items.append("\(try aggregate(call, columns, order: dialect == .sqlite ? nil : listOrder, place: numbered?.column)) AS a\(position)")
                 }
                 let groupBy = grouped && !keys.isEmpty ? " GROUP BY " + (1...keys.count).map(String.init).joined(separator: ", ") : ""

@@ -40,7 +40,8 @@ import TestSupport
     }
 
     /// On Spark (beside a server: BYLINE_SPARK_URL), exactly Byline's answers, to the last bit:
-    /// variance, stddev and corr folded in row order, median and quantile, string_agg; over the
+    /// variance, stddev and corr folded in row order, float sums and averages, median and
+    /// quantile, string_agg; over the
     /// table of edge values and over 4,000 random floats in 40 groups (whose rows Spark reads in
     /// several partitions, in no set order).
     @Test func sparkGivesBylinesStatistics() throws {
@@ -73,6 +74,9 @@ import TestSupport
             "r group by g select g, variance(x), stddev(y), corr(x, y), corr(y, x), median(x), quantile(y, 0.37), quantile(x, 0.9) order by g",
             "r order by y desc group by g select g, variance(x), corr(x, y), string_agg(s, \",\") order by g",
             "r where x > 0 select variance(x), stddev(x), corr(x, id), median(y), string_agg(s, \" \")",
+            // Float sums and averages add in row order, as Byline adds (a running sum, not Spark's SUM).
+            "r group by g select g, sum(x), avg(y), sum(x * y), avg(id), count() order by g", "r select sum(x), avg(x), sum(y * 1e-3)",
+            "r order by y desc group by g select g, sum(x), avg(x) order by g", "r where x < 0 group by g % 3 select sum(x), avg(y)",
         ]
         var differences: [String] = []
         for query in queries {
