@@ -131,7 +131,7 @@ extension ScalarFunction {
                 let pattern = call.bind(.string("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z"), type: .string)
                 return "(CASE WHEN \(call.x) RLIKE \(pattern) AND left(\(call.x), 4) <> '0000' THEN concat(\(call.x), ' 00:00:00') END)"
             default:
-                throw SQLUnsupported(reason: "Spark does not yet read timestamps from text as Byline does ('to_timestamp' of text runs only in Byline's own engine)")
+                return sparkTimestampFromText(&call)
             }
         }
     ) { arguments throws(EvaluationError) in
@@ -193,6 +193,69 @@ extension ScalarFunction {
         let text = (difference < 0 ? "-" : "") + String(magnitude / 1_000_000) + "."
             + String(repeating: "0", count: 6 - fraction.count) + fraction
         return Double(text) ?? Double(difference) / 1e6
+    }
+
+    /// Spark: text read as Byline's `Timestamp(_, dateAlone: true)` reads it, or null, written as
+    /// Byline writes a timestamp (Spark holds timestamps as that text). The text is checked by
+    /// pattern and calendar; its instant is counted in microseconds from its parts (the date's
+    /// days by unix_date, the offset taken away) and written back from them, so no zone of the
+    /// session is involved.
+    package static func sparkTimestampFromText(_ call: inout SQLCall) -> String {
+        let shape = call.bind(
+            .string(
+                "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+                    + "([ Tt]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?\\z"),
+            type: .string)
+        let tail = call.bind(.string("^.{16}(:[0-9]{2}([.][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?\\z"), type: .string)
+        let secondsPattern = call.bind(.string("^.{16}:([0-9]{2})"), type: .string)
+        let fractionPattern = call.bind(.string("^.{19}[.]([0-9]{1,6})"), type: .string)
+        // Each value is named once (a lambda's variable) and read by name: written out in place,
+        // the text's SQL would be repeated hundreds of times (a statement that filled the driver).
+        let t = "bt_text"
+        let (year, month, day) = ("CAST(left(\(t), 4) AS INT)", "CAST(substr(\(t), 6, 2) AS INT)", "CAST(substr(\(t), 9, 2) AS INT)")
+        let leap = "(\(year) % 4 = 0 AND (\(year) % 100 <> 0 OR \(year) % 400 = 0))"
+        let validDay = "(\(day) <= 28 OR (\(month) = 2 AND \(day) = 29 AND \(leap)) OR (\(month) <> 2 AND \(day) <= 30) "
+            + "OR \(month) IN (1, 3, 5, 7, 8, 10, 12))"
+        let hasTime = "(length(\(t)) > 10)"
+        let hour = "(CASE WHEN \(hasTime) THEN CAST(substr(\(t), 12, 2) AS BIGINT) ELSE 0 END)"
+        let minute = "(CASE WHEN \(hasTime) THEN CAST(substr(\(t), 15, 2) AS BIGINT) ELSE 0 END)"
+        let second = "COALESCE(CAST(NULLIF(regexp_extract(\(t), \(secondsPattern), 1), '') AS BIGINT), 0)"
+        let fraction = "CAST(rpad(regexp_extract(\(t), \(fractionPattern), 1), 6, '0') AS BIGINT)"
+        let o = "bt_offset"
+        let offsetMinutes = bound(
+            "regexp_extract(\(t), \(tail), 3)", o,
+            "(CASE WHEN length(\(o)) < 3 THEN CAST(0 AS BIGINT) ELSE (CASE WHEN left(\(o), 1) = '-' THEN -1 ELSE 1 END) * "
+                + "(CAST(substr(\(o), 2, 2) AS BIGINT) * 60 + (CASE WHEN length(\(o)) > 3 THEN CAST(right(\(o), 2) AS BIGINT) ELSE 0 END)) END)")
+        let micros = "(CAST(unix_date(CAST(substr(\(t), 1, 10) AS DATE)) AS BIGINT) * 86400000000 + \(hour) * 3600000000 + \(minute) * 60000000 "
+            + "+ \(second) * 1000000 + \(fraction) - \(offsetMinutes) * 60000000)"
+        // Nested, as PostgreSQL's: each part is read only from text of the right shape.
+        let checked = "(CASE WHEN \(t) RLIKE \(shape) THEN (CASE WHEN left(\(t), 4) <> '0000' AND \(validDay) THEN \(micros) END) END)"
+        let m = "bt_micros"
+        let written = bound(
+            checked, m,
+            "(CASE WHEN \(m) BETWEEN \(Timestamp.range.lowerBound) AND \(Timestamp.range.upperBound) THEN \(sparkTimestampText(m)) END)")
+        return bound("trim(BOTH \(call.bind(.string(whiteSpace), type: .string)) FROM \(call.x))", t, written)
+    }
+
+    /// Spark: `body` with `value` computed once and read as `name` (a lambda's variable).
+    static func bound(_ value: String, _ name: String, _ body: String) -> String {
+        "element_at(transform(array(\(value)), \(name) -> \(body)), 1)"
+    }
+
+    /// Spark: microseconds since 1970 (a name, not null, in Byline's range) as Byline writes the
+    /// timestamp.
+    static func sparkTimestampText(_ micros: String) -> String {
+        let days = "(CASE WHEN \(micros) >= 0 THEN \(micros) div 86400000000 ELSE -((-\(micros) - 1) div 86400000000) - 1 END)"
+        let (d, r) = ("bt_date", "bt_rest")
+        func padded(_ value: String, _ width: Int) -> String { "lpad(CAST(\(value) AS STRING), \(width), '0')" }
+        let microsecond = "(\(r) % 1000000)"
+        let fraction = "(CASE WHEN \(microsecond) = 0 THEN '' ELSE concat('.', regexp_replace(\(padded(microsecond, 6)), '0+$', '')) END)"
+        let text = "concat(\(padded("year(\(d))", 4)), '-', \(padded("month(\(d))", 2)), '-', \(padded("day(\(d))", 2)), ' ', "
+            + "\(padded("\(r) div 3600000000", 2)), ':', \(padded("(\(r) div 60000000) % 60", 2)), ':', \(padded("(\(r) div 1000000) % 60", 2)), "
+            + "\(fraction))"
+        return bound(
+            days, "bt_days",
+            bound("date_from_unix_date(CAST(bt_days AS INT))", d, bound("(\(micros) - bt_days * 86400000000)", r, text)))
     }
 
     /// PostgreSQL: text read as Byline's `Timestamp(_, dateAlone: true)` reads it, or null. The
