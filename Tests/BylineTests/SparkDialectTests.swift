@@ -55,7 +55,7 @@ import Testing
     /// Each is refused with a reason that names Spark, before anything is sent.
     @Test(arguments: [
         "visits select exp(year) as e",
-        "visits select seconds_between(to_timestamp(visitor), to_timestamp(city)) as s",
+        "visits select ln(year) as l",
         "leaders where source = [1] count",
         "visits select pow(year * 1.5, 2) as p",
         "visits select pow(year, 0.5) as p",
