@@ -232,20 +232,27 @@ package final class SparkConnection: DatabaseConnection {
             if case .string(let name) = row[1], !(row[2] == .bool(true) && name.hasPrefix("byline_")) { names.append(name) }
         }
         var tables: [DatabaseTable] = []
-        for name in names.sorted() {
+        // A table another session is storing is made under a byline_new_ name first: not one yet.
+        for name in names.sorted() where !name.hasPrefix("byline_new_") {
             var columns: [(name: String, type: String)] = []
             // The columns, then (after an empty row or a "# …" heading) partitioning and details.
             var ended = false
-            try query("DESCRIBE TABLE \(dialect.identifier(name))", bindings: [], types: [.string, .string, .string], cancellation: nil) {
-                (row) throws(DatabaseError) in
-                guard !ended else { return }
-                guard case .string(let column) = row[0], !column.isEmpty, !column.hasPrefix("#") else {
-                    ended = true
-                    return
+            do {
+                try query("DESCRIBE TABLE \(dialect.identifier(name))", bindings: [], types: [.string, .string, .string], cancellation: nil) {
+                    (row) throws(DatabaseError) in
+                    guard !ended else { return }
+                    guard case .string(let column) = row[0], !column.isEmpty, !column.hasPrefix("#") else {
+                        ended = true
+                        return
+                    }
+                    var type = ""
+                    if case .string(let declared) = row[1] { type = declared }
+                    columns.append((column, type))
                 }
-                var type = ""
-                if case .string(let declared) = row[1] { type = declared }
-                columns.append((column, type))
+            } catch {
+                // Dropped since SHOW TABLES listed it (another session replacing it): not there now.
+                if error.message.contains("TABLE_OR_VIEW_NOT_FOUND") { continue }
+                throw error
             }
             var record: TableSchema?
             // A temporary view has no properties; a missing property is a row saying so.
