@@ -43,7 +43,7 @@ enum BylineBinary {
         let group = DispatchGroup()
         for (pipe, isOutput) in [(output, true), (errors, false)] {
             group.enter()
-            DispatchQueue.global().async {
+            DispatchQueue(label: "byline.test.pipe").async {
                 collected.set(pipe.fileHandleForReading.readDataToEndOfFile(), isOutput: isOutput)
                 group.leave()
             }
@@ -87,7 +87,7 @@ enum BylineBinary {
         let group = DispatchGroup()
         for (pipe, isOutput) in [(output, true), (errors, false)] {
             group.enter()
-            DispatchQueue.global().async {
+            DispatchQueue(label: "byline.test.pipe").async {
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 collected.set(data, isOutput: isOutput)
                 group.leave()

@@ -140,7 +140,7 @@ import TestSupport
         try session.open(postgres.connection)
         try session.push(["countries"])
         let flag = CancellationFlag()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
+        flag.cancel(after: 0.3)
         let started = ContinuousClock.now
         let script = session.check(SourceFile(name: "<test>", text: "countries join range(90000000) on true count"))
         #expect(!script.hasErrors)
@@ -167,7 +167,7 @@ import TestSupport
         defer { session.closeDatabase() }
         try session.push(["countries"])
         let flag = CancellationFlag()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { flag.cancel() }
+        flag.cancel(after: 0.3)
         let started = ContinuousClock.now
         let script = session.check(SourceFile(name: "<test>", text: "countries join range(90000000) on true count"))
         #expect(!script.hasErrors)
@@ -245,5 +245,15 @@ import TestSupport
         #expect(run.stderr.hasPrefix(
             "<query>:1:1: error: this query cannot run in PostgreSQL: PostgreSQL has no exact remainder of floats ('%' of floats runs only in Byline's own engine)\n"),
             "\(run.stderr)")
+    }
+}
+
+extension CancellationFlag {
+    /// Sets the flag `seconds` from now, from a queue of its own. Not the global queue: the
+    /// engine's parallel steps in tests running beside this one fill its threads (one per core),
+    /// and a cancel there waited for them; in CI a 0.3 s cancel came after the SQLite query had
+    /// run its full 29 s.
+    func cancel(after seconds: Double) {
+        DispatchQueue(label: "byline.test.cancel").asyncAfter(deadline: .now() + seconds) { self.cancel() }
     }
 }

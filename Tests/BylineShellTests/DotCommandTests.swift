@@ -159,10 +159,11 @@ import TestSupport
     }
 
     @Test func aStatementPastTheDelaySaysHowFarItHasGotThenClearsTheLine() throws {
-        // The ticker draws on a thread of the global queue, which other tests running at the same
-        // time can keep off both cores for longer than a statement lasts (CI, once: nothing drawn).
-        // So the statement is run again, larger each time, until a line was drawn while it ran;
-        // whatever was drawn must be cleared before the result, every time.
+        // A loaded machine can keep the ticker's thread off both cores for longer than a
+        // statement lasts (CI, once: nothing drawn, when it ticked on the global queue the
+        // engine's threads fill; see the test below). So the statement is run again, larger each
+        // time, until a line was drawn while it ran; whatever was drawn must be cleared before
+        // the result, every time.
         var written = Written()
         for attempt in 0..<12 where written.value.isEmpty {
             written = Written()
@@ -181,6 +182,43 @@ import TestSupport
         #expect(written.value.contains("%"))
         #expect(written.value.contains("step 1 of 2: read range(0, ") || written.value.contains("step 2 of 2: order by value desc limit 1"))
         #expect(written.value.hasSuffix("\r\u{1B}[K"))  // cleared before the result
+    }
+
+    /// The engine's parallel steps run on Dispatch's global pool (concurrentPerform), as do
+    /// Swift's tasks on Linux, one thread per core; a ticker on that pool drew nothing until its
+    /// work ended (a 0.3 s timer fired at 3.0 s beside two 3-second parallel loops on 2 cores;
+    /// in CI a line once never came). Its own queue draws while the pool is full.
+    @Test func theLineIsDrawnWhileTheGlobalPoolIsFull() {
+        final class State: Sendable {
+            let busy = Atomic<Int>(0)
+            let drawnWhileBusy = Atomic<Bool>(false)
+            let stop = Atomic<Bool>(false)
+        }
+        let state = State()
+        let written = Written()
+        // Four spinning blocks a core, each until told to stop or for 5 s at most: the pool's
+        // threads are all taken and more blocks wait than it will add threads for in the test.
+        for _ in 0..<(4 * ProcessInfo.processInfo.activeProcessorCount) {
+            DispatchQueue.global().async {
+                state.busy.add(1, ordering: .relaxed)
+                let deadline = ContinuousClock.now + .seconds(5)
+                var spins = 0
+                while !state.stop.load(ordering: .relaxed) && ContinuousClock.now < deadline { spins &+= 1 }
+                state.busy.subtract(1, ordering: .relaxed)
+            }
+        }
+        let started = ContinuousClock.now + .seconds(2)
+        while state.busy.load(ordering: .relaxed) == 0 && ContinuousClock.now < started { usleep(1_000) }
+        let ticker = ProgressTicker(delay: .milliseconds(1), every: .milliseconds(10), progress: nil) { text in
+            if state.busy.load(ordering: .relaxed) > 0 { state.drawnWhileBusy.store(true, ordering: .relaxed) }
+            written.append(text)
+        }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !state.drawnWhileBusy.load(ordering: .relaxed) && ContinuousClock.now < deadline { usleep(1_000) }
+        state.stop.store(true, ordering: .relaxed)
+        ticker.stop()
+        let drawn = state.drawnWhileBusy.load(ordering: .relaxed)
+        #expect(drawn, "drawn: \(written.value.debugDescription)")
     }
 
     @Test func aQuickStatementAndAPipeShowNothing() {
