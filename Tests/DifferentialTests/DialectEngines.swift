@@ -3,6 +3,8 @@
 // to the database's SQL. One answer is required of all of them, value for value.
 import Byline
 import BylineDatabases
+import BylineSpark
+import Foundation
 import Testing
 import TestSupport
 
@@ -60,4 +62,39 @@ struct DialectEngines {
             sourceLocation: sourceLocation)
         return compared
     }
+}
+
+/// A session on the Spark Connect server at BYLINE_SPARK_URL (which `Scripts/with-spark` sets), in
+/// a database of its own so the tests running beside it do not touch each other's tables. Without
+/// the variable it throws, naming how to run `test` beside a server: a Spark test fails, never skips.
+struct SparkForTests {
+    let connection: SparkConnection
+    let session: Session
+
+    init(database: String, test: String) throws {
+        guard let url = ProcessInfo.processInfo.environment["BYLINE_SPARK_URL"] else {
+            throw FunctionDialectTests.Missing(
+                description: "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter \(test)")
+        }
+        connection = try SparkConnection(url)
+        do {
+            try connection.execute("CREATE DATABASE IF NOT EXISTS \(database)", bindings: [])
+            try connection.execute("USE \(database)", bindings: [])
+            session = Session(tables: [])
+            try session.open(connection)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// Stores `native`'s tables of these names on Spark, under the same names.
+    func store(_ names: [String], from native: Session) throws {
+        for name in names {
+            guard let table = native.table(named: name) else { throw FunctionDialectTests.Missing(description: "table \(name)") }
+            try session.store(table, as: name)
+        }
+    }
+
+    func close() { connection.close() }
 }

@@ -225,10 +225,6 @@ import TestSupport
     /// as Byline does is refused before it runs (a function without a Spark spelling, say); fewer
     /// than half may be.
     @Test func sparkGivesBylinesAnswers() throws {
-        guard let url = getenv("BYLINE_SPARK_URL").map({ String(cString: $0) }) else {
-            Issue.record("BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesAnswers")
-            return
-        }
         var settings = Settings.fromEnvironment()
         settings.firstSeed &+= 500_000
         // Two seeds of 100 queries in CI: at a load near 20 on two cores, three seeds took 22
@@ -236,12 +232,9 @@ import TestSupport
         // (Spark's "Boxed Exception", an OutOfMemoryError, after about 3,400 operations; issue 33).
         settings.seeds = max(1, settings.seeds / 7)
         settings.queries = max(1, settings.queries / 2)
-        let spark = try SparkConnection(url)
+        let spark = try SparkForTests(database: "byline_differential", test: "sparkGivesBylinesAnswers")
         defer { spark.close() }
-        // A database of its own, so the tables of the example tests running beside it are not touched.
-        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_differential", bindings: [])
-        try spark.execute("USE byline_differential", bindings: [])
-        try compareBackends(settings, postgres: nil, spark: spark)
+        try compareBackends(settings, postgres: nil, spark: spark.connection)
     }
 
     func compareBackends(

@@ -121,18 +121,12 @@ import TestSupport
     /// table of edge values stored there: an answer is Byline's, or the query is refused before it
     /// runs with a reason naming Spark. Integer powers past exactness fail on Spark, not wrongly.
     @Test func sparkGivesBylinesFunctionAnswers() throws {
-        let url = try #require(
-            getenv("BYLINE_SPARK_URL").map { String(cString: $0) },
-            "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesFunctionAnswers")
-        let spark = try SparkConnection(url)
+        let spark = try SparkForTests(database: "byline_functions", test: "sparkGivesBylinesFunctionAnswers")
         defer { spark.close() }
-        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_functions", bindings: [])
-        try spark.execute("USE byline_functions", bindings: [])
         let native = Session(tables: [])
         try Self.table(in: native)
-        let session = Session(tables: [])
-        try session.open(spark)
-        try session.store(try #require(native.table(named: "e")), as: "e")
+        try spark.store(["e"], from: native)
+        let session = spark.session
         var refused: [String] = []
         var differences: [String] = []
         for expression in Self.expressions + ["pow(i, 3)", "pow(i, i)", "pow(2, 60)", "pow(-3, 34)"] {

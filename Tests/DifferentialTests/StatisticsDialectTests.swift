@@ -45,13 +45,8 @@ import TestSupport
     /// table of edge values and over 4,000 random floats in 40 groups (whose rows Spark reads in
     /// several partitions, in no set order).
     @Test func sparkGivesBylinesStatistics() throws {
-        let url = try #require(
-            ProcessInfo.processInfo.environment["BYLINE_SPARK_URL"],
-            "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesStatistics")
-        let spark = try SparkConnection(url)
+        let spark = try SparkForTests(database: "byline_statistics", test: "sparkGivesBylinesStatistics")
         defer { spark.close() }
-        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_statistics", bindings: [])
-        try spark.execute("USE byline_statistics", bindings: [])
         let native = Session(tables: [])
         try FunctionDialectTests.table(in: native)
         var random = SplitMix64(state: 20261204)
@@ -66,9 +61,8 @@ import TestSupport
                 (name: "y", values: (0..<count).map { _ in .float(uniform() * 3 - 1) }),
                 (name: "s", values: (0..<count).map { _ in random.next() % 9 == 0 ? .null : .string("s\(random.next() % 1000)") }),
             ])
-        let session = Session(tables: [])
-        try session.open(spark)
-        for name in ["e", "r"] { try session.store(try #require(native.table(named: name)), as: name) }
+        try spark.store(["e", "r"], from: native)
+        let session = spark.session
         let queries = Self.queries + [
             "e select string_agg(s, \"|\"), string_agg(to_string(i), \",\")", "e group by b select b, string_agg(s, \"\") order by b",
             "r group by g select g, variance(x), stddev(y), corr(x, y), corr(y, x), median(x), quantile(y, 0.37), quantile(x, 0.9) order by g",

@@ -91,18 +91,12 @@ import TestSupport
     /// text, as in SQLite), every expression and query answered as Byline's or refused before it
     /// runs with a reason naming Spark; the parts, truncation, formats, comparison and order must run.
     @Test func sparkGivesBylinesTimestamps() throws {
-        let url = try #require(
-            ProcessInfo.processInfo.environment["BYLINE_SPARK_URL"],
-            "BYLINE_SPARK_URL is not set: run beside a server with Scripts/with-spark swift test --skip-build --filter sparkGivesBylinesTimestamps")
-        let spark = try SparkConnection(url)
+        let spark = try SparkForTests(database: "byline_timestamps", test: "sparkGivesBylinesTimestamps")
         defer { spark.close() }
-        try spark.execute("CREATE DATABASE IF NOT EXISTS byline_timestamps", bindings: [])
-        try spark.execute("USE byline_timestamps", bindings: [])
         let native = Session(tables: [])
         try Self.table(in: native)
-        let session = Session(tables: [])
-        try session.open(spark)
-        try session.store(try #require(native.table(named: "e")), as: "e")
+        try spark.store(["e"], from: native)
+        let session = spark.session
         let refusable: [String] = []
         var refused: [String] = []
         var differences: [String] = []
