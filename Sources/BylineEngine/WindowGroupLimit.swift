@@ -13,17 +13,19 @@ extension Executor {
     /// (`QueryPlan.groupLimit`), in the input's order: the rows, numbers and order the whole
     /// window gives, less the rows the `where` after it drops (which still runs).
     func windowGroupLimit(_ input: Relation, _ call: WindowCall, limit: Int, output: TableSchema) throws(Stop) -> Relation {
-        let rows = input.materialized()
-        let count = rows.count
-        let positions = Array(0..<count)
-        let compiler = ExpressionCompiler(columns: rows.columns, context: context)
+        // The input's rows where they are (its selection, if any, in its order): no column is
+        // gathered, and the rows kept are a selection of the input's columns.
+        let positions = try rowNumbers(of: input)
+        let count = positions.count
+        let columns = input.columns
+        let compiler = ExpressionCompiler(columns: columns, context: context)
         let context = self.context
         let shouldStop = { context.shouldStop || context.isPastDeadline }
         let partitionKeys = call.partition.map {
-            SortKey.make($0, descending: false, columns: rows.columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
+            SortKey.make($0, descending: false, columns: columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
         }
         let orderKeys = call.order.map {
-            SortKey.make($0.0, descending: $0.descending, columns: rows.columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
+            SortKey.make($0.0, descending: $0.descending, columns: columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
         }
         // Rows by partition alone, stably: each partition's rows in input order, which breaks
         // the order keys' ties as the whole window's sort does.
@@ -40,15 +42,15 @@ extension Executor {
         let parts = Executor.windowParts(count, starts: starts, limits: context.limits)
         profile?.note(
             "window group limit \(limit): \(starts.count) partition\(starts.count == 1 ? "" : "s") on \(parts.count) thread\(parts.count == 1 ? "" : "s")")
-        // 0 for a row not kept; every kept row's number is at least 1.
-        let numbers = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+        // By physical row: 0 for a row not kept; every kept row's number is at least 1.
+        let numbers = UnsafeMutableBufferPointer<Int>.allocate(capacity: input.physicalCount)
         numbers.initialize(repeating: 0)
         let unused = UnsafeMutableBufferPointer<Value>.allocate(capacity: 0)
         defer {
             numbers.deallocate()
             unused.deallocate()
         }
-        _ = try inParallel(count, ranges: parts, columns: rows.columns, prepare: { compiler, _ in compiler }) {
+        _ = try inParallel(count, ranges: parts, columns: columns, prepare: { compiler, _ in compiler }) {
             compiler, part, executor throws(Stop) in
             // One sorter a part: a sorter counts its comparisons, so it is no thread's to share.
             let sorter = Sorter(keys: orderKeys, shouldStop: shouldStop)
@@ -66,9 +68,10 @@ extension Executor {
         }
         var kept: [Int] = []
         kept.reserveCapacity(min(count, starts.count.saturatingTimes(limit + 1)))
-        for row in 0..<count where numbers[row] > 0 { kept.append(row) }
+        for row in positions where numbers[row] > 0 { kept.append(row) }
         var result = Relation(
-            schema: output, columns: rows.columns + [Column(type: .integer, storage: .integers(Array(numbers), .none))], count: count)
+            schema: output, columns: columns + [Column(type: .integer, storage: .integers(Array(numbers), .none))],
+            count: input.physicalCount)
         result.selection = kept
         return result
     }
