@@ -27,18 +27,26 @@ extension Executor {
         let orderKeys = call.order.map {
             SortKey.make($0.0, descending: $0.descending, columns: columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
         }
-        // Rows by partition alone, stably: each partition's rows in input order, which breaks
-        // the order keys' ties as the whole window's sort does.
+        // Rows by partition, each partition's rows in input order, which breaks the order keys'
+        // ties as the whole window's sort does. The partitions' own order does not matter (the
+        // rows come out in input order): found by hashing where the keys are stored strings and
+        // integers, else by a stable sort on the keys.
         var order = positions
-        if !partitionKeys.isEmpty {
-            let sorter = Sorter(keys: partitionKeys, threads: context.limits.threads, shouldStop: shouldStop)
-            order = sorter.sorted(positions)
+        var starts: [Int]
+        if let (hashed, hashedStarts) = try partitionsByHash(call.partition, columns: columns, positions: positions) {
+            order = hashed
+            starts = hashedStarts
+        } else {
+            if !partitionKeys.isEmpty {
+                let sorter = Sorter(keys: partitionKeys, threads: context.limits.threads, shouldStop: shouldStop)
+                order = sorter.sorted(positions)
+                try checkpoint()
+                if sorter.stopped { throw .cancelled }
+            }
             try checkpoint()
-            if sorter.stopped { throw .cancelled }
+            let samePartition = partitionKeys.map { $0.equality() }
+            starts = try partitionStarts(order, samePartition: samePartition)
         }
-        try checkpoint()
-        let samePartition = partitionKeys.map { $0.equality() }
-        let starts = try partitionStarts(order, samePartition: samePartition)
         let parts = Executor.windowParts(count, starts: starts, limits: context.limits)
         profile?.note(
             "window group limit \(limit): \(starts.count) partition\(starts.count == 1 ? "" : "s") on \(parts.count) thread\(parts.count == 1 ? "" : "s")")
@@ -74,6 +82,55 @@ extension Executor {
             count: input.physicalCount)
         result.selection = kept
         return result
+    }
+
+    /// The rows grouped by partition, each partition's rows in input order and the partitions in
+    /// the order they first come, with where each starts: a counting sort by the number of each
+    /// row's partition, found in a table of packed keys (as `group by` finds groups: two rows
+    /// pack alike exactly when their keys are equal, nulls alike). Nil when a key is not a
+    /// stored column of strings or integers, or the keys take more than two words.
+    private func partitionsByHash(
+        _ keys: [BoundExpression], columns: [Column], positions: [Int]
+    ) throws(Stop) -> (order: [Int], starts: [Int])? {
+        var keyColumns: [Column] = []
+        for key in keys {
+            guard case .column(let index) = key else { return nil }
+            keyColumns.append(columns[index])
+        }
+        guard !keyColumns.isEmpty, positions.count < Int(Int32.max), let packed = PackedKeys(keyColumns) else { return nil }
+        var table = PackedKeyTable(packed, rows: positions.count)
+        var partitionOf = [Int32](repeating: 0, count: positions.count)
+        var sizes: [Int] = []
+        var words: ([UInt64], [UInt64]) = ([], [])
+        try forEachBlock(of: positions) { block in
+            packed.pack(block, first: &words.0, second: &words.1)
+            for index in block.indices {
+                let offset = index - block.startIndex
+                let partition = table.value(for: words.0[offset], packed.words == 2 ? words.1[offset] : 0) {
+                    sizes.append(0)
+                    return sizes.count - 1
+                }
+                sizes[partition] += 1
+                partitionOf[index] = Int32(truncatingIfNeeded: partition)
+            }
+        }
+        var starts: [Int] = []
+        starts.reserveCapacity(sizes.count)
+        var next = sizes
+        var total = 0
+        for (partition, size) in sizes.enumerated() {
+            starts.append(total)
+            next[partition] = total
+            total += size
+        }
+        var order = [Int](repeating: 0, count: positions.count)
+        for (index, row) in positions.enumerated() {
+            let partition = Int(partitionOf[index])
+            order[next[partition]] = row
+            next[partition] += 1
+        }
+        try checkpoint()
+        return (order, starts)
     }
 
     /// Numbers the first rows of one partition (its rows in input order) as the whole window
