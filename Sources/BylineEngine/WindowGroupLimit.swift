@@ -33,9 +33,10 @@ extension Executor {
         // integers, else by a stable sort on the keys.
         var order = positions
         var starts: [Int]
-        if let (hashed, hashedStarts) = try partitionsByHash(call.partition, columns: columns, positions: positions) {
-            order = hashed
-            starts = hashedStarts
+        // With hashing, the first order key's words beside the rows, to read in sequence.
+        var words: [UInt64]? = nil
+        if let hashed = try partitionsByHash(call.partition, columns: columns, positions: positions, leading: orderKeys.first) {
+            (order, starts, words) = hashed
         } else {
             if !partitionKeys.isEmpty {
                 let sorter = Sorter(keys: partitionKeys, threads: context.limits.threads, shouldStop: shouldStop)
@@ -67,8 +68,8 @@ extension Executor {
                 let start = starts[first]
                 let end = first + 1 < starts.count ? starts[first + 1] : count
                 try executor.numberFirst(
-                    call, limit: limit, of: Array(order[start..<end]), sorter: sorter, orderKeys: orderKeys, compiler: compiler,
-                    into: numbers, unused: unused)
+                    call, limit: limit, of: order[start..<end], words: words?[start..<end], sorter: sorter, orderKeys: orderKeys,
+                    compiler: compiler, into: numbers, unused: unused)
                 if executor.context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try executor.checkpoint() }
                 first += 1
             }
@@ -88,10 +89,12 @@ extension Executor {
     /// the order they first come, with where each starts: a counting sort by the number of each
     /// row's partition, found in a table of packed keys (as `group by` finds groups: two rows
     /// pack alike exactly when their keys are equal, nulls alike). Nil when a key is not a
-    /// stored column of strings or integers, or the keys take more than two words.
+    /// stored column of strings or integers, or the keys take more than two words. With them,
+    /// `leading`'s words (`Executor.words`) in the same order, read in the rows' order and
+    /// written to their places, when it has them.
     private func partitionsByHash(
-        _ keys: [BoundExpression], columns: [Column], positions: [Int]
-    ) throws(Stop) -> (order: [Int], starts: [Int])? {
+        _ keys: [BoundExpression], columns: [Column], positions: [Int], leading: SortKey?
+    ) throws(Stop) -> (order: [Int], starts: [Int], words: [UInt64]?)? {
         var keyColumns: [Column] = []
         for key in keys {
             guard case .column(let index) = key else { return nil }
@@ -101,12 +104,12 @@ extension Executor {
         var table = PackedKeyTable(packed, rows: positions.count)
         var partitionOf = [Int32](repeating: 0, count: positions.count)
         var sizes: [Int] = []
-        var words: ([UInt64], [UInt64]) = ([], [])
+        var packedWords: ([UInt64], [UInt64]) = ([], [])
         try forEachBlock(of: positions) { block in
-            packed.pack(block, first: &words.0, second: &words.1)
+            packed.pack(block, first: &packedWords.0, second: &packedWords.1)
             for index in block.indices {
                 let offset = index - block.startIndex
-                let partition = table.value(for: words.0[offset], packed.words == 2 ? words.1[offset] : 0) {
+                let partition = table.value(for: packedWords.0[offset], packed.words == 2 ? packedWords.1[offset] : 0) {
                     sizes.append(0)
                     return sizes.count - 1
                 }
@@ -116,21 +119,114 @@ extension Executor {
         }
         var starts: [Int] = []
         starts.reserveCapacity(sizes.count)
-        var next = sizes
         var total = 0
-        for (partition, size) in sizes.enumerated() {
+        for size in sizes {
             starts.append(total)
-            next[partition] = total
             total += size
         }
+        var next = starts
         var order = [Int](repeating: 0, count: positions.count)
-        for (index, row) in positions.enumerated() {
-            let partition = Int(partitionOf[index])
-            order[next[partition]] = row
-            next[partition] += 1
+        let rowWords = leading.flatMap { Executor.words($0, of: positions) }
+        var words = [UInt64](repeating: 0, count: rowWords == nil ? 0 : positions.count)
+        // Each row to its partition's next place: through buffers, so the loop checks no
+        // bounds and no array's uniqueness (every place is below the rows' count).
+        next.withUnsafeMutableBufferPointer { next in
+            order.withUnsafeMutableBufferPointer { order in
+                partitionOf.withUnsafeBufferPointer { partitionOf in
+                    positions.withUnsafeBufferPointer { positions in
+                        for index in positions.indices {
+                            let partition = Int(partitionOf[index])
+                            order[next[partition]] = positions[index]
+                            next[partition] += 1
+                        }
+                    }
+                }
+            }
+        }
+        if let rowWords {
+            var next = starts
+            next.withUnsafeMutableBufferPointer { next in
+                words.withUnsafeMutableBufferPointer { words in
+                    partitionOf.withUnsafeBufferPointer { partitionOf in
+                        rowWords.withUnsafeBufferPointer { rowWords in
+                            for index in rowWords.indices {
+                                let partition = Int(partitionOf[index])
+                                words[next[partition]] = rowWords[index]
+                                next[partition] += 1
+                            }
+                        }
+                    }
+                }
+            }
         }
         try checkpoint()
-        return (order, starts)
+        return (order, starts, rowWords == nil ? nil : words)
+    }
+
+    /// A key's value at each of `rows` as a word in the key's order (flipped when descending),
+    /// null as the largest word (nulls sort last either way); nil for a key without such words
+    /// (computed values, strings compared as text, a NaN). Rows whose words differ are in the
+    /// key's order; equal words (ties, or a null beside the largest value) leave the order to
+    /// the comparison of every key.
+    static func words(_ key: SortKey, of rows: [Int]) -> [UInt64]? {
+        var words = [UInt64](repeating: .max, count: rows.count)
+        switch key {
+        case .integers(let values, let nulls, let descending):
+            let flip: UInt64 = descending ? ~0 : 0
+            for (index, row) in rows.enumerated() where nulls?[row] != true { words[index] = SortKey.form(values[row]) ^ flip }
+        case .integers32(let values, let nulls, let descending):
+            let flip: UInt64 = descending ? ~0 : 0
+            for (index, row) in rows.enumerated() where nulls?[row] != true { words[index] = SortKey.form(Int(values[row])) ^ flip }
+        case .floats(let values, let nulls, let descending):
+            let flip: UInt64 = descending ? ~0 : 0
+            for (index, row) in rows.enumerated() where nulls?[row] != true {
+                if values[row].isNaN { return nil }
+                words[index] = SortKey.form(values[row]) ^ flip
+            }
+        case .ranks(let codes, let rank, let descending):
+            let flip: UInt64 = descending ? ~0 : 0
+            for (index, row) in rows.enumerated() where codes[row] >= 0 { words[index] = UInt64(rank[Int(codes[row])]) ^ flip }
+        case .strings, .values:
+            return nil
+        }
+        return words
+    }
+
+    /// The first `count` rows of a partition (its rows in input order) in the keys' order, then
+    /// input order: a bounded heap that compares the first key's words, and the rows themselves
+    /// (`sorter`) only where the words are equal. The words are read in sequence.
+    static func first(_ count: Int, of rows: ArraySlice<Int>, words: ArraySlice<UInt64>, sorter: Sorter) -> [Int] {
+        let base = rows.startIndex
+        let wordBase = words.startIndex
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            let left = words[wordBase + a]
+            let right = words[wordBase + b]
+            if left != right { return left < right }
+            return sorter.precedes(rows[base + a], rows[base + b], positionA: a, positionB: b)
+        }
+        guard count < rows.count else { return Array(0..<rows.count).sorted(by: precedes).map { rows[base + $0] } }
+        // A max-heap of offsets: the root is the worst row kept so far.
+        var heap = Array(0..<count)
+        func worse(_ x: Int, _ y: Int) -> Bool { precedes(y, x) }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var largest = parent
+                if left < heap.count, worse(heap[left], heap[largest]) { largest = left }
+                if right < heap.count, worse(heap[right], heap[largest]) { largest = right }
+                if largest == parent { return }
+                heap.swapAt(parent, largest)
+                parent = largest
+            }
+        }
+        for start in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(start) }
+        for offset in count..<rows.count where precedes(offset, heap[0]) {
+            heap[0] = offset
+            siftDown(0)
+        }
+        return heap.sorted(by: precedes).map { rows[base + $0] }
     }
 
     /// Numbers the first rows of one partition (its rows in input order) as the whole window
@@ -139,12 +235,13 @@ extension Executor {
     /// so more are taken, twice as many each time, until the last one's number is past `limit`
     /// or the partition is all taken.
     private func numberFirst(
-        _ call: WindowCall, limit: Int, of partition: [Int], sorter: Sorter, orderKeys: [SortKey], compiler: ExpressionCompiler,
-        into numbers: UnsafeMutableBufferPointer<Int>, unused: UnsafeMutableBufferPointer<Value>
+        _ call: WindowCall, limit: Int, of partition: ArraySlice<Int>, words: ArraySlice<UInt64>?, sorter: Sorter,
+        orderKeys: [SortKey], compiler: ExpressionCompiler, into numbers: UnsafeMutableBufferPointer<Int>,
+        unused: UnsafeMutableBufferPointer<Value>
     ) throws(Stop) {
         var wanted = min(partition.count, limit + 1)
         while true {
-            let first = sorter.first(wanted, of: partition)
+            let first = words.map { Executor.first(wanted, of: partition, words: $0, sorter: sorter) } ?? sorter.first(wanted, of: Array(partition))
             if sorter.stopped { return }
             try compute(call, first[...], orderKeys: orderKeys, compiler: compiler, into: unused, numbers: numbers)
             guard let last = first.last else { return }
