@@ -27,30 +27,6 @@ extension Executor {
         let orderKeys = call.order.map {
             SortKey.make($0.0, descending: $0.descending, columns: columns, rows: positions, compiler: compiler, shouldStop: shouldStop)
         }
-        // Rows by partition, each partition's rows in input order, which breaks the order keys'
-        // ties as the whole window's sort does. The partitions' own order does not matter (the
-        // rows come out in input order): found by hashing where the keys are stored strings and
-        // integers, else by a stable sort on the keys.
-        var order = positions
-        var starts: [Int]
-        // With hashing, the first order key's words beside the rows, to read in sequence.
-        var words: [UInt64]? = nil
-        if let hashed = try partitionsByHash(call.partition, columns: columns, positions: positions, leading: orderKeys.first) {
-            (order, starts, words) = hashed
-        } else {
-            if !partitionKeys.isEmpty {
-                let sorter = Sorter(keys: partitionKeys, threads: context.limits.threads, shouldStop: shouldStop)
-                order = sorter.sorted(positions)
-                try checkpoint()
-                if sorter.stopped { throw .cancelled }
-            }
-            try checkpoint()
-            let samePartition = partitionKeys.map { $0.equality() }
-            starts = try partitionStarts(order, samePartition: samePartition)
-        }
-        let parts = Executor.windowParts(count, starts: starts, limits: context.limits)
-        profile?.note(
-            "window group limit \(limit): \(starts.count) partition\(starts.count == 1 ? "" : "s") on \(parts.count) thread\(parts.count == 1 ? "" : "s")")
         // By physical row: 0 for a row not kept; every kept row's number is at least 1.
         let numbers = UnsafeMutableBufferPointer<Int>.allocate(capacity: input.physicalCount)
         numbers.initialize(repeating: 0)
@@ -59,24 +35,49 @@ extension Executor {
             numbers.deallocate()
             unused.deallocate()
         }
-        _ = try inParallel(count, ranges: parts, columns: columns, prepare: { compiler, _ in compiler }) {
-            compiler, part, executor throws(Stop) in
-            // One sorter a part: a sorter counts its comparisons, so it is no thread's to share.
-            let sorter = Sorter(keys: orderKeys, shouldStop: shouldStop)
-            var first = Executor.firstStart(atOrAfter: part.lowerBound, in: starts)
-            while first < starts.count, starts[first] < part.upperBound {
-                let start = starts[first]
-                let end = first + 1 < starts.count ? starts[first + 1] : count
-                try executor.numberFirst(
-                    call, limit: limit, of: order[start..<end], words: words?[start..<end], sorter: sorter, orderKeys: orderKeys,
-                    compiler: compiler, into: numbers, unused: unused)
-                if executor.context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try executor.checkpoint() }
-                first += 1
+        if try streamedNumbers(call, limit: limit, columns: columns, positions: positions, orderKeys: orderKeys, shouldStop: shouldStop, into: numbers) {
+            profile?.note("window group limit \(limit): streamed, a heap a partition")
+        } else {
+            // Rows by partition, each partition's rows in input order, which breaks the order keys'
+            // ties as the whole window's sort does. The partitions' own order does not matter (the
+            // rows come out in input order): found by hashing where the keys are stored strings and
+            // integers, else by a stable sort on the keys.
+            var order = positions
+            var starts: [Int]
+            if let hashed = try partitionsByHash(call.partition, columns: columns, positions: positions) {
+                (order, starts) = hashed
+            } else {
+                if !partitionKeys.isEmpty {
+                    let sorter = Sorter(keys: partitionKeys, threads: context.limits.threads, shouldStop: shouldStop)
+                    order = sorter.sorted(positions)
+                    try checkpoint()
+                    if sorter.stopped { throw .cancelled }
+                }
+                try checkpoint()
+                let samePartition = partitionKeys.map { $0.equality() }
+                starts = try partitionStarts(order, samePartition: samePartition)
             }
-            if sorter.stopped { throw .cancelled }
+            let parts = Executor.windowParts(count, starts: starts, limits: context.limits)
+            profile?.note(
+                "window group limit \(limit): \(starts.count) partition\(starts.count == 1 ? "" : "s") on \(parts.count) thread\(parts.count == 1 ? "" : "s")")
+            _ = try inParallel(count, ranges: parts, columns: columns, prepare: { compiler, _ in compiler }) {
+                compiler, part, executor throws(Stop) in
+                // One sorter a part: a sorter counts its comparisons, so it is no thread's to share.
+                let sorter = Sorter(keys: orderKeys, shouldStop: shouldStop)
+                var first = Executor.firstStart(atOrAfter: part.lowerBound, in: starts)
+                while first < starts.count, starts[first] < part.upperBound {
+                    let start = starts[first]
+                    let end = first + 1 < starts.count ? starts[first + 1] : count
+                    try executor.numberFirst(
+                        call, limit: limit, of: order[start..<end], sorter: sorter, orderKeys: orderKeys,
+                        compiler: compiler, into: numbers, unused: unused)
+                    if executor.context.shouldStop || start / Executor.blockSize != end / Executor.blockSize { try executor.checkpoint() }
+                    first += 1
+                }
+                if sorter.stopped { throw .cancelled }
+            }
         }
         var kept: [Int] = []
-        kept.reserveCapacity(min(count, starts.count.saturatingTimes(limit + 1)))
         for row in positions where numbers[row] > 0 { kept.append(row) }
         var result = Relation(
             schema: output, columns: columns + [Column(type: .integer, storage: .integers(Array(numbers), .none))],
@@ -89,12 +90,47 @@ extension Executor {
     /// the order they first come, with where each starts: a counting sort by the number of each
     /// row's partition, found in a table of packed keys (as `group by` finds groups: two rows
     /// pack alike exactly when their keys are equal, nulls alike). Nil when a key is not a
-    /// stored column of strings or integers, or the keys take more than two words. With them,
-    /// `leading`'s words (`Executor.words`) in the same order, read in the rows' order and
-    /// written to their places, when it has them.
+    /// stored column of strings or integers, or the keys take more than two words.
     private func partitionsByHash(
-        _ keys: [BoundExpression], columns: [Column], positions: [Int], leading: SortKey?
-    ) throws(Stop) -> (order: [Int], starts: [Int], words: [UInt64]?)? {
+        _ keys: [BoundExpression], columns: [Column], positions: [Int]
+    ) throws(Stop) -> (order: [Int], starts: [Int])? {
+        guard let (partitionOf, sizes) = try partitionNumbers(keys, columns: columns, positions: positions) else { return nil }
+        var starts: [Int] = []
+        starts.reserveCapacity(sizes.count)
+        var total = 0
+        for size in sizes {
+            starts.append(total)
+            total += size
+        }
+        var next = starts
+        var order = [Int](repeating: 0, count: positions.count)
+        // Each row to its partition's next place: through buffers, so the loop checks no
+        // bounds and no array's uniqueness (every place is below the rows' count).
+        next.withUnsafeMutableBufferPointer { next in
+            order.withUnsafeMutableBufferPointer { order in
+                partitionOf.withUnsafeBufferPointer { partitionOf in
+                    positions.withUnsafeBufferPointer { positions in
+                        for index in positions.indices {
+                            let partition = Int(partitionOf[index])
+                            order[next[partition]] = positions[index]
+                            next[partition] += 1
+                        }
+                    }
+                }
+            }
+        }
+        try checkpoint()
+        return (order, starts)
+    }
+
+    /// The number of each row's partition (by its offset in `positions`; partitions numbered in
+    /// the order they first come) and each partition's size, found in a table of packed keys (as
+    /// `group by` finds groups: two rows pack alike exactly when their keys are equal, nulls
+    /// alike). Nil when a key is not a stored column of strings or integers, or the keys take
+    /// more than two words.
+    func partitionNumbers(
+        _ keys: [BoundExpression], columns: [Column], positions: [Int]
+    ) throws(Stop) -> (partitionOf: [Int32], sizes: [Int])? {
         var keyColumns: [Column] = []
         for key in keys {
             guard case .column(let index) = key else { return nil }
@@ -117,50 +153,8 @@ extension Executor {
                 partitionOf[index] = Int32(truncatingIfNeeded: partition)
             }
         }
-        var starts: [Int] = []
-        starts.reserveCapacity(sizes.count)
-        var total = 0
-        for size in sizes {
-            starts.append(total)
-            total += size
-        }
-        var next = starts
-        var order = [Int](repeating: 0, count: positions.count)
-        let rowWords = leading.flatMap { Executor.words($0, of: positions) }
-        var words = [UInt64](repeating: 0, count: rowWords == nil ? 0 : positions.count)
-        // Each row to its partition's next place: through buffers, so the loop checks no
-        // bounds and no array's uniqueness (every place is below the rows' count).
-        next.withUnsafeMutableBufferPointer { next in
-            order.withUnsafeMutableBufferPointer { order in
-                partitionOf.withUnsafeBufferPointer { partitionOf in
-                    positions.withUnsafeBufferPointer { positions in
-                        for index in positions.indices {
-                            let partition = Int(partitionOf[index])
-                            order[next[partition]] = positions[index]
-                            next[partition] += 1
-                        }
-                    }
-                }
-            }
-        }
-        if let rowWords {
-            var next = starts
-            next.withUnsafeMutableBufferPointer { next in
-                words.withUnsafeMutableBufferPointer { words in
-                    partitionOf.withUnsafeBufferPointer { partitionOf in
-                        rowWords.withUnsafeBufferPointer { rowWords in
-                            for index in rowWords.indices {
-                                let partition = Int(partitionOf[index])
-                                words[next[partition]] = rowWords[index]
-                                next[partition] += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
         try checkpoint()
-        return (order, starts, rowWords == nil ? nil : words)
+        return (partitionOf, sizes)
     }
 
     /// A key's value at each of `rows` as a word in the key's order (flipped when descending),
@@ -192,56 +186,19 @@ extension Executor {
         return words
     }
 
-    /// The first `count` rows of a partition (its rows in input order) in the keys' order, then
-    /// input order: a bounded heap that compares the first key's words, and the rows themselves
-    /// (`sorter`) only where the words are equal. The words are read in sequence.
-    static func first(_ count: Int, of rows: ArraySlice<Int>, words: ArraySlice<UInt64>, sorter: Sorter) -> [Int] {
-        let base = rows.startIndex
-        let wordBase = words.startIndex
-        func precedes(_ a: Int, _ b: Int) -> Bool {
-            let left = words[wordBase + a]
-            let right = words[wordBase + b]
-            if left != right { return left < right }
-            return sorter.precedes(rows[base + a], rows[base + b], positionA: a, positionB: b)
-        }
-        guard count < rows.count else { return Array(0..<rows.count).sorted(by: precedes).map { rows[base + $0] } }
-        // A max-heap of offsets: the root is the worst row kept so far.
-        var heap = Array(0..<count)
-        func worse(_ x: Int, _ y: Int) -> Bool { precedes(y, x) }
-        func siftDown(_ start: Int) {
-            var parent = start
-            while true {
-                let left = 2 * parent + 1
-                let right = left + 1
-                var largest = parent
-                if left < heap.count, worse(heap[left], heap[largest]) { largest = left }
-                if right < heap.count, worse(heap[right], heap[largest]) { largest = right }
-                if largest == parent { return }
-                heap.swapAt(parent, largest)
-                parent = largest
-            }
-        }
-        for start in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(start) }
-        for offset in count..<rows.count where precedes(offset, heap[0]) {
-            heap[0] = offset
-            siftDown(0)
-        }
-        return heap.sorted(by: precedes).map { rows[base + $0] }
-    }
-
     /// Numbers the first rows of one partition (its rows in input order) as the whole window
     /// would, leaving 0 at every row whose number is past `limit`. A bounded heap gives the
     /// first rows in order (keys, then input order); ties may carry a rank past the rows taken,
     /// so more are taken, twice as many each time, until the last one's number is past `limit`
     /// or the partition is all taken.
-    private func numberFirst(
-        _ call: WindowCall, limit: Int, of partition: ArraySlice<Int>, words: ArraySlice<UInt64>?, sorter: Sorter,
+    func numberFirst(
+        _ call: WindowCall, limit: Int, of partition: ArraySlice<Int>, sorter: Sorter,
         orderKeys: [SortKey], compiler: ExpressionCompiler, into numbers: UnsafeMutableBufferPointer<Int>,
         unused: UnsafeMutableBufferPointer<Value>
     ) throws(Stop) {
         var wanted = min(partition.count, limit + 1)
         while true {
-            let first = words.map { Executor.first(wanted, of: partition, words: $0, sorter: sorter) } ?? sorter.first(wanted, of: Array(partition))
+            let first = sorter.first(wanted, of: Array(partition))
             if sorter.stopped { return }
             try compute(call, first[...], orderKeys: orderKeys, compiler: compiler, into: unused, numbers: numbers)
             guard let last = first.last else { return }
