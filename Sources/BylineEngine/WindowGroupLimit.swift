@@ -189,8 +189,8 @@ extension Executor {
     /// Numbers the first rows of one partition (its rows in input order) as the whole window
     /// would, leaving 0 at every row whose number is past `limit`. A bounded heap gives the
     /// first rows in order (keys, then input order); ties may carry a rank past the rows taken,
-    /// so more are taken, twice as many each time, until the last one's number is past `limit`
-    /// or the partition is all taken.
+    /// so more are taken, sixteen times as many each time, until the last one's number is past
+    /// `limit` or the partition is all taken.
     func numberFirst(
         _ call: WindowCall, limit: Int, of partition: ArraySlice<Int>, sorter: Sorter,
         orderKeys: [SortKey], compiler: ExpressionCompiler, into numbers: UnsafeMutableBufferPointer<Int>,
@@ -206,7 +206,10 @@ extension Executor {
                 for row in first where numbers[row] > limit { numbers[row] = 0 }
                 return
             }
-            wanted = min(partition.count, wanted.saturatingTimes(2))
+            // Many ties: sixteen times as many rows, and past a quarter of the partition all of
+            // them, sorted once (a heap of thousands over millions of rows costs more than that).
+            wanted = wanted.saturatingTimes(16)
+            if wanted >= partition.count / 4 { wanted = partition.count }
         }
     }
 }
