@@ -113,6 +113,11 @@ package struct Executor {
                 } else {
                     relation = try project(computed, on: relation, output: plan.steps[index].output)
                 }
+            } else if case .window(let calls) = stage, let limit = plan.groupLimit(at: index) {
+                // A ranking window whose `where` keeps each partition's first `limit` numbers:
+                // those rows alone are selected and numbered; the `where` still runs after.
+                try reserve(for: stage, on: relation)
+                relation = try windowGroupLimit(relation, calls[0], limit: limit, output: plan.steps[index].output)
             } else if case .join(let join) = stage {
                 relation = try self.join(relation, join, output: plan.steps[index].output, keeping: plan.columnsRead(after: index))
             } else {

@@ -80,7 +80,7 @@ extension Executor {
     /// Where each partition starts in `order` (the rows sorted by partition, then order): the
     /// first row, and every row whose partition keys differ from the row before it. Found in
     /// ranges on every thread, put back together in order.
-    private func partitionStarts(_ order: [Int], samePartition: [(Int, Int) -> Bool]) throws(Stop) -> [Int] {
+    func partitionStarts(_ order: [Int], samePartition: [(Int, Int) -> Bool]) throws(Stop) -> [Int] {
         guard !order.isEmpty else { return [] }
         guard !samePartition.isEmpty else { return [0] }
         let context = self.context
@@ -128,7 +128,7 @@ extension Executor {
     /// One partition's values, its rows (positions) in the partition's order: numbering
     /// functions' into `numbers`, the rest into `values`, each at its row (no other partition
     /// writes there, so partitions may run on several threads at once).
-    private func compute(
+    func compute(
         _ call: WindowCall, _ partition: ArraySlice<Int>, orderKeys: [SortKey], compiler: ExpressionCompiler,
         into values: UnsafeMutableBufferPointer<Value>, numbers: UnsafeMutableBufferPointer<Int>
     ) throws(Stop) {

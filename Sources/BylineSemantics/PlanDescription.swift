@@ -18,7 +18,9 @@ package enum PlanDescription {
             ])
         var rows: [[Value]] = [[.string("1"), .string("read " + plan.sourceDescription), .string(fields(plan.sourceSchema))]]
         for (index, step) in plan.steps.enumerated() {
-            rows.append([.string(String(index + 2)), .string(operation(step)), .string(fields(step.output))])
+            var operation = operation(step)
+            if let limit = plan.groupLimit(at: index) { operation += " [window group limit \(limit)]" }
+            rows.append([.string(String(index + 2)), .string(operation), .string(fields(step.output))])
         }
         // The SQL lines are no step of their own: their step is empty, as explain analyze's total.
         for line in sql ?? [] {
