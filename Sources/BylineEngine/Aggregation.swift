@@ -60,7 +60,10 @@ package struct Aggregation {
         // Many groups on several threads: partitions by the key's hash (RadixAggregation.swift).
         let radix = Aggregation.isRadixPartitioned(shape, input, limits: context.limits)
         var merged = radix ? try radixFold(input, shape: shape, executor: executor) : nil
-        let partitions = radix || shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
+        // Variance, stddev and corr fold each group's rows in row order: ranges of rows, whose
+        // sums would be merged, are not theirs (radix partitions own their groups).
+        let inRowOrder = aggregates.contains(where: TypedAggregate.needsRowOrder)
+        let partitions = radix || inRowOrder || shape.hasManyGroups(input) ? [0..<input.count] : Parallel(limits).ranges(of: input.count)
         if partitions.count > 1 {
             do throws(Executor.Stop) {
                 let partials = try executor.inParallel(input.count, ranges: partitions, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }) {
@@ -83,7 +86,7 @@ package struct Aggregation {
             context.progress?.expect(rows: input.count)  // again, after partitions that gave up
             result = try shape.fold(input, positions: 0..<input.count, shape.compile(compiler), executor: executor)
         }
-        var relation = shape.relation(of: result)
+        var relation = shape.relation(of: result, parallel: Parallel(context.limits))
         if aggregates.count < written.count {
             // Each written aggregate's column: a copy of the computed one it repeats.
             let keyCount = relation.columns.count - aggregates.count
@@ -439,8 +442,8 @@ package struct Aggregation {
             (partial.groupWords[group * words], words == 2 ? partial.groupWords[group * words + 1] : 0)
         }
 
-        /// The groups as a relation: keys, then aggregates.
-        package func relation(of partial: Partial) -> Relation {
+        /// The groups as a relation: keys, then aggregates (statistics on `parallel`'s threads).
+        package func relation(of partial: Partial, parallel: Parallel? = nil) -> Relation {
             var builders = keys.indices.map { _ in [Value]() }
             var results = aggregates.indices.map { _ in [Value]() }
             for key in partial.groupKeys {
@@ -450,7 +453,7 @@ package struct Aggregation {
             let typedColumns = partial.typed.map { $0?.column(groups: partial.groupCount) }
             // Typed statistics give every group's value at once (their numbers put in order once).
             for index in aggregates.indices where typedColumns[index] == nil {
-                if let values = partial.typed[index]?.statistics(groups: partial.groupCount) { results[index] = values }
+                if let values = partial.typed[index]?.statistics(groups: partial.groupCount, parallel: parallel) { results[index] = values }
             }
             let boxed = aggregates.indices.filter { typedColumns[$0] == nil && !(partial.typed[$0]?.isStatistic ?? false) }
             for group in 0..<partial.groupCount {

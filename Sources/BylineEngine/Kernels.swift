@@ -250,12 +250,42 @@ extension ExpressionCompiler {
             }
         case .compare(let op, let lhs, let rhs):
             if let kernel = comparisonKernel(op, lhs, rhs) { return kernel }
+        case .isNull(.column(let index)):
+            if let kernel = nullKernel(columns[index], keepingNulls: true) { return kernel }
+        case .not(.isNull(.column(let index))):
+            if let kernel = nullKernel(columns[index], keepingNulls: false) { return kernel }
         default:
             break
         }
         let test = predicate(expression)
         return { rows, kept in
             for row in rows where test(row) { kept.append(row) }
+        }
+    }
+
+    /// `is null` (or `is not null`) of a stored column as a kernel: a loop over its null flags or
+    /// codes, and no loop at all for a column without nulls; nil for boxed values.
+    private func nullKernel(_ column: Column, keepingNulls: Bool) -> FilterKernel? {
+        switch column.storage {
+        case .strings(let codes, _):
+            return { rows, kept in
+                codes.withUnsafeBufferPointer { codes in
+                    for row in rows where (codes[row] < 0) == keepingNulls { kept.append(row) }
+                }
+            }
+        case .integers(_, let nulls), .integers32(_, let nulls), .floats(_, let nulls), .bools(_, let nulls),
+            .dates(_, let nulls):
+            guard let flags = nulls.flags else {
+                if keepingNulls { return { _, _ in } }
+                return { rows, kept in kept.append(contentsOf: rows) }
+            }
+            return { rows, kept in
+                flags.withUnsafeBufferPointer { flags in
+                    for row in rows where flags[row] == keepingNulls { kept.append(row) }
+                }
+            }
+        case .values, .unread:
+            return nil
         }
     }
 

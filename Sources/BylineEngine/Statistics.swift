@@ -87,44 +87,20 @@ enum Statistics {
 
     /// The sample variance (divided by n - 1); null for fewer than two values.
     static func variance(_ values: ArraySlice<Double>) -> Value {
-        guard values.count > 1 else { return .null }
-        var count = 0.0
-        var sum = 0.0
-        var squares = 0.0
-        for value in values {
-            count += 1
-            sum += value
-            if count > 1 {
-                let deviation = value * count - sum
-                squares += deviation * deviation / (count * (count - 1))
-            }
-        }
-        return .float(squares / (count - 1))
+        var moments = Moments()
+        for value in values { moments.add(value) }
+        return moments.variance
     }
 
     /// The correlation of pairs (y, x), flattened; null for no pairs or when either varies not at all.
     static func correlation(_ pairs: ArraySlice<Double>) -> Value {
-        var count = 0.0
-        var (sumX, sumY, squaresX, squaresY, products) = (0.0, 0.0, 0.0, 0.0, 0.0)
+        var moments = PairMoments()
         var index = pairs.startIndex
         while index + 1 < pairs.endIndex {
-            let (y, x) = (pairs[index], pairs[index + 1])
+            moments.add(pairs[index], pairs[index + 1])
             index += 2
-            count += 1
-            sumX += x
-            sumY += y
-            if count > 1 {
-                let deviationX = x * count - sumX
-                let deviationY = y * count - sumY
-                let scale = 1 / (count * (count - 1))
-                squaresX += deviationX * deviationX * scale
-                squaresY += deviationY * deviationY * scale
-                products += deviationX * deviationY * scale
-            }
         }
-        guard count >= 1, squaresX != 0, squaresY != 0 else { return .null }
-        let result = products / (squaresX * squaresY).squareRoot()
-        return result.isNaN ? .null : .float(result)
+        return moments.correlation
     }
 
     /// A statistic of one group's numbers in row order (for `corr`, each pair as y then x).
@@ -134,8 +110,9 @@ enum Statistics {
         case .quantile: return quantile(numbers, fraction ?? 0.5)
         case .variance: return variance(numbers)
         case .stddev:
-            guard case .float(let variance) = variance(numbers) else { return .null }
-            return .float(variance.squareRoot())
+            var moments = Moments()
+            for value in numbers { moments.add(value) }
+            return moments.standardDeviation
         case .corr: return correlation(numbers)
         default: return .null
         }
@@ -148,5 +125,68 @@ enum Statistics {
         case .float(let number): return number
         default: return nil
         }
+    }
+}
+
+/// The Youngs–Cramer sums of one group's numbers, added in row order: what `variance` and
+/// `stddev` are computed from, whether the numbers are kept first or folded as they come (the
+/// same operations in the same order, so the same bits).
+struct Moments {
+    private var count = 0.0
+    private var sum = 0.0
+    private var squares = 0.0
+
+    @inline(__always)
+    mutating func add(_ value: Double) {
+        count += 1
+        sum += value
+        if count > 1 {
+            let deviation = value * count - sum
+            squares += deviation * deviation / (count * (count - 1))
+        }
+    }
+
+    /// The sample variance (divided by n - 1); null for fewer than two values.
+    var variance: Value {
+        guard count > 1 else { return .null }
+        return .float(squares / (count - 1))
+    }
+
+    /// The sample standard deviation: the variance's square root.
+    var standardDeviation: Value {
+        guard case .float(let variance) = variance else { return .null }
+        return .float(variance.squareRoot())
+    }
+}
+
+/// The Youngs–Cramer sums of one group's pairs (y, x), added in row order, for `corr`.
+struct PairMoments {
+    private var count = 0.0
+    private var sumX = 0.0
+    private var sumY = 0.0
+    private var squaresX = 0.0
+    private var squaresY = 0.0
+    private var products = 0.0
+
+    @inline(__always)
+    mutating func add(_ y: Double, _ x: Double) {
+        count += 1
+        sumX += x
+        sumY += y
+        if count > 1 {
+            let deviationX = x * count - sumX
+            let deviationY = y * count - sumY
+            let scale = 1 / (count * (count - 1))
+            squaresX += deviationX * deviationX * scale
+            squaresY += deviationY * deviationY * scale
+            products += deviationX * deviationY * scale
+        }
+    }
+
+    /// The correlation; null for no pairs or when either side varies not at all.
+    var correlation: Value {
+        guard count >= 1, squaresX != 0, squaresY != 0 else { return .null }
+        let result = products / (squaresX * squaresY).squareRoot()
+        return result.isNaN ? .null : .float(result)
     }
 }

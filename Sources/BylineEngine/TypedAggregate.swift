@@ -19,6 +19,10 @@ package struct TypedAggregate {
         case floats(FloatKernel)
         /// A statistic's numbers: one kernel, or for `corr` two (y, then x).
         case numbers(FloatKernel, FloatKernel?)
+        /// `variance` and `stddev` (one kernel) or `corr` (y, then x): each group's Youngs–Cramer
+        /// sums, folded as the rows come, which must be in row order for each group: one pass,
+        /// or partitions that own their groups (`place`), never ranges of rows merged.
+        case moments(FloatKernel, FloatKernel?)
     }
 
     package let call: AggregateCall
@@ -33,6 +37,9 @@ package struct TypedAggregate {
     /// A statistic's numbers in row order (for `corr`, y then x), each with its group.
     private var statisticGroups: [Int] = []
     private var statisticNumbers: [Double] = []
+    /// `variance` and `stddev`'s sums by group, or `corr`'s.
+    private var moments: [Moments] = []
+    private var pairMoments: [PairMoments] = []
     /// For an integer `sum`: the sum of the magnitudes of every value added (all groups), while
     /// it fits; below `Int.max` no group's sum overflows in any order of adding.
     private var magnitude: UInt = 0
@@ -56,6 +63,13 @@ package struct TypedAggregate {
             switch input {
             case .rows, .numbers:
                 continue
+            case .moments:
+                // Never reached: `needsRowOrder` keeps these from ranges of rows. A group met
+                // in one partition only is still exact.
+                if earlier == 0 {
+                    if group < other.moments.count { moments[into] = other.moments[group] }
+                    if group < other.pairMoments.count { pairMoments[into] = other.pairMoments[group] }
+                }
             case .integers:
                 integerSums[into] = integerSums[into] &+ other.integerSums[group]
                 floatSums[into] += other.floatSums[group]
@@ -96,6 +110,9 @@ package struct TypedAggregate {
         switch input {
         case .rows, .numbers:
             break
+        case .moments:
+            TypedAggregate.scatter(other.moments, into: &moments, at: groups)
+            TypedAggregate.scatter(other.pairMoments, into: &pairMoments, at: groups)
         case .integers:
             TypedAggregate.scatter(other.integerSums, into: &integerSums, at: groups)
             TypedAggregate.scatter(other.floatSums, into: &floatSums, at: groups)
@@ -135,14 +152,17 @@ package struct TypedAggregate {
             } else {
                 return nil
             }
-        case .median, .quantile, .stddev, .variance:
+        case .median, .quantile:
             guard let argument = call.argument, let kernel = compiler.floatKernel(argument) else { return nil }
             input = .numbers(kernel, nil)
+        case .stddev, .variance:
+            guard let argument = call.argument, let kernel = compiler.floatKernel(argument) else { return nil }
+            input = .moments(kernel, nil)
         case .corr:
             guard case .makeList(let pair)? = call.argument, pair.count == 2,
                 let y = compiler.floatKernel(pair[0]), let x = compiler.floatKernel(pair[1])
             else { return nil }
-            input = .numbers(y, x)
+            input = .moments(y, x)
         case .countDistinct, .list, .stringAgg:
             return nil
         }
@@ -150,7 +170,16 @@ package struct TypedAggregate {
 
     /// Whether this is a statistic, whose values come from `statistics(groups:)`.
     package var isStatistic: Bool {
-        if case .numbers = input { return true } else { return false }
+        switch input {
+        case .numbers, .moments: return true
+        default: return false
+        }
+    }
+
+    /// Whether each group's rows must be folded in row order by one fold (`variance`, `stddev`
+    /// and `corr`): partitions may own groups, not share them.
+    package static func needsRowOrder(_ call: AggregateCall) -> Bool {
+        call.kind == .variance || call.kind == .stddev || call.kind == .corr
     }
 
     /// Makes room for groups up to `count`.
@@ -160,6 +189,12 @@ package struct TypedAggregate {
         counts.append(contentsOf: repeatElement(0, count: more))
         switch input {
         case .rows, .numbers: break
+        case .moments(_, let second):
+            if second == nil {
+                moments.append(contentsOf: repeatElement(Moments(), count: more))
+            } else {
+                pairMoments.append(contentsOf: repeatElement(PairMoments(), count: more))
+            }
         case .integers:
             integerSums.append(contentsOf: repeatElement(0, count: more))
             floatSums.append(contentsOf: repeatElement(0, count: more))
@@ -180,11 +215,16 @@ package struct TypedAggregate {
             if call.kind == .sum, vector.nulls == nil {
                 return sumIntegers(vector.values, groups: groups, context: context)
             }
+            if call.kind == .avg {
+                // An average of integers is their float sum over their count (no sum to overflow).
+                return addFloats(vector, groups: groups, as: Double.init)
+            }
             for position in groups.indices where !vector.isNull(position) {
                 add(vector.values[position], to: groups[position], context: context)
             }
         case .floats(let kernel):
             guard let vector = kernel(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+            if call.kind == .sum || call.kind == .avg { return addFloats(vector, groups: groups, as: { $0 }) }
             for position in groups.indices where !vector.isNull(position) {
                 add(vector.values[position], to: groups[position])
             }
@@ -201,6 +241,30 @@ package struct TypedAggregate {
                 for position in groups.indices where !ys.isNull(position) { keep(ys.values[position], group: groups[position]) }
             }
             chargeStatistics(since: before, context: context)
+        case .moments(let first, let second):
+            guard let ys = first(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+            if let second {
+                guard let xs = second(rows) else { return foldRowByRow(rows, groups: groups, context: context) }
+                counts.withUnsafeMutableBufferPointer { counts in
+                    pairMoments.withUnsafeMutableBufferPointer { moments in
+                        for position in groups.indices where !ys.isNull(position) && !xs.isNull(position) {
+                            let group = groups[position]
+                            counts[group] += 1
+                            moments[group].add(ys.values[position], xs.values[position])
+                        }
+                    }
+                }
+            } else {
+                counts.withUnsafeMutableBufferPointer { counts in
+                    moments.withUnsafeMutableBufferPointer { moments in
+                        for position in groups.indices where !ys.isNull(position) {
+                            let group = groups[position]
+                            counts[group] += 1
+                            moments[group].add(ys.values[position])
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -250,8 +314,47 @@ package struct TypedAggregate {
         if overflowed { context.fail(.integerOverflowInSum, at: call.place) }
     }
 
+    /// `sum` or `avg` as floats: each value counted and added to its group's float sum in row
+    /// order, as `add` does row by row, in one loop without a switch on the call at each row.
+    @inline(__always)
+    private mutating func addFloats<Number>(_ vector: NumericVector<Number>, groups: [Int], as float: (Number) -> Double) {
+        counts.withUnsafeMutableBufferPointer { counts in
+            floatSums.withUnsafeMutableBufferPointer { sums in
+                vector.values.withUnsafeBufferPointer { values in
+                    if let nulls = vector.nulls {
+                        for position in groups.indices where !nulls[position] {
+                            counts[groups[position]] += 1
+                            sums[groups[position]] += float(values[position])
+                        }
+                    } else {
+                        for position in groups.indices {
+                            counts[groups[position]] += 1
+                            sums[groups[position]] += float(values[position])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private mutating func foldRowByRow(_ rows: ArraySlice<Int>, groups: [Int], context: EvaluationContext) {
         guard let fallback else { return }
+        if case .moments(_, let second) = input {
+            for (position, row) in rows.enumerated() {
+                let value = fallback(row)
+                let group = groups[position]
+                if second != nil {
+                    if case .list(let pair) = value, pair.count == 2, let y = Statistics.number(pair[0]), let x = Statistics.number(pair[1]) {
+                        counts[group] += 1
+                        pairMoments[group].add(y, x)
+                    }
+                } else if let number = Statistics.number(value) {
+                    counts[group] += 1
+                    moments[group].add(number)
+                }
+            }
+            return
+        }
         if case .numbers = input {
             let before = statisticGroups.count
             for (position, row) in rows.enumerated() {
@@ -346,8 +449,16 @@ package struct TypedAggregate {
 
     /// A statistic's value for every group: its numbers put in group order by one counting pass
     /// (stable, so each group's stay in row order), then each group's computed as `Accumulator`
-    /// computes it. Nil for an aggregate that is not a statistic.
-    package func statistics(groups: Int) -> [Value]? {
+    /// computes it, a share of the groups on each of `parallel`'s threads. Nil for an aggregate
+    /// that is not a statistic.
+    package func statistics(groups: Int, parallel: Parallel? = nil) -> [Value]? {
+        if case .moments(_, let second) = input {
+            return (0..<groups).map { group in
+                if second != nil { return group < pairMoments.count ? pairMoments[group].correlation : .null }
+                guard group < moments.count else { return .null }
+                return self.call.kind == .stddev ? moments[group].standardDeviation : moments[group].variance
+            }
+        }
         guard case .numbers(_, let second) = input else { return nil }
         let width = second == nil ? 1 : 2
         var starts = [Int](repeating: 0, count: groups + 1)
@@ -360,9 +471,18 @@ package struct TypedAggregate {
             next[group] += 1
             for offset in 0..<width { ordered[place + offset] = statisticNumbers[index * width + offset] }
         }
-        return (0..<groups).map { group in
-            Statistics.result(call.kind, of: ordered[(starts[group] * width)..<(starts[group + 1] * width)], fraction: call.fraction)
+        let call = self.call
+        func results(_ groups: Range<Int>) -> [Value] {
+            groups.map { group in
+                Statistics.result(call.kind, of: ordered[(starts[group] * width)..<(starts[group + 1] * width)], fraction: call.fraction)
+            }
         }
+        // Each group's value is its own numbers' alone: shares of the groups give the same values.
+        let shares = parallel.map { max(1, min($0.threads, statisticNumbers.count / $0.minimumRows, groups)) } ?? 1
+        guard shares > 1 else { return results(0..<groups) }
+        return Parallel.run(shares, workers: shares) { share in
+            results((groups * share / shares)..<(groups * (share + 1) / shares))
+        }.flatMap { $0 }
     }
 
     /// The aggregate's value for a group, as `Accumulator.result` gives it.

@@ -162,7 +162,7 @@ extension Executor {
     /// (computed values, strings compared as text, a NaN). Rows whose words differ are in the
     /// key's order; equal words (ties, or a null beside the largest value) leave the order to
     /// the comparison of every key.
-    static func words(_ key: SortKey, of rows: [Int]) -> [UInt64]? {
+    static func words(_ key: SortKey, of rows: ArraySlice<Int>) -> [UInt64]? {
         var words = [UInt64](repeating: .max, count: rows.count)
         switch key {
         case .integers(let values, let nulls, let descending):

@@ -191,6 +191,10 @@ public final class ScriptRunner {
     private func executeQuery(_ statement: CheckedStatement, in script: CheckedScript) -> RunOutcome {
         let clock = ContinuousClock()
         let start = clock.now
+        // The script's checking (the files `load` reads) is the first statement's time: shown
+        // with it when the timer is on then, and never with a later one.
+        let checkTime = uncountedCheckTime
+        uncountedCheckTime = .zero
         /// When the result was ready: time a reader spends in the pager is not the statement's.
         var end: ContinuousClock.Instant?
         cancellation?.reset()
@@ -266,8 +270,7 @@ public final class ScriptRunner {
                 break
             }
             if settings.timer {
-                output.write("time: \(Self.describe((end ?? clock.now) - start + uncountedCheckTime))\n")
-                uncountedCheckTime = .zero
+                output.write("time: \(Self.describe((end ?? clock.now) - start + checkTime))\n")
             }
             return .success
         } catch {

@@ -150,6 +150,8 @@ package struct ColumnBuilder {
     private var bools: [Bool] = []
     private var codes: [Int32] = []
     private var strings = StringTable()
+    /// A piece's strings, by their bytes only (`piece`): made strings when appended to a table.
+    private var pieceStrings: ByteStrings?
     private var dates: [PartialDate] = []
     private var values: [Value] = []
     /// Null flags, made only once a null arrives (most columns have none).
@@ -162,8 +164,11 @@ package struct ColumnBuilder {
     package private(set) var heldBytes = 0
 
     /// Creates a builder; `capacity` reserves room for that many rows of the builder's type only.
-    package init(type: DataType, capacity: Int = 0, narrowIntegers: Bool = false) {
+    /// A `piece` is only ever appended to another builder (`append(contentsOf:)`): its strings
+    /// are kept as bytes, and a `String` is made only for those new to the builder it joins.
+    package init(type: DataType, capacity: Int = 0, narrowIntegers: Bool = false, piece: Bool = false) {
         self.type = type
+        if piece && type == .string { pieceStrings = ByteStrings() }
         self.capacity = capacity
         self.narrowIntegers = narrowIntegers
         switch type {
@@ -215,6 +220,10 @@ package struct ColumnBuilder {
     }
 
     private mutating func code(for text: String) -> Int32 {
+        if pieceStrings != nil {
+            var text = text
+            return text.withUTF8 { pieceStrings?.code(for: $0) ?? -1 }
+        }
         let before = strings.strings.count
         let code = strings.code(for: text)
         if strings.strings.count > before { heldBytes &+= ColumnBuilder.heldBytes(of: text) }
@@ -236,6 +245,11 @@ package struct ColumnBuilder {
     /// Appends a string given as UTF-8 bytes (valid, as loaded files are checked to be): the
     /// string is made only when the column has not seen it.
     package mutating func appendString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if pieceStrings != nil {
+            codes.append(pieceStrings?.code(for: bytes) ?? -1)
+            count += 1
+            return
+        }
         codes.append(strings.code(for: bytes) { String(decoding: bytes, as: UTF8.self) })
         count += 1
     }
@@ -273,7 +287,7 @@ package struct ColumnBuilder {
         case .float: floats += other.floats
         case .bool: bools += other.bools
         case .string:
-            let codeOf = strings.codes(of: other.strings)
+            let codeOf = other.pieceStrings.map { strings.codes(of: $0) } ?? strings.codes(of: other.strings)
             codes.reserveCapacity(codes.count + other.codes.count)
             for code in other.codes { codes.append(code < 0 ? -1 : codeOf[Int(code)]) }
         case .date: dates += other.dates
@@ -292,6 +306,12 @@ package struct ColumnBuilder {
         case .float: return Column(type: type, storage: .floats(floats, mask))
         case .bool: return Column(type: type, storage: .bools(bools, mask))
         case .string:
+            if let pieceStrings {
+                // A piece built on its own: its strings made now, in the order first seen.
+                var table = StringTable()
+                let codeOf = table.codes(of: pieceStrings)
+                return Column(type: type, storage: .strings(codes.map { $0 < 0 ? -1 : codeOf[Int($0)] }, StringDictionary(table)))
+            }
             return Column(type: type, storage: .strings(codes, StringDictionary(strings)))
         case .date: return Column(type: type, storage: .dates(dates, mask))
         // Timestamps are boxed: few tables hold many, and every path reads boxed values.

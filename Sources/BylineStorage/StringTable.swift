@@ -140,3 +140,79 @@ package struct StringTable: Sendable {
         slots = bigger
     }
 }
+
+/// Distinct strings by their UTF-8 bytes alone, each with a code in the order first seen: what a
+/// piece of a file being loaded keeps, so that no `String` is made for a value the table it is
+/// appended to already holds (`StringTable.codes(of:)` makes one only for a string new there).
+package struct ByteStrings: Sendable {
+    /// Every string's bytes, one after another.
+    private var arena: [UInt8] = []
+    /// Where each code's bytes end in `arena` (they start where the previous code's end).
+    private var ends: [Int] = []
+    private var hashes: [UInt64] = []
+    /// Code + 1 in each slot; 0 is empty.
+    private var slots = [Int32](repeating: 0, count: 16)
+
+    package init() {}
+
+    /// How many strings there are.
+    package var count: Int { ends.count }
+
+    /// Calls `body` with a code's bytes and hash.
+    package func withBytes<Result>(of code: Int, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Result) -> Result {
+        let start = code == 0 ? 0 : ends[code - 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[code]]), hashes[code]) }
+    }
+
+    /// The code of the string with these bytes, adding it when new.
+    package mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let hash = StringTable.hash(bytes)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let code = Int(entry) - 1
+            if hashes[code] == hash {
+                let start = code == 0 ? 0 : ends[code - 1]
+                let same = ends[code] - start == bytes.count && arena.withUnsafeBufferPointer { stored in
+                    guard let base = stored.baseAddress, let other = bytes.baseAddress else { return bytes.isEmpty }
+                    return memcmp(base + start, other, bytes.count) == 0
+                }
+                if same { return entry - 1 }
+            }
+            slot = (slot + 1) & mask
+        }
+        let code = Int32(truncatingIfNeeded: ends.count)
+        arena.append(contentsOf: bytes)
+        ends.append(arena.count)
+        hashes.append(hash)
+        slots[slot] = code + 1
+        if ends.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    private mutating func grow() {
+        var bigger = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for code in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Int32(truncatingIfNeeded: code) + 1
+        }
+        slots = bigger
+    }
+}
+
+extension StringTable {
+    /// The codes here of every string of `other`, by its code, adding those not here in its
+    /// order, each made a `String` only then.
+    package mutating func codes(of other: ByteStrings) -> [Int32] {
+        var codes: [Int32] = []
+        codes.reserveCapacity(other.count)
+        for index in 0..<other.count {
+            codes.append(other.withBytes(of: index) { bytes, _ in code(for: bytes) { String(decoding: bytes, as: UTF8.self) } })
+        }
+        return codes
+    }
+}

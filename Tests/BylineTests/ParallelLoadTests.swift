@@ -8,11 +8,13 @@ import TestSupport
 @testable import Byline
 
 @Suite struct ParallelLoadTests {
-    /// The table or the error, as text, loaded on `threads` threads.
-    static func load(_ text: [UInt8], threads: Int) -> String {
+    /// The table or the error, as text, loaded on `threads` threads; the types guessed from the
+    /// first `sample` bytes and built in one pass, or (by default) found in a pass of their own.
+    static func load(_ text: [UInt8], threads: Int, sample: Int = .max) -> String {
         var loader = DelimitedLoader(path: "t.csv", name: "t", delimiter: UInt8(ascii: ","), cancellation: nil, progress: nil)
         loader.contents = text
         loader.threads = threads
+        loader.sampleSize = sample
         loader.chunkSize = 1 << 18  // several chunks, each cut into pieces (at least 64 KiB each)
         do {
             let table = try loader.load().table
@@ -59,6 +61,38 @@ import TestSupport
             for threads in [2, 3, 7] {
                 let same = ParallelLoadTests.load(text, threads: threads) == one  // not compared in #expect: no diff of 12,000 rows
                 #expect(same, "seed \(seed), \(threads) threads")
+                // Types guessed from the first rows (a cut there may fall in a quoted line break).
+                for sample in [1 << 12, 100_001] {
+                    #expect(ParallelLoadTests.load(text, threads: threads, sample: sample) == one, "seed \(seed), \(threads) threads, sample \(sample)")
+                }
+            }
+        }
+    }
+
+    /// Columns whose first rows foretell a type the rest of the file overturns: the table is the
+    /// one two passes give (the guess checked at every field, the columns built again), and a
+    /// file whose guess holds gives the same table in one pass.
+    @Test(arguments: [
+        ("12", "13"), ("", "14"), ("15", "5000000000"), ("-7", "2.5"), ("8", "x8"), ("2024-01-02", "2024-13-45"),
+        ("true", "1"), ("3", "9007199254740993"), ("1.5", "9007199254740993"), ("", ""), ("2.25", "-3"), ("a", "1"),
+        ("2024-01-02 10:00", "2024-01-02"), ("007", "7"), ("1", "\"1\""),
+    ])
+    func aGuessTheLaterRowsOverturnGivesTheTwoPassTable(first: String, late: String) {
+        var text = "id,v,w\n"
+        for row in 0..<9_000 {
+            // The late value once, far past the sample, and again in the last row.
+            let value = row == 6_000 || row == 8_999 ? late : (row % 5 == 0 ? "" : first)
+            text += "\(row),\(value),w\(row % 7)\n"
+        }
+        let bytes = Array(text.utf8)
+        let two = ParallelLoadTests.load(bytes, threads: 1)
+        #expect(two.hasPrefix("[\"id integer\""), Comment(rawValue: String(two.prefix(200))))
+        for threads in [1, 3] {
+            for sample in [1 << 10, 1 << 14] {
+                let one = ParallelLoadTests.load(bytes, threads: threads, sample: sample)
+                if one != two {
+                    Issue.record("\(first) then \(late), \(threads) threads, sample \(sample): \(one.prefix(120)) against \(two.prefix(120))")
+                }
             }
         }
     }
@@ -91,6 +125,8 @@ import TestSupport
             for threads in [2, 3, 7] {
                 let answer = ParallelLoadTests.load(bytes, threads: threads)
                 #expect(answer == one, "\(name), \(threads) threads: \(answer.prefix(200))")
+                let guessed = ParallelLoadTests.load(bytes, threads: threads, sample: 1 << 12)
+                #expect(guessed == one, "\(name), \(threads) threads, types guessed: \(guessed.prefix(200))")
             }
         }
     }

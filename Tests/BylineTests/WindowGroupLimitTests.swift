@@ -8,11 +8,12 @@ import TestSupport
 @testable import Byline
 
 @Suite struct WindowGroupLimitTests {
-    /// `t`: a unique id, then columns of few values (ties) with nulls.
+    /// `t`: a unique id, then columns of few values (ties) with nulls; `w`'s few values are far
+    /// apart, so its partitions are numbered in a hash table, not found by the key's value.
     static func table(rows: Int, random: inout SplitMix64) -> Table {
         let schema = TableSchema(name: "t", fields: [
             Field(name: "id", type: .integer), Field(name: "g", type: .integer), Field(name: "s", type: .string),
-            Field(name: "v", type: .integer), Field(name: "f", type: .float),
+            Field(name: "v", type: .integer), Field(name: "f", type: .float), Field(name: "w", type: .integer),
         ])
         let strings = ["a", "b", "B", "", "ab"]
         let floats = [-1.5, 0.0, -0.0, 0.5, 2.0]
@@ -23,6 +24,7 @@ import TestSupport
             [
                 .integer(id), maybe(.integer(random.below(groups)), &random), maybe(.string(strings[random.below(strings.count)]), &random),
                 maybe(.integer(random.below(values) - values / 2), &random), maybe(.float(floats[random.below(floats.count)]), &random),
+                maybe(.integer((random.below(4) - 2) * 3_000_000_019), &random),
             ]
         }
         return Table(schema: schema, rows: data)
@@ -31,7 +33,7 @@ import TestSupport
     /// A random query of the pattern, with its bound and whether the limit may be used.
     static func query(_ random: inout SplitMix64) -> (limited: String, whole: String, applies: Bool) {
         func pick<T>(_ items: [T]) -> T { items[random.below(items.count)] }
-        let keys = ["g", "s", "v", "f", "v % 3", "id", "upper(s)"]
+        let keys = ["g", "s", "v", "f", "v % 3", "id", "upper(s)", "w"]
         let partition = (0..<random.below(3)).map { _ in pick(keys) }
         let order = (0..<(1 + random.below(2))).map { _ in pick(keys) + (random.below(2) == 0 ? " desc" : "") }
         let function = pick(["row_number()", "rank()", "dense_rank()"])
@@ -50,7 +52,7 @@ import TestSupport
         }
         let filter = random.below(3) == 0 ? "where v is not null " : ""
         let after = pick(["", " select id, n", " order by n desc, id limit 7"])
-        let start = "t \(filter)select id, g, s, v, f, \(function) over (\(over)) as n where "
+        let start = "t \(filter)select id, g, s, v, f, w, \(function) over (\(over)) as n where "
         return (start + condition + after, start + whole + after, (0...1000).contains(most))
     }
 

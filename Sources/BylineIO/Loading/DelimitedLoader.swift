@@ -1,5 +1,7 @@
-// Delimited text (CSV, TSV) into a table: a first pass over the file infers column types, a second
-// builds typed columns; the file is read in chunks, never held whole.
+// Delimited text (CSV, TSV) into a table: the columns' types are guessed from the file's first
+// rows and the columns built in one pass, which also checks every field against the guess; a
+// wrong guess is mended by a second pass on the types the whole file gives. The file is read in
+// chunks, never held whole.
 import BylineCore
 import BylineStorage
 import Foundation
@@ -46,14 +48,14 @@ package struct TypeEvidence {
     }
 }
 
-/// Loads delimited text in two passes over the bytes: the first infers each column's type, the
-/// second builds the typed columns.
+/// Loads delimited text: one pass on types guessed from the first rows and checked on every
+/// field, or two (the first infers each column's type, the second builds the typed columns).
 package struct DelimitedLoader {
     package let path: String
     package let name: String
     package let delimiter: UInt8
     package let cancellation: CancellationFlag?
-    package let progress: ((Double) -> Void)?
+    package var progress: ((Double) -> Void)?
     /// The data itself, when it does not come from a file (`path` then only names it in errors).
     package var contents: [UInt8]? = nil
 
@@ -277,79 +279,202 @@ package struct DelimitedLoader {
         /// These are the table's columns themselves, not a piece's to append to them.
         var isTables = false
         var rows = 0
+        /// In a pass on guessed types: what this piece's fields showed, and whether one did not
+        /// fit its column's guessed type (the piece then builds nothing more).
+        var evidence: [TypeEvidence] = []
+        var misfit = false
     }
 
-    package func load() throws(LoadError) -> LoadedTable {
+    /// What pass 1 finds: the header, each column's evidence and the rows.
+    private struct Findings {
         var header: [String] = []
         var headerLine = 1
         var evidence: [TypeEvidence] = []
-        var rowCount = 0
-        // Pass 1: the header, field counts and the kinds of values in each column.
+        var rows = 0
+    }
+
+    /// A column's type, and whether its integers are kept in 32 bits.
+    private struct ColumnType: Equatable {
+        let type: DataType
+        let narrow: Bool
+
+        init(_ evidence: TypeEvidence) {
+            type = evidence.type
+            narrow = type == .integer && evidence.integersFit32
+        }
+
+        /// Whether a field of this kind is read under this type as pass 2 reads it once every
+        /// field's kind is known: else the guess was wrong.
+        func holds(_ kind: Kind, integer: Int?) -> Bool {
+            switch (type, kind) {
+            case (_, .null), (.string, _): return true
+            case (.integer, .integer): return !narrow || integer.map { Int32(exactly: $0) != nil } ?? false
+            case (.float, .float): return true
+            case (.float, .integer): return integer.map { $0.magnitude <= 9_007_199_254_740_992 } ?? false
+            case (.bool, .bool), (.date, .date), (.timestamp, .timestamp): return true
+            default: return false
+            }
+        }
+    }
+
+    /// The most bytes surveyed to guess the columns' types before the one pass that builds them.
+    package static let sampleSize = 1 << 22
+    /// This loader's sample (tests make it small, so that a file's later rows overturn a guess).
+    package var sampleSize = DelimitedLoader.sampleSize
+
+    package func load() throws(LoadError) -> LoadedTable {
+        // One pass when the file's first rows foretell every column's type: they are surveyed
+        // (pass 1 on a sample), the whole file is built on those types while every field's kind
+        // is still noted, and the types the whole file gives are compared with the guess. Where
+        // they differ (a column null at first, text after numbers, an integer past 32 bits), the
+        // evidence of the whole file is known by then and the columns are built again (pass 2),
+        // as two passes would have built them.
+        if let sample = try sample() {
+            let guessed = sample.evidence.map(ColumnType.init)
+            let built = try build(sample.header.count, types: guessed, rows: sample.rows, guessing: true, fraction: { progress?($0) })
+            if !built.misfit, built.evidence.map(ColumnType.init) == guessed {
+                progress?(1)
+                return finish(sample.header, headerLine: sample.headerLine, types: guessed, built.builders, rows: built.rows)
+            }
+            // (Progress has been shown whole already; the second pass adds none.)
+            let types = built.evidence.map(ColumnType.init)
+            let again = try build(sample.header.count, types: types, rows: built.rows, guessing: false, fraction: { _ in })
+            return finish(sample.header, headerLine: sample.headerLine, types: types, again.builders, rows: again.rows)
+        }
+        let findings = try survey(fraction: { progress?(0.5 * $0) })
+        let types = findings.evidence.map(ColumnType.init)
+        let built = try build(findings.header.count, types: types, rows: findings.rows, guessing: false, fraction: { progress?(0.5 + 0.5 * $0) })
+        progress?(1)
+        return finish(findings.header, headerLine: findings.headerLine, types: types, built.builders, rows: built.rows)
+    }
+
+    /// Pass 1 over the file's first `sampleSize` bytes (up to a line feed), when the file is
+    /// larger: nil for a smaller file or one whose sample does not read as whole records (a
+    /// quoted line break across the cut, no line feed), which are read in two passes.
+    private func sample() throws(LoadError) -> Findings? {
+        let size: Int
+        var head: [UInt8]
+        if let contents {
+            size = contents.count
+            guard size > sampleSize else { return nil }
+            head = Array(contents[..<sampleSize])
+        } else {
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw LoadError.permissionDenied(path) }
+            defer { try? handle.close() }
+            size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard size > sampleSize, let read = try? handle.read(upToCount: sampleSize), read.count == sampleSize else {
+                return nil
+            }
+            head = Array(read)
+        }
+        guard let lastLineFeed = head.lastIndex(of: 10) else { return nil }
+        head.removeSubrange((lastLineFeed + 1)...)
+        var sampler = self
+        sampler.contents = head
+        sampler.progress = nil
+        guard var findings = try? sampler.survey(fraction: { _ in }), !findings.header.isEmpty, findings.rows > 0 else { return nil }
+        // The rows the whole file holds, about: room reserved for them once, a little over.
+        findings.rows = Int((Double(findings.rows) * Double(size) / Double(head.count) * 1.02).rounded(.up))
+        return findings
+    }
+
+    /// Pass 1: the header, field counts and the kinds of values in each column.
+    private func survey(fraction: @escaping (Double) -> Void) throws(LoadError) -> Findings {
+        var findings = Findings()
         try forEachRecord(
             header: { (bytes, fields, line) throws(LoadError) in
-                if fields.count > Limits.maximumFields {
-                    throw LoadError.tooManyColumns(path, line: line, columns: fields.count, maximum: Limits.maximumFields)
-                }
-                let reader = CSVReader(bytes: bytes, delimiter: delimiter)
-                header = fields.map(reader.text)
-                headerLine = line
-                evidence = Array(repeating: TypeEvidence(), count: fields.count)
+                try readHeader(bytes, fields, line, into: &findings)
             },
-            makePart: { _ in Survey(columns: header.count, evidence: Array(repeating: TypeEvidence(), count: header.count)) },
+            makePart: { _ in Survey(columns: findings.header.count, evidence: Array(repeating: TypeEvidence(), count: findings.header.count)) },
             record: { (survey, bytes, fields, line) throws(LoadError) in
                 guard fields.count == survey.columns else {
                     throw LoadError.rowWidth(path, line: line, fields: fields.count, header: survey.columns)
                 }
                 for (column, field) in fields.enumerated() {
-                    switch Self.classify(field, in: bytes) {
-                    case .null: break
-                    case .integer:
-                        survey.evidence[column].integers = true
-                        if let value = Self.parseInteger(bytes, field.start, field.end) {
-                            if Int32(exactly: value) == nil { survey.evidence[column].integersFit32 = false }
-                            if value.magnitude > 9_007_199_254_740_992 { survey.evidence[column].integersExactAsFloats = false }
-                        }
-                    case .float: survey.evidence[column].floats = true
-                    case .bool: survey.evidence[column].bools = true
-                    case .date: survey.evidence[column].dates = true
-                    case .timestamp: survey.evidence[column].timestamps = true
-                    case .string: survey.evidence[column].strings = true
-                    }
+                    _ = Self.note(field, in: bytes, into: &survey.evidence[column])
                 }
                 survey.rows += 1
             },
             merge: { survey in
-                for column in evidence.indices { evidence[column].merge(survey.evidence[column]) }
-                rowCount += survey.rows
+                for column in findings.evidence.indices { findings.evidence[column].merge(survey.evidence[column]) }
+                findings.rows += survey.rows
             },
-            fraction: { progress?(0.5 * $0) })
-        let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
-        let types = evidence.map(\.type)
-        // Pass 2: typed columns, each sized for the rows counted in pass 1 (a piece's own
-        // columns, appended in file order: strings keep the codes one pass would give them).
-        var builders = zip(types, evidence).map { type, seen in
-            ColumnBuilder(type: type, capacity: rowCount, narrowIntegers: type == .integer && seen.integersFit32)
+            fraction: fraction)
+        return findings
+    }
+
+    private func readHeader(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ fields: [CSVReader.FieldSlice], _ line: Int, into findings: inout Findings
+    ) throws(LoadError) {
+        if fields.count > Limits.maximumFields {
+            throw LoadError.tooManyColumns(path, line: line, columns: fields.count, maximum: Limits.maximumFields)
         }
+        let reader = CSVReader(bytes: bytes, delimiter: delimiter)
+        findings.header = fields.map(reader.text)
+        findings.headerLine = line
+        findings.evidence = Array(repeating: TypeEvidence(), count: fields.count)
+    }
+
+    /// Notes a field's kind in its column's evidence; returns the kind and, for an integer, its value.
+    @inline(__always)
+    private static func note(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>, into evidence: inout TypeEvidence) -> (Kind, Int?) {
+        let kind = Self.classify(field, in: bytes)
+        switch kind {
+        case .null: break
+        case .integer:
+            evidence.integers = true
+            if let value = Self.parseInteger(bytes, field.start, field.end) {
+                if Int32(exactly: value) == nil { evidence.integersFit32 = false }
+                if value.magnitude > 9_007_199_254_740_992 { evidence.integersExactAsFloats = false }
+                return (kind, value)
+            }
+        case .float: evidence.floats = true
+        case .bool: evidence.bools = true
+        case .date: evidence.dates = true
+        case .timestamp: evidence.timestamps = true
+        case .string: evidence.strings = true
+        }
+        return (kind, nil)
+    }
+
+    /// Pass 2: typed columns, each sized for `rows` (a piece's own columns, appended in file
+    /// order: strings keep the codes one pass would give them). `guessing`: the types are a
+    /// guess, so every field's kind is noted too, and a field the guess does not hold stops
+    /// that piece's building (`misfit`); the evidence is then the whole file's.
+    private func build(
+        _ columns: Int, types: [ColumnType], rows: Int, guessing: Bool, fraction: @escaping (Double) -> Void
+    ) throws(LoadError) -> (builders: [ColumnBuilder], rows: Int, evidence: [TypeEvidence], misfit: Bool) {
+        var builders = types.map { ColumnBuilder(type: $0.type, capacity: rows, narrowIntegers: $0.narrow) }
         var built = 0
+        var evidence = [TypeEvidence](repeating: TypeEvidence(), count: columns)
+        var misfit = false
         try forEachRecord(
             header: { _, _, _ in },
             makePart: { first in
                 // A chunk's first piece appends to the table's own columns (moved out and back,
                 // so they are never copied); the others to their own, appended when merged.
+                let blank = guessing ? [TypeEvidence](repeating: TypeEvidence(), count: columns) : []
                 if first {
                     defer { builders = [] }
-                    return Columns(builders: builders, isTables: true)
+                    return Columns(builders: builders, isTables: true, evidence: blank)
                 }
-                return Columns(
-                    builders: zip(types, evidence).map { type, seen in
-                        ColumnBuilder(type: type, narrowIntegers: type == .integer && seen.integersFit32)
-                    })
+                return Columns(builders: types.map { ColumnBuilder(type: $0.type, narrowIntegers: $0.narrow, piece: true) }, evidence: blank)
             },
             record: { (part, bytes, fields, line) throws(LoadError) in
+                guard fields.count == columns else {
+                    throw LoadError.rowWidth(path, line: line, fields: fields.count, header: columns)
+                }
+                if guessing {
+                    for (column, field) in fields.enumerated() {
+                        let (kind, integer) = Self.note(field, in: bytes, into: &part.evidence[column])
+                        if !types[column].holds(kind, integer: integer) { part.misfit = true }
+                    }
+                    if part.misfit { return }
+                }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 for (column, field) in fields.enumerated() {
                     // The common kinds straight from the bytes, without a boxed value.
-                    switch types[column] {
+                    switch types[column].type {
                     case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
                         part.builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                     case .integer where !field.quoted:
@@ -364,25 +489,36 @@ package struct DelimitedLoader {
                             part.builders[column].append(Self.value(field, as: .float, reader: reader))
                         }
                     default:
-                        part.builders[column].append(Self.value(field, as: types[column], reader: reader))
+                        part.builders[column].append(Self.value(field, as: types[column].type, reader: reader))
                     }
                 }
                 part.rows += 1
             },
             merge: { part in
-                if part.isTables {
+                if guessing {
+                    for column in evidence.indices { evidence[column].merge(part.evidence[column]) }
+                    misfit = misfit || part.misfit
+                }
+                if misfit {
+                    // Nothing built is kept (the guess was wrong): only the evidence counts now.
+                    builders = types.map { ColumnBuilder(type: $0.type, narrowIntegers: $0.narrow) }
+                } else if part.isTables {
                     builders = part.builders
                 } else {
                     for column in builders.indices { builders[column].append(contentsOf: part.builders[column]) }
                 }
                 built += part.rows
             },
-            fraction: { progress?(0.5 + 0.5 * $0) })
+            fraction: fraction)
+        return (builders, built, evidence, misfit)
+    }
+
+    private func finish(_ header: [String], headerLine: Int, types: [ColumnType], _ builders: [ColumnBuilder], rows: Int) -> LoadedTable {
+        let (names, warnings) = TableLoader.uniqueNames(header, file: path, line: headerLine)
         let schema = TableSchema(
-            name: name, fields: zip(names, types).map { Field(name: $0, type: $1) }, summary: "loaded from \(path)")
-        progress?(1)
+            name: name, fields: zip(names, types).map { Field(name: $0, type: $1.type) }, summary: "loaded from \(path)")
         return LoadedTable(
-            table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: built), warnings: warnings)
+            table: Table(schema: schema, columns: builders.map { $0.build() }, rowCount: rows), warnings: warnings)
     }
 
     /// The kind of a raw field. A quoted field is text (a ZIP code written "02134" stays one), and
@@ -407,10 +543,7 @@ package struct DelimitedLoader {
             return .float
         }
         let length = end - start
-        if length == 4 || length == 5 {
-            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
-            if word == "true" || word == "false" { return .bool }
-        }
+        if length == 4 || length == 5, Self.isBool(bytes, start, end) { return .bool }
         if (length == 7 || length == 10), bytes[start + 4] == UInt8(ascii: "-"),
             PartialDate(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) != nil
         {
@@ -424,6 +557,18 @@ package struct DelimitedLoader {
             return .timestamp
         }
         return .string
+    }
+
+    /// Whether the bytes spell `true` or `false` in any case (ASCII letters only: no other
+    /// letter lowercases to these), without making a string.
+    @inline(__always)
+    package static func isBool(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        func matches(_ word: StaticString) -> Bool {
+            guard end - start == word.utf8CodeUnitCount else { return false }
+            for offset in 0..<(end - start) where bytes[start + offset] | 0x20 != word.utf8Start[offset] { return false }
+            return true
+        }
+        return matches("true") || matches("false")
     }
 
     /// How an unquoted field holding `text` would be read.
