@@ -162,6 +162,12 @@ extension ScalarFunction {
 
     // MARK: - Helpers
 
+    /// Where each part is in a timestamp held as text, `YYYY-MM-DD HH:MM:SS[.ffffff]` (SQLite's
+    /// and Spark's): its first character (from 1) and its length.
+    private static let textTimestampParts = [
+        "YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2),
+    ]
+
     /// A part of a timestamp as an integer: `YEAR` … `SECOND` (whole seconds) or `DOW` (0 for Sunday).
     package static func timestampPart(_ part: String, _ call: SQLCall) -> String {
         let x = call.x
@@ -169,15 +175,12 @@ extension ScalarFunction {
         case .postgresql:
             return part == "SECOND" ? "CAST(floor(EXTRACT(SECOND FROM \(x))) AS bigint)" : "CAST(EXTRACT(\(part) FROM \(x)) AS bigint)"
         case .sqlite:
-            // The text is `YYYY-MM-DD HH:MM:SS[.ffffff]`.
-            let positions = ["YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2)]
-            guard let (start, length) = positions[part] else { return "CAST(strftime('%w', substr(\(x), 1, 10)) AS INTEGER)" }
+            guard let (start, length) = textTimestampParts[part] else { return "CAST(strftime('%w', substr(\(x), 1, 10)) AS INTEGER)" }
             return "CAST(substr(\(x), \(start), \(length)) AS INTEGER)"
         case .spark:
             // Spark holds a timestamp as SQLite does, its text `YYYY-MM-DD HH:MM:SS[.ffffff]`;
             // dayofweek counts from 1 for Sunday (the proleptic Gregorian calendar, as Byline's).
-            let positions = ["YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2)]
-            guard let (start, length) = positions[part] else { return "CAST(dayofweek(CAST(substr(\(x), 1, 10) AS DATE)) - 1 AS BIGINT)" }
+            guard let (start, length) = textTimestampParts[part] else { return "CAST(dayofweek(CAST(substr(\(x), 1, 10) AS DATE)) - 1 AS BIGINT)" }
             return "CAST(substr(\(x), \(start), \(length)) AS BIGINT)"
         }
     }
