@@ -304,8 +304,12 @@ package struct Aggregation {
                         let first = packedWords.0[position]
                         let second = twoWords ? packedWords.1[position] : 0
                         blockGroups.append(groupOfPacked.value(for: first, second) {
-                            partial.groupWords.append(first)
-                            if twoWords { partial.groupWords.append(second) }
+                            // A radix partition's groups are put together by their first rows
+                            // alone (`combine`): their words are not kept.
+                            if given == nil {
+                                partial.groupWords.append(first)
+                                if twoWords { partial.groupWords.append(second) }
+                            }
                             partial.groupRows.append(row)
                             return partial.newGroup()
                         })

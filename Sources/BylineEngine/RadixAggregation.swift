@@ -29,34 +29,57 @@ extension Aggregation {
     /// pass in row order then decides the error, as for contiguous partitions).
     func radixFold(_ input: Relation, shape: Shape, executor: Executor) throws(Executor.Stop) -> Partial? {
         let partitions = Aggregation.radixPartitions
+        let threads = context.limits.threads
         let ranges = Parallel(context.limits).ranges(of: input.count)
-        // Each range's rows by partition, in row order, and each position's partition.
-        var scattered = Parallel.run(ranges.count, workers: context.limits.threads) { part in
-            Aggregation.scatter(input, positions: ranges[part], shape: shape, partitions: partitions)
+        // Each range's positions' partitions and key words, and how many go to each partition.
+        var surveys = Parallel.run(ranges.count, workers: threads) { part in
+            Aggregation.survey(input, positions: ranges[part], shape: shape, partitions: partitions)
         }
-        var ordered: [Int] = []
-        ordered.reserveCapacity(input.count)
-        var words: [UInt64] = []
+        let width = surveys.first?.width ?? 0
+        // Where each range's rows of each partition go: partition after partition, and inside
+        // one the ranges in order, so a partition's rows are in row order.
+        var starts = [[Int]](repeating: [Int](repeating: 0, count: partitions), count: ranges.count)
         var bounds: [Range<Int>] = []
+        var total = 0
         for partition in 0..<partitions {
-            let start = ordered.count
-            for range in scattered {
-                ordered.append(contentsOf: range.rows[partition])
-                words.append(contentsOf: range.words[partition])
+            let start = total
+            for part in ranges.indices {
+                starts[part][partition] = total
+                total += surveys[part].counts[partition]
             }
-            bounds.append(start..<ordered.count)
+            bounds.append(start..<total)
         }
-        let partitionOf = scattered.flatMap(\.partitionOf)
-        scattered = []  // its rows are in `ordered` now
-        var selected = input
-        selected.selection = ordered
-        ordered = []  // one reference: the selection
-        let radixInput = selected
-        // A packed key's words, packed once here rather than again from scattered rows.
-        let packedWords: [UInt64]? = words.isEmpty ? nil : words
-        words = []
-        let partials: [Partial]
+        // The rows by partition, and their key words beside them: each range writes its own
+        // places of the two arrays, which no other range writes.
+        var ordered = [Int](repeating: 0, count: total)
+        var keyWords = [UInt64](repeating: 0, count: total * width)
+        ordered.withUnsafeMutableBufferPointer { ordered in
+            keyWords.withUnsafeMutableBufferPointer { keyWords in
+                _ = Parallel.run(ranges.count, workers: threads) { part in
+                    var next = starts[part]
+                    let survey = surveys[part]
+                    let selection = input.selection
+                    for (offset, position) in ranges[part].enumerated() {
+                        let partition = Int(survey.partitionOf[offset])
+                        let place = next[partition]
+                        next[partition] = place + 1
+                        ordered[place] = selection?[position] ?? position
+                        for word in 0..<width { keyWords[place * width + word] = survey.words[offset * width + word] }
+                    }
+                }
+            }
+        }
+        let partitionOf = surveys.flatMap(\.partitionOf)
+        surveys = []  // their words are in `keyWords` now
+        var partials: [Partial]
         do throws(Executor.Stop) {
+            // The rows by partition and their words live only while the partitions are folded.
+            var selected = input
+            selected.selection = ordered
+            ordered = []  // one reference: the selection
+            let radixInput = selected
+            let packedWords: [UInt64]? = width == 0 ? nil : keyWords
+            keyWords = []
             partials = try executor.inParallel(
                 input.count, ranges: bounds, columns: input.columns, prepare: { compiler, _ in shape.compile(compiler) }
             ) { (compiled, positions, executor) throws(Executor.Stop) in
@@ -69,24 +92,29 @@ extension Aggregation {
             return nil
         }
         let fresh = shape.compile(ExpressionCompiler(columns: input.columns, context: context)).typed
-        return Aggregation.combine(partials, partitionOf: partitionOf, input: input, shape: shape, typed: fresh)
+        return Aggregation.combine(&partials, partitionOf: partitionOf, input: input, shape: shape, typed: fresh)
     }
 
-    /// One range's rows by partition (row numbers, in row order) and each of its positions' partition.
-    struct Scattered {
-        var rows: [[Int]]
-        /// With a packed key, each row's words, in the order of `rows`.
-        var words: [[UInt64]]
-        var partitionOf: [UInt8]
+    /// One range's positions' partitions, their packed keys' words (`width` a position, none
+    /// for an integer key), in row order, and how many of its positions each partition has.
+    struct Survey {
+        var partitionOf: [UInt8] = []
+        var words: [UInt64] = []
+        var width = 0
+        var counts: [Int]
     }
 
     /// The partition of each row at `positions`: the high bits of its key's hash (the low bits
     /// choose its slot in the partition's table). Nulls of an integer key go to partition 0.
-    static func scatter(_ input: Relation, positions: Range<Int>, shape: Shape, partitions: Int) -> Scattered {
-        var scattered = Scattered(rows: Array(repeating: [], count: partitions), words: Array(repeating: [], count: partitions), partitionOf: [])
-        scattered.partitionOf.reserveCapacity(positions.count)
+    static func survey(_ input: Relation, positions: Range<Int>, shape: Shape, partitions: Int) -> Survey {
+        var survey = Survey(counts: [Int](repeating: 0, count: partitions))
+        survey.partitionOf.reserveCapacity(positions.count)
         let shift = UInt64(64 - (partitions - 1).nonzeroBitCount)
         var words: ([UInt64], [UInt64]) = ([], [])
+        if case .packed(let packed) = shape.key {
+            survey.width = packed.words
+            survey.words.reserveCapacity(positions.count * packed.words)
+        }
         var blocks = Executor.Blocks(input, positions: positions)
         while let block = blocks.next() {
             switch shape.key {
@@ -94,87 +122,91 @@ extension Aggregation {
                 for row in block {
                     let isNull = nulls?[row] ?? false
                     let partition = isNull ? 0 : Int(PackedKeys.mix(UInt64(bitPattern: Int64(values[row]))) >> shift)
-                    scattered.rows[partition].append(row)
-                    scattered.partitionOf.append(UInt8(truncatingIfNeeded: partition))
+                    survey.counts[partition] += 1
+                    survey.partitionOf.append(UInt8(truncatingIfNeeded: partition))
                 }
             case .packed(let packed):
                 packed.pack(block, first: &words.0, second: &words.1)
                 let twoWords = packed.words == 2
-                for (position, row) in block.enumerated() {
+                for position in 0..<block.count {
                     let first = words.0[position]
                     let hash = twoWords ? PackedKeys.mix(first ^ PackedKeys.mix(words.1[position])) : PackedKeys.mix(first)
                     let partition = Int(hash >> shift)
-                    scattered.rows[partition].append(row)
-                    scattered.words[partition].append(first)
-                    if twoWords { scattered.words[partition].append(words.1[position]) }
-                    scattered.partitionOf.append(UInt8(truncatingIfNeeded: partition))
+                    survey.counts[partition] += 1
+                    survey.partitionOf.append(UInt8(truncatingIfNeeded: partition))
+                    survey.words.append(first)
+                    if twoWords { survey.words.append(words.1[position]) }
                 }
             case .none, .codes, .values:
-                for row in block {
-                    scattered.rows[0].append(row)
-                    scattered.partitionOf.append(0)
-                }
+                survey.counts[0] += block.count
+                survey.partitionOf.append(contentsOf: repeatElement(0, count: block.count))
             }
         }
-        return scattered
+        return survey
     }
 
     /// The partitions' groups as one, numbered in the order one pass meets them: walking the
     /// positions in order, a position is its group's first when its key is that of its
     /// partition's next group not yet numbered (a partition meets its rows in the same order).
+    /// Each partition's groups and aggregates are let go as soon as they are in place.
     static func combine(
-        _ partials: [Partial], partitionOf: [UInt8], input: Relation, shape: Shape, typed fresh: [TypedAggregate?]
+        _ partials: inout [Partial], partitionOf: [UInt8], input: Relation, shape: Shape, typed fresh: [TypedAggregate?]
     ) -> Partial {
         var merged = Partial(aggregates: shape.aggregates)
         merged.typed = fresh
         merged.keepsStates = partials.first?.keepsStates ?? false
-        var next = [Int](repeating: 0, count: partials.count)
+        let groups = partials.reduce(0) { $0 + $1.groupCount }
         var groupOf = partials.map { [Int](repeating: 0, count: $0.groupCount) }
-        let selection = input.selection
-        // Each partition's groups' keys (integers) or first rows (packed keys), as it met them.
-        let integerKeys = partials.map(\.groupIntegers)
-        let firstRows = partials.map(\.groupRows)
         var integers: [Int?] = []
         var rows: [Int] = []
+        if case .integers = shape.key { integers.reserveCapacity(groups) } else { rows.reserveCapacity(groups) }
         var count = 0
-        for (position, partition) in partitionOf.enumerated() {
-            let partition = Int(partition)
-            let local = next[partition]
-            guard local < groupOf[partition].count else { continue }
-            let row = selection?[position] ?? position
-            switch shape.key {
-            case .integers(let values, let nulls):
-                let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
-                guard integerKeys[partition][local] == key else { continue }
-                integers.append(key)
-            case .packed:
-                guard firstRows[partition][local] == row else { continue }
-                rows.append(row)
-            case .none, .codes, .values:
-                continue
+        do {
+            var next = [Int](repeating: 0, count: partials.count)
+            let selection = input.selection
+            // Each partition's groups' keys (integers) or first rows (packed keys), as it met them.
+            let integerKeys = partials.map(\.groupIntegers)
+            let firstRows = partials.map(\.groupRows)
+            for (position, partition) in partitionOf.enumerated() {
+                let partition = Int(partition)
+                let local = next[partition]
+                guard local < groupOf[partition].count else { continue }
+                let row = selection?[position] ?? position
+                switch shape.key {
+                case .integers(let values, let nulls):
+                    let key: Int? = (nulls?[row] ?? false) ? nil : values[row]
+                    guard integerKeys[partition][local] == key else { continue }
+                    integers.append(key)
+                case .packed:
+                    guard firstRows[partition][local] == row else { continue }
+                    rows.append(row)
+                case .none, .codes, .values:
+                    continue
+                }
+                groupOf[partition][local] = count
+                count += 1
+                next[partition] = local + 1
             }
-            groupOf[partition][local] = count
-            count += 1
-            next[partition] = local + 1
         }
         merged.groupCount = count
         merged.groupIntegers = integers
         merged.groupRows = rows
-        for (partition, partial) in partials.enumerated() {
+        let width = shape.aggregates.count
+        if merged.keepsStates { merged.states = Array(repeating: merged.fresh, count: merged.groupCount).flatMap { $0 } }
+        for partition in partials.indices {
+            let partial = partials[partition]
+            partials[partition] = Partial(aggregates: [])
             for index in merged.typed.indices {
                 merged.typed[index]?.place(partial.typed[index], groups: groupOf[partition], count: merged.groupCount)
             }
-        }
-        if merged.keepsStates {
-            // Every group's accumulators are those of the one partition that has it.
-            let count = shape.aggregates.count
-            merged.states = Array(repeating: merged.fresh, count: merged.groupCount).flatMap { $0 }
-            for (partition, partial) in partials.enumerated() {
+            if merged.keepsStates {
+                // Every group's accumulators are those of the one partition that has it.
                 for local in 0..<partial.groupCount {
-                    let base = groupOf[partition][local] * count
-                    for index in 0..<count { merged.states[base + index] = partial.states[local * count + index] }
+                    let base = groupOf[partition][local] * width
+                    for index in 0..<width { merged.states[base + index] = partial.states[local * width + index] }
                 }
             }
+            groupOf[partition] = []
         }
         return merged
     }

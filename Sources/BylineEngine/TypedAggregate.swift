@@ -71,17 +71,23 @@ package struct TypedAggregate {
                     if group < other.pairMoments.count { pairMoments[into] = other.pairMoments[group] }
                 }
             case .integers:
-                integerSums[into] = integerSums[into] &+ other.integerSums[group]
-                floatSums[into] += other.floatSums[group]
-                let value = other.integerExtremes[group]
-                if earlier == 0 || (call.kind == .min && value < integerExtremes[into]) || (call.kind == .max && value > integerExtremes[into]) {
-                    integerExtremes[into] = value
+                if keepsSums {
+                    integerSums[into] = integerSums[into] &+ other.integerSums[group]
+                    floatSums[into] += other.floatSums[group]
+                } else {
+                    let value = other.integerExtremes[group]
+                    if earlier == 0 || (call.kind == .min && value < integerExtremes[into]) || (call.kind == .max && value > integerExtremes[into]) {
+                        integerExtremes[into] = value
+                    }
                 }
             case .floats:
-                floatSums[into] += other.floatSums[group]
-                let value = other.floatExtremes[group]
-                if earlier == 0 || (call.kind == .min && value < floatExtremes[into]) || (call.kind == .max && value > floatExtremes[into]) {
-                    floatExtremes[into] = value
+                if keepsSums {
+                    floatSums[into] += other.floatSums[group]
+                } else {
+                    let value = other.floatExtremes[group]
+                    if earlier == 0 || (call.kind == .min && value < floatExtremes[into]) || (call.kind == .max && value > floatExtremes[into]) {
+                        floatExtremes[into] = value
+                    }
                 }
             }
         }
@@ -183,6 +189,10 @@ package struct TypedAggregate {
     }
 
     /// Makes room for groups up to `count`.
+    /// Whether the call keeps sums by group (`sum`, `avg`) rather than extremes (`min`, `max`):
+    /// a group takes room for only the one it keeps (with ten million groups, 80 MB each).
+    private var keepsSums: Bool { call.kind == .sum || call.kind == .avg }
+
     package mutating func grow(to count: Int) {
         guard counts.count < count else { return }
         let more = count - counts.count
@@ -195,12 +205,14 @@ package struct TypedAggregate {
             } else {
                 pairMoments.append(contentsOf: repeatElement(PairMoments(), count: more))
             }
-        case .integers:
+        case .integers where keepsSums:
             integerSums.append(contentsOf: repeatElement(0, count: more))
             floatSums.append(contentsOf: repeatElement(0, count: more))
+        case .integers:
             integerExtremes.append(contentsOf: repeatElement(0, count: more))
-        case .floats:
+        case .floats where keepsSums:
             floatSums.append(contentsOf: repeatElement(0, count: more))
+        case .floats:
             floatExtremes.append(contentsOf: repeatElement(0, count: more))
         }
     }
@@ -417,7 +429,7 @@ package struct TypedAggregate {
     /// Every group's value as a column, unboxed; nil when every value is null (such a column
     /// takes its type from its values, which have none).
     package func column(groups: Int) -> Column? {
-        let counts = self.counts + repeatElement(0, count: max(0, groups - self.counts.count))
+        let counts = self.counts.count >= groups ? self.counts : self.counts + repeatElement(0, count: groups - self.counts.count)
         func nulls(_ isNull: (Int) -> Bool) -> NullMask {
             counts.indices.contains(where: isNull) ? NullMask(flags: counts.indices.map(isNull)) : .none
         }

@@ -1,8 +1,10 @@
 // The distinct strings of a column and their codes, found by their UTF-8 bytes: loading looks up
 // each field's bytes without making a `String` (one is made only for a string not seen before),
 // and equality is byte equality, which is Byline's scalar-exact equality (see ExactText). Open
-// addressing over one array of codes, doubled at half full; each code keeps its hash, so a probe
-// compares bytes only when the hashes agree. The hash is seeded once per process, so data cannot
+// addressing over one array of codes, doubled at half full; each code keeps its hash, and each
+// slot the top bits of it beside the code (as many as the code leaves of 32), so a probe compares
+// bytes only when those agree, without reading the code's hash from another array (with a
+// hundred thousand strings each array is a cache miss of its own). The hash is seeded once per process, so data cannot
 // be written to make every string collide.
 
 import BylineCore
@@ -18,8 +20,10 @@ package struct StringTable: Sendable {
     package private(set) var strings: [String] = []
     /// Each code's hash.
     private var hashes: [UInt64] = []
-    /// Code + 1 in each slot; 0 is empty.
-    private var slots = [Int32](repeating: 0, count: 16)
+    /// Code + 1 in each slot's low bits (`SlotTags`), the hash's top bits above; 0 is empty.
+    private var slots = [UInt32](repeating: 0, count: 16)
+
+    package init() {}
 
     package static let seed = UInt64.random(in: 1...UInt64.max)
 
@@ -65,14 +69,15 @@ package struct StringTable: Sendable {
     /// The slot where `bytes` is, or the empty slot where it would go.
     @inline(__always)
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, code: Int32?) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        let tags = SlotTags(slots: slots.count)
+        let tag = tags.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & tags.mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return (slot, nil) }
-            let code = Int(entry) - 1
-            if hashes[code] == hash, StringTable.same(strings[code], bytes) { return (slot, entry - 1) }
-            slot = (slot + 1) & mask
+            let code = tags.code(entry)
+            if tags.tag(of: entry) == tag, StringTable.same(strings[code], bytes) { return (slot, Int32(truncatingIfNeeded: code)) }
+            slot = (slot + 1) & tags.mask
         }
     }
 
@@ -95,7 +100,7 @@ package struct StringTable: Sendable {
         let code = Int32(truncatingIfNeeded: strings.count)
         strings.append(make())
         hashes.append(hash)
-        slots[slot] = code + 1
+        slots[slot] = SlotTags(slots: slots.count).entry(code: Int(code), hash: hash)
         if strings.count * 2 > slots.count { grow() }
         return code
     }
@@ -123,21 +128,54 @@ package struct StringTable: Sendable {
             let code = Int32(truncatingIfNeeded: strings.count)
             strings.append(text)
             hashes.append(hash)
-            slots[slot] = code + 1
+            slots[slot] = SlotTags(slots: slots.count).entry(code: Int(code), hash: hash)
             codes.append(code)
         }
         return codes
     }
 
     private mutating func grow() {
-        var bigger = [Int32](repeating: 0, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for code in strings.indices {
-            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
-            while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(truncatingIfNeeded: code) + 1
+        slots = SlotTags.slots(count: slots.count * 2, hashes: hashes)
+    }
+}
+
+/// How a slot of a string table holds a code and part of its hash: code + 1 in the low bits, as
+/// many as the slots need (codes + 1 stay below the slot count, at most half full), and the
+/// hash's top bits in the rest of 32 (14 bits for a table of 100,000 strings, none past 2^31 slots).
+struct SlotTags {
+    /// The slot count less one: the low bits' mask.
+    let mask: Int
+    private let bits: UInt32
+
+    @inline(__always)
+    init(slots: Int) {
+        mask = slots - 1
+        bits = UInt32(truncatingIfNeeded: slots.trailingZeroBitCount)
+    }
+
+    /// The hash's tag, in a slot's high bits (smart shifts: no tag when the code takes all 32).
+    @inline(__always)
+    func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> (32 + UInt64(bits))) << bits }
+
+    @inline(__always)
+    func tag(of entry: UInt32) -> UInt32 { entry & ~UInt32(truncatingIfNeeded: mask) }
+
+    @inline(__always)
+    func code(_ entry: UInt32) -> Int { Int(entry & UInt32(truncatingIfNeeded: mask)) - 1 }
+
+    @inline(__always)
+    func entry(code: Int, hash: UInt64) -> UInt32 { tag(hash) | UInt32(truncatingIfNeeded: code + 1) }
+
+    /// `count` slots (a power of two) holding the codes of `hashes`.
+    static func slots(count: Int, hashes: [UInt64]) -> [UInt32] {
+        var slots = [UInt32](repeating: 0, count: count)
+        let tags = SlotTags(slots: count)
+        for (code, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & tags.mask
+            while slots[slot] != 0 { slot = (slot + 1) & tags.mask }
+            slots[slot] = tags.entry(code: code, hash: hash)
         }
-        slots = bigger
+        return slots
     }
 }
 
@@ -150,8 +188,8 @@ package struct ByteStrings: Sendable {
     /// Where each code's bytes end in `arena` (they start where the previous code's end).
     private var ends: [Int] = []
     private var hashes: [UInt64] = []
-    /// Code + 1 in each slot; 0 is empty.
-    private var slots = [Int32](repeating: 0, count: 16)
+    /// Code + 1 in each slot's low bits, the hash's top bits above (`SlotTags`); 0 is empty.
+    private var slots = [UInt32](repeating: 0, count: 16)
 
     package init() {}
 
@@ -167,40 +205,34 @@ package struct ByteStrings: Sendable {
     /// The code of the string with these bytes, adding it when new.
     package mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let hash = StringTable.hash(bytes)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        let tags = SlotTags(slots: slots.count)
+        let tag = tags.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & tags.mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            let code = Int(entry) - 1
-            if hashes[code] == hash {
+            if tags.tag(of: entry) == tag {
+                let code = tags.code(entry)
                 let start = code == 0 ? 0 : ends[code - 1]
                 let same = ends[code] - start == bytes.count && arena.withUnsafeBufferPointer { stored in
                     guard let base = stored.baseAddress, let other = bytes.baseAddress else { return bytes.isEmpty }
                     return memcmp(base + start, other, bytes.count) == 0
                 }
-                if same { return entry - 1 }
+                if same { return Int32(truncatingIfNeeded: code) }
             }
-            slot = (slot + 1) & mask
+            slot = (slot + 1) & tags.mask
         }
         let code = Int32(truncatingIfNeeded: ends.count)
         arena.append(contentsOf: bytes)
         ends.append(arena.count)
         hashes.append(hash)
-        slots[slot] = code + 1
+        slots[slot] = tags.entry(code: Int(code), hash: hash)
         if ends.count * 2 > slots.count { grow() }
         return code
     }
 
     private mutating func grow() {
-        var bigger = [Int32](repeating: 0, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for code in hashes.indices {
-            var slot = Int(truncatingIfNeeded: hashes[code]) & mask
-            while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(truncatingIfNeeded: code) + 1
-        }
-        slots = bigger
+        slots = SlotTags.slots(count: slots.count * 2, hashes: hashes)
     }
 }
 

@@ -68,6 +68,21 @@ import TestSupport
             + "coalesce(v % 7, v % 7) as r, coalesce(b + v, b + v) as w"),
         ("t where v > 100 select v * 2 + b as x, f - 1.5 as y", "t where v > 100 select coalesce(v * 2 + b, v * 2 + b) as x, coalesce(f - 1.5, f - 1.5) as y"),
         ("t select big * 2 as x", "t select coalesce(big * 2, big * 2) as x"),
+        // count, sum, avg, min and max, over few groups (ranges of rows merged), many (partitions
+        // by hash on several threads) and one; each keeps only the sums or the extremes it needs.
+        ("t group by a select a, min(v) as mi, max(v) as ma, min(f) as fi, max(f) as fa, sum(v) as s, avg(v) as av, "
+            + "sum(f) as sf, avg(f) as af, count(v) as c, count(f) as cf, count() as n",
+         "t group by a select a, min(coalesce(v, v)) as mi, max(coalesce(v, v)) as ma, min(coalesce(f, f)) as fi, "
+            + "max(coalesce(f, f)) as fa, sum(coalesce(v, v)) as s, avg(coalesce(v, v)) as av, sum(coalesce(f, f)) as sf, "
+            + "avg(coalesce(f, f)) as af, count(coalesce(v, v)) as c, count(coalesce(f, f)) as cf, count() as n"),
+        ("t group by b select b, min(v) as mi, max(f) as fa, sum(f) as sf, avg(v) as av, count(v) as c",
+         "t group by b select b, min(coalesce(v, v)) as mi, max(coalesce(f, f)) as fa, sum(coalesce(f, f)) as sf, "
+            + "avg(coalesce(v, v)) as av, count(coalesce(v, v)) as c"),
+        ("t group by b, a select b, a, max(v) as ma, min(f) as fi, sum(v) as s",
+         "t group by b, a select b, a, max(coalesce(v, v)) as ma, min(coalesce(f, f)) as fi, sum(coalesce(v, v)) as s"),
+        ("t select min(v) as mi, max(v) as ma, min(f) as fi, max(f) as fa, avg(f) as af",
+         "t select min(coalesce(v, v)) as mi, max(coalesce(v, v)) as ma, min(coalesce(f, f)) as fi, max(coalesce(f, f)) as fa, "
+            + "avg(coalesce(f, f)) as af"),
     ]
 
     @Test(arguments: pairs.indices)
