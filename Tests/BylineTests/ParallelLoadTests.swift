@@ -130,4 +130,25 @@ import TestSupport
             }
         }
     }
+
+    /// The first piece's share follows its speed: even while the pieces take as long a byte,
+    /// smaller when it is slower (halfway to the share that would have balanced them), and the
+    /// cuts fall just after a line feed near that share and near even shares of the rest.
+    @Test func theFirstPiecesShareFollowsItsSpeed() {
+        #expect(DelimitedLoader.firstShare(after: [100, 100], bytes: [50, 50], was: 0.5) == 0.5)
+        let slower = DelimitedLoader.firstShare(after: [200, 100], bytes: [50, 50], was: 0.5)
+        #expect(abs(slower - (0.5 + 1.0 / 3.0) / 2) < 1e-12, "\(slower)")
+        let three = DelimitedLoader.firstShare(after: [60, 100, 100], bytes: [30, 50, 50], was: 1.0 / 3.0)
+        #expect(abs(three - (1.0 / 3.0 + 1.0 / 3.0) / 2) < 1e-12, "\(three)")
+        #expect(DelimitedLoader.firstShare(after: [0, 100], bytes: [50, 50], was: 0.4) == 0.4)
+        let text = Array(String(repeating: "0123456789\n", count: 20_000).utf8)
+        text.withUnsafeBufferPointer { bytes in
+            let cuts = DelimitedLoader.cuts(bytes, upTo: bytes.count, pieces: 3, firstShare: 0.2)
+            #expect(cuts.count == 3 && cuts[0] == 0, "\(cuts)")
+            let first = bytes.count / 5
+            #expect(cuts[1] > first && cuts[1] <= first + 11 && bytes[cuts[1] - 1] == 10, "\(cuts)")
+            let second = first + (bytes.count - first) / 2
+            #expect(cuts[2] > second && cuts[2] <= second + 11 && bytes[cuts[2] - 1] == 10, "\(cuts)")
+        }
+    }
 }

@@ -108,6 +108,10 @@ package struct DelimitedLoader {
         /// Grows while a record is longer than what was read, so a huge field is read in a few
         /// passes, not re-parsed once per megabyte.
         var readSize = chunkSize
+        /// The share of a chunk the first piece takes: it appends to the table's own columns and
+        /// their strings (the others to their own, merged later), which can take longer a byte,
+        /// so the shares follow how long each piece of the last chunk took a byte.
+        var firstShare = 1.0 / Double(max(1, threads))
         while true {
             var chunk: Data
             do {
@@ -137,7 +141,7 @@ package struct DelimitedLoader {
                 // Check everything read but a character cut off at the end of the chunk (checked
                 // again with the next chunk), so a NUL or bad byte is found however long the line.
                 let checked = isFinal ? bytes.count : TableLoader.completePrefix(bytes)
-                let cuts = Self.cuts(bytes, upTo: checked, pieces: threads)
+                let cuts = Self.cuts(bytes, upTo: checked, pieces: threads, firstShare: firstShare)
                 let lineFeeds = try validate(bytes, cuts: cuts, checked: checked, startLine: line)
                 var start = 0
                 var startLine = line
@@ -190,7 +194,16 @@ package struct DelimitedLoader {
                         return .failure(error)
                     }
                 }
-                let outcomes = Parallel.run(pieces.count, workers: threads) { Handover(parse(pieces[$0], parts[$0])) }
+                let timed = Parallel.run(pieces.count, workers: threads) { index in
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    let outcome = Handover(parse(pieces[index], parts[index]))
+                    return (outcome, DispatchTime.now().uptimeNanoseconds &- started)
+                }
+                let outcomes = timed.map(\.0)
+                if pieces.count > 1 {
+                    firstShare = Self.firstShare(
+                        after: timed.map { Double($0.1) }, bytes: pieces.map { Double($0.range.count) }, was: firstShare)
+                }
                 var reached = (consumed: start, line: startLine)
                 for (index, handover) in outcomes.enumerated() {
                     guard let outcome = handover.take() else { break }
@@ -226,16 +239,33 @@ package struct DelimitedLoader {
     }
 
     /// Where to cut `bytes[..<end]` into about `pieces` pieces: 0, then just after a line feed
-    /// near each even share.
-    package static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int, pieces: Int) -> [Int] {
+    /// near the end of the first piece's share (an even one unless given), then of each even
+    /// share of the rest.
+    package static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, upTo end: Int, pieces: Int, firstShare: Double? = nil) -> [Int] {
         var cuts = [0]
         guard pieces > 1, end >= 1 << 16 else { return cuts }
+        let share = min(0.9, max(0.1 / Double(pieces), firstShare ?? 1.0 / Double(pieces)))
+        let first = Int(Double(end) * share)
         for piece in 1..<pieces {
-            var index = max(cuts[cuts.count - 1], end / pieces * piece)
+            var index = max(cuts[cuts.count - 1], first + (end - first) / (pieces - 1) * (piece - 1))
             while index < end, bytes[index] != 10 { index += 1 }
             if index + 1 < end { cuts.append(index + 1) }
         }
         return cuts
+    }
+
+    /// The first piece's share for the next chunk: the one that would have made the first
+    /// piece take as long as the others took on average, at the speeds (nanoseconds a byte) the
+    /// pieces of this chunk showed, halfway from the share it `was` (one slow chunk moves it
+    /// only so far).
+    package static func firstShare(after nanoseconds: [Double], bytes: [Double], was share: Double) -> Double {
+        guard nanoseconds.count > 1, nanoseconds.count == bytes.count, bytes[0] > 0, nanoseconds[0] > 0 else { return share }
+        let otherBytes = bytes.dropFirst().reduce(0, +)
+        let otherTime = nanoseconds.dropFirst().reduce(0, +)
+        guard otherBytes > 0, otherTime > 0 else { return share }
+        let slower = (nanoseconds[0] / bytes[0]) / (otherTime / otherBytes)
+        let balanced = 1 / (1 + Double(bytes.count - 1) * slower)
+        return (share + balanced) / 2
     }
 
     /// Checks the bytes from each cut to the next (the last to `checked`, given by the cuts'
