@@ -300,6 +300,9 @@ package struct Aggregation {
                         packed.pack(block, first: &packedWords.0, second: &packedWords.1)
                     }
                     let twoWords = packed.words == 2
+                    // Once every key of a block has its group, a table indexed by the key
+                    // gives the block's groups in one loop.
+                    if !twoWords, groupOfPacked.numbers(of: packedWords.0, into: &blockGroups) { break }
                     for (position, row) in block.enumerated() {
                         let first = packedWords.0[position]
                         let second = twoWords ? packedWords.1[position] : 0

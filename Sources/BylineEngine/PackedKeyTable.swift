@@ -66,6 +66,27 @@ package struct PackedKeyTable {
         }
     }
 
+    /// In a table indexed by the key, the numbers of a block's keys (one word each) in one
+    /// loop, appended to `numbers`; false, with nothing appended, when the table hashes or a key
+    /// has no number yet (the block then goes key by key).
+    package func numbers(of keys: [UInt64], into numbers: inout [Int]) -> Bool {
+        guard !direct.isEmpty else { return false }
+        let start = numbers.count
+        let found = direct.withUnsafeBufferPointer { direct in
+            keys.withUnsafeBufferPointer { keys in
+                var missing = false
+                for key in keys {
+                    let stored = direct[Int(truncatingIfNeeded: key)]
+                    missing = missing || stored == 0
+                    numbers.append(Int(stored) - 1)
+                }
+                return !missing
+            }
+        }
+        if !found { numbers.removeSubrange(start...) }
+        return found
+    }
+
     /// The number stored for a key.
     package func value(for first: UInt64, _ second: UInt64) -> Int? {
         if !direct.isEmpty {
