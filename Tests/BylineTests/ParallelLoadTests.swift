@@ -151,4 +151,45 @@ import TestSupport
             #expect(cuts[2] > second && cuts[2] <= second + 11 && bytes[cuts[2] - 1] == 10, "\(cuts)")
         }
     }
+
+    /// The check of a file's bytes, eight at a time where they are ASCII, counts the line feeds
+    /// and finds the first NUL or bad UTF-8 at the line a byte-by-byte reading finds it.
+    @Test func bytesAreCheckedAsOneAtATimeWouldCheckThem() {
+        var random = SplitMix64(state: 31)
+        let pieces: [[UInt8]] = [Array("abc,12\n".utf8), Array("café".utf8), [10], [10, 10], Array("€ and 𝄞".utf8), Array("longer text, no line feed".utf8)]
+        for round in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.below(60) { bytes += pieces[random.below(pieces.count)] }
+            if round % 3 == 1, !bytes.isEmpty { bytes[random.below(bytes.count)] = 0 }
+            if round % 3 == 2, !bytes.isEmpty { bytes[random.below(bytes.count)] = 0xFF }
+            // Byte by byte: the line of the first fault, or every line feed.
+            var line = 1
+            var expected = "lines \(bytes.filter { $0 == 10 }.count)"
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 0 { expected = "NUL at \(line)"; break }
+                if bytes[index] == 10 { line += 1 }
+                if bytes[index] >= 0x80 {
+                    let length = bytes[index] >= 0xF0 ? 4 : bytes[index] >= 0xE0 ? 3 : bytes[index] >= 0xC2 ? 2 : 0
+                    if length == 0 || index + length > bytes.count || String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil {
+                        expected = "bad at \(line)"
+                        break
+                    }
+                    index += length
+                    continue
+                }
+                index += 1
+            }
+            let answer: String
+            do {
+                answer = "lines \(try bytes.withUnsafeBufferPointer { try TableLoader.validate($0, file: "t.csv") })"
+            } catch let error as LoadError {
+                answer = error == .nulByte("t.csv", line: error.line ?? 0) ? "NUL at \(error.line ?? 0)"
+                    : error == .invalidUTF8("t.csv", line: error.line ?? 0) ? "bad at \(error.line ?? 0)" : "\(error)"
+            } catch {
+                answer = "\(error)"
+            }
+            #expect(answer == expected, "round \(round)")
+        }
+    }
 }
