@@ -35,7 +35,7 @@ extension Aggregation {
         var surveys = Parallel.run(ranges.count, workers: threads) { part in
             Aggregation.survey(input, positions: ranges[part], shape: shape, partitions: partitions)
         }
-        let width = surveys.first?.width ?? 0
+        let width = Aggregation.keyWidth(shape)
         // Where each range's rows of each partition go: partition after partition, and inside
         // one the ranges in order, so a partition's rows are in row order.
         var starts = [[Int]](repeating: [Int](repeating: 0, count: partitions), count: ranges.count)
@@ -95,13 +95,18 @@ extension Aggregation {
         return Aggregation.combine(&partials, partitionOf: partitionOf, input: input, shape: shape, typed: fresh)
     }
 
-    /// One range's positions' partitions, their packed keys' words (`width` a position, none
-    /// for an integer key), in row order, and how many of its positions each partition has.
+    /// One range's positions' partitions, their packed keys' words (`keyWidth` a position),
+    /// in row order, and how many of its positions each partition has.
     struct Survey {
         var partitionOf: [UInt8] = []
         var words: [UInt64] = []
-        var width = 0
         var counts: [Int]
+    }
+
+    /// The words of a row's key a survey keeps: a packed key's, none for any other.
+    static func keyWidth(_ shape: Shape) -> Int {
+        if case .packed(let packed) = shape.key { return packed.words }
+        return 0
     }
 
     /// The partition of each row at `positions`: the high bits of its key's hash (the low bits
@@ -111,10 +116,7 @@ extension Aggregation {
         survey.partitionOf.reserveCapacity(positions.count)
         let shift = UInt64(64 - (partitions - 1).nonzeroBitCount)
         var words: ([UInt64], [UInt64]) = ([], [])
-        if case .packed(let packed) = shape.key {
-            survey.width = packed.words
-            survey.words.reserveCapacity(positions.count * packed.words)
-        }
+        survey.words.reserveCapacity(positions.count * keyWidth(shape))
         var blocks = Executor.Blocks(input, positions: positions)
         while let block = blocks.next() {
             switch shape.key {

@@ -74,7 +74,7 @@ package struct TypedAggregate {
                 if keepsSums {
                     integerSums[into] = integerSums[into] &+ other.integerSums[group]
                     floatSums[into] += other.floatSums[group]
-                } else {
+                } else if keepsExtremes {
                     let value = other.integerExtremes[group]
                     if earlier == 0 || (call.kind == .min && value < integerExtremes[into]) || (call.kind == .max && value > integerExtremes[into]) {
                         integerExtremes[into] = value
@@ -83,7 +83,7 @@ package struct TypedAggregate {
             case .floats:
                 if keepsSums {
                     floatSums[into] += other.floatSums[group]
-                } else {
+                } else if keepsExtremes {
                     let value = other.floatExtremes[group]
                     if earlier == 0 || (call.kind == .min && value < floatExtremes[into]) || (call.kind == .max && value > floatExtremes[into]) {
                         floatExtremes[into] = value
@@ -188,11 +188,12 @@ package struct TypedAggregate {
         call.kind == .variance || call.kind == .stddev || call.kind == .corr
     }
 
-    /// Makes room for groups up to `count`.
-    /// Whether the call keeps sums by group (`sum`, `avg`) rather than extremes (`min`, `max`):
-    /// a group takes room for only the one it keeps (with ten million groups, 80 MB each).
+    /// Whether the call keeps sums by group (`sum`, `avg`) or extremes (`min`, `max`): a group
+    /// takes room only for what its call keeps (with ten million groups, 80 MB an array).
     private var keepsSums: Bool { call.kind == .sum || call.kind == .avg }
+    private var keepsExtremes: Bool { call.kind == .min || call.kind == .max }
 
+    /// Makes room for groups up to `count`.
     package mutating func grow(to count: Int) {
         guard counts.count < count else { return }
         let more = count - counts.count
@@ -205,15 +206,15 @@ package struct TypedAggregate {
             } else {
                 pairMoments.append(contentsOf: repeatElement(PairMoments(), count: more))
             }
-        case .integers where keepsSums:
-            integerSums.append(contentsOf: repeatElement(0, count: more))
-            floatSums.append(contentsOf: repeatElement(0, count: more))
         case .integers:
-            integerExtremes.append(contentsOf: repeatElement(0, count: more))
-        case .floats where keepsSums:
-            floatSums.append(contentsOf: repeatElement(0, count: more))
+            if keepsSums {
+                integerSums.append(contentsOf: repeatElement(0, count: more))
+                floatSums.append(contentsOf: repeatElement(0, count: more))
+            }
+            if keepsExtremes { integerExtremes.append(contentsOf: repeatElement(0, count: more)) }
         case .floats:
-            floatExtremes.append(contentsOf: repeatElement(0, count: more))
+            if keepsSums { floatSums.append(contentsOf: repeatElement(0, count: more)) }
+            if keepsExtremes { floatExtremes.append(contentsOf: repeatElement(0, count: more)) }
         }
     }
 

@@ -4,8 +4,8 @@
 // addressing over one array of codes, doubled at half full; each code keeps its hash, and each
 // slot the top bits of it beside the code (as many as the code leaves of 32), so a probe compares
 // bytes only when those agree, without reading the code's hash from another array (with a
-// hundred thousand strings each array is a cache miss of its own). The hash is seeded once per process, so data cannot
-// be written to make every string collide.
+// hundred thousand strings each array is a cache miss of its own). The hash is seeded once per
+// process, so data cannot be written to make every string collide.
 
 import BylineCore
 
