@@ -192,4 +192,21 @@ import TestSupport
             #expect(answer == expected, "round \(round)")
         }
     }
+
+    /// An unquoted CSV field ends where a byte-by-byte reading ends it: at the first delimiter or
+    /// line feed, or at the end, wherever those fall in the eight bytes read at a time (first,
+    /// last, past a run of other bytes, beside bytes above 0x80 whose borrow could mislead).
+    @Test func unquotedFieldsEndWhereOneByteAtATimeEndsThem() {
+        var random = SplitMix64(state: 47)
+        let alphabet: [UInt8] = [UInt8(ascii: "a"), UInt8(ascii: "0"), UInt8(ascii: ","), UInt8(ascii: ";"), 10, 13, 0x0B, 0x2D, 0x80, 0xFF, 0x2C ^ 0x80, 0x0A | 0x80, 9]
+        for round in 0..<3000 {
+            let bytes = (0..<random.below(40)).map { _ in random.below(4) == 0 ? alphabet[random.below(alphabet.count)] : UInt8(ascii: "x") }
+            let delimiter = round % 2 == 0 ? UInt8(ascii: ",") : UInt8(ascii: ";")
+            let start = bytes.isEmpty ? 0 : random.below(bytes.count + 1)
+            var expected = start
+            while expected < bytes.count, bytes[expected] != delimiter, bytes[expected] != 10 { expected += 1 }
+            let found = bytes.withUnsafeBufferPointer { CSVReader(bytes: $0, delimiter: delimiter).fieldEnd(from: start) }
+            #expect(found == expected, "round \(round): \(bytes) from \(start)")
+        }
+    }
 }

@@ -11,6 +11,11 @@ package struct CSVReader {
     package let bytes: UnsafeBufferPointer<UInt8>
     package let delimiter: UInt8
 
+    package init(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+    }
+
     /// Whether quotes delimit fields (CSV) or are ordinary characters (TSV).
     package var quoting: Bool { delimiter != UInt8(ascii: "\t") }
 
@@ -78,9 +83,13 @@ package struct CSVReader {
                 } else {
                     let start = index
                     var backslash = false
-                    while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") {
-                        if bytes[index] == UInt8(ascii: "\\") { backslash = true }
-                        index += 1
+                    if quoting {
+                        index = fieldEnd(from: index)
+                    } else {
+                        while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") {
+                            if bytes[index] == UInt8(ascii: "\\") { backslash = true }
+                            index += 1
+                        }
                     }
                     if index >= count && !isFinal { return (recordStart, recordLine) }
                     var end = index
@@ -104,6 +113,32 @@ package struct CSVReader {
             if try !record(fields, recordLine) { return (index, line) }
         }
         return (index, line)
+    }
+
+    /// Where an unquoted CSV field that starts at `index` ends: the first delimiter or line feed,
+    /// or the end of the bytes. Eight bytes are looked at a time: in `word ^ repeated(byte)` a
+    /// byte equal to `byte` is zero, and `(x - 0x01…01) & ~x & 0x80…80` sets the high bit of the
+    /// lowest zero byte (higher bits may be set by its borrow, never a lower one), so the lowest
+    /// bit set in either word is the first stop.
+    package func fieldEnd(from start: Int) -> Int {
+        let count = bytes.count
+        var index = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let delimiters = ones &* UInt64(delimiter)
+            let lineFeeds = ones &* UInt64(UInt8(ascii: "\n"))
+            while count - index >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let x = word ^ delimiters
+                let y = word ^ lineFeeds
+                let found = ((x &- ones) & ~x | (y &- ones) & ~y) & highs
+                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < count, bytes[index] != delimiter, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        return index
     }
 
     /// A field's text, with doubled quotes (CSV) or backslash escapes (TSV) undone.
