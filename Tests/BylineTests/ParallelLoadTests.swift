@@ -76,6 +76,8 @@ import TestSupport
         ("12", "13"), ("", "14"), ("15", "5000000000"), ("-7", "2.5"), ("8", "x8"), ("2024-01-02", "2024-13-45"),
         ("true", "1"), ("3", "9007199254740993"), ("1.5", "9007199254740993"), ("", ""), ("2.25", "-3"), ("a", "1"),
         ("2024-01-02 10:00", "2024-01-02"), ("007", "7"), ("1", "\"1\""),
+        // A late number its column's kind reads the short way unless it checks for an identifier.
+        ("7", "007"), ("1.5", "01.5"), ("-2.5", "-02.25"), ("2.5", "1.2.3"), ("2.5", "1."),
     ])
     func aGuessTheLaterRowsOverturnGivesTheTwoPassTable(first: String, late: String) {
         var text = "id,v,w\n"

@@ -445,6 +445,32 @@ package struct DelimitedLoader {
         findings.evidence = Array(repeating: TypeEvidence(), count: fields.count)
     }
 
+    /// What an integer adds to its column's evidence.
+    @inline(__always)
+    private static func noteInteger(_ value: Int, into evidence: inout TypeEvidence) {
+        evidence.integers = true
+        if Int32(exactly: value) == nil { evidence.integersFit32 = false }
+        if value.magnitude > 9_007_199_254_740_992 { evidence.integersExactAsFloats = false }
+    }
+
+    /// The value of an unquoted, non-empty field that `classify` finds an integer, else nil.
+    @inline(__always)
+    package static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        guard isInteger(bytes, start, end), !hasLeadingZero(bytes, start, end) else { return nil }
+        return parseInteger(bytes, start, end)
+    }
+
+    /// The value of an unquoted, non-empty field written as a short decimal with a point and a
+    /// digit after it (`-12.5`, `.5`; at most 15 digits, no exponent), which `classify` finds a
+    /// float; nil for any other (read the long way).
+    @inline(__always)
+    package static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var point = start
+        while point < end, bytes[point] != UInt8(ascii: ".") { point += 1 }
+        guard point + 1 < end, !hasLeadingZero(bytes, start, end) else { return nil }
+        return parseShortDecimal(bytes, start, end)
+    }
+
     /// Notes a field's kind in its column's evidence; returns the kind and, for an integer, its value.
     @inline(__always)
     private static func note(_ field: CSVReader.FieldSlice, in bytes: UnsafeBufferPointer<UInt8>, into evidence: inout TypeEvidence) -> (Kind, Int?) {
@@ -454,8 +480,7 @@ package struct DelimitedLoader {
         case .integer:
             evidence.integers = true
             if let value = Self.parseInteger(bytes, field.start, field.end) {
-                if Int32(exactly: value) == nil { evidence.integersFit32 = false }
-                if value.magnitude > 9_007_199_254_740_992 { evidence.integersExactAsFloats = false }
+                noteInteger(value, into: &evidence)
                 return (kind, value)
             }
         case .float: evidence.floats = true
@@ -494,17 +519,41 @@ package struct DelimitedLoader {
                 guard fields.count == columns else {
                     throw LoadError.rowWidth(path, line: line, fields: fields.count, header: columns)
                 }
-                if guessing {
-                    for (column, field) in fields.enumerated() {
-                        let (kind, integer) = Self.note(field, in: bytes, into: &part.evidence[column])
-                        if !types[column].holds(kind, integer: integer) { part.misfit = true }
-                    }
-                    if part.misfit { return }
+                if guessing && part.misfit {
+                    // Nothing more is built: only the evidence counts now.
+                    for (column, field) in fields.enumerated() { _ = Self.note(field, in: bytes, into: &part.evidence[column]) }
+                    return
                 }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 for (column, field) in fields.enumerated() {
+                    let type = types[column]
+                    // A field of its column's own kind, read once for both its kind and its value
+                    // (what `note` would find, and what the switch below would append).
+                    if !field.quoted, field.start < field.end {
+                        if type.type == .integer, let value = Self.plainInteger(bytes, field.start, field.end) {
+                            if guessing {
+                                Self.noteInteger(value, into: &part.evidence[column])
+                                if !type.holds(.integer, integer: value) { part.misfit = true }
+                            }
+                            if !part.misfit { part.builders[column].appendInteger(value) }
+                            continue
+                        }
+                        if type.type == .float, let value = Self.plainDecimal(bytes, field.start, field.end) {
+                            if guessing { part.evidence[column].floats = true }
+                            if !part.misfit { part.builders[column].appendFloat(value) }
+                            continue
+                        }
+                    }
+                    // Once a column's evidence holds a string its type is string whatever follows.
+                    if guessing && !(type.type == .string && part.evidence[column].strings) {
+                        let (kind, integer) = Self.note(field, in: bytes, into: &part.evidence[column])
+                        if !type.holds(kind, integer: integer) { part.misfit = true }
+                    }
+                    // A misfit's record is noted to its end, and nothing more built (its columns,
+                    // ragged now, are let go when the part is merged).
+                    if part.misfit { continue }
                     // The common kinds straight from the bytes, without a boxed value.
-                    switch types[column].type {
+                    switch type.type {
                     case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
                         part.builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                     case .integer where !field.quoted:
@@ -522,7 +571,7 @@ package struct DelimitedLoader {
                         part.builders[column].append(Self.value(field, as: types[column].type, reader: reader))
                     }
                 }
-                part.rows += 1
+                if !part.misfit { part.rows += 1 }
             },
             merge: { part in
                 if guessing {
