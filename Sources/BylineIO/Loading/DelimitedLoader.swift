@@ -327,16 +327,37 @@ package struct DelimitedLoader {
     private struct ColumnType: Equatable {
         let type: DataType
         let narrow: Bool
+        /// The type as the kind of field it holds, with `narrow`: what each field is checked
+        /// against, a plain value (a `DataType` is reference-counted, copied at every read).
+        let shape: Shape
 
         init(_ evidence: TypeEvidence) {
             type = evidence.type
             narrow = type == .integer && evidence.integersFit32
+            let kind: Kind
+            switch type {
+            case .integer: kind = .integer
+            case .float: kind = .float
+            case .string: kind = .string
+            case .bool: kind = .bool
+            case .date: kind = .date
+            case .timestamp: kind = .timestamp
+            default: kind = .null  // never guessed: holds only nulls
+            }
+            shape = Shape(kind: kind, narrow: narrow)
         }
+    }
+
+    /// A column type as the kind of field it holds.
+    private struct Shape: Equatable {
+        let kind: Kind
+        let narrow: Bool
 
         /// Whether a field of this kind is read under this type as pass 2 reads it once every
         /// field's kind is known: else the guess was wrong.
-        func holds(_ kind: Kind, integer: Int?) -> Bool {
-            switch (type, kind) {
+        @inline(__always)
+        func holds(_ field: Kind, integer: Int?) -> Bool {
+            switch (kind, field) {
             case (_, .null), (.string, _): return true
             case (.integer, .integer): return !narrow || integer.map { Int32(exactly: $0) != nil } ?? false
             case (.float, .float): return true
@@ -503,6 +524,7 @@ package struct DelimitedLoader {
         var built = 0
         var evidence = [TypeEvidence](repeating: TypeEvidence(), count: columns)
         var misfit = false
+        let shapes = types.map(\.shape)
         try forEachRecord(
             header: { _, _, _ in },
             makePart: { first in
@@ -526,34 +548,34 @@ package struct DelimitedLoader {
                 }
                 let reader = CSVReader(bytes: bytes, delimiter: delimiter)
                 for (column, field) in fields.enumerated() {
-                    let type = types[column]
+                    let shape = shapes[column]
                     // A field of its column's own kind, read once for both its kind and its value
                     // (what `note` would find, and what the switch below would append).
                     if !field.quoted, field.start < field.end {
-                        if type.type == .integer, let value = Self.plainInteger(bytes, field.start, field.end) {
+                        if shape.kind == .integer, let value = Self.plainInteger(bytes, field.start, field.end) {
                             if guessing {
                                 Self.noteInteger(value, into: &part.evidence[column])
-                                if !type.holds(.integer, integer: value) { part.misfit = true }
+                                if !shape.holds(.integer, integer: value) { part.misfit = true }
                             }
                             if !part.misfit { part.builders[column].appendInteger(value) }
                             continue
                         }
-                        if type.type == .float, let value = Self.plainDecimal(bytes, field.start, field.end) {
+                        if shape.kind == .float, let value = Self.plainDecimal(bytes, field.start, field.end) {
                             if guessing { part.evidence[column].floats = true }
                             if !part.misfit { part.builders[column].appendFloat(value) }
                             continue
                         }
                     }
                     // Once a column's evidence holds a string its type is string whatever follows.
-                    if guessing && !(type.type == .string && part.evidence[column].strings) {
+                    if guessing && !(shape.kind == .string && part.evidence[column].strings) {
                         let (kind, integer) = Self.note(field, in: bytes, into: &part.evidence[column])
-                        if !type.holds(kind, integer: integer) { part.misfit = true }
+                        if !shape.holds(kind, integer: integer) { part.misfit = true }
                     }
                     // A misfit's record is noted to its end, and nothing more built (its columns,
                     // ragged now, are let go when the part is merged).
                     if part.misfit { continue }
                     // The common kinds straight from the bytes, without a boxed value.
-                    switch type.type {
+                    switch shape.kind {
                     case .string where !field.hasEscapedQuotes && (field.quoted || field.start < field.end):
                         part.builders[column].appendString(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
                     case .integer where !field.quoted:
