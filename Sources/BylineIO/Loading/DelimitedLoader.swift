@@ -73,8 +73,9 @@ package struct DelimitedLoader {
 
     /// Reads the file chunk by chunk. The first record goes to `header`; the rest of each chunk
     /// is cut at line feeds into one piece per thread, and each piece's records go to `record`
-    /// with that piece's own state (`makePart`, made on this thread; `first` for a chunk's first
-    /// piece), all pieces at once; the parts reach `merge` here, in file order.
+    /// with that piece's own state (`makePart`; `first` for a chunk's first piece, made by its
+    /// thread once every earlier part is merged), all pieces at once; the parts reach `merge` one
+    /// at a time, in file order (a chunk's later parts on the next chunk's first piece's thread).
     ///
     /// What one thread would do is decided first: every piece is checked for NUL bytes and bad
     /// UTF-8 before any is parsed (the first fault in file order wins, as for a whole chunk), and
@@ -112,6 +113,11 @@ package struct DelimitedLoader {
         /// their strings (the others to their own, merged later), which can take longer a byte,
         /// so the shares follow how long each piece of the last chunk took a byte.
         var firstShare = 1.0 / Double(max(1, threads))
+        /// The last chunk's parts after its first, merged by the next chunk's first piece before
+        /// it parses, while the other threads parse theirs (merging appends to the table's own
+        /// columns, which that piece takes next): a merge, its strings looked up and its rows
+        /// copied to pages touched for the first time, is no longer a wait on one core.
+        var unmerged: [Part] = []
         while true {
             var chunk: Data
             do {
@@ -171,7 +177,10 @@ package struct DelimitedLoader {
                 if pieces.isEmpty { pieces = [(start..<bytes.count, startLine)] }
                 // Each part is handed over in a box and taken out of it, so the one being filled
                 // is its only reference (a second would copy the table's columns on the next append).
-                let parts = pieces.indices.map { Handover(makePart($0 == 0)) }
+                // The first piece's is made by its thread once the last chunk's parts are merged.
+                let parts = pieces.indices.map { $0 == 0 ? nil : Handover(makePart(false)) }
+                let toMerge = Handover(unmerged)
+                unmerged = []
                 func parse(_ piece: (range: Range<Int>, line: Int), _ handover: Handover<Part>) -> Result<(Part, consumed: Int, line: Int), LoadError> {
                     guard var part = handover.take() else { return .failure(.cancelled(path, line: piece.line)) }
                     let slice = UnsafeBufferPointer(rebasing: bytes[piece.range])
@@ -196,7 +205,14 @@ package struct DelimitedLoader {
                 }
                 let timed = Parallel.run(pieces.count, workers: threads) { index in
                     let started = DispatchTime.now().uptimeNanoseconds
-                    let outcome = Handover(parse(pieces[index], parts[index]))
+                    let part: Handover<Part>
+                    if let made = parts[index] {
+                        part = made
+                    } else {
+                        for earlier in toMerge.take() ?? [] { merge(earlier) }
+                        part = Handover(makePart(true))
+                    }
+                    let outcome = Handover(parse(pieces[index], part))
                     return (outcome, DispatchTime.now().uptimeNanoseconds &- started)
                 }
                 let outcomes = timed.map(\.0)
@@ -209,12 +225,14 @@ package struct DelimitedLoader {
                     guard let outcome = handover.take() else { break }
                     let (part, consumed, line) = try outcome.get()
                     if consumed == pieces[index].range.upperBound || index == pieces.count - 1 {
-                        merge(part)
+                        if index == 0 { merge(part) } else { unmerged.append(part) }
                         reached = (consumed, line)
                         continue
                     }
                     // The cut fell inside a record (a quoted line break): the piece ended early,
                     // its records whole. The rest of the chunk from there, in one piece.
+                    for earlier in unmerged { merge(earlier) }
+                    unmerged = []
                     merge(part)
                     let rest = parse((consumed..<bytes.count, line), Handover(makePart(false)))
                     let (restPart, restConsumed, restLine) = try rest.get()
@@ -233,6 +251,7 @@ package struct DelimitedLoader {
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
         }
+        for part in unmerged { merge(part) }
         if !sawText {
             throw LoadError.empty(path)
         }
