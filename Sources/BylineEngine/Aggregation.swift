@@ -197,7 +197,24 @@ package struct Aggregation {
             case .integers(let values, _):
                 var blocks = Executor.Blocks(input)
                 guard let first = blocks.next() else { return false }
-                return Set(first.map { values[$0] }).count > 1024
+                guard Set(first.map { values[$0] }).count > 1024 else { return false }
+                // Over a million rows, a block from each sixteenth of them: keys repeated in
+                // the sample (under 90% of it distinct) put the groups at about 300,000 or
+                // fewer, a table each thread can fold its own range into (radix partitions
+                // would cost more than they save: each partition's rows are gathered).
+                let count = input.count
+                guard count >= 1 << 20 else { return true }
+                var seen = Set<Int>()
+                var sampled = 0
+                for part in 0..<16 {
+                    let start = count / 16 * part
+                    var sample = Executor.Blocks(input, positions: start..<(start + Executor.blockSize))
+                    while let block = sample.next() {
+                        for row in block { seen.insert(values[row]) }
+                        sampled += block.count
+                    }
+                }
+                return seen.count * 10 > sampled * 9
             case .packed(let packed):
                 // Few possible keys beside the rows: every partition's table is small.
                 if let domain = packed.domain, domain <= UInt64(input.count / 8) { return false }

@@ -74,6 +74,30 @@ import TestSupport
         #expect(!few.contains("radix"), "\(few)")
     }
 
+    /// Over a million rows, integer keys that repeat (50,000 groups) fold in each thread's own
+    /// range, merged after; keys nearly unique go by radix partitions. Both give one pass's groups.
+    @Test func repeatedIntegerKeysOverAMillionRowsFoldInRanges() throws {
+        var answers: [String: [String]] = [:]
+        for threads in [1, 2] {
+            let session = Session(tables: [])
+            session.limits.threads = threads
+            _ = try session.run("let t = range(1200000) select ((value * 7919) % 50000 - 25000) * 1000003 as k, value % 7 as v, value as o")
+            for query in ["t group by k select k, sum(v) as s, count() as n, min(o) as first", "t group by o select o, count() as n"] {
+                answers[query, default: []].append(RadixAggregationTests.answer(session, query))
+                if threads == 2 {
+                    let steps = RadixAggregationTests.answer(session, "explain analyze " + query)
+                    let repeated = query.hasPrefix("t group by k")
+                    #expect(steps.contains("2 threads") && steps.contains("radix") != repeated, "\(steps)")
+                }
+            }
+        }
+        for (query, both) in answers {
+            #expect(!both[0].hasPrefix("error") && both[0].split(separator: "\n").count > 1000, "\(both[0].prefix(200))")
+            let same = both[1] == both[0]
+            #expect(same, "\(query)")
+        }
+    }
+
     @Test func aGroupsSumThatOverflowsInRowOrderFailsAsInOnePass() throws {
         // Every row its own group, but key 5 at rows 5 and 3 blocks on: Int.max, then 5.
         let count = RadixAggregationTests.rows
