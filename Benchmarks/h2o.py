@@ -71,6 +71,57 @@ QUESTIONS = [
 ]
 
 
+# (the keys, one key made of them, its definition, the aggregates): each multi-column group of the
+# questions and its like beside a single column holding the same groups, made before the timing,
+# so a composite key's cost per row is measured against one key's with as many groups.
+KEY_PAIRS = [
+    ("id4, id5 (integers)", "k45", "id4 * 1000 + id5", "sum(v1) as v1"),
+    ("id1, id2 (strings)", "k12", 'concat(id1, "/", id2)', "sum(v1) as v1"),
+    ("id4, id5, v2 (integers)", "k45v2", "id4 * 100000 + id5 * 100 + v2", "sum(v1) as v1"),
+    ("id1, id4, id5 (a string, integers)", "k145", 'concat(id1, "/", to_string(id4), "/", to_string(id5))', "sum(v1) as v1"),
+    ("id1, id2, id3, id4, id5, id6 (q10's)", "kall",
+     'concat(id1, "/", id2, "/", id3, "/", to_string(id4), "/", to_string(id5), "/", to_string(id6))',
+     "sum(v3) as v3, count() as n"),
+]
+
+
+def key_pairs(binary, folder, file, repeat):
+    """[(keys, groups, one key's median seconds, the keys' median seconds, same)]: each pair of
+    KEY_PAIRS timed in one process; same when both give as many groups and the same sums."""
+    made = ", ".join(f"{definition} as {name}" for _, name, definition, _ in KEY_PAIRS)
+    script = [".mode csv", f'load "{file}" as x', f"let y = x select id1, id2, id3, id4, id5, id6, v1, v2, v3, {made}"]
+    for index, (keys, name, _, aggregates) in enumerate(KEY_PAIRS):
+        columns = keys.split(" (")[0]
+        measures = ", ".join(f"sum({a.split(' as ')[1]}) as {a.split(' as ')[1]}" for a in aggregates.split(", "))
+        for tag, key in (("one", name), ("many", columns)):
+            script += [".timer on"] + [f"let a = y group by {key} select {key}, {aggregates}"] * repeat + [".timer off"]
+            script += [f'range(1) select "@@{index} {tag}" as marker', f"a select count() as groups, {measures}"]
+    path = os.path.join(folder, "h2o-keys.byl")
+    with open(path, "w") as f:
+        f.write("\n".join(script) + "\n")
+    out = bench.run([binary, "--no-article", path], cwd=folder)[0]
+    times, answers, current = [], {}, None
+    for line in out.splitlines():
+        if line.startswith("time: "):
+            _, number, unit = line.split()
+            times.append(float(number) / 1000 if unit == "ms" else float(number))
+        elif line.startswith("@@"):
+            current = line[2:]
+            answers[current] = []
+        elif current and line != "marker":
+            answers[current].append(line)
+    rows = []
+    for index, (keys, *_rest) in enumerate(KEY_PAIRS):
+        one = times[(2 * index) * repeat:(2 * index + 1) * repeat]
+        many = times[(2 * index + 1) * repeat:(2 * index + 2) * repeat]
+        a, b = answers[f"{index} one"], answers[f"{index} many"]
+        groups = int(a[1].split(",")[0])
+        rows.append((keys, groups, statistics.median(one), statistics.median(many), a == b))
+        print(f"keys {keys:<40} {groups:>9} groups  one key {statistics.median(one)*1000:8.1f} ms  "
+              f"the keys {statistics.median(many)*1000:8.1f} ms  {'same' if a == b else 'DIFFERENT'}")
+    return rows
+
+
 def label(size):
     """1e6, 1e7, as the benchmark names its files."""
     exponent = round(math.log10(size))
@@ -271,6 +322,7 @@ def main():
         o_results, _ = byline_run(binary, DATA, file, args.repeat, threads=1, rows=rows_compared)
         d_results, d_peak = duckdb_run(python, DATA, file, args.repeat, rows=rows_compared)
         b_load, d_load = byline_load(binary, DATA, file), duckdb_load(python, DATA, file)
+        pairs = key_pairs(binary, DATA, file, args.repeat)
         rows = []
         for question, (bt, ba), (ot, oa), (dt, da) in zip(QUESTIONS, b_results, o_results, d_results):
             name, what, keys = question[:3]
@@ -285,12 +337,14 @@ def main():
             print(f"{size:>9} {name:<4} byline {row[2]*1000:9.1f} ms (1 thread {row[3]*1000:9.1f})  duckdb {row[4]*1000:9.1f} ms"
                   f"  x{row[2]/row[4]:5.2f}  {count} groups  {'same' if row[6] else 'DIFFERENT'}")
         print(f"{size:>9} load byline {b_load:.2f} s  duckdb {d_load:.2f} s; peak {b_peak/1024:.0f} MiB, {d_peak/1024:.0f} MiB")
-        report.append((size, file, os.path.getsize(path) / 1e6, rows, b_load, d_load, b_peak, d_peak, rows_compared))
+        report.append((size, file, os.path.getsize(path) / 1e6, rows, b_load, d_load, b_peak, d_peak, rows_compared, pairs))
     joins = [h2o_join.measure(binary, python, DATA, int(float(s)), args.repeat, int(float(s)) <= args.rows_up_to)
              for s in args.sizes.split(",")] if "join" in tasks else []
     write_markdown(args, report, python, joins)
     if any(not row[6] for r in report + joins for row in r[3]):
         sys.exit("the engines disagreed; see above")
+    if any(not pair[4] for r in report for pair in r[9]):
+        sys.exit("a composite key and its one key disagreed; see above")
 
 
 def write_markdown(args, report, python, joins):
@@ -325,7 +379,7 @@ def write_markdown(args, report, python, joins):
     if args.note:
         lines += [args.note, ""]
     lines += [bench.load_note(), ""]
-    for size, file, megabytes, rows, b_load, d_load, b_peak, d_peak, rows_compared in report:
+    for size, file, megabytes, rows, b_load, d_load, b_peak, d_peak, rows_compared, pairs in report:
         lines += [f"### {file} ({size:,} rows, {megabytes:.0f} MB of CSV)", "",
                   *([] if rows_compared else ["Answers compared by their checksums and row counts, not row by row.", ""]),
                   "| question | groups | Byline | Byline, 1 thread | DuckDB | Byline/DuckDB | same | checksums |",
@@ -335,6 +389,12 @@ def write_markdown(args, report, python, joins):
                          f"{'yes' if same else 'NO'} | {chk} |")
         lines.append(f"| load (a process that only loads; median of 3) | | {b_load:.2f} s | | {d_load:.2f} s | {b_load/d_load:.2f} | | |")
         lines.append(f"| peak memory, load + all questions | | {b_peak/1024:.0f} MiB | | {d_peak/1024:.0f} MiB | {b_peak/d_peak:.2f} | | |")
+        lines.append("")
+        lines += ["Composite keys against one key with as many groups (Byline, every core; the one key a column made of the "
+                  "keys before the timing; both give as many groups and the same sums):", "",
+                  "| keys | groups | one key | the keys | the keys ÷ one key |", "|---|---:|---:|---:|---:|"]
+        for keys, groups, one, many, same in pairs:
+            lines.append(f"| {keys} | {groups:,} | {one*1000:.1f} ms | {many*1000:.1f} ms | {many/one:.2f}{'' if same else ' (DIFFERENT)'} |")
         lines.append("")
     lines += ["| question | Byline | DuckDB |", "|---|---|---|"]
     def code(text):
