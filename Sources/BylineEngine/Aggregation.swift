@@ -6,6 +6,12 @@ import BylineSemantics
 import BylineStorage
 import BylineSyntax
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Groups rows and computes aggregates, giving a relation of (keys ++ aggregates).
 ///
 /// Large inputs are split into contiguous partitions, folded at once on every thread, each into
@@ -49,10 +55,12 @@ package struct Aggregation {
         context.progress?.expect(rows: input.count)
         // Float sums depend on the order of adding: their partitions must not depend on the
         // threads. Other aggregates merge exactly, so they take a partition per thread. Many
-        // groups (a key of many strings or integers) stay in one pass: each partition would
-        // build a table of nearly every key and the merge would look each up again, which on
-        // two cores cost more than it saved (1M rows, 100k integer keys: 17.7 ms in one pass,
-        // 21.6 in two partitions; by key ownership, each thread folding its keys' rows, 19.3).
+        // groups (a key of many strings or integers) do not go by contiguous partitions: each
+        // would build a table of nearly every key and the merge would look each up again, which
+        // on two cores cost more than it saved (1M rows, 100k integer keys: 17.7 ms in one pass,
+        // 21.6 in two partitions; by key ownership, each thread folding its keys' rows, 19.3);
+        // they go by radix partitions, or, integers sixteen rows or more a group over a million
+        // rows, by contiguous ones after all (`hasManyGroups`).
         var limits = context.limits
         if aggregates.contains(where: { $0.kind == .avg || ($0.kind == .sum && $0.argumentType != .integer) }) {
             limits.threads = Aggregation.partitions
@@ -199,9 +207,11 @@ package struct Aggregation {
                 guard let first = blocks.next() else { return false }
                 guard Set(first.map { values[$0] }).count > 1024 else { return false }
                 // Over a million rows, a block from each sixteenth of them: keys repeated in
-                // the sample (under 90% of it distinct) put the groups at about 300,000 or
-                // fewer, a table each thread can fold its own range into (radix partitions
-                // would cost more than they save: each partition's rows are gathered).
+                // the sample estimate the groups (under 90% of it distinct: about 300,000 or
+                // fewer). Sixteen rows or more a group, each thread folds its own range into
+                // a table of its own, merged after; radix partitions would cost more than they
+                // save (each partition's rows are gathered: 150,000 groups of 10M rows took
+                // 295 ms so, 147 in ranges, 220 in one pass).
                 let count = input.count
                 guard count >= 1 << 20 else { return true }
                 var seen = Set<Int>()
@@ -214,7 +224,8 @@ package struct Aggregation {
                         sampled += block.count
                     }
                 }
-                return seen.count * 10 > sampled * 9
+                guard seen.count * 10 <= sampled * 9 else { return true }
+                return count < 16 * Shape.groups(distinct: seen.count, in: sampled)
             case .packed(let packed):
                 // Few possible keys beside the rows: every partition's table is small.
                 if let domain = packed.domain, domain <= UInt64(input.count / 8) { return false }
@@ -227,6 +238,19 @@ package struct Aggregation {
             case .values, .none:
                 return false
             }
+        }
+
+        /// The groups a sample of `sampled` keys, `distinct` of them different, is drawn from,
+        /// about (keys equally likely: `groups × (1 - e^(-sampled / groups)) = distinct`).
+        static func groups(distinct: Int, in sampled: Int) -> Int {
+            guard distinct < sampled else { return Int.max / 32 }
+            var low = Double(distinct)
+            var high = Double(sampled) * Double(sampled)
+            for _ in 0..<64 {
+                let middle = (low + high) / 2
+                if middle * (1 - exp(-Double(sampled) / middle)) < Double(distinct) { low = middle } else { high = middle }
+            }
+            return Int(high.rounded(.up))
         }
 
         /// Groups and their aggregates over the rows at `positions` of the input.
