@@ -251,6 +251,8 @@ package struct DelimitedLoader {
             fraction(Double(done) / Double(max(1, size)))
             if isFinal { break }
         }
+        // (The last read, empty, has its first piece merge what the chunk before left; a part
+        // still here would be the last read's own, were it ever cut into pieces.)
         for part in unmerged { merge(part) }
         if !sawText {
             throw LoadError.empty(path)
