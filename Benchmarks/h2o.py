@@ -71,31 +71,43 @@ QUESTIONS = [
 ]
 
 
-# (the keys, one key made of them, its definition, the aggregates): each multi-column group of the
-# questions and its like beside a single column holding the same groups, made before the timing,
-# so a composite key's cost per row is measured against one key's with as many groups.
+# (the keys, one string key made of them, one integer key made of them, the aggregates): each
+# multi-column group of the questions beside single columns holding the same groups, made before
+# the timing, so a composite key's cost per row is measured against one key's with as many groups.
+# A string key is grouped by its dictionary codes, an integer key by value (indexed when its range
+# is small, else hashed). {m} is N/K + 1, one more than id3's and id6's largest number.
+def number(column):
+    return f"to_integer(substr({column}, 3))"
+
+
 KEY_PAIRS = [
-    ("id4, id5 (integers)", "k45", "id4 * 1000 + id5", "sum(v1) as v1"),
-    ("id1, id2 (strings)", "k12", 'concat(id1, "/", id2)', "sum(v1) as v1"),
-    ("id4, id5, v2 (integers)", "k45v2", "id4 * 100000 + id5 * 100 + v2", "sum(v1) as v1"),
-    ("id1, id4, id5 (a string, integers)", "k145", 'concat(id1, "/", to_string(id4), "/", to_string(id5))', "sum(v1) as v1"),
-    ("id1, id2, id3, id4, id5, id6 (q10's)", "kall",
+    ("id4, id5 (integers)", 'concat(to_string(id4), "/", to_string(id5))', "id4 * 101 + id5", "sum(v1) as v1"),
+    ("id1, id2 (strings)", 'concat(id1, "/", id2)', f"{number('id1')} * 101 + {number('id2')}", "sum(v1) as v1"),
+    ("id4, id5, v2 (integers)", 'concat(to_string(id4), "/", to_string(id5), "/", to_string(v2))',
+     "(id4 * 101 + id5) * 16 + v2", "sum(v1) as v1"),
+    ("id1, id4, id5 (a string, integers)", 'concat(id1, "/", to_string(id4), "/", to_string(id5))',
+     f"({number('id1')} * 101 + id4) * 101 + id5", "sum(v1) as v1"),
+    ("id1, id2, id3, id4, id5, id6 (q10's)",
      'concat(id1, "/", id2, "/", id3, "/", to_string(id4), "/", to_string(id5), "/", to_string(id6))',
+     f"(((({number('id1')} * 101 + {number('id2')}) * {{m}} + {number('id3')}) * 101 + id4) * 101 + id5) * {{m}} + id6",
      "sum(v3) as v3, count() as n"),
 ]
 
 
-def key_pairs(binary, folder, file, repeat):
-    """[(keys, groups, one key's median seconds, the keys' median seconds, same)]: each pair of
-    KEY_PAIRS timed in one process; same when both give as many groups and the same sums."""
-    made = ", ".join(f"{definition} as {name}" for _, name, definition, _ in KEY_PAIRS)
+def key_pairs(binary, folder, file, size, repeat):
+    """[(keys, groups, one string key's median seconds, one integer key's, the keys', same)]: each
+    of KEY_PAIRS timed in one process; same when all three give as many groups and the same sums."""
+    made = ", ".join(f"{text} as s{index}, {integer.format(m=size // K + 1)} as i{index}"
+                     for index, (_, text, integer, _) in enumerate(KEY_PAIRS))
     script = [".mode csv", f'load "{file}" as x', f"let y = x select id1, id2, id3, id4, id5, id6, v1, v2, v3, {made}"]
-    for index, (keys, name, _, aggregates) in enumerate(KEY_PAIRS):
+    ways = ("string", "integer", "keys")
+    for index, (keys, _, _, aggregates) in enumerate(KEY_PAIRS):
         columns = keys.split(" (")[0]
-        measures = ", ".join(f"sum({a.split(' as ')[1]}) as {a.split(' as ')[1]}" for a in aggregates.split(", "))
-        for tag, key in (("one", name), ("many", columns)):
+        names = [a.split(" as ")[1] for a in aggregates.split(", ")]
+        measures = ", ".join(f"sum({n}) as {n}" for n in names)
+        for way, key in zip(ways, (f"s{index}", f"i{index}", columns)):
             script += [".timer on"] + [f"let a = y group by {key} select {key}, {aggregates}"] * repeat + [".timer off"]
-            script += [f'range(1) select "@@{index} {tag}" as marker', f"a select count() as groups, {measures}"]
+            script += [f'range(1) select "@@{index} {way}" as marker', f"a select count() as groups, {measures}"]
     path = os.path.join(folder, "h2o-keys.byl")
     with open(path, "w") as f:
         f.write("\n".join(script) + "\n")
@@ -103,8 +115,8 @@ def key_pairs(binary, folder, file, repeat):
     times, answers, current = [], {}, None
     for line in out.splitlines():
         if line.startswith("time: "):
-            _, number, unit = line.split()
-            times.append(float(number) / 1000 if unit == "ms" else float(number))
+            _, value, unit = line.split()
+            times.append(float(value) / 1000 if unit == "ms" else float(value))
         elif line.startswith("@@"):
             current = line[2:]
             answers[current] = []
@@ -112,13 +124,13 @@ def key_pairs(binary, folder, file, repeat):
             answers[current].append(line)
     rows = []
     for index, (keys, *_rest) in enumerate(KEY_PAIRS):
-        one = times[(2 * index) * repeat:(2 * index + 1) * repeat]
-        many = times[(2 * index + 1) * repeat:(2 * index + 2) * repeat]
-        a, b = answers[f"{index} one"], answers[f"{index} many"]
-        groups = int(a[1].split(",")[0])
-        rows.append((keys, groups, statistics.median(one), statistics.median(many), a == b))
-        print(f"keys {keys:<40} {groups:>9} groups  one key {statistics.median(one)*1000:8.1f} ms  "
-              f"the keys {statistics.median(many)*1000:8.1f} ms  {'same' if a == b else 'DIFFERENT'}")
+        medians = [statistics.median(times[(3 * index + way) * repeat:(3 * index + way + 1) * repeat]) for way in range(3)]
+        found = [answers[f"{index} {way}"] for way in ways]
+        same = found[0] == found[1] == found[2]
+        groups = int(found[2][1].split(",")[0])
+        rows.append((keys, groups, *medians, same))
+        print(f"keys {keys:<40} {groups:>9} groups  string key {medians[0]*1000:8.1f} ms  integer key {medians[1]*1000:8.1f} ms  "
+              f"the keys {medians[2]*1000:8.1f} ms  {'same' if same else 'DIFFERENT'}")
     return rows
 
 
@@ -322,7 +334,7 @@ def main():
         o_results, _ = byline_run(binary, DATA, file, args.repeat, threads=1, rows=rows_compared)
         d_results, d_peak = duckdb_run(python, DATA, file, args.repeat, rows=rows_compared)
         b_load, d_load = byline_load(binary, DATA, file), duckdb_load(python, DATA, file)
-        pairs = key_pairs(binary, DATA, file, args.repeat)
+        pairs = key_pairs(binary, DATA, file, size, args.repeat)
         rows = []
         for question, (bt, ba), (ot, oa), (dt, da) in zip(QUESTIONS, b_results, o_results, d_results):
             name, what, keys = question[:3]
@@ -343,7 +355,7 @@ def main():
     write_markdown(args, report, python, joins)
     if any(not row[6] for r in report + joins for row in r[3]):
         sys.exit("the engines disagreed; see above")
-    if any(not pair[4] for r in report for pair in r[9]):
+    if any(not pair[5] for r in report for pair in r[9]):
         sys.exit("a composite key and its one key disagreed; see above")
 
 
@@ -390,11 +402,14 @@ def write_markdown(args, report, python, joins):
         lines.append(f"| load (a process that only loads; median of 3) | | {b_load:.2f} s | | {d_load:.2f} s | {b_load/d_load:.2f} | | |")
         lines.append(f"| peak memory, load + all questions | | {b_peak/1024:.0f} MiB | | {d_peak/1024:.0f} MiB | {b_peak/d_peak:.2f} | | |")
         lines.append("")
-        lines += ["Composite keys against one key with as many groups (Byline, every core; the one key a column made of the "
-                  "keys before the timing; both give as many groups and the same sums):", "",
-                  "| keys | groups | one key | the keys | the keys ÷ one key |", "|---|---:|---:|---:|---:|"]
-        for keys, groups, one, many, same in pairs:
-            lines.append(f"| {keys} | {groups:,} | {one*1000:.1f} ms | {many*1000:.1f} ms | {many/one:.2f}{'' if same else ' (DIFFERENT)'} |")
+        lines += ["Composite keys against one key with as many groups (Byline, every core; each one key a column made of "
+                  "the keys before the timing, a string grouped by its dictionary codes and an integer by value; all three "
+                  "give as many groups and the same sums):", "",
+                  "| keys | groups | one string key | one integer key | the keys | ÷ string key | ÷ integer key |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for keys, groups, text, integer, many, same in pairs:
+            lines.append(f"| {keys} | {groups:,} | {text*1000:.1f} ms | {integer*1000:.1f} ms | {many*1000:.1f} ms | "
+                         f"{many/text:.2f} | {many/integer:.2f}{'' if same else ' (DIFFERENT)'} |")
         lines.append("")
     lines += ["| question | Byline | DuckDB |", "|---|---|---|"]
     def code(text):
