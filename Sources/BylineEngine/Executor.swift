@@ -286,8 +286,15 @@ package struct Executor {
             result.selection = kept
             return result
         case .aggregate(let keys, let aggregates, let outputs, let grouped):
+            var source = input
+            var keyed = keys
+            if grouped, let (computed, columns) = try integerKeyColumns(input, keys) {
+                source = computed
+                keyed = columns
+            }
             let outcome = try Aggregation(context: context).run(
-                input, keys: keys, aggregates: aggregates, grouped: grouped, compiler: compiler)
+                source, keys: keyed, aggregates: aggregates, grouped: grouped,
+                compiler: ExpressionCompiler(columns: source.columns, context: context))
             let grouped = outcome.relation
             profile?.note(
                 keys.isEmpty
@@ -392,6 +399,38 @@ package struct Executor {
             }
         }
         return kept
+    }
+
+    /// The input with each group key that is integer arithmetic (`group by year * 100 + month`,
+    /// `group by n % 1000`) computed as a column after its own, through the kernels, and the keys
+    /// naming those columns, so the groups are found by integer, unboxed (a key of values boxed
+    /// row by row took 2.0 s for 10M rows where the column and the grouping took 0.27). Nil when
+    /// no key is, or when computing one fails (an overflow): the keys are then evaluated row by
+    /// row with the aggregates, which raises the error one pass meets first.
+    private func integerKeyColumns(_ input: Relation, _ keys: [BoundExpression]) throws(Stop) -> (Relation, [BoundExpression])? {
+        let computed = keys.indices.filter { index in
+            if case .arithmetic(_, _, _, .integer, _) = keys[index] { return true }
+            return false
+        }
+        guard !computed.isEmpty else { return nil }
+        // (The aggregation's reservation counts a word a row for each key.)
+        let expressions = input.columns.indices.map { BoundExpression.column($0) } + computed.map { keys[$0] }
+        let schema = TableSchema(
+            name: input.schema.name,
+            fields: input.schema.fields + computed.indices.map { Field(name: "key \($0 + 1)", type: .integer) })
+        profile?.note(computed.count == 1 ? "its key computed as integers" : "\(computed.count) keys computed as integers")
+        let extended: Relation
+        do throws(Stop) {
+            extended = try project(input, expressions, output: schema, compiler: ExpressionCompiler(columns: input.columns, context: context))
+        } catch {
+            guard case .failed = error else { throw error }
+            context.forgetFailure()
+            try checkpoint()  // the time limit stays
+            return nil
+        }
+        var named = keys
+        for (offset, index) in computed.enumerated() { named[index] = .column(input.columns.count + offset) }
+        return (extended, named)
     }
 
     /// `select`: what `run(.project(expressions), on:output:)` does, without making the stage.

@@ -164,6 +164,41 @@ import TestSupport
         #expect(try operations("t group by a, c select a, c, count() as n").contains { $0.contains("2 threads") })
     }
 
+    /// Keys of integer arithmetic are computed as columns and grouped by integer, not boxed:
+    /// the groups in the order rows first meet them, with their counts and sums, as counted here
+    /// from the rows (nulls a group of their own); a key that overflows raises the error it raised.
+    @Test func keysOfIntegerArithmeticAreGroupedAsIntegers() throws {
+        for threads in [1, 3] {
+            let session = try PackedKeyTests.session(threads: threads, seed: 6)
+            let rows = try #require(session.run("t select d, c, v").last?.rows)
+            var order: [[Value]] = []
+            var found: [[Value]: (count: Int, sum: Int, summed: Bool)] = [:]
+            for row in rows {
+                func integer(_ value: Value, _ make: (Int) -> Int) -> Value {
+                    if case .integer(let number) = value { return .integer(make(number)) } else { return .null }
+                }
+                let key = [integer(row[0]) { $0 % 50 }, integer(row[1]) { $0 * 2 - 1 }]
+                if found[key] == nil { order.append(key) }
+                var group = found[key] ?? (0, 0, false)
+                group.count += 1
+                if case .integer(let number) = row[2] { group.sum += number; group.summed = true }
+                found[key] = group
+            }
+            let expected = order.map { key -> [Value] in
+                let group = found[key] ?? (0, 0, false)
+                return key + [.integer(group.count), group.summed ? .integer(group.sum) : .null]
+            }
+            let query = "t group by d % 50, c * 2 - 1 select count() as n, sum(v) as s"
+            let answer = try #require(session.run("t group by d % 50, c * 2 - 1 select d % 50 as dk, c * 2 - 1 as ck, count() as n, sum(v) as s").last?.rows)
+            let same = answer == expected
+            #expect(same && expected.count > 100, "\(threads) threads: \(answer.count) groups against \(expected.count)")
+            let steps = try session.run("explain analyze " + query).last?.rows.map { "\($0)" }.joined() ?? ""
+            #expect(steps.contains("2 keys computed as integers") && steps.contains("a packed key of 2 columns"), "\(steps)")
+        }
+        let session = try PackedKeyTests.session(threads: 2, seed: 6)
+        #expect(throws: (any Error).self) { try session.run("t group by v * 9223372036854775807 select count() as n") }
+    }
+
     /// Every left row in its order, each with the right rows whose field `rightKey` equals its
     /// field `leftKey` (nulls equal nothing) and that pass `keep`, in right order, or alone with nulls.
     static func leftJoin(
