@@ -80,7 +80,13 @@ package struct Parallel {
         let pieces = run(parts) { part in
             elements[(elements.count * part / parts)..<(elements.count * (part + 1) / parts)].map(transform)
         }
-        return Array(pieces.joined())
+        // Piece after piece, not `Array(pieces.joined())`: unspecialised here, the joined
+        // sequence's iterator looked its generic types up at every element, behind a lock the
+        // threads share (1M strings: 270 ms on two threads, 66 on one).
+        var mapped: [Mapped] = []
+        mapped.reserveCapacity(elements.count)
+        for piece in pieces { mapped.append(contentsOf: piece) }
+        return mapped
     }
 }
 
