@@ -71,23 +71,6 @@ package struct Parallel {
 
         func results() -> [Result] { values.compactMap { $0 } }
     }
-
-    /// `transform` of every element, computed in ranges on every thread (for work per distinct
-    /// string of a dictionary, done once and shared by the ranges of a step).
-    package static func map<Element, Mapped>(_ elements: [Element], threads: Int, _ transform: (Element) -> Mapped) -> [Mapped] {
-        let parts = elements.count < 65_536 ? 1 : max(1, threads)
-        guard parts > 1 else { return elements.map(transform) }
-        let pieces = run(parts) { part in
-            elements[(elements.count * part / parts)..<(elements.count * (part + 1) / parts)].map(transform)
-        }
-        // Piece after piece, not `Array(pieces.joined())`: unspecialised here, the joined
-        // sequence's iterator looked its generic types up at every element, behind a lock the
-        // threads share (1M strings: 270 ms on two threads, 66 on one).
-        var mapped: [Mapped] = []
-        mapped.reserveCapacity(elements.count)
-        for piece in pieces { mapped.append(contentsOf: piece) }
-        return mapped
-    }
 }
 
 /// Holds a value until it is taken, once: how a value made on one thread reaches the one that
